@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-document"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "mg-data-resources.h"
+#include "mg-document.h"
+
+/**
+ * MgDocument:
+ *
+ * The text a reader shows, as UTF-8 with `\n` line endings, plus where it
+ * came from. Offsets into a document are Unicode code points, the unit of
+ * #GtkTextIter offsets and of the W3C TextPositionSelector; the code-point
+ * array for anchoring is built on first use and kept.
+ *
+ * A document is immutable once built.
+ */
+struct _MgDocument
+{
+  GObject   parent_instance;
+
+  char     *title;
+  char     *uri;
+  char     *text;
+  gsize     n_bytes;
+  gsize     length;
+  gunichar *chars;
+  char     *sha256;
+  guint     repaired : 1;
+};
+
+G_DEFINE_FINAL_TYPE (MgDocument, mg_document, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_URI,
+  PROP_TEXT,
+  PROP_REPAIRED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_QUARK (mg_document_error_quark, mg_document_error)
+
+static void
+mg_document_finalize (GObject *object)
+{
+  MgDocument *self = (MgDocument *) object;
+
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->uri, g_free);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->chars, g_free);
+  g_clear_pointer (&self->sha256, g_free);
+
+  G_OBJECT_CLASS (mg_document_parent_class)->finalize (object);
+}
+
+static void
+mg_document_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  MgDocument *self = MG_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+
+    case PROP_URI:
+      g_value_set_string (value, self->uri);
+      break;
+
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+
+    case PROP_REPAIRED:
+      g_value_set_boolean (value, self->repaired);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_document_class_init (MgDocumentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mg_document_finalize;
+  object_class->get_property = mg_document_get_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_URI] =
+    g_param_spec_string ("uri", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPAIRED] =
+    g_param_spec_boolean ("repaired", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mg_document_init (MgDocument *self)
+{
+}
+
+/**
+ * mg_document_normalize_text:
+ * @data: raw bytes, in UTF-8 as far as they are valid
+ * @len: length of @data in bytes
+ * @repaired: (out) (optional): set to %TRUE when invalid bytes were replaced
+ *
+ * Turns raw file contents into document text: a leading byte order mark is
+ * dropped, CRLF and lone CR line endings become `\n`, invalid UTF-8 is
+ * replaced by U+FFFD, and trailing blank lines are removed (they are never
+ * part of what a reader reads, and a final newline would only show as an
+ * empty line).
+ *
+ * Returns: (transfer full): the normalised text
+ */
+char *
+mg_document_normalize_text (const char *data,
+                            gsize       len,
+                            gboolean   *repaired)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  const char *p;
+  const char *end;
+  gsize keep;
+
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+
+  if (repaired != NULL)
+    *repaired = !g_utf8_validate_len (data, len, NULL);
+
+  valid = g_utf8_make_valid (data, len);
+  len = strlen (valid);
+
+  out = g_string_sized_new (len);
+  end = valid + len;
+  for (p = valid; p < end;)
+    {
+      const char *cr = memchr (p, '\r', end - p);
+
+      if (cr == NULL)
+        {
+          g_string_append_len (out, p, end - p);
+          break;
+        }
+
+      g_string_append_len (out, p, cr - p);
+      g_string_append_c (out, '\n');
+      p = cr + 1;
+      if (p < end && *p == '\n')
+        p++;
+    }
+
+  /* Trailing blank lines: strip back to the end of the last line that holds
+   * something other than white space. */
+  keep = out->len;
+  while (keep > 0 && g_ascii_isspace (out->str[keep - 1]))
+    keep--;
+  if (keep < out->len)
+    {
+      /* Keep trailing spaces of the last real line, drop only whole lines. */
+      const char *nl = memchr (out->str + keep, '\n', out->len - keep);
+
+      if (nl != NULL)
+        g_string_truncate (out, nl - out->str);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+looks_binary (const char *data,
+              gsize       len)
+{
+  /* A NUL byte never occurs in a text file in an 8-bit encoding or UTF-8;
+   * it is the cheapest reliable sign of an image, archive or executable. */
+  return memchr (data, '\0', len) != NULL;
+}
+
+/**
+ * mg_document_new_from_bytes:
+ * @bytes: the raw contents
+ * @title: (nullable): the title; %NULL derives one from @uri
+ * @uri: the document's URI
+ * @error: return location for a #GError
+ *
+ * Builds a document from raw contents, normalised as
+ * mg_document_normalize_text() describes. Binary data and data over
+ * %MG_DOCUMENT_MAX_SIZE are refused.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL with @error set
+ */
+MgDocument *
+mg_document_new_from_bytes (GBytes     *bytes,
+                            const char *title,
+                            const char *uri,
+                            GError    **error)
+{
+  MgDocument *self;
+  const char *data;
+  gsize len;
+  gboolean repaired = FALSE;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+
+  if (len > MG_DOCUMENT_MAX_SIZE)
+    {
+      g_autofree char *size = g_format_size (len);
+
+      g_set_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_TOO_LARGE,
+                   _("The file is too large to open (%s; the limit is 64 MB)."),
+                   size);
+      return NULL;
+    }
+
+  if (looks_binary (data, len))
+    {
+      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_TEXT,
+                           _("The file does not contain text. Marginalia opens plain text articles."));
+      return NULL;
+    }
+
+  self = g_object_new (MG_TYPE_DOCUMENT, NULL);
+  self->uri = g_strdup (uri);
+  self->text = mg_document_normalize_text (data ? data : "", len, &repaired);
+  self->n_bytes = strlen (self->text);
+  self->length = g_utf8_strlen (self->text, self->n_bytes);
+  self->repaired = repaired;
+  self->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                              (const guchar *) self->text,
+                                              self->n_bytes);
+
+  if (title != NULL && *title != '\0')
+    {
+      self->title = g_strdup (title);
+    }
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uri);
+      g_autofree char *basename = g_file_get_basename (file);
+
+      if (basename != NULL && g_utf8_validate (basename, -1, NULL))
+        self->title = g_steal_pointer (&basename);
+      else
+        self->title = g_uri_unescape_string (uri, NULL);
+      if (self->title == NULL)
+        self->title = g_strdup (uri);
+    }
+
+  return self;
+}
+
+static char *
+display_name_for_file (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file,
+                                                 G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                                                 G_FILE_QUERY_INFO_NONE,
+                                                 NULL, NULL);
+
+  if (info != NULL)
+    return g_strdup (g_file_info_get_display_name (info));
+
+  return NULL;
+}
+
+/**
+ * mg_document_new_for_file:
+ * @file: the file to read
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads @file synchronously; see mg_document_load_file_async() for the
+ * version that keeps the main loop free.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL with @error set
+ */
+MgDocument *
+mg_document_new_for_file (GFile        *file,
+                          GCancellable *cancellable,
+                          GError      **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE,
+                            cancellable, error);
+  if (info == NULL)
+    return NULL;
+
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY,
+                           _("This is a folder, not a document."));
+      return NULL;
+    }
+
+  if (g_file_info_get_size (info) > MG_DOCUMENT_MAX_SIZE)
+    {
+      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+
+      g_set_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_TOO_LARGE,
+                   _("The file is too large to open (%s; the limit is 64 MB)."),
+                   size);
+      return NULL;
+    }
+
+  bytes = g_file_load_bytes (file, cancellable, NULL, error);
+  if (bytes == NULL)
+    return NULL;
+
+  uri = g_file_get_uri (file);
+  title = display_name_for_file (file);
+
+  return mg_document_new_from_bytes (bytes, title, uri, error);
+}
+
+static void
+load_file_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  MgDocument *document;
+
+  document = mg_document_new_for_file (G_FILE (task_data), cancellable, &error);
+  if (document == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, document, g_object_unref);
+}
+
+/**
+ * mg_document_load_file_async:
+ * @file: the file to read
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the document is ready
+ * @user_data: data for @callback
+ *
+ * Reads and normalises @file in a worker thread.
+ */
+void
+mg_document_load_file_async (GFile              *file,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mg_document_load_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_file_thread);
+}
+
+/**
+ * mg_document_load_file_finish:
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL with @error set
+ */
+MgDocument *
+mg_document_load_file_finish (GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * mg_document_new_bundled:
+ *
+ * The article that ships with Marginalia, shown on first run. Its title is
+ * kept in a key file beside the text, so the text stays byte for byte as
+ * written.
+ *
+ * Returns: (transfer full): the bundled article
+ */
+MgDocument *
+mg_document_new_bundled (void)
+{
+  g_autoptr(GBytes) text = NULL;
+  g_autoptr(GBytes) meta = NULL;
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  MgDocument *self;
+
+  /* Reference the resource so that the linker keeps it in the static core
+   * library's users. */
+  g_assert (mg_data_get_resource () != NULL);
+
+  text = g_resources_lookup_data (RESOURCE_PREFIX "/article.txt", 0, &error);
+  g_assert_no_error (error);
+  meta = g_resources_lookup_data (RESOURCE_PREFIX "/article.ini", 0, &error);
+  g_assert_no_error (error);
+
+  if (g_key_file_load_from_bytes (keyfile, meta, G_KEY_FILE_NONE, &error))
+    title = g_key_file_get_string (keyfile, "Article", "Title", &error);
+  if (error != NULL)
+    g_warning ("Bundled article metadata: %s", error->message);
+
+  self = mg_document_new_from_bytes (text, title, MG_DOCUMENT_BUNDLED_URI, NULL);
+  g_assert (self != NULL);
+
+  return self;
+}
+
+const char *
+mg_document_get_title (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->title;
+}
+
+const char *
+mg_document_get_uri (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->uri;
+}
+
+const char *
+mg_document_get_text (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->text;
+}
+
+/**
+ * mg_document_get_n_bytes:
+ * @self: a #MgDocument
+ *
+ * Returns: the length of the text in bytes
+ */
+gsize
+mg_document_get_n_bytes (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), 0);
+
+  return self->n_bytes;
+}
+
+/**
+ * mg_document_get_length:
+ * @self: a #MgDocument
+ *
+ * Returns: the length of the text in Unicode code points
+ */
+gsize
+mg_document_get_length (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), 0);
+
+  return self->length;
+}
+
+/**
+ * mg_document_get_chars:
+ * @self: a #MgDocument
+ * @n_chars: (out) (optional): the number of code points
+ *
+ * The text as an array of code points, for anchoring, where offsets must
+ * be reached in constant time. Built on first use and kept with the
+ * document.
+ *
+ * Returns: (transfer none) (array length=n_chars): the code points,
+ *   followed by a 0
+ */
+const gunichar *
+mg_document_get_chars (MgDocument *self,
+                       gsize      *n_chars)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  if (self->chars == NULL)
+    {
+      glong n = 0;
+
+      self->chars = g_utf8_to_ucs4_fast (self->text, self->n_bytes, &n);
+      g_assert ((gsize) n == self->length);
+    }
+
+  if (n_chars != NULL)
+    *n_chars = self->length;
+
+  return self->chars;
+}
+
+/**
+ * mg_document_get_sha256:
+ * @self: a #MgDocument
+ *
+ * The SHA-256 of the normalised text, in hexadecimal: it recognises the
+ * same document after a move or rename, whatever its line endings.
+ *
+ * Returns: the checksum
+ */
+const char *
+mg_document_get_sha256 (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->sha256;
+}
+
+/**
+ * mg_document_get_repaired:
+ * @self: a #MgDocument
+ *
+ * Returns: %TRUE when invalid UTF-8 in the source was replaced by U+FFFD
+ */
+gboolean
+mg_document_get_repaired (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), FALSE);
+
+  return self->repaired;
+}
+
+gboolean
+mg_document_is_bundled (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), FALSE);
+
+  return g_strcmp0 (self->uri, MG_DOCUMENT_BUNDLED_URI) == 0;
+}

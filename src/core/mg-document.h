@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mg-types.h"
+
+G_BEGIN_DECLS
+
+#define MG_DOCUMENT_ERROR (mg_document_error_quark ())
+
+typedef enum
+{
+  MG_DOCUMENT_ERROR_NOT_TEXT,
+  MG_DOCUMENT_ERROR_TOO_LARGE,
+  MG_DOCUMENT_ERROR_IS_DIRECTORY,
+} MgDocumentError;
+
+/* Files larger than this are refused with MG_DOCUMENT_ERROR_TOO_LARGE. */
+#define MG_DOCUMENT_MAX_SIZE (64 * 1024 * 1024)
+
+#define MG_DOCUMENT_BUNDLED_URI "resource://" RESOURCE_PREFIX "/article.txt"
+
+#define MG_TYPE_DOCUMENT (mg_document_get_type ())
+G_DECLARE_FINAL_TYPE (MgDocument, mg_document, MG, DOCUMENT, GObject)
+
+GQuark      mg_document_error_quark      (void);
+
+MgDocument *mg_document_new_from_bytes   (GBytes              *bytes,
+                                          const char          *title,
+                                          const char          *uri,
+                                          GError             **error);
+MgDocument *mg_document_new_for_file     (GFile               *file,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
+void        mg_document_load_file_async  (GFile               *file,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+MgDocument *mg_document_load_file_finish (GAsyncResult        *result,
+                                          GError             **error);
+MgDocument *mg_document_new_bundled      (void);
+
+const char     *mg_document_get_title    (MgDocument *self);
+const char     *mg_document_get_uri      (MgDocument *self);
+const char     *mg_document_get_text     (MgDocument *self);
+gsize           mg_document_get_n_bytes  (MgDocument *self);
+gsize           mg_document_get_length   (MgDocument *self);
+const gunichar *mg_document_get_chars    (MgDocument *self,
+                                          gsize      *n_chars);
+const char     *mg_document_get_sha256   (MgDocument *self);
+gboolean        mg_document_get_repaired (MgDocument *self);
+gboolean        mg_document_is_bundled   (MgDocument *self);
+
+char           *mg_document_normalize_text (const char *data,
+                                            gsize       len,
+                                            gboolean   *repaired);
+
+G_END_DECLS
