@@ -231,7 +231,10 @@ mg_document_new_from_bytes (GBytes     *bytes,
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (uri != NULL, NULL);
 
+  /* Empty bytes may have no data pointer at all. */
   data = g_bytes_get_data (bytes, &len);
+  if (data == NULL)
+    data = "";
 
   if (len > MG_DOCUMENT_MAX_SIZE)
     {
@@ -252,7 +255,7 @@ mg_document_new_from_bytes (GBytes     *bytes,
 
   self = g_object_new (MG_TYPE_DOCUMENT, NULL);
   self->uri = g_strdup (uri);
-  self->text = mg_document_normalize_text (data ? data : "", len, &repaired);
+  self->text = mg_document_normalize_text (data, len, &repaired);
   self->n_bytes = strlen (self->text);
   self->length = g_utf8_strlen (self->text, self->n_bytes);
   self->repaired = repaired;
