@@ -1,3 +1,1792 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#define G_LOG_DOMAIN "mg-annotation"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "mg-annotation.h"
+#include "mg-document.h"
+
+/**
+ * MgAnnotation:
+ *
+ * One highlight, with its colour, note and tags, and the passage it marks.
+ *
+ * The passage is kept twice. The *stored target* (exact, prefix, suffix,
+ * start, end) is what the file holds, in the W3C Web Annotation shape: it
+ * only changes when the user re-attaches the annotation. The *anchoring*
+ * (state, range-start, range-end) is where the annotation was found in the
+ * open document; it is computed when a document is opened and never saved.
+ *
+ * User edits go through mg_annotation_set_color(), mg_annotation_set_note(),
+ * mg_annotation_set_tags() and mg_annotation_set_target(): each one that
+ * really changes something bumps #MgAnnotation:modified and emits
+ * #MgAnnotation::changed once, which lists and the store listen to.
+ * Anchoring changes only notify their properties.
+ *
+ * Timestamps are kept in UTC with millisecond precision, the precision of
+ * the file, so what is in memory compares equal to what was saved.
+ */
+struct _MgAnnotation
+{
+  GObject parent_instance;
+
+  char      *id;
+  GDateTime *created;
+  GDateTime *modified;
+  char      *note;
+  char     **tags;
+
+  char *exact;
+  char *prefix;
+  char *suffix;
+  guint start;
+  guint end;
+
+  guint range_start;
+  guint range_end;
+
+  guint color : 8; /* MgColor */
+  guint state : 8; /* MgAnnotationState */
+};
+
+G_DEFINE_FINAL_TYPE (MgAnnotation, mg_annotation, G_TYPE_OBJECT)
+
+/* clang-format off */
+G_DEFINE_ENUM_TYPE (MgColor, mg_color,
+                    G_DEFINE_ENUM_VALUE (MG_COLOR_YELLOW, "yellow"),
+                    G_DEFINE_ENUM_VALUE (MG_COLOR_GREEN, "green"),
+                    G_DEFINE_ENUM_VALUE (MG_COLOR_BLUE, "blue"),
+                    G_DEFINE_ENUM_VALUE (MG_COLOR_PINK, "pink"),
+                    G_DEFINE_ENUM_VALUE (MG_COLOR_PURPLE, "purple"),
+                    G_DEFINE_ENUM_VALUE (MG_COLOR_ORANGE, "orange"))
+
+G_DEFINE_ENUM_TYPE (MgAnnotationState, mg_annotation_state,
+                    G_DEFINE_ENUM_VALUE (MG_ANNOTATION_STATE_ANCHORED, "anchored"),
+                    G_DEFINE_ENUM_VALUE (MG_ANNOTATION_STATE_MOVED, "moved"),
+                    G_DEFINE_ENUM_VALUE (MG_ANNOTATION_STATE_ORPHANED, "orphaned"))
+/* clang-format on */
+
+enum
+{
+  PROP_0,
+  PROP_ID,
+  PROP_CREATED,
+  PROP_MODIFIED,
+  PROP_COLOR,
+  PROP_NOTE,
+  PROP_TAGS,
+  PROP_EXACT,
+  PROP_PREFIX,
+  PROP_SUFFIX,
+  PROP_START,
+  PROP_END,
+  PROP_STATE,
+  PROP_RANGE_START,
+  PROP_RANGE_END,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Positions beyond this are refused when loading: a document is limited to
+ * MG_DOCUMENT_MAX_SIZE bytes anyway, and keeping positions within gint
+ * leaves room for arithmetic on them everywhere else. */
+#define MAX_POSITION ((gint64) G_MAXINT)
+
+/* A timestamp longer than this is not one: refuse it before GLib's parser
+ * spends any time on it. */
+#define MAX_TIMESTAMP_LENGTH 64
+
+static const char *const color_names[MG_N_COLORS] = {
+  [MG_COLOR_YELLOW] = "yellow",
+  [MG_COLOR_GREEN] = "green",
+  [MG_COLOR_BLUE] = "blue",
+  [MG_COLOR_PINK] = "pink",
+  [MG_COLOR_PURPLE] = "purple",
+  [MG_COLOR_ORANGE] = "orange",
+};
+
+static const char *const empty_strv[] = { NULL };
+
+/* Drops the sub-millisecond part, which the file cannot hold. */
+static GDateTime *
+truncate_to_ms (GDateTime *datetime)
+{
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (datetime);
+  int usec = g_date_time_get_microsecond (utc);
+
+  return g_date_time_add (utc, -(GTimeSpan) (usec % 1000));
+}
+
+static GDateTime *
+now_utc (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  return truncate_to_ms (now);
+}
+
+/**
+ * mg_color_to_string:
+ * @color: a #MgColor
+ *
+ * Returns: the colour's name as the file and the exports hold it,
+ *   e.g. "yellow"
+ */
+const char *
+mg_color_to_string (MgColor color)
+{
+  g_return_val_if_fail ((guint) color < MG_N_COLORS, color_names[MG_COLOR_YELLOW]);
+
+  return color_names[color];
+}
+
+/**
+ * mg_color_from_string:
+ * @str: (nullable): a colour name, e.g. "yellow"
+ * @color: (out) (optional): the colour; yellow when @str is not one
+ *
+ * Reads a colour name, ignoring ASCII case.
+ *
+ * Returns: %TRUE if @str names a colour of the palette
+ */
+gboolean
+mg_color_from_string (const char *str,
+                      MgColor    *color)
+{
+  guint i;
+
+  if (color != NULL)
+    *color = MG_COLOR_YELLOW;
+
+  if (str == NULL)
+    return FALSE;
+
+  for (i = 0; i < MG_N_COLORS; i++)
+    {
+      if (g_ascii_strcasecmp (str, color_names[i]) == 0)
+        {
+          if (color != NULL)
+            *color = (MgColor) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * mg_format_timestamp:
+ * @datetime: a #GDateTime
+ *
+ * Formats @datetime as the file holds it: ISO 8601 in UTC, with
+ * milliseconds and a `Z`, e.g. "2026-11-30T10:28:37.123Z".
+ *
+ * Returns: (transfer full): the timestamp
+ */
+char *
+mg_format_timestamp (GDateTime *datetime)
+{
+  g_autoptr (GDateTime) utc = NULL;
+
+  g_return_val_if_fail (datetime != NULL, NULL);
+
+  utc = g_date_time_to_utc (datetime);
+
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                          g_date_time_get_year (utc),
+                          g_date_time_get_month (utc),
+                          g_date_time_get_day_of_month (utc),
+                          g_date_time_get_hour (utc),
+                          g_date_time_get_minute (utc),
+                          g_date_time_get_second (utc),
+                          g_date_time_get_microsecond (utc) / 1000);
+}
+
+/**
+ * mg_parse_timestamp:
+ * @str: (nullable): an ISO 8601 date and time
+ *
+ * Reads any ISO 8601 date and time; one without a time zone is taken as
+ * UTC. The result is in UTC, truncated to milliseconds like the file.
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL if @str is not
+ *   an ISO 8601 date and time
+ */
+GDateTime *
+mg_parse_timestamp (const char *str)
+{
+  g_autoptr (GTimeZone) utc = NULL;
+  g_autoptr (GDateTime) parsed = NULL;
+
+  if (str == NULL || strnlen (str, MAX_TIMESTAMP_LENGTH + 1) > MAX_TIMESTAMP_LENGTH)
+    return NULL;
+
+  utc = g_time_zone_new_utc ();
+  parsed = g_date_time_new_from_iso8601 (str, utc);
+  if (parsed == NULL)
+    return NULL;
+
+  return truncate_to_ms (parsed);
+}
+
+/* Trims Unicode white space from both ends of @str. */
+static char *
+strip_unicode (const char *str)
+{
+  const char *begin = str;
+  const char *end = str + strlen (str);
+
+  while (*begin != '\0' && g_unichar_isspace (g_utf8_get_char (begin)))
+    begin = g_utf8_next_char (begin);
+
+  while (end > begin)
+    {
+      const char *prev = g_utf8_find_prev_char (begin, end);
+
+      if (prev == NULL || !g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+
+  return g_strndup (begin, end - begin);
+}
+
+/* Trims each tag, drops empty ones and later duplicates. A hash set keeps
+ * this linear however many tags a hostile file holds. */
+static char **
+normalize_tags (const char *const *tags)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GHashTable) seen = NULL;
+  gsize i;
+
+  if (tags == NULL)
+    return g_strv_builder_end (builder);
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (i = 0; tags[i] != NULL; i++)
+    {
+      g_autofree char *tag = strip_unicode (tags[i]);
+
+      if (tag[0] == '\0' || g_hash_table_contains (seen, tag))
+        continue;
+
+      g_strv_builder_add (builder, tag);
+      g_hash_table_add (seen, g_steal_pointer (&tag));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+strv_equal (const char *const *a,
+            const char *const *b)
+{
+  return g_strv_equal ((const char *const *) (a ? a : empty_strv),
+                       (const char *const *) (b ? b : empty_strv));
+}
+
+static void
+mg_annotation_finalize (GObject *object)
+{
+  MgAnnotation *self = (MgAnnotation *) object;
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->created, g_date_time_unref);
+  g_clear_pointer (&self->modified, g_date_time_unref);
+  g_clear_pointer (&self->note, g_free);
+  g_clear_pointer (&self->tags, g_strfreev);
+  g_clear_pointer (&self->exact, g_free);
+  g_clear_pointer (&self->prefix, g_free);
+  g_clear_pointer (&self->suffix, g_free);
+
+  G_OBJECT_CLASS (mg_annotation_parent_class)->finalize (object);
+}
+
+static void
+mg_annotation_constructed (GObject *object)
+{
+  MgAnnotation *self = (MgAnnotation *) object;
+
+  G_OBJECT_CLASS (mg_annotation_parent_class)->constructed (object);
+
+  /* A new annotation gets a fresh id; a copy or a loaded one brings its own. */
+  if (self->id == NULL)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      self->id = g_strconcat ("urn:uuid:", uuid, NULL);
+    }
+
+  if (self->created == NULL)
+    self->created = now_utc ();
+
+  if (self->modified == NULL)
+    self->modified = g_date_time_ref (self->created);
+}
+
+static void
+mg_annotation_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  MgAnnotation *self = MG_ANNOTATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+
+    case PROP_CREATED:
+      g_value_set_boxed (value, self->created);
+      break;
+
+    case PROP_MODIFIED:
+      g_value_set_boxed (value, self->modified);
+      break;
+
+    case PROP_COLOR:
+      g_value_set_enum (value, self->color);
+      break;
+
+    case PROP_NOTE:
+      g_value_set_string (value, self->note);
+      break;
+
+    case PROP_TAGS:
+      g_value_set_boxed (value, self->tags);
+      break;
+
+    case PROP_EXACT:
+      g_value_set_string (value, self->exact);
+      break;
+
+    case PROP_PREFIX:
+      g_value_set_string (value, self->prefix);
+      break;
+
+    case PROP_SUFFIX:
+      g_value_set_string (value, self->suffix);
+      break;
+
+    case PROP_START:
+      g_value_set_uint (value, self->start);
+      break;
+
+    case PROP_END:
+      g_value_set_uint (value, self->end);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_RANGE_START:
+      g_value_set_uint (value, self->range_start);
+      break;
+
+    case PROP_RANGE_END:
+      g_value_set_uint (value, self->range_end);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_annotation_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  MgAnnotation *self = MG_ANNOTATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      /* Construct-only: NULL means "make a new one" in constructed(). */
+      g_clear_pointer (&self->id, g_free);
+      if (g_value_get_string (value) != NULL && g_value_get_string (value)[0] != '\0')
+        self->id = g_value_dup_string (value);
+      break;
+
+    case PROP_CREATED:
+      {
+        GDateTime *created = g_value_get_boxed (value);
+
+        g_clear_pointer (&self->created, g_date_time_unref);
+        if (created != NULL)
+          self->created = truncate_to_ms (created);
+      }
+      break;
+
+    case PROP_MODIFIED:
+      if (g_value_get_boxed (value) != NULL)
+        mg_annotation_set_modified (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_COLOR:
+      mg_annotation_set_color (self, g_value_get_enum (value));
+      break;
+
+    case PROP_NOTE:
+      mg_annotation_set_note (self, g_value_get_string (value));
+      break;
+
+    case PROP_TAGS:
+      mg_annotation_set_tags (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_annotation_class_init (MgAnnotationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mg_annotation_finalize;
+  object_class->constructed = mg_annotation_constructed;
+  object_class->get_property = mg_annotation_get_property;
+  object_class->set_property = mg_annotation_set_property;
+
+  /**
+   * MgAnnotation:id:
+   *
+   * "urn:uuid:" and a random UUID for a new annotation, or the id it was
+   * loaded with. Stable forever.
+   */
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
+                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_CREATED] = g_param_spec_boxed ("created", NULL, NULL, G_TYPE_DATE_TIME,
+                                                 G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_MODIFIED] = g_param_spec_boxed ("modified", NULL, NULL, G_TYPE_DATE_TIME,
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_COLOR] = g_param_spec_enum ("color", NULL, NULL, MG_TYPE_COLOR, MG_COLOR_YELLOW,
+                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, "",
+                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV,
+                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_EXACT] = g_param_spec_string ("exact", NULL, NULL, "",
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_PREFIX] = g_param_spec_string ("prefix", NULL, NULL, "",
+                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_SUFFIX] = g_param_spec_string ("suffix", NULL, NULL, "",
+                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_START] = g_param_spec_uint ("start", NULL, NULL, 0, G_MAXUINT, 0,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_END] = g_param_spec_uint ("end", NULL, NULL, 0, G_MAXUINT, 0,
+                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, MG_TYPE_ANNOTATION_STATE,
+                                              MG_ANNOTATION_STATE_ANCHORED,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_RANGE_START] = g_param_spec_uint ("range-start", NULL, NULL, 0, G_MAXUINT, 0,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_RANGE_END] = g_param_spec_uint ("range-end", NULL, NULL, 0, G_MAXUINT, 0,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MgAnnotation::changed:
+   *
+   * Emitted once after a user edit (colour, note, tags, target) that
+   * really changed something, after its property notifications.
+   */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+}
+
+static void
+mg_annotation_init (MgAnnotation *self)
+{
+  self->note = g_strdup ("");
+  self->tags = g_new0 (char *, 1);
+  self->exact = g_strdup ("");
+  self->prefix = g_strdup ("");
+  self->suffix = g_strdup ("");
+  self->color = MG_COLOR_YELLOW;
+  self->state = MG_ANNOTATION_STATE_ANCHORED;
+}
+
+/* Called by every user edit once it has changed something, while property
+ * notifications are frozen: listeners to ::changed see the new values and
+ * the deferred notifications that follow cannot trigger a second refresh. */
+static void
+mg_annotation_edited (MgAnnotation *self)
+{
+  g_autoptr (GDateTime) now = now_utc ();
+
+  mg_annotation_set_modified (self, now);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+set_string (MgAnnotation *self,
+            char        **field,
+            const char   *value,
+            guint         prop_id,
+            gboolean     *changed)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  *changed = TRUE;
+}
+
+static void
+set_uint (MgAnnotation *self,
+          guint        *field,
+          guint         value,
+          guint         prop_id,
+          gboolean     *changed)
+{
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  *changed = TRUE;
+}
+
+/* Cuts the quote and its context out of @document. */
+static void
+extract_target (MgDocument *document,
+                guint       start,
+                guint       end,
+                char      **exact,
+                char      **prefix,
+                char      **suffix)
+{
+  const gunichar *chars;
+  gsize           n_chars;
+  guint           before;
+  guint           after;
+
+  chars = mg_document_get_chars (document, &n_chars);
+  g_assert (start <= end && end <= n_chars);
+
+  before = start >= MG_ANNOTATION_CONTEXT_LENGTH ? start - MG_ANNOTATION_CONTEXT_LENGTH : 0;
+  after = MIN ((gsize) end + MG_ANNOTATION_CONTEXT_LENGTH, n_chars);
+
+  *exact = g_ucs4_to_utf8 (chars + start, end - start, NULL, NULL, NULL);
+  *prefix = g_ucs4_to_utf8 (chars + before, start - before, NULL, NULL, NULL);
+  *suffix = g_ucs4_to_utf8 (chars + end, after - end, NULL, NULL, NULL);
+
+  /* The document holds valid text, so these never fail; stay safe if so. */
+  if (*exact == NULL)
+    *exact = g_strdup ("");
+  if (*prefix == NULL)
+    *prefix = g_strdup ("");
+  if (*suffix == NULL)
+    *suffix = g_strdup ("");
+}
+
+/**
+ * mg_annotation_new:
+ * @exact: the quoted text
+ * @prefix: (nullable): up to %MG_ANNOTATION_CONTEXT_LENGTH code points before it
+ * @suffix: (nullable): up to %MG_ANNOTATION_CONTEXT_LENGTH code points after it
+ * @start: where the quote starts, in code points
+ * @end: where the quote ends (exclusive), in code points
+ * @color: the highlight colour
+ *
+ * Creates a new annotation, with a new id, for a target given as W3C
+ * selectors. Like mg_annotation_new_for_range(), it starts anchored at
+ * [@start, @end); an anchoring pass may correct that.
+ *
+ * Returns: (transfer full): a new #MgAnnotation
+ */
+MgAnnotation *
+mg_annotation_new (const char *exact,
+                   const char *prefix,
+                   const char *suffix,
+                   guint       start,
+                   guint       end,
+                   MgColor     color)
+{
+  MgAnnotation *self;
+
+  g_return_val_if_fail (exact != NULL, NULL);
+  g_return_val_if_fail (start <= end, NULL);
+  g_return_val_if_fail ((guint) color < MG_N_COLORS, NULL);
+
+  self = g_object_new (MG_TYPE_ANNOTATION, NULL);
+
+  g_free (self->exact);
+  self->exact = g_strdup (exact);
+  g_free (self->prefix);
+  self->prefix = g_strdup (prefix ? prefix : "");
+  g_free (self->suffix);
+  self->suffix = g_strdup (suffix ? suffix : "");
+  self->start = self->range_start = start;
+  self->end = self->range_end = end;
+  self->color = color;
+  self->state = MG_ANNOTATION_STATE_ANCHORED;
+
+  return self;
+}
+
+/**
+ * mg_annotation_new_for_range:
+ * @document: the #MgDocument the user selected in
+ * @start: the selection's start, in code points
+ * @end: the selection's end (exclusive), in code points
+ * @color: the highlight colour
+ *
+ * Creates a new annotation for a selection: the quote is the text of
+ * [@start, @end), with up to %MG_ANNOTATION_CONTEXT_LENGTH code points of
+ * context on each side. It is anchored where it was made.
+ *
+ * Returns: (transfer full): a new #MgAnnotation
+ */
+MgAnnotation *
+mg_annotation_new_for_range (MgDocument *document,
+                             guint       start,
+                             guint       end,
+                             MgColor     color)
+{
+  g_autofree char *exact = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *suffix = NULL;
+
+  g_return_val_if_fail (MG_IS_DOCUMENT (document), NULL);
+  g_return_val_if_fail (start <= end, NULL);
+  g_return_val_if_fail (end <= mg_document_get_length (document), NULL);
+  g_return_val_if_fail ((guint) color < MG_N_COLORS, NULL);
+
+  extract_target (document, start, end, &exact, &prefix, &suffix);
+
+  return mg_annotation_new (exact, prefix, suffix, start, end, color);
+}
+
+/**
+ * mg_annotation_copy:
+ * @self: a #MgAnnotation
+ *
+ * A deep copy, with the same id, dates and anchoring: what undo keeps.
+ *
+ * Returns: (transfer full): the copy
+ */
+MgAnnotation *
+mg_annotation_copy (MgAnnotation *self)
+{
+  MgAnnotation *copy;
+
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  copy = g_object_new (MG_TYPE_ANNOTATION,
+                       "id", self->id,
+                       "created", self->created,
+                       NULL);
+
+  g_date_time_unref (copy->modified);
+  copy->modified = g_date_time_ref (self->modified);
+  copy->color = self->color;
+  g_free (copy->note);
+  copy->note = g_strdup (self->note);
+  g_strfreev (copy->tags);
+  copy->tags = g_strdupv (self->tags);
+  g_free (copy->exact);
+  copy->exact = g_strdup (self->exact);
+  g_free (copy->prefix);
+  copy->prefix = g_strdup (self->prefix);
+  g_free (copy->suffix);
+  copy->suffix = g_strdup (self->suffix);
+  copy->start = self->start;
+  copy->end = self->end;
+  copy->state = self->state;
+  copy->range_start = self->range_start;
+  copy->range_end = self->range_end;
+
+  return copy;
+}
+
+/**
+ * mg_annotation_get_id:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the id, e.g. "urn:uuid:…"
+ */
+const char *
+mg_annotation_get_id (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->id;
+}
+
+/**
+ * mg_annotation_get_created:
+ * @self: a #MgAnnotation
+ *
+ * Returns: (transfer none): when the annotation was made, in UTC
+ */
+GDateTime *
+mg_annotation_get_created (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->created;
+}
+
+/**
+ * mg_annotation_get_modified:
+ * @self: a #MgAnnotation
+ *
+ * Returns: (transfer none): when the user last edited the annotation, in UTC
+ */
+GDateTime *
+mg_annotation_get_modified (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->modified;
+}
+
+/**
+ * mg_annotation_set_modified:
+ * @self: a #MgAnnotation
+ * @modified: the new modification time
+ *
+ * Sets the modification time, truncated to milliseconds, without emitting
+ * #MgAnnotation::changed: for the store's merge and for tests.
+ */
+void
+mg_annotation_set_modified (MgAnnotation *self,
+                            GDateTime    *modified)
+{
+  g_autoptr (GDateTime) truncated = NULL;
+
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+  g_return_if_fail (modified != NULL);
+
+  truncated = truncate_to_ms (modified);
+  if (self->modified != NULL && g_date_time_equal (self->modified, truncated))
+    return;
+
+  g_clear_pointer (&self->modified, g_date_time_unref);
+  self->modified = g_steal_pointer (&truncated);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+/**
+ * mg_annotation_get_color:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the highlight colour
+ */
+MgColor
+mg_annotation_get_color (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), MG_COLOR_YELLOW);
+
+  return self->color;
+}
+
+/**
+ * mg_annotation_set_color:
+ * @self: a #MgAnnotation
+ * @color: the new colour
+ *
+ * A user edit: when @color differs, bumps the modification time and emits
+ * #MgAnnotation::changed.
+ */
+void
+mg_annotation_set_color (MgAnnotation *self,
+                         MgColor       color)
+{
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+  g_return_if_fail ((guint) color < MG_N_COLORS);
+
+  if (self->color == color)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->color = color;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR]);
+  mg_annotation_edited (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_get_note:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the note (it may hold Markdown), "" when there is none
+ */
+const char *
+mg_annotation_get_note (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->note;
+}
+
+/**
+ * mg_annotation_set_note:
+ * @self: a #MgAnnotation
+ * @note: (nullable): the new note; %NULL is the same as ""
+ *
+ * A user edit: when @note differs, bumps the modification time and emits
+ * #MgAnnotation::changed.
+ */
+void
+mg_annotation_set_note (MgAnnotation *self,
+                        const char   *note)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+
+  if (note == NULL)
+    note = "";
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->note, note, PROP_NOTE, &changed);
+  if (changed)
+    mg_annotation_edited (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_get_tags:
+ * @self: a #MgAnnotation
+ *
+ * Returns: (transfer none): the tags, in the user's order; never %NULL
+ */
+const char *const *
+mg_annotation_get_tags (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return (const char *const *) self->tags;
+}
+
+/**
+ * mg_annotation_set_tags:
+ * @self: a #MgAnnotation
+ * @tags: (nullable) (array zero-terminated=1): the new tags
+ *
+ * Sets the tags, trimmed of white space, without empty ones and without
+ * duplicates (the first one is kept). A user edit: when the result
+ * differs, bumps the modification time and emits #MgAnnotation::changed.
+ */
+void
+mg_annotation_set_tags (MgAnnotation      *self,
+                        const char *const *tags)
+{
+  g_auto (GStrv) normalized = NULL;
+
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+
+  normalized = normalize_tags (tags);
+  if (strv_equal ((const char *const *) normalized, (const char *const *) self->tags))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_strfreev (self->tags);
+  self->tags = g_steal_pointer (&normalized);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
+  mg_annotation_edited (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_has_tag:
+ * @self: a #MgAnnotation
+ * @tag: a tag
+ *
+ * Returns: %TRUE if @self has exactly the tag @tag
+ */
+gboolean
+mg_annotation_has_tag (MgAnnotation *self,
+                       const char   *tag)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), FALSE);
+  g_return_val_if_fail (tag != NULL, FALSE);
+
+  return g_strv_contains ((const char *const *) self->tags, tag);
+}
+
+/**
+ * mg_annotation_get_exact:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the stored quote (TextQuoteSelector exact)
+ */
+const char *
+mg_annotation_get_exact (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->exact;
+}
+
+/**
+ * mg_annotation_get_prefix:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the stored text before the quote, possibly ""
+ */
+const char *
+mg_annotation_get_prefix (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->prefix;
+}
+
+/**
+ * mg_annotation_get_suffix:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the stored text after the quote, possibly ""
+ */
+const char *
+mg_annotation_get_suffix (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->suffix;
+}
+
+/**
+ * mg_annotation_get_start:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the stored start (TextPositionSelector start), in code points
+ */
+guint
+mg_annotation_get_start (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), 0);
+
+  return self->start;
+}
+
+/**
+ * mg_annotation_get_end:
+ * @self: a #MgAnnotation
+ *
+ * Returns: the stored end (TextPositionSelector end, exclusive), in code points
+ */
+guint
+mg_annotation_get_end (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), 0);
+
+  return self->end;
+}
+
+/* Sets the anchoring, notifying what changed. Returns whether it did. */
+static gboolean
+apply_anchor (MgAnnotation     *self,
+              MgAnnotationState state,
+              guint             start,
+              guint             end)
+{
+  gboolean changed = FALSE;
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+      changed = TRUE;
+    }
+
+  set_uint (self, &self->range_start, start, PROP_RANGE_START, &changed);
+  set_uint (self, &self->range_end, end, PROP_RANGE_END, &changed);
+
+  return changed;
+}
+
+/**
+ * mg_annotation_set_target:
+ * @self: a #MgAnnotation
+ * @document: the open #MgDocument
+ * @start: the new start, in code points
+ * @end: the new end (exclusive), in code points
+ *
+ * Re-attaches the annotation to [@start, @end) of @document, e.g. an
+ * orphan to the user's selection: the stored quote, context and position
+ * are taken from there, and the annotation is anchored there. A user edit:
+ * when the stored target changes, bumps the modification time and emits
+ * #MgAnnotation::changed.
+ */
+void
+mg_annotation_set_target (MgAnnotation *self,
+                          MgDocument   *document,
+                          guint         start,
+                          guint         end)
+{
+  g_autofree char *exact = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *suffix = NULL;
+  gboolean         changed = FALSE;
+
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+  g_return_if_fail (MG_IS_DOCUMENT (document));
+  g_return_if_fail (start <= end);
+  g_return_if_fail (end <= mg_document_get_length (document));
+
+  extract_target (document, start, end, &exact, &prefix, &suffix);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->exact, exact, PROP_EXACT, &changed);
+  set_string (self, &self->prefix, prefix, PROP_PREFIX, &changed);
+  set_string (self, &self->suffix, suffix, PROP_SUFFIX, &changed);
+  set_uint (self, &self->start, start, PROP_START, &changed);
+  set_uint (self, &self->end, end, PROP_END, &changed);
+  apply_anchor (self, MG_ANNOTATION_STATE_ANCHORED, start, end);
+  if (changed)
+    mg_annotation_edited (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_get_state:
+ * @self: a #MgAnnotation
+ *
+ * Returns: whether and how the annotation was found in the open document
+ */
+MgAnnotationState
+mg_annotation_get_state (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), MG_ANNOTATION_STATE_ORPHANED);
+
+  return self->state;
+}
+
+/**
+ * mg_annotation_get_range_start:
+ * @self: a #MgAnnotation
+ *
+ * Returns: where the annotation starts in the open document, in code
+ *   points; meaningless for an orphan
+ */
+guint
+mg_annotation_get_range_start (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), 0);
+
+  return self->range_start;
+}
+
+/**
+ * mg_annotation_get_range_end:
+ * @self: a #MgAnnotation
+ *
+ * Returns: where the annotation ends (exclusive) in the open document, in
+ *   code points; meaningless for an orphan
+ */
+guint
+mg_annotation_get_range_end (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), 0);
+
+  return self->range_end;
+}
+
+/**
+ * mg_annotation_set_anchor:
+ * @self: a #MgAnnotation
+ * @state: the anchoring state
+ * @start: where it was found, in code points
+ * @end: where it ends (exclusive), in code points
+ *
+ * Records where anchoring found the annotation. This is not a user edit:
+ * it notifies the properties that changed, but neither bumps the
+ * modification time nor emits #MgAnnotation::changed.
+ */
+void
+mg_annotation_set_anchor (MgAnnotation     *self,
+                          MgAnnotationState state,
+                          guint             start,
+                          guint             end)
+{
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+  g_return_if_fail (state <= MG_ANNOTATION_STATE_ORPHANED);
+  g_return_if_fail (start <= end);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  apply_anchor (self, state, start, end);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_to_json:
+ * @self: a #MgAnnotation
+ * @builder: a #JsonBuilder where a value is expected (in an array, or
+ *   after a member name)
+ *
+ * Writes the annotation as one W3C Web Annotation object, with a stable
+ * key order so files diff well: id, type, motivation, created, modified,
+ * color, body (the note as a commenting TextualBody, then one tagging
+ * TextualBody per tag), target (TextQuoteSelector, TextPositionSelector).
+ * The anchoring is not written: it is recomputed on load.
+ */
+void
+mg_annotation_to_json (MgAnnotation *self,
+                       JsonBuilder  *builder)
+{
+  g_autofree char *created = NULL;
+  g_autofree char *modified = NULL;
+  gsize            i;
+
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  created = mg_format_timestamp (self->created);
+  modified = mg_format_timestamp (self->modified);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, self->id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "Annotation");
+  json_builder_set_member_name (builder, "motivation");
+  json_builder_add_string_value (builder, self->note[0] != '\0' ? "commenting" : "highlighting");
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "modified");
+  json_builder_add_string_value (builder, modified);
+  json_builder_set_member_name (builder, "color");
+  json_builder_add_string_value (builder, mg_color_to_string (self->color));
+
+  json_builder_set_member_name (builder, "body");
+  json_builder_begin_array (builder);
+  if (self->note[0] != '\0')
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "TextualBody");
+      json_builder_set_member_name (builder, "purpose");
+      json_builder_add_string_value (builder, "commenting");
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, self->note);
+      json_builder_set_member_name (builder, "format");
+      json_builder_add_string_value (builder, "text/markdown");
+      json_builder_end_object (builder);
+    }
+  for (i = 0; self->tags[i] != NULL; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "TextualBody");
+      json_builder_set_member_name (builder, "purpose");
+      json_builder_add_string_value (builder, "tagging");
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, self->tags[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "target");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "selector");
+  json_builder_begin_array (builder);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "TextQuoteSelector");
+  json_builder_set_member_name (builder, "exact");
+  json_builder_add_string_value (builder, self->exact);
+  json_builder_set_member_name (builder, "prefix");
+  json_builder_add_string_value (builder, self->prefix);
+  json_builder_set_member_name (builder, "suffix");
+  json_builder_add_string_value (builder, self->suffix);
+  json_builder_end_object (builder);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "TextPositionSelector");
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_int_value (builder, self->start);
+  json_builder_set_member_name (builder, "end");
+  json_builder_add_int_value (builder, self->end);
+  json_builder_end_object (builder);
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+}
+
+/*
+ * Reading JSON.
+ *
+ * The file may come from us, from another W3C tool, from Hypothesis, from a
+ * sync conflict or from a fuzzer, so nothing about its shape is assumed.
+ * The rules:
+ *
+ * - What makes an annotation an annotation is required: an id (a non-empty
+ *   string) and a target with a TextQuoteSelector whose exact is a
+ *   non-empty string. Without them there is nothing to anchor or merge.
+ * - A member that is present but of the wrong JSON type is an error: the
+ *   data is damaged or not what we think, and guessing could lose the
+ *   user's work when the store writes it back. JSON null counts as absent.
+ * - A member that is missing gets a default: no colour is yellow, no body
+ *   is no note and no tags, no position selector is position 0 (anchoring
+ *   then searches for the quote). Missing dates borrow from each other
+ *   (created <- modified/updated and back), and when both are missing the
+ *   time of loading is used. A date that is present but unreadable is an
+ *   error, as merging by "modified" depends on it.
+ * - An unknown value of an open vocabulary is tolerated: an unknown colour
+ *   is yellow, unknown selector and body types (RangeSelector, CssSelector,
+ *   SpecificResource...) are ignored, unknown members are ignored.
+ * - Positions must be whole numbers from 0 to G_MAXINT with start <= end.
+ *
+ * Hypothesis' shape is also read: "target" as an array (its first element
+ * is used), "selector" as one object, "updated" for "modified", and "text"
+ * and "tags" for the note and tags when there is no "body".
+ *
+ * No recursion happens here, so deep nesting costs nothing beyond what the
+ * parser already did.
+ */
+
+#define INVALID(error, ...) \
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, __VA_ARGS__)
+
+/* The member @name of @object, or NULL if it is missing or null. */
+static JsonNode *
+get_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  return node;
+}
+
+static gboolean
+get_string_member (JsonObject  *object,
+                   const char  *name,
+                   const char **value,
+                   GError     **error)
+{
+  JsonNode *node = get_member (object, name);
+
+  *value = NULL;
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      INVALID (error, _ ("The annotation’s “%s” is not text"), name);
+      return FALSE;
+    }
+
+  *value = json_node_get_string (node);
+  if (!g_utf8_validate (*value, -1, NULL))
+    {
+      *value = NULL;
+      INVALID (error, _ ("The annotation’s “%s” is not valid UTF-8 text"), name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_position_member (JsonObject *object,
+                     const char *name,
+                     guint      *value,
+                     GError    **error)
+{
+  JsonNode *node = get_member (object, name);
+  gint64    number;
+
+  *value = 0;
+  if (node == NULL)
+    {
+      INVALID (error, _ ("The annotation’s position selector has no “%s”"), name);
+      return FALSE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    goto not_a_position;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      number = json_node_get_int (node);
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      /* Written by a tool that uses floating point for every number. */
+      if (!(d >= 0 && d <= (double) MAX_POSITION) || d != (double) (gint64) d)
+        goto not_a_position;
+      number = (gint64) d;
+    }
+  else
+    goto not_a_position;
+
+  if (number < 0 || number > MAX_POSITION)
+    goto not_a_position;
+
+  *value = (guint) number;
+  return TRUE;
+
+not_a_position:
+  INVALID (error, _ ("The annotation’s position “%s” is not a whole number from 0 to %d"),
+           name, G_MAXINT);
+  return FALSE;
+}
+
+static gboolean
+get_date_member (JsonObject *object,
+                 const char *name,
+                 GDateTime **value,
+                 GError    **error)
+{
+  const char *str;
+
+  *value = NULL;
+  if (!get_string_member (object, name, &str, error))
+    return FALSE;
+  if (str == NULL)
+    return TRUE;
+
+  *value = mg_parse_timestamp (str);
+  if (*value == NULL)
+    {
+      INVALID (error, _ ("The annotation’s “%s” is not an ISO 8601 date and time"), name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_utf8_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING && g_utf8_validate (json_node_get_string (node), -1, NULL);
+}
+
+/* A string, or an array of strings, as found in "tags" and "type". */
+static gboolean
+collect_strings (JsonNode   *node,
+                 const char *name,
+                 GPtrArray  *out,
+                 GError    **error)
+{
+  if (is_utf8_string (node))
+    {
+      g_ptr_array_add (out, (gpointer) json_node_get_string (node));
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint      n = json_array_get_length (array);
+      guint      i;
+
+      for (i = 0; i < n; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!is_utf8_string (element))
+            {
+              INVALID (error, _ ("The annotation’s “%s” holds something other than text"), name);
+              return FALSE;
+            }
+          g_ptr_array_add (out, (gpointer) json_node_get_string (element));
+        }
+      return TRUE;
+    }
+
+  INVALID (error, _ ("The annotation’s “%s” is neither text nor a list of text"), name);
+  return FALSE;
+}
+
+typedef struct
+{
+  GString   *note;
+  GPtrArray *tags; /* borrowed strings */
+} Body;
+
+static gboolean
+read_body_item (JsonNode *node,
+                Body     *body,
+                GError  **error)
+{
+  JsonObject *object;
+  const char *type;
+  const char *purpose;
+  const char *value;
+
+  /* A body may be the IRI of an external resource: nothing to show. */
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      INVALID (error, _ ("The annotation’s body holds something other than an object"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+
+  if (!get_string_member (object, "type", &type, error) || !get_string_member (object, "purpose", &purpose, error))
+    return FALSE;
+
+  /* Only textual bodies are ours; others (images, links) are ignored. A
+   * body with a value but no type is textual in practice. */
+  if (type != NULL && g_strcmp0 (type, "TextualBody") != 0)
+    return TRUE;
+
+  if (!get_string_member (object, "value", &value, error))
+    return FALSE;
+  if (value == NULL)
+    {
+      if (type == NULL)
+        return TRUE;
+      INVALID (error, _ ("The annotation’s textual body has no “value”"));
+      return FALSE;
+    }
+
+  if (g_strcmp0 (purpose, "tagging") == 0)
+    {
+      g_ptr_array_add (body->tags, (gpointer) value);
+    }
+  else if (purpose == NULL || g_str_equal (purpose, "commenting") || g_str_equal (purpose, "describing") || g_str_equal (purpose, "replying"))
+    {
+      if (value[0] == '\0')
+        return TRUE;
+      if (body->note->len > 0)
+        g_string_append (body->note, "\n\n");
+      g_string_append (body->note, value);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_body (JsonObject *object,
+           Body       *body,
+           GError    **error)
+{
+  JsonNode *node = get_member (object, "body");
+
+  if (node == NULL)
+    {
+      /* Hypothesis keeps the note and tags at the top level. */
+      const char *text;
+
+      if (!get_string_member (object, "text", &text, error))
+        return FALSE;
+      if (text != NULL)
+        g_string_append (body->note, text);
+
+      node = get_member (object, "tags");
+      if (node != NULL && !collect_strings (node, "tags", body->tags, error))
+        return FALSE;
+
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint      n = json_array_get_length (array);
+      guint      i;
+
+      for (i = 0; i < n; i++)
+        {
+          if (!read_body_item (json_array_get_element (array, i), body, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  return read_body_item (node, body, error);
+}
+
+typedef struct
+{
+  const char *exact;
+  const char *prefix;
+  const char *suffix;
+  guint       start;
+  guint       end;
+  gboolean    has_quote;
+  gboolean    has_position;
+} Target;
+
+static gboolean
+read_selector (JsonNode *node,
+               Target   *target,
+               GError  **error)
+{
+  JsonObject *object;
+  const char *type;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      INVALID (error, _ ("The annotation’s target holds a selector that is not an object"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+  if (!get_string_member (object, "type", &type, error))
+    return FALSE;
+
+  /* The first selector of each kind wins; others (RangeSelector,
+   * XPathSelector, FragmentSelector...) are for other kinds of documents. */
+  if (g_strcmp0 (type, "TextQuoteSelector") == 0 && !target->has_quote)
+    {
+      if (!get_string_member (object, "exact", &target->exact, error) || !get_string_member (object, "prefix", &target->prefix, error) || !get_string_member (object, "suffix", &target->suffix, error))
+        return FALSE;
+
+      if (target->exact == NULL || target->exact[0] == '\0')
+        {
+          INVALID (error, _ ("The annotation’s quote selector has no “exact” text"));
+          return FALSE;
+        }
+      target->has_quote = TRUE;
+    }
+  else if (g_strcmp0 (type, "TextPositionSelector") == 0 && !target->has_position)
+    {
+      if (!get_position_member (object, "start", &target->start, error) || !get_position_member (object, "end", &target->end, error))
+        return FALSE;
+
+      if (target->start > target->end)
+        {
+          INVALID (error, _ ("The annotation’s position starts at %u, after its end at %u"),
+                   target->start, target->end);
+          return FALSE;
+        }
+      target->has_position = TRUE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_target (JsonObject *object,
+             Target     *target,
+             GError    **error)
+{
+  JsonNode *node = get_member (object, "target");
+  JsonNode *selector;
+
+  if (node == NULL)
+    {
+      INVALID (error, _ ("The annotation has no target"));
+      return FALSE;
+    }
+
+  /* Hypothesis: an array of targets, of which the first is the page. */
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      if (json_array_get_length (array) == 0)
+        {
+          INVALID (error, _ ("The annotation has no target"));
+          return FALSE;
+        }
+      node = json_array_get_element (array, 0);
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      INVALID (error, _ ("The annotation’s target is not an object"));
+      return FALSE;
+    }
+
+  selector = get_member (json_node_get_object (node), "selector");
+  if (selector == NULL)
+    {
+      INVALID (error, _ ("The annotation’s target has no selector"));
+      return FALSE;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (selector))
+    {
+      JsonArray *array = json_node_get_array (selector);
+      guint      n = json_array_get_length (array);
+      guint      i;
+
+      for (i = 0; i < n; i++)
+        {
+          if (!read_selector (json_array_get_element (array, i), target, error))
+            return FALSE;
+        }
+    }
+  else if (!read_selector (selector, target, error))
+    {
+      return FALSE;
+    }
+
+  if (!target->has_quote)
+    {
+      INVALID (error, _ ("The annotation’s target has no quote selector"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * mg_annotation_new_from_json:
+ * @node: a #JsonNode holding one annotation object
+ * @error: return location for a #GError
+ *
+ * Reads an annotation written by mg_annotation_to_json(), by another W3C
+ * Web Annotation tool, or exported by Hypothesis. Any shape of @node is
+ * safe to pass: what cannot be read gives a %G_IO_ERROR_INVALID_DATA
+ * error with a message for the user. The annotation starts orphaned, at
+ * its stored position, until it is anchored.
+ *
+ * Returns: (transfer full) (nullable): the annotation, or %NULL on error
+ */
+MgAnnotation *
+mg_annotation_new_from_json (JsonNode *node,
+                             GError  **error)
+{
+  g_autoptr (GDateTime) created = NULL;
+  g_autoptr (GDateTime) modified = NULL;
+  g_autoptr (GPtrArray) types = NULL;
+  g_autoptr (GPtrArray) tags = NULL;
+  g_autoptr (GString) note = NULL;
+  g_auto (GStrv) normalized_tags = NULL;
+  JsonObject   *object;
+  JsonNode     *type_node;
+  const char   *id;
+  const char   *color_name;
+  MgColor       color = MG_COLOR_YELLOW;
+  Target        target = { 0 };
+  Body          body;
+  MgAnnotation *self;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      INVALID (error, _ ("An annotation must be an object"));
+      return NULL;
+    }
+
+  object = json_node_get_object (node);
+
+  if (!get_string_member (object, "id", &id, error))
+    return NULL;
+  if (id == NULL || id[0] == '\0')
+    {
+      INVALID (error, _ ("The annotation has no id"));
+      return NULL;
+    }
+
+  /* Refuse what is plainly something else, e.g. an AnnotationCollection. */
+  type_node = get_member (object, "type");
+  if (type_node != NULL)
+    {
+      types = g_ptr_array_new ();
+      if (!collect_strings (type_node, "type", types, error))
+        return NULL;
+      g_ptr_array_add (types, NULL);
+      if (!g_strv_contains ((const char *const *) types->pdata, "Annotation"))
+        {
+          INVALID (error, _ ("The object “%s” is not of type Annotation"), id);
+          return NULL;
+        }
+    }
+
+  if (!get_date_member (object, "created", &created, error) || !get_date_member (object, "modified", &modified, error))
+    return NULL;
+  if (modified == NULL && !get_date_member (object, "updated", &modified, error))
+    return NULL;
+
+  if (created == NULL && modified == NULL)
+    created = now_utc ();
+  if (created == NULL)
+    created = g_date_time_ref (modified);
+  if (modified == NULL)
+    modified = g_date_time_ref (created);
+
+  if (!get_string_member (object, "color", &color_name, error))
+    return NULL;
+  if (color_name != NULL && !mg_color_from_string (color_name, &color))
+    g_debug ("Annotation %s has the unknown colour “%s”: using yellow", id, color_name);
+
+  note = g_string_new (NULL);
+  tags = g_ptr_array_new ();
+  body.note = note;
+  body.tags = tags;
+  if (!read_body (object, &body, error))
+    return NULL;
+  g_ptr_array_add (tags, NULL);
+  normalized_tags = normalize_tags ((const char *const *) tags->pdata);
+
+  if (!read_target (object, &target, error))
+    return NULL;
+
+  self = g_object_new (MG_TYPE_ANNOTATION,
+                       "id", id,
+                       "created", created,
+                       NULL);
+
+  g_date_time_unref (self->modified);
+  self->modified = g_steal_pointer (&modified);
+  self->color = color;
+  g_free (self->note);
+  self->note = g_string_free (g_steal_pointer (&note), FALSE);
+  g_strfreev (self->tags);
+  self->tags = g_steal_pointer (&normalized_tags);
+  g_free (self->exact);
+  self->exact = g_strdup (target.exact);
+  g_free (self->prefix);
+  self->prefix = g_strdup (target.prefix ? target.prefix : "");
+  g_free (self->suffix);
+  self->suffix = g_strdup (target.suffix ? target.suffix : "");
+  self->start = self->range_start = target.start;
+  self->end = self->range_end = target.end;
+  self->state = MG_ANNOTATION_STATE_ORPHANED;
+
+  return self;
+}

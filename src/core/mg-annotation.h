@@ -31,6 +31,12 @@ typedef enum
 /* Code points of context kept before and after the quote. */
 #define MG_ANNOTATION_CONTEXT_LENGTH 32
 
+#define MG_TYPE_COLOR (mg_color_get_type ())
+GType mg_color_get_type (void) G_GNUC_CONST;
+
+#define MG_TYPE_ANNOTATION_STATE (mg_annotation_state_get_type ())
+GType mg_annotation_state_get_type (void) G_GNUC_CONST;
+
 #define MG_TYPE_ANNOTATION (mg_annotation_get_type ())
 G_DECLARE_FINAL_TYPE (MgAnnotation, mg_annotation, MG, ANNOTATION, GObject)
 
