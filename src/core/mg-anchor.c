@@ -1,3 +1,1573 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#define G_LOG_DOMAIN "mg-anchor"
+
 #include "config.h"
+
+#include <string.h>
+
+#include "mg-anchor.h"
+#include "mg-annotation.h"
+#include "mg-document.h"
+
+/*
+ * Re-anchoring: finding a stored highlight again in a text that may have
+ * changed since the highlight was made.
+ *
+ * The stored target is a W3C TextQuoteSelector (the quote, with up to
+ * MG_ANNOTATION_CONTEXT_LENGTH code points of context on each side) and a
+ * TextPositionSelector (the old range). The search, in order:
+ *
+ *  1. The old range, accepted only if the text there still equals the
+ *     quote: ANCHORED. An unchanged document never gets past this step.
+ *  2. Exact occurrences of the quote, looked for in windows around the old
+ *     position that grow until one occurrence is convincing.
+ *  3. When there is no exact occurrence, approximate occurrences found with
+ *     Myers' bit-parallel algorithm (1999), and next to intact context,
+ *     again in growing windows.
+ *  4. Each candidate is scored from the similarity of its text, of the
+ *     context before and after it, and its nearness to the old position;
+ *     the best one wins: MOVED. Nothing acceptable: ORPHANED.
+ *
+ * Everything works on code points, the unit of the position selector, so
+ * an emoji or a combining accent counts as what it is in the document.
+ * Nothing here is proportional to the text's length unless the quote has
+ * to be looked for everywhere; the common cases stay inside a window of a
+ * few thousand code points around the old position.
+ */
+
+/* Windows around the old position, by radius in code points. The first
+ * holds the usual shift after local edits above the quote (a paragraph
+ * rewritten); the second a few pages of insertions or deletions; the third
+ * almost any reorganisation; the last is the whole text. Each is 32 times
+ * the previous one, so the work done on windows that fail is a small
+ * fraction of the work on the one that succeeds. Exact searches run on the
+ * two small windows before any approximate search: a quote that only moved
+ * is found by a cheap exact scan, and the costlier approximate search runs
+ * only for quotes whose text changed. The large windows come last, for
+ * quotes that moved far or are gone. */
+#define WINDOW_SMALL ((gsize) 1024)
+#define WINDOW_MEDIUM ((gsize) 32 * 1024)
+#define WINDOW_LARGE ((gsize) 1024 * 1024)
+#define WINDOW_ALL G_MAXSIZE
+
+typedef enum
+{
+  STEP_EXACT,
+  STEP_FUZZY,
+} StepKind;
+
+static const struct
+{
+  StepKind kind;
+  gsize    radius;
+} search_steps[] = {
+  { STEP_EXACT, WINDOW_SMALL },
+  { STEP_EXACT, WINDOW_MEDIUM },
+  { STEP_FUZZY, WINDOW_SMALL },
+  { STEP_FUZZY, WINDOW_MEDIUM },
+  { STEP_EXACT, WINDOW_LARGE },
+  { STEP_EXACT, WINDOW_ALL },
+  { STEP_FUZZY, WINDOW_LARGE },
+  { STEP_FUZZY, WINDOW_ALL },
+};
+
+/* Weights of the score. The quote's own text is the strongest evidence, so
+ * it weighs as much as both contexts together; the contexts are what tell
+ * two occurrences of the same words apart; nearness to the old position
+ * only breaks what the text cannot decide, so it weighs least: a candidate
+ * with the right context beats a nearer one with unrelated context.
+ * The weights add up to 1, so the score is between 0 and 1. */
+#define WEIGHT_QUOTE 0.5
+#define WEIGHT_PREFIX 0.2
+#define WEIGHT_SUFFIX 0.2
+#define WEIGHT_NEAR 0.1
+
+/* Nearness falls to one half at this distance from the old position, about
+ * a page of text, and keeps falling slowly beyond. */
+#define NEAR_SCALE 1024.0
+
+/* The "evidence" of a candidate is its score without nearness, rescaled to
+ * 0..1: how sure we are that it is the highlighted passage, wherever it
+ * is. Two unrelated 32-code-point contexts of English text are still about
+ * 45 % similar by edit distance (spaces and common letters line up), so an
+ * exact quote with unrelated context has an evidence of about 0.75, and one
+ * with intact context 1. A candidate at 0.8 or more is convincing enough to
+ * stop looking further away: that takes an exact quote with context mostly
+ * intact, or a quote with a few edits and intact context. Below that, the
+ * windows keep growing, in case a better candidate lies beyond (except for
+ * approximate candidates near the old position: see anchor_search()). */
+#define CONFIDENT_EVIDENCE 0.8
+
+/* An approximate candidate is accepted only with an evidence of 0.7 or
+ * more. A quote edited as much as allowed (half of it) is then accepted
+ * only if its context is intact, and a quote with unrelated context only
+ * if it is nearly intact, which random text never is for quotes of a few
+ * words. Exact occurrences are always accepted: the quote's text is there. */
+#define FUZZY_ACCEPT_EVIDENCE 0.7
+
+/* An approximate candidate of a quote at least this long is also accepted
+ * on its text alone, whatever its context, when at most a fifth of it is
+ * edited: text with nothing to do with a 32-code-point quote never comes
+ * that close to it, so the passage moved and was edited at once (rewritten
+ * and pasted elsewhere). */
+#define LONG_QUOTE_LENGTH 32
+#define LONG_QUOTE_MIN_SIMILARITY 0.8
+
+/* Quotes shorter than this many code points match approximately almost
+ * anywhere (a 10-letter word with 2 edits is a common sight in a book), so
+ * an approximate match of one is also required to keep its context at
+ * least this similar. */
+#define SHORT_QUOTE_LENGTH 16
+#define SHORT_QUOTE_MIN_CONTEXT 0.6
+
+/* Below this length the approximate search is not attempted at all: with
+ * half the quote allowed in edits, a 3-letter quote matches wherever two
+ * of its letters stand side by side. */
+#define MIN_FUZZY_LENGTH 4
+
+/* At most half the quote in edits, and at most this many: beyond 64 edits
+ * the passage has been rewritten rather than edited, and the cap keeps the
+ * approximate search's band (and the alignment's band, see align_at())
+ * narrow for long quotes. */
+#define MAX_EDITS 64
+
+/* Longer quotes (dozens of pages) are only re-found by position or exact
+ * text: the approximate search's tables grow with the quote length. */
+#define MAX_FUZZY_LENGTH ((gsize) 64 * 1024)
+
+/* The approximate search keeps the end positions within this many edits
+ * of the fewest found in a window, so a candidate with a couple more edits
+ * but a much better context still competes (candidates with many more
+ * edits but intact context come from the context probes below). At most
+ * MAX_FUZZY_ENDS end positions are kept per window, those with the fewest
+ * edits first: this bounds the work for short quotes that match
+ * approximately in many places. */
+#define FUZZY_SLACK 2
+#define MAX_FUZZY_ENDS 256
+
+/* Windows at least this long are searched as two halves side by side; see
+ * myers_search(). */
+#define SPLIT_SEARCH_LENGTH 4096
+
+/* When the quote itself changed much, a stretch of unrelated text can come
+ * closer to it than the real, edited passage, which would then lose on
+ * edits before its context is even looked at. The context usually
+ * survives such an edit, so the code points right next to the quote are
+ * also looked for exactly: each occurrence of the last CONTEXT_PROBE code
+ * points of the prefix is a possible start, each of the first ones of the
+ * suffix a possible end, and the quote is aligned from there. Eight code
+ * points rarely occur by chance; the MAX_PROBE_HITS occurrences nearest to
+ * the old position are tried. A context shorter than MIN_CONTEXT_PROBE
+ * (a quote at the very start or end of the text) occurs too often to be
+ * worth it. */
+#define CONTEXT_PROBE 8
+#define MIN_CONTEXT_PROBE 4
+#define MAX_PROBE_HITS 8
+
+/* How far the boundaries of an approximate match may move to meet intact
+ * context: see snap_to_context(). */
+#define SNAP_DISTANCE 8
+
+/* Context is compared on at most this many code points on each side (one
+ * machine word of the bit-parallel algorithm), and the text side may be a
+ * few code points longer than the stored side, so that an insertion right
+ * next to the quote costs only its own length. */
+#define MAX_CONTEXT 64
+#define CONTEXT_SLACK 8
+
+/* The similarity given to a stored context that is empty: full when the
+ * candidate also lies at the start (or end) of the text, which is what an
+ * empty context records; neutral elsewhere, since an empty context may also
+ * come from a file written without context. */
+#define EMPTY_CONTEXT_ELSEWHERE 0.5
+
+/* Scores closer than this are equal; ties go to the nearer candidate. */
+#define SCORE_EPSILON 1e-9
+
+/* ------------------------------------------------------------------------
+ * Pattern tables for Myers' algorithm
+ *
+ * For each symbol of the pattern, a bit mask per 64-code-point block with
+ * the pattern positions holding that symbol. Code points below 256 are
+ * looked up directly; others through a small open-addressing hash table.
+ * Symbols absent from the pattern map to row 0, all zeros.
+ */
+
+typedef struct
+{
+  gsize     length;
+  guint     n_blocks;
+  guint32   low[256];
+  gunichar *keys;
+  guint32  *values;
+  guint     mask;
+  guint64  *masks;
+  /* For patterns of one block: the masks of code points below 256 without
+   * the indirection, for the hot loop of the search. */
+  guint64 low_masks[256];
+} Peq;
+
+static inline guint
+peq_hash (gunichar c)
+{
+  return c * 0x9E3779B1u;
+}
+
+static guint32 *
+peq_slot (const Peq *peq,
+          gunichar   c)
+{
+  guint slot = peq_hash (c) & peq->mask;
+
+  while (peq->keys[slot] != 0 && peq->keys[slot] != c)
+    slot = (slot + 1) & peq->mask;
+
+  return &peq->values[slot];
+}
+
+static void
+peq_init (Peq            *peq,
+          const gunichar *pattern,
+          gsize           length)
+{
+  guint32 n_symbols = 0;
+  gsize   n_high = 0;
+  gsize   i;
+
+  g_assert (length > 0);
+
+  memset (peq, 0, sizeof *peq);
+  peq->length = length;
+  peq->n_blocks = (guint) ((length + 63) / 64);
+
+  for (i = 0; i < length; i++)
+    if (pattern[i] >= 256)
+      n_high++;
+
+  if (n_high > 0)
+    {
+      guint size = 8;
+
+      while (size < 2 * n_high)
+        size *= 2;
+      peq->keys = g_new0 (gunichar, size);
+      peq->values = g_new0 (guint32, size);
+      peq->mask = size - 1;
+    }
+
+  /* Number the distinct symbols from 1; 0 is the all-zero row. */
+  for (i = 0; i < length; i++)
+    {
+      gunichar c = pattern[i];
+
+      if (c < 256)
+        {
+          if (peq->low[c] == 0)
+            peq->low[c] = ++n_symbols;
+        }
+      else
+        {
+          guint32 *value = peq_slot (peq, c);
+
+          if (*value == 0)
+            {
+              *value = ++n_symbols;
+              peq->keys[value - peq->values] = c;
+            }
+        }
+    }
+
+  peq->masks = g_new0 (guint64, ((gsize) n_symbols + 1) * peq->n_blocks);
+
+  for (i = 0; i < length; i++)
+    {
+      gunichar c = pattern[i];
+      guint32  symbol = c < 256 ? peq->low[c] : *peq_slot (peq, c);
+
+      peq->masks[(gsize) symbol * peq->n_blocks + i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+    }
+
+  if (peq->n_blocks == 1)
+    for (i = 0; i < 256; i++)
+      peq->low_masks[i] = peq->masks[peq->low[i]];
+}
+
+static void
+peq_clear (Peq *peq)
+{
+  g_clear_pointer (&peq->keys, g_free);
+  g_clear_pointer (&peq->values, g_free);
+  g_clear_pointer (&peq->masks, g_free);
+}
+
+static inline const guint64 *
+peq_lookup (const Peq *peq,
+            gunichar   c)
+{
+  guint32 symbol;
+
+  if (c < 256)
+    symbol = peq->low[c];
+  else if (peq->keys == NULL)
+    symbol = 0;
+  else
+    symbol = *peq_slot (peq, c);
+
+  return &peq->masks[(gsize) symbol * peq->n_blocks];
+}
+
+typedef void (*MatchEndFunc) (gsize    end,
+                              guint    edits,
+                              gpointer user_data);
+
+/* ------------------------------------------------------------------------
+ * Myers' bit-parallel edit distance, one 64-row block of a DP column at a
+ * time (in Hyyrö's formulation for blocks). Bit i of @pv / @mv is set when
+ * the vertical difference between rows i + 1 and i of the column is +1 /
+ * -1; @hin is the horizontal difference entering the block's top row
+ * (+1, 0 or -1). Returns the horizontal difference leaving its bottom row,
+ * and in @row_delta the one leaving the row of @row_bit (0 for none): the
+ * pattern's last row, which need not be the block's last.
+ */
+static inline int
+myers_block (guint64 *pv,
+             guint64 *mv,
+             guint64  eq,
+             int      hin,
+             guint64  row_bit,
+             int     *row_delta)
+{
+  guint64 hin_negative = hin < 0 ? 1 : 0;
+  guint64 hin_positive = hin > 0 ? 1 : 0;
+  guint64 xv, xh, ph, mh;
+  int     hout;
+
+  xv = eq | *mv;
+  eq |= hin_negative;
+  xh = (((eq & *pv) + *pv) ^ *pv) | eq;
+  ph = *mv | ~(xh | *pv);
+  mh = *pv & xh;
+
+  hout = (int) (ph >> 63) - (int) (mh >> 63);
+  *row_delta = ((ph & row_bit) != 0) - ((mh & row_bit) != 0);
+
+  ph = (ph << 1) | hin_positive;
+  mh = (mh << 1) | hin_negative;
+  *pv = mh | ~(xv | ph);
+  *mv = ph & xv;
+
+  return hout;
+}
+
+/* One column of the search for a pattern of one block. */
+static inline void
+myers_step (const Peq *peq,
+            gunichar   c,
+            guint64    row_bit,
+            guint64   *pv,
+            guint64   *mv,
+            int       *value)
+{
+  guint64 eq = c < 256 ? peq->low_masks[c] : peq_lookup (peq, c)[0];
+  int     delta;
+
+  myers_block (pv, mv, eq, 0, row_bit, &delta);
+  *value += delta;
+}
+
+/*
+ * Approximate search: calls @func for every end position in
+ * text[@lo..@hi) where some substring ending there is at most *@max_edits
+ * edits from the pattern, with the smallest number of edits. @func may
+ * lower *@max_edits as it goes.
+ *
+ * Long patterns take several 64-bit blocks per text position; Ukkonen's
+ * cut-off (as in Myers' paper) only computes the blocks down to the last
+ * one that can still hold a value within the limit, so the cost per text
+ * position is about (limit / 64 + 1) blocks however long the quote is.
+ * Values beyond the band are over-estimated, never under-estimated, which
+ * is harmless: they are above the limit either way.
+ */
+static void
+myers_search (const Peq      *peq,
+              const gunichar *text,
+              gsize           lo,
+              gsize           hi,
+              const guint    *max_edits,
+              MatchEndFunc    func,
+              gpointer        user_data)
+{
+  guint               n_blocks = peq->n_blocks;
+  guint               last_bit = (guint) ((peq->length - 1) % 64);
+  guint64             row_bit = G_GUINT64_CONSTANT (1) << last_bit;
+  g_autofree guint64 *pv = NULL;
+  g_autofree guint64 *mv = NULL;
+  g_autofree int     *bottom = NULL;
+  int                 value = (int) peq->length; /* the pattern's last row, if in the band */
+  int                 delta = 0;
+  guint               last;
+  guint               b;
+  gsize               j;
+
+  if (n_blocks == 1)
+    {
+      /* The common case, a quote of at most 64 code points: one word per
+       * column. Myers' algorithm is a chain of dependent operations from
+       * one column to the next, so a long window is cut in two halves
+       * searched side by side: two independent chains run faster than one
+       * on any current processor (by a third, measured). The second half
+       * starts early by the longest text a match within the limit can
+       * span, so that each match ending in it is seen whole: values within
+       * the limit are then exact, others only over-estimated. Ends are
+       * reported in no particular order. */
+      gsize   warm_up = peq->length + *max_edits;
+      gsize   end_a = lo;    /* the first chain covers [lo, end_a) */
+      gsize   start_b = lo;  /* the second starts here */
+      gsize   report_b = lo; /* and reports from here */
+      guint64 pv_a = ~G_GUINT64_CONSTANT (0);
+      guint64 mv_a = 0;
+      guint64 pv_b = ~G_GUINT64_CONSTANT (0);
+      guint64 mv_b = 0;
+      int     value_b = value;
+      gsize   t;
+
+      if (hi - lo >= 4 * warm_up && hi - lo >= SPLIT_SEARCH_LENGTH)
+        {
+          end_a = lo + (hi - lo) / 2;
+          start_b = end_a - warm_up;
+          report_b = end_a;
+        }
+
+      /* Both chains; the second one's columns stay below hi, since the
+       * first half is the shorter one. */
+      for (t = 0; lo + t < end_a; t++)
+        {
+          myers_step (peq, text[lo + t], row_bit, &pv_a, &mv_a, &value);
+          myers_step (peq, text[start_b + t], row_bit, &pv_b, &mv_b, &value_b);
+
+          if (value <= (int) *max_edits)
+            func (lo + t + 1, (guint) value, user_data);
+          if (start_b + t >= report_b && value_b <= (int) *max_edits)
+            func (start_b + t + 1, (guint) value_b, user_data);
+        }
+
+      /* The rest of the second chain, or the whole window. */
+      for (j = start_b + t; j < hi; j++)
+        {
+          myers_step (peq, text[j], row_bit, &pv_b, &mv_b, &value_b);
+          if (j >= report_b && value_b <= (int) *max_edits)
+            func (j + 1, (guint) value_b, user_data);
+        }
+      return;
+    }
+
+  pv = g_new (guint64, n_blocks);
+  mv = g_new (guint64, n_blocks);
+  bottom = g_new (int, n_blocks);
+
+  /* Column 0: row i holds i (the pattern's first i symbols all deleted), so
+   * only the blocks down to row max_edits can hold a value within it. */
+  last = MIN (*max_edits / 64, n_blocks - 1);
+  for (b = 0; b <= last; b++)
+    {
+      pv[b] = ~G_GUINT64_CONSTANT (0);
+      mv[b] = 0;
+      bottom[b] = (int) (64 * (b + 1));
+    }
+
+  for (j = lo; j < hi; j++)
+    {
+      const guint64 *eq = peq_lookup (peq, text[j]);
+      int            max = (int) *max_edits;
+      int            hout = 0; /* row 0 is 0 everywhere: a match may start anywhere */
+
+      for (b = 0; b <= last; b++)
+        {
+          hout = myers_block (&pv[b], &mv[b], eq[b], hout,
+                              b + 1 == n_blocks ? row_bit : 0, &delta);
+          bottom[b] += hout;
+        }
+      if (last + 1 == n_blocks)
+        value += delta;
+
+      if (last + 1 < n_blocks && bottom[last] - hout <= max && ((eq[last + 1] & 1) != 0 || hout < 0))
+        {
+          /* The next block's top row may come within the limit: take it
+           * into the band. Its values in the previous column are unknown
+           * but above the limit; the block above's bottom value plus the
+           * row distance bounds them from above, which is all the
+           * algorithm needs. */
+          int previous_bottom = bottom[last] - hout;
+
+          last++;
+          pv[last] = ~G_GUINT64_CONSTANT (0);
+          mv[last] = 0;
+          bottom[last] = previous_bottom + 64;
+          bottom[last] += myers_block (&pv[last], &mv[last], eq[last], hout,
+                                       last + 1 == n_blocks ? row_bit : 0, &delta);
+          if (last + 1 == n_blocks)
+            value = previous_bottom + (int) last_bit + 1 + delta;
+        }
+      else
+        {
+          /* A block whose bottom is at least limit + 64 holds only values
+           * above the limit. The first block always stays: row 0 is 0. */
+          while (last > 0 && bottom[last] >= max + 64)
+            last--;
+        }
+
+      if (last + 1 == n_blocks && value <= max)
+        func (j + 1, (guint) value, user_data);
+    }
+}
+
+/*
+ * Global edit distance between a pattern of at most 64 code points and the
+ * best prefix of @text (read with @step, +1 forward or -1 backward from
+ * @text): the stored context is aligned from the quote outwards, and the
+ * text may run on past its far end for free.
+ */
+static guint
+context_distance (const Peq      *peq,
+                  const gunichar *text,
+                  gsize           n_text,
+                  gssize          step)
+{
+  guint64 row_bit = G_GUINT64_CONSTANT (1) << ((peq->length - 1) % 64);
+  guint64 pv = ~G_GUINT64_CONSTANT (0);
+  guint64 mv = 0;
+  int     value = (int) peq->length;
+  int     best = value;
+  int     delta;
+  gsize   j;
+
+  g_assert (peq->n_blocks == 1);
+
+  for (j = 0; j < n_text; j++)
+    {
+      gunichar c = text[(gssize) j * step];
+
+      /* Row 0 holds j: the text side cannot skip code points next to the
+       * quote for free. */
+      myers_block (&pv, &mv, peq_lookup (peq, c)[0], 1, row_bit, &delta);
+      value += delta;
+      best = MIN (best, value);
+    }
+
+  return (guint) best;
+}
+
+/*
+ * Aligns @quote with the text on one side of @anchor: with @direction -1
+ * the quote ends at @anchor and the text is read backwards from there,
+ * with +1 it starts at @anchor. A plain dynamic programme, limited to the
+ * diagonals within @max_edits of the main one (no alignment with at most
+ * @max_edits edits leaves them), so it costs O(m * max_edits). The length
+ * giving the fewest edits wins; among equals, the one closest to the
+ * quote's own length. With @want_length other than %G_MAXSIZE, only that
+ * length is considered: the edit distance of two given ranges.
+ *
+ * This recovers where an approximate match found by myers_search() starts
+ * (it only reports ends), and where one starts or ends next to intact
+ * context.
+ *
+ * Returns: %FALSE if no alignment within @max_edits exists
+ */
+static gboolean
+align_at (const gunichar *text,
+          gsize           n_text,
+          gsize           anchor,
+          int             direction,
+          const gunichar *quote,
+          gsize           m,
+          guint           max_edits,
+          gsize           want_length,
+          gsize          *length,
+          guint          *edits)
+{
+  const guint infinity = G_MAXUINT / 2;
+  guint       rows[2][2 * MAX_EDITS + 1];
+  guint      *previous = rows[0];
+  guint      *current = rows[1];
+  gssize      d = max_edits;
+  gssize      width = 2 * d + 1;
+  gsize       available = direction < 0 ? anchor : n_text - anchor;
+  gssize      limit = (gssize) MIN (available, m + max_edits);
+  gssize      best_j = -1;
+  guint       best = infinity;
+  gssize      i;
+  gssize      off;
+
+  g_assert (max_edits <= MAX_EDITS);
+  g_assert (anchor <= n_text);
+
+  /* Cell (i, j), i quote code points against j text code points, both
+   * counted from the anchor, is at index j - i + d of row i. */
+  for (off = 0; off < width; off++)
+    {
+      gssize j = off - d;
+
+      current[off] = j >= 0 && j <= limit ? (guint) j : infinity;
+    }
+
+  for (i = 1; i <= (gssize) m; i++)
+    {
+      gunichar q = direction < 0 ? quote[m - i] : quote[i - 1];
+      guint   *swap = previous;
+      guint    row_min = infinity;
+
+      previous = current;
+      current = swap;
+
+      for (off = 0; off < width; off++)
+        {
+          gssize   j = i + off - d;
+          gunichar t;
+          guint    value;
+
+          if (j < 0 || j > limit)
+            {
+              current[off] = infinity;
+              continue;
+            }
+          if (j == 0)
+            {
+              current[off] = (guint) i;
+              row_min = MIN (row_min, current[off]);
+              continue;
+            }
+
+          t = direction < 0 ? text[anchor - j] : text[anchor + j - 1];
+          value = previous[off] + (q != t ? 1 : 0);
+          if (off + 1 < width)
+            value = MIN (value, previous[off + 1] + 1);
+          if (off > 0)
+            value = MIN (value, current[off - 1] + 1);
+          current[off] = MIN (value, infinity);
+          row_min = MIN (row_min, current[off]);
+        }
+
+      /* Values never decrease along a path: once a whole row is over the
+       * budget, so is the last. */
+      if (row_min > max_edits)
+        return FALSE;
+    }
+
+  for (off = 0; off < width; off++)
+    {
+      gssize j = (gssize) m + off - d;
+
+      if (j < 1 || j > limit || current[off] > max_edits || (want_length != G_MAXSIZE && (gsize) j != want_length))
+        continue;
+      if (current[off] < best || (current[off] == best && ABS (j - (gssize) m) < ABS (best_j - (gssize) m)))
+        {
+          best = current[off];
+          best_j = j;
+        }
+    }
+
+  if (best_j < 0)
+    return FALSE;
+
+  *length = (gsize) best_j;
+  *edits = best;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * Exact search: Horspool's algorithm, with a skip table indexed by the low
+ * byte of the code point (a shared low byte only shortens a skip, it never
+ * skips an occurrence).
+ */
+
+typedef void (*OccurrenceFunc) (gsize    start,
+                                gpointer user_data);
+
+static void
+horspool_init (guint           skip[256],
+               const gunichar *pattern,
+               gsize           m)
+{
+  gsize i;
+
+  for (i = 0; i < 256; i++)
+    skip[i] = (guint) MIN (m, G_MAXUINT);
+  for (i = 0; i + 1 < m; i++)
+    skip[pattern[i] & 0xff] = (guint) MIN (m - 1 - i, G_MAXUINT);
+}
+
+/* Calls @func for each occurrence of @pattern starting in [@first, @last]. */
+static void
+horspool_search (const gunichar *text,
+                 gsize           first,
+                 gsize           last,
+                 const gunichar *pattern,
+                 gsize           m,
+                 const guint     skip[256],
+                 OccurrenceFunc  func,
+                 gpointer        user_data)
+{
+  gunichar tail = pattern[m - 1];
+  gsize    pos;
+
+  for (pos = first; pos <= last;)
+    {
+      gunichar c = text[pos + m - 1];
+
+      if (c == tail && memcmp (&text[pos], pattern, (m - 1) * sizeof (gunichar)) == 0)
+        func (pos, user_data);
+
+      /* Skips are at least 1; last + m never exceeds the text's length. */
+      pos += skip[c & 0xff];
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Candidates and scoring
+ */
+
+typedef struct
+{
+  gboolean found;
+  gsize    start;
+  gsize    end;
+  gsize    distance;
+  double   evidence;
+  double   score;
+} Candidate;
+
+typedef struct
+{
+  gsize end;
+  guint edits;
+} FuzzyEnd;
+
+/* Occurrences of a context probe, the nearest to the old position. */
+typedef struct
+{
+  gsize positions[MAX_PROBE_HITS];
+  guint n_positions;
+} ProbeHits;
+
+typedef struct
+{
+  const gunichar *text;
+  gsize           n_text;
+  gsize           hint;
+
+  gunichar *quote;
+  gsize     m;
+  guint     max_edits;
+
+  /* The prefix is stored reversed: nearest code point first. */
+  gunichar *prefix;
+  gsize     n_prefix;
+  gunichar *suffix;
+  gsize     n_suffix;
+
+  Peq      prefix_peq;
+  Peq      suffix_peq;
+  Peq      quote_peq;
+  gboolean have_context_peqs;
+  gboolean have_quote_peq;
+
+  guint    quote_skip[256];
+  gboolean have_quote_skip;
+
+  /* The probes, in text order, and their skip tables. */
+  gunichar prefix_probe[CONTEXT_PROBE];
+  gsize    n_prefix_probe;
+  guint    prefix_probe_skip[256];
+  gsize    n_suffix_probe;
+  guint    suffix_probe_skip[256];
+  gboolean have_probes;
+
+  Candidate best_exact;
+  Candidate best_fuzzy;
+
+  /* The approximate search over one window: the end positions within
+   * FUZZY_SLACK edits of the fewest seen so far. */
+  gsize    window_lo;
+  FuzzyEnd ends[MAX_FUZZY_ENDS];
+  guint    n_ends;
+  guint    min_edits;
+  guint    edits_limit;
+} Anchor;
+
+static void
+anchor_clear (Anchor *self)
+{
+  g_clear_pointer (&self->quote, g_free);
+  g_clear_pointer (&self->prefix, g_free);
+  g_clear_pointer (&self->suffix, g_free);
+  peq_clear (&self->prefix_peq);
+  peq_clear (&self->suffix_peq);
+  peq_clear (&self->quote_peq);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Anchor, anchor_clear)
+
+/* The stored strings as code points, normalised as the document is: valid
+ * UTF-8, CRLF and lone CR turned into LF. A quote copied from a CRLF text by
+ * another tool then still matches. */
+static gunichar *
+to_code_points (const char *str,
+                gsize      *n_chars)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *normalized = NULL;
+  glong            n = 0;
+  gunichar        *chars;
+
+  *n_chars = 0;
+  if (str == NULL || *str == '\0')
+    return NULL;
+
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  if (strchr (str, '\r') != NULL)
+    {
+      GString    *out = g_string_new (NULL);
+      const char *p;
+
+      for (p = str; *p != '\0'; p++)
+        {
+          if (*p != '\r')
+            g_string_append_c (out, *p);
+          else if (p[1] != '\n')
+            g_string_append_c (out, '\n');
+        }
+      str = normalized = g_string_free (out, FALSE);
+    }
+
+  chars = g_utf8_to_ucs4_fast (str, -1, &n);
+  *n_chars = (gsize) n;
+  return chars;
+}
+
+static void
+anchor_ensure_context_peqs (Anchor *self)
+{
+  if (self->have_context_peqs)
+    return;
+
+  if (self->n_prefix > 0)
+    peq_init (&self->prefix_peq, self->prefix, self->n_prefix);
+  if (self->n_suffix > 0)
+    peq_init (&self->suffix_peq, self->suffix, self->n_suffix);
+  self->have_context_peqs = TRUE;
+}
+
+static double
+prefix_similarity (Anchor *self,
+                   gsize   start)
+{
+  gsize available = MIN (start, self->n_prefix + CONTEXT_SLACK);
+  gsize i;
+
+  if (self->n_prefix == 0)
+    return start == 0 ? 1.0 : EMPTY_CONTEXT_ELSEWHERE;
+
+  /* Usually the context is intact: no need for an edit distance. */
+  if (start >= self->n_prefix)
+    {
+      for (i = 0; i < self->n_prefix; i++)
+        if (self->text[start - 1 - i] != self->prefix[i])
+          break;
+      if (i == self->n_prefix)
+        return 1.0;
+    }
+
+  if (available == 0)
+    return 0.0;
+
+  anchor_ensure_context_peqs (self);
+  return 1.0 - (double) context_distance (&self->prefix_peq, &self->text[start - 1], available, -1) / (double) self->n_prefix;
+}
+
+static double
+suffix_similarity (Anchor *self,
+                   gsize   end)
+{
+  gsize available = MIN (self->n_text - end, self->n_suffix + CONTEXT_SLACK);
+
+  if (self->n_suffix == 0)
+    return end == self->n_text ? 1.0 : EMPTY_CONTEXT_ELSEWHERE;
+
+  if (self->n_text - end >= self->n_suffix && memcmp (&self->text[end], self->suffix, self->n_suffix * sizeof (gunichar)) == 0)
+    return 1.0;
+
+  if (available == 0)
+    return 0.0;
+
+  anchor_ensure_context_peqs (self);
+  return 1.0 - (double) context_distance (&self->suffix_peq, &self->text[end], available, 1) / (double) self->n_suffix;
+}
+
+static gsize
+anchor_distance (Anchor *self,
+                 gsize   start)
+{
+  return start > self->hint ? start - self->hint : self->hint - start;
+}
+
+static double
+nearness (gsize distance)
+{
+  return 1.0 / (1.0 + (double) distance / NEAR_SCALE);
+}
+
+static double
+evidence_of (double quote,
+             double prefix,
+             double suffix)
+{
+  return (WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix) / (WEIGHT_QUOTE + WEIGHT_PREFIX + WEIGHT_SUFFIX);
+}
+
+/* Whether a candidate with @score at @distance beats @best: a higher score,
+ * or an equal one nearer the old position, or, as a last resort, earlier in
+ * the text, so the result never depends on the order of the search. */
+static gboolean
+beats (const Candidate *best,
+       double           score,
+       gsize            distance,
+       gsize            start)
+{
+  if (!best->found || score > best->score + SCORE_EPSILON)
+    return TRUE;
+  if (score < best->score - SCORE_EPSILON)
+    return FALSE;
+  if (distance != best->distance)
+    return distance < best->distance;
+  return start < best->start;
+}
+
+/* An upper bound on the score, to skip the context comparisons for
+ * candidates that cannot win. */
+static gboolean
+cannot_beat (const Candidate *best,
+             double           score_bound)
+{
+  return best->found && score_bound < best->score - SCORE_EPSILON;
+}
+
+static void
+consider_exact (gsize    start,
+                gpointer user_data)
+{
+  Anchor    *self = user_data;
+  Candidate *best = &self->best_exact;
+  gsize      distance = anchor_distance (self, start);
+  double     near_score = WEIGHT_NEAR * nearness (distance);
+  double     prefix;
+  double     suffix;
+  double     score;
+
+  if (cannot_beat (best, WEIGHT_QUOTE + WEIGHT_PREFIX + WEIGHT_SUFFIX + near_score))
+    return;
+
+  prefix = prefix_similarity (self, start);
+  if (cannot_beat (best, WEIGHT_QUOTE + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX + near_score))
+    return;
+
+  suffix = suffix_similarity (self, start + self->m);
+  score = WEIGHT_QUOTE + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + near_score;
+
+  if (beats (best, score, distance, start))
+    {
+      best->found = TRUE;
+      best->start = start;
+      best->end = start + self->m;
+      best->distance = distance;
+      best->evidence = evidence_of (1.0, prefix, suffix);
+      best->score = score;
+    }
+}
+
+/* Exact occurrences of the quote starting in [@first, @last]. */
+static void
+search_exact (Anchor *self,
+              gsize   first,
+              gsize   last)
+{
+  g_assert (last + self->m <= self->n_text);
+
+  if (!self->have_quote_skip)
+    {
+      horspool_init (self->quote_skip, self->quote, self->m);
+      self->have_quote_skip = TRUE;
+    }
+
+  horspool_search (self->text, first, last, self->quote, self->m,
+                   self->quote_skip, consider_exact, self);
+}
+
+/* Whether an approximate candidate may be accepted at all. */
+static gboolean
+fuzzy_acceptable (Anchor *self,
+                  double  quote,
+                  double  prefix,
+                  double  suffix)
+{
+  if (self->m < SHORT_QUOTE_LENGTH && (prefix + suffix) / 2 < SHORT_QUOTE_MIN_CONTEXT)
+    return FALSE;
+
+  return evidence_of (quote, prefix, suffix) >= FUZZY_ACCEPT_EVIDENCE || (self->m >= LONG_QUOTE_LENGTH && quote >= LONG_QUOTE_MIN_SIMILARITY);
+}
+
+static void
+anchor_ensure_probes (Anchor *self)
+{
+  gsize i;
+
+  if (self->have_probes)
+    return;
+
+  /* The prefix is stored nearest code point first: put its end back in
+   * text order. */
+  self->n_prefix_probe = MIN (self->n_prefix, CONTEXT_PROBE);
+  for (i = 0; i < self->n_prefix_probe; i++)
+    self->prefix_probe[i] = self->prefix[self->n_prefix_probe - 1 - i];
+  if (self->n_prefix_probe >= MIN_CONTEXT_PROBE)
+    horspool_init (self->prefix_probe_skip, self->prefix_probe, self->n_prefix_probe);
+
+  self->n_suffix_probe = MIN (self->n_suffix, CONTEXT_PROBE);
+  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE)
+    horspool_init (self->suffix_probe_skip, self->suffix, self->n_suffix_probe);
+
+  self->have_probes = TRUE;
+}
+
+/* Whether the prefix probe ends at @start (the suffix probe starts at @end). */
+static gboolean
+prefix_probe_at (Anchor *self,
+                 gsize   start)
+{
+  return start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
+}
+
+static gboolean
+suffix_probe_at (Anchor *self,
+                 gsize   end)
+{
+  return self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
+}
+
+/*
+ * Moves the boundaries of an approximate match to where its context
+ * begins intact, if that is within SNAP_DISTANCE code points. The
+ * alignment alone cannot tell: when the last word of a quote was replaced,
+ * stopping one code point short of the new word often costs fewer edits
+ * of the quote than covering it (which a reader would expect), and the
+ * damage shows only in the suffix.
+ */
+static void
+snap_to_context (Anchor *self,
+                 gsize  *start,
+                 gsize  *end)
+{
+  gsize d;
+
+  anchor_ensure_probes (self);
+
+  if (self->n_prefix_probe >= MIN_CONTEXT_PROBE && !prefix_probe_at (self, *start))
+    for (d = 1; d <= SNAP_DISTANCE; d++)
+      {
+        if (*start + d < *end && prefix_probe_at (self, *start + d))
+          {
+            *start += d;
+            break;
+          }
+        if (*start >= d && prefix_probe_at (self, *start - d))
+          {
+            *start -= d;
+            break;
+          }
+      }
+
+  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && !suffix_probe_at (self, *end))
+    for (d = 1; d <= SNAP_DISTANCE; d++)
+      {
+        if (*end + d <= self->n_text && suffix_probe_at (self, *end + d))
+          {
+            *end += d;
+            break;
+          }
+        if (*end >= *start + d + 1 && suffix_probe_at (self, *end - d))
+          {
+            *end -= d;
+            break;
+          }
+      }
+}
+
+/* Scores text[@start..@end), @edits from the quote. */
+static void
+consider_fuzzy (Anchor *self,
+                gsize   start,
+                gsize   end,
+                guint   edits)
+{
+  Candidate *best = &self->best_fuzzy;
+  gsize      snapped_start = start;
+  gsize      snapped_end = end;
+  double     quote;
+  double     prefix;
+  double     suffix;
+  double     score;
+  gsize      distance;
+
+  g_assert (start < end && end <= self->n_text);
+
+  snap_to_context (self, &snapped_start, &snapped_end);
+  if (snapped_start != start || snapped_end != end)
+    {
+      gsize length;
+      guint snapped_edits;
+
+      if (align_at (self->text, self->n_text, snapped_start, 1, self->quote, self->m,
+                    self->max_edits, snapped_end - snapped_start, &length, &snapped_edits))
+        {
+          start = snapped_start;
+          end = snapped_end;
+          edits = snapped_edits;
+        }
+    }
+
+  quote = 1.0 - (double) edits / (double) self->m;
+  prefix = prefix_similarity (self, start);
+  suffix = suffix_similarity (self, end);
+  if (!fuzzy_acceptable (self, quote, prefix, suffix))
+    return;
+
+  distance = anchor_distance (self, start);
+  score = WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR * nearness (distance);
+
+  if (beats (best, score, distance, start))
+    {
+      best->found = TRUE;
+      best->start = start;
+      best->end = end;
+      best->distance = distance;
+      best->evidence = evidence_of (quote, prefix, suffix);
+      best->score = score;
+    }
+}
+
+/* Keeps the end positions with at most FUZZY_SLACK edits more than the
+ * fewest seen so far, at most MAX_FUZZY_ENDS of them, preferring fewer
+ * edits, then earlier positions. */
+static void
+collect_fuzzy_end (gsize    end,
+                   guint    edits,
+                   gpointer user_data)
+{
+  Anchor *self = user_data;
+  guint   i;
+
+  if (edits < self->min_edits)
+    {
+      guint kept = 0;
+
+      self->min_edits = edits;
+      self->edits_limit = MIN (self->max_edits, edits + FUZZY_SLACK);
+      for (i = 0; i < self->n_ends; i++)
+        if (self->ends[i].edits <= self->edits_limit)
+          self->ends[kept++] = self->ends[i];
+      self->n_ends = kept;
+    }
+
+  if (self->n_ends == MAX_FUZZY_ENDS)
+    {
+      guint worst = 0;
+
+      for (i = 1; i < self->n_ends; i++)
+        if (self->ends[i].edits > self->ends[worst].edits)
+          worst = i;
+      if (self->ends[worst].edits <= edits)
+        {
+          /* Full of ends at least as good: only fewer edits may enter. */
+          self->edits_limit = MIN (self->edits_limit, edits > 0 ? edits - 1 : 0);
+          return;
+        }
+      memmove (&self->ends[worst], &self->ends[worst + 1],
+               (self->n_ends - worst - 1) * sizeof (FuzzyEnd));
+      self->n_ends--;
+    }
+
+  self->ends[self->n_ends].end = end;
+  self->ends[self->n_ends].edits = edits;
+  self->n_ends++;
+}
+
+static void
+consider_fuzzy_end (Anchor *self,
+                    gsize   end,
+                    guint   edits)
+{
+  double quote_bound = 1.0;
+  double suffix;
+  gsize  length;
+  guint  found_edits;
+
+  /* When the window holds every possible start of a match ending here,
+   * the search's count of edits is exact; otherwise a start before the
+   * window could do better. */
+  if (end - self->window_lo >= self->m + self->max_edits)
+    quote_bound = 1.0 - (double) edits / (double) self->m;
+
+  /* The suffix first: it needs no alignment, and often rules the
+   * candidate out. */
+  suffix = suffix_similarity (self, end);
+  if (!fuzzy_acceptable (self, quote_bound, 1.0, suffix) || cannot_beat (&self->best_fuzzy, WEIGHT_QUOTE * quote_bound + WEIGHT_PREFIX + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR))
+    return;
+
+  if (align_at (self->text, self->n_text, end, -1, self->quote, self->m, edits,
+                G_MAXSIZE, &length, &found_edits))
+    consider_fuzzy (self, end - length, end, found_edits);
+}
+
+typedef struct
+{
+  Anchor    *self;
+  ProbeHits *hits;
+} ProbeSearch;
+
+static void
+collect_probe_hit (gsize    position,
+                   gpointer user_data)
+{
+  ProbeSearch *search = user_data;
+  ProbeHits   *hits = search->hits;
+  gsize        distance = anchor_distance (search->self, position);
+  guint        farthest = 0;
+  guint        i;
+
+  if (hits->n_positions < MAX_PROBE_HITS)
+    {
+      hits->positions[hits->n_positions++] = position;
+      return;
+    }
+
+  for (i = 1; i < hits->n_positions; i++)
+    if (anchor_distance (search->self, hits->positions[i]) > anchor_distance (search->self, hits->positions[farthest]))
+      farthest = i;
+  if (distance < anchor_distance (search->self, hits->positions[farthest]))
+    hits->positions[farthest] = position;
+}
+
+/* Candidates next to intact context: see CONTEXT_PROBE. */
+static void
+search_context_probes (Anchor *self,
+                       gsize   lo,
+                       gsize   hi)
+{
+  ProbeHits   hits;
+  ProbeSearch search = { self, &hits };
+  gsize       length;
+  guint       edits;
+  guint       i;
+
+  anchor_ensure_probes (self);
+
+  if (self->n_prefix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_prefix_probe)
+    {
+      hits.n_positions = 0;
+      horspool_search (self->text, lo, hi - self->n_prefix_probe,
+                       self->prefix_probe, self->n_prefix_probe,
+                       self->prefix_probe_skip, collect_probe_hit, &search);
+
+      for (i = 0; i < hits.n_positions; i++)
+        {
+          gsize start = hits.positions[i] + self->n_prefix_probe;
+
+          if (align_at (self->text, self->n_text, start, 1, self->quote, self->m,
+                        self->max_edits, G_MAXSIZE, &length, &edits))
+            consider_fuzzy (self, start, start + length, edits);
+        }
+    }
+
+  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_suffix_probe)
+    {
+      hits.n_positions = 0;
+      horspool_search (self->text, lo, hi - self->n_suffix_probe,
+                       self->suffix, self->n_suffix_probe,
+                       self->suffix_probe_skip, collect_probe_hit, &search);
+
+      for (i = 0; i < hits.n_positions; i++)
+        {
+          gsize end = hits.positions[i];
+
+          if (align_at (self->text, self->n_text, end, -1, self->quote, self->m,
+                        self->max_edits, G_MAXSIZE, &length, &edits))
+            consider_fuzzy (self, end - length, end, edits);
+        }
+    }
+}
+
+static void
+search_fuzzy (Anchor *self,
+              gsize   lo,
+              gsize   hi)
+{
+  guint i;
+
+  search_context_probes (self, lo, hi);
+
+  if (!self->have_quote_peq)
+    {
+      peq_init (&self->quote_peq, self->quote, self->m);
+      self->have_quote_peq = TRUE;
+    }
+
+  self->window_lo = lo;
+  self->n_ends = 0;
+  self->min_edits = G_MAXUINT;
+  self->edits_limit = self->max_edits;
+  myers_search (&self->quote_peq, self->text, lo, hi, &self->edits_limit, collect_fuzzy_end, self);
+
+  for (i = 0; i < self->n_ends; i++)
+    consider_fuzzy_end (self, self->ends[i].end, self->ends[i].edits);
+}
+
+static void
+window_around (Anchor *self,
+               gsize   radius,
+               gsize  *lo,
+               gsize  *hi)
+{
+  gsize n = self->n_text;
+  gsize c = self->hint;
+
+  if (radius >= n)
+    {
+      *lo = 0;
+      *hi = n;
+      return;
+    }
+
+  /* c <= n and radius < n, so none of this overflows. */
+  *lo = c > radius ? c - radius : 0;
+  *hi = n - c > self->m + radius ? c + self->m + radius : n;
+}
+
+/* Steps 2 to 4, once the position selector failed. Takes @quote. */
+static void
+anchor_search (const gunichar *text,
+               gsize           n_text,
+               gunichar       *quote,
+               gsize           m,
+               const char     *prefix,
+               const char     *suffix,
+               gsize           hint,
+               MgAnchorResult *result)
+{
+  g_auto (Anchor) self = { 0 };
+  const Candidate *best = NULL;
+  gboolean         exact_done = FALSE;
+  gsize            exact_lo = 0;
+  gsize            exact_hi = 0; /* the exact starts in [exact_lo, exact_hi) are done */
+  gboolean         fuzzy_done = FALSE;
+  gsize            fuzzy_lo = 0;
+  gsize            fuzzy_hi = 0;
+  gsize            n_context;
+  guint            i;
+
+  self.text = text;
+  self.n_text = n_text;
+  self.hint = hint;
+  self.quote = quote;
+  self.m = m;
+  self.max_edits = (guint) MIN (m / 2, MAX_EDITS);
+
+  /* Context: the MG_ANNOTATION_CONTEXT_LENGTH code points next to the quote,
+   * but accept longer ones from other tools, up to one machine word. */
+  self.prefix = to_code_points (prefix, &n_context);
+  if (n_context > MAX_CONTEXT)
+    {
+      memmove (self.prefix, &self.prefix[n_context - MAX_CONTEXT], MAX_CONTEXT * sizeof (gunichar));
+      n_context = MAX_CONTEXT;
+    }
+  for (i = 0; i < n_context / 2; i++)
+    {
+      gunichar c = self.prefix[i];
+
+      self.prefix[i] = self.prefix[n_context - 1 - i];
+      self.prefix[n_context - 1 - i] = c;
+    }
+  self.n_prefix = n_context;
+
+  self.suffix = to_code_points (suffix, &n_context);
+  self.n_suffix = MIN (n_context, MAX_CONTEXT);
+
+  /* 2 and 3. Exact, then approximate, in growing windows. */
+  for (i = 0; i < G_N_ELEMENTS (search_steps); i++)
+    {
+      gsize lo, hi;
+
+      window_around (&self, search_steps[i].radius, &lo, &hi);
+
+      if (search_steps[i].kind == STEP_EXACT)
+        {
+          if (hi - lo < m)
+            continue;
+
+          /* Only the starts not searched in a smaller window. */
+          if (!exact_done)
+            {
+              search_exact (&self, lo, hi - m);
+            }
+          else
+            {
+              if (lo < exact_lo)
+                search_exact (&self, lo, exact_lo - 1);
+              if (hi - m + 1 > exact_hi)
+                search_exact (&self, exact_hi, hi - m);
+            }
+          exact_done = TRUE;
+          exact_lo = lo;
+          exact_hi = hi - m + 1;
+        }
+      else
+        {
+          /* Approximate matches only when there is no exact one, and each
+           * window only once (a short text fits in the first). */
+          if (self.best_exact.found || m < MIN_FUZZY_LENGTH || m > MAX_FUZZY_LENGTH || (fuzzy_done && lo == fuzzy_lo && hi == fuzzy_hi))
+            continue;
+
+          /* A large window over half the text is not worth searching
+           * before the whole text, which comes next: it would nearly
+           * double the cost of a quote that is not found. */
+          if (search_steps[i].radius == WINDOW_LARGE && hi - lo > n_text / 2)
+            continue;
+
+          search_fuzzy (&self, lo, hi);
+          fuzzy_done = TRUE;
+          fuzzy_lo = lo;
+          fuzzy_hi = hi;
+        }
+
+      if (self.best_exact.found && self.best_exact.evidence >= CONFIDENT_EVIDENCE)
+        break;
+
+      /* An acceptable approximate candidate near the old position also
+       * ends the search: nearness is evidence too (edits elsewhere shift a
+       * passage by little), and looking for a better candidate in the
+       * large windows costs a scan of most of the text. */
+      if (!self.best_exact.found && self.best_fuzzy.found && (self.best_fuzzy.evidence >= CONFIDENT_EVIDENCE || self.best_fuzzy.distance <= WINDOW_MEDIUM))
+        break;
+    }
+
+  /* 4. The best exact occurrence; failing that, the best approximate one. */
+  if (self.best_exact.found)
+    best = &self.best_exact;
+  else if (self.best_fuzzy.found)
+    best = &self.best_fuzzy;
+
+  if (best != NULL)
+    {
+      result->state = MG_ANNOTATION_STATE_MOVED;
+      result->start = (guint) best->start;
+      result->end = (guint) best->end;
+      result->score = CLAMP (best->score, 0.0, 1.0);
+    }
+}
+
+/**
+ * mg_anchor_find:
+ * @text: (array length=n_text): the current document's code points
+ * @n_text: the number of code points in @text
+ * @exact: the quote, in UTF-8 (TextQuoteSelector `exact`)
+ * @prefix: (nullable): the text just before the quote (`prefix`)
+ * @suffix: (nullable): the text just after the quote (`suffix`)
+ * @hint_start: the stored start offset (TextPositionSelector), in code points
+ * @hint_end: the stored end offset, in code points
+ * @result: (out caller-allocates): where the quote was found
+ *
+ * Finds a stored highlight in a possibly changed text. The stored range is
+ * used when the text there still equals @exact (%MG_ANNOTATION_STATE_ANCHORED);
+ * otherwise the exact quote, then an approximate one (up to half of it, and
+ * at most 64 code points, in edits), is looked for around the stored
+ * range first and further away only when needed. Candidates are ranked by
+ * the similarity of their text, of their context with @prefix and @suffix,
+ * and by nearness to the stored range; the best is
+ * %MG_ANNOTATION_STATE_MOVED. When nothing acceptable is found, or @exact
+ * is empty, the result is %MG_ANNOTATION_STATE_ORPHANED with an empty range
+ * at 0.
+ *
+ * The stored strings are normalised as documents are (CRLF and CR become
+ * LF); the stored offsets may be anything, including past the end of @text.
+ */
+void
+mg_anchor_find (const gunichar *text,
+                gsize           n_text,
+                const char     *exact,
+                const char     *prefix,
+                const char     *suffix,
+                guint           hint_start,
+                guint           hint_end,
+                MgAnchorResult *result)
+{
+  g_autofree gunichar *quote = NULL;
+  gsize                m = 0;
+
+  g_return_if_fail (result != NULL);
+
+  result->state = MG_ANNOTATION_STATE_ORPHANED;
+  result->start = 0;
+  result->end = 0;
+  result->score = 0.0;
+
+  g_return_if_fail (text != NULL || n_text == 0);
+  /* Offsets are stored as guint. Documents are far smaller (64 MB). */
+  g_return_if_fail (n_text <= G_MAXUINT);
+
+  quote = to_code_points (exact, &m);
+  if (m == 0 || m > n_text + MAX_EDITS)
+    return;
+
+  /* 1. The position selector, if the text there is still the quote. */
+  if (hint_start <= hint_end && hint_end <= n_text && (gsize) (hint_end - hint_start) == m && memcmp (&text[hint_start], quote, m * sizeof (gunichar)) == 0)
+    {
+      result->state = MG_ANNOTATION_STATE_ANCHORED;
+      result->start = hint_start;
+      result->end = hint_end;
+      result->score = 1.0;
+      return;
+    }
+
+  anchor_search (text, n_text, g_steal_pointer (&quote), m, prefix, suffix,
+                 MIN ((gsize) hint_start, n_text), result);
+}
+
+/**
+ * mg_anchor_annotation:
+ * @annotation: a #MgAnnotation
+ * @document: the document it belongs to
+ *
+ * Anchors @annotation in @document with mg_anchor_find(), from its stored
+ * target, and records the outcome with mg_annotation_set_anchor().
+ */
+void
+mg_anchor_annotation (MgAnnotation *annotation,
+                      MgDocument   *document)
+{
+  MgAnchorResult  result;
+  const gunichar *chars;
+  gsize           n_chars = 0;
+
+  g_return_if_fail (MG_IS_ANNOTATION (annotation));
+  g_return_if_fail (MG_IS_DOCUMENT (document));
+
+  chars = mg_document_get_chars (document, &n_chars);
+  mg_anchor_find (chars, n_chars,
+                  mg_annotation_get_exact (annotation),
+                  mg_annotation_get_prefix (annotation),
+                  mg_annotation_get_suffix (annotation),
+                  mg_annotation_get_start (annotation),
+                  mg_annotation_get_end (annotation),
+                  &result);
+  mg_annotation_set_anchor (annotation, result.state, result.start, result.end);
+}
