@@ -1,2 +1,1632 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "mg-annotation-list.h"
+#include "mg-annotation.h"
+#include "mg-document.h"
+#include "mg-store.h"
+
+#define TEXT                                                            \
+  "The quick brown fox jumps over the lazy dog. Pack my box with five " \
+  "dozen liquor jugs. How vexingly quick daft zebras jump! Sphinx of "  \
+  "black quartz, judge my vow. The five boxing wizards jump quickly."
+
+#define N_KILLS 60
+/* Longer than the save delay (0.5 s) with a margin. */
+#define SAVE_WAIT_MS 1000
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+typedef struct
+{
+  guint   saved;
+  guint   merged;
+  guint   errors;
+  guint   last_n_changed;
+  GError *last_error;
+} Counts;
+
+/* Helpers ---------------------------------------------------------------- */
+
+static void
+remove_recursively (const char *path)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  /* Undo what the read-only tests did, so that cleaning up works. */
+  g_chmod (path, 0700);
+
+  dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_recursively (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    {
+      g_unlink (path);
+    }
+}
+
+static void
+fixture_setup (Fixture      *fixture,
+               gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture      *fixture,
+                  gconstpointer user_data)
+{
+  remove_recursively (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static MgDocument *
+document_new (const char *uri,
+              const char *text)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr (GError) error = NULL;
+  MgDocument *document;
+
+  document = mg_document_new_from_bytes (bytes, NULL, uri, &error);
+  g_assert_no_error (error);
+
+  return document;
+}
+
+static char *
+uri_in (Fixture    *fixture,
+        const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+  return g_filename_to_uri (path, NULL, NULL);
+}
+
+static char *
+store_dir (Fixture    *fixture,
+           const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+static GDateTime *
+timestamp (const char *iso)
+{
+  GDateTime *datetime = mg_parse_timestamp (iso);
+
+  g_assert_nonnull (datetime);
+
+  return datetime;
+}
+
+/* An annotation of the first occurrence of @quote in TEXT. */
+static MgAnnotation *
+annotation_new (MgDocument *document,
+                const char *quote,
+                MgColor     color)
+{
+  const char *text = mg_document_get_text (document);
+  const char *found = strstr (text, quote);
+  guint       start;
+
+  g_assert_nonnull (found);
+  start = g_utf8_pointer_to_offset (text, found);
+
+  return mg_annotation_new_for_range (document, start, start + g_utf8_strlen (quote, -1), color);
+}
+
+/* An annotation added to @list, last modified at @modified. */
+static MgAnnotation *
+add_annotation (MgAnnotationList *list,
+                MgDocument       *document,
+                const char       *quote,
+                const char       *modified)
+{
+  g_autoptr (MgAnnotation) annotation = annotation_new (document, quote, MG_COLOR_YELLOW);
+
+  if (modified != NULL)
+    {
+      g_autoptr (GDateTime) datetime = timestamp (modified);
+
+      mg_annotation_set_modified (annotation, datetime);
+    }
+
+  mg_annotation_list_add (list, annotation);
+
+  return annotation; /* owned by the list */
+}
+
+static void
+set_modified (MgAnnotationList *list,
+              MgAnnotation     *annotation,
+              const char       *modified)
+{
+  g_autoptr (GDateTime) datetime = timestamp (modified);
+
+  mg_annotation_set_modified (annotation, datetime);
+  mg_annotation_list_update (list, annotation);
+}
+
+static void
+on_saved (MgStore *store,
+          Counts  *counts)
+{
+  counts->saved++;
+}
+
+static void
+on_merged (MgStore *store,
+           guint    n_changed,
+           Counts  *counts)
+{
+  counts->merged++;
+  counts->last_n_changed = n_changed;
+}
+
+static void
+on_error (MgStore *store,
+          GError  *error,
+          Counts  *counts)
+{
+  counts->errors++;
+  g_clear_error (&counts->last_error);
+  counts->last_error = g_error_copy (error);
+}
+
+static void
+counts_connect (Counts  *counts,
+                MgStore *store)
+{
+  g_signal_connect (store, "saved", G_CALLBACK (on_saved), counts);
+  g_signal_connect (store, "merged", G_CALLBACK (on_merged), counts);
+  g_signal_connect (store, "error", G_CALLBACK (on_error), counts);
+}
+
+static void
+counts_clear (Counts *counts)
+{
+  g_clear_error (&counts->last_error);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@counter reaches @target. */
+static gboolean
+wait_for_count (guint *counter,
+                guint  target,
+                guint  timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint    id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (*counter < target && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  return *counter >= target;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static GBytes *
+read_file (GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize            len;
+
+  g_file_load_contents (file, NULL, &contents, &len, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+static void
+write_file (GFile  *file,
+            GBytes *bytes)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* Atomic, as a sync tool writes. */
+  g_file_set_contents (g_file_peek_path (file),
+                       g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                       &error);
+  g_assert_no_error (error);
+}
+
+static JsonNode *
+parse_file (GFile *file)
+{
+  g_autoptr (GBytes) bytes = read_file (file);
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  root = mg_store_parse_bytes (bytes, &error);
+  g_assert_no_error (error);
+
+  return root;
+}
+
+static JsonArray *
+root_array (JsonNode   *root,
+            const char *name)
+{
+  return json_object_get_array_member (json_node_get_object (root), name);
+}
+
+/* The annotation with @id in @root, or NULL. */
+static JsonObject *
+find_entry (JsonNode   *root,
+            const char *id)
+{
+  JsonArray *array = root_array (root, "annotations");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return object;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_tombstone (JsonNode   *root,
+               const char *id)
+{
+  JsonArray *array = root_array (root, "deleted");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The note written in an annotation entry, or "". */
+static const char *
+entry_note (JsonObject *entry)
+{
+  JsonArray *body = json_object_get_array_member (entry, "body");
+
+  for (guint i = 0; body != NULL && i < json_array_get_length (body); i++)
+    {
+      JsonObject *object = json_array_get_object_element (body, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "purpose"), "commenting") == 0)
+        return json_object_get_string_member (object, "value");
+    }
+
+  return "";
+}
+
+static char **
+list_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+static gboolean
+flush_ok (MgStore *store)
+{
+  g_autoptr (GError) error = NULL;
+
+  mg_store_flush (store, &error);
+  g_assert_no_error (error);
+
+  return TRUE;
+}
+
+/* File names -------------------------------------------------------------- */
+
+static void
+test_file_name (void)
+{
+  g_autofree char *a = mg_store_file_name_for_uri ("file:///home/ada/Papers/On%20Computable%20Numbers.txt");
+  g_autofree char *b = mg_store_file_name_for_uri ("file:///home/ada/Papers/On%20Computable%20Numbers.md");
+  g_autofree char *c = mg_store_file_name_for_uri ("file:///tmp/%C3%9Cber%20die%20Natur.txt");
+  g_autofree char *d = mg_store_file_name_for_uri ("resource:///io/github/marginalia/Marginalia/article.txt");
+  g_autofree char *e = mg_store_file_name_for_uri ("file:///");
+  g_autofree char *f = mg_store_file_name_for_uri ("file:///tmp/%%%00.txt");
+  g_autofree char *dir = mg_store_default_directory ();
+
+  g_assert_true (g_str_has_prefix (a, "on-computable-numbers-txt-"));
+  g_assert_true (g_str_has_suffix (a, ".json"));
+  g_assert_cmpuint (strlen (a), ==, strlen ("on-computable-numbers-txt-") + 16 + 5);
+  g_assert_cmpstr (a, !=, b);
+  g_assert_true (g_str_has_prefix (c, "uber-die-natur-txt-"));
+  g_assert_true (g_str_has_prefix (d, "article-txt-"));
+  g_assert_true (g_str_has_prefix (e, "document-"));
+  g_assert_true (g_str_has_suffix (f, ".json"));
+  g_assert_null (strchr (f, '/'));
+  g_assert_true (g_str_has_suffix (dir, "/" APP_ID "/annotations"));
+}
+
+/* Parsing and writing ------------------------------------------------------ */
+
+static void
+test_parse_repairs (void)
+{
+  /* json-glib 1.6 mangles the first two, and writes the numbers as
+   * invalid JSON ("inf.0", "1e+300.0"): the store must still write a
+   * file it can read back. */
+  const char *input = "{ \"version\": 1, \"document\": { \"uri\": \"u\", \"sha256\": \"s\" },"
+                      "  \"annotations\": [ { \"note\": \"a\\ud800bc\", \"k\\udc00\": [1e999, -1e999, 1e300, 1e22, 0.5, 3] },"
+                      "                     \"\\\\ud800\", \"\\ud83d\\ude00\", \"\\ud800\\ud800\", \"tab\\tnl\\n\\u0001\" ] }";
+  g_autoptr (GBytes) bytes = g_bytes_new (input, strlen (input));
+  g_autoptr (GBytes) written = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) again = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonArray  *array;
+  JsonObject *first;
+  JsonArray  *numbers;
+
+  root = mg_store_parse_bytes (bytes, &error);
+  g_assert_no_error (error);
+  array = root_array (root, "annotations");
+  first = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "note"), ==, "a\uFFFDbc");
+  g_assert_true (json_object_has_member (first, "k\uFFFD"));
+  numbers = json_object_get_array_member (first, "k\uFFFD");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_array_get_element (numbers, 0)));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_array_get_element (numbers, 1)));
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "\\ud800");
+  g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "\U0001F600");
+  g_assert_cmpstr (json_array_get_string_element (array, 3), ==, "\uFFFD\uFFFD");
+
+  written = mg_store_serialize_json (root);
+  g_test_message ("%.*s", (int) g_bytes_get_size (written), (const char *) g_bytes_get_data (written, NULL));
+  again = mg_store_parse_bytes (written, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (root, again));
+}
+
+/* Our writer lays files out as json-glib's pretty generator does (but
+ * for an empty object, which json-glib 1.6 writes as "{      }"). */
+static void
+test_writer_layout (void)
+{
+  const char *input = "{\"version\":1,\"document\":{\"uri\":\"file:///a%20b.txt\",\"sha256\":\"ab\",\"title\":\"A \\\"title\\\" – ü\"},"
+                      "\"annotations\":[{\"id\":\"x\",\"body\":[],\"n\":[1,2.5,true,false,null],\"s\":\"a\\\\b/c\\n\"}],\"deleted\":[]}";
+  g_autoptr (GBytes) bytes = g_bytes_new (input, strlen (input));
+  g_autoptr (GBytes) ours = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *generated = NULL;
+  g_autofree char *theirs = NULL;
+
+  root = mg_store_parse_bytes (bytes, &error);
+  g_assert_no_error (error);
+  ours = mg_store_serialize_json (root);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  generated = json_generator_to_data (generator, NULL);
+  theirs = g_strconcat (generated, "\n", NULL);
+
+  g_assert_cmpstr (g_bytes_get_data (ours, NULL), ==, theirs);
+}
+
+/* Round trip -------------------------------------------------------------- */
+
+static void
+test_round_trip (Fixture      *fixture,
+                 gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgDocument) document2 = document_new (uri, TEXT);
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgAnnotation) first = annotation_new (document, "quick brown fox", MG_COLOR_PINK);
+  g_autoptr (MgAnnotation) second = annotation_new (document, "Sphinx of black quartz", MG_COLOR_BLUE);
+  g_autoptr (GDateTime) modified = timestamp ("2024-03-04T05:06:07.890Z");
+  const char   *tags[] = { "alpha", "beta gamma", "ünï", NULL };
+  const char   *note = "Line one\nLine \"two\" — with ünïcode ✓ and a tab\t and *Markdown*";
+  MgAnnotation *orig[2];
+
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_false (mg_store_get_read_only (store));
+
+  mg_annotation_set_note (first, note);
+  mg_annotation_set_tags (first, tags);
+  mg_annotation_set_modified (first, modified);
+  mg_annotation_list_add (list, first);
+  mg_annotation_list_add (list, second);
+  orig[0] = first;
+  orig[1] = second;
+
+  g_assert_true (mg_store_get_dirty (store));
+  flush_ok (store);
+  g_assert_false (mg_store_get_dirty (store));
+  g_assert_true (g_file_query_exists (mg_store_get_file (store), NULL));
+
+  store2 = mg_store_new (document2, list2, dir);
+  g_assert_true (g_file_equal (mg_store_get_file (store), mg_store_get_file (store2)));
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (orig); i++)
+    {
+      MgAnnotation *a = orig[i];
+      MgAnnotation *b = mg_annotation_list_lookup (list2, mg_annotation_get_id (a));
+
+      g_assert_nonnull (b);
+      g_assert_true (a != b);
+      g_assert_true (g_date_time_equal (mg_annotation_get_created (a), mg_annotation_get_created (b)));
+      g_assert_true (g_date_time_equal (mg_annotation_get_modified (a), mg_annotation_get_modified (b)));
+      g_assert_cmpint (mg_annotation_get_color (a), ==, mg_annotation_get_color (b));
+      g_assert_cmpstr (mg_annotation_get_note (a), ==, mg_annotation_get_note (b));
+      g_assert_cmpstrv (mg_annotation_get_tags (a), mg_annotation_get_tags (b));
+      g_assert_cmpstr (mg_annotation_get_exact (a), ==, mg_annotation_get_exact (b));
+      g_assert_cmpstr (mg_annotation_get_prefix (a), ==, mg_annotation_get_prefix (b));
+      g_assert_cmpstr (mg_annotation_get_suffix (a), ==, mg_annotation_get_suffix (b));
+      g_assert_cmpuint (mg_annotation_get_start (a), ==, mg_annotation_get_start (b));
+      g_assert_cmpuint (mg_annotation_get_end (a), ==, mg_annotation_get_end (b));
+      /* Anchored on load, where it was. */
+      g_assert_cmpint (mg_annotation_get_state (b), ==, MG_ANNOTATION_STATE_ANCHORED);
+      g_assert_cmpuint (mg_annotation_get_range_start (b), ==, mg_annotation_get_start (a));
+      g_assert_cmpuint (mg_annotation_get_range_end (b), ==, mg_annotation_get_end (a));
+    }
+
+  g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (list2, mg_annotation_get_id (first))), ==, note);
+  g_assert_true (g_date_time_equal (mg_annotation_get_modified (mg_annotation_list_lookup (list2, mg_annotation_get_id (first))), modified));
+
+  /* Nothing changed: loading does not write. */
+  g_assert_false (mg_store_get_dirty (store2));
+}
+
+/* The file is stable: same content, same bytes, whatever the list's order
+ * or history; keys in a fixed order; pretty-printed. */
+static void
+test_stable_pretty (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (GBytes) third = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgAnnotation) item = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *expected_start = NULL;
+  JsonArray       *array;
+  MgAnnotation    *gone;
+  const char      *text;
+  const char      *version;
+  const char      *document_key;
+  const char      *annotations;
+  const char      *deleted;
+
+  g_assert_true (mg_store_load (store, &error));
+  /* Created in this order, but the list sorts by position. */
+  add_annotation (list, document, "five boxing wizards", "2024-01-01T00:00:03.000Z");
+  add_annotation (list, document, "quick brown fox", "2024-01-01T00:00:01.000Z");
+  gone = add_annotation (list, document, "lazy dog", "2024-01-01T00:00:02.000Z");
+  mg_annotation_list_remove (list, gone);
+  flush_ok (store);
+
+  first = read_file (mg_store_get_file (store));
+  text = g_bytes_get_data (first, NULL);
+  g_test_message ("%.*s", (int) g_bytes_get_size (first), text);
+
+  expected_start = g_strdup_printf ("{\n  \"version\" : 1,\n  \"document\" : {\n    \"uri\" : \"%s\",\n    \"sha256\" : \"%s\",\n    \"title\" : \"article.txt\"\n  },\n  \"annotations\" : [\n    {\n      \"id\" : \"urn:uuid:",
+                                    uri, mg_document_get_sha256 (document));
+  g_assert_true (g_str_has_prefix (text, expected_start));
+  g_assert_true (g_str_has_suffix (text, "}\n"));
+
+  version = strstr (text, "\"version\"");
+  document_key = strstr (text, "\"document\"");
+  annotations = strstr (text, "\"annotations\"");
+  deleted = strstr (text, "\"deleted\"");
+  g_assert_true (version < document_key && document_key < annotations && annotations < deleted);
+
+  /* Sorted by creation time then id, whatever the list's order (by
+   * position), so that new annotations go at the end of the file. */
+  root = mg_store_parse_bytes (first, &error);
+  g_assert_no_error (error);
+  array = root_array (root, "annotations");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 1; i < json_array_get_length (array); i++)
+    {
+      JsonObject *prev = json_array_get_object_element (array, i - 1);
+      JsonObject *next = json_array_get_object_element (array, i);
+      int         cmp = strcmp (json_object_get_string_member (prev, "created"),
+                                json_object_get_string_member (next, "created"));
+
+      if (cmp == 0)
+        cmp = strcmp (json_object_get_string_member (prev, "id"),
+                      json_object_get_string_member (next, "id"));
+      g_assert_cmpint (cmp, <, 0);
+    }
+
+  /* The same again, and the same from a store that read it. */
+  flush_ok (store);
+  second = read_file (mg_store_get_file (store));
+  g_assert_true (g_bytes_equal (first, second));
+
+  store2 = mg_store_new (document, list2, dir);
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_no_error (error);
+  g_assert_false (mg_store_get_dirty (store2));
+  /* A change that changes nothing writes the same bytes. */
+  item = g_list_model_get_item (G_LIST_MODEL (list2), 0);
+  mg_annotation_list_update (list2, item);
+  flush_ok (store2);
+  third = read_file (mg_store_get_file (store2));
+  g_assert_true (g_bytes_equal (first, third));
+}
+
+/* Finding the file ----------------------------------------------------- */
+
+static void
+test_moved (Fixture      *fixture,
+            gconstpointer user_data)
+{
+  g_autofree char *old_uri = uri_in (fixture, "old-name.txt");
+  g_autofree char *new_uri = uri_in (fixture, "new-name.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (old_uri, TEXT);
+  g_autoptr (MgDocument) moved = document_new (new_uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) old_file = NULL;
+  Counts        counts = { 0 };
+  MgAnnotation *annotation;
+
+  g_assert_true (mg_store_load (store, &error));
+  annotation = add_annotation (list, document, "liquor jugs", NULL);
+  mg_annotation_set_note (annotation, "moved with the file");
+  flush_ok (store);
+  old_file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  /* The document is now elsewhere (old-name.txt does not exist). */
+  store2 = mg_store_new (moved, list2, dir);
+  counts_connect (&counts, store2);
+  g_assert_false (g_file_equal (old_file, mg_store_get_file (store2)));
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, 1);
+  annotation = mg_annotation_list_lookup (list2, mg_annotation_get_id (annotation));
+  g_assert_nonnull (annotation);
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "moved with the file");
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ANCHORED);
+
+  /* Saved under the new name at once; then the old file goes. */
+  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
+  g_assert_true (g_file_query_exists (mg_store_get_file (store2), NULL));
+  g_assert_false (g_file_query_exists (old_file, NULL));
+
+  root = parse_file (mg_store_get_file (store2));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (root), "document"), "uri"), ==, new_uri);
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (annotation)));
+  counts_clear (&counts);
+}
+
+/* A copy of a document, the original still in place: the copy gets the
+ * annotations, the original keeps its file. */
+static void
+test_copied (Fixture      *fixture,
+             gconstpointer user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "original.txt", NULL);
+  g_autofree char *old_uri = uri_in (fixture, "original.txt");
+  g_autofree char *new_uri = uri_in (fixture, "copy.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (old_uri, TEXT);
+  g_autoptr (MgDocument) copy = document_new (new_uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) old_file = NULL;
+
+  g_file_set_contents (path, TEXT, -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (mg_store_load (store, &error));
+  add_annotation (list, document, "liquor jugs", NULL);
+  flush_ok (store);
+  old_file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  store2 = mg_store_new (copy, list2, dir);
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, 1);
+  flush_ok (store2);
+  g_assert_true (g_file_query_exists (mg_store_get_file (store2), NULL));
+  g_assert_true (g_file_query_exists (old_file, NULL));
+}
+
+/* The same URI with an edited text: found by URI, re-anchored, the new
+ * SHA-256 written. */
+static void
+test_edited (Fixture      *fixture,
+             gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgDocument) edited = document_new (uri, "A new first sentence. " TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  MgAnnotation *annotation;
+
+  g_assert_true (mg_store_load (store, &error));
+  annotation = add_annotation (list, document, "liquor jugs", NULL);
+  flush_ok (store);
+  g_clear_object (&store);
+
+  store2 = mg_store_new (edited, list2, dir);
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_no_error (error);
+  annotation = mg_annotation_list_lookup (list2, mg_annotation_get_id (annotation));
+  g_assert_nonnull (annotation);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_MOVED);
+  g_assert_true (mg_store_get_dirty (store2));
+  flush_ok (store2);
+
+  root = parse_file (mg_store_get_file (store2));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (root), "document"), "sha256"),
+                   ==, mg_document_get_sha256 (edited));
+}
+
+/* Files that cannot be used ---------------------------------------------- */
+
+static void
+check_corrupt (Fixture    *fixture,
+               const char *contents)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GBytes) original = g_bytes_new (contents, strlen (contents));
+  g_autoptr (GBytes) kept = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GFile) aside = NULL;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *prefix = NULL;
+  MgAnnotation    *annotation;
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_file (mg_store_get_file (store), original);
+
+  g_assert_false (mg_store_load (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_assert_false (mg_store_get_read_only (store));
+
+  /* Set aside, with its bytes, under a name the message gives. */
+  g_assert_false (g_file_query_exists (mg_store_get_file (store), NULL));
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  basename = g_file_get_basename (mg_store_get_file (store));
+  prefix = g_strconcat (basename, ".corrupt-", NULL);
+  g_assert_true (g_str_has_prefix (names[0], prefix));
+  g_assert_nonnull (strstr (error->message, names[0]));
+  aside = g_file_get_child (mg_store_get_directory (store), names[0]);
+  kept = read_file (aside);
+  g_assert_true (g_bytes_equal (kept, original));
+
+  /* The app goes on: new annotations go to a new file. */
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  flush_ok (store);
+  root = parse_file (mg_store_get_file (store));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (annotation)));
+  kept = (g_bytes_unref (kept), read_file (aside));
+  g_assert_true (g_bytes_equal (kept, original));
+}
+
+static void
+test_corrupt_not_json (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  check_corrupt (fixture, "{ \"version\": 1, \"document\": { \"uri\": \"file:///x\", ");
+}
+
+static void
+test_corrupt_wrong_shape (Fixture      *fixture,
+                          gconstpointer user_data)
+{
+  check_corrupt (fixture, "{ \"version\": 1, \"document\": 5, \"annotations\": [] }\n");
+}
+
+static void
+test_corrupt_empty (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  check_corrupt (fixture, "");
+}
+
+static void
+test_corrupt_blank (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  check_corrupt (fixture, "\n  /* nothing */ \n");
+}
+
+static void
+test_newer_version (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autofree char *contents = g_strdup_printf ("{\n  \"version\" : 2,\n  \"document\" : { \"uri\" : \"%s\" },\n  \"annotations\" : { \"shape\" : \"from the future\" }\n}\n", uri);
+  g_autoptr (GBytes) original = g_bytes_new (contents, strlen (contents));
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  Counts        counts = { 0 };
+  MgAnnotation *annotation;
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_file (mg_store_get_file (store), original);
+  counts_connect (&counts, store);
+
+  g_assert_false (mg_store_load (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_assert_true (mg_store_get_read_only (store));
+  g_clear_error (&error);
+
+  /* Nothing saved flushes fine. */
+  g_assert_true (mg_store_flush (store, &error));
+  g_assert_no_error (error);
+
+  /* Edits stay in memory; no autosave, and flush refuses. */
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  mg_annotation_set_note (annotation, "not saved");
+  run_for (SAVE_WAIT_MS);
+  g_assert_cmpuint (counts.saved, ==, 0);
+  g_assert_cmpuint (counts.errors, ==, 0);
+  g_assert_false (mg_store_flush (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+
+  after = read_file (mg_store_get_file (store));
+  g_assert_true (g_bytes_equal (after, original));
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  counts_clear (&counts);
+}
+
+/* An annotation that cannot be read is kept as it is, and written back. */
+static void
+test_malformed_annotation (Fixture      *fixture,
+                           gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  g_autoptr (JsonNode) bad = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonArray *array;
+  gboolean   found_bad = FALSE;
+  gboolean   found_number = FALSE;
+
+  g_assert_true (mg_store_load (store, &error));
+  add_annotation (list, document, "lazy dog", NULL);
+  add_annotation (list, document, "liquor jugs", NULL);
+  flush_ok (store);
+  g_clear_object (&store);
+
+  root = parse_file (mg_store_get_file (store2 = mg_store_new (document, list2, dir)));
+  array = root_array (root, "annotations");
+  bad = json_from_string ("{ \"id\" : \"urn:uuid:bad\", \"type\" : \"Annotation\", \"target\" : 5 }", &error);
+  g_assert_no_error (error);
+  json_array_add_element (array, json_node_copy (bad));
+  json_array_add_int_element (array, 42);
+  bytes = mg_store_serialize_json (root);
+  write_file (mg_store_get_file (store2), bytes);
+
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+  g_assert_true (mg_store_load (store2, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, 2);
+
+  add_annotation (list2, document, "quick brown fox", NULL);
+  flush_ok (store2);
+
+  after = parse_file (mg_store_get_file (store2));
+  array = root_array (after, "annotations");
+  g_assert_cmpuint (json_array_get_length (array), ==, 5);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (json_node_equal (node, bad))
+        found_bad = TRUE;
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_int (node) == 42)
+        found_number = TRUE;
+    }
+  g_assert_true (found_bad);
+  g_assert_true (found_number);
+}
+
+/* Saving that fails: the error reaches the owner, nothing is lost, and
+ * the next change tries again. */
+static void
+test_save_failure (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean      privileged;
+  Counts        counts = { 0 };
+  MgAnnotation *first;
+  MgAnnotation *second;
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  g_assert_true (g_chmod (dir, 0500) == 0);
+
+  /* Permissions do not stop root: then make the directory a regular file,
+   * which stops everyone. */
+  privileged = g_file_set_contents (probe, "", 0, NULL);
+  if (privileged)
+    {
+      g_test_message ("Writable despite 0500 (running as root?): using a file as the directory");
+      g_unlink (probe);
+      g_chmod (dir, 0700);
+      g_rmdir (dir);
+      g_file_set_contents (dir, "not a directory", -1, &error);
+      g_assert_no_error (error);
+    }
+
+  store = mg_store_new (document, list, dir);
+  counts_connect (&counts, store);
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be saved*");
+  first = add_annotation (list, document, "lazy dog", NULL);
+  g_assert_true (wait_for_count (&counts.errors, 1, 5000));
+  g_test_assert_expected_messages ();
+  g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_test_message ("%s", counts.last_error->message);
+  g_assert_nonnull (strstr (counts.last_error->message, dir));
+  g_assert_cmpuint (counts.saved, ==, 0);
+  g_assert_true (mg_store_get_dirty (store));
+
+  g_assert_false (mg_store_flush (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_clear_error (&error);
+  g_assert_true (mg_annotation_list_lookup (list, mg_annotation_get_id (first)) == first);
+
+  /* No retry loop: nothing more happens until the next change. */
+  run_for (SAVE_WAIT_MS);
+  g_assert_cmpuint (counts.errors, ==, 1);
+
+  /* Fixed; the next change saves everything. */
+  if (privileged)
+    g_unlink (dir);
+  else
+    g_chmod (dir, 0700);
+  second = add_annotation (list, document, "liquor jugs", NULL);
+  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
+  g_assert_false (mg_store_get_dirty (store));
+
+  root = parse_file (mg_store_get_file (store));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (first)));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (second)));
+  counts_clear (&counts);
+}
+
+/* Autosave ---------------------------------------------------------------- */
+
+static void
+test_autosave (Fixture      *fixture,
+               gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  static const char *const quotes[] = { "quick brown fox", "lazy dog", "liquor jugs", "daft zebras", "black quartz" };
+  Counts                   counts = { 0 };
+  gint64                   start;
+  gint64                   elapsed;
+  MgAnnotation            *annotation = NULL;
+
+  counts_connect (&counts, store);
+  g_assert_true (mg_store_load (store, &error));
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (quotes); i++)
+    annotation = add_annotation (list, document, quotes[i], NULL);
+  g_assert_false (g_file_query_exists (mg_store_get_file (store), NULL));
+
+  /* One save for the burst, after the delay. */
+  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_cmpint (elapsed, >=, 400 * 1000);
+  root = parse_file (mg_store_get_file (store));
+  g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, G_N_ELEMENTS (quotes));
+
+  /* Our own write is not taken for someone else's. */
+  run_for (SAVE_WAIT_MS);
+  g_assert_cmpuint (counts.saved, ==, 1);
+  g_assert_cmpuint (counts.merged, ==, 0);
+
+  /* An edit saves again. */
+  mg_annotation_set_note (annotation, "edited");
+  g_assert_true (wait_for_count (&counts.saved, 2, 5000));
+  g_clear_pointer (&root, json_node_unref);
+  root = parse_file (mg_store_get_file (store));
+  g_assert_cmpstr (entry_note (find_entry (root, mg_annotation_get_id (annotation))), ==, "edited");
+  g_assert_cmpuint (counts.errors, ==, 0);
+  counts_clear (&counts);
+}
+
+static void
+activate_cb (GApplication *application,
+             gpointer      user_data)
+{
+  MgDocument *document = g_object_get_data (user_data, "document");
+
+  /* The application would quit right after this without a hold. */
+  add_annotation (mg_store_get_annotations (user_data), document, "lazy dog", NULL);
+}
+
+/* The application is held until the save is written. */
+static void
+test_application_hold (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GApplication) application = NULL;
+  g_autoptr (GError) error = NULL;
+  char  *argv[] = { (char *) "test-store", NULL };
+  Counts counts = { 0 };
+
+  application = g_application_new ("io.github.marginalia.TestStore", G_APPLICATION_NON_UNIQUE);
+  g_application_set_default (application);
+  g_object_set_data (G_OBJECT (store), "document", document);
+  g_signal_connect (application, "activate", G_CALLBACK (activate_cb), store);
+  counts_connect (&counts, store);
+  g_assert_true (mg_store_load (store, &error));
+
+  g_assert_cmpint (g_application_run (application, 1, argv), ==, 0);
+  g_assert_cmpuint (counts.saved, ==, 1);
+  g_assert_true (g_file_query_exists (mg_store_get_file (store), NULL));
+
+  g_application_set_default (NULL);
+  counts_clear (&counts);
+}
+
+/* Deletions --------------------------------------------------------------- */
+
+static void
+test_tombstones (Fixture      *fixture,
+                 gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgAnnotation) deleted = NULL;
+  MgAnnotation *kept;
+  MgAnnotation *moving;
+
+  g_assert_true (mg_store_load (store, &error));
+  kept = add_annotation (list, document, "lazy dog", NULL);
+  deleted = g_object_ref (add_annotation (list, document, "liquor jugs", NULL));
+  moving = add_annotation (list, document, "quick brown fox", NULL);
+  flush_ok (store);
+
+  /* Moving an annotation reorders the list (a removal then an insertion):
+   * that is no deletion. */
+  mg_annotation_set_target (moving, document, 150, 160);
+  g_assert_true (mg_annotation_list_remove (list, deleted));
+  flush_ok (store);
+
+  root = parse_file (mg_store_get_file (store));
+  g_assert_true (has_tombstone (root, mg_annotation_get_id (deleted)));
+  g_assert_false (has_tombstone (root, mg_annotation_get_id (moving)));
+  g_assert_null (find_entry (root, mg_annotation_get_id (deleted)));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (kept)));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (moving)));
+
+  store2 = mg_store_new (document, list2, dir);
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, 2);
+  g_assert_null (mg_annotation_list_lookup (list2, mg_annotation_get_id (deleted)));
+  g_clear_object (&store2);
+
+  /* Undone: back, and no tombstone. */
+  mg_annotation_list_add (list, deleted);
+  flush_ok (store);
+  g_clear_pointer (&root, json_node_unref);
+  root = parse_file (mg_store_get_file (store));
+  g_assert_false (has_tombstone (root, mg_annotation_get_id (deleted)));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (deleted)));
+}
+
+/* Merging ----------------------------------------------------------------- */
+
+typedef struct
+{
+  char             *dir;
+  MgDocument       *document;
+  MgAnnotationList *list;
+  MgStore          *store;
+  Counts            counts;
+} Copy;
+
+static void
+copy_open (Copy       *copy,
+           const char *dir,
+           const char *uri)
+{
+  g_autoptr (GError) error = NULL;
+
+  copy->dir = g_strdup (dir);
+  copy->document = document_new (uri, TEXT);
+  copy->list = mg_annotation_list_new ();
+  copy->store = mg_store_new (copy->document, copy->list, dir);
+  counts_connect (&copy->counts, copy->store);
+  g_assert_true (mg_store_load (copy->store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+copy_close (Copy *copy)
+{
+  g_clear_object (&copy->store);
+  g_clear_object (&copy->list);
+  g_clear_object (&copy->document);
+  g_clear_pointer (&copy->dir, g_free);
+  counts_clear (&copy->counts);
+}
+
+static MgAnnotation *
+lookup (Copy       *copy,
+        const char *id)
+{
+  return mg_annotation_list_lookup (copy->list, id);
+}
+
+/* Two copies with a common history, then edits on both sides: A edits x
+ * and adds w, B edits y and deletes z. */
+static void
+make_diverged (Fixture *fixture,
+               Copy    *a,
+               Copy    *b,
+               char   **ids)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir_a = store_dir (fixture, "a");
+  g_autofree char *dir_b = store_dir (fixture, "b");
+  g_autoptr (GBytes) base = NULL;
+  g_autoptr (GFile) file_b = NULL;
+  MgAnnotation *x;
+  MgAnnotation *y;
+  MgAnnotation *z;
+  MgAnnotation *w;
+
+  copy_open (a, dir_a, uri);
+  x = add_annotation (a->list, a->document, "quick brown fox", "2024-01-01T00:00:00.000Z");
+  y = add_annotation (a->list, a->document, "lazy dog", "2024-01-01T00:00:00.000Z");
+  z = add_annotation (a->list, a->document, "liquor jugs", "2024-01-01T00:00:00.000Z");
+  flush_ok (a->store);
+
+  /* B starts from the same file (a synced folder). */
+  base = read_file (mg_store_get_file (a->store));
+  g_assert_true (g_mkdir_with_parents (dir_b, 0700) == 0);
+  {
+    g_autofree char *name = g_file_get_basename (mg_store_get_file (a->store));
+    g_autofree char *path = g_build_filename (dir_b, name, NULL);
+
+    file_b = g_file_new_for_path (path);
+  }
+  write_file (file_b, base);
+  copy_open (b, dir_b, uri);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b->list)), ==, 3);
+
+  ids[0] = g_strdup (mg_annotation_get_id (x));
+  ids[1] = g_strdup (mg_annotation_get_id (y));
+  ids[2] = g_strdup (mg_annotation_get_id (z));
+
+  mg_annotation_set_note (x, "edited on A");
+  set_modified (a->list, x, "2024-02-01T00:00:00.000Z");
+  w = add_annotation (a->list, a->document, "daft zebras", "2024-02-02T00:00:00.000Z");
+  ids[3] = g_strdup (mg_annotation_get_id (w));
+  flush_ok (a->store);
+
+  mg_annotation_set_note (lookup (b, ids[1]), "edited on B");
+  set_modified (b->list, lookup (b, ids[1]), "2024-02-03T00:00:00.000Z");
+  g_assert_true (mg_annotation_list_remove (b->list, lookup (b, ids[2])));
+  flush_ok (b->store);
+}
+
+static void
+test_merge_diverged (Fixture      *fixture,
+                     gconstpointer user_data)
+{
+  Copy  a = { 0 };
+  Copy  b = { 0 };
+  char *ids[5] = { NULL };
+  g_autoptr (JsonNode) root_a = NULL;
+  g_autoptr (JsonNode) root_b = NULL;
+  g_autoptr (JsonNode) ab = NULL;
+  g_autoptr (JsonNode) ba = NULL;
+  g_autoptr (JsonNode) again = NULL;
+  g_autoptr (JsonNode) older = NULL;
+  g_autoptr (JsonNode) revived = NULL;
+  g_autoptr (JsonNode) stale = NULL;
+  JsonObject *z;
+  guint       n_changed;
+
+  make_diverged (fixture, &a, &b, ids);
+  root_a = parse_file (mg_store_get_file (a.store));
+  root_b = parse_file (mg_store_get_file (b.store));
+
+  ab = mg_store_merge_json (root_a, root_b, &n_changed);
+  /* For A: y changed and z deleted. */
+  g_assert_cmpuint (n_changed, ==, 2);
+  g_assert_cmpstr (entry_note (find_entry (ab, ids[0])), ==, "edited on A");
+  g_assert_cmpstr (entry_note (find_entry (ab, ids[1])), ==, "edited on B");
+  g_assert_null (find_entry (ab, ids[2]));
+  g_assert_true (has_tombstone (ab, ids[2]));
+  g_assert_nonnull (find_entry (ab, ids[3]));
+
+  /* Either way round, the same annotations and tombstones. */
+  ba = mg_store_merge_json (root_b, root_a, &n_changed);
+  g_assert_cmpuint (n_changed, ==, 2); /* for B: x changed, w added */
+  g_assert_true (json_node_equal (json_object_get_member (json_node_get_object (ab), "annotations"),
+                                  json_object_get_member (json_node_get_object (ba), "annotations")));
+  g_assert_true (json_node_equal (json_object_get_member (json_node_get_object (ab), "deleted"),
+                                  json_object_get_member (json_node_get_object (ba), "deleted")));
+
+  /* Idempotent. */
+  again = mg_store_merge_json (ab, root_a, &n_changed);
+  g_assert_cmpuint (n_changed, ==, 0);
+  g_assert_true (json_node_equal (again, ab));
+  g_clear_pointer (&again, json_node_unref);
+  again = mg_store_merge_json (ab, ab, &n_changed);
+  g_assert_cmpuint (n_changed, ==, 0);
+  g_assert_true (json_node_equal (again, ab));
+
+  /* An old copy that still has z (modified before the deletion) does not
+   * bring it back. */
+  older = parse_file (mg_store_get_file (a.store));
+  g_assert_nonnull (find_entry (older, ids[2]));
+  g_assert_false (has_tombstone (older, ids[2]));
+  g_clear_pointer (&again, json_node_unref);
+  again = mg_store_merge_json (ab, older, &n_changed);
+  g_assert_null (find_entry (again, ids[2]));
+  g_assert_cmpuint (n_changed, ==, 0);
+
+  /* One that modified z after the deletion does: the edit wins, and the
+   * tombstone goes. */
+  revived = json_node_copy (older);
+  z = find_entry (revived, ids[2]);
+  json_object_set_string_member (z, "modified", "2999-01-01T00:00:00.000Z");
+  stale = mg_store_merge_json (ab, revived, &n_changed);
+  g_assert_nonnull (find_entry (stale, ids[2]));
+  g_assert_false (has_tombstone (stale, ids[2]));
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  copy_close (&a);
+  copy_close (&b);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
+}
+
+/* The file changes under a running store (a synced folder brings B's
+ * version): the monitor notices, the store merges and saves the result. */
+static void
+test_merge_external_change (Fixture      *fixture,
+                            gconstpointer user_data)
+{
+  Copy  a = { 0 };
+  Copy  b = { 0 };
+  char *ids[5] = { NULL };
+  g_autoptr (GBytes) from_b = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  guint saved;
+
+  make_diverged (fixture, &a, &b, ids);
+  from_b = read_file (mg_store_get_file (b.store));
+  saved = a.counts.saved;
+  write_file (mg_store_get_file (a.store), from_b);
+
+  g_assert_true (wait_for_count (&a.counts.merged, 1, 10000));
+  g_assert_cmpuint (a.counts.last_n_changed, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (a.list)), ==, 3);
+  g_assert_cmpstr (mg_annotation_get_note (lookup (&a, ids[0])), ==, "edited on A");
+  g_assert_cmpstr (mg_annotation_get_note (lookup (&a, ids[1])), ==, "edited on B");
+  g_assert_null (lookup (&a, ids[2]));
+  g_assert_nonnull (lookup (&a, ids[3]));
+  g_assert_cmpint (mg_annotation_get_state (lookup (&a, ids[1])), ==, MG_ANNOTATION_STATE_ANCHORED);
+
+  /* B's file lacked A's changes: the merged result is written... */
+  g_assert_true (wait_for_count (&a.counts.saved, saved + 1, 5000));
+  root = parse_file (mg_store_get_file (a.store));
+  g_assert_cmpstr (entry_note (find_entry (root, ids[0])), ==, "edited on A");
+  g_assert_cmpstr (entry_note (find_entry (root, ids[1])), ==, "edited on B");
+  g_assert_null (find_entry (root, ids[2]));
+  g_assert_true (has_tombstone (root, ids[2]));
+  g_assert_nonnull (find_entry (root, ids[3]));
+
+  /* ...and not merged again as if it were someone else's. */
+  run_for (SAVE_WAIT_MS);
+  g_assert_cmpuint (a.counts.merged, ==, 1);
+  g_assert_cmpuint (a.counts.saved, ==, saved + 1);
+  g_assert_cmpuint (a.counts.errors, ==, 0);
+  g_assert_false (mg_store_get_dirty (a.store));
+
+  copy_close (&a);
+  copy_close (&b);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
+}
+
+/* A local change while the file was changed elsewhere: the write notices
+ * (etag), merges, and saves both. */
+static void
+test_merge_before_write (Fixture      *fixture,
+                         gconstpointer user_data)
+{
+  Copy  a = { 0 };
+  Copy  b = { 0 };
+  char *ids[5] = { NULL };
+  g_autoptr (GBytes) from_b = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  MgAnnotation *v;
+
+  make_diverged (fixture, &a, &b, ids);
+  from_b = read_file (mg_store_get_file (b.store));
+
+  /* No main loop between the two: the monitor has no chance to tell. */
+  v = add_annotation (a.list, a.document, "judge my vow", NULL);
+  write_file (mg_store_get_file (a.store), from_b);
+  flush_ok (a.store);
+
+  root = parse_file (mg_store_get_file (a.store));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (v)));
+  g_assert_cmpstr (entry_note (find_entry (root, ids[0])), ==, "edited on A");
+  g_assert_cmpstr (entry_note (find_entry (root, ids[1])), ==, "edited on B");
+  g_assert_null (find_entry (root, ids[2]));
+  g_assert_nonnull (find_entry (root, ids[3]));
+  g_assert_null (lookup (&a, ids[2]));
+
+  copy_close (&a);
+  copy_close (&b);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
+}
+
+/* kill -9 while saving ------------------------------------------------- */
+
+static const char *const set_a[] = { "quick brown fox", "lazy dog", "liquor jugs" };
+static const char *const set_b[] = { "quick brown fox", "lazy dog", "liquor jugs", "daft zebras", "black quartz", "boxing wizards" };
+
+/* Annotations with ids fixed across processes. */
+static GPtrArray *
+make_set (MgDocument        *document,
+          const char *const *quotes,
+          guint              n_quotes)
+{
+  GPtrArray *set = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n_quotes; i++)
+    {
+      g_autoptr (MgAnnotation) annotation = annotation_new (document, quotes[i], MG_COLOR_GREEN);
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonNode) node = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", i);
+
+      mg_annotation_to_json (annotation, builder);
+      node = json_builder_get_root (builder);
+      json_object_set_string_member (json_node_get_object (node), "id", id);
+      json_object_set_string_member (json_node_get_object (node), "created", "2024-01-01T00:00:00.000Z");
+      json_object_set_string_member (json_node_get_object (node), "modified", "2024-01-01T00:00:00.000Z");
+      g_ptr_array_add (set, mg_annotation_new_from_json (node, &error));
+      g_assert_no_error (error);
+    }
+
+  return set;
+}
+
+#define KILL_URI "file:///nonexistent/kill-test.txt"
+
+/* The child: saves set A, then set B, then A... until killed. */
+static int
+save_loop (const char *dir)
+{
+  g_autoptr (MgDocument) document = document_new (KILL_URI, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GPtrArray) a = make_set (document, set_a, G_N_ELEMENTS (set_a));
+  g_autoptr (GPtrArray) b = make_set (document, set_b, G_N_ELEMENTS (set_b));
+  g_autoptr (GError) error = NULL;
+  int ready_fd;
+  int null_fd;
+
+  /* stdout is the pipe the parent waits on for one byte: anything else
+   * (e.g. G_MESSAGES_DEBUG output) goes nowhere. */
+  ready_fd = dup (STDOUT_FILENO);
+  null_fd = open ("/dev/null", O_WRONLY);
+  if (ready_fd < 0 || null_fd < 0 || dup2 (null_fd, STDOUT_FILENO) < 0)
+    return 1;
+  close (null_fd);
+
+  if (!mg_store_load (store, &error))
+    g_error ("%s", error->message);
+
+  for (guint i = 0;; i++)
+    {
+      mg_annotation_list_remove_all (list);
+      mg_annotation_list_add_many (list, i % 2 ? b : a);
+      if (!mg_store_flush (store, &error))
+        g_error ("%s", error->message);
+
+      /* Ready to be killed. */
+      if (i == 0 && (write (ready_fd, "R", 1) != 1 || close (ready_fd) != 0))
+        return 1;
+    }
+
+  return 0;
+}
+
+static void
+test_kill_while_saving (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autofree char *name = mg_store_file_name_for_uri (KILL_URI);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_auto (GStrv) names = NULL;
+  guint seen_a = 0;
+  guint seen_b = 0;
+  guint leftovers = 0;
+
+  g_assert_nonnull (self_exe);
+
+  for (guint kill_no = 0; kill_no < N_KILLS; kill_no++)
+    {
+      const char *argv[] = { self_exe, "--save-loop", dir, NULL };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+      struct pollfd pfd;
+      JsonArray    *array;
+      GPid          pid;
+      int           out_fd;
+      int           status;
+      char          ready;
+      guint         n;
+
+      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
+      g_assert_no_error (error);
+
+      pfd.fd = out_fd;
+      pfd.events = POLLIN;
+      g_assert_cmpint (poll (&pfd, 1, 20000), ==, 1);
+      g_assert_cmpint (read (out_fd, &ready, 1), ==, 1);
+      close (out_fd);
+
+      /* Somewhere in the loop of saves. */
+      g_usleep (g_random_int_range (0, 20000));
+      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+
+      root = parse_file (file);
+      array = root_array (root, "annotations");
+      n = json_array_get_length (array);
+      for (guint i = 0; i < n; i++)
+        g_hash_table_add (ids, (gpointer) json_object_get_string_member (json_array_get_object_element (array, i), "id"));
+      g_assert_cmpuint (g_hash_table_size (ids), ==, n);
+
+      if (n == G_N_ELEMENTS (set_a))
+        seen_a++;
+      else if (n == G_N_ELEMENTS (set_b))
+        seen_b++;
+      else
+        g_assert_not_reached ();
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", i);
+
+          g_assert_true (g_hash_table_contains (ids, id));
+        }
+    }
+
+  /* Nothing was ever found corrupt. */
+  names = list_dir (dir);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_assert_null (strstr (names[i], ".corrupt-"));
+      if (names[i][0] == '.')
+        leftovers++;
+    }
+
+  g_test_message ("%u kills: %u times set A, %u times set B; %u temporary files left by killed writers",
+                  N_KILLS, seen_a, seen_b, leftovers);
+
+  /* Those are removed by the next store to load, once they are old. */
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *child = g_build_filename (dir, names[i], NULL);
+      struct utimbuf   old = { 0 };
+
+      old.actime = old.modtime = time (NULL) - 2 * 60 * 60;
+      if (names[i][0] == '.')
+        g_assert_cmpint (g_utime (child, &old), ==, 0);
+    }
+  {
+    g_autoptr (MgDocument) document = document_new (KILL_URI, TEXT);
+    g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+    g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+    g_autoptr (GError) error = NULL;
+    g_auto (GStrv) after = NULL;
+
+    g_assert_true (mg_store_load (store, &error));
+    g_assert_no_error (error);
+    after = list_dir (dir);
+    g_assert_cmpuint (g_strv_length (after), ==, 1);
+    g_assert_cmpstr (after[0], ==, name);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 3 && g_str_equal (argv[1], "--save-loop"))
+    return save_loop (argv[2]);
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/file-name", test_file_name);
+  g_test_add_func ("/store/parse/repairs", test_parse_repairs);
+  g_test_add_func ("/store/parse/writer-layout", test_writer_layout);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/store/round-trip", test_round_trip);
+  ADD ("/store/stable-pretty", test_stable_pretty);
+  ADD ("/store/find/moved", test_moved);
+  ADD ("/store/find/copied", test_copied);
+  ADD ("/store/find/edited", test_edited);
+  ADD ("/store/corrupt/not-json", test_corrupt_not_json);
+  ADD ("/store/corrupt/wrong-shape", test_corrupt_wrong_shape);
+  ADD ("/store/corrupt/empty", test_corrupt_empty);
+  ADD ("/store/corrupt/blank", test_corrupt_blank);
+  ADD ("/store/newer-version", test_newer_version);
+  ADD ("/store/malformed-annotation", test_malformed_annotation);
+  ADD ("/store/save-failure", test_save_failure);
+  ADD ("/store/autosave", test_autosave);
+  ADD ("/store/application-hold", test_application_hold);
+  ADD ("/store/tombstones", test_tombstones);
+  ADD ("/store/merge/diverged", test_merge_diverged);
+  ADD ("/store/merge/external-change", test_merge_external_change);
+  ADD ("/store/merge/before-write", test_merge_before_write);
+  ADD ("/store/kill-while-saving", test_kill_while_saving);
+#undef ADD
+
+  return g_test_run ();
+}

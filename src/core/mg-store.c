@@ -1,3 +1,2883 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#define G_LOG_DOMAIN "mg-store"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "mg-anchor.h"
+#include "mg-annotation-list.h"
+#include "mg-annotation.h"
+#include "mg-document.h"
+#include "mg-store.h"
+
+/**
+ * MgStore:
+ *
+ * Keeps the annotations of one document in a JSON file, one file per
+ * document:
+ *
+ * |[
+ * {
+ *   "version" : 1,
+ *   "document" : { "uri" : "...", "sha256" : "...", "title" : "..." },
+ *   "annotations" : [ { "id" : "urn:uuid:...", ... }, ... ],
+ *   "deleted" : [ { "id" : "urn:uuid:...", "modified" : "...Z" }, ... ]
+ * }
+ * ]|
+ *
+ * Keys come in a fixed order, annotations sorted by creation time then id
+ * and tombstones by id, pretty-printed with one annotation per entry, so
+ * that a git diff or the merge of a synced folder reads well.
+ *
+ * The file is named after the document's URI. A document that moved is
+ * recognised by the SHA-256 of its text: its annotations are saved under
+ * the new name, and the old file is removed once the new one is written
+ * (kept if the document at the old URI still exists: that was a copy).
+ *
+ * The store follows the list: each change schedules a save half a second
+ * after the last one (at most five seconds after the first), written
+ * atomically in a worker thread while the default #GApplication is held.
+ * One write at a time; a change during a write saves again after it. Each
+ * write passes the etag of what we last read or wrote, so that a file
+ * changed by someone else is merged rather than overwritten.
+ *
+ * Deletions leave tombstones (id and time of deletion) so that an older
+ * copy of the file cannot bring an annotation back. A change on disk (from
+ * another machine, through a synced folder) is merged by id: the newer
+ * `modified` wins, and a tombstone deletes an annotation that was not
+ * modified after the deletion. See mg_store_merge_json().
+ *
+ * A file that does not parse is never overwritten: it is renamed aside
+ * to `<name>.corrupt-<UTC time>` and the store starts afresh. A file from
+ * a newer format version is never touched: the store is read-only.
+ * Annotations that cannot be read inside a good file are kept verbatim
+ * and written back as they are.
+ */
+
+/* Save this long after the last change... */
+#define SAVE_DELAY_MS 500
+/* ...but no later than this after the first unsaved one. */
+#define MAX_SAVE_DELAY_US (5 * G_USEC_PER_SEC)
+/* Coalesces the events of one change on disk. */
+#define CHECK_DELAY_MS 200
+/* A file changed on disk that does not parse is read again after this
+ * long before it is set aside: it may still be being written. */
+#define SUSPECT_DELAY_MS 2000
+/* Deeper JSON is refused before it reaches the recursive parser. */
+#define MAX_DEPTH 64
+#define MAX_WRITE_ATTEMPTS 3
+/* Temporary files of writes cut off by a crash are removed after this
+ * long; a younger one may belong to a write in progress. */
+#define STALE_TEMPORARY_AGE_S (60 * 60)
+/* The prefix of the temporary files of g_file_replace(). */
+#define TEMPORARY_PREFIX ".goutputstream-"
+
+typedef struct
+{
+  GFile  *file;
+  GBytes *bytes;
+  GBytes *expected; /* what the file must hold, or NULL for no file */
+  char   *etag;     /* expected on disk, or NULL to write regardless */
+
+  /* Set by the worker thread under MgStore.job_mutex. */
+  char    *new_etag;
+  GError  *error;
+  gboolean done;
+
+  /* Main thread: the result has been taken into the store. */
+  gboolean finished;
+} SaveJob;
+
+struct _MgStore
+{
+  GObject parent_instance;
+
+  MgDocument       *document;
+  MgAnnotationList *annotations;
+  char             *directory_path;
+  GFile            *directory;
+  GFile            *file;
+
+  /* The list's items in its order, to know which ones were removed. */
+  GPtrArray *mirror;
+  /* id -> time of deletion, as written in the file. */
+  GHashTable *tombstones;
+  /* What we keep verbatim: annotations and tombstones we could not read. */
+  GPtrArray *raw_entries;
+  GPtrArray *raw_tombstones;
+
+  /* What we last read from or wrote to the file, if anything. */
+  GBytes *disk_bytes;
+  char   *disk_etag;
+  /* A changed file that did not parse, given time to be completed. */
+  GBytes *suspect_bytes;
+  /* A moved document's old file, removed after the first save. */
+  GFile *moved_from;
+
+  GFileMonitor *monitor;
+  gulong        items_changed_handler;
+  guint         save_source;
+  gint64        save_pending_since;
+  guint         check_source;
+
+  GMutex        job_mutex;
+  GCond         job_cond;
+  SaveJob      *job;
+  GApplication *held_application;
+
+  guint loaded : 1;
+  guint read_only : 1;
+  guint dirty : 1;
+  guint updating : 1;
+  guint save_again : 1;
+  guint check_again : 1;
+};
+
+G_DEFINE_FINAL_TYPE (MgStore, mg_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (mg_store_error_quark, mg_store_error)
+
+enum
+{
+  PROP_0,
+  PROP_DOCUMENT,
+  PROP_ANNOTATIONS,
+  PROP_DIRECTORY,
+  PROP_FILE,
+  PROP_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  ERROR,
+  SAVED,
+  MERGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_save (MgStore *self);
+static void update_hold (MgStore *self);
+static void check_now (MgStore *self,
+                       gboolean patient);
+
+/* g_set_str() is GLib 2.76. */
+static void
+set_str (char      **str_pointer,
+         const char *new_str)
+{
+  char *copy;
+
+  if (g_strcmp0 (*str_pointer, new_str) == 0)
+    return;
+
+  copy = g_strdup (new_str);
+  g_free (*str_pointer);
+  *str_pointer = copy;
+}
+
+/* JSON helpers ----------------------------------------------------------- */
+
+static const char *
+object_get_string (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+node_get_object (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+static JsonArray *
+object_get_array (JsonObject *object,
+                  const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  return json_node_get_array (node);
+}
+
+static const char *
+entry_get_string (JsonNode   *node,
+                  const char *name)
+{
+  return object_get_string (node_get_object (node), name);
+}
+
+/* The time an annotation entry was last modified, as the annotation
+ * reader takes it, or NULL when it has none. */
+static GDateTime *
+entry_get_modified (JsonNode *node)
+{
+  static const char *const names[] = { "modified", "updated", "created" };
+  JsonObject              *object = node_get_object (node);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *str = object_get_string (object, names[i]);
+
+      if (str != NULL)
+        return mg_parse_timestamp (str);
+    }
+
+  return NULL;
+}
+
+/* Earlier than any time: NULL. */
+static int
+compare_times (GDateTime *a,
+               GDateTime *b)
+{
+  if (a == NULL || b == NULL)
+    return (a != NULL) - (b != NULL);
+
+  return g_date_time_compare (a, b);
+}
+
+static char *node_to_string (JsonNode *node);
+
+/* The last resort of the sorts, for entries without an id or time (kept
+ * as they are): any order would do, but always the same. */
+static int
+compare_texts (JsonNode *a,
+               JsonNode *b)
+{
+  g_autofree char *text_a = node_to_string (a);
+  g_autofree char *text_b = node_to_string (b);
+
+  return strcmp (text_a, text_b);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  JsonNode *node_a = *(JsonNode **) a;
+  JsonNode *node_b = *(JsonNode **) b;
+  int       cmp;
+
+  cmp = g_strcmp0 (entry_get_string (node_a, "created"),
+                   entry_get_string (node_b, "created"));
+  if (cmp == 0)
+    cmp = g_strcmp0 (entry_get_string (node_a, "id"),
+                     entry_get_string (node_b, "id"));
+  if (cmp == 0)
+    cmp = compare_texts (node_a, node_b);
+
+  return cmp;
+}
+
+static int
+compare_tombstones (gconstpointer a,
+                    gconstpointer b)
+{
+  JsonNode *node_a = *(JsonNode **) a;
+  JsonNode *node_b = *(JsonNode **) b;
+  int       cmp;
+
+  cmp = g_strcmp0 (entry_get_string (node_a, "id"),
+                   entry_get_string (node_b, "id"));
+  if (cmp == 0)
+    cmp = g_strcmp0 (entry_get_string (node_a, "modified"),
+                     entry_get_string (node_b, "modified"));
+  if (cmp == 0)
+    cmp = compare_texts (node_a, node_b);
+
+  return cmp;
+}
+
+static JsonNode *
+tombstone_node_new (const char *id,
+                    const char *when)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode   *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "id", id);
+  json_object_set_string_member (object, "modified", when);
+  json_node_take_object (node, object);
+
+  return node;
+}
+
+/* Builds a whole file, in its canonical order. @entries and @deleted are
+ * sorted in place; their nodes are copied. */
+static JsonNode *
+build_root (const char *uri,
+            const char *sha256,
+            const char *title,
+            GPtrArray  *entries,
+            GPtrArray  *deleted)
+{
+  JsonObject *root = json_object_new ();
+  JsonObject *document = json_object_new ();
+  JsonArray  *annotations = json_array_sized_new (entries->len);
+  JsonArray  *tombstones = json_array_sized_new (deleted->len);
+  JsonNode   *node;
+
+  /* Stable sorts: entries that compare equal keep the order given. */
+  g_ptr_array_sort (entries, compare_entries);
+  g_ptr_array_sort (deleted, compare_tombstones);
+
+  for (guint i = 0; i < entries->len; i++)
+    json_array_add_element (annotations, json_node_copy (g_ptr_array_index (entries, i)));
+  for (guint i = 0; i < deleted->len; i++)
+    json_array_add_element (tombstones, json_node_copy (g_ptr_array_index (deleted, i)));
+
+  json_object_set_string_member (document, "uri", uri ? uri : "");
+  json_object_set_string_member (document, "sha256", sha256 ? sha256 : "");
+  json_object_set_string_member (document, "title", title ? title : "");
+
+  json_object_set_int_member (root, "version", MG_STORE_FORMAT_VERSION);
+  json_object_set_object_member (root, "document", document);
+  json_object_set_array_member (root, "annotations", annotations);
+  json_object_set_array_member (root, "deleted", tombstones);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, root);
+
+  return node;
+}
+
+/* Writing JSON ------------------------------------------------------------
+ *
+ * Our own writer rather than JsonGenerator: the bytes of a file must not
+ * depend on the json-glib version (the Flatpak runtime's differs from
+ * Debian's), and json-glib 1.6 writes some numbers as invalid JSON (1e999
+ * as "inf.0", 1e300 as "1e+300.0"), which would make a file we cannot
+ * read back. The pretty layout is json-glib's: two spaces, "key" : value. */
+
+static void
+write_string (GString    *out,
+              const char *str)
+{
+  g_autofree char *valid = NULL;
+
+  /* Never write what we could not read back. */
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = str; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if ((guchar) *p < 0x20)
+            g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_value (GString  *out,
+             JsonNode *node)
+{
+  char   buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double value;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      write_string (out, json_node_get_string (node));
+      break;
+
+    case G_TYPE_INT64:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      break;
+
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      if (!isfinite (value))
+        {
+          g_string_append (out, "null");
+          break;
+        }
+      g_ascii_dtostr (buf, sizeof buf, value);
+      g_string_append (out, buf);
+      /* Still a double when read back. */
+      if (strpbrk (buf, ".eE") == NULL)
+        g_string_append (out, ".0");
+      break;
+
+    case G_TYPE_BOOLEAN:
+      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      break;
+
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+static void
+write_newline (GString *out,
+               gboolean pretty,
+               guint    level)
+{
+  if (!pretty)
+    return;
+
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < level; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+write_node (GString  *out,
+            JsonNode *node,
+            gboolean  pretty,
+            guint     level)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr (GList) members = json_object_get_members (object);
+
+        if (members == NULL)
+          {
+            g_string_append (out, "{}");
+            break;
+          }
+
+        g_string_append_c (out, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            if (l != members)
+              g_string_append_c (out, ',');
+            write_newline (out, pretty, level + 1);
+            write_string (out, l->data);
+            g_string_append (out, pretty ? " : " : ":");
+            write_node (out, json_object_get_member (object, l->data), pretty, level + 1);
+          }
+        write_newline (out, pretty, level);
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint      length = json_array_get_length (array);
+
+        if (length == 0)
+          {
+            g_string_append (out, "[]");
+            break;
+          }
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < length; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_newline (out, pretty, level + 1);
+            write_node (out, json_array_get_element (array, i), pretty, level + 1);
+          }
+        write_newline (out, pretty, level);
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      write_value (out, node);
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/* Compact text, to compare and to break ties. */
+static char *
+node_to_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  write_node (out, node, FALSE, 0);
+
+  return g_string_free (out, FALSE);
+}
+
+/* Reading JSON ----------------------------------------------------------- */
+
+static gboolean
+read_hex4 (const char *data,
+           gsize       len,
+           gsize       at,
+           guint      *value)
+{
+  *value = 0;
+
+  if (at + 4 > len)
+    return FALSE;
+
+  for (gsize i = at; i < at + 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (data[i]);
+
+      if (digit < 0)
+        return FALSE;
+      *value = *value * 16 + digit;
+    }
+
+  return TRUE;
+}
+
+/* json-glib 1.6 decodes the \u escape of a lone UTF-16 surrogate into
+ * bytes that are not UTF-8 (and drops the character after it): replace
+ * such escapes with \ufffd, as any invalid text is repaired. Escapes are
+ * taken in order, so "\\ud800" (an escaped backslash) is left alone.
+ * Returns NULL when there is nothing to replace. */
+static char *
+repair_surrogates (const char *data,
+                   gsize       len)
+{
+  char *copy = NULL;
+  gsize i = 0;
+
+  while (i + 1 < len)
+    {
+      guint unit;
+      guint next;
+
+      if (data[i] != '\\')
+        {
+          i++;
+          continue;
+        }
+
+      if (data[i + 1] != 'u' || !read_hex4 (data, len, i + 2, &unit))
+        {
+          i += 2;
+          continue;
+        }
+
+      if (unit >= 0xd800 && unit <= 0xdbff && i + 12 <= len && data[i + 6] == '\\' && data[i + 7] == 'u' && read_hex4 (data, len, i + 8, &next) && next >= 0xdc00 && next <= 0xdfff)
+        {
+          i += 12; /* a pair */
+          continue;
+        }
+
+      if (unit >= 0xd800 && unit <= 0xdfff)
+        {
+          if (copy == NULL)
+            copy = g_memdup2 (data, len);
+          memcpy (copy + i + 2, "fffd", 4);
+        }
+
+      i += 6;
+    }
+
+  return copy;
+}
+
+/* A copy of @node with invalid UTF-8 repaired (in values and member
+ * names) and numbers that JSON cannot hold (1e999) made null, so that
+ * whatever is kept verbatim can be written back. */
+static JsonNode *
+sanitized_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObject *result = json_object_new ();
+        g_autoptr (GList) members = json_object_get_members (object);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            g_autofree char *name = g_utf8_make_valid (l->data, -1);
+
+            json_object_set_member (result, name,
+                                    sanitized_copy (json_object_get_member (object, l->data)));
+          }
+
+        copy = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (copy, result);
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint      length = json_array_get_length (array);
+        JsonArray *result = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (result, sanitized_copy (json_array_get_element (array, i)));
+
+        copy = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (copy, result);
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
+
+          copy = json_node_new (JSON_NODE_VALUE);
+          json_node_set_string (copy, valid);
+        }
+      else if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+        {
+          copy = json_node_new (JSON_NODE_NULL);
+        }
+      else
+        {
+          copy = json_node_copy (node);
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      copy = json_node_new (JSON_NODE_NULL);
+      break;
+    }
+
+  return copy;
+}
+
+/* Rejects nesting deeper than MAX_DEPTH without recursion. Strings and
+ * comments are skipped in every form the parser might accept: where the
+ * parser does not accept one, it stops there with an error anyway, so
+ * skipping more than it would never lets deep nesting through. */
+static gboolean
+check_depth (const char *data,
+             gsize       len)
+{
+  guint depth = 0;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      char c = data[i++];
+
+      switch (c)
+        {
+        case '"':
+        case '\'':
+          while (i < len && data[i] != c)
+            i += data[i] == '\\' ? 2 : 1;
+          i++;
+          break;
+
+        case '/':
+          if (i < len && data[i] == '/')
+            {
+              while (i < len && data[i] != '\n')
+                i++;
+            }
+          else if (i < len && data[i] == '*')
+            {
+              i++;
+              while (i + 1 < len && !(data[i] == '*' && data[i + 1] == '/'))
+                i++;
+              i += 2;
+            }
+          break;
+
+        case '[':
+        case '{':
+          if (++depth > MAX_DEPTH)
+            return FALSE;
+          break;
+
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+validate_shape (JsonNode *root,
+                GError  **error)
+{
+  JsonObject *object = node_get_object (root);
+  JsonObject *document;
+  JsonNode   *node;
+  gint64      version;
+
+  if (object == NULL)
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it does not hold a JSON object"));
+      return FALSE;
+    }
+
+  node = json_object_get_member (object, "version");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it has no format version"));
+      return FALSE;
+    }
+
+  version = json_node_get_int (node);
+  if (version > MG_STORE_FORMAT_VERSION)
+    {
+      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION,
+                   _ ("it has format version %" G_GINT64_FORMAT ", and this version of Marginalia reads up to version %d"),
+                   version, MG_STORE_FORMAT_VERSION);
+      return FALSE;
+    }
+  if (version < 1)
+    {
+      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                   _ ("it has the unknown format version %" G_GINT64_FORMAT),
+                   version);
+      return FALSE;
+    }
+
+  node = json_object_get_member (object, "document");
+  document = node_get_object (node);
+  if (document == NULL || object_get_string (document, "uri") == NULL || object_get_string (document, "sha256") == NULL)
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it does not say which document it belongs to"));
+      return FALSE;
+    }
+
+  node = json_object_get_member (document, "title");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && object_get_string (document, "title") == NULL)
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("the document’s title is not text"));
+      return FALSE;
+    }
+
+  node = json_object_get_member (object, "annotations");
+  if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("its annotations are not a list"));
+      return FALSE;
+    }
+
+  node = json_object_get_member (object, "deleted");
+  if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("its list of deleted annotations is not a list"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * mg_store_parse_bytes:
+ * @bytes: the contents of a store file
+ * @error: return location for a #GError
+ *
+ * Parses a store file and checks its shape: an object with an integer
+ * `version`, a `document` with `uri` and `sha256` strings, and
+ * `annotations` and `deleted` arrays (either may be missing). The entries
+ * of the arrays are not checked: mg_store_merge_json() and the store
+ * keep the ones that cannot be read as they are.
+ *
+ * What could not be written back is repaired: lone UTF-16 surrogates and
+ * other invalid text become U+FFFD, numbers beyond a double become null.
+ * Nesting deeper than 64 levels is refused.
+ *
+ * The error is %MG_STORE_ERROR_NEWER_VERSION for a file written in a
+ * newer format, else %MG_STORE_ERROR_CORRUPT; its message is a clause
+ * ("it does not hold a JSON object") for a longer message.
+ *
+ * Returns: (transfer full) (nullable): the root node, or %NULL
+ */
+JsonNode *
+mg_store_parse_bytes (GBytes  *bytes,
+                      GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *repaired = NULL;
+  const char      *data;
+  gsize            len;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+
+  if (len == 0)
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it is empty"));
+      return NULL;
+    }
+
+  /* This also refuses NUL bytes, which the parser would stop at. */
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it is not UTF-8 text"));
+      return NULL;
+    }
+
+  if (!check_depth (data, len))
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it is nested too deeply"));
+      return NULL;
+    }
+
+  repaired = repair_surrogates (data, len);
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, repaired ? repaired : data, len, &local_error))
+    {
+      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                   _ ("it is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  /* Only white space (or comments) parses to no root. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                           _ ("it is empty"));
+      return NULL;
+    }
+
+  root = sanitized_copy (json_parser_get_root (parser));
+  if (!validate_shape (root, error))
+    return NULL;
+
+  return g_steal_pointer (&root);
+}
+
+/**
+ * mg_store_serialize_json:
+ * @root: a file's root node
+ *
+ * Writes @root as the store writes its files: pretty-printed with an
+ * indent of two spaces and a final newline. Numbers that JSON cannot hold
+ * are written as null and invalid UTF-8 is repaired, so the result always
+ * parses.
+ *
+ * Returns: (transfer full): the bytes of the file
+ */
+GBytes *
+mg_store_serialize_json (JsonNode *root)
+{
+  GString *string;
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  string = g_string_new (NULL);
+  write_node (string, root, TRUE, 0);
+  g_string_append_c (string, '\n');
+
+  return g_string_free_to_bytes (string);
+}
+
+/* Merging ---------------------------------------------------------------- */
+
+typedef struct
+{
+  JsonNode  *node; /* borrowed from the file it came from */
+  GDateTime *modified;
+  char      *text;
+  gboolean   valid;
+  gboolean   from_ours;
+} Candidate;
+
+static void
+candidate_free (gpointer data)
+{
+  Candidate *candidate = data;
+
+  g_clear_pointer (&candidate->modified, g_date_time_unref);
+  g_free (candidate->text);
+  g_free (candidate);
+}
+
+static const char *
+candidate_text (Candidate *candidate)
+{
+  if (candidate->text == NULL)
+    candidate->text = node_to_string (candidate->node);
+
+  return candidate->text;
+}
+
+/* Whether @challenger replaces @holder: a readable annotation beats one
+ * that cannot be read, then the newer modification wins; an exact tie is
+ * settled by the text, so that every copy settles it the same way. */
+static gboolean
+candidate_beats (Candidate *challenger,
+                 Candidate *holder)
+{
+  int cmp;
+
+  if (challenger->valid != holder->valid)
+    return challenger->valid;
+
+  cmp = compare_times (challenger->modified, holder->modified);
+  if (cmp != 0)
+    return cmp > 0;
+
+  return strcmp (candidate_text (challenger), candidate_text (holder)) > 0;
+}
+
+typedef struct
+{
+  JsonNode  *node; /* borrowed */
+  GDateTime *when;
+} Tombstone;
+
+static void
+tombstone_free (gpointer data)
+{
+  Tombstone *tombstone = data;
+
+  g_date_time_unref (tombstone->when);
+  g_free (tombstone);
+}
+
+typedef struct
+{
+  GHashTable *by_id;          /* id -> Candidate */
+  GHashTable *idless;         /* compact text -> JsonNode, no id to merge by */
+  GHashTable *tombstones;     /* id -> Tombstone */
+  GHashTable *raw_tombstones; /* compact text -> JsonNode */
+  GHashTable *ours_ids;       /* ids of our annotations */
+} Merge;
+
+static void
+merge_add_entry (Merge    *merge,
+                 JsonNode *node,
+                 gboolean  from_ours)
+{
+  g_autoptr (MgAnnotation) annotation = NULL;
+  const char *id = entry_get_string (node, "id");
+  Candidate  *candidate;
+  Candidate  *holder;
+
+  if (id == NULL)
+    {
+      char *text = node_to_string (node);
+
+      if (g_hash_table_contains (merge->idless, text))
+        g_free (text);
+      else
+        g_hash_table_insert (merge->idless, text, node);
+      return;
+    }
+
+  if (from_ours)
+    g_hash_table_add (merge->ours_ids, (gpointer) id);
+
+  annotation = mg_annotation_new_from_json (node, NULL);
+
+  candidate = g_new0 (Candidate, 1);
+  candidate->node = node;
+  candidate->modified = entry_get_modified (node);
+  candidate->valid = annotation != NULL;
+  candidate->from_ours = from_ours;
+
+  holder = g_hash_table_lookup (merge->by_id, id);
+  if (holder != NULL && !candidate_beats (candidate, holder))
+    candidate_free (candidate);
+  else
+    g_hash_table_replace (merge->by_id, (gpointer) id, candidate);
+}
+
+static void
+merge_add_tombstone (Merge    *merge,
+                     JsonNode *node)
+{
+  const char *id = entry_get_string (node, "id");
+  g_autoptr (GDateTime) when = mg_parse_timestamp (entry_get_string (node, "modified"));
+  Tombstone *holder;
+  Tombstone *tombstone;
+
+  if (id == NULL || when == NULL)
+    {
+      char *text = node_to_string (node);
+
+      if (g_hash_table_contains (merge->raw_tombstones, text))
+        g_free (text);
+      else
+        g_hash_table_insert (merge->raw_tombstones, text, node);
+      return;
+    }
+
+  /* The latest deletion of an id is the one that counts. */
+  holder = g_hash_table_lookup (merge->tombstones, id);
+  if (holder != NULL && g_date_time_compare (when, holder->when) <= 0)
+    return;
+
+  tombstone = g_new0 (Tombstone, 1);
+  tombstone->node = node;
+  tombstone->when = g_steal_pointer (&when);
+  g_hash_table_replace (merge->tombstones, (gpointer) id, tombstone);
+}
+
+static void
+merge_add_file (Merge    *merge,
+                JsonNode *root,
+                gboolean  ours)
+{
+  JsonObject *object = node_get_object (root);
+  JsonArray  *array;
+
+  array = object_get_array (object, "annotations");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    merge_add_entry (merge, json_array_get_element (array, i), ours);
+
+  array = object_get_array (object, "deleted");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    merge_add_tombstone (merge, json_array_get_element (array, i));
+}
+
+/**
+ * mg_store_merge_json:
+ * @ours: the root node of our file, as mg_store_parse_bytes() gives it
+ * @theirs: (nullable): the root node of the other copy
+ * @n_changed: (out) (optional): how many of our annotations were added,
+ *   changed or removed
+ *
+ * Merges two copies of a store file, by annotation id:
+ *
+ * - Of two annotations with the same id, one that can be read beats one
+ *   that cannot; then the later `modified` (else `updated`, else
+ *   `created`) wins; at an exact tie, the larger JSON text wins, so every
+ *   copy decides the same way.
+ * - Tombstones (`deleted` entries) of both copies are kept, the latest
+ *   for each id. A tombstone removes the annotation with its id unless
+ *   the annotation was modified after the deletion: then the annotation
+ *   stays and the tombstone goes.
+ * - Entries that cannot be merged (annotations without an id, tombstones
+ *   without an id or time) are kept from both copies, without duplicates.
+ * - The `document` is ours.
+ *
+ * The merge is commutative for everything but the document, and
+ * idempotent: merging a result with either input gives the result again.
+ *
+ * Returns: (transfer full): the merged root node, in canonical order
+ */
+JsonNode *
+mg_store_merge_json (JsonNode *ours,
+                     JsonNode *theirs,
+                     guint    *n_changed)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr (GPtrArray) deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  Merge          merge;
+  JsonObject    *document;
+  GHashTableIter iter;
+  gpointer       key;
+  gpointer       value;
+  guint          changed = 0;
+  JsonNode      *result;
+
+  g_return_val_if_fail (ours != NULL, NULL);
+
+  merge.by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, candidate_free);
+  merge.idless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  merge.tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, tombstone_free);
+  merge.raw_tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  merge.ours_ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  merge_add_file (&merge, ours, TRUE);
+  if (theirs != NULL)
+    merge_add_file (&merge, theirs, FALSE);
+
+  /* Theirs' entries without an id that we did not have are changes. */
+  if (theirs != NULL)
+    {
+      g_autoptr (GHashTable) our_idless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      JsonArray *array = object_get_array (node_get_object (ours), "annotations");
+
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+
+          if (entry_get_string (node, "id") == NULL)
+            g_hash_table_add (our_idless, node_to_string (node));
+        }
+
+      g_hash_table_iter_init (&iter, merge.idless);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          if (!g_hash_table_contains (our_idless, key))
+            changed++;
+        }
+    }
+
+  g_hash_table_iter_init (&iter, merge.tombstones);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Tombstone *tombstone = value;
+      Candidate *candidate = g_hash_table_lookup (merge.by_id, key);
+
+      if (candidate == NULL)
+        continue;
+
+      if (compare_times (candidate->modified, tombstone->when) <= 0)
+        g_hash_table_remove (merge.by_id, key);
+      else
+        g_hash_table_iter_remove (&iter);
+    }
+
+  g_hash_table_iter_init (&iter, merge.ours_ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!g_hash_table_contains (merge.by_id, key))
+        changed++;
+    }
+
+  g_hash_table_iter_init (&iter, merge.by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Candidate *candidate = value;
+
+      if (!candidate->from_ours)
+        changed++;
+      g_ptr_array_add (entries, candidate->node);
+    }
+
+  g_hash_table_iter_init (&iter, merge.idless);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (entries, value);
+
+  g_hash_table_iter_init (&iter, merge.tombstones);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (deleted, json_node_ref (((Tombstone *) value)->node));
+
+  g_hash_table_iter_init (&iter, merge.raw_tombstones);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (deleted, json_node_ref (value));
+
+  document = node_get_object (json_object_get_member (node_get_object (ours), "document"));
+  result = build_root (object_get_string (document, "uri"),
+                       object_get_string (document, "sha256"),
+                       object_get_string (document, "title"),
+                       entries, deleted);
+
+  g_hash_table_unref (merge.by_id);
+  g_hash_table_unref (merge.idless);
+  g_hash_table_unref (merge.tombstones);
+  g_hash_table_unref (merge.raw_tombstones);
+  g_hash_table_unref (merge.ours_ids);
+
+  if (n_changed != NULL)
+    *n_changed = changed;
+
+  return result;
+}
+
+/* File names ------------------------------------------------------------- */
+
+static char *
+slug_for_uri (const char *uri)
+{
+  g_autofree char *segment = NULL;
+  g_autofree char *unescaped = NULL;
+  g_autofree char *ascii = NULL;
+  GString         *slug;
+  const char      *end;
+  const char      *start;
+  gboolean         dash = FALSE;
+
+  end = uri + strcspn (uri, "?#");
+  while (end > uri && end[-1] == '/')
+    end--;
+  start = end;
+  while (start > uri && start[-1] != '/' && start[-1] != ':')
+    start--;
+
+  segment = g_strndup (start, end - start);
+  unescaped = g_uri_unescape_string (segment, NULL);
+  if (unescaped == NULL || !g_utf8_validate (unescaped, -1, NULL))
+    {
+      g_free (unescaped);
+      unescaped = g_strdup (g_utf8_validate (segment, -1, NULL) ? segment : "");
+    }
+
+  ascii = g_str_to_ascii (unescaped, "C");
+
+  slug = g_string_new (NULL);
+  for (const char *p = ascii; *p != '\0' && slug->len < 40; p++)
+    {
+      if (g_ascii_isalnum (*p))
+        {
+          if (dash && slug->len > 0)
+            g_string_append_c (slug, '-');
+          g_string_append_c (slug, g_ascii_tolower (*p));
+          dash = FALSE;
+        }
+      else
+        {
+          dash = TRUE;
+        }
+    }
+
+  if (slug->len == 0)
+    g_string_append (slug, "document");
+
+  return g_string_free (slug, FALSE);
+}
+
+/**
+ * mg_store_file_name_for_uri:
+ * @uri: a document's URI
+ *
+ * The name of the store file for the document at @uri: a readable slug of
+ * its basename, then the first 16 hex digits of the SHA-256 of @uri, e.g.
+ * `my-article-txt-0123456789abcdef.json`.
+ *
+ * Returns: (transfer full): the file name
+ */
+char *
+mg_store_file_name_for_uri (const char *uri)
+{
+  g_autofree char *slug = NULL;
+  g_autofree char *checksum = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  slug = slug_for_uri (uri);
+  checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+
+  return g_strdup_printf ("%s-%.16s.json", slug, checksum);
+}
+
+/**
+ * mg_store_default_directory:
+ *
+ * Returns: (transfer full): where stores keep their files by default,
+ *   `$XDG_DATA_HOME/<app id>/annotations`
+ */
+char *
+mg_store_default_directory (void)
+{
+  return g_build_filename (g_get_user_data_dir (), APP_ID, "annotations", NULL);
+}
+
+/* The state of the store ------------------------------------------------- */
+
+static JsonNode *
+build_state (MgStore *self)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) array_node = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr (GPtrArray) deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  GListModel    *model = G_LIST_MODEL (self->annotations);
+  guint          n_items = g_list_model_get_n_items (model);
+  JsonArray     *array;
+  GHashTableIter iter;
+  gpointer       key;
+  gpointer       value;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (model, i);
+
+      mg_annotation_to_json (annotation, builder);
+    }
+  json_builder_end_array (builder);
+
+  array_node = json_builder_get_root (builder);
+  array = json_node_get_array (array_node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (entries, json_array_get_element (array, i));
+  for (guint i = 0; i < self->raw_entries->len; i++)
+    g_ptr_array_add (entries, g_ptr_array_index (self->raw_entries, i));
+
+  g_hash_table_iter_init (&iter, self->tombstones);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (deleted, tombstone_node_new (key, value));
+  for (guint i = 0; i < self->raw_tombstones->len; i++)
+    g_ptr_array_add (deleted, json_node_ref (g_ptr_array_index (self->raw_tombstones, i)));
+
+  return build_root (mg_document_get_uri (self->document),
+                     mg_document_get_sha256 (self->document),
+                     mg_document_get_title (self->document),
+                     entries, deleted);
+}
+
+static GBytes *
+serialize_state (MgStore *self)
+{
+  g_autoptr (JsonNode) root = build_state (self);
+
+  return mg_store_serialize_json (root);
+}
+
+static gboolean
+annotation_matches (MgAnnotation *annotation,
+                    JsonNode     *node)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) written = NULL;
+
+  mg_annotation_to_json (annotation, builder);
+  written = json_builder_get_root (builder);
+
+  return json_node_equal (written, node);
+}
+
+/* Makes the list and the tombstones what @root says. Returns how many
+ * annotations were added, replaced or removed. */
+static guint
+apply_root (MgStore  *self,
+            JsonNode *root)
+{
+  g_autoptr (GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) add = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) remove = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *path = g_file_get_parse_name (self->file);
+  GListModel      *model = G_LIST_MODEL (self->annotations);
+  JsonObject      *object = node_get_object (root);
+  JsonArray       *array;
+  guint            n_changed = 0;
+  guint            n_items;
+
+  g_ptr_array_set_size (self->raw_entries, 0);
+  g_ptr_array_set_size (self->raw_tombstones, 0);
+  g_hash_table_remove_all (self->tombstones);
+
+  array = object_get_array (object, "annotations");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode   *node = json_array_get_element (array, i);
+      const char *id = entry_get_string (node, "id");
+      g_autoptr (MgAnnotation) annotation = NULL;
+      g_autoptr (GError) error = NULL;
+      MgAnnotation *existing = NULL;
+
+      if (id != NULL)
+        existing = mg_annotation_list_lookup (self->annotations, id);
+
+      if (existing != NULL && annotation_matches (existing, node))
+        {
+          g_hash_table_add (keep, (gpointer) mg_annotation_get_id (existing));
+          continue;
+        }
+
+      if (id != NULL)
+        annotation = mg_annotation_new_from_json (node, &error);
+
+      if (annotation == NULL)
+        {
+          g_warning ("%s: an annotation could not be read (%s); it is kept in the file as it is",
+                     path, error ? error->message : _ ("it has no id"));
+          g_ptr_array_add (self->raw_entries, json_node_copy (node));
+          /* Never lose the one we have for one we cannot read. */
+          if (existing != NULL)
+            g_hash_table_add (keep, (gpointer) mg_annotation_get_id (existing));
+          continue;
+        }
+
+      mg_anchor_annotation (annotation, self->document);
+      g_hash_table_add (keep, (gpointer) id);
+      g_hash_table_add (keep, (gpointer) mg_annotation_get_id (annotation));
+      g_ptr_array_add (add, g_steal_pointer (&annotation));
+      n_changed++;
+    }
+
+  array = object_get_array (object, "deleted");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode   *node = json_array_get_element (array, i);
+      const char *id = entry_get_string (node, "id");
+      const char *when = entry_get_string (node, "modified");
+      g_autoptr (GDateTime) parsed = mg_parse_timestamp (when);
+
+      if (id != NULL && parsed != NULL)
+        g_hash_table_replace (self->tombstones, g_strdup (id), g_strdup (when));
+      else
+        g_ptr_array_add (self->raw_tombstones, json_node_copy (node));
+    }
+
+  n_items = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (model, i);
+
+      if (!g_hash_table_contains (keep, mg_annotation_get_id (annotation)))
+        g_ptr_array_add (remove, g_steal_pointer (&annotation));
+    }
+
+  /* Our own changes to the list make no tombstones. */
+  self->updating = TRUE;
+  for (guint i = 0; i < remove->len; i++)
+    mg_annotation_list_remove (self->annotations, g_ptr_array_index (remove, i));
+  if (add->len > 0)
+    mg_annotation_list_add_many (self->annotations, add);
+  self->updating = FALSE;
+
+  return n_changed + remove->len;
+}
+
+static gboolean
+same_content (MgStore  *self,
+              JsonNode *disk)
+{
+  g_autoptr (JsonNode) state = build_state (self);
+  g_autoptr (JsonNode) canonical = mg_store_merge_json (disk, NULL, NULL);
+
+  return json_node_equal (state, canonical);
+}
+
+/* Merges the file's contents into the list. */
+static guint
+merge_into_list (MgStore  *self,
+                 JsonNode *disk)
+{
+  g_autoptr (JsonNode) ours = build_state (self);
+  g_autoptr (JsonNode) merged = mg_store_merge_json (ours, disk, NULL);
+
+  return apply_root (self, merged);
+}
+
+static void
+set_read_only (MgStore *self)
+{
+  if (self->read_only)
+    return;
+
+  self->read_only = TRUE;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  update_hold (self);
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ONLY]);
+}
+
+static void
+emit_error (MgStore *self,
+            GError  *error)
+{
+  g_warning ("%s", error->message);
+  g_signal_emit (self, signals[ERROR], 0, error);
+}
+
+static gboolean
+save_timeout_cb (gpointer data)
+{
+  MgStore *self = data;
+
+  self->save_source = 0;
+  start_save (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (MgStore *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  self->dirty = TRUE;
+
+  if (!self->loaded || self->read_only)
+    return;
+
+  /* Debounced, but someone who keeps typing still gets saved. */
+  if (self->save_source != 0 && now - self->save_pending_since > MAX_SAVE_DELAY_US)
+    return;
+
+  if (self->save_source == 0)
+    self->save_pending_since = now;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+  update_hold (self);
+}
+
+/* Deletions -------------------------------------------------------------- */
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  MgStore    *self)
+{
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  guint old_len;
+
+  g_return_if_fail (position + removed <= self->mirror->len);
+
+  for (guint i = 0; i < removed; i++)
+    g_ptr_array_add (gone, g_object_ref (g_ptr_array_index (self->mirror, position + i)));
+  g_ptr_array_remove_range (self->mirror, position, removed);
+
+  /* One move of the tail, not one per added item. */
+  old_len = self->mirror->len;
+  g_ptr_array_set_size (self->mirror, old_len + added);
+  memmove (&self->mirror->pdata[position + added],
+           &self->mirror->pdata[position],
+           (old_len - position) * sizeof (gpointer));
+  for (guint i = 0; i < added; i++)
+    self->mirror->pdata[position + i] = g_list_model_get_item (model, position + i);
+
+  if (self->updating)
+    return;
+
+  for (guint i = 0; i < gone->len; i++)
+    {
+      MgAnnotation *annotation = g_ptr_array_index (gone, i);
+      const char   *id = mg_annotation_get_id (annotation);
+
+      /* A removal that is half of a move is not a deletion. */
+      if (mg_annotation_list_lookup (self->annotations, id) == NULL)
+        {
+          g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+          g_hash_table_replace (self->tombstones, g_strdup (id), mg_format_timestamp (now));
+        }
+    }
+
+  /* Back again (an undo, or the second half of a move). */
+  for (guint i = 0; i < added; i++)
+    g_hash_table_remove (self->tombstones,
+                         mg_annotation_get_id (g_ptr_array_index (self->mirror, position + i)));
+
+  schedule_save (self);
+}
+
+static void
+connect_list (MgStore *self)
+{
+  GListModel *model = G_LIST_MODEL (self->annotations);
+  guint       n_items = g_list_model_get_n_items (model);
+
+  g_ptr_array_set_size (self->mirror, 0);
+  for (guint i = 0; i < n_items; i++)
+    g_ptr_array_add (self->mirror, g_list_model_get_item (model, i));
+
+  self->items_changed_handler = g_signal_connect (self->annotations, "items-changed", G_CALLBACK (on_items_changed), self);
+}
+
+/* Saving ----------------------------------------------------------------- */
+
+static void
+save_job_free (gpointer data)
+{
+  SaveJob *job = data;
+
+  g_clear_object (&job->file);
+  g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_free (job->etag);
+  g_clear_pointer (&job->expected, g_bytes_unref);
+  g_free (job->new_etag);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+/* Whether the file holds @expected (NULL: whether there is no file). */
+static gboolean
+file_unchanged (GFile  *file,
+                GBytes *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize            len;
+
+  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &error))
+    {
+      /* One we cannot read: let the write say what is wrong. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+        return TRUE;
+      return expected == NULL;
+    }
+
+  return expected != NULL && g_bytes_get_size (expected) == len && memcmp (g_bytes_get_data (expected, NULL), contents, len) == 0;
+}
+
+/* Writes @bytes over a file that must hold @expected. The etag alone
+ * does not tell: GLib's is the modification time, which the kernel keeps
+ * with the resolution of its tick, and there is none when we expect no
+ * file. A change between the comparison and the rename is still
+ * possible, but only within a few microseconds. */
+static gboolean
+write_file (GFile      *file,
+            GBytes     *bytes,
+            GBytes     *expected,
+            const char *etag,
+            char      **new_etag,
+            GError    **error)
+{
+  g_autoptr (GFile) parent = g_file_get_parent (file);
+  g_autoptr (GError) local_error = NULL;
+  const char *data;
+  gsize       len;
+
+  if (!file_unchanged (file, expected))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
+                           _ ("The file was changed by another program"));
+      return FALSE;
+    }
+
+  if (!g_file_make_directory_with_parents (parent, NULL, &local_error) && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  data = g_bytes_get_data (bytes, &len);
+
+  /* REPLACE_DESTINATION writes a temporary file and renames it over the
+   * old one: a reader, or a crash, sees either the old or the new file. */
+  return g_file_replace_contents (file, data, len, etag, FALSE,
+                                  G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                  new_etag, NULL, error);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MgStore         *self = source_object;
+  SaveJob         *job = task_data;
+  g_autofree char *new_etag = NULL;
+  g_autoptr (GError) error = NULL;
+
+  write_file (job->file, job->bytes, job->expected, job->etag, &new_etag, &error);
+
+  g_mutex_lock (&self->job_mutex);
+  job->new_etag = g_steal_pointer (&new_etag);
+  job->error = g_steal_pointer (&error);
+  job->done = TRUE;
+  g_cond_broadcast (&self->job_cond);
+  g_mutex_unlock (&self->job_mutex);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static GError *
+save_error_new (MgStore      *self,
+                const GError *cause)
+{
+  g_autofree char *path = g_file_get_parse_name (self->file);
+
+  return g_error_new (MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED,
+                      _ ("Your annotations could not be saved to “%s”: %s. They are kept in memory, and saving is tried again at the next change."),
+                      path, cause->message);
+}
+
+/* A write of @bytes succeeded. */
+static void
+note_written (MgStore    *self,
+              GBytes     *bytes,
+              const char *etag)
+{
+  g_debug ("Saved %s (%" G_GSIZE_FORMAT " bytes)",
+           g_file_peek_path (self->file), g_bytes_get_size (bytes));
+
+  g_clear_pointer (&self->disk_bytes, g_bytes_unref);
+  self->disk_bytes = g_bytes_ref (bytes);
+  set_str (&self->disk_etag, etag);
+
+  if (self->moved_from != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!g_file_delete (self->moved_from, NULL, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_warning ("The annotations of a moved document were saved anew, but their old file could not be removed: %s",
+                   error->message);
+      g_clear_object (&self->moved_from);
+    }
+
+  g_signal_emit (self, signals[SAVED], 0);
+}
+
+/* Takes the result of a write into the store, once. */
+static void
+finish_job (MgStore *self,
+            SaveJob *job,
+            gboolean report)
+{
+  if (job->finished)
+    return;
+
+  job->finished = TRUE;
+
+  if (job->error == NULL)
+    {
+      note_written (self, job->bytes, job->new_etag);
+    }
+  else if (g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG))
+    {
+      /* Changed on disk since we last looked: merge, then save. */
+      g_debug ("%s changed on disk before our write: merging first",
+               g_file_peek_path (self->file));
+      self->dirty = TRUE;
+      self->check_again = TRUE;
+      self->save_again = TRUE;
+    }
+  else
+    {
+      self->dirty = TRUE;
+      if (report)
+        {
+          g_autoptr (GError) error = save_error_new (self, job->error);
+
+          emit_error (self, error);
+        }
+    }
+}
+
+static void
+wait_for_job (MgStore *self)
+{
+  SaveJob *job = self->job;
+
+  if (job == NULL)
+    return;
+
+  g_mutex_lock (&self->job_mutex);
+  while (!job->done)
+    g_cond_wait (&self->job_cond, &self->job_mutex);
+  g_mutex_unlock (&self->job_mutex);
+}
+
+static void
+release_application (MgStore *self)
+{
+  if (self->held_application != NULL)
+    {
+      g_application_release (self->held_application);
+      g_clear_object (&self->held_application);
+    }
+}
+
+/* The default application, if any, is held while a save is pending or
+ * being written, so that closing the last window never cuts it off. */
+static void
+update_hold (MgStore *self)
+{
+  gboolean wanted = self->save_source != 0 || self->job != NULL;
+
+  if (wanted && self->held_application == NULL)
+    {
+      GApplication *application = g_application_get_default ();
+
+      if (application != NULL)
+        {
+          self->held_application = g_object_ref (application);
+          g_application_hold (application);
+        }
+    }
+  else if (!wanted && self->held_application != NULL)
+    {
+      release_application (self);
+    }
+}
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  MgStore *self = MG_STORE (object);
+  SaveJob *job = g_task_get_task_data (G_TASK (result));
+  gboolean again;
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+
+  finish_job (self, job, TRUE);
+  if (self->job == job)
+    self->job = NULL;
+
+  if (self->check_again)
+    {
+      self->check_again = FALSE;
+      check_now (self, TRUE);
+    }
+
+  again = self->save_again;
+  self->save_again = FALSE;
+  if (again && self->dirty)
+    start_save (self);
+
+  update_hold (self);
+}
+
+static gboolean
+can_save (MgStore *self)
+{
+  return self->loaded && !self->read_only && self->suspect_bytes == NULL;
+}
+
+static void
+write_async (MgStore *self)
+{
+  g_autoptr (GTask) task = NULL;
+  GBytes  *bytes;
+  SaveJob *job;
+
+  bytes = serialize_state (self);
+  if (self->disk_bytes != NULL && g_bytes_equal (bytes, self->disk_bytes))
+    {
+      g_bytes_unref (bytes);
+      self->dirty = FALSE;
+      return;
+    }
+
+  job = g_new0 (SaveJob, 1);
+  job->file = g_object_ref (self->file);
+  job->bytes = bytes;
+  job->etag = g_strdup (self->disk_etag);
+  job->expected = self->disk_bytes ? g_bytes_ref (self->disk_bytes) : NULL;
+
+  /* The job carries every change so far. */
+  self->dirty = FALSE;
+  self->job = job;
+
+  task = g_task_new (self, NULL, save_cb, NULL);
+  g_task_set_source_tag (task, write_async);
+  g_task_set_task_data (task, job, save_job_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static void
+start_save (MgStore *self)
+{
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (!can_save (self))
+    ; /* dirty stays set */
+  else if (self->job != NULL)
+    self->save_again = TRUE;
+  else
+    write_async (self);
+
+  update_hold (self);
+}
+
+/* Changes on disk -------------------------------------------------------- */
+
+/* No file, as opposed to a file we cannot read. */
+static gboolean
+is_missing (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+}
+
+static gboolean
+has_content (MgStore *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->annotations)) > 0 || g_hash_table_size (self->tombstones) > 0 || self->raw_entries->len > 0 || self->raw_tombstones->len > 0;
+}
+
+static GFile *
+set_aside (GFile   *file,
+           GError **error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GFile) parent = g_file_get_parent (file);
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr (GFile) aside = NULL;
+      g_autoptr (GError) local_error = NULL;
+
+      if (i == 0)
+        name = g_strdup_printf ("%s.corrupt-%s", basename, stamp);
+      else
+        name = g_strdup_printf ("%s.corrupt-%s-%u", basename, stamp, i);
+      aside = g_file_get_child (parent, name);
+
+      if (g_file_move (file, aside, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL, &local_error))
+        return g_steal_pointer (&aside);
+
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || i >= 100)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+}
+
+/* Sets a file that does not parse aside, and says so in @error. */
+static void
+handle_corrupt (MgStore      *self,
+                const GError *cause,
+                GError      **error)
+{
+  g_autoptr (GError) move_error = NULL;
+  g_autoptr (GFile) aside = NULL;
+  g_autofree char *path = g_file_get_parse_name (self->file);
+  const char      *title = mg_document_get_title (self->document);
+
+  aside = set_aside (self->file, &move_error);
+  if (aside == NULL)
+    {
+      set_read_only (self);
+      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                   _ ("The annotations of “%s” could not be read from “%s”: %s. The file could not be moved aside either (%s), so it is left as it is and changes are not saved."),
+                   title, path, cause->message, move_error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->disk_bytes, g_bytes_unref);
+  g_clear_pointer (&self->disk_etag, g_free);
+  g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
+
+  {
+    g_autofree char *aside_path = g_file_get_parse_name (aside);
+
+    g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                 _ ("The annotations of “%s” could not be read: %s. The file was kept as “%s”, and new annotations are saved in a new file."),
+                 title, cause->message, aside_path);
+  }
+}
+
+static void
+newer_version_error (MgStore      *self,
+                     const GError *cause,
+                     GError      **error)
+{
+  g_autofree char *path = g_file_get_parse_name (self->file);
+
+  g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION,
+               _ ("The annotations of “%s” were saved by a newer version of Marginalia (%s). They are left untouched in “%s”, and changes made here are not saved."),
+               mg_document_get_title (self->document), cause->message, path);
+}
+
+static gboolean
+check_timeout_cb (gpointer data)
+{
+  MgStore *self = data;
+
+  self->check_source = 0;
+  check_now (self, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_check (MgStore *self,
+                guint    delay_ms)
+{
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  self->check_source = g_timeout_add (delay_ms, check_timeout_cb, self);
+}
+
+/* Reads the file and merges what someone else changed. @patient: a file
+ * that does not parse is given time to be completed before it is set
+ * aside. */
+static void
+check_now (MgStore *self,
+           gboolean patient)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *etag = NULL;
+  gsize            len;
+  guint            n_changed;
+
+  g_clear_handle_id (&self->check_source, g_source_remove);
+
+  if (!self->loaded || self->read_only)
+    return;
+
+  if (self->job != NULL && !self->job->finished)
+    {
+      self->check_again = TRUE;
+      return;
+    }
+
+  if (!g_file_load_contents (self->file, NULL, &contents, &len, &etag, &error))
+    {
+      if (is_missing (error))
+        {
+          /* Removed behind our back: what we have is all there is. */
+          g_clear_pointer (&self->disk_bytes, g_bytes_unref);
+          g_clear_pointer (&self->disk_etag, g_free);
+          g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
+          if (has_content (self))
+            schedule_save (self);
+        }
+      else
+        {
+          g_warning ("The annotations file changed but could not be read: %s", error->message);
+        }
+      return;
+    }
+
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+
+  if (self->disk_bytes != NULL && g_bytes_equal (bytes, self->disk_bytes))
+    {
+      /* Our own write, or a touch. */
+      set_str (&self->disk_etag, etag);
+      g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
+      return;
+    }
+
+  root = mg_store_parse_bytes (bytes, &parse_error);
+  if (root == NULL)
+    {
+      g_autoptr (GError) report = NULL;
+
+      if (g_error_matches (parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+        {
+          newer_version_error (self, parse_error, &report);
+          set_read_only (self);
+          emit_error (self, report);
+          return;
+        }
+
+      if (patient && (self->suspect_bytes == NULL || !g_bytes_equal (bytes, self->suspect_bytes)))
+        {
+          g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
+          self->suspect_bytes = g_bytes_ref (bytes);
+          schedule_check (self, SUSPECT_DELAY_MS);
+          return;
+        }
+
+      handle_corrupt (self, parse_error, &report);
+      emit_error (self, report);
+      if (!self->read_only)
+        schedule_save (self);
+      return;
+    }
+
+  g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
+
+  n_changed = merge_into_list (self, root);
+  g_debug ("Merged a change to %s made elsewhere: %u annotations changed",
+           g_file_peek_path (self->file), n_changed);
+
+  g_clear_pointer (&self->disk_bytes, g_bytes_unref);
+  self->disk_bytes = g_bytes_ref (bytes);
+  set_str (&self->disk_etag, etag);
+
+  /* Save the merged result if the other copy lacked something of ours.
+   * Compared by content, not bytes: two writers that format differently
+   * must not rewrite each other's files forever. */
+  if (!same_content (self, root))
+    {
+      self->dirty = TRUE;
+      start_save (self);
+    }
+
+  g_signal_emit (self, signals[MERGED], 0, n_changed);
+}
+
+static void
+on_file_changed (GFileMonitor     *monitor,
+                 GFile            *file,
+                 GFile            *other_file,
+                 GFileMonitorEvent event,
+                 MgStore          *self)
+{
+  /* Not CHANGED: that comes while a writer is still writing. A rename
+   * over the file (an atomic save) gives CREATED then CHANGES_DONE_HINT;
+   * a file created in place may still be empty at CREATED, which the
+   * patience for files that do not parse covers. */
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_DELETED:
+      schedule_check (self, CHECK_DELAY_MS);
+      break;
+
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
+    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
+    case G_FILE_MONITOR_EVENT_UNMOUNTED:
+    case G_FILE_MONITOR_EVENT_MOVED:
+    case G_FILE_MONITOR_EVENT_RENAMED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+    default:
+      break;
+    }
+}
+
+static void
+start_monitor (MgStore *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->read_only || self->monitor != NULL)
+    return;
+
+  self->monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->monitor == NULL)
+    {
+      g_warning ("Changes to %s by other programs will not be noticed: %s",
+                 g_file_peek_path (self->file), error->message);
+      return;
+    }
+
+  g_signal_connect (self->monitor, "changed", G_CALLBACK (on_file_changed), self);
+}
+
+/* Loading ---------------------------------------------------------------- */
+
+/* Looks in the directory for the file of a document with the same text
+ * (it moved, or was renamed). A file whose document no longer exists at
+ * its URI is preferred: that is a move, not a copy. */
+static GFile *
+find_by_hash (MgStore  *self,
+              GBytes  **bytes_out,
+              gboolean *moved_out)
+{
+  g_autoptr (GFileEnumerator) enumerator = NULL;
+  g_autoptr (GFile) best = NULL;
+  g_autoptr (GBytes) best_bytes = NULL;
+  g_autofree char *best_name = NULL;
+  g_autofree char *own_name = g_file_get_basename (self->file);
+  const char      *sha256 = mg_document_get_sha256 (self->document);
+  gboolean         best_moved = FALSE;
+
+  enumerator = g_file_enumerate_children (self->directory,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                          NULL, NULL);
+  if (enumerator == NULL)
+    return NULL;
+
+  for (;;)
+    {
+      GFileInfo       *info = NULL;
+      GFile           *child = NULL;
+      g_autofree char *contents = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (GFile) stored = NULL;
+      JsonObject *document;
+      const char *name;
+      const char *stored_uri;
+      gboolean    moved;
+      gsize       len;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, &child, NULL, NULL) || info == NULL)
+        break;
+
+      name = g_file_info_get_name (info);
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_suffix (name, ".json") || g_str_equal (name, own_name))
+        continue;
+
+      if (!g_file_load_contents (child, NULL, &contents, &len, NULL, NULL))
+        continue;
+
+      /* Most files are someone else's: skip them before parsing. */
+      if (g_strstr_len (contents, len, sha256) == NULL)
+        continue;
+
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      root = mg_store_parse_bytes (bytes, NULL);
+      if (root == NULL)
+        continue;
+
+      document = node_get_object (json_object_get_member (json_node_get_object (root), "document"));
+      if (g_strcmp0 (object_get_string (document, "sha256"), sha256) != 0)
+        continue;
+
+      stored_uri = object_get_string (document, "uri");
+      if (g_strcmp0 (stored_uri, mg_document_get_uri (self->document)) == 0)
+        continue;
+
+      stored = g_file_new_for_uri (stored_uri);
+      moved = g_file_has_uri_scheme (stored, "file") && !g_file_query_exists (stored, NULL);
+
+      if (best == NULL || (moved && !best_moved) || (moved == best_moved && strcmp (name, best_name) < 0))
+        {
+          g_set_object (&best, child);
+          g_clear_pointer (&best_bytes, g_bytes_unref);
+          best_bytes = g_steal_pointer (&bytes);
+          set_str (&best_name, name);
+          best_moved = moved;
+        }
+    }
+
+  if (best != NULL)
+    {
+      *bytes_out = g_steal_pointer (&best_bytes);
+      *moved_out = best_moved;
+    }
+
+  return g_steal_pointer (&best);
+}
+
+/* A write killed between creating its temporary file and renaming it
+ * leaves the temporary file behind: remove old ones. */
+static void
+remove_stale_temporary_files (MgStore *self)
+{
+  g_autoptr (GFileEnumerator) enumerator = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  gint64 limit = g_date_time_to_unix (now) - STALE_TEMPORARY_AGE_S;
+
+  enumerator = g_file_enumerate_children (self->directory,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                          NULL, NULL);
+  if (enumerator == NULL)
+    return;
+
+  for (;;)
+    {
+      GFileInfo *info = NULL;
+      GFile     *child = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, &child, NULL, NULL) || info == NULL)
+        break;
+
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_prefix (g_file_info_get_name (info), TEMPORARY_PREFIX) || (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) > limit)
+        continue;
+
+      if (!g_file_delete (child, NULL, &error))
+        g_debug ("Could not remove %s: %s", g_file_info_get_name (info), error->message);
+    }
+}
+
+/**
+ * mg_store_load:
+ * @self: a #MgStore
+ * @error: return location for a #GError
+ *
+ * Reads the document's annotations into the list and starts following
+ * the list (autosave) and the file (merging changes made elsewhere). Call
+ * it once; nothing is saved before it is called.
+ *
+ * The file is the one named after the document's URI; failing that, one
+ * in the directory for a document with the same SHA-256 (the document
+ * moved). Then the annotations are saved under the new name at once, and
+ * the old file is removed after that save (kept if the document still
+ * exists at the old URI: then it was a copy).
+ *
+ * Each annotation is anchored in the document before it is added to the
+ * list, with mg_annotation_list_add_many(). Temporary files left in the
+ * directory by writes that a crash cut off are removed after an hour.
+ *
+ * On failure the list is left as it was, and:
+ * - %MG_STORE_ERROR_CORRUPT: the file did not parse or has the wrong
+ *   shape. It was renamed aside to `<name>.corrupt-<UTC time>` (the
+ *   message says where) and the store works on, saving a new file.
+ * - %MG_STORE_ERROR_NEWER_VERSION: a newer Marginalia wrote the file.
+ *   The store is read-only: it never writes that file, and
+ *   mg_store_flush() fails when there are changes it cannot save.
+ * - %MG_STORE_ERROR_READ_ONLY: the file exists but could not be read;
+ *   the store is read-only.
+ *
+ * Returns: %TRUE if the annotations were read, or there were none
+ */
+gboolean
+mg_store_load (MgStore *self,
+               GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GFile) found = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) state = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *etag = NULL;
+  gboolean         moved = FALSE;
+  gsize            len;
+
+  g_return_val_if_fail (MG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->loaded, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  self->loaded = TRUE;
+  connect_list (self);
+  remove_stale_temporary_files (self);
+
+  if (g_file_load_contents (self->file, NULL, &contents, &len, &etag, &local_error))
+    {
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    }
+  else if (!is_missing (local_error))
+    {
+      g_autofree char *path = g_file_get_parse_name (self->file);
+
+      set_read_only (self);
+      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
+                   _ ("The annotations of “%s” could not be read: %s. The file “%s” is left as it is, and changes are not saved."),
+                   mg_document_get_title (self->document), local_error->message, path);
+      return FALSE;
+    }
+  else
+    {
+      found = find_by_hash (self, &bytes, &moved);
+    }
+
+  if (bytes == NULL)
+    {
+      /* Nothing stored yet. */
+      start_monitor (self);
+      if (has_content (self))
+        schedule_save (self);
+      return TRUE;
+    }
+
+  root = mg_store_parse_bytes (bytes, &parse_error);
+  if (root == NULL)
+    {
+      g_assert (found == NULL);
+
+      if (g_error_matches (parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+        {
+          newer_version_error (self, parse_error, error);
+          set_read_only (self);
+          return FALSE;
+        }
+
+      handle_corrupt (self, parse_error, error);
+      start_monitor (self);
+      return FALSE;
+    }
+
+  merge_into_list (self, root);
+
+  if (found != NULL)
+    {
+      /* A new file under the new name; the old one goes once it is
+       * written, unless the document is still there (a copy). */
+      if (moved)
+        self->moved_from = g_steal_pointer (&found);
+      self->dirty = TRUE;
+      start_save (self);
+    }
+  else
+    {
+      self->disk_bytes = g_steal_pointer (&bytes);
+      self->disk_etag = g_steal_pointer (&etag);
+
+      /* E.g. the document was edited: its new SHA-256 goes in the file. */
+      state = serialize_state (self);
+      if (!g_bytes_equal (state, self->disk_bytes))
+        schedule_save (self);
+    }
+
+  start_monitor (self);
+
+  return TRUE;
+}
+
+static gboolean
+flush (MgStore *self,
+       GError **error)
+{
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (self->job != NULL)
+    {
+      wait_for_job (self);
+      /* Its failure, if any, is ours to report now. */
+      finish_job (self, self->job, FALSE);
+    }
+
+  if (!self->loaded)
+    return TRUE;
+
+  if (self->read_only)
+    {
+      if (self->dirty)
+        {
+          g_autofree char *path = g_file_get_parse_name (self->file);
+
+          g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
+                       _ ("Changes to the annotations of “%s” were not saved: “%s” was written by a newer version of Marginalia or cannot be read, and is left untouched."),
+                       mg_document_get_title (self->document), path);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  /* A changed file that does not parse: no more waiting for it. */
+  if (self->suspect_bytes != NULL || self->check_again || self->check_source != 0)
+    {
+      self->check_again = FALSE;
+      check_now (self, FALSE);
+      if (self->read_only)
+        return flush (self, error);
+    }
+
+  if (!self->dirty && self->moved_from == NULL)
+    return TRUE;
+
+  for (guint attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++)
+    {
+      g_autoptr (GBytes) bytes = serialize_state (self);
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *new_etag = NULL;
+
+      if (self->disk_bytes != NULL && g_bytes_equal (bytes, self->disk_bytes))
+        {
+          self->dirty = FALSE;
+          return TRUE;
+        }
+
+      if (write_file (self->file, bytes, self->disk_bytes, self->disk_etag, &new_etag, &local_error))
+        {
+          self->dirty = FALSE;
+          note_written (self, bytes, new_etag);
+          return TRUE;
+        }
+
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG))
+        {
+          self->dirty = TRUE;
+          g_propagate_error (error, save_error_new (self, local_error));
+          return FALSE;
+        }
+
+      g_debug ("%s changed on disk before our write: merging first",
+               g_file_peek_path (self->file));
+      self->dirty = TRUE;
+      check_now (self, FALSE);
+      if (self->read_only)
+        return flush (self, error);
+    }
+
+  {
+    g_autoptr (GError) cause = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_BUSY,
+                                                    _ ("the file kept changing while it was being saved"));
+
+    g_propagate_error (error, save_error_new (self, cause));
+  }
+
+  return FALSE;
+}
+
+/**
+ * mg_store_flush:
+ * @self: a #MgStore
+ * @error: return location for a #GError
+ *
+ * Saves now, synchronously, if anything is unsaved: for quitting and for
+ * the command line. A write in flight is waited for first, so the two
+ * never race. If the file changed on disk meanwhile, it is merged first.
+ *
+ * A read-only store (see mg_store_get_read_only()) writes nothing: it
+ * fails with %MG_STORE_ERROR_READ_ONLY when there are changes since it was
+ * loaded, and succeeds when there are none.
+ *
+ * Returns: %TRUE if everything is saved
+ */
+gboolean
+mg_store_flush (MgStore *self,
+                GError **error)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (MG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ret = flush (self, error);
+  update_hold (self);
+
+  return ret;
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+mg_store_constructed (GObject *object)
+{
+  MgStore         *self = MG_STORE (object);
+  g_autofree char *name = NULL;
+
+  G_OBJECT_CLASS (mg_store_parent_class)->constructed (object);
+
+  g_assert (MG_IS_DOCUMENT (self->document));
+  g_assert (MG_IS_ANNOTATION_LIST (self->annotations));
+
+  if (self->directory_path == NULL)
+    self->directory_path = mg_store_default_directory ();
+
+  self->directory = g_file_new_for_path (self->directory_path);
+  name = mg_store_file_name_for_uri (mg_document_get_uri (self->document));
+  self->file = g_file_get_child (self->directory, name);
+}
+
+static void
+mg_store_dispose (GObject *object)
+{
+  MgStore *self = MG_STORE (object);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  g_clear_handle_id (&self->check_source, g_source_remove);
+
+  /* Changes are never dropped quietly: save what the owner did not. */
+  if (self->loaded && self->dirty && !self->read_only && self->annotations != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!mg_store_flush (self, &error))
+        g_warning ("%s", error->message);
+    }
+
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+
+  if (self->annotations != NULL)
+    g_clear_signal_handler (&self->items_changed_handler, self->annotations);
+  g_ptr_array_set_size (self->mirror, 0);
+
+  release_application (self);
+  g_clear_object (&self->annotations);
+  g_clear_object (&self->document);
+
+  G_OBJECT_CLASS (mg_store_parent_class)->dispose (object);
+}
+
+static void
+mg_store_finalize (GObject *object)
+{
+  MgStore *self = MG_STORE (object);
+
+  g_clear_pointer (&self->mirror, g_ptr_array_unref);
+  g_clear_pointer (&self->tombstones, g_hash_table_unref);
+  g_clear_pointer (&self->raw_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->raw_tombstones, g_ptr_array_unref);
+  g_clear_pointer (&self->disk_bytes, g_bytes_unref);
+  g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
+  g_clear_pointer (&self->disk_etag, g_free);
+  g_clear_pointer (&self->directory_path, g_free);
+  g_clear_object (&self->directory);
+  g_clear_object (&self->file);
+  g_clear_object (&self->moved_from);
+  g_mutex_clear (&self->job_mutex);
+  g_cond_clear (&self->job_cond);
+
+  G_OBJECT_CLASS (mg_store_parent_class)->finalize (object);
+}
+
+static void
+mg_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  MgStore *self = MG_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
+    case PROP_ANNOTATIONS:
+      g_value_set_object (value, self->annotations);
+      break;
+
+    case PROP_DIRECTORY:
+      g_value_set_string (value, self->directory_path);
+      break;
+
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  MgStore *self = MG_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      self->document = g_value_dup_object (value);
+      break;
+
+    case PROP_ANNOTATIONS:
+      self->annotations = g_value_dup_object (value);
+      break;
+
+    case PROP_DIRECTORY:
+      self->directory_path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_store_class_init (MgStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = mg_store_constructed;
+  object_class->dispose = mg_store_dispose;
+  object_class->finalize = mg_store_finalize;
+  object_class->get_property = mg_store_get_property;
+  object_class->set_property = mg_store_set_property;
+
+  properties[PROP_DOCUMENT] = g_param_spec_object ("document", NULL, NULL,
+                                                   MG_TYPE_DOCUMENT,
+                                                   G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_ANNOTATIONS] = g_param_spec_object ("annotations", NULL, NULL,
+                                                      MG_TYPE_ANNOTATION_LIST,
+                                                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_DIRECTORY] = g_param_spec_string ("directory", NULL, NULL,
+                                                    NULL,
+                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL,
+                                               G_TYPE_FILE,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL,
+                                                     FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MgStore::error:
+   * @error: what went wrong, with a message for the user
+   *
+   * A background save or merge failed. The annotations are still in
+   * memory.
+   */
+  signals[ERROR] = g_signal_new ("error",
+                                 G_TYPE_FROM_CLASS (klass),
+                                 G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL,
+                                 G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * MgStore::saved:
+   *
+   * The file was written.
+   */
+  signals[SAVED] = g_signal_new ("saved",
+                                 G_TYPE_FROM_CLASS (klass),
+                                 G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL,
+                                 G_TYPE_NONE, 0);
+
+  /**
+   * MgStore::merged:
+   * @n_changed: how many annotations were added, changed or removed
+   *
+   * The file was changed by another program, and its changes were merged
+   * into the list. @n_changed may be 0 (e.g. only tombstones changed).
+   * Annotations that changed are new objects: look them up by id again.
+   */
+  signals[MERGED] = g_signal_new ("merged",
+                                  G_TYPE_FROM_CLASS (klass),
+                                  G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+mg_store_init (MgStore *self)
+{
+  self->mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  self->tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->raw_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->raw_tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_mutex_init (&self->job_mutex);
+  g_cond_init (&self->job_cond);
+}
+
+/**
+ * mg_store_new:
+ * @document: the document the annotations belong to
+ * @annotations: the list to fill and to follow
+ * @directory: (nullable): where to keep the files, or %NULL for
+ *   mg_store_default_directory()
+ *
+ * Creates a store. Nothing is read or written before mg_store_load().
+ *
+ * Returns: (transfer full): a new #MgStore
+ */
+MgStore *
+mg_store_new (MgDocument       *document,
+              MgAnnotationList *annotations,
+              const char       *directory)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (document), NULL);
+  g_return_val_if_fail (MG_IS_ANNOTATION_LIST (annotations), NULL);
+
+  return g_object_new (MG_TYPE_STORE,
+                       "document", document,
+                       "annotations", annotations,
+                       "directory", directory,
+                       NULL);
+}
+
+MgDocument *
+mg_store_get_document (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), NULL);
+
+  return self->document;
+}
+
+MgAnnotationList *
+mg_store_get_annotations (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), NULL);
+
+  return self->annotations;
+}
+
+/**
+ * mg_store_get_directory:
+ * @self: a #MgStore
+ *
+ * Returns: (transfer none): the directory of the store's files
+ */
+GFile *
+mg_store_get_directory (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), NULL);
+
+  return self->directory;
+}
+
+/**
+ * mg_store_get_file:
+ * @self: a #MgStore
+ *
+ * Returns: (transfer none): the file the annotations are saved in
+ */
+GFile *
+mg_store_get_file (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), NULL);
+
+  return self->file;
+}
+
+/**
+ * mg_store_get_read_only:
+ * @self: a #MgStore
+ *
+ * A read-only store never writes its file: the file was written by a
+ * newer version of Marginalia, or could not be read or set aside. Edits
+ * still work in memory; the UI should say they are not saved.
+ *
+ * Returns: %TRUE if nothing is saved
+ */
+gboolean
+mg_store_get_read_only (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), FALSE);
+
+  return self->read_only;
+}
+
+/**
+ * mg_store_get_dirty:
+ * @self: a #MgStore
+ *
+ * Returns: %TRUE if there are changes not yet written
+ */
+gboolean
+mg_store_get_dirty (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), FALSE);
+
+  return self->dirty || (self->job != NULL && !self->job->finished);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "mg-types.h"
+
+G_BEGIN_DECLS
+
+#define MG_STORE_ERROR (mg_store_error_quark ())
+
+typedef enum
+{
+  MG_STORE_ERROR_CORRUPT,       /* the file was set aside; a new one is started */
+  MG_STORE_ERROR_NEWER_VERSION, /* a newer Marginalia wrote it; left untouched */
+  MG_STORE_ERROR_SAVE_FAILED,   /* nothing was written; changes kept in memory */
+  MG_STORE_ERROR_READ_ONLY,     /* unsaved changes that this store will not save */
+} MgStoreError;
+
+/* The "version" this code writes. A file with a larger one is never
+ * written to. Any change to the format bumps it. */
+#define MG_STORE_FORMAT_VERSION 1
+
+#define MG_TYPE_STORE (mg_store_get_type ())
+G_DECLARE_FINAL_TYPE (MgStore, mg_store, MG, STORE, GObject)
+
+GQuark mg_store_error_quark (void);
+
+MgStore *mg_store_new (MgDocument       *document,
+                       MgAnnotationList *annotations,
+                       const char       *directory);
+gboolean mg_store_load (MgStore *self,
+                        GError **error);
+gboolean mg_store_flush (MgStore *self,
+                         GError **error);
+
+MgDocument       *mg_store_get_document (MgStore *self);
+MgAnnotationList *mg_store_get_annotations (MgStore *self);
+GFile            *mg_store_get_directory (MgStore *self);
+GFile            *mg_store_get_file (MgStore *self);
+gboolean          mg_store_get_read_only (MgStore *self);
+gboolean          mg_store_get_dirty (MgStore *self);
+
+char *mg_store_default_directory (void);
+char *mg_store_file_name_for_uri (const char *uri);
+
+/* Low level, pure functions on whole files: for tests and the fuzzer. */
+JsonNode *mg_store_parse_bytes (GBytes  *bytes,
+                                GError **error);
+JsonNode *mg_store_merge_json (JsonNode *ours,
+                               JsonNode *theirs,
+                               guint    *n_changed);
+GBytes   *mg_store_serialize_json (JsonNode *root);
+
+G_END_DECLS

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "fuzz-store"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg-anchor.h"
+#include "mg-annotation-list.h"
+#include "mg-annotation.h"
+#include "mg-document.h"
+#include "mg-store.h"
+
+/* libFuzzer target for the annotation file loader: any bytes, as the
+ * file of a fixed small document.
+ *
+ * Each input goes through the pure functions (parse, merge, serialize)
+ * with their properties checked (merging is idempotent; what the store
+ * writes parses back to the same thing), every entry through the
+ * annotation reader and anchoring, and, when it parses, through a real
+ * store: load from a file, flush, load again. */
+
+#define TEXT                                                            \
+  "The quick brown fox jumps over the lazy dog. Pack my box with five " \
+  "dozen liquor jugs. How vexingly quick daft zebras jump! Sphinx of "  \
+  "black quartz, judge my vow. The five boxing wizards jump quickly."
+#define URI "file:///fuzz/article.txt"
+
+int LLVMFuzzerInitialize (int    *argc,
+                          char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+
+static MgDocument *document;
+static char       *directory;
+
+/* Warnings about unreadable annotations are expected; criticals (a
+ * failed g_return_if_fail) are bugs. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+    {
+      g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+      abort ();
+    }
+
+  return G_LOG_WRITER_HANDLED;
+}
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autoptr (GBytes) text = g_bytes_new_static (TEXT, strlen (TEXT));
+  g_autoptr (GError) error = NULL;
+
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  document = mg_document_new_from_bytes (text, "Article", URI, &error);
+  g_assert_no_error (error);
+
+  directory = g_dir_make_tmp ("fuzz-store-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  return 0;
+}
+
+static void
+remove_files (void)
+{
+  g_autoptr (GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+
+      g_unlink (path);
+    }
+}
+
+/* Every entry through the annotation reader, anchoring and writer; what
+ * the writer writes must read back. */
+static void
+check_entries (JsonNode *root)
+{
+  JsonObject *object = json_node_get_object (root);
+  JsonArray  *array;
+
+  /* Both arrays may be missing. */
+  if (!json_object_has_member (object, "annotations"))
+    return;
+
+  array = json_object_get_array_member (object, "annotations");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr (MgAnnotation) annotation = NULL;
+      g_autoptr (MgAnnotation) again = NULL;
+      g_autoptr (JsonBuilder) builder = NULL;
+      g_autoptr (JsonNode) written = NULL;
+      g_autoptr (GError) error = NULL;
+
+      annotation = mg_annotation_new_from_json (json_array_get_element (array, i), &error);
+      if (annotation == NULL)
+        {
+          g_assert_nonnull (error);
+          continue;
+        }
+
+      mg_anchor_annotation (annotation, document);
+
+      builder = json_builder_new ();
+      mg_annotation_to_json (annotation, builder);
+      written = json_builder_get_root (builder);
+      again = mg_annotation_new_from_json (written, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (mg_annotation_get_id (again), ==, mg_annotation_get_id (annotation));
+    }
+}
+
+static void
+check_pure (JsonNode *root)
+{
+  g_autoptr (JsonNode) canonical = NULL;
+  g_autoptr (JsonNode) again = NULL;
+  g_autoptr (JsonNode) reparsed = NULL;
+  g_autoptr (JsonNode) self_merge = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  JsonObject      *doc;
+  guint            n_changed;
+
+  /* n_changed may count annotations that the file's own tombstones
+   * delete; not so once canonical. */
+  canonical = mg_store_merge_json (root, NULL, NULL);
+
+  /* Idempotent, whichever side. */
+  again = mg_store_merge_json (canonical, root, &n_changed);
+  g_assert_true (json_node_equal (again, canonical));
+  g_assert_cmpuint (n_changed, ==, 0);
+  g_clear_pointer (&again, json_node_unref);
+  again = mg_store_merge_json (root, canonical, NULL);
+  g_assert_true (json_node_equal (again, canonical));
+  self_merge = mg_store_merge_json (canonical, canonical, &n_changed);
+  g_assert_true (json_node_equal (self_merge, canonical));
+  g_assert_cmpuint (n_changed, ==, 0);
+
+  /* What would be written parses back to the same. */
+  bytes = mg_store_serialize_json (canonical);
+  reparsed = mg_store_parse_bytes (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (reparsed, canonical));
+
+  doc = json_object_get_object_member (json_node_get_object (root), "document");
+  name = mg_store_file_name_for_uri (json_object_get_string_member (doc, "uri"));
+  g_assert_true (g_str_has_suffix (name, ".json"));
+  g_assert_null (strchr (name, '/'));
+
+  check_entries (root);
+}
+
+/* The whole store on a file holding @bytes. */
+static void
+check_store (GBytes *bytes)
+{
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, directory);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (GError) error = NULL;
+  GFile *file = mg_store_get_file (store);
+
+  g_file_set_contents (g_file_peek_path (file),
+                       g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                       &error);
+  g_assert_no_error (error);
+
+  /* Only called with files that parse. */
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (mg_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  store2 = mg_store_new (document, list2, directory);
+  g_assert_true (mg_store_load (store2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (list)));
+  g_assert_false (mg_store_get_dirty (store2));
+
+  remove_files ();
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+
+  root = mg_store_parse_bytes (bytes, &error);
+  if (root == NULL)
+    {
+      g_assert_true (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT) || g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION));
+      g_assert_nonnull (error->message);
+      return 0;
+    }
+
+  check_pure (root);
+  check_store (bytes);
+
+  return 0;
+}
