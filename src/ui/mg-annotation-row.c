@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-annotation-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mg-annotation-row.h"
+#include "mg-ui-resources.h"
+
+/* A row of the annotations sidebar. Rows are recycled by a GtkListView:
+ * the widgets are built once, and binding an annotation only sets label
+ * texts, a CSS class and two signal handlers, dropped again on unbind. */
+
+/* Enough characters to fill the lines a label shows at the sidebar's
+ * widest, so a quote of a whole chapter costs no more than a sentence. */
+#define QUOTE_MAX_CHARS 320
+#define NOTE_MAX_CHARS 220
+#define TAGS_MAX_CHARS 200
+
+struct _MgAnnotationRow
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+  GtkWidget *color_mark;
+  GtkLabel  *quote_label;
+  GtkWidget *moved_icon;
+  GtkLabel  *note_label;
+  GtkLabel  *tags_label;
+  GtkLabel  *date_label;
+  GtkWidget *orphan_box;
+  GtkWidget *attach_button;
+  GtkWidget *delete_button;
+
+  MgAnnotation *annotation;
+  gulong        changed_handler;
+  gulong        state_handler;
+};
+
+G_DEFINE_FINAL_TYPE (MgAnnotationRow, mg_annotation_row, GTK_TYPE_WIDGET)
+
+static const char *color_classes[MG_N_COLORS] = {
+  "mg-color-yellow",
+  "mg-color-green",
+  "mg-color-blue",
+  "mg-color-pink",
+  "mg-color-purple",
+  "mg-color-orange",
+};
+
+/* Copies at most @max_chars characters of @text into @out, on one line:
+ * each run of white space (newlines included) becomes one space, and
+ * leading and trailing white space goes. A cut is marked with "…". */
+static void
+append_flat_text (GString    *out,
+                  const char *text,
+                  guint       max_chars)
+{
+  gboolean    pending_space = FALSE;
+  guint       n_chars = 0;
+  const char *p;
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || c == 0x2028 || c == 0x2029)
+        {
+          pending_space = out->len > 0;
+          continue;
+        }
+
+      if (n_chars >= max_chars)
+        {
+          g_string_append (out, "…");
+          return;
+        }
+
+      if (pending_space)
+        {
+          g_string_append_c (out, ' ');
+          n_chars++;
+          pending_space = FALSE;
+        }
+
+      g_string_append_unichar (out, c);
+      n_chars++;
+    }
+}
+
+static char *
+flat_text (const char *text,
+           guint       max_chars)
+{
+  GString *out = g_string_new (NULL);
+
+  append_flat_text (out, text, max_chars);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * mg_format_relative_date:
+ * @datetime: a moment in the past
+ * @now: the present
+ *
+ * Says when @datetime was, the way GNOME apps do: "Just now", "5 minutes
+ * ago", "3 hours ago", "Yesterday", a weekday in the last week, else the
+ * date. Days are counted in local time.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+mg_format_relative_date (GDateTime *datetime,
+                         GDateTime *now)
+{
+  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GDateTime) local_now = NULL;
+  GTimeSpan span;
+  GDate     day;
+  GDate     today;
+  int       year, month, mday;
+  int       days;
+
+  g_return_val_if_fail (datetime != NULL, NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  local = g_date_time_to_local (datetime);
+  local_now = g_date_time_to_local (now);
+  span = g_date_time_difference (local_now, local);
+
+  /* A date in the future comes from another machine's clock: it is
+   * as recent as can be. */
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_ ("Just now"));
+
+  if (span < G_TIME_SPAN_HOUR)
+    {
+      int minutes = span / G_TIME_SPAN_MINUTE;
+
+      return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", minutes), minutes);
+    }
+
+  g_date_time_get_ymd (local, &year, &month, &mday);
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, mday, month, year);
+  g_date_time_get_ymd (local_now, &year, &month, &mday);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, mday, month, year);
+  days = g_date_days_between (&day, &today);
+
+  if (days <= 0)
+    {
+      int hours = span / G_TIME_SPAN_HOUR;
+
+      return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", hours), hours);
+    }
+
+  if (days == 1)
+    return g_strdup (_ ("Yesterday"));
+
+  if (days < 7)
+    return g_date_time_format (local, "%A");
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (local_now))
+    /* Translators: a date in this year, see
+     * https://docs.gtk.org/glib/method.DateTime.format.html
+     * xgettext:no-c-format */
+    return g_date_time_format (local, _ ("%B %-e"));
+
+  /* Translators: a date in another year, see
+   * https://docs.gtk.org/glib/method.DateTime.format.html
+   * xgettext:no-c-format */
+  return g_date_time_format (local, _ ("%B %-e, %Y"));
+}
+
+static const char *
+color_label (MgColor color)
+{
+  switch (color)
+    {
+    case MG_COLOR_YELLOW:
+      return _ ("Yellow highlight");
+    case MG_COLOR_GREEN:
+      return _ ("Green highlight");
+    case MG_COLOR_BLUE:
+      return _ ("Blue highlight");
+    case MG_COLOR_PINK:
+      return _ ("Pink highlight");
+    case MG_COLOR_PURPLE:
+      return _ ("Purple highlight");
+    case MG_COLOR_ORANGE:
+      return _ ("Orange highlight");
+    case MG_N_COLORS:
+    default:
+      return _ ("Highlight");
+    }
+}
+
+static void
+update_color (MgAnnotationRow *self)
+{
+  MgColor     color = mg_annotation_get_color (self->annotation);
+  const char *classes[3] = { "mg-color-mark", NULL, NULL };
+
+  if ((guint) color < MG_N_COLORS)
+    classes[1] = color_classes[color];
+
+  gtk_widget_set_css_classes (self->color_mark, classes);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->color_mark),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, color_label (color),
+                                  -1);
+}
+
+static void
+update_texts (MgAnnotationRow *self)
+{
+  g_autofree char   *quote = NULL;
+  g_autofree char   *note = NULL;
+  const char *const *tags;
+  GString           *tags_text;
+  guint              i;
+
+  quote = flat_text (mg_annotation_get_exact (self->annotation), QUOTE_MAX_CHARS);
+  gtk_label_set_text (self->quote_label, quote);
+
+  note = flat_text (mg_annotation_get_note (self->annotation), NOTE_MAX_CHARS);
+  gtk_label_set_text (self->note_label, note);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note[0] != '\0');
+
+  tags = mg_annotation_get_tags (self->annotation);
+  tags_text = g_string_new (NULL);
+  for (i = 0; tags[i] != NULL && tags_text->len < TAGS_MAX_CHARS; i++)
+    {
+      if (i > 0)
+        g_string_append (tags_text, "  ");
+      g_string_append_c (tags_text, '#');
+      append_flat_text (tags_text, tags[i], TAGS_MAX_CHARS);
+    }
+  gtk_label_set_text (self->tags_label, tags_text->str);
+  g_string_free (tags_text, TRUE);
+}
+
+static void
+update_state (MgAnnotationRow *self)
+{
+  MgAnnotationState state = mg_annotation_get_state (self->annotation);
+  gboolean          orphan = state == MG_ANNOTATION_STATE_ORPHANED;
+
+  gtk_widget_set_visible (self->moved_icon, state == MG_ANNOTATION_STATE_MOVED);
+  gtk_widget_set_visible (self->orphan_box, orphan);
+
+  /* The buttons act on the sidebar's actions, with the id as target; set
+   * before the action name, so they never name an action without one. */
+  if (orphan)
+    {
+      GVariant *target = g_variant_ref_sink (g_variant_new_string (mg_annotation_get_id (self->annotation)));
+
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->attach_button), target);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->delete_button), target);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->attach_button), "sidebar.reattach");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->delete_button), "sidebar.delete");
+      g_variant_unref (target);
+    }
+}
+
+/**
+ * mg_annotation_row_update_date:
+ * @self: a #MgAnnotationRow
+ * @now: (nullable): the present, or %NULL for the current time
+ *
+ * Refreshes the relative date ("5 minutes ago"), which goes stale as
+ * time passes: the sidebar calls this every minute on the bound rows.
+ */
+void
+mg_annotation_row_update_date (MgAnnotationRow *self,
+                               GDateTime       *now)
+{
+  g_autoptr (GDateTime) current = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *full = NULL;
+  GDateTime       *created;
+
+  g_return_if_fail (MG_IS_ANNOTATION_ROW (self));
+
+  if (self->annotation == NULL)
+    return;
+
+  if (now == NULL)
+    now = current = g_date_time_new_now_utc ();
+
+  created = mg_annotation_get_created (self->annotation);
+  text = mg_format_relative_date (created, now);
+  gtk_label_set_text (self->date_label, text);
+
+  local = g_date_time_to_local (created);
+  /* Translators: when a highlight was made, in its tooltip, see
+   * https://docs.gtk.org/glib/method.DateTime.format.html
+   * xgettext:no-c-format */
+  full = g_date_time_format (local, _ ("Highlighted on %B %-e, %Y at %H:%M"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->date_label), full);
+}
+
+static void
+update_all (MgAnnotationRow *self)
+{
+  update_color (self);
+  update_texts (self);
+  update_state (self);
+  mg_annotation_row_update_date (self, NULL);
+}
+
+static void
+on_annotation_changed (MgAnnotationRow *self)
+{
+  update_color (self);
+  update_texts (self);
+}
+
+static void
+on_state_changed (MgAnnotationRow *self)
+{
+  update_state (self);
+}
+
+/**
+ * mg_annotation_row_set_annotation:
+ * @self: a #MgAnnotationRow
+ * @annotation: (nullable): the annotation to show, or %NULL on unbind
+ *
+ * Shows @annotation, and follows its edits until another one is set.
+ */
+void
+mg_annotation_row_set_annotation (MgAnnotationRow *self,
+                                  MgAnnotation    *annotation)
+{
+  g_return_if_fail (MG_IS_ANNOTATION_ROW (self));
+  g_return_if_fail (annotation == NULL || MG_IS_ANNOTATION (annotation));
+
+  if (self->annotation == annotation)
+    return;
+
+  if (self->annotation != NULL)
+    {
+      g_clear_signal_handler (&self->changed_handler, self->annotation);
+      g_clear_signal_handler (&self->state_handler, self->annotation);
+    }
+
+  g_set_object (&self->annotation, annotation);
+
+  if (annotation == NULL)
+    return;
+
+  self->changed_handler = g_signal_connect_swapped (annotation, "changed", G_CALLBACK (on_annotation_changed), self);
+  self->state_handler = g_signal_connect_swapped (annotation, "notify::state", G_CALLBACK (on_state_changed), self);
+
+  update_all (self);
+}
+
+MgAnnotation *
+mg_annotation_row_get_annotation (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  return self->annotation;
+}
+
+const char *
+mg_annotation_row_get_quote_text (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  return gtk_label_get_text (self->quote_label);
+}
+
+/* Returns: the note as shown, or %NULL when the note is hidden */
+const char *
+mg_annotation_row_get_note_text (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->note_label)))
+    return NULL;
+
+  return gtk_label_get_text (self->note_label);
+}
+
+const char *
+mg_annotation_row_get_tags_text (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  return gtk_label_get_text (self->tags_label);
+}
+
+const char *
+mg_annotation_row_get_date_text (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  return gtk_label_get_text (self->date_label);
+}
+
+gboolean
+mg_annotation_row_get_shows_moved (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (self->moved_icon);
+}
+
+static void
+mg_annotation_row_dispose (GObject *object)
+{
+  MgAnnotationRow *self = MG_ANNOTATION_ROW (object);
+
+  mg_annotation_row_set_annotation (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MG_TYPE_ANNOTATION_ROW);
+
+  G_OBJECT_CLASS (mg_annotation_row_parent_class)->dispose (object);
+}
+
+static void
+mg_annotation_row_class_init (MgAnnotationRowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mg_annotation_row_dispose;
+
+  g_assert (mg_ui_get_resource () != NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "mgannotationrow");
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mg-annotation-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, box);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, color_mark);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, quote_label);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, moved_icon);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, note_label);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, tags_label);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, date_label);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, orphan_box);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, attach_button);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, delete_button);
+}
+
+static void
+mg_annotation_row_init (MgAnnotationRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+mg_annotation_row_new (void)
+{
+  return g_object_new (MG_TYPE_ANNOTATION_ROW, NULL);
+}

@@ -1,0 +1,984 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "mg-annotation-list.h"
+#include "mg-document.h"
+#include "mg-sidebar.h"
+
+/* These tests show the sidebar in a real window (under Xvfb in CI), act on
+ * it as a user would (its actions, its buttons, its list) and assert on
+ * what it shows. */
+
+#define TEXT                                  \
+  "Alpha passage about cafés and tea.\n"     \
+  "Bravo passage on sailing boats.\n"         \
+  "Charlie passage with the numbers 1 2 3.\n" \
+  "Delta passage, the last one of all.\n"
+
+typedef struct
+{
+  GtkWidget        *window;
+  MgSidebar        *sidebar;
+  MgDocument       *document;
+  MgAnnotationList *list;
+} Fixture;
+
+/* Runs the main loop for a moment: long enough for a frame, so that the
+ * list views create and bind their rows. */
+static void
+pump (void)
+{
+  gint64 end = g_get_monotonic_time () + 30 * 1000;
+
+  while (g_main_context_iteration (NULL, FALSE) || g_get_monotonic_time () < end)
+    ;
+}
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new_static (TEXT, strlen (TEXT));
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GError) error = NULL;
+
+  /* The memory backend keeps values for the whole run. */
+  g_settings_reset (settings, "sidebar-sort");
+
+  f->document = mg_document_new_from_bytes (bytes, "Test", "file:///tmp/test.txt", &error);
+  g_assert_no_error (error);
+  f->list = mg_annotation_list_new ();
+
+  f->sidebar = mg_sidebar_new ();
+  mg_sidebar_set_annotations (f->sidebar, f->list);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 900);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->sidebar));
+  gtk_window_present (GTK_WINDOW (f->window));
+  pump ();
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  MgAnnotationList *list = f->list;
+
+  /* Nothing keeps the sidebar, nor the list through it. */
+  g_object_add_weak_pointer (G_OBJECT (f->sidebar), (gpointer *) &f->sidebar);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  pump ();
+  g_assert_null (f->sidebar);
+
+  g_object_add_weak_pointer (G_OBJECT (list), (gpointer *) &list);
+  g_clear_object (&f->list);
+  g_assert_null (list);
+  g_clear_object (&f->document);
+}
+
+/* The code point offset of @needle in the test text. */
+static guint
+offset_of (const char *needle)
+{
+  const char *found = strstr (TEXT, needle);
+
+  g_assert_nonnull (found);
+
+  return g_utf8_pointer_to_offset (TEXT, found);
+}
+
+/* Highlights @needle and adds it to the list; the list keeps it. */
+static MgAnnotation *
+add (Fixture    *f,
+     const char *needle,
+     MgColor     color)
+{
+  guint start = offset_of (needle);
+  g_autoptr (MgAnnotation) annotation = NULL;
+
+  annotation = mg_annotation_new_for_range (f->document, start, start + g_utf8_strlen (needle, -1), color);
+  mg_annotation_list_add (f->list, annotation);
+
+  return annotation;
+}
+
+/* Like add(), made at @created (seconds since the epoch). */
+static MgAnnotation *
+add_at (Fixture    *f,
+        const char *needle,
+        gint64      created)
+{
+  g_autoptr (GDateTime) date = g_date_time_new_from_unix_utc (created);
+  g_autoptr (MgAnnotation) annotation = g_object_new (MG_TYPE_ANNOTATION, "created", date, NULL);
+  guint start = offset_of (needle);
+
+  mg_annotation_set_target (annotation, f->document, start, start + g_utf8_strlen (needle, -1));
+  mg_annotation_list_add (f->list, annotation);
+
+  return annotation;
+}
+
+static void
+set_tags (MgAnnotation *annotation,
+          const char   *tags)
+{
+  g_auto (GStrv) strv = g_strsplit (tags, ",", -1);
+
+  mg_annotation_set_tags (annotation, (const char *const *) strv);
+}
+
+static guint
+n_visible (Fixture *f)
+{
+  return g_list_model_get_n_items (mg_sidebar_get_visible_model (f->sidebar));
+}
+
+static MgAnnotation *
+visible_item (Fixture *f,
+              guint    position)
+{
+  g_autoptr (MgAnnotation) item = g_list_model_get_item (mg_sidebar_get_visible_model (f->sidebar), position);
+
+  return item;
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget,
+                                 gpointer   data);
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             WidgetMatch match,
+             gpointer    data)
+{
+  GtkWidget *child;
+
+  if (match (root, data))
+    return root;
+
+  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+match_css_class (GtkWidget *widget,
+                 gpointer   data)
+{
+  return gtk_widget_has_css_class (widget, data);
+}
+
+static gboolean
+match_type (GtkWidget *widget,
+            gpointer   data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+match_label_prefix (GtkWidget *widget,
+                    gpointer   data)
+{
+  const char *label;
+
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+
+  label = gtk_button_get_label (GTK_BUTTON (widget));
+
+  return label != NULL && g_str_has_prefix (label, data);
+}
+
+static gboolean
+orphans_revealed (GtkWidget *orphans_button)
+{
+  GtkWidget *revealer = gtk_widget_get_ancestor (orphans_button, GTK_TYPE_REVEALER);
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+static gboolean
+match_shown_list (GtkWidget *widget,
+                  gpointer   data)
+{
+  return GTK_IS_LIST_VIEW (widget) && G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == data;
+}
+
+/* The list view of the page shown. */
+static GtkListView *
+shown_list_view (Fixture *f)
+{
+  GtkWidget *view = find_widget (GTK_WIDGET (f->sidebar), match_shown_list,
+                                 mg_sidebar_get_visible_model (f->sidebar));
+
+  g_assert_nonnull (view);
+
+  return GTK_LIST_VIEW (view);
+}
+
+/* Waits until the row of @annotation exists (rows are made on layout). */
+static MgAnnotationRow *
+wait_for_row (Fixture      *f,
+              MgAnnotation *annotation)
+{
+  gint64           deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  MgAnnotationRow *row;
+
+  while ((row = mg_sidebar_find_row (f->sidebar, annotation)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_nonnull (row);
+
+  return row;
+}
+
+static GtkGesture *
+find_click_gesture (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint i, n = g_list_model_get_n_items (controllers);
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        return GTK_GESTURE (controller);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* The shortcut of @widget that @keyval triggers (its controller keeps it). */
+static GtkShortcut *
+find_shortcut (GtkWidget *widget,
+               guint      keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint i, j;
+
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char    *label = gtk_shortcut_trigger_to_string (trigger);
+
+          if (strstr (label, gdk_keyval_name (keyval)) != NULL)
+            return shortcut;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+record_annotation (MgSidebar    *sidebar,
+                   MgAnnotation *annotation,
+                   gpointer      user_data)
+{
+  MgAnnotation **out = user_data;
+
+  g_set_object (out, annotation);
+}
+
+/* Tests */
+
+static void
+test_empty_state (Fixture      *f,
+                  gconstpointer data)
+{
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "empty");
+  g_assert_cmpuint (n_visible (f), ==, 0);
+
+  add (f, "Bravo passage", MG_COLOR_YELLOW);
+  pump ();
+
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "highlights");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "1 highlight");
+
+  mg_annotation_list_remove_all (f->list);
+  pump ();
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "empty");
+
+  /* No document at all. */
+  add (f, "Alpha", MG_COLOR_YELLOW);
+  mg_sidebar_set_annotations (f->sidebar, NULL);
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "empty");
+}
+
+static void
+test_count (Fixture      *f,
+            gconstpointer data)
+{
+  add (f, "Alpha passage", MG_COLOR_YELLOW);
+  add (f, "Bravo passage", MG_COLOR_GREEN);
+  add (f, "Charlie passage", MG_COLOR_YELLOW);
+  pump ();
+
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "3 highlights");
+  g_assert_false (mg_sidebar_get_filtered (f->sidebar));
+
+  mg_sidebar_set_search_text (f->sidebar, "bravo");
+  g_assert_true (mg_sidebar_get_filtered (f->sidebar));
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "1 of 3 highlights");
+
+  /* The action behind the "Clear Filters" buttons. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.clear-filters", NULL));
+  g_assert_false (mg_sidebar_get_filtered (f->sidebar));
+  g_assert_cmpstr (mg_sidebar_get_search_text (f->sidebar), ==, "");
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "3 highlights");
+}
+
+static void
+test_search_passage (Fixture      *f,
+                     gconstpointer data)
+{
+  MgAnnotation *bravo;
+  GtkWidget    *entry;
+
+  add (f, "Alpha passage about cafés", MG_COLOR_YELLOW);
+  bravo = add (f, "Bravo passage on sailing", MG_COLOR_GREEN);
+  add (f, "Charlie passage", MG_COLOR_BLUE);
+  pump ();
+
+  mg_sidebar_set_search_text (f->sidebar, "SAILING");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (visible_item (f, 0) == bravo);
+
+  /* Every word must match, in any order. */
+  mg_sidebar_set_search_text (f->sidebar, "passage bravo");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  mg_sidebar_set_search_text (f->sidebar, "passage");
+  g_assert_cmpuint (n_visible (f), ==, 3);
+  mg_sidebar_set_search_text (f->sidebar, "bravo charlie");
+  g_assert_cmpuint (n_visible (f), ==, 0);
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "no-matches");
+
+  /* Accents and case do not matter. */
+  mg_sidebar_set_search_text (f->sidebar, "CAFES");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  mg_sidebar_set_search_text (f->sidebar, "café");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+
+  /* What the user types in the entry. */
+  mg_sidebar_set_search_text (f->sidebar, "");
+  entry = find_widget (GTK_WIDGET (f->sidebar), match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "charlie");
+  g_signal_emit_by_name (entry, "search-changed");
+  g_assert_cmpstr (mg_sidebar_get_search_text (f->sidebar), ==, "charlie");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+
+  /* Escape in the entry clears the search. */
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpuint (n_visible (f), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+static void
+test_search_note_and_tags (Fixture      *f,
+                           gconstpointer data)
+{
+  MgAnnotation *alpha;
+  MgAnnotation *charlie;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  add (f, "Bravo passage", MG_COLOR_GREEN);
+  charlie = add (f, "Charlie passage", MG_COLOR_BLUE);
+  mg_annotation_set_note (alpha, "Remember the Ostrom reference");
+  set_tags (charlie, "methods,Fieldwork");
+  pump ();
+
+  mg_sidebar_set_search_text (f->sidebar, "ostrom");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (visible_item (f, 0) == alpha);
+
+  mg_sidebar_set_search_text (f->sidebar, "fieldwork");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (visible_item (f, 0) == charlie);
+
+  mg_sidebar_set_search_text (f->sidebar, "#methods");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+
+  /* An edit while searching is searched again, not a stale copy. */
+  mg_sidebar_set_search_text (f->sidebar, "kiwi");
+  g_assert_cmpuint (n_visible (f), ==, 0);
+  mg_annotation_set_note (charlie, "Kiwi farming");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  mg_annotation_set_note (charlie, "");
+  g_assert_cmpuint (n_visible (f), ==, 0);
+
+  /* The exporter asks the same question. */
+  mg_sidebar_set_search_text (f->sidebar, "ostrom");
+  g_assert_true (mg_sidebar_annotation_matches (f->sidebar, alpha));
+  g_assert_false (mg_sidebar_annotation_matches (f->sidebar, charlie));
+}
+
+static void
+test_filter_color (Fixture      *f,
+                   gconstpointer data)
+{
+  GtkWidget *green;
+
+  add (f, "Alpha passage", MG_COLOR_YELLOW);
+  add (f, "Bravo passage", MG_COLOR_GREEN);
+  add (f, "Charlie passage", MG_COLOR_YELLOW);
+  add (f, "Delta passage", MG_COLOR_PURPLE);
+  pump ();
+
+  mg_sidebar_set_color_filter (f->sidebar, MG_SIDEBAR_COLOR_BIT (MG_COLOR_YELLOW));
+  g_assert_cmpuint (n_visible (f), ==, 2);
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "2 of 4 highlights");
+
+  /* The user adds green with its chip. */
+  green = find_widget (GTK_WIDGET (f->sidebar), match_css_class, (gpointer) "mg-color-green");
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (green));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (green), TRUE);
+  g_assert_cmpuint (mg_sidebar_get_color_filter (f->sidebar), ==,
+                    MG_SIDEBAR_COLOR_BIT (MG_COLOR_YELLOW) | MG_SIDEBAR_COLOR_BIT (MG_COLOR_GREEN));
+  g_assert_cmpuint (n_visible (f), ==, 3);
+
+  mg_sidebar_set_color_filter (f->sidebar, MG_SIDEBAR_COLOR_BIT (MG_COLOR_BLUE));
+  g_assert_cmpuint (n_visible (f), ==, 0);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "no-matches");
+
+  mg_sidebar_set_color_filter (f->sidebar, 0);
+  g_assert_cmpuint (n_visible (f), ==, 4);
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "highlights");
+}
+
+static void
+test_filter_tag (Fixture      *f,
+                 gconstpointer data)
+{
+  MgAnnotation *alpha, *bravo, *charlie;
+  g_auto (GStrv) tags = NULL;
+  g_auto (GStrv) tags_after = NULL;
+  GtkWidget  *dropdown;
+  GListModel *choices;
+  guint       i, n;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  bravo = add (f, "Bravo passage", MG_COLOR_GREEN);
+  charlie = add (f, "Charlie passage", MG_COLOR_BLUE);
+  set_tags (alpha, "zoology,methods");
+  set_tags (bravo, "methods");
+  pump ();
+
+  /* The tags of the document, once each, sorted. */
+  tags = mg_sidebar_dup_tags (f->sidebar);
+  g_assert_cmpuint (g_strv_length (tags), ==, 2);
+  g_assert_cmpstr (tags[0], ==, "methods");
+  g_assert_cmpstr (tags[1], ==, "zoology");
+
+  mg_sidebar_set_tag_filter (f->sidebar, "methods");
+  g_assert_cmpuint (n_visible (f), ==, 2);
+  mg_sidebar_set_tag_filter (f->sidebar, "zoology");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (visible_item (f, 0) == alpha);
+
+  /* Kept up to date as tags change. */
+  set_tags (charlie, "archive");
+  pump ();
+  tags_after = mg_sidebar_dup_tags (f->sidebar);
+  g_assert_cmpuint (g_strv_length (tags_after), ==, 3);
+  g_assert_cmpstr (tags_after[0], ==, "archive");
+
+  /* The user picks a tag in the drop-down. */
+  dropdown = find_widget (GTK_WIDGET (f->sidebar), match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN));
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_get_visible (dropdown));
+  choices = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+  n = g_list_model_get_n_items (choices);
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), "archive") == 0)
+      break;
+  g_assert_cmpuint (i, <, n);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+  g_assert_cmpstr (mg_sidebar_get_tag_filter (f->sidebar), ==, "archive");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (visible_item (f, 0) == charlie);
+
+  /* "All Tags" */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
+  g_assert_null (mg_sidebar_get_tag_filter (f->sidebar));
+  g_assert_cmpuint (n_visible (f), ==, 3);
+}
+
+static void
+test_sort_date (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  MgAnnotation *alpha, *bravo, *charlie;
+
+  /* Made in another order than they appear in the text. */
+  bravo = add_at (f, "Bravo passage", 1700000000);
+  alpha = add_at (f, "Alpha passage", 1700000100);
+  charlie = add_at (f, "Charlie passage", 1700000200);
+  pump ();
+
+  g_assert_cmpstr (mg_sidebar_get_sort_order (f->sidebar), ==, "position");
+  g_assert_true (visible_item (f, 0) == alpha);
+  g_assert_true (visible_item (f, 1) == bravo);
+  g_assert_true (visible_item (f, 2) == charlie);
+
+  /* The sort menu's action; newest first, and remembered. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.sort", "s", "date"));
+  g_assert_cmpstr (mg_sidebar_get_sort_order (f->sidebar), ==, "date");
+  g_assert_cmpstr (g_settings_get_string (settings, "sidebar-sort"), ==, "date");
+  g_assert_true (visible_item (f, 0) == charlie);
+  g_assert_true (visible_item (f, 1) == alpha);
+  g_assert_true (visible_item (f, 2) == bravo);
+
+  /* Filters and sorting together. */
+  mg_sidebar_set_search_text (f->sidebar, "alpha");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  mg_sidebar_set_search_text (f->sidebar, NULL);
+  g_assert_true (visible_item (f, 0) == charlie);
+
+  /* The setting, changed elsewhere (another window). */
+  g_settings_set_string (settings, "sidebar-sort", "position");
+  g_assert_cmpstr (mg_sidebar_get_sort_order (f->sidebar), ==, "position");
+  g_assert_true (visible_item (f, 0) == alpha);
+}
+
+static void
+test_orphans (Fixture      *f,
+              gconstpointer data)
+{
+  g_autoptr (MgAnnotation) requested = NULL;
+  MgAnnotation    *bravo;
+  GtkWidget       *orphans_button;
+  MgAnnotationRow *row;
+
+  add (f, "Alpha passage", MG_COLOR_YELLOW);
+  bravo = add (f, "Bravo passage", MG_COLOR_GREEN);
+  add (f, "Charlie passage", MG_COLOR_BLUE);
+  pump ();
+
+  orphans_button = find_widget (GTK_WIDGET (f->sidebar), match_label_prefix, (gpointer) "Not Found");
+  g_assert_nonnull (orphans_button);
+  g_assert_false (orphans_revealed (orphans_button));
+
+  /* Anchoring did not find Bravo. */
+  mg_annotation_set_anchor (bravo, MG_ANNOTATION_STATE_ORPHANED, 0, 0);
+  pump ();
+
+  g_assert_cmpuint (mg_sidebar_get_n_orphans (f->sidebar), ==, 1);
+  g_assert_true (orphans_revealed (orphans_button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (orphans_button)), ==, "Not Found (1)");
+  g_assert_cmpstr (mg_sidebar_get_page (f->sidebar), ==, "highlights");
+  g_assert_cmpuint (n_visible (f), ==, 2);
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "2 highlights");
+
+  /* Its own page. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (orphans_button), TRUE);
+  g_assert_cmpstr (mg_sidebar_get_page (f->sidebar), ==, "orphans");
+  g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "orphans");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (visible_item (f, 0) == bravo);
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "1 highlight");
+
+  /* Its row offers its buttons, which name it. */
+  row = wait_for_row (f, bravo);
+  g_assert_cmpstr (mg_annotation_row_get_quote_text (row), ==, "Bravo passage");
+
+  g_signal_connect (f->sidebar, "reattach-requested", G_CALLBACK (record_annotation), &requested);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.reattach", "s",
+                                             mg_annotation_get_id (bravo)));
+  g_assert_true (requested == bravo);
+
+  /* The window disables attaching while there is no selection. */
+  g_clear_object (&requested);
+  gtk_widget_action_set_enabled (GTK_WIDGET (f->sidebar), "sidebar.reattach", FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.reattach", "s", mg_annotation_get_id (bravo));
+  g_assert_null (requested);
+
+  /* Attached again: back to the highlights. */
+  mg_annotation_set_anchor (bravo, MG_ANNOTATION_STATE_ANCHORED, offset_of ("Bravo"), offset_of ("Bravo") + 5);
+  pump ();
+  g_assert_cmpuint (mg_sidebar_get_n_orphans (f->sidebar), ==, 0);
+  g_assert_cmpstr (mg_sidebar_get_page (f->sidebar), ==, "highlights");
+  g_assert_cmpuint (n_visible (f), ==, 3);
+  g_assert_false (orphans_revealed (orphans_button));
+}
+
+static void
+test_delete_action (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (MgAnnotation) requested = NULL;
+  MgAnnotation *alpha;
+  GtkShortcut  *shortcut;
+  GtkListView  *view;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  pump ();
+
+  g_signal_connect (f->sidebar, "delete-requested", G_CALLBACK (record_annotation), &requested);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.delete", "s",
+                                             mg_annotation_get_id (alpha)));
+  g_assert_true (requested == alpha);
+
+  /* An unknown id does nothing. */
+  g_clear_object (&requested);
+  gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.delete", "s", "urn:uuid:nothing");
+  g_assert_null (requested);
+
+  /* The Delete key in the list: nothing without a selection, else the
+   * selected annotation. */
+  view = shown_list_view (f);
+  shortcut = find_shortcut (GTK_WIDGET (view), GDK_KEY_Delete);
+  g_assert_false (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (view), NULL));
+  g_assert_null (requested);
+  mg_sidebar_select (f->sidebar, alpha);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (view), NULL));
+  g_assert_true (requested == alpha);
+}
+
+static void
+test_row_updates (Fixture      *f,
+                  gconstpointer data)
+{
+  MgAnnotation    *annotation;
+  MgAnnotationRow *row;
+
+  /* Across a line break, which the row shows as a space. */
+  annotation = add (f, "tea.\nBravo", MG_COLOR_YELLOW);
+  row = wait_for_row (f, annotation);
+
+  g_assert_cmpstr (mg_annotation_row_get_quote_text (row), ==, "tea. Bravo");
+  g_assert_null (mg_annotation_row_get_note_text (row));
+  g_assert_cmpstr (mg_annotation_row_get_tags_text (row), ==, "");
+  g_assert_cmpstr (mg_annotation_row_get_date_text (row), ==, "Just now");
+  g_assert_false (mg_annotation_row_get_shows_moved (row));
+
+  mg_annotation_set_note (annotation, "First line\nsecond line");
+  pump ();
+  row = wait_for_row (f, annotation);
+  g_assert_cmpstr (mg_annotation_row_get_note_text (row), ==, "First line second line");
+
+  set_tags (annotation, "one,two");
+  pump ();
+  row = wait_for_row (f, annotation);
+  g_assert_cmpstr (mg_annotation_row_get_tags_text (row), ==, "#one  #two");
+
+  mg_annotation_set_anchor (annotation, MG_ANNOTATION_STATE_MOVED,
+                            mg_annotation_get_range_start (annotation),
+                            mg_annotation_get_range_end (annotation));
+  pump ();
+  row = wait_for_row (f, annotation);
+  g_assert_true (mg_annotation_row_get_shows_moved (row));
+
+  mg_annotation_set_note (annotation, NULL);
+  pump ();
+  row = wait_for_row (f, annotation);
+  g_assert_null (mg_annotation_row_get_note_text (row));
+}
+
+static void
+test_activate (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (MgAnnotation) activated = NULL;
+  MgAnnotation    *bravo, *charlie;
+  MgAnnotationRow *row;
+  GtkGesture      *click;
+
+  add (f, "Alpha passage", MG_COLOR_YELLOW);
+  bravo = add (f, "Bravo passage", MG_COLOR_GREEN);
+  charlie = add (f, "Charlie passage", MG_COLOR_BLUE);
+  pump ();
+
+  g_signal_connect (f->sidebar, "annotation-activated", G_CALLBACK (record_annotation), &activated);
+
+  /* Enter on a row, or a double click. */
+  g_signal_emit_by_name (shown_list_view (f), "activate", 1);
+  g_assert_true (activated == bravo);
+
+  /* A click on a row selects it and activates it. */
+  g_clear_object (&activated);
+  row = wait_for_row (f, charlie);
+  click = find_click_gesture (GTK_WIDGET (row));
+  g_signal_emit_by_name (click, "released", 1, 10.0, 10.0);
+  g_assert_true (activated == charlie);
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == charlie);
+
+  /* The second click of a double click does not go there twice. */
+  g_clear_object (&activated);
+  g_signal_emit_by_name (click, "released", 2, 10.0, 10.0);
+  g_assert_null (activated);
+}
+
+static void
+test_select (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (MgAnnotation) copy = NULL;
+  MgAnnotation *alpha, *bravo, *delta;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  bravo = add (f, "Bravo passage", MG_COLOR_GREEN);
+  delta = add (f, "Delta passage", MG_COLOR_BLUE);
+  mg_annotation_set_anchor (delta, MG_ANNOTATION_STATE_ORPHANED, 0, 0);
+  pump ();
+
+  mg_sidebar_select (f->sidebar, bravo);
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == bravo);
+
+  /* Hidden by a filter: the filters go. */
+  mg_sidebar_set_search_text (f->sidebar, "bravo");
+  mg_sidebar_select (f->sidebar, alpha);
+  g_assert_false (mg_sidebar_get_filtered (f->sidebar));
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == alpha);
+
+  /* An orphan: its page. */
+  mg_sidebar_select (f->sidebar, delta);
+  g_assert_cmpstr (mg_sidebar_get_page (f->sidebar), ==, "orphans");
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == delta);
+
+  /* A copy (as undo keeps) selects the original. */
+  copy = mg_annotation_copy (bravo);
+  mg_sidebar_select (f->sidebar, copy);
+  g_assert_cmpstr (mg_sidebar_get_page (f->sidebar), ==, "highlights");
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == bravo);
+
+  mg_sidebar_select (f->sidebar, NULL);
+  g_assert_null (mg_sidebar_get_selected (f->sidebar));
+}
+
+static void
+test_many (Fixture      *f,
+           gconstpointer data)
+{
+  g_autoptr (GPtrArray) annotations = g_ptr_array_new_with_free_func (g_object_unref);
+  MgAnnotation *target;
+  GtkWidget    *child;
+  guint         n_rows = 0;
+  guint         i;
+
+  for (i = 0; i < 10000; i++)
+    {
+      g_autofree char *exact = g_strdup_printf ("passage number %u", i);
+
+      g_ptr_array_add (annotations, mg_annotation_new (exact, NULL, NULL, i * 20, i * 20 + 10, i % MG_N_COLORS));
+    }
+  mg_annotation_list_add_many (f->list, annotations);
+  pump ();
+
+  g_assert_cmpuint (n_visible (f), ==, 10000);
+  g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "10000 highlights");
+
+  /* Rows exist only around what is shown. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (shown_list_view (f)));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n_rows++;
+  g_assert_cmpuint (n_rows, >, 0);
+  g_assert_cmpuint (n_rows, <, 500);
+
+  mg_sidebar_set_search_text (f->sidebar, "number 9999");
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  /* 999, 1999 to 9999 and 9990 to 9998 */
+  mg_sidebar_set_search_text (f->sidebar, "number 999");
+  g_assert_cmpuint (n_visible (f), ==, 19);
+  mg_sidebar_set_search_text (f->sidebar, "");
+
+  /* Selecting one far down scrolls to it: its row gets made. */
+  target = g_ptr_array_index (annotations, 5000);
+  g_assert_null (mg_sidebar_find_row (f->sidebar, target));
+  mg_sidebar_select (f->sidebar, target);
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == target);
+  wait_for_row (f, target);
+
+  mg_sidebar_set_color_filter (f->sidebar, MG_SIDEBAR_COLOR_BIT (MG_COLOR_BLUE));
+  g_assert_cmpuint (n_visible (f), ==, 10000 / MG_N_COLORS + (10000 % MG_N_COLORS > MG_COLOR_BLUE));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.sort", "s", "date"));
+  g_assert_cmpuint (n_visible (f), ==, 10000 / MG_N_COLORS + (10000 % MG_N_COLORS > MG_COLOR_BLUE));
+}
+
+/* Presses Tab until the focus comes back, and returns where it went. */
+static GPtrArray *
+tab_through (Fixture *f)
+{
+  GPtrArray *visited = g_ptr_array_new ();
+  guint      i;
+
+  gtk_widget_grab_focus (GTK_WIDGET (f->sidebar));
+  for (i = 0; i < 200; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (f->window, GTK_DIR_TAB_FORWARD))
+        break;
+
+      focus = gtk_root_get_focus (GTK_ROOT (f->window));
+      if (focus == NULL || g_ptr_array_find (visited, focus, NULL))
+        break;
+      g_ptr_array_add (visited, focus);
+    }
+
+  return visited;
+}
+
+static gboolean
+visited_has (GPtrArray  *visited,
+             WidgetMatch match,
+             gpointer    data)
+{
+  guint i;
+
+  for (i = 0; i < visited->len; i++)
+    {
+      GtkWidget *widget;
+
+      /* The focus may be on a part of the control (the entry's text). */
+      for (widget = g_ptr_array_index (visited, i); widget != NULL; widget = gtk_widget_get_parent (widget))
+        if (match (widget, data))
+          return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+match_row_of (GtkWidget *widget,
+              gpointer   data)
+{
+  GtkWidget *child;
+
+  /* The list item widget that holds the row. */
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (MG_IS_ANNOTATION_ROW (child) && mg_annotation_row_get_annotation (MG_ANNOTATION_ROW (child)) == data)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_keyboard (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GPtrArray) visited = NULL;
+  g_autoptr (GPtrArray) visited_orphans = NULL;
+  MgAnnotation *alpha, *bravo;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  bravo = add (f, "Bravo passage", MG_COLOR_GREEN);
+  set_tags (alpha, "methods");
+  mg_annotation_set_anchor (bravo, MG_ANNOTATION_STATE_ORPHANED, 0, 0);
+  pump ();
+  wait_for_row (f, alpha);
+
+  visited = tab_through (f);
+  g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY)));
+  g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON)));
+  g_assert_true (visited_has (visited, match_css_class, (gpointer) "mg-color-yellow"));
+  g_assert_true (visited_has (visited, match_css_class, (gpointer) "mg-color-orange"));
+  g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN)));
+  g_assert_true (visited_has (visited, match_label_prefix, (gpointer) "Not Found"));
+  g_assert_true (visited_has (visited, match_row_of, alpha));
+
+  /* The buttons of an orphan's row. */
+  mg_sidebar_set_page (f->sidebar, "orphans");
+  wait_for_row (f, bravo);
+  visited_orphans = tab_through (f);
+  g_assert_true (visited_has (visited_orphans, match_label_prefix, (gpointer) "_Attach"));
+  g_assert_true (visited_has (visited_orphans, match_css_class, (gpointer) "mg-delete-button"));
+}
+
+static void
+test_relative_date (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_utc (2024, 5, 15, 14, 30, 0);
+  g_autoptr (GDateTime) three_days_before = g_date_time_new_utc (2024, 5, 12, 9, 0, 0);
+  g_autofree char *weekday = g_date_time_format (three_days_before, "%A");
+  struct
+  {
+    int         year, month, day, hour, minute, second;
+    const char *expected;
+  } cases[] = {
+    { 2024, 5, 15, 14, 29, 45, "Just now" },
+    { 2024, 5, 15, 14, 31, 0, "Just now" }, /* a clock ahead */
+    { 2024, 5, 15, 14, 29, 0, "1 minute ago" },
+    { 2024, 5, 15, 14, 25, 0, "5 minutes ago" },
+    { 2024, 5, 15, 11, 0, 0, "3 hours ago" },
+    { 2024, 5, 15, 0, 10, 0, "14 hours ago" },
+    { 2024, 5, 14, 23, 0, 0, "Yesterday" },
+    { 2024, 5, 14, 1, 0, 0, "Yesterday" },
+    { 2024, 2, 3, 10, 0, 0, "February 3" },
+    { 2022, 12, 25, 10, 0, 0, "December 25, 2022" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GDateTime) date = g_date_time_new_utc (cases[i].year, cases[i].month, cases[i].day,
+                                                        cases[i].hour, cases[i].minute, cases[i].second);
+      g_autofree char *text = mg_format_relative_date (date, now);
+
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+
+  {
+    g_autofree char *text = mg_format_relative_date (three_days_before, now);
+
+    g_assert_cmpstr (text, ==, weekday);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Days are counted in local time; English, untranslated strings. */
+  g_setenv ("TZ", "UTC", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/sidebar/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("empty-state", test_empty_state);
+  ADD ("count", test_count);
+  ADD ("search/passage", test_search_passage);
+  ADD ("search/note-and-tags", test_search_note_and_tags);
+  ADD ("filter/color", test_filter_color);
+  ADD ("filter/tag", test_filter_tag);
+  ADD ("sort/date", test_sort_date);
+  ADD ("orphans", test_orphans);
+  ADD ("actions/delete", test_delete_action);
+  ADD ("row/updates", test_row_updates);
+  ADD ("activate", test_activate);
+  ADD ("select", test_select);
+  ADD ("many", test_many);
+  ADD ("keyboard", test_keyboard);
+  g_test_add_func ("/sidebar/relative-date", test_relative_date);
+
+#undef ADD
+
+  return g_test_run ();
+}
