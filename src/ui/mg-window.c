@@ -5,6 +5,12 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-anchor.h"
+#include "mg-annotation-editor.h"
+#include "mg-colors.h"
+#include "mg-reader-view.h"
+#include "mg-sidebar.h"
+#include "mg-store.h"
 #include "mg-ui-resources.h"
 #include "mg-window.h"
 
@@ -17,13 +23,31 @@ struct _MgWindow
   GtkStack            *stack;
   GtkSpinner          *spinner;
   GtkScrolledWindow   *scroller;
-  GtkTextView         *text_view;
+  MgReaderView        *reader;
   AdwStatusPage       *error_page;
+  AdwFlap             *flap;
+  MgSidebar           *sidebar;
+  GtkRevealer         *banner;
+  GtkLabel            *banner_label;
+  GtkWidget           *current_color_dot;
+  GtkPopover          *color_popover;
+  GtkBox              *color_popover_swatches;
+  GtkPopover          *selection_popover;
+  GtkBox              *selection_swatches;
+  MgAnnotationEditor  *editor;
 
   GSettings           *settings;
   GCancellable        *cancellable;
   MgDocument          *document;
+  MgAnnotationList    *annotations;
+  MgStore             *store;
   char                *error_message;
+  char                *banner_details;
+  MgColor              color;
+  gboolean             show_sidebar;
+
+  /* Copies of deleted annotations while their Undo toast is up. */
+  GHashTable          *deleted;
 };
 
 G_DEFINE_FINAL_TYPE (MgWindow, mg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -31,10 +55,14 @@ G_DEFINE_FINAL_TYPE (MgWindow, mg_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_DOCUMENT,
+  PROP_SHOW_SIDEBAR,
+  PROP_CARET_BROWSING,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_actions (MgWindow *self);
 
 /* A short description of where a document comes from, for the header bar
  * subtitle: the folder of a local file, with the home folder as "~", the
@@ -72,8 +100,81 @@ describe_source (MgDocument *document)
 }
 
 static void
-show_error (MgWindow   *self,
-            GFile      *file,
+show_toast (MgWindow   *self,
+            const char *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+/* Problems the user must know about and that stay true until dismissed:
+ * annotations that could not be read or saved. AdwBanner is libadwaita
+ * 1.3, so this is a revealer styled the same way. */
+static void
+show_banner (MgWindow   *self,
+             const char *text,
+             const char *details)
+{
+  g_message ("%s %s", text, details != NULL ? details : "");
+
+  gtk_label_set_text (self->banner_label, text);
+  g_free (self->banner_details);
+  self->banner_details = g_strdup (details);
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+}
+
+static void
+show_store_error (MgWindow     *self,
+                  const GError *error)
+{
+  const char *text;
+
+  if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
+    text = _("The saved annotations of this document could not be read. They were set aside, not deleted.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+    text = _("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
+    text = _("Changes to these annotations cannot be saved.");
+  else
+    text = _("Annotations could not be saved. They are kept while this window is open, and saving is tried again with the next change.");
+
+  show_banner (self, text, error->message);
+}
+
+static void
+store_error_cb (MgWindow *self,
+                GError   *error,
+                MgStore  *store)
+{
+  show_store_error (self, error);
+}
+
+static void
+store_merged_cb (MgWindow *self,
+                 guint     n_changed)
+{
+  MgAnnotation *editing = mg_annotation_editor_get_annotation (self->editor);
+
+  /* A merge replaces changed annotations with new objects: an editor on an
+   * old one would edit nothing. */
+  if (editing != NULL &&
+      mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (editing)) != editing)
+    gtk_popover_popdown (GTK_POPOVER (self->editor));
+
+  if (n_changed > 0)
+    show_toast (self, _("Annotations updated from a change on disk"));
+}
+
+static void
+store_saved_cb (MgWindow *self)
+{
+  /* A save that works again ends a save error. */
+  if (gtk_revealer_get_reveal_child (self->banner) && self->store != NULL && !mg_store_get_read_only (self->store))
+    gtk_revealer_set_reveal_child (self->banner, FALSE);
+}
+
+static void
+show_error (MgWindow     *self,
+            GFile        *file,
             const GError *error)
 {
   g_autofree char *name = NULL;
@@ -101,7 +202,48 @@ show_error (MgWindow   *self,
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "error");
 
+  update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+/**
+ * mg_window_flush:
+ * @self: a #MgWindow
+ * @error: return location for a #GError
+ *
+ * Writes unsaved annotations now, synchronously: at close and quit.
+ *
+ * Returns: %TRUE if nothing is left unsaved
+ */
+gboolean
+mg_window_flush (MgWindow *self,
+                 GError  **error)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), FALSE);
+
+  if (self->editor != NULL)
+    mg_annotation_editor_commit (self->editor);
+
+  if (self->store == NULL || mg_store_get_read_only (self->store))
+    return TRUE;
+
+  return mg_store_flush (self->store, error);
+}
+
+static void
+close_store (MgWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (!mg_window_flush (self, &error))
+    g_warning ("Annotations of %s not saved: %s",
+               mg_document_get_uri (mg_store_get_document (self->store)), error->message);
+
+  g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
 }
 
 void
@@ -109,35 +251,45 @@ mg_window_set_document (MgWindow   *self,
                         MgDocument *document)
 {
   g_autofree char *source = NULL;
-  GtkTextBuffer *buffer;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (MG_IS_WINDOW (self));
   g_return_if_fail (MG_IS_DOCUMENT (document));
 
-  if (!g_set_object (&self->document, document))
+  if (self->document == document)
     return;
 
+  close_store (self);
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+  g_set_object (&self->document, document);
   g_clear_pointer (&self->error_message, g_free);
+  g_hash_table_remove_all (self->deleted);
 
   source = describe_source (document);
   adw_window_title_set_title (self->window_title, mg_document_get_title (document));
   adw_window_title_set_subtitle (self->window_title, source);
   gtk_window_set_title (GTK_WINDOW (self), mg_document_get_title (document));
 
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_set_text (buffer,
-                            mg_document_get_text (document),
-                            mg_document_get_n_bytes (document));
+  mg_reader_view_set_document (self->reader, document);
 
-  {
-    GtkTextIter start;
+  g_clear_object (&self->annotations);
+  self->annotations = mg_annotation_list_new ();
+  self->store = mg_store_new (document, self->annotations, NULL);
+  g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
 
-    gtk_text_buffer_get_start_iter (buffer, &start);
-    gtk_text_buffer_place_cursor (buffer, &start);
-  }
+  /* The document opens whatever happens to its annotations; the banner
+   * says why some are missing. */
+  if (!mg_store_load (self->store, &error))
+    show_store_error (self, error);
+
+  mg_reader_view_set_annotations (self->reader, self->annotations);
+  mg_sidebar_set_annotations (self->sidebar, self->annotations);
 
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "document");
+  gtk_widget_grab_focus (GTK_WIDGET (self->reader));
 
   if (mg_document_get_repaired (document))
     {
@@ -148,6 +300,7 @@ mg_window_set_document (MgWindow   *self,
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
 
+  update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
 
@@ -228,6 +381,403 @@ mg_window_open_bundled (MgWindow *self)
   mg_window_set_document (self, document);
 }
 
+/* Highlights -------------------------------------------------------------- */
+
+static void
+set_color (MgWindow *self,
+           MgColor   color)
+{
+  g_autofree char *old_class = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (self->color));
+  g_autofree char *new_class = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (color));
+
+  gtk_widget_remove_css_class (self->current_color_dot, old_class);
+  gtk_widget_add_css_class (self->current_color_dot, new_class);
+  self->color = color;
+
+  if (g_settings_get_enum (self->settings, "highlight-color") != (int) color)
+    g_settings_set_enum (self->settings, "highlight-color", color);
+}
+
+/* The selection as the range to highlight: white space at its edges (a
+ * paragraph selected by a triple click ends with its newline) is left out. */
+static gboolean
+get_highlight_range (MgWindow *self,
+                     guint    *start,
+                     guint    *end)
+{
+  const gunichar *chars;
+
+  if (self->document == NULL || !mg_reader_view_get_selection (self->reader, start, end))
+    return FALSE;
+
+  chars = mg_document_get_chars (self->document, NULL);
+  while (*start < *end && g_unichar_isspace (chars[*start]))
+    (*start)++;
+  while (*end > *start && g_unichar_isspace (chars[*end - 1]))
+    (*end)--;
+
+  return *start < *end;
+}
+
+static MgAnnotation *
+highlight_selection (MgWindow *self,
+                     MgColor   color)
+{
+  g_autoptr(MgAnnotation) annotation = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+  guint start, end;
+
+  if (!get_highlight_range (self, &start, &end) || self->annotations == NULL)
+    return NULL;
+
+  annotation = mg_annotation_new_for_range (self->document, start, end, color);
+  mg_annotation_list_add (self->annotations, annotation);
+
+  /* The highlight replaces the selection, so that the reader sees it. */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, end);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+
+  gtk_popover_popdown (self->selection_popover);
+  mg_sidebar_select (self->sidebar, annotation);
+
+  return g_steal_pointer (&annotation);
+}
+
+static void
+highlight_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr(MgAnnotation) annotation = highlight_selection (self, self->color);
+}
+
+static void
+highlight_with_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr(MgAnnotation) annotation = NULL;
+  MgColor color;
+
+  if (!mg_color_from_string (g_variant_get_string (parameter, NULL), &color))
+    return;
+
+  set_color (self, color);
+  gtk_popover_popdown (self->color_popover);
+  annotation = highlight_selection (self, color);
+}
+
+static int
+compare_tags (gconstpointer a,
+              gconstpointer b)
+{
+  return g_utf8_collate (*(const char **) a, *(const char **) b);
+}
+
+/* Every tag used in this document, for completion. */
+static char **
+collect_tags (MgWindow *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
+  guint n;
+
+  if (self->annotations == NULL)
+    return g_new0 (char *, 1);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+      const char *const *a_tags = mg_annotation_get_tags (a);
+
+      for (guint t = 0; a_tags != NULL && a_tags[t] != NULL; t++)
+        if (g_hash_table_add (seen, (gpointer) a_tags[t]))
+          g_ptr_array_add (tags, g_strdup (a_tags[t]));
+    }
+
+  g_ptr_array_sort (tags, compare_tags);
+  g_ptr_array_add (tags, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
+}
+
+static void
+open_editor (MgWindow     *self,
+             MgAnnotation *annotation,
+             gboolean      focus_note)
+{
+  g_auto(GStrv) tags = collect_tags (self);
+  GdkRectangle rect;
+
+  if (!mg_reader_view_get_range_rect (self->reader,
+                                      mg_annotation_get_range_start (annotation),
+                                      mg_annotation_get_range_end (annotation),
+                                      &rect))
+    {
+      mg_reader_view_reveal (self->reader, annotation);
+      mg_reader_view_get_range_rect (self->reader,
+                                     mg_annotation_get_range_start (annotation),
+                                     mg_annotation_get_range_end (annotation),
+                                     &rect);
+    }
+
+  mg_annotation_editor_set_annotation (self->editor, annotation, (const char *const *) tags);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->editor), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->editor));
+
+  if (focus_note)
+    mg_annotation_editor_focus_note (self->editor);
+}
+
+static void
+add_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr(MgAnnotation) annotation = highlight_selection (self, self->color);
+
+  /* Without a selection, the note goes to the highlight at the caret. */
+  if (annotation == NULL)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+      GtkTextIter iter;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+      annotation = mg_reader_view_get_annotation_at (self->reader, gtk_text_iter_get_offset (&iter));
+    }
+
+  if (annotation != NULL)
+    open_editor (self, annotation, TRUE);
+}
+
+static MgAnnotation *
+lookup_parameter (MgWindow *self,
+                  GVariant *parameter)
+{
+  if (self->annotations == NULL)
+    return NULL;
+
+  return mg_annotation_list_lookup (self->annotations, g_variant_get_string (parameter, NULL));
+}
+
+static void
+edit_annotation_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = lookup_parameter (self, parameter);
+
+  if (annotation != NULL && mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED)
+    open_editor (self, annotation, FALSE);
+}
+
+static void
+toast_dismissed_cb (AdwToast *toast,
+                    MgWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (toast), "mg-id");
+
+  g_hash_table_remove (self->deleted, id);
+}
+
+static void
+delete_annotation (MgWindow     *self,
+                   MgAnnotation *annotation)
+{
+  g_autoptr(MgAnnotation) keep = g_object_ref (annotation);
+  AdwToast *toast;
+
+  if (self->annotations == NULL || !mg_annotation_list_remove (self->annotations, annotation))
+    return;
+
+  g_hash_table_replace (self->deleted, g_strdup (mg_annotation_get_id (keep)), g_object_ref (keep));
+
+  toast = adw_toast_new (_("Highlight deleted"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (mg_annotation_get_id (keep)));
+  g_object_set_data_full (G_OBJECT (toast), "mg-id", g_strdup (mg_annotation_get_id (keep)), g_free);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+delete_annotation_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = lookup_parameter (self, parameter);
+
+  if (annotation != NULL)
+    delete_annotation (self, annotation);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autofree char *key = NULL;
+
+  if (!g_hash_table_steal_extended (self->deleted, id, (gpointer *) &key, (gpointer *) &annotation))
+    return;
+
+  /* The same object comes back: same id, note, tags, colour and dates. */
+  mg_anchor_annotation (annotation, self->document);
+  mg_annotation_list_add (self->annotations, annotation);
+  mg_sidebar_select (self->sidebar, annotation);
+}
+
+static void
+reattach (MgWindow     *self,
+          MgAnnotation *annotation)
+{
+  guint start, end;
+
+  if (!get_highlight_range (self, &start, &end))
+    {
+      show_toast (self, _("Select the passage in the text first, then attach the annotation to it"));
+      return;
+    }
+
+  mg_annotation_set_target (annotation, self->document, start, end);
+  mg_annotation_list_update (self->annotations, annotation);
+  mg_sidebar_select (self->sidebar, annotation);
+  show_toast (self, _("Annotation attached to the selection"));
+}
+
+static void
+reattach_annotation_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = lookup_parameter (self, parameter);
+
+  if (annotation != NULL)
+    reattach (self, annotation);
+}
+
+static void
+search_annotations_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (!adw_flap_get_reveal_flap (self->flap))
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  mg_sidebar_focus_search (self->sidebar);
+}
+
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  mg_window_open_bundled (MG_WINDOW (widget));
+}
+
+static void
+banner_dismiss_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (MG_WINDOW (widget)->banner, FALSE);
+}
+
+static void
+banner_details_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   gtk_label_get_text (self->banner_label),
+                                   self->banner_details);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Signals from the parts ------------------------------------------------- */
+
+static void
+selection_finished_cb (MgWindow *self)
+{
+  guint start, end;
+  GdkRectangle rect;
+
+  if (!get_highlight_range (self, &start, &end))
+    return;
+
+  mg_reader_view_get_range_rect (self->reader, start, end, &rect);
+  gtk_popover_set_pointing_to (self->selection_popover, &rect);
+  gtk_popover_popup (self->selection_popover);
+}
+
+static void
+annotation_clicked_cb (MgWindow     *self,
+                       MgAnnotation *annotation)
+{
+  mg_sidebar_select (self->sidebar, annotation);
+  open_editor (self, annotation, FALSE);
+}
+
+static void
+annotation_activated_cb (MgWindow     *self,
+                         MgAnnotation *annotation)
+{
+  /* An orphan has no place in the text; its row offers its own actions. */
+  if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED)
+    mg_reader_view_reveal (self->reader, annotation);
+}
+
+static void
+delete_requested_cb (MgWindow     *self,
+                     MgAnnotation *annotation)
+{
+  delete_annotation (self, annotation);
+}
+
+static void
+reattach_requested_cb (MgWindow     *self,
+                       MgAnnotation *annotation)
+{
+  reattach (self, annotation);
+}
+
+static void
+update_actions (MgWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean has_document = self->document != NULL;
+  guint start, end;
+  gboolean has_selection = has_document && get_highlight_range (self, &start, &end);
+
+  gtk_widget_action_set_enabled (widget, "win.highlight", has_selection);
+  gtk_widget_action_set_enabled (widget, "win.add-note", has_document);
+  gtk_widget_action_set_enabled (widget, "win.highlight-with", has_document);
+  gtk_widget_action_set_enabled (widget, "win.search-annotations", has_document);
+  gtk_widget_action_set_enabled (widget, "win.show-sidebar", has_document);
+  gtk_widget_action_set_enabled (widget, "win.caret-browsing", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self->sidebar), "sidebar.reattach", has_selection);
+}
+
+/* Accessors --------------------------------------------------------------- */
+
 MgDocument *
 mg_window_get_document (MgWindow *self)
 {
@@ -236,12 +786,36 @@ mg_window_get_document (MgWindow *self)
   return self->document;
 }
 
+MgAnnotationList *
+mg_window_get_annotations (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return self->annotations;
+}
+
 GtkTextView *
 mg_window_get_text_view (MgWindow *self)
 {
   g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
 
-  return self->text_view;
+  return GTK_TEXT_VIEW (self->reader);
+}
+
+GtkWidget *
+mg_window_get_sidebar (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->sidebar);
+}
+
+GtkWidget *
+mg_window_get_editor (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->editor);
 }
 
 /**
@@ -266,19 +840,32 @@ mg_window_get_error_message (MgWindow *self)
   return self->error_message;
 }
 
-static void
-open_sample_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+/**
+ * mg_window_get_banner_text:
+ * @self: a #MgWindow
+ *
+ * Returns: (nullable): the problem the banner shows, if it is shown
+ */
+const char *
+mg_window_get_banner_text (MgWindow *self)
 {
-  mg_window_open_bundled (MG_WINDOW (widget));
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner))
+    return NULL;
+
+  return gtk_label_get_text (self->banner_label);
 }
+
+/* GObject ----------------------------------------------------------------- */
 
 static gboolean
 mg_window_close_request (GtkWindow *window)
 {
   MgWindow *self = MG_WINDOW (window);
   gboolean maximized = gtk_window_is_maximized (window);
+
+  close_store (self);
 
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
   if (!maximized)
@@ -299,6 +886,19 @@ mg_window_dispose (GObject *object)
   MgWindow *self = MG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  close_store (self);
+
+  if (self->editor != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->editor));
+      self->editor = NULL;
+    }
+  if (self->selection_popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
+      self->selection_popover = NULL;
+    }
+
   gtk_widget_dispose_template (GTK_WIDGET (self), MG_TYPE_WINDOW);
 
   G_OBJECT_CLASS (mg_window_parent_class)->dispose (object);
@@ -312,7 +912,10 @@ mg_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->document);
+  g_clear_object (&self->annotations);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->banner_details, g_free);
+  g_clear_pointer (&self->deleted, g_hash_table_unref);
 
   G_OBJECT_CLASS (mg_window_parent_class)->finalize (object);
 }
@@ -331,8 +934,67 @@ mg_window_get_property (GObject    *object,
       g_value_set_object (value, self->document);
       break;
 
+    case PROP_SHOW_SIDEBAR:
+      g_value_set_boolean (value, self->show_sidebar);
+      break;
+
+    case PROP_CARET_BROWSING:
+      g_value_set_boolean (value, self->reader != NULL &&
+                                    gtk_text_view_get_cursor_visible (GTK_TEXT_VIEW (self->reader)));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  MgWindow *self = MG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SIDEBAR:
+      if (self->show_sidebar != g_value_get_boolean (value))
+        {
+          self->show_sidebar = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_CARET_BROWSING:
+      if (self->reader != NULL)
+        gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (self->reader), g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+add_swatches (MgWindow *self,
+              GtkBox   *box)
+{
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    {
+      g_autofree char *css = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (i));
+      g_autofree char *tooltip = g_strdup_printf (_("Highlight in %s"), mg_color_get_label (i));
+      GtkWidget *button = gtk_button_new ();
+
+      gtk_widget_add_css_class (button, "mg-swatch");
+      gtk_widget_add_css_class (button, css);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.highlight-with");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", mg_color_to_string (i));
+      gtk_box_append (box, button);
     }
 }
 
@@ -346,6 +1008,7 @@ mg_window_class_init (MgWindowClass *klass)
   object_class->dispose = mg_window_dispose;
   object_class->finalize = mg_window_finalize;
   object_class->get_property = mg_window_get_property;
+  object_class->set_property = mg_window_set_property;
 
   window_class->close_request = mg_window_close_request;
 
@@ -353,8 +1016,17 @@ mg_window_class_init (MgWindowClass *klass)
     g_param_spec_object ("document", NULL, NULL,
                          MG_TYPE_DOCUMENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_SIDEBAR] =
+    g_param_spec_boolean ("show-sidebar", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CARET_BROWSING] =
+    g_param_spec_boolean ("caret-browsing", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (MG_TYPE_READER_VIEW);
+  g_type_ensure (MG_TYPE_SIDEBAR);
 
   /* Referencing the resource keeps it, and its registration, in every
    * program that links the static UI library. */
@@ -366,17 +1038,57 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, scroller);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, text_view);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, current_color_dot);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, color_popover);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, color_popover_swatches);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, selection_popover);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, selection_swatches);
 
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.highlight", NULL, highlight_action);
+  gtk_widget_class_install_action (widget_class, "win.highlight-with", "s", highlight_with_action);
+  gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-annotation", "s", edit_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-annotation", "s", delete_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.reattach-annotation", "s", reattach_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.search-annotations", NULL, search_annotations_action);
+  gtk_widget_class_install_action (widget_class, "win.banner-dismiss", NULL, banner_dismiss_action);
+  gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
+  gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
+  gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.highlight", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.add-note", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "win.caret-browsing", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.search-annotations", NULL);
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.highlight-with", "s", mg_color_to_string (i));
+}
+
+static void
+cursor_visible_cb (MgWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARET_BROWSING]);
 }
 
 static void
 mg_window_init (MgWindow *self)
 {
+  GtkTextBuffer *buffer;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -384,6 +1096,45 @@ mg_window_init (MgWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_settings_bind (self->settings, "show-sidebar", self, "show-sidebar", G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self, "show-sidebar", self->flap, "reveal-flap",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_signal_connect_object (self->reader, "notify::cursor-visible",
+                           G_CALLBACK (cursor_visible_cb), self, G_CONNECT_SWAPPED);
+
+  self->color = MG_COLOR_YELLOW;
+  gtk_widget_add_css_class (self->current_color_dot, "mg-swatch-yellow");
+  set_color (self, g_settings_get_enum (self->settings, "highlight-color"));
+
+  add_swatches (self, self->color_popover_swatches);
+  add_swatches (self, self->selection_swatches);
+
+  /* Popovers that point into the text live on the text view. */
+  gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
+  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->reader));
+
+  self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->reader));
+  g_signal_connect_object (self->editor, "delete-requested",
+                           G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->reader, "selection-finished",
+                           G_CALLBACK (selection_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reader, "annotation-clicked",
+                           G_CALLBACK (annotation_clicked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "annotation-activated",
+                           G_CALLBACK (annotation_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "delete-requested",
+                           G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "reattach-requested",
+                           G_CALLBACK (reattach_requested_cb), self, G_CONNECT_SWAPPED);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+  g_signal_connect_object (buffer, "notify::has-selection",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  update_actions (self);
 }
 
 MgWindow *

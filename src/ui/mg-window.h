@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "mg-annotation-list.h"
 #include "mg-document.h"
 
 G_BEGIN_DECLS
@@ -10,15 +11,21 @@ G_BEGIN_DECLS
 #define MG_TYPE_WINDOW (mg_window_get_type ())
 G_DECLARE_FINAL_TYPE (MgWindow, mg_window, MG, WINDOW, AdwApplicationWindow)
 
-MgWindow    *mg_window_new               (GtkApplication *application);
-void         mg_window_open_file         (MgWindow       *self,
-                                          GFile          *file);
-void         mg_window_open_bundled      (MgWindow       *self);
-void         mg_window_set_document      (MgWindow       *self,
-                                          MgDocument     *document);
-MgDocument  *mg_window_get_document      (MgWindow       *self);
-GtkTextView *mg_window_get_text_view     (MgWindow       *self);
-const char  *mg_window_get_page          (MgWindow       *self);
-const char  *mg_window_get_error_message (MgWindow       *self);
+MgWindow         *mg_window_new               (GtkApplication *application);
+void              mg_window_open_file         (MgWindow       *self,
+                                               GFile          *file);
+void              mg_window_open_bundled      (MgWindow       *self);
+void              mg_window_set_document      (MgWindow       *self,
+                                               MgDocument     *document);
+MgDocument       *mg_window_get_document      (MgWindow       *self);
+MgAnnotationList *mg_window_get_annotations   (MgWindow       *self);
+GtkTextView      *mg_window_get_text_view     (MgWindow       *self);
+GtkWidget        *mg_window_get_sidebar       (MgWindow       *self);
+GtkWidget        *mg_window_get_editor        (MgWindow       *self);
+const char       *mg_window_get_page          (MgWindow       *self);
+const char       *mg_window_get_error_message (MgWindow       *self);
+const char       *mg_window_get_banner_text   (MgWindow       *self);
+gboolean          mg_window_flush             (MgWindow       *self,
+                                               GError        **error);
 
 G_END_DECLS

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "mg-anchor.h"
+#include "mg-annotation-list.h"
+#include "mg-application.h"
+#include "mg-store.h"
+#include "mg-window.h"
+
+/* marginalia-bench [FILE]
+ *
+ * Prints one figure per line, "name value unit", for a document (FILE, or
+ * a deterministic ~4 MB generated text) with 10,000 annotations. The run is
+ * deterministic apart from the clock: the same seed picks the same
+ * passages and the same edits every time. */
+
+#define N_ANNOTATIONS 10000
+#define SEED 20261130
+
+static const char *words[] = {
+  "the", "of", "and", "a", "to", "in", "is", "that", "for", "it", "as", "was",
+  "with", "be", "by", "on", "not", "he", "this", "are", "or", "his", "from",
+  "at", "which", "but", "have", "an", "had", "they", "you", "were", "their",
+  "one", "all", "we", "can", "her", "has", "there", "been", "if", "more",
+  "when", "will", "would", "who", "so", "no", "reading", "margin", "research",
+  "annotation", "evidence", "argument", "history", "policy", "language",
+  "model", "export", "government", "market", "question", "century", "river",
+  "council", "experiment", "measure", "theory", "letter", "garden", "winter",
+};
+
+static char *
+generate_text (gsize target_bytes)
+{
+  GString *text = g_string_sized_new (target_bytes + 256);
+  GRand *rand = g_rand_new_with_seed (SEED);
+
+  while (text->len < target_bytes)
+    {
+      guint n_sentences = g_rand_int_range (rand, 2, 8);
+
+      for (guint s = 0; s < n_sentences; s++)
+        {
+          guint n_words = g_rand_int_range (rand, 6, 24);
+
+          for (guint w = 0; w < n_words; w++)
+            {
+              const char *word = words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))];
+
+              if (w == 0)
+                {
+                  g_string_append_unichar (text, g_unichar_toupper (word[0]));
+                  g_string_append (text, word + 1);
+                }
+              else
+                {
+                  g_string_append_c (text, ' ');
+                  g_string_append (text, word);
+                }
+            }
+          g_string_append (text, s + 1 < n_sentences ? ". " : ".\n");
+        }
+    }
+
+  g_rand_free (rand);
+
+  return g_string_free (text, FALSE);
+}
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static void
+report (const char *name,
+        double      value,
+        const char *unit)
+{
+  g_print ("%s %.1f %s\n", name, value, unit);
+}
+
+static GPtrArray *
+make_annotations (MgDocument *document)
+{
+  GPtrArray *annotations = g_ptr_array_new_with_free_func (g_object_unref);
+  GRand *rand = g_rand_new_with_seed (SEED + 1);
+  guint length = mg_document_get_length (document);
+
+  for (guint i = 0; i < N_ANNOTATIONS; i++)
+    {
+      guint span = g_rand_int_range (rand, 20, 160);
+      guint start = g_rand_int_range (rand, 0, MAX (1, length - span));
+      MgAnnotation *a = mg_annotation_new_for_range (document, start, MIN (start + span, length),
+                                                     i % MG_N_COLORS);
+
+      if (i % 3 == 0)
+        mg_annotation_set_note (a, "A note on this passage, with some words of commentary.");
+      g_ptr_array_add (annotations, a);
+    }
+
+  g_rand_free (rand);
+
+  return annotations;
+}
+
+/* Edits about 1 % of the text's code points, in small edits (deleting,
+ * inserting or replacing one to nine code points) at random places. */
+static MgDocument *
+edit_document (MgDocument *document)
+{
+  gsize n = 0;
+  const gunichar *chars = mg_document_get_chars (document, &n);
+  GRand *rand = g_rand_new_with_seed (SEED + 2);
+  guint8 *edit = g_new0 (guint8, n + 1);
+  g_autoptr(GString) out = g_string_sized_new (mg_document_get_n_bytes (document) + 1024);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize budget = n / 100;
+  gsize spent = 0;
+
+  /* 1: delete here, 2: replace here, 3: insert before here. */
+  while (spent < budget)
+    {
+      gsize at = g_rand_int_range (rand, 0, n);
+      guint len = g_rand_int_range (rand, 1, 10);
+      guint kind = g_rand_int_range (rand, 1, 4);
+
+      for (guint k = 0; k < len && at + k < n; k++)
+        edit[at + k] = kind;
+      spent += len;
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      switch (edit[i])
+        {
+        case 1:
+          break;
+        case 2:
+          g_string_append_c (out, 'a' + g_rand_int_range (rand, 0, 26));
+          break;
+        case 3:
+          g_string_append_c (out, 'a' + g_rand_int_range (rand, 0, 26));
+          g_string_append_unichar (out, chars[i]);
+          break;
+        default:
+          g_string_append_unichar (out, chars[i]);
+        }
+    }
+
+  g_free (edit);
+  g_rand_free (rand);
+
+  bytes = g_string_free_to_bytes (g_steal_pointer (&out));
+
+  return mg_document_new_from_bytes (bytes, mg_document_get_title (document),
+                                     mg_document_get_uri (document), NULL);
+}
+
+static double
+peak_rss_mb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+
+  return usage.ru_maxrss / 1024.0;
+}
+
+/* The window part: the time from asking a window to show a document with
+ * 10,000 stored annotations to the first frame drawn with its text. */
+typedef struct
+{
+  gint64   start;
+  double   first_paint;
+  gboolean done;
+} PaintProbe;
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                PaintProbe    *probe)
+{
+  if (probe->done)
+    return;
+
+  probe->first_paint = ms_since (probe->start);
+  probe->done = TRUE;
+}
+
+static gboolean
+bench_first_paint (MgDocument *document)
+{
+  g_autoptr(MgApplication) app = NULL;
+  PaintProbe probe = { 0 };
+  MgWindow *window;
+  GdkFrameClock *clock;
+  gint64 deadline;
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("marginalia-bench: no display, so no open_with_10k_annotations_first_paint\n");
+      return FALSE;
+    }
+
+  app = mg_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+  window = mg_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Let the empty window settle first, so that only the document counts. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &probe);
+
+  probe.start = g_get_monotonic_time ();
+  mg_window_set_document (window, document);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!probe.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, &probe);
+
+  if (!probe.done)
+    return FALSE;
+
+  report ("open_with_10k_annotations_first_paint", probe.first_paint, "ms");
+  g_print ("open_with_10k_annotations_loaded %u annotations\n",
+           g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MgDocument) document = NULL;
+  g_autoptr(MgDocument) edited = NULL;
+  g_autoptr(GPtrArray) annotations = NULL;
+  g_autoptr(MgAnnotationList) list = NULL;
+  g_autoptr(MgAnnotationList) loaded = NULL;
+  g_autoptr(MgStore) store = NULL;
+  g_autoptr(MgStore) reader = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *store_dir = NULL;
+  guint counts[3] = { 0 };
+  gint64 start;
+
+  tmp = g_dir_make_tmp ("marginalia-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* The window finds annotations in the user data folder: a private one. */
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  store_dir = mg_store_default_directory ();
+
+  if (argc > 1)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[1]);
+
+      document = mg_document_new_for_file (file, NULL, &error);
+      if (document == NULL)
+        {
+          g_printerr ("marginalia-bench: %s\n", error->message);
+          return 1;
+        }
+    }
+  else
+    {
+      g_autofree char *text = generate_text (4 * 1024 * 1024);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+
+      text = NULL;
+      document = mg_document_new_from_bytes (bytes, "Generated", "file:///bench/generated.txt", NULL);
+    }
+
+  g_print ("document %s\n", mg_document_get_title (document));
+  g_print ("document_size %.1f MB\n", mg_document_get_n_bytes (document) / (1024.0 * 1024.0));
+  g_print ("annotations %d count\n", N_ANNOTATIONS);
+
+  annotations = make_annotations (document);
+  mg_document_get_chars (document, NULL);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < annotations->len; i++)
+    mg_anchor_annotation (g_ptr_array_index (annotations, i), document);
+  report ("anchor_unchanged", ms_since (start), "ms");
+
+  edited = edit_document (document);
+  mg_document_get_chars (edited, NULL);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < annotations->len; i++)
+    mg_anchor_annotation (g_ptr_array_index (annotations, i), edited);
+  report ("anchor_after_edits", ms_since (start), "ms");
+
+  for (guint i = 0; i < annotations->len; i++)
+    counts[mg_annotation_get_state (g_ptr_array_index (annotations, i))]++;
+  g_print ("after_edits_anchored %u count\n", counts[MG_ANNOTATION_STATE_ANCHORED]);
+  g_print ("after_edits_moved %u count\n", counts[MG_ANNOTATION_STATE_MOVED]);
+  g_print ("after_edits_orphaned %u count\n", counts[MG_ANNOTATION_STATE_ORPHANED]);
+
+  /* Saving and loading the original document's annotations. */
+  for (guint i = 0; i < annotations->len; i++)
+    mg_anchor_annotation (g_ptr_array_index (annotations, i), document);
+  list = mg_annotation_list_new ();
+  store = mg_store_new (document, list, store_dir);
+  if (!mg_store_load (store, &error))
+    g_error ("%s", error->message);
+  mg_annotation_list_add_many (list, annotations);
+
+  start = g_get_monotonic_time ();
+  if (!mg_store_flush (store, &error))
+    g_error ("%s", error->message);
+  report ("save", ms_since (start), "ms");
+
+  loaded = mg_annotation_list_new ();
+  reader = mg_store_new (document, loaded, store_dir);
+  start = g_get_monotonic_time ();
+  if (!mg_store_load (reader, &error))
+    g_error ("%s", error->message);
+  report ("load", ms_since (start), "ms");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (loaded)), ==, N_ANNOTATIONS);
+
+  g_clear_object (&reader);
+  g_clear_object (&store);
+
+  bench_first_paint (document);
+
+  report ("peak_rss", peak_rss_mb (), "MB");
+
+  return 0;
+}

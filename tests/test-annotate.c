@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mg-anchor.h"
+#include "mg-annotation-editor.h"
+#include "mg-application.h"
+#include "mg-reader-view.h"
+#include "mg-sidebar.h"
+#include "mg-store.h"
+#include "mg-window.h"
+
+/* The reader and its annotations, driven through the same actions a user
+ * triggers with the mouse, the keyboard or the shortcuts. Each test has a
+ * data folder of its own, so the store starts empty. */
+
+static MgApplication *app;
+
+static void
+iterate (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static char *
+fresh_data_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("mg-annotate-XXXXXX", &error);
+
+  g_assert_no_error (error);
+
+  return dir;
+}
+
+static MgWindow *
+new_window (MgDocument *document)
+{
+  MgWindow *window = mg_window_new (GTK_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  mg_window_set_document (window, document);
+  iterate ();
+
+  return window;
+}
+
+/* Closing saves. Tests share the bundled article, so each one leaves no
+ * annotations behind (deleted ones stay as tombstones in the file). */
+static void
+close_window_keep (MgWindow *window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  iterate ();
+}
+
+static void
+close_window (MgWindow *window)
+{
+  mg_annotation_list_remove_all (mg_window_get_annotations (window));
+  close_window_keep (window);
+}
+
+static MgAnnotation *
+find_by_exact (MgWindow   *window,
+               const char *exact)
+{
+  GListModel *model = G_LIST_MODEL (mg_window_get_annotations (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MgAnnotation) a = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (mg_annotation_get_exact (a), exact) == 0)
+        return a;
+    }
+
+  g_error ("No annotation on “%s”", exact);
+}
+
+static void
+select_range (MgWindow *window,
+              guint     start,
+              guint     end)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (mg_window_get_text_view (window));
+  GtkTextIter s, e;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, end);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  iterate ();
+}
+
+static guint
+find_offset (MgDocument *document,
+             const char *needle)
+{
+  const char *text = mg_document_get_text (document);
+  const char *hit = strstr (text, needle);
+
+  g_assert_nonnull (hit);
+
+  return g_utf8_pointer_to_offset (text, hit);
+}
+
+static MgReaderView *
+reader_of (MgWindow *window)
+{
+  return MG_READER_VIEW (mg_window_get_text_view (window));
+}
+
+static MgAnnotation *
+item (MgWindow *window,
+      guint     position)
+{
+  GListModel *model = G_LIST_MODEL (mg_window_get_annotations (window));
+  MgAnnotation *annotation = g_list_model_get_item (model, position);
+
+  g_object_unref (annotation);
+
+  return annotation;
+}
+
+static void
+test_highlight_selection (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  guint start = find_offset (document, "global artificial intelligence community");
+  guint end = start + strlen ("global artificial intelligence community");
+  MgAnnotation *annotation;
+  gboolean has_note;
+
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL) &&
+                  g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))) > 0);
+
+  select_range (window, start, end);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  annotation = item (window, 0);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "global artificial intelligence community");
+  g_assert_cmpuint (mg_annotation_get_range_start (annotation), ==, start);
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_YELLOW);
+
+  /* What the reader sees: the passage in yellow, nothing around it. */
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), start, &has_note), ==, MG_COLOR_YELLOW);
+  g_assert_false (has_note);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), end - 1, NULL), ==, MG_COLOR_YELLOW);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), end, NULL), ==, MG_N_COLORS);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), start - 1, NULL), ==, MG_N_COLORS);
+
+  /* The sidebar lists it and has it selected. */
+  g_assert_true (mg_sidebar_get_selected (MG_SIDEBAR (mg_window_get_sidebar (window))) == annotation);
+
+  close_window (window);
+}
+
+static void
+test_selection_whitespace_trimmed (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  guint start = find_offset (document, "security concerns.");
+  guint end = start + strlen ("security concerns.") + 1; /* the newline too */
+
+  select_range (window, start - 1, end);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL);
+  iterate ();
+
+  g_assert_cmpstr (mg_annotation_get_exact (item (window, 0)), ==, "security concerns.");
+
+  close_window (window);
+}
+
+static void
+test_color_remembered (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  MgWindow *window = new_window (document);
+  MgWindow *second;
+  guint start = find_offset (document, "Thursday");
+
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "blue"));
+  iterate ();
+
+  g_assert_cmpint (mg_annotation_get_color (item (window, 0)), ==, MG_COLOR_BLUE);
+  g_assert_cmpstr (g_settings_get_string (settings, "highlight-color"), ==, "blue");
+
+  /* The next highlight, in another window too, takes the last colour. */
+  close_window (window);
+  second = new_window (document);
+  start = find_offset (document, "Commerce Department");
+  select_range (second, start, start + 8);
+  gtk_widget_activate_action (GTK_WIDGET (second), "win.highlight", NULL);
+  iterate ();
+  g_assert_cmpint (mg_annotation_get_color (find_by_exact (second, "Commerce")), ==, MG_COLOR_BLUE);
+
+  g_settings_reset (settings, "highlight-color");
+  close_window (second);
+}
+
+static void
+test_overlap_newer_on_top (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  MgReaderView *reader = reader_of (window);
+  guint start = find_offset (document, "In a move that has sent ripples");
+  MgAnnotation *newer;
+
+  select_range (window, start, start + 20);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "green");
+  iterate ();
+  wait_ms (5); /* distinct creation times */
+  select_range (window, start + 10, start + 30);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "pink");
+  iterate ();
+
+  /* Both are kept; where they overlap, the newer shows. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 2);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 5, NULL), ==, MG_COLOR_GREEN);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 15, NULL), ==, MG_COLOR_PINK);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 25, NULL), ==, MG_COLOR_PINK);
+
+  /* A click in the overlap finds the one on top. */
+  newer = mg_reader_view_get_annotation_at (reader, start + 15);
+  g_assert_cmpint (mg_annotation_get_color (newer), ==, MG_COLOR_PINK);
+
+  /* Deleting the newer reveals the older again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-annotation", "s",
+                                             mg_annotation_get_id (newer)));
+  iterate ();
+  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 15, NULL), ==, MG_COLOR_GREEN);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 25, NULL), ==, MG_N_COLORS);
+  g_object_unref (newer);
+
+  close_window (window);
+}
+
+static void
+test_note_and_tags (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_window_get_editor (window));
+  guint start = find_offset (document, "double standard");
+  MgAnnotation *annotation;
+  gboolean has_note = FALSE;
+
+  select_range (window, start, start + 15);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
+  iterate ();
+
+  /* Add Note highlights and opens the editor on the new highlight. */
+  annotation = item (window, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  g_assert_true (mg_annotation_editor_get_annotation (editor) == annotation);
+
+  mg_annotation_editor_set_note_text (editor, "Compare with the EU's rules.\nSee chapter 2.");
+  mg_annotation_editor_set_tags_text (editor, "policy, #trade ,  , policy");
+  gtk_popover_popdown (GTK_POPOVER (editor));
+  iterate ();
+
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "Compare with the EU's rules.\nSee chapter 2.");
+  g_assert_cmpuint (g_strv_length ((char **) mg_annotation_get_tags (annotation)), ==, 2);
+  g_assert_cmpstr (mg_annotation_get_tags (annotation)[0], ==, "policy");
+  g_assert_cmpstr (mg_annotation_get_tags (annotation)[1], ==, "trade");
+
+  /* A highlight with a note looks different in the text. */
+  mg_reader_view_get_color_at (reader_of (window), start + 3, &has_note);
+  g_assert_true (has_note);
+
+  close_window (window);
+}
+
+static void
+test_delete_undo (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  guint start = find_offset (document, "Cognitia");
+  g_autofree char *id = NULL;
+  g_autoptr(MgAnnotation) before = NULL;
+  const char *tags[] = { "startups", "UK", NULL };
+  MgAnnotation *after;
+
+  select_range (window, start, start + 8);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "purple");
+  iterate ();
+  before = g_object_ref (item (window, 0));
+  mg_annotation_set_note (before, "A startup.");
+  mg_annotation_set_tags (before, tags);
+  id = g_strdup (mg_annotation_get_id (before));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-annotation", "s", id));
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 0);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), start, NULL), ==, MG_N_COLORS);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", "s", id));
+  iterate ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  after = item (window, 0);
+  g_assert_cmpstr (mg_annotation_get_id (after), ==, id);
+  g_assert_cmpstr (mg_annotation_get_note (after), ==, "A startup.");
+  g_assert_cmpstr (mg_annotation_get_tags (after)[1], ==, "UK");
+  g_assert_cmpint (mg_annotation_get_color (after), ==, MG_COLOR_PURPLE);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), start, NULL), ==, MG_COLOR_PURPLE);
+
+  close_window (window);
+}
+
+static void
+test_saved_and_restored (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  MgAnnotation *annotation;
+  guint start = find_offset (document, "rallying cry");
+  g_autofree char *id = NULL;
+
+  select_range (window, start, start + 12);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "orange");
+  iterate ();
+  mg_annotation_set_note (item (window, 0), "Kept across runs");
+  id = g_strdup (mg_annotation_get_id (item (window, 0)));
+
+  /* Closing saves; a new window on the same document shows the same. */
+  close_window_keep (window);
+
+  window = new_window (document);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  annotation = item (window, 0);
+  g_assert_cmpstr (mg_annotation_get_id (annotation), ==, id);
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "Kept across runs");
+  g_assert_cmpuint (mg_annotation_get_range_start (annotation), ==, start);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), start, NULL), ==, MG_COLOR_ORANGE);
+
+  close_window (window);
+}
+
+static void
+test_corrupt_store_shown (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  g_autofree char *dir = mg_store_default_directory ();
+  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  MgWindow *window;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_file_set_contents (path, "{ this is not JSON", -1, &error);
+  g_assert_no_error (error);
+
+  window = new_window (document);
+
+  /* The document opens, and the window says what happened. */
+  g_assert_cmpstr (mg_window_get_page (window), ==, "document");
+  g_assert_nonnull (mg_window_get_banner_text (window));
+  g_assert_nonnull (strstr (mg_window_get_banner_text (window), "set aside"));
+
+  close_window (window);
+}
+
+static void
+test_sidebar_toggle (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  MgWindow *window = new_window (document);
+  gboolean shown;
+
+  g_settings_set_boolean (settings, "show-sidebar", TRUE);
+  iterate ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  iterate ();
+  g_object_get (window, "show-sidebar", &shown, NULL);
+  g_assert_false (shown);
+  g_assert_false (g_settings_get_boolean (settings, "show-sidebar"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+  iterate ();
+  g_assert_true (g_settings_get_boolean (settings, "show-sidebar"));
+
+  close_window (window);
+}
+
+static void
+test_caret_browsing (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = new_window (document);
+  GtkTextView *view = mg_window_get_text_view (window);
+
+  g_assert_false (gtk_text_view_get_cursor_visible (view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.caret-browsing", NULL));
+  g_assert_true (gtk_text_view_get_cursor_visible (view));
+
+  close_window (window);
+}
+
+static void
+test_reattach_orphan (void)
+{
+  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  g_autoptr(MgAnnotation) orphan = mg_annotation_new ("a passage that is not in this article", "", "", 10, 47,
+                                                      MG_COLOR_GREEN);
+  MgWindow *window = new_window (document);
+  guint start = find_offset (document, "Joe Biden");
+
+  mg_anchor_annotation (orphan, document);
+  g_assert_cmpint (mg_annotation_get_state (orphan), ==, MG_ANNOTATION_STATE_ORPHANED);
+  mg_annotation_list_add (mg_window_get_annotations (window), orphan);
+  iterate ();
+
+  select_range (window, start, start + 9);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reattach-annotation", "s",
+                                             mg_annotation_get_id (orphan)));
+  iterate ();
+
+  g_assert_cmpint (mg_annotation_get_state (orphan), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_assert_cmpstr (mg_annotation_get_exact (orphan), ==, "Joe Biden");
+  g_assert_cmpint (mg_reader_view_get_color_at (reader_of (window), start, NULL), ==, MG_COLOR_GREEN);
+
+  close_window (window);
+}
+
+static void
+test_chunked_painting (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(MgDocument) document = NULL;
+  g_autoptr(MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func (g_object_unref);
+  MgReaderView *reader;
+  MgWindow *window;
+  guint length;
+
+  for (guint i = 0; text->len < 400000; i++)
+    g_string_append_printf (text, "Paragraph %u of a long book, with words to highlight.\n", i);
+  bytes = g_string_free_to_bytes (g_steal_pointer (&text));
+  document = mg_document_new_from_bytes (bytes, "Long", "file:///tmp/long-book.txt", NULL);
+  length = mg_document_get_length (document);
+
+  window = new_window (document);
+  reader = reader_of (window);
+  for (guint i = 0; i < 2000; i++)
+    {
+      guint start = (guint) (((guint64) i * (length - 40)) / 2000);
+
+      g_ptr_array_add (many, mg_annotation_new_for_range (document, start, start + 30, i % MG_N_COLORS));
+    }
+  mg_annotation_list_add_many (mg_window_get_annotations (window), many);
+
+  /* The top is painted at once, the rest in idle time. */
+  g_assert_cmpint (mg_reader_view_get_color_at (reader, 5, NULL), ==, MG_COLOR_YELLOW);
+  for (guint tries = 0; tries < 500 && mg_reader_view_get_pending_chunks (reader) > 0; tries++)
+    wait_ms (5);
+  g_assert_cmpuint (mg_reader_view_get_pending_chunks (reader), ==, 0);
+
+  {
+    MgAnnotation *last = g_ptr_array_index (many, 1999);
+
+    g_assert_cmpint (mg_reader_view_get_color_at (reader, mg_annotation_get_range_start (last) + 1, NULL),
+                     ==, mg_annotation_get_color (last));
+  }
+
+  close_window (window);
+}
+
+static void
+test_shortcuts_listed (void)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (RESOURCE_PREFIX "/gtk/help-overlay.ui", 0, NULL);
+  const char *ui = g_bytes_get_data (bytes, NULL);
+  const char *expected[] = {
+    "&lt;ctrl&gt;h", "&lt;ctrl&gt;m", "F9", "F7", "&lt;ctrl&gt;&lt;shift&gt;f", "&lt;ctrl&gt;1",
+    "app.new-window", "app.quit", "window.close",
+  };
+
+  g_assert_nonnull (ui);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (ui, expected[i]) == NULL)
+      g_error ("%s is not in the shortcuts window", expected[i]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_dir = fresh_data_dir ();
+  int status;
+
+  /* Before GLib reads it: annotations of this run go to a folder of its own. */
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = mg_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/annotate/highlight/selection", test_highlight_selection);
+  g_test_add_func ("/annotate/highlight/whitespace-trimmed", test_selection_whitespace_trimmed);
+  g_test_add_func ("/annotate/highlight/color-remembered", test_color_remembered);
+  g_test_add_func ("/annotate/highlight/overlap-newer-on-top", test_overlap_newer_on_top);
+  g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
+  g_test_add_func ("/annotate/delete/undo", test_delete_undo);
+  g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
+  g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);
+  g_test_add_func ("/annotate/orphan/reattach", test_reattach_orphan);
+  g_test_add_func ("/annotate/view/sidebar-toggle", test_sidebar_toggle);
+  g_test_add_func ("/annotate/view/caret-browsing", test_caret_browsing);
+  g_test_add_func ("/annotate/view/chunked-painting", test_chunked_painting);
+  g_test_add_func ("/annotate/shortcuts/listed", test_shortcuts_listed);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return status;
+}
