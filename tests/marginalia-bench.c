@@ -22,21 +22,85 @@
 #define SEED 20261130
 
 static const char *words[] = {
-  "the", "of", "and", "a", "to", "in", "is", "that", "for", "it", "as", "was",
-  "with", "be", "by", "on", "not", "he", "this", "are", "or", "his", "from",
-  "at", "which", "but", "have", "an", "had", "they", "you", "were", "their",
-  "one", "all", "we", "can", "her", "has", "there", "been", "if", "more",
-  "when", "will", "would", "who", "so", "no", "reading", "margin", "research",
-  "annotation", "evidence", "argument", "history", "policy", "language",
-  "model", "export", "government", "market", "question", "century", "river",
-  "council", "experiment", "measure", "theory", "letter", "garden", "winter",
+  "the",
+  "of",
+  "and",
+  "a",
+  "to",
+  "in",
+  "is",
+  "that",
+  "for",
+  "it",
+  "as",
+  "was",
+  "with",
+  "be",
+  "by",
+  "on",
+  "not",
+  "he",
+  "this",
+  "are",
+  "or",
+  "his",
+  "from",
+  "at",
+  "which",
+  "but",
+  "have",
+  "an",
+  "had",
+  "they",
+  "you",
+  "were",
+  "their",
+  "one",
+  "all",
+  "we",
+  "can",
+  "her",
+  "has",
+  "there",
+  "been",
+  "if",
+  "more",
+  "when",
+  "will",
+  "would",
+  "who",
+  "so",
+  "no",
+  "reading",
+  "margin",
+  "research",
+  "annotation",
+  "evidence",
+  "argument",
+  "history",
+  "policy",
+  "language",
+  "model",
+  "export",
+  "government",
+  "market",
+  "question",
+  "century",
+  "river",
+  "council",
+  "experiment",
+  "measure",
+  "theory",
+  "letter",
+  "garden",
+  "winter",
 };
 
 static char *
 generate_text (gsize target_bytes)
 {
   GString *text = g_string_sized_new (target_bytes + 256);
-  GRand *rand = g_rand_new_with_seed (SEED);
+  GRand   *rand = g_rand_new_with_seed (SEED);
 
   while (text->len < target_bytes)
     {
@@ -88,13 +152,13 @@ static GPtrArray *
 make_annotations (MgDocument *document)
 {
   GPtrArray *annotations = g_ptr_array_new_with_free_func (g_object_unref);
-  GRand *rand = g_rand_new_with_seed (SEED + 1);
-  guint length = mg_document_get_length (document);
+  GRand     *rand = g_rand_new_with_seed (SEED + 1);
+  guint      length = mg_document_get_length (document);
 
   for (guint i = 0; i < N_ANNOTATIONS; i++)
     {
-      guint span = g_rand_int_range (rand, 20, 160);
-      guint start = g_rand_int_range (rand, 0, MAX (1, length - span));
+      guint         span = g_rand_int_range (rand, 20, 160);
+      guint         start = g_rand_int_range (rand, 0, MAX (1, length - span));
       MgAnnotation *a = mg_annotation_new_for_range (document, start, MIN (start + span, length),
                                                      i % MG_N_COLORS);
 
@@ -113,12 +177,12 @@ make_annotations (MgDocument *document)
 static MgDocument *
 edit_document (MgDocument *document)
 {
-  gsize n = 0;
+  gsize           n = 0;
   const gunichar *chars = mg_document_get_chars (document, &n);
-  GRand *rand = g_rand_new_with_seed (SEED + 2);
-  guint8 *edit = g_new0 (guint8, n + 1);
-  g_autoptr(GString) out = g_string_sized_new (mg_document_get_n_bytes (document) + 1024);
-  g_autoptr(GBytes) bytes = NULL;
+  GRand          *rand = g_rand_new_with_seed (SEED + 2);
+  guint8         *edit = g_new0 (guint8, n + 1);
+  g_autoptr (GString) out = g_string_sized_new (mg_document_get_n_bytes (document) + 1024);
+  g_autoptr (GBytes) bytes = NULL;
   gsize budget = n / 100;
   gsize spent = 0;
 
@@ -194,11 +258,11 @@ after_paint_cb (GdkFrameClock *clock,
 static gboolean
 bench_first_paint (MgDocument *document)
 {
-  g_autoptr(MgApplication) app = NULL;
-  PaintProbe probe = { 0 };
-  MgWindow *window;
+  g_autoptr (MgApplication) app = NULL;
+  PaintProbe     probe = { 0 };
+  MgWindow      *window;
   GdkFrameClock *clock;
-  gint64 deadline;
+  gint64         deadline;
 
   if (!gtk_init_check ())
     {
@@ -247,18 +311,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = NULL;
-  g_autoptr(MgDocument) edited = NULL;
-  g_autoptr(GPtrArray) annotations = NULL;
-  g_autoptr(MgAnnotationList) list = NULL;
-  g_autoptr(MgAnnotationList) loaded = NULL;
-  g_autoptr(MgStore) store = NULL;
-  g_autoptr(MgStore) reader = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgDocument) edited = NULL;
+  g_autoptr (GPtrArray) annotations = NULL;
+  g_autoptr (MgAnnotationList) list = NULL;
+  g_autoptr (MgAnnotationList) loaded = NULL;
+  g_autoptr (MgStore) store = NULL;
+  g_autoptr (MgStore) reader = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *store_dir = NULL;
-  guint counts[3] = { 0 };
-  gint64 start;
+  guint            counts[3] = { 0 };
+  gint64           start;
 
   tmp = g_dir_make_tmp ("marginalia-bench-XXXXXX", &error);
   g_assert_no_error (error);
@@ -268,7 +332,7 @@ main (int   argc,
 
   if (argc > 1)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[1]);
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (argv[1]);
 
       document = mg_document_new_for_file (file, NULL, &error);
       if (document == NULL)
@@ -280,7 +344,7 @@ main (int   argc,
   else
     {
       g_autofree char *text = generate_text (4 * 1024 * 1024);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+      g_autoptr (GBytes) bytes = g_bytes_new_take (text, strlen (text));
 
       text = NULL;
       document = mg_document_new_from_bytes (bytes, "Generated", "file:///bench/generated.txt", NULL);

@@ -11,7 +11,7 @@ document_from_string (const char *data,
                       gssize      len,
                       GError    **error)
 {
-  g_autoptr(GBytes) bytes = g_bytes_new (data, len < 0 ? strlen (data) : (gsize) len);
+  g_autoptr (GBytes) bytes = g_bytes_new (data, len < 0 ? strlen (data) : (gsize) len);
 
   return mg_document_new_from_bytes (bytes, NULL, "file:///tmp/test.txt", error);
 }
@@ -19,10 +19,10 @@ document_from_string (const char *data,
 static void
 test_bundled_article (void)
 {
-  g_autoptr(MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gsize len;
 
   path = g_test_build_filename (G_TEST_DIST, "..", "data", "article.txt", NULL);
@@ -47,8 +47,8 @@ test_bundled_article (void)
 static void
 test_crlf (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = document_from_string ("one\r\ntwo\r\n\r\nthree\rfour\r\n", -1, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = document_from_string ("one\r\ntwo\r\n\r\nthree\rfour\r\n", -1, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (mg_document_get_text (document), ==, "one\ntwo\n\nthree\nfour");
@@ -58,8 +58,8 @@ test_crlf (void)
 static void
 test_bom (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = document_from_string ("\xEF\xBB\xBFHello, w\xC3\xB6rld", -1, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = document_from_string ("\xEF\xBB\xBFHello, w\xC3\xB6rld", -1, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (mg_document_get_text (document), ==, "Hello, w\xC3\xB6rld");
@@ -69,8 +69,8 @@ test_bom (void)
 static void
 test_invalid_utf8 (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = document_from_string ("caf\xE9 au lait \xFF!", -1, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = document_from_string ("caf\xE9 au lait \xFF!", -1, &error);
 
   g_assert_no_error (error);
   g_assert_true (mg_document_get_repaired (document));
@@ -81,8 +81,8 @@ test_invalid_utf8 (void)
 static void
 test_empty (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = document_from_string ("", 0, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = document_from_string ("", 0, &error);
   gsize n_chars = 99;
 
   g_assert_no_error (error);
@@ -95,8 +95,8 @@ test_empty (void)
 static void
 test_trailing_blank_lines (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = document_from_string ("last line  \n\n \n\t\n", -1, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = document_from_string ("last line  \n\n \n\t\n", -1, &error);
 
   g_assert_no_error (error);
   /* Whole blank lines go; the spaces that belong to the last line stay. */
@@ -106,12 +106,14 @@ test_trailing_blank_lines (void)
 static void
 test_chars (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   /* An emoji outside the BMP and a combining accent: offsets count code
    * points, not bytes. */
-  g_autoptr(MgDocument) document = document_from_string ("a\xF0\x9F\x98\x80" "e\xCC\x81z", -1, &error);
+  g_autoptr (MgDocument) document = document_from_string ("a\xF0\x9F\x98\x80"
+                                                          "e\xCC\x81z",
+                                                          -1, &error);
   const gunichar *chars;
-  gsize n = 0;
+  gsize           n = 0;
 
   g_assert_no_error (error);
   chars = mg_document_get_chars (document, &n);
@@ -127,9 +129,9 @@ test_chars (void)
 static void
 test_sha256_ignores_line_endings (void)
 {
-  g_autoptr(MgDocument) lf = document_from_string ("a\nb", -1, NULL);
-  g_autoptr(MgDocument) crlf = document_from_string ("a\r\nb\r\n", -1, NULL);
-  g_autoptr(MgDocument) other = document_from_string ("a\nc", -1, NULL);
+  g_autoptr (MgDocument) lf = document_from_string ("a\nb", -1, NULL);
+  g_autoptr (MgDocument) crlf = document_from_string ("a\r\nb\r\n", -1, NULL);
+  g_autoptr (MgDocument) other = document_from_string ("a\nc", -1, NULL);
 
   g_assert_cmpstr (mg_document_get_sha256 (lf), ==, mg_document_get_sha256 (crlf));
   g_assert_cmpstr (mg_document_get_sha256 (lf), !=, mg_document_get_sha256 (other));
@@ -139,8 +141,8 @@ test_sha256_ignores_line_endings (void)
 static void
 test_binary_refused (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MgDocument) document = document_from_string ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = document_from_string ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, &error);
 
   g_assert_null (document);
   g_assert_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_TEXT);
@@ -149,11 +151,11 @@ test_binary_refused (void)
 static void
 test_file (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("mg-document-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "Notes on reading.txt", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(MgDocument) document = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (MgDocument) document = NULL;
   g_autofree char *uri = NULL;
 
   g_assert_no_error (error);
@@ -175,9 +177,9 @@ test_file (void)
 static void
 test_missing_file (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/marginalia/missing.txt");
-  g_autoptr(MgDocument) document = mg_document_new_for_file (file, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path ("/nonexistent/marginalia/missing.txt");
+  g_autoptr (MgDocument) document = mg_document_new_for_file (file, NULL, &error);
 
   g_assert_null (document);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -186,9 +188,9 @@ test_missing_file (void)
 static void
 test_directory_refused (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (g_get_tmp_dir ());
-  g_autoptr(MgDocument) document = mg_document_new_for_file (file, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (g_get_tmp_dir ());
+  g_autoptr (MgDocument) document = mg_document_new_for_file (file, NULL, &error);
 
   g_assert_null (document);
   g_assert_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY);
@@ -200,7 +202,7 @@ load_cb (GObject      *object,
          gpointer      user_data)
 {
   MgDocument **out = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   *out = mg_document_load_file_finish (result, &error);
   g_assert_no_error (error);
@@ -210,8 +212,8 @@ static void
 test_load_async (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "article.txt", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(MgDocument) bundled = mg_document_new_bundled ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (MgDocument) bundled = mg_document_new_bundled ();
   MgDocument *document = NULL;
 
   mg_document_load_file_async (file, NULL, load_cb, &document);

@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 #define MG_TYPE_ANNOTATION_LIST (mg_annotation_list_get_type ())
 G_DECLARE_FINAL_TYPE (MgAnnotationList, mg_annotation_list, MG, ANNOTATION_LIST, GObject)
 
@@ -27,5 +29,6 @@ gboolean          mg_annotation_list_find             (MgAnnotationList *self,
                                                        guint            *position);
 GPtrArray        *mg_annotation_list_lookup_at_offset (MgAnnotationList *self,
                                                        guint             offset);
+/* clang-format on */
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 /* The fixed palette. The string forms ("yellow", ...) are what the JSON
  * file and the exports hold. */
 typedef enum
@@ -101,5 +103,6 @@ void               mg_annotation_set_modified      (MgAnnotation       *self,
 
 char              *mg_format_timestamp             (GDateTime          *datetime);
 GDateTime         *mg_parse_timestamp              (const char         *str);
+/* clang-format on */
 
 G_END_DECLS

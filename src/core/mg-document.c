@@ -21,7 +21,7 @@
  */
 struct _MgDocument
 {
-  GObject   parent_instance;
+  GObject parent_instance;
 
   char     *title;
   char     *uri;
@@ -35,7 +35,8 @@ struct _MgDocument
 
 G_DEFINE_FINAL_TYPE (MgDocument, mg_document, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_TITLE,
   PROP_URI,
@@ -101,18 +102,14 @@ mg_document_class_init (MgDocumentClass *klass)
   object_class->finalize = mg_document_finalize;
   object_class->get_property = mg_document_get_property;
 
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_URI] =
-    g_param_spec_string ("uri", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TEXT] =
-    g_param_spec_string ("text", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_REPAIRED] =
-    g_param_spec_boolean ("repaired", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL,
+                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPAIRED] = g_param_spec_boolean ("repaired", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -142,10 +139,10 @@ mg_document_normalize_text (const char *data,
                             gboolean   *repaired)
 {
   g_autofree char *valid = NULL;
-  GString *out;
-  const char *p;
-  const char *end;
-  gsize keep;
+  GString         *out;
+  const char      *p;
+  const char      *end;
+  gsize            keep;
 
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
@@ -225,8 +222,8 @@ mg_document_new_from_bytes (GBytes     *bytes,
 {
   MgDocument *self;
   const char *data;
-  gsize len;
-  gboolean repaired = FALSE;
+  gsize       len;
+  gboolean    repaired = FALSE;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (uri != NULL, NULL);
@@ -241,7 +238,7 @@ mg_document_new_from_bytes (GBytes     *bytes,
       g_autofree char *size = g_format_size (len);
 
       g_set_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_TOO_LARGE,
-                   _("The file is too large to open (%s; the limit is 64 MB)."),
+                   _ ("The file is too large to open (%s; the limit is 64 MB)."),
                    size);
       return NULL;
     }
@@ -249,7 +246,7 @@ mg_document_new_from_bytes (GBytes     *bytes,
   if (looks_binary (data, len))
     {
       g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_TEXT,
-                           _("The file does not contain text. Marginalia opens plain text articles."));
+                           _ ("The file does not contain text. Marginalia opens plain text articles."));
       return NULL;
     }
 
@@ -269,7 +266,7 @@ mg_document_new_from_bytes (GBytes     *bytes,
     }
   else
     {
-      g_autoptr(GFile) file = g_file_new_for_uri (uri);
+      g_autoptr (GFile) file = g_file_new_for_uri (uri);
       g_autofree char *basename = g_file_get_basename (file);
 
       if (basename != NULL && g_utf8_validate (basename, -1, NULL))
@@ -286,10 +283,10 @@ mg_document_new_from_bytes (GBytes     *bytes,
 static char *
 display_name_for_file (GFile *file)
 {
-  g_autoptr(GFileInfo) info = g_file_query_info (file,
-                                                 G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
-                                                 G_FILE_QUERY_INFO_NONE,
-                                                 NULL, NULL);
+  g_autoptr (GFileInfo) info = g_file_query_info (file,
+                                                  G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                                                  G_FILE_QUERY_INFO_NONE,
+                                                  NULL, NULL);
 
   if (info != NULL)
     return g_strdup (g_file_info_get_display_name (info));
@@ -313,16 +310,15 @@ mg_document_new_for_file (GFile        *file,
                           GCancellable *cancellable,
                           GError      **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *title = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
                             G_FILE_QUERY_INFO_NONE,
                             cancellable, error);
   if (info == NULL)
@@ -331,7 +327,7 @@ mg_document_new_for_file (GFile        *file,
   if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
       g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY,
-                           _("This is a folder, not a document."));
+                           _ ("This is a folder, not a document."));
       return NULL;
     }
 
@@ -340,7 +336,7 @@ mg_document_new_for_file (GFile        *file,
       g_autofree char *size = g_format_size (g_file_info_get_size (info));
 
       g_set_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_TOO_LARGE,
-                   _("The file is too large to open (%s; the limit is 64 MB)."),
+                   _ ("The file is too large to open (%s; the limit is 64 MB)."),
                    size);
       return NULL;
     }
@@ -361,7 +357,7 @@ load_file_thread (GTask        *task,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  GError *error = NULL;
+  GError     *error = NULL;
   MgDocument *document;
 
   document = mg_document_new_for_file (G_FILE (task_data), cancellable, &error);
@@ -386,7 +382,7 @@ mg_document_load_file_async (GFile              *file,
                              GAsyncReadyCallback callback,
                              gpointer            user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (G_IS_FILE (file));
 
@@ -424,12 +420,12 @@ mg_document_load_file_finish (GAsyncResult *result,
 MgDocument *
 mg_document_new_bundled (void)
 {
-  g_autoptr(GBytes) text = NULL;
-  g_autoptr(GBytes) meta = NULL;
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) text = NULL;
+  g_autoptr (GBytes) meta = NULL;
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
-  MgDocument *self;
+  MgDocument      *self;
 
   /* Reference the resource so that the linker keeps it in the static core
    * library's users. */

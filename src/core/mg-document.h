@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 #define MG_DOCUMENT_ERROR (mg_document_error_quark ())
 
 typedef enum
@@ -55,5 +57,6 @@ gboolean        mg_document_is_bundled   (MgDocument *self);
 char           *mg_document_normalize_text (const char *data,
                                             gsize       len,
                                             gboolean   *repaired);
+/* clang-format on */
 
 G_END_DECLS

@@ -12,7 +12,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(MgApplication) app = NULL;
+  g_autoptr (MgApplication) app = NULL;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -18,7 +18,7 @@
  */
 struct _MgAnnotationEditor
 {
-  GtkPopover       parent_instance;
+  GtkPopover parent_instance;
 
   MgAnnotation    *annotation;
   GtkToggleButton *swatches[MG_N_COLORS];
@@ -30,7 +30,8 @@ struct _MgAnnotationEditor
 
 G_DEFINE_FINAL_TYPE (MgAnnotationEditor, mg_annotation_editor, GTK_TYPE_POPOVER)
 
-enum {
+enum
+{
   DELETE_REQUESTED,
   N_SIGNALS
 };
@@ -46,8 +47,8 @@ static guint signals[N_SIGNALS];
 char **
 mg_parse_tags (const char *text)
 {
-  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", ",", -1);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) parts = g_strsplit (text != NULL ? text : "", ",", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; parts[i] != NULL; i++)
     {
@@ -67,7 +68,7 @@ static char *
 note_text (MgAnnotationEditor *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->note_view);
-  GtkTextIter start, end;
+  GtkTextIter    start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
 
@@ -85,7 +86,7 @@ void
 mg_annotation_editor_commit (MgAnnotationEditor *self)
 {
   g_autofree char *note = NULL;
-  g_auto(GStrv) tags = NULL;
+  g_auto (GStrv) tags = NULL;
 
   g_return_if_fail (MG_IS_ANNOTATION_EDITOR (self));
 
@@ -121,7 +122,7 @@ swatch_toggled_cb (MgAnnotationEditor *self,
 static void
 delete_clicked_cb (MgAnnotationEditor *self)
 {
-  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
 
   if (self->annotation == NULL)
     return;
@@ -146,11 +147,11 @@ completion_match_cb (GtkEntryCompletion *completion,
                      GtkTreeIter        *iter,
                      gpointer            user_data)
 {
-  GtkTreeModel *model = gtk_entry_completion_get_model (completion);
+  GtkTreeModel    *model = gtk_entry_completion_get_model (completion);
   g_autofree char *tag = NULL;
   g_autofree char *tag_folded = NULL;
   g_autofree char *key_folded = NULL;
-  const char *last = strrchr (key, ',');
+  const char      *last = strrchr (key, ',');
 
   last = last != NULL ? last + 1 : key;
   while (*last == ' ' || *last == '#')
@@ -171,8 +172,8 @@ completion_selected_cb (GtkEntryCompletion *completion,
                         GtkTreeIter        *iter,
                         MgAnnotationEditor *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->tags_entry));
-  const char *last = strrchr (text, ',');
+  const char      *text = gtk_editable_get_text (GTK_EDITABLE (self->tags_entry));
+  const char      *last = strrchr (text, ',');
   g_autofree char *tag = NULL;
   g_autofree char *head = NULL;
   g_autofree char *result = NULL;
@@ -192,7 +193,7 @@ mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
                                      MgAnnotation       *annotation,
                                      const char *const  *known_tags)
 {
-  GtkTextBuffer *buffer;
+  GtkTextBuffer   *buffer;
   g_autofree char *tags = NULL;
 
   g_return_if_fail (MG_IS_ANNOTATION_EDITOR (self));
@@ -277,12 +278,11 @@ mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
    * @self: the editor
    * @annotation: the annotation to delete
    */
-  signals[DELETE_REQUESTED] =
-    g_signal_new ("delete-requested",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, MG_TYPE_ANNOTATION);
+  signals[DELETE_REQUESTED] = g_signal_new ("delete-requested",
+                                            G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, MG_TYPE_ANNOTATION);
 }
 
 static GtkWidget *
@@ -299,9 +299,9 @@ heading (const char *text)
 static void
 mg_annotation_editor_init (MgAnnotationEditor *self)
 {
-  GtkWidget *box, *swatches, *scroller, *footer, *button, *label;
+  GtkWidget          *box, *swatches, *scroller, *footer, *button, *label;
   GtkEntryCompletion *completion;
-  GtkToggleButton *group = NULL;
+  GtkToggleButton    *group = NULL;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
   gtk_widget_set_margin_top (box, 6);
@@ -315,7 +315,7 @@ mg_annotation_editor_init (MgAnnotationEditor *self)
   for (guint i = 0; i < MG_N_COLORS; i++)
     {
       g_autofree char *css = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (i));
-      GtkWidget *swatch = gtk_toggle_button_new ();
+      GtkWidget       *swatch = gtk_toggle_button_new ();
 
       gtk_widget_add_css_class (swatch, "mg-swatch");
       gtk_widget_add_css_class (swatch, css);
@@ -334,7 +334,7 @@ mg_annotation_editor_init (MgAnnotationEditor *self)
     }
   gtk_box_append (GTK_BOX (box), swatches);
 
-  label = heading (_("Note"));
+  label = heading (_ ("Note"));
   gtk_box_append (GTK_BOX (box), label);
 
   self->note_view = GTK_TEXT_VIEW (gtk_text_view_new ());
@@ -344,7 +344,7 @@ mg_annotation_editor_init (MgAnnotationEditor *self)
   gtk_text_view_set_bottom_margin (self->note_view, 8);
   gtk_text_view_set_left_margin (self->note_view, 8);
   gtk_text_view_set_right_margin (self->note_view, 8);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_view), _("Your note on this passage; Markdown is kept as written"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_view), _ ("Your note on this passage; Markdown is kept as written"));
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->note_view),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
                                   -1);
@@ -359,12 +359,12 @@ mg_annotation_editor_init (MgAnnotationEditor *self)
   gtk_widget_add_css_class (scroller, "mg-note-editor");
   gtk_box_append (GTK_BOX (box), scroller);
 
-  label = heading (_("Tags"));
+  label = heading (_ ("Tags"));
   gtk_box_append (GTK_BOX (box), label);
 
   self->tags_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->tags_entry, _("Separated by commas"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tags_entry), _("Tags for this passage, separated by commas"));
+  gtk_entry_set_placeholder_text (self->tags_entry, _ ("Separated by commas"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tags_entry), _ ("Tags for this passage, separated by commas"));
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->tags_entry),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
                                   -1);
@@ -384,17 +384,17 @@ mg_annotation_editor_init (MgAnnotationEditor *self)
   footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_margin_top (footer, 4);
 
-  button = gtk_button_new_with_mnemonic (_("_Delete"));
+  button = gtk_button_new_with_mnemonic (_ ("_Delete"));
   gtk_widget_add_css_class (button, "destructive-action");
-  gtk_widget_set_tooltip_text (button, _("Delete this highlight and its note"));
+  gtk_widget_set_tooltip_text (button, _ ("Delete this highlight and its note"));
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (delete_clicked_cb), self);
   gtk_box_append (GTK_BOX (footer), button);
 
-  button = gtk_button_new_with_mnemonic (_("_Done"));
+  button = gtk_button_new_with_mnemonic (_ ("_Done"));
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_set_hexpand (button, TRUE);
   gtk_widget_set_halign (button, GTK_ALIGN_END);
-  gtk_widget_set_tooltip_text (button, _("Keep the note and tags"));
+  gtk_widget_set_tooltip_text (button, _ ("Keep the note and tags"));
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (done_clicked_cb), self);
   gtk_box_append (GTK_BOX (footer), button);
 

@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 #define MG_TYPE_ANNOTATION_EDITOR (mg_annotation_editor_get_type ())
 G_DECLARE_FINAL_TYPE (MgAnnotationEditor, mg_annotation_editor, MG, ANNOTATION_EDITOR, GtkPopover)
 
@@ -23,5 +25,6 @@ void          mg_annotation_editor_set_tags_text  (MgAnnotationEditor *self,
                                                    const char         *tags);
 
 char        **mg_parse_tags                       (const char         *text);
+/* clang-format on */
 
 G_END_DECLS

@@ -29,7 +29,7 @@ static void
 mg_application_activate (GApplication *application)
 {
   MgApplication *self = MG_APPLICATION (application);
-  GtkWindow *window;
+  GtkWindow     *window;
 
   /* A second launch without files brings the existing window forward
    * rather than opening the sample article again. */
@@ -82,7 +82,7 @@ quit_action (GSimpleAction *action,
              gpointer       user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
-  GList *windows;
+  GList          *windows;
 
   /* Close the windows one by one, so that each saves what it holds. */
   while ((windows = gtk_application_get_windows (app)) != NULL)
@@ -95,20 +95,20 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   static const char *developers[] = { "The Marginalia developers", NULL };
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWindow         *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
   adw_show_about_window (parent,
-                         "application-name", _("Marginalia"),
+                         "application-name", _ ("Marginalia"),
                          "application-icon", APP_ID,
-                         "developer-name", _("The Marginalia developers"),
+                         "developer-name", _ ("The Marginalia developers"),
                          "developers", developers,
                          "version", PACKAGE_VERSION,
-                         "comments", _("Read articles, highlight passages and keep notes"),
+                         "comments", _ ("Read articles, highlight passages and keep notes"),
                          "website", "https://github.com/marginalia/marginalia",
                          "issue-url", "https://github.com/marginalia/marginalia/issues",
                          "license-type", GTK_LICENSE_GPL_3_0,
                          /* Translators: put your names here, one per line. */
-                         "translator-credits", _("translator-credits"),
+                         "translator-credits", _ ("translator-credits"),
                          NULL);
 }
 
@@ -155,15 +155,15 @@ static void
 mg_application_init (MgApplication *self)
 {
   static const GOptionEntry entries[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
     { NULL }
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     _("[FILE…]"));
+                                                     _ ("[FILE…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Read articles, highlight passages and keep notes."));
+                                            _ ("Read articles, highlight passages and keep notes."));
 }
 
 MgApplication *

@@ -35,17 +35,17 @@ mg_color_get_label (MgColor color)
   switch (color)
     {
     case MG_COLOR_YELLOW:
-      return _("Yellow");
+      return _ ("Yellow");
     case MG_COLOR_GREEN:
-      return _("Green");
+      return _ ("Green");
     case MG_COLOR_BLUE:
-      return _("Blue");
+      return _ ("Blue");
     case MG_COLOR_PINK:
-      return _("Pink");
+      return _ ("Pink");
     case MG_COLOR_PURPLE:
-      return _("Purple");
+      return _ ("Purple");
     case MG_COLOR_ORANGE:
-      return _("Orange");
+      return _ ("Orange");
     case MG_N_COLORS:
     default:
       g_return_val_if_reached (NULL);

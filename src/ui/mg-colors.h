@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 const char *mg_color_get_label      (MgColor  color);
 void        mg_color_get_highlight  (MgColor  color,
                                      gboolean dark,
@@ -14,5 +16,6 @@ void        mg_color_get_highlight  (MgColor  color,
 void        mg_color_get_strong     (MgColor  color,
                                      gboolean dark,
                                      GdkRGBA *rgba);
+/* clang-format on */
 
 G_END_DECLS

@@ -28,48 +28,49 @@
  * highlights is never held back by the tags.
  */
 
-#define CHUNK_SIZE 16384 /* code points painted per chunk */
+#define CHUNK_SIZE 16384      /* code points painted per chunk */
 #define IDLE_BUDGET_USEC 4000 /* painting time per idle step: keeps 60 fps */
 #define FLASH_MSEC 900
 #define BATCH_SIZE 256 /* changes at once that are repainted as a whole */
 
 struct _MgReaderView
 {
-  GtkTextView       parent_instance;
+  GtkTextView parent_instance;
 
   MgDocument       *document;
   MgAnnotationList *annotations;
   gulong            items_changed_id;
 
-  GtkTextTag       *color_tags[MG_N_COLORS];
-  GtkTextTag       *note_tag;
-  GtkTextTag       *flash_tag;
+  GtkTextTag *color_tags[MG_N_COLORS];
+  GtkTextTag *note_tag;
+  GtkTextTag *flash_tag;
 
   /* Which chunks of the text have been painted. */
-  guint8           *painted;
-  guint             n_chunks;
-  guint             n_pending;
-  guint             paint_source;
+  guint8 *painted;
+  guint   n_chunks;
+  guint   n_pending;
+  guint   paint_source;
 
   /* The range each annotation was last painted at, so that a change
    * repaints both where it was and where it is. Keys hold a reference. */
-  GHashTable       *painted_ranges;
+  GHashTable *painted_ranges;
   /* Annotations whose change is to be painted before the next frame. */
-  GPtrArray        *dirty;
-  gboolean          reconcile;
-  guint             dirty_source;
+  GPtrArray *dirty;
+  gboolean   reconcile;
+  guint      dirty_source;
 
-  guint             max_length;
-  guint             flash_source;
+  guint max_length;
+  guint flash_source;
 
-  double            release_x;
-  double            release_y;
-  guint             release_source;
+  double release_x;
+  double release_y;
+  guint  release_source;
 };
 
 G_DEFINE_FINAL_TYPE (MgReaderView, mg_reader_view, GTK_TYPE_TEXT_VIEW)
 
-enum {
+enum
+{
   ANNOTATION_CLICKED,
   SELECTION_FINISHED,
   N_SIGNALS
@@ -93,7 +94,7 @@ static void
 update_tag_colors (MgReaderView *self)
 {
   gboolean dark = is_dark ();
-  GdkRGBA flash;
+  GdkRGBA  flash;
 
   for (guint i = 0; i < MG_N_COLORS; i++)
     {
@@ -135,7 +136,7 @@ n_anchored (MgAnnotationList *list)
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      g_autoptr(MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (list), mid);
+      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (list), mid);
 
       if (mg_annotation_get_state (a) == MG_ANNOTATION_STATE_ORPHANED)
         hi = mid;
@@ -159,7 +160,7 @@ lower_bound (MgAnnotationList *list,
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      g_autoptr(MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (list), mid);
+      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (list), mid);
 
       if (mg_annotation_get_range_start (a) < offset)
         lo = mid + 1;
@@ -176,7 +177,7 @@ compare_by_age (gconstpointer a,
 {
   MgAnnotation *aa = *(MgAnnotation **) a;
   MgAnnotation *bb = *(MgAnnotation **) b;
-  int cmp = g_date_time_compare (mg_annotation_get_created (aa), mg_annotation_get_created (bb));
+  int           cmp = g_date_time_compare (mg_annotation_get_created (aa), mg_annotation_get_created (bb));
 
   if (cmp != 0)
     return cmp;
@@ -191,8 +192,8 @@ collect_overlapping (MgReaderView *self,
                      guint         end)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
-  guint first;
+  guint      n;
+  guint      first;
 
   if (self->annotations == NULL)
     return found;
@@ -205,8 +206,8 @@ collect_overlapping (MgReaderView *self,
   for (guint i = first; i < n; i++)
     {
       MgAnnotation *a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-      guint a_start = mg_annotation_get_range_start (a);
-      guint a_end = mg_annotation_get_range_end (a);
+      guint         a_start = mg_annotation_get_range_start (a);
+      guint         a_end = mg_annotation_get_range_end (a);
 
       if (a_start >= end && a_start > start)
         {
@@ -247,9 +248,9 @@ paint_region (MgReaderView *self,
               guint         end)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) found = NULL;
   GtkTextIter start_iter, end_iter;
-  guint length;
+  guint       length;
 
   if (self->document == NULL)
     return;
@@ -269,9 +270,9 @@ paint_region (MgReaderView *self,
   for (guint i = 0; i < found->len; i++)
     {
       MgAnnotation *a = g_ptr_array_index (found, i);
-      guint a_start = MAX (start, mg_annotation_get_range_start (a));
-      guint a_end = MIN (end, mg_annotation_get_range_end (a));
-      GtkTextIter s, e;
+      guint         a_start = MAX (start, mg_annotation_get_range_start (a));
+      guint         a_end = MIN (end, mg_annotation_get_range_end (a));
+      GtkTextIter   s, e;
 
       if (a_start >= a_end)
         continue;
@@ -308,8 +309,8 @@ paint_visible (MgReaderView *self)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
   GdkRectangle visible;
-  GtkTextIter start, end;
-  guint first, last;
+  GtkTextIter  start, end;
+  guint        first, last;
 
   if (self->n_pending == 0)
     return;
@@ -330,7 +331,7 @@ static gboolean
 paint_idle_cb (gpointer user_data)
 {
   MgReaderView *self = user_data;
-  gint64 deadline = g_get_monotonic_time () + IDLE_BUDGET_USEC;
+  gint64        deadline = g_get_monotonic_time () + IDLE_BUDGET_USEC;
 
   for (guint c = 0; c < self->n_chunks && g_get_monotonic_time () < deadline; c++)
     paint_chunk (self, c);
@@ -347,8 +348,8 @@ static void
 restart_painting (MgReaderView *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  GtkTextIter start, end;
-  guint length;
+  GtkTextIter    start, end;
+  guint          length;
 
   g_clear_handle_id (&self->paint_source, g_source_remove);
   g_clear_pointer (&self->painted, g_free);
@@ -370,7 +371,7 @@ restart_painting (MgReaderView *self)
    * annotations that reach into it. */
   for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations)); i < n; i++)
     {
-      g_autoptr(MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
 
       if (mg_annotation_get_state (a) != MG_ANNOTATION_STATE_ORPHANED)
         self->max_length = MAX (self->max_length,
@@ -407,8 +408,7 @@ repaint_annotation (MgReaderView *self,
       paint_region (self, r.start, r.end);
     }
 
-  if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED &&
-      (self->annotations != NULL && mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (annotation)) == annotation))
+  if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED && (self->annotations != NULL && mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (annotation)) == annotation))
     {
       guint start = mg_annotation_get_range_start (annotation);
       guint end = mg_annotation_get_range_end (annotation);
@@ -422,7 +422,7 @@ static gboolean
 dirty_cb (gpointer user_data)
 {
   MgReaderView *self = user_data;
-  g_autoptr(GPtrArray) dirty = g_steal_pointer (&self->dirty);
+  g_autoptr (GPtrArray) dirty = g_steal_pointer (&self->dirty);
 
   self->dirty = g_ptr_array_new_with_free_func (g_object_unref);
   self->dirty_source = 0;
@@ -433,9 +433,9 @@ dirty_cb (gpointer user_data)
   /* Annotations removed from the list: repaint where they were. */
   if (self->reconcile)
     {
-      g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
       GHashTableIter iter;
-      gpointer key;
+      gpointer       key;
 
       self->reconcile = FALSE;
 
@@ -519,7 +519,7 @@ mg_reader_view_set_document (MgReaderView *self,
                              MgDocument   *document)
 {
   GtkTextBuffer *buffer;
-  GtkTextIter start;
+  GtkTextIter    start;
 
   g_return_if_fail (MG_IS_READER_VIEW (self));
   g_return_if_fail (MG_IS_DOCUMENT (document));
@@ -559,7 +559,7 @@ mg_reader_view_get_selection (MgReaderView *self,
                               guint        *end)
 {
   GtkTextBuffer *buffer;
-  GtkTextIter s, e;
+  GtkTextIter    s, e;
 
   g_return_val_if_fail (MG_IS_READER_VIEW (self), FALSE);
 
@@ -585,7 +585,7 @@ MgAnnotation *
 mg_reader_view_get_annotation_at (MgReaderView *self,
                                   guint         offset)
 {
-  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) found = NULL;
 
   g_return_val_if_fail (MG_IS_READER_VIEW (self), NULL);
 
@@ -618,8 +618,8 @@ mg_reader_view_get_color_at (MgReaderView *self,
                              gboolean     *has_note)
 {
   GtkTextBuffer *buffer;
-  GtkTextIter iter;
-  MgColor color = MG_N_COLORS;
+  GtkTextIter    iter;
+  MgColor        color = MG_N_COLORS;
 
   g_return_val_if_fail (MG_IS_READER_VIEW (self), MG_N_COLORS);
 
@@ -647,9 +647,9 @@ mg_reader_view_get_pending_chunks (MgReaderView *self)
 static gboolean
 flash_done_cb (gpointer user_data)
 {
-  MgReaderView *self = user_data;
+  MgReaderView  *self = user_data;
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  GtkTextIter start, end;
+  GtkTextIter    start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   gtk_text_buffer_remove_tag (buffer, self->flash_tag, &start, &end);
@@ -671,8 +671,8 @@ mg_reader_view_reveal (MgReaderView *self,
                        MgAnnotation *annotation)
 {
   GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-  GtkTextMark *mark;
+  GtkTextIter    start, end;
+  GtkTextMark   *mark;
 
   g_return_if_fail (MG_IS_READER_VIEW (self));
   g_return_if_fail (MG_IS_ANNOTATION (annotation));
@@ -715,7 +715,7 @@ mg_reader_view_get_range_rect (MgReaderView *self,
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
   GdkRectangle first, last, visible;
-  GtkTextIter s, e;
+  GtkTextIter  s, e;
 
   g_return_val_if_fail (MG_IS_READER_VIEW (self), FALSE);
 
@@ -746,8 +746,8 @@ offset_at_point (MgReaderView *self,
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
   GdkRectangle location;
-  GtkTextIter iter;
-  int bx, by;
+  GtkTextIter  iter;
+  int          bx, by;
 
   gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
   if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
@@ -771,7 +771,7 @@ static gboolean
 release_idle_cb (gpointer user_data)
 {
   MgReaderView *self = user_data;
-  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
   guint start, end, offset;
 
   self->release_source = 0;
@@ -802,10 +802,9 @@ legacy_event_cb (MgReaderView             *self,
                  GtkEventControllerLegacy *controller)
 {
   GtkNative *native;
-  double x, y, nx, ny;
+  double     x, y, nx, ny;
 
-  if (gdk_event_get_event_type (event) != GDK_BUTTON_RELEASE ||
-      gdk_button_event_get_button (event) != GDK_BUTTON_PRIMARY)
+  if (gdk_event_get_event_type (event) != GDK_BUTTON_RELEASE || gdk_button_event_get_button (event) != GDK_BUTTON_PRIMARY)
     return GDK_EVENT_PROPAGATE;
 
   native = gtk_widget_get_native (GTK_WIDGET (self));
@@ -848,10 +847,10 @@ query_tooltip_cb (MgReaderView *self,
                   gboolean      keyboard_mode,
                   GtkTooltip   *tooltip)
 {
-  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
   g_autofree char *text = NULL;
-  const char *note;
-  guint offset;
+  const char      *note;
+  guint            offset;
 
   if (keyboard_mode || !offset_at_point (self, x, y, &offset))
     return FALSE;
@@ -922,12 +921,11 @@ mg_reader_view_class_init (MgReaderViewClass *klass)
    * @self: the view
    * @annotation: the annotation shown on top where the user clicked
    */
-  signals[ANNOTATION_CLICKED] =
-    g_signal_new ("annotation-clicked",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, MG_TYPE_ANNOTATION);
+  signals[ANNOTATION_CLICKED] = g_signal_new ("annotation-clicked",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, MG_TYPE_ANNOTATION);
 
   /**
    * MgReaderView::selection-finished:
@@ -935,19 +933,18 @@ mg_reader_view_class_init (MgReaderViewClass *klass)
    *
    * The user released the pointer with text selected.
    */
-  signals[SELECTION_FINISHED] =
-    g_signal_new ("selection-finished",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SELECTION_FINISHED] = g_signal_new ("selection-finished",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
 }
 
 static void
 mg_reader_view_init (MgReaderView *self)
 {
-  GtkTextView *view = GTK_TEXT_VIEW (self);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextView        *view = GTK_TEXT_VIEW (self);
+  GtkTextBuffer      *buffer = gtk_text_view_get_buffer (view);
   GtkEventController *legacy;
 
   self->painted_ranges = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);

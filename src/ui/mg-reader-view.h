@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 #define MG_TYPE_READER_VIEW (mg_reader_view_get_type ())
 G_DECLARE_FINAL_TYPE (MgReaderView, mg_reader_view, MG, READER_VIEW, GtkTextView)
 
@@ -33,5 +35,6 @@ guint             mg_reader_view_get_pending_chunks (MgReaderView     *self);
 MgColor           mg_reader_view_get_color_at       (MgReaderView     *self,
                                                      guint             offset,
                                                      gboolean         *has_note);
+/* clang-format on */
 
 G_END_DECLS

@@ -18,41 +18,42 @@ struct _MgWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwWindowTitle      *window_title;
-  AdwToastOverlay     *toast_overlay;
-  GtkStack            *stack;
-  GtkSpinner          *spinner;
-  GtkScrolledWindow   *scroller;
-  MgReaderView        *reader;
-  AdwStatusPage       *error_page;
-  AdwFlap             *flap;
-  MgSidebar           *sidebar;
-  GtkRevealer         *banner;
-  GtkLabel            *banner_label;
-  GtkWidget           *current_color_dot;
-  GtkPopover          *color_popover;
-  GtkBox              *color_popover_swatches;
-  GtkPopover          *selection_popover;
-  GtkBox              *selection_swatches;
-  MgAnnotationEditor  *editor;
+  AdwWindowTitle     *window_title;
+  AdwToastOverlay    *toast_overlay;
+  GtkStack           *stack;
+  GtkSpinner         *spinner;
+  GtkScrolledWindow  *scroller;
+  MgReaderView       *reader;
+  AdwStatusPage      *error_page;
+  AdwFlap            *flap;
+  MgSidebar          *sidebar;
+  GtkRevealer        *banner;
+  GtkLabel           *banner_label;
+  GtkWidget          *current_color_dot;
+  GtkPopover         *color_popover;
+  GtkBox             *color_popover_swatches;
+  GtkPopover         *selection_popover;
+  GtkBox             *selection_swatches;
+  MgAnnotationEditor *editor;
 
-  GSettings           *settings;
-  GCancellable        *cancellable;
-  MgDocument          *document;
-  MgAnnotationList    *annotations;
-  MgStore             *store;
-  char                *error_message;
-  char                *banner_details;
-  MgColor              color;
-  gboolean             show_sidebar;
+  GSettings        *settings;
+  GCancellable     *cancellable;
+  MgDocument       *document;
+  MgAnnotationList *annotations;
+  MgStore          *store;
+  char             *error_message;
+  char             *banner_details;
+  MgColor           color;
+  gboolean          show_sidebar;
 
   /* Copies of deleted annotations while their Undo toast is up. */
-  GHashTable          *deleted;
+  GHashTable *deleted;
 };
 
 G_DEFINE_FINAL_TYPE (MgWindow, mg_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_DOCUMENT,
   PROP_SHOW_SIDEBAR,
@@ -70,13 +71,13 @@ static void update_actions (MgWindow *self);
 static char *
 describe_source (MgDocument *document)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFile) parent = NULL;
-  g_autoptr(GFile) home = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GFile) parent = NULL;
+  g_autoptr (GFile) home = NULL;
   g_autofree char *path = NULL;
 
   if (mg_document_is_bundled (document))
-    return g_strdup (_("Sample article"));
+    return g_strdup (_ ("Sample article"));
 
   file = g_file_new_for_uri (mg_document_get_uri (document));
   parent = g_file_get_parent (file);
@@ -129,13 +130,13 @@ show_store_error (MgWindow     *self,
   const char *text;
 
   if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
-    text = _("The saved annotations of this document could not be read. They were set aside, not deleted.");
+    text = _ ("The saved annotations of this document could not be read. They were set aside, not deleted.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
-    text = _("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
+    text = _ ("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
-    text = _("Changes to these annotations cannot be saved.");
+    text = _ ("Changes to these annotations cannot be saved.");
   else
-    text = _("Annotations could not be saved. They are kept while this window is open, and saving is tried again with the next change.");
+    text = _ ("Annotations could not be saved. They are kept while this window is open, and saving is tried again with the next change.");
 
   show_banner (self, text, error->message);
 }
@@ -156,12 +157,11 @@ store_merged_cb (MgWindow *self,
 
   /* A merge replaces changed annotations with new objects: an editor on an
    * old one would edit nothing. */
-  if (editing != NULL &&
-      mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (editing)) != editing)
+  if (editing != NULL && mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (editing)) != editing)
     gtk_popover_popdown (GTK_POPOVER (self->editor));
 
   if (n_changed > 0)
-    show_toast (self, _("Annotations updated from a change on disk"));
+    show_toast (self, _ ("Annotations updated from a change on disk"));
 }
 
 static void
@@ -183,9 +183,9 @@ show_error (MgWindow     *self,
   name = g_file_get_parse_name (file);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    message = g_strdup_printf (_("“%s” does not exist. It may have been moved or deleted."), name);
+    message = g_strdup_printf (_ ("“%s” does not exist. It may have been moved or deleted."), name);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    message = g_strdup_printf (_("You do not have permission to read “%s”."), name);
+    message = g_strdup_printf (_ ("You do not have permission to read “%s”."), name);
   else
     message = g_strdup_printf ("%s\n%s", name, error->message);
 
@@ -196,9 +196,9 @@ show_error (MgWindow     *self,
   self->error_message = g_steal_pointer (&message);
 
   adw_status_page_set_description (self->error_page, self->error_message);
-  adw_window_title_set_title (self->window_title, _("Marginalia"));
+  adw_window_title_set_title (self->window_title, _ ("Marginalia"));
   adw_window_title_set_subtitle (self->window_title, NULL);
-  gtk_window_set_title (GTK_WINDOW (self), _("Marginalia"));
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Marginalia"));
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "error");
 
@@ -233,7 +233,7 @@ mg_window_flush (MgWindow *self,
 static void
 close_store (MgWindow *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (self->store == NULL)
     return;
@@ -251,7 +251,7 @@ mg_window_set_document (MgWindow   *self,
                         MgDocument *document)
 {
   g_autofree char *source = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_return_if_fail (MG_IS_WINDOW (self));
   g_return_if_fail (MG_IS_DOCUMENT (document));
@@ -295,7 +295,7 @@ mg_window_set_document (MgWindow   *self,
     {
       AdwToast *toast;
 
-      toast = adw_toast_new (_("Some characters in this document could not be read and are shown as “�”"));
+      toast = adw_toast_new (_ ("Some characters in this document could not be read and are shown as “�”"));
       adw_toast_set_timeout (toast, 0);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
@@ -324,8 +324,8 @@ load_file_cb (GObject      *object,
               gpointer      user_data)
 {
   OpenData *data = user_data;
-  g_autoptr(MgDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (GError) error = NULL;
 
   document = mg_document_load_file_finish (result, &error);
 
@@ -373,7 +373,7 @@ mg_window_open_file (MgWindow *self,
 void
 mg_window_open_bundled (MgWindow *self)
 {
-  g_autoptr(MgDocument) document = NULL;
+  g_autoptr (MgDocument) document = NULL;
 
   g_return_if_fail (MG_IS_WINDOW (self));
 
@@ -423,10 +423,10 @@ static MgAnnotation *
 highlight_selection (MgWindow *self,
                      MgColor   color)
 {
-  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
   GtkTextBuffer *buffer;
-  GtkTextIter iter;
-  guint start, end;
+  GtkTextIter    iter;
+  guint          start, end;
 
   if (!get_highlight_range (self, &start, &end) || self->annotations == NULL)
     return NULL;
@@ -451,7 +451,7 @@ highlight_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   MgWindow *self = MG_WINDOW (widget);
-  g_autoptr(MgAnnotation) annotation = highlight_selection (self, self->color);
+  g_autoptr (MgAnnotation) annotation = highlight_selection (self, self->color);
 }
 
 static void
@@ -460,7 +460,7 @@ highlight_with_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   MgWindow *self = MG_WINDOW (widget);
-  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
   MgColor color;
 
   if (!mg_color_from_string (g_variant_get_string (parameter, NULL), &color))
@@ -482,8 +482,8 @@ compare_tags (gconstpointer a,
 static char **
 collect_tags (MgWindow *self)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) tags = g_ptr_array_new ();
   guint n;
 
   if (self->annotations == NULL)
@@ -492,7 +492,7 @@ collect_tags (MgWindow *self)
   n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
+      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
       const char *const *a_tags = mg_annotation_get_tags (a);
 
       for (guint t = 0; a_tags != NULL && a_tags[t] != NULL; t++)
@@ -511,7 +511,7 @@ open_editor (MgWindow     *self,
              MgAnnotation *annotation,
              gboolean      focus_note)
 {
-  g_auto(GStrv) tags = collect_tags (self);
+  g_auto (GStrv) tags = collect_tags (self);
   GdkRectangle rect;
 
   if (!mg_reader_view_get_range_rect (self->reader,
@@ -540,13 +540,13 @@ add_note_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   MgWindow *self = MG_WINDOW (widget);
-  g_autoptr(MgAnnotation) annotation = highlight_selection (self, self->color);
+  g_autoptr (MgAnnotation) annotation = highlight_selection (self, self->color);
 
   /* Without a selection, the note goes to the highlight at the caret. */
   if (annotation == NULL)
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
-      GtkTextIter iter;
+      GtkTextIter    iter;
 
       gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
       annotation = mg_reader_view_get_annotation_at (self->reader, gtk_text_iter_get_offset (&iter));
@@ -571,7 +571,7 @@ edit_annotation_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  MgWindow *self = MG_WINDOW (widget);
+  MgWindow     *self = MG_WINDOW (widget);
   MgAnnotation *annotation = lookup_parameter (self, parameter);
 
   if (annotation != NULL && mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED)
@@ -591,7 +591,7 @@ static void
 delete_annotation (MgWindow     *self,
                    MgAnnotation *annotation)
 {
-  g_autoptr(MgAnnotation) keep = g_object_ref (annotation);
+  g_autoptr (MgAnnotation) keep = g_object_ref (annotation);
   AdwToast *toast;
 
   if (self->annotations == NULL || !mg_annotation_list_remove (self->annotations, annotation))
@@ -599,8 +599,8 @@ delete_annotation (MgWindow     *self,
 
   g_hash_table_replace (self->deleted, g_strdup (mg_annotation_get_id (keep)), g_object_ref (keep));
 
-  toast = adw_toast_new (_("Highlight deleted"));
-  adw_toast_set_button_label (toast, _("_Undo"));
+  toast = adw_toast_new (_ ("Highlight deleted"));
+  adw_toast_set_button_label (toast, _ ("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-delete");
   adw_toast_set_action_target_value (toast, g_variant_new_string (mg_annotation_get_id (keep)));
   g_object_set_data_full (G_OBJECT (toast), "mg-id", g_strdup (mg_annotation_get_id (keep)), g_free);
@@ -613,7 +613,7 @@ delete_annotation_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  MgWindow *self = MG_WINDOW (widget);
+  MgWindow     *self = MG_WINDOW (widget);
   MgAnnotation *annotation = lookup_parameter (self, parameter);
 
   if (annotation != NULL)
@@ -625,9 +625,9 @@ undo_delete_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  MgWindow *self = MG_WINDOW (widget);
+  MgWindow   *self = MG_WINDOW (widget);
   const char *id = g_variant_get_string (parameter, NULL);
-  g_autoptr(MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
   g_autofree char *key = NULL;
 
   if (!g_hash_table_steal_extended (self->deleted, id, (gpointer *) &key, (gpointer *) &annotation))
@@ -647,14 +647,14 @@ reattach (MgWindow     *self,
 
   if (!get_highlight_range (self, &start, &end))
     {
-      show_toast (self, _("Select the passage in the text first, then attach the annotation to it"));
+      show_toast (self, _ ("Select the passage in the text first, then attach the annotation to it"));
       return;
     }
 
   mg_annotation_set_target (annotation, self->document, start, end);
   mg_annotation_list_update (self->annotations, annotation);
   mg_sidebar_select (self->sidebar, annotation);
-  show_toast (self, _("Annotation attached to the selection"));
+  show_toast (self, _ ("Annotation attached to the selection"));
 }
 
 static void
@@ -662,7 +662,7 @@ reattach_annotation_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
 {
-  MgWindow *self = MG_WINDOW (widget);
+  MgWindow     *self = MG_WINDOW (widget);
   MgAnnotation *annotation = lookup_parameter (self, parameter);
 
   if (annotation != NULL)
@@ -702,13 +702,13 @@ banner_details_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  MgWindow *self = MG_WINDOW (widget);
+  MgWindow  *self = MG_WINDOW (widget);
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self),
                                    gtk_label_get_text (self->banner_label),
                                    self->banner_details);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -717,7 +717,7 @@ banner_details_action (GtkWidget  *widget,
 static void
 selection_finished_cb (MgWindow *self)
 {
-  guint start, end;
+  guint        start, end;
   GdkRectangle rect;
 
   if (!get_highlight_range (self, &start, &end))
@@ -763,9 +763,9 @@ static void
 update_actions (MgWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean has_document = self->document != NULL;
-  guint start, end;
-  gboolean has_selection = has_document && get_highlight_range (self, &start, &end);
+  gboolean   has_document = self->document != NULL;
+  guint      start, end;
+  gboolean   has_selection = has_document && get_highlight_range (self, &start, &end);
 
   gtk_widget_action_set_enabled (widget, "win.highlight", has_selection);
   gtk_widget_action_set_enabled (widget, "win.add-note", has_document);
@@ -863,7 +863,7 @@ static gboolean
 mg_window_close_request (GtkWindow *window)
 {
   MgWindow *self = MG_WINDOW (window);
-  gboolean maximized = gtk_window_is_maximized (window);
+  gboolean  maximized = gtk_window_is_maximized (window);
 
   close_store (self);
 
@@ -939,8 +939,7 @@ mg_window_get_property (GObject    *object,
       break;
 
     case PROP_CARET_BROWSING:
-      g_value_set_boolean (value, self->reader != NULL &&
-                                    gtk_text_view_get_cursor_visible (GTK_TEXT_VIEW (self->reader)));
+      g_value_set_boolean (value, self->reader != NULL && gtk_text_view_get_cursor_visible (GTK_TEXT_VIEW (self->reader)));
       break;
 
     default:
@@ -983,8 +982,8 @@ add_swatches (MgWindow *self,
   for (guint i = 0; i < MG_N_COLORS; i++)
     {
       g_autofree char *css = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (i));
-      g_autofree char *tooltip = g_strdup_printf (_("Highlight in %s"), mg_color_get_label (i));
-      GtkWidget *button = gtk_button_new ();
+      g_autofree char *tooltip = g_strdup_printf (_ ("Highlight in %s"), mg_color_get_label (i));
+      GtkWidget       *button = gtk_button_new ();
 
       gtk_widget_add_css_class (button, "mg-swatch");
       gtk_widget_add_css_class (button, css);
@@ -1001,7 +1000,7 @@ add_swatches (MgWindow *self,
 static void
 mg_window_class_init (MgWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
@@ -1012,16 +1011,13 @@ mg_window_class_init (MgWindowClass *klass)
 
   window_class->close_request = mg_window_close_request;
 
-  properties[PROP_DOCUMENT] =
-    g_param_spec_object ("document", NULL, NULL,
-                         MG_TYPE_DOCUMENT,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SHOW_SIDEBAR] =
-    g_param_spec_boolean ("show-sidebar", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CARET_BROWSING] =
-    g_param_spec_boolean ("caret-browsing", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] = g_param_spec_object ("document", NULL, NULL,
+                                                   MG_TYPE_DOCUMENT,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_SIDEBAR] = g_param_spec_boolean ("show-sidebar", NULL, NULL, TRUE,
+                                                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CARET_BROWSING] = g_param_spec_boolean ("caret-browsing", NULL, NULL, FALSE,
+                                                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

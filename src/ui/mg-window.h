@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+/* clang-format off */
+
 #define MG_TYPE_WINDOW (mg_window_get_type ())
 G_DECLARE_FINAL_TYPE (MgWindow, mg_window, MG, WINDOW, AdwApplicationWindow)
 
@@ -27,5 +29,6 @@ const char       *mg_window_get_error_message (MgWindow       *self);
 const char       *mg_window_get_banner_text   (MgWindow       *self);
 gboolean          mg_window_flush             (MgWindow       *self,
                                                GError        **error);
+/* clang-format on */
 
 G_END_DECLS
