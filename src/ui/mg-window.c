@@ -27,6 +27,7 @@ struct _MgWindow
   AdwStatusPage      *error_page;
   AdwFlap            *flap;
   MgSidebar          *sidebar;
+  GtkToggleButton    *sidebar_button;
   GtkRevealer        *banner;
   GtkLabel           *banner_label;
   GtkWidget          *current_color_dot;
@@ -669,6 +670,46 @@ reattach_annotation_action (GtkWidget  *widget,
     reattach (self, annotation);
 }
 
+/* The sidebar choice is remembered only for a window wide enough to show
+ * it beside the text. On a narrow window the sidebar folds over the text:
+ * it starts hidden, and showing it there is for the moment, not a new
+ * preference. AdwFlap is locked so that folding does not change
+ * reveal-flap by itself; these handlers decide. */
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+reveal_flap_cb (MgWindow *self)
+{
+  gboolean revealed = adw_flap_get_reveal_flap (self->flap);
+
+  if (!adw_flap_get_folded (self->flap) && revealed != self->show_sidebar)
+    g_object_set (self, "show-sidebar", revealed, NULL);
+}
+
+static void
+folded_cb (MgWindow *self)
+{
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+  else
+    adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
+}
+
+static void
+show_sidebar_cb (MgWindow *self)
+{
+  if (!adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
+}
+
 static void
 search_annotations_action (GtkWidget  *widget,
                            const char *action_name,
@@ -772,6 +813,7 @@ update_actions (MgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.highlight-with", has_document);
   gtk_widget_action_set_enabled (widget, "win.search-annotations", has_document);
   gtk_widget_action_set_enabled (widget, "win.show-sidebar", has_document);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar_button), has_document);
   gtk_widget_action_set_enabled (widget, "win.caret-browsing", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self->sidebar), "sidebar.reattach", has_selection);
 }
@@ -1038,6 +1080,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, current_color_dot);
@@ -1057,7 +1100,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search-annotations", NULL, search_annotations_action);
   gtk_widget_class_install_action (widget_class, "win.banner-dismiss", NULL, banner_dismiss_action);
   gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
-  gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.highlight", NULL);
@@ -1094,7 +1137,11 @@ mg_window_init (MgWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   g_settings_bind (self->settings, "show-sidebar", self, "show-sidebar", G_SETTINGS_BIND_DEFAULT);
-  g_object_bind_property (self, "show-sidebar", self->flap, "reveal-flap",
+  adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
+  g_signal_connect_object (self, "notify::show-sidebar", G_CALLBACK (show_sidebar_cb), self, 0);
+  g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (reveal_flap_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->reader, "notify::cursor-visible",
                            G_CALLBACK (cursor_visible_cb), self, G_CONNECT_SWAPPED);
