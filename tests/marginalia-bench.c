@@ -8,6 +8,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-application.h"
+#include "mg-export.h"
 #include "mg-store.h"
 #include "mg-window.h"
 
@@ -396,6 +397,21 @@ main (int   argc,
     g_error ("%s", error->message);
   report ("load", ms_since (start), "ms");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (loaded)), ==, N_ANNOTATIONS);
+
+  {
+    g_autofree char *markdown = NULL;
+    g_autofree char *w3c = NULL;
+
+    start = g_get_monotonic_time ();
+    markdown = mg_export_markdown (document, G_LIST_MODEL (loaded), NULL);
+    report ("export_markdown_10k", ms_since (start), "ms");
+
+    start = g_get_monotonic_time ();
+    w3c = mg_export_w3c (document, G_LIST_MODEL (loaded), NULL);
+    report ("export_w3c_10k", ms_since (start), "ms");
+  }
+
+  report ("peak_rss_core", peak_rss_mb (), "MB");
 
   g_clear_object (&reader);
   g_clear_object (&store);

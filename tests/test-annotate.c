@@ -495,6 +495,55 @@ test_chunked_painting (void)
 }
 
 static void
+clipboard_text_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static void
+test_import_and_copy (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "hypothesis-sample.json", NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) broken = g_bytes_new_static ("[{\"type\": \"Annotation\"", 23);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  MgWindow        *window = new_window (document);
+  GListModel      *model = G_LIST_MODEL (mg_window_get_annotations (window));
+  gsize            len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bytes = g_bytes_new (contents, len);
+
+  /* A malformed file changes nothing. */
+  g_assert_false (mg_window_import_bytes (window, broken, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  g_assert_true (mg_window_import_bytes (window, bytes, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  iterate ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-markdown", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (g_str_has_prefix (text, "---\n"));
+  g_assert_nonnull (strstr (text, "> We cannot rely on the charity of a foreign government"));
+
+  close_window (window);
+}
+
+static void
 test_shortcuts_listed (void)
 {
   g_autoptr (GBytes) bytes = g_resources_lookup_data (RESOURCE_PREFIX "/gtk/help-overlay.ui", 0, NULL);
@@ -546,6 +595,7 @@ main (int   argc,
   g_test_add_func ("/annotate/view/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/annotate/view/caret-browsing", test_caret_browsing);
   g_test_add_func ("/annotate/view/chunked-painting", test_chunked_painting);
+  g_test_add_func ("/annotate/export/import-and-copy", test_import_and_copy);
   g_test_add_func ("/annotate/shortcuts/listed", test_shortcuts_listed);
 
   status = g_test_run ();

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "mg-application.h"
 #include "mg-window.h"
@@ -263,6 +264,169 @@ test_cli_usage_error (void)
   g_assert_nonnull (strstr (err, "--no-such-option"));
 }
 
+typedef struct
+{
+  char *dir;
+  char *data_home;
+  char *document;
+} CliFixture;
+
+static void
+cli_fixture_init (CliFixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *article = g_test_build_filename (G_TEST_DIST, "..", "data", "article.txt", NULL);
+  g_autofree char *contents = NULL;
+  gsize            len;
+
+  f->dir = g_dir_make_tmp ("mg-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->data_home = g_build_filename (f->dir, "data", NULL);
+  f->document = g_build_filename (f->dir, "article.txt", NULL);
+  g_file_get_contents (article, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (f->document, contents, len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+cli_fixture_clear (CliFixture *f)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  g_free (f->dir);
+  g_free (f->data_home);
+  g_free (f->document);
+}
+
+/* Runs marginalia with @args (NULL-terminated) in the fixture's data folder,
+ * without a display; returns the exit status. */
+static int
+run_cli (CliFixture *f,
+         char      **out,
+         char      **err,
+         ...)
+{
+  g_autofree char *binary = marginalia_binary ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) envp = g_get_environ ();
+  g_autoptr (GError) error = NULL;
+  const char *arg;
+  va_list     args;
+  int         status;
+
+  g_ptr_array_add (argv, binary);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", f->data_home, TRUE);
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+
+  return WEXITSTATUS (status);
+}
+
+static void
+test_cli_import_export (void)
+{
+  CliFixture       f;
+  g_autofree char *sample = g_test_build_filename (G_TEST_DIST, "data", "hypothesis-sample.json", NULL);
+  g_autofree char *import_arg = g_strdup_printf ("--import=%s", sample);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *w3c_path = NULL;
+  g_autofree char *w3c = NULL;
+  g_autofree char *output_arg = NULL;
+
+  cli_fixture_init (&f);
+
+  /* Nothing stored yet. */
+  g_assert_cmpint (run_cli (&f, NULL, &err, "--export=markdown", f.document, NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "no annotations"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&f, &out, NULL, import_arg, f.document, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 5 annotations: 1 anchored, 3 moved, 1 not found"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (&f, &markdown, NULL, "--export=markdown", f.document, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (markdown, "---\n"));
+  g_assert_nonnull (strstr (markdown, "> We cannot rely on the charity of a foreign government"));
+  g_assert_nonnull (strstr (markdown, "^mg-"));
+
+  w3c_path = g_build_filename (f.dir, "out.jsonld", NULL);
+  output_arg = g_strdup_printf ("--output=%s", w3c_path);
+  g_assert_cmpint (run_cli (&f, NULL, NULL, "--export=w3c", output_arg, f.document, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (w3c_path, &w3c, NULL, NULL));
+  g_assert_nonnull (strstr (w3c, "\"AnnotationCollection\""));
+  g_assert_nonnull (strstr (w3c, "http://www.w3.org/ns/anno.jsonld"));
+
+  /* Importing the same file again adds nothing. */
+  g_assert_cmpint (run_cli (&f, &out, NULL, import_arg, f.document, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 0 annotations"));
+
+  cli_fixture_clear (&f);
+}
+
+static void
+test_cli_errors (void)
+{
+  CliFixture       f;
+  g_autofree char *malformed = NULL;
+  g_autofree char *import_arg = NULL;
+  g_autofree char *err = NULL;
+
+  cli_fixture_init (&f);
+  malformed = g_build_filename (f.dir, "broken.json", NULL);
+  g_assert_true (g_file_set_contents (malformed, "{\"type\": \"Annotation\", \"target\": [", -1, NULL));
+  import_arg = g_strdup_printf ("--import=%s", malformed);
+
+  g_assert_cmpint (run_cli (&f, NULL, &err, "--export=pdf", f.document, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "pdf"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&f, NULL, &err, "--export=markdown", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&f, NULL, &err, "--export=markdown", "/nonexistent/article.txt", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "/nonexistent/article.txt"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&f, NULL, &err, import_arg, f.document, NULL), ==, 5);
+  g_assert_nonnull (strstr (err, "cannot import"));
+  g_clear_pointer (&err, g_free);
+
+  /* The malformed import stored nothing. */
+  g_assert_cmpint (run_cli (&f, NULL, &err, "--export=markdown", f.document, NULL), ==, 4);
+
+  cli_fixture_clear (&f);
+}
+
+static void
+test_cli_help (void)
+{
+  g_autofree char *binary = marginalia_binary ();
+  const char      *argv[] = { binary, "--help", NULL };
+  g_autofree char *out = NULL;
+  int              status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, NULL);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "--export"));
+  g_assert_nonnull (strstr (out, "--import"));
+  g_assert_nonnull (strstr (out, "--output"));
+  g_assert_nonnull (strstr (out, "Exit status"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +439,9 @@ main (int   argc,
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/usage-error", test_cli_usage_error);
+  g_test_add_func ("/cli/help", test_cli_help);
+  g_test_add_func ("/cli/import-export", test_cli_import_export);
+  g_test_add_func ("/cli/errors", test_cli_errors);
 
   return g_test_run ();
 }

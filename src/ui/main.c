@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "mg-application.h"
+#include "mg-cli.h"
 
 int
 main (int   argc,
@@ -18,6 +19,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Exports and imports need no window, and no display. */
+  if (mg_cli_wants_headless (argc, argv))
+    return mg_cli_run (argc, argv);
 
   app = mg_application_new ();
 

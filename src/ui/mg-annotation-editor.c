@@ -25,6 +25,7 @@ struct _MgAnnotationEditor
   GtkTextView     *note_view;
   GtkEntry        *tags_entry;
   GtkListStore    *tag_store;
+  GtkWidget       *copy_button;
   gboolean         updating;
 };
 
@@ -204,6 +205,7 @@ mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
     mg_annotation_editor_commit (self);
 
   g_set_object (&self->annotation, annotation);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", mg_annotation_get_id (annotation));
 
   self->updating = TRUE;
   gtk_toggle_button_set_active (self->swatches[mg_annotation_get_color (annotation)], TRUE);
@@ -389,6 +391,15 @@ mg_annotation_editor_init (MgAnnotationEditor *self)
   gtk_widget_set_tooltip_text (button, _ ("Delete this highlight and its note"));
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (delete_clicked_cb), self);
   gtk_box_append (GTK_BOX (footer), button);
+
+  self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_widget_set_tooltip_text (self->copy_button, _ ("Copy as Markdown"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Copy as Markdown"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button), "win.copy-annotation-markdown");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", "");
+  gtk_box_append (GTK_BOX (footer), self->copy_button);
 
   button = gtk_button_new_with_mnemonic (_ ("_Done"));
   gtk_widget_add_css_class (button, "suggested-action");

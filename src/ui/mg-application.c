@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "mg-application.h"
+#include "mg-cli.h"
 #include "mg-window.h"
 
 struct _MgApplication
@@ -63,6 +64,14 @@ mg_application_handle_local_options (GApplication *application,
     {
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return 0;
+    }
+
+  /* --export and --import are run by main() before the application
+   * starts; --output alone is a mistake. */
+  if (g_variant_dict_contains (options, "output"))
+    {
+      g_printerr ("marginalia: %s\n", _ ("--output is only for --export"));
+      return MG_CLI_USAGE;
     }
 
   return -1;
@@ -156,6 +165,13 @@ mg_application_init (MgApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
+    { "export", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_ ("Write the annotations of DOCUMENT as Markdown or as W3C Web Annotations (JSON-LD), without opening a window"),
+      N_ ("markdown|w3c") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_ ("Write the export to FILE instead of the standard output"), N_ ("FILE") },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_ ("Add the W3C or Hypothesis annotations in FILE to DOCUMENT, and print how many were found"), N_ ("FILE") },
     { NULL }
   };
 
@@ -163,7 +179,16 @@ mg_application_init (MgApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
                                                      _ ("[FILE…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _ ("Read articles, highlight passages and keep notes."));
+                                            _ ("Read articles, highlight passages and keep notes.\n\n"
+                                               "  marginalia [FILE…]                     open FILEs, each in a window\n"
+                                               "  marginalia --export=FORMAT [-o FILE] DOCUMENT\n"
+                                               "                                         export DOCUMENT’s annotations\n"
+                                               "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT"));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _ ("Exit status: 0 done; 2 wrong usage or unknown format; "
+                                                   "3 the document or the import file cannot be read; "
+                                                   "4 no annotations are stored for the document; "
+                                                   "5 the export, import or saving failed."));
 }
 
 MgApplication *

@@ -29,6 +29,9 @@ const char       *mg_window_get_error_message (MgWindow       *self);
 const char       *mg_window_get_banner_text   (MgWindow       *self);
 gboolean          mg_window_flush             (MgWindow       *self,
                                                GError        **error);
+gboolean          mg_window_import_bytes      (MgWindow       *self,
+                                               GBytes         *bytes,
+                                               GError        **error);
 /* clang-format on */
 
 G_END_DECLS

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mg-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MgExportSectionFunc:
+ * @document: the document being exported
+ * @offset: a code-point offset in @document
+ * @user_data: the data given with the function
+ *
+ * Names the part of the document that holds @offset, e.g. the heading a
+ * paragraph of a Markdown document sits under. The exporters know nothing
+ * of a document's structure: this is how a caller that does tells them.
+ *
+ * Returns: (transfer full) (nullable): plain text (not Markdown), or %NULL
+ *   when @offset is not inside any named part
+ */
+typedef char *(*MgExportSectionFunc) (MgDocument *document,
+                                      guint       offset,
+                                      gpointer    user_data);
+
+/**
+ * MgExportOptions:
+ * @notes_only: export only annotations with a note
+ * @color_mask: export only annotations whose colour is in the mask, as
+ *   `1 << MG_COLOR_…`; 0 means every colour
+ * @tag: (nullable): export only annotations with exactly this tag
+ * @now: (nullable): the export time written in the file; %NULL is the
+ *   current time (tests pass a fixed one)
+ * @section_func: (nullable): names the section of each passage's location
+ * @section_data: data for @section_func
+ *
+ * What to export. A zero-filled struct, or %NULL, exports everything.
+ */
+typedef struct
+{
+  gboolean            notes_only;
+  guint               color_mask;
+  const char         *tag;
+  GDateTime          *now;
+  MgExportSectionFunc section_func;
+  gpointer            section_data;
+} MgExportOptions;
+
+/* clang-format off */
+char    *mg_export_markdown            (MgDocument            *document,
+                                        GListModel            *annotations,
+                                        const MgExportOptions *options);
+char    *mg_export_w3c                 (MgDocument            *document,
+                                        GListModel            *annotations,
+                                        const MgExportOptions *options);
+
+/* The building blocks, for tests and other exporters. */
+void     mg_export_append_blockquote   (GString               *out,
+                                        const char            *text);
+char    *mg_export_tag_name            (const char            *tag);
+char    *mg_export_block_id            (const char            *id);
+guint    mg_export_paragraph_number    (MgDocument            *document,
+                                        guint                  offset);
+char    *mg_export_uuid_urn_for_name   (const char            *name);
+/* clang-format on */
+
+G_END_DECLS

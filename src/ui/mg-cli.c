@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mg-annotation-list.h"
+#include "mg-cli.h"
+#include "mg-document.h"
+#include "mg-export.h"
+#include "mg-import.h"
+#include "mg-store.h"
+
+/**
+ * SECTION:mg-cli
+ *
+ * Export and import from the command line, without a window or a display:
+ * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT` and
+ * `marginalia --import=FILE DOCUMENT`. It reaches the same store and the
+ * same exporters as the window. The options are also registered with the
+ * application, so that `marginalia --help` lists them.
+ */
+
+/**
+ * mg_cli_wants_headless:
+ * @argc: the argument count
+ * @argv: the arguments
+ *
+ * Returns: %TRUE when the arguments ask for an export or an import, which
+ *   run without starting the application
+ */
+gboolean
+mg_cli_wants_headless (int    argc,
+                       char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_has_prefix (argv[i], "--export") || g_str_has_prefix (argv[i], "--import"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+fail (const char *format,
+      ...) G_GNUC_PRINTF (1, 2);
+
+static void
+fail (const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list          args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("marginalia: %s\n", message);
+}
+
+/* The document and its stored annotations, as the window would show them. */
+static int
+open_document (const char        *path,
+               MgDocument       **document_out,
+               MgAnnotationList **annotations_out,
+               MgStore          **store_out)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgAnnotationList) annotations = NULL;
+  g_autoptr (MgStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  document = mg_document_new_for_file (file, NULL, &error);
+  if (document == NULL)
+    {
+      fail (_ ("cannot open “%s”: %s"), path, error->message);
+      return MG_CLI_NO_DOCUMENT;
+    }
+
+  annotations = mg_annotation_list_new ();
+  store = mg_store_new (document, annotations, NULL);
+  if (!mg_store_load (store, &error))
+    {
+      fail (_ ("the annotations of “%s” cannot be read: %s"), path, error->message);
+      return MG_CLI_FAILED;
+    }
+
+  *document_out = g_steal_pointer (&document);
+  *annotations_out = g_steal_pointer (&annotations);
+  *store_out = g_steal_pointer (&store);
+
+  return MG_CLI_OK;
+}
+
+static int
+run_export (const char *format,
+            const char *output,
+            const char *path)
+{
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgAnnotationList) annotations = NULL;
+  g_autoptr (MgStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  int              status;
+
+  if (!g_str_equal (format, "markdown") && !g_str_equal (format, "w3c"))
+    {
+      fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
+      return MG_CLI_USAGE;
+    }
+
+  status = open_document (path, &document, &annotations, &store);
+  if (status != MG_CLI_OK)
+    return status;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (annotations)) == 0)
+    {
+      fail (_ ("no annotations are stored for “%s”"), path);
+      return MG_CLI_NOTHING_STORED;
+    }
+
+  if (g_str_equal (format, "markdown"))
+    text = mg_export_markdown (document, G_LIST_MODEL (annotations), NULL);
+  else
+    text = mg_export_w3c (document, G_LIST_MODEL (annotations), NULL);
+
+  if (output == NULL || g_str_equal (output, "-"))
+    {
+      if (fwrite (text, 1, strlen (text), stdout) != strlen (text) || fflush (stdout) != 0)
+        {
+          fail (_ ("cannot write the export: %s"), g_strerror (errno));
+          return MG_CLI_FAILED;
+        }
+    }
+  else if (!g_file_set_contents (output, text, -1, &error))
+    {
+      fail (_ ("cannot write “%s”: %s"), output, error->message);
+      return MG_CLI_FAILED;
+    }
+
+  return MG_CLI_OK;
+}
+
+static int
+run_import (const char *import_path,
+            const char *path)
+{
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgAnnotationList) annotations = NULL;
+  g_autoptr (MgStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) import_file = g_file_new_for_commandline_arg (import_path);
+  g_autoptr (GBytes) bytes = NULL;
+  MgImportResult result = { 0 };
+  int            status;
+
+  bytes = g_file_load_bytes (import_file, NULL, NULL, &error);
+  if (bytes == NULL)
+    {
+      fail (_ ("cannot read “%s”: %s"), import_path, error->message);
+      return MG_CLI_NO_DOCUMENT;
+    }
+
+  status = open_document (path, &document, &annotations, &store);
+  if (status != MG_CLI_OK)
+    return status;
+
+  if (mg_store_get_read_only (store))
+    {
+      fail (_ ("the annotations of “%s” were saved by a newer version of Marginalia and cannot be changed"), path);
+      return MG_CLI_FAILED;
+    }
+
+  if (!mg_import_w3c (document, annotations, bytes, &result, &error))
+    {
+      fail (_ ("cannot import “%s”: %s"), import_path, error->message);
+      return MG_CLI_FAILED;
+    }
+
+  if (!mg_store_flush (store, &error))
+    {
+      fail (_ ("cannot save the imported annotations: %s"), error->message);
+      return MG_CLI_FAILED;
+    }
+
+  /* Translators: the counts of an import, printed on the command line. */
+  g_print (_ ("Imported %u annotations: %u anchored, %u moved, %u not found"),
+           result.n_added + result.n_updated, result.n_anchored, result.n_moved, result.n_orphaned);
+  g_print ("\n");
+  if (result.n_skipped > 0 || result.n_ignored > 0)
+    {
+      g_print (_ ("Left out %u already up to date, and %u that are not passages of a text"),
+               result.n_skipped, result.n_ignored);
+      g_print ("\n");
+    }
+
+  return MG_CLI_OK;
+}
+
+/**
+ * mg_cli_run:
+ * @argc: the argument count
+ * @argv: the arguments
+ *
+ * Runs an export or an import as asked by the command line.
+ *
+ * Returns: the exit status, a #MgCliStatus
+ */
+int
+mg_cli_run (int    argc,
+            char **argv)
+{
+  g_autofree char *export_format = NULL;
+  g_autofree char *import_path = NULL;
+  g_autofree char *output = NULL;
+  g_auto (GStrv) remaining = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) args = g_new0 (char *, argc + 1);
+  GOptionEntry entries[] = {
+    { "export", 0, 0, G_OPTION_ARG_STRING, &export_format, NULL, NULL },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_path, NULL, NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
+    { NULL }
+  };
+  int n_args = argc;
+
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &n_args, &args, &error))
+    {
+      fail ("%s", error->message);
+      return MG_CLI_USAGE;
+    }
+
+  if (export_format != NULL && import_path != NULL)
+    {
+      fail (_ ("--export and --import cannot be used together"));
+      return MG_CLI_USAGE;
+    }
+
+  if (remaining == NULL || remaining[0] == NULL || remaining[1] != NULL)
+    {
+      fail (_ ("give exactly one document, e.g. marginalia --export=markdown article.txt"));
+      return MG_CLI_USAGE;
+    }
+
+  if (export_format != NULL)
+    return run_export (export_format, output, remaining[0]);
+
+  if (output != NULL)
+    {
+      fail (_ ("--output is only for --export"));
+      return MG_CLI_USAGE;
+    }
+
+  return run_import (import_path, remaining[0]);
+}
