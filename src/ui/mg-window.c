@@ -10,8 +10,11 @@
 #include "mg-annotation-editor.h"
 #include "mg-colors.h"
 #include "mg-export.h"
+#include "mg-find-bar.h"
 #include "mg-import.h"
+#include "mg-preferences-window.h"
 #include "mg-reader-view.h"
+#include "mg-reading-style.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
 #include "mg-ui-resources.h"
@@ -30,6 +33,8 @@ struct _MgWindow
   AdwStatusPage      *error_page;
   AdwFlap            *flap;
   MgSidebar          *sidebar;
+  MgFindBar          *find_bar;
+  AdwClampScrollable *clamp;
   GtkToggleButton    *sidebar_button;
   GtkRevealer        *banner;
   GtkLabel           *banner_label;
@@ -67,7 +72,9 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void update_actions (MgWindow *self);
+static void     update_actions (MgWindow *self);
+static void     save_reading_position (MgWindow *self);
+static gboolean restore_position_cb (gpointer user_data);
 
 /* A short description of where a document comes from, for the header bar
  * subtitle: the folder of a local file, with the home folder as "~", the
@@ -263,6 +270,7 @@ mg_window_set_document (MgWindow   *self,
   if (self->document == document)
     return;
 
+  save_reading_position (self);
   close_store (self);
   gtk_revealer_set_reveal_child (self->banner, FALSE);
   g_set_object (&self->document, document);
@@ -294,6 +302,8 @@ mg_window_set_document (MgWindow   *self,
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "document");
   gtk_widget_grab_focus (GTK_WIDGET (self->reader));
+  /* After the first layout, so that the offset has a place on screen. */
+  g_idle_add_full (G_PRIORITY_LOW, restore_position_cb, g_object_ref (self), g_object_unref);
 
   if (mg_document_get_repaired (document))
     {
@@ -723,6 +733,93 @@ search_annotations_action (GtkWidget  *widget,
   if (!adw_flap_get_reveal_flap (self->flap))
     adw_flap_set_reveal_flap (self->flap, TRUE);
   mg_sidebar_focus_search (self->sidebar);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  mg_find_bar_open (MG_WINDOW (widget)->find_bar);
+}
+
+static void
+find_next_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.find-previous"))
+    mg_find_bar_previous (self->find_bar);
+  else
+    mg_find_bar_next (self->find_bar);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    mg_reading_style_zoom_in (self->settings);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    mg_reading_style_zoom_out (self->settings);
+  else
+    mg_reading_style_zoom_reset (self->settings);
+}
+
+static gboolean
+scroll_zoom_cb (MgWindow                 *self,
+                double                    dx,
+                double                    dy,
+                GtkEventControllerScroll *controller)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  if (dy < 0)
+    mg_reading_style_zoom_in (self->settings);
+  else
+    mg_reading_style_zoom_out (self->settings);
+
+  return GDK_EVENT_STOP;
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (mg_preferences_window_new (GTK_WINDOW (self), self->settings)));
+}
+
+/* Where the reader was, saved when the document is left and restored when
+ * it is opened again. */
+static void
+save_reading_position (MgWindow *self)
+{
+  if (self->document != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->reader)))
+    mg_reading_positions_set (mg_document_get_uri (self->document),
+                              mg_reading_style_get_top_offset (GTK_TEXT_VIEW (self->reader)));
+}
+
+static gboolean
+restore_position_cb (gpointer user_data)
+{
+  MgWindow *self = user_data;
+  guint     offset;
+
+  if (self->document != NULL && mg_reading_positions_get (mg_document_get_uri (self->document), &offset) && offset > 0)
+    mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1174,6 +1271,7 @@ mg_window_close_request (GtkWindow *window)
   MgWindow *self = MG_WINDOW (window);
   gboolean  maximized = gtk_window_is_maximized (window);
 
+  save_reading_position (self);
   close_store (self);
 
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
@@ -1332,6 +1430,7 @@ mg_window_class_init (MgWindowClass *klass)
 
   g_type_ensure (MG_TYPE_READER_VIEW);
   g_type_ensure (MG_TYPE_SIDEBAR);
+  g_type_ensure (MG_TYPE_FIND_BAR);
 
   /* Referencing the resource keeps it, and its registration, in every
    * program that links the static UI library. */
@@ -1347,6 +1446,8 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, clamp);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
@@ -1370,6 +1471,13 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-annotation-markdown", "s", copy_annotation_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.banner-dismiss", NULL, banner_dismiss_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.find-next", NULL, find_next_action);
+  gtk_widget_class_install_action (widget_class, "win.find-previous", NULL, find_next_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
@@ -1382,6 +1490,17 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.copy-markdown", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.find-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.find-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.search-annotations", NULL);
   for (guint i = 0; i < MG_N_COLORS; i++)
@@ -1404,6 +1523,17 @@ mg_window_init (MgWindow *self)
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
+
+  mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
+  mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
+
+  {
+    GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+    gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+    g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (scroll_zoom_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+  }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

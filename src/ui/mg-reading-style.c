@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-reading-style"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+
+#include "mg-reading-style.h"
+
+/* Reading comfort: the settings of the preferences window applied to a
+ * reader, and where each document was left.
+ *
+ * Fonts and the sepia colours are CSS, in a provider of each reader's own,
+ * added to the reader and to the scrolled window around it (so that the
+ * margins beside a narrow column are paper-coloured too). GtkTextView has
+ * no CSS line-height in GTK 4.8, so the line spacing becomes pixels above
+ * and between wrapped lines, computed from the font size. */
+
+#define SERIF_FAMILIES "\"Noto Serif\", \"Source Serif Pro\", \"DejaVu Serif\", serif"
+#define SANS_FAMILIES "\"Cantarell\", \"Noto Sans\", \"DejaVu Sans\", sans-serif"
+
+#define SEPIA_BACKGROUND "#f4ecd8"
+#define SEPIA_FOREGROUND "#433422"
+
+typedef struct
+{
+  GSettings      *settings;
+  GtkTextView    *view; /* unowned: the binding is its data */
+  GtkWidget      *clamp;
+  GtkWidget      *scroller;
+  GtkCssProvider *provider;
+} Binding;
+
+static void
+add_provider (GtkWidget      *widget,
+              GtkCssProvider *provider)
+{
+  /* Deprecated in GTK 4.10, where the replacement is a display-wide
+   * provider; a provider of the reader's own is simpler in 4.8. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_add_provider (gtk_widget_get_style_context (widget),
+                                  GTK_STYLE_PROVIDER (provider),
+                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static void
+remove_provider (GtkWidget      *widget,
+                 GtkCssProvider *provider)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_remove_provider (gtk_widget_get_style_context (widget),
+                                     GTK_STYLE_PROVIDER (provider));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+/* Called when the view is finalized, or before it gets another binding. */
+static void
+binding_free (gpointer data)
+{
+  Binding *binding = data;
+
+  g_clear_weak_pointer (&binding->clamp);
+  if (binding->scroller != NULL)
+    {
+      if (binding->provider != NULL)
+        remove_provider (binding->scroller, binding->provider);
+      gtk_widget_remove_css_class (binding->scroller, "mg-sepia");
+      g_clear_weak_pointer (&binding->scroller);
+    }
+  g_clear_object (&binding->provider);
+  g_clear_object (&binding->settings);
+  g_free (binding);
+}
+
+/* A family name as a CSS string: quotes, backslashes and line breaks would
+ * end it early, so they are dropped rather than escaped. */
+static char *
+css_family (const char *custom)
+{
+  g_autoptr (PangoFontDescription) desc = NULL;
+  GString    *css;
+  const char *family;
+
+  if (custom == NULL || *custom == '\0')
+    return g_strdup (SERIF_FAMILIES);
+
+  desc = pango_font_description_from_string (custom);
+  family = pango_font_description_get_family (desc);
+  if (family == NULL || *family == '\0')
+    return g_strdup (SERIF_FAMILIES);
+
+  css = g_string_new ("\"");
+  for (const char *p = family; *p != '\0'; p++)
+    if (*p != '"' && *p != '\\' && *p != '\n' && *p != '\r' && *p != ';' && *p != '{' && *p != '}')
+      g_string_append_c (css, *p);
+  g_string_append (css, "\", " SERIF_FAMILIES);
+
+  return g_string_free (css, FALSE);
+}
+
+static double
+get_dpi (GtkWidget *widget)
+{
+  int xft_dpi = -1;
+
+  g_object_get (gtk_widget_get_settings (widget), "gtk-xft-dpi", &xft_dpi, NULL);
+
+  return xft_dpi > 0 ? xft_dpi / 1024.0 : 96.0;
+}
+
+/**
+ * mg_reading_style_compute_spacing:
+ * @font_px: the font size in pixels
+ * @line_spacing: the line spacing, as a multiple of the font size
+ * @inside_wrap: (out): pixels between the lines of a paragraph
+ * @below_lines: (out): pixels after a paragraph
+ *
+ * Spacing 1.0 is the font's own line height; each step above it adds that
+ * part of the font size between lines. Paragraphs get half a line more.
+ */
+void
+mg_reading_style_compute_spacing (double font_px,
+                                  double line_spacing,
+                                  int   *inside_wrap,
+                                  int   *below_lines)
+{
+  int extra = (int) (font_px * MAX (line_spacing - 1.0, 0.0) + 0.5);
+
+  *inside_wrap = extra;
+  *below_lines = extra + (int) (font_px * 0.5 + 0.5);
+}
+
+static void
+apply (Binding *binding)
+{
+  g_autofree char *choice = NULL;
+  g_autofree char *family = NULL;
+  g_autofree char *custom = NULL;
+  g_autofree char *scheme = NULL;
+  g_autofree char *css = NULL;
+  g_autoptr (GtkCssProvider) provider = NULL;
+  GtkWidget     *view = GTK_WIDGET (binding->view);
+  GtkWidget     *scroller;
+  AdwColorScheme adw_scheme;
+  gboolean       sepia;
+  int            font_size;
+  double         spacing;
+  int            inside_wrap, below_lines;
+
+  choice = g_settings_get_string (binding->settings, "font-family");
+  custom = g_settings_get_string (binding->settings, "custom-font");
+  scheme = g_settings_get_string (binding->settings, "color-scheme");
+  font_size = CLAMP (g_settings_get_int (binding->settings, "font-size"),
+                     MG_READING_FONT_SIZE_MIN, MG_READING_FONT_SIZE_MAX);
+  spacing = g_settings_get_double (binding->settings, "line-spacing");
+  sepia = g_str_equal (scheme, "sepia");
+
+  if (g_str_equal (choice, "sans"))
+    family = g_strdup (SANS_FAMILIES);
+  else if (g_str_equal (choice, "custom"))
+    family = css_family (custom);
+  else
+    family = g_strdup (SERIF_FAMILIES);
+
+  css = g_strdup_printf ("textview.mg-reading { font-family: %s; font-size: %dpt; }\n"
+                         "textview.mg-reading.mg-sepia > text {"
+                         " background-color: " SEPIA_BACKGROUND "; color: " SEPIA_FOREGROUND "; }\n"
+                         "textview.mg-reading.mg-sepia > text > selection {"
+                         " background-color: alpha(#a0713c, 0.3); }\n"
+                         "scrolledwindow.mg-sepia { background-color: " SEPIA_BACKGROUND "; }\n",
+                         family, font_size);
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, css, -1);
+
+  gtk_widget_add_css_class (view, "mg-reading");
+  if (sepia)
+    gtk_widget_add_css_class (view, "mg-sepia");
+  else
+    gtk_widget_remove_css_class (view, "mg-sepia");
+
+  /* A provider loaded again in place does not restyle the widgets that use
+   * it in GTK 4.8, so each change brings a new one. It goes on the
+   * scrolled window around the reader too, which shows beside a narrow
+   * column. */
+  scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  if (binding->provider != NULL)
+    {
+      remove_provider (view, binding->provider);
+      if (binding->scroller != NULL)
+        remove_provider (binding->scroller, binding->provider);
+    }
+  if (binding->scroller != NULL && binding->scroller != scroller)
+    gtk_widget_remove_css_class (binding->scroller, "mg-sepia");
+  g_set_weak_pointer (&binding->scroller, scroller);
+  g_set_object (&binding->provider, provider);
+  add_provider (view, provider);
+  if (scroller != NULL)
+    add_provider (scroller, provider);
+
+  if (binding->scroller != NULL)
+    {
+      if (sepia)
+        gtk_widget_add_css_class (binding->scroller, "mg-sepia");
+      else
+        gtk_widget_remove_css_class (binding->scroller, "mg-sepia");
+    }
+
+  mg_reading_style_compute_spacing (font_size * get_dpi (view) / 72.0, spacing,
+                                    &inside_wrap, &below_lines);
+  gtk_text_view_set_pixels_inside_wrap (binding->view, inside_wrap);
+  gtk_text_view_set_pixels_below_lines (binding->view, below_lines);
+
+  if (binding->clamp != NULL)
+    adw_clamp_scrollable_set_maximum_size (ADW_CLAMP_SCROLLABLE (binding->clamp),
+                                           CLAMP (g_settings_get_int (binding->settings, "text-width"), 480, 1200));
+
+  /* Sepia is a light style: the paper would glare among dark widgets. */
+  if (sepia || g_str_equal (scheme, "light"))
+    adw_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    adw_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  else
+    adw_scheme = ADW_COLOR_SCHEME_DEFAULT;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), adw_scheme);
+}
+
+static void
+settings_changed_cb (GSettings   *settings,
+                     const char  *key,
+                     GtkTextView *view)
+{
+  Binding *binding = g_object_get_data (G_OBJECT (view), "mg-reading-style");
+
+  if (binding != NULL)
+    apply (binding);
+}
+
+/**
+ * mg_reading_style_apply:
+ * @settings: the application settings
+ * @view: the reader
+ * @clamp: (nullable): the clamp that limits the reader's width
+ *
+ * Applies the reading settings to @view and @clamp, and again whenever they
+ * change, for as long as @view lives. Call it once the view is inside its
+ * scrolled window. The colour scheme is the whole application's.
+ */
+void
+mg_reading_style_apply (GSettings          *settings,
+                        GtkTextView        *view,
+                        AdwClampScrollable *clamp)
+{
+  Binding *binding;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (clamp == NULL || ADW_IS_CLAMP_SCROLLABLE (clamp));
+
+  binding = g_object_get_data (G_OBJECT (view), "mg-reading-style");
+  if (binding != NULL && binding->settings != settings)
+    {
+      g_signal_handlers_disconnect_by_func (binding->settings, settings_changed_cb, view);
+      remove_provider (GTK_WIDGET (view), binding->provider);
+      g_object_set_data (G_OBJECT (view), "mg-reading-style", NULL);
+      binding = NULL;
+    }
+
+  if (binding == NULL)
+    {
+      binding = g_new0 (Binding, 1);
+      binding->settings = g_object_ref (settings);
+      binding->view = view;
+      g_object_set_data_full (G_OBJECT (view), "mg-reading-style", binding, binding_free);
+      g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), view, 0);
+    }
+
+  g_set_weak_pointer (&binding->clamp, clamp != NULL ? GTK_WIDGET (clamp) : NULL);
+  apply (binding);
+}
+
+static void
+zoom (GSettings *settings,
+      int        delta)
+{
+  int size;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  size = g_settings_get_int (settings, "font-size");
+  size = CLAMP (size + delta, MG_READING_FONT_SIZE_MIN, MG_READING_FONT_SIZE_MAX);
+  if (size != g_settings_get_int (settings, "font-size"))
+    g_settings_set_int (settings, "font-size", size);
+}
+
+void
+mg_reading_style_zoom_in (GSettings *settings)
+{
+  zoom (settings, 1);
+}
+
+void
+mg_reading_style_zoom_out (GSettings *settings)
+{
+  zoom (settings, -1);
+}
+
+void
+mg_reading_style_zoom_reset (GSettings *settings)
+{
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_settings_reset (settings, "font-size");
+}
+
+/**
+ * mg_reading_style_get_top_offset:
+ * @view: a text view
+ *
+ * Returns: the offset, in code points, of the start of the first display
+ *   line at the top of @view
+ */
+guint
+mg_reading_style_get_top_offset (GtkTextView *view)
+{
+  GdkRectangle visible;
+  GtkTextIter  iter;
+
+  g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), 0);
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_iter_at_location (view, &iter, visible.x, visible.y);
+  if (!gtk_text_view_starts_display_line (view, &iter))
+    gtk_text_view_backward_display_line_start (view, &iter);
+
+  return gtk_text_iter_get_offset (&iter);
+}
+
+/**
+ * mg_reading_style_scroll_to_offset:
+ * @view: a text view
+ * @offset: an offset in code points
+ *
+ * Scrolls @view so that the line of @offset is at the top, once the view
+ * has measured its lines.
+ */
+void
+mg_reading_style_scroll_to_offset (GtkTextView *view,
+                                   guint        offset)
+{
+  GtkTextBuffer *buffer;
+  GtkTextMark   *mark;
+  GtkTextIter    iter;
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+
+  buffer = gtk_text_view_get_buffer (view);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) MIN (offset, (guint) G_MAXINT));
+  mark = gtk_text_buffer_get_mark (buffer, "mg-reading-position");
+  if (mark == NULL)
+    mark = gtk_text_buffer_create_mark (buffer, "mg-reading-position", &iter, TRUE);
+  else
+    gtk_text_buffer_move_mark (buffer, mark, &iter);
+
+  gtk_text_view_scroll_to_mark (view, mark, 0.0, TRUE, 0.0, 0.0);
+}
+
+/* Reading positions: one group per document, named by a checksum of its
+ * URI (URIs may hold characters that group names may not), with the URI,
+ * the offset and when it was saved, so that the oldest go first. */
+
+static GKeyFile *positions;
+static gint64    last_stamp;
+
+static char *
+get_positions_path (void)
+{
+  return g_build_filename (g_get_user_state_dir (), APP_ID, "positions.ini", NULL);
+}
+
+static GKeyFile *
+get_positions (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (positions != NULL)
+    return positions;
+
+  positions = g_key_file_new ();
+  path = get_positions_path ();
+  if (!g_key_file_load_from_file (positions, path, G_KEY_FILE_NONE, &error) && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      /* Losing where one was reading is no reason to stop reading. */
+      g_warning ("Could not read the reading positions in %s, starting afresh: %s", path, error->message);
+      g_clear_pointer (&positions, g_key_file_free);
+      positions = g_key_file_new ();
+    }
+
+  return positions;
+}
+
+typedef struct
+{
+  char  *group;
+  gint64 stamp;
+} Entry;
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *ea = a;
+  const Entry *eb = b;
+
+  return (ea->stamp > eb->stamp) - (ea->stamp < eb->stamp);
+}
+
+static void
+drop_oldest (GKeyFile *keyfile)
+{
+  g_auto (GStrv) groups = NULL;
+  g_autoptr (GArray) entries = NULL;
+  gsize n_groups;
+
+  groups = g_key_file_get_groups (keyfile, &n_groups);
+  if (n_groups <= MG_READING_POSITIONS_MAX)
+    return;
+
+  entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), n_groups);
+  for (gsize i = 0; i < n_groups; i++)
+    {
+      Entry entry = { groups[i], g_key_file_get_int64 (keyfile, groups[i], "time", NULL) };
+
+      g_array_append_val (entries, entry);
+    }
+  g_array_sort (entries, compare_entries);
+
+  for (gsize i = 0; i < n_groups - MG_READING_POSITIONS_MAX; i++)
+    g_key_file_remove_group (keyfile, g_array_index (entries, Entry, i).group, NULL);
+}
+
+/**
+ * mg_reading_positions_set:
+ * @uri: the URI of a document
+ * @offset: the offset of the first visible line, in code points
+ *
+ * Remembers where @uri was being read, and saves all positions at once
+ * (atomically: a crash leaves the old file or the new one). Call it when a
+ * document is closed or replaced, not while scrolling. Only the
+ * %MG_READING_POSITIONS_MAX most recent documents are kept.
+ */
+void
+mg_reading_positions_set (const char *uri,
+                          guint       offset)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  GKeyFile        *keyfile;
+  gint64           stamp;
+
+  g_return_if_fail (uri != NULL);
+
+  keyfile = get_positions ();
+  group = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+  /* Strictly increasing, so that the order of saving is never a tie. */
+  stamp = MAX (g_get_real_time (), last_stamp + 1);
+  last_stamp = stamp;
+
+  g_key_file_set_string (keyfile, group, "uri", uri);
+  g_key_file_set_uint64 (keyfile, group, "offset", offset);
+  g_key_file_set_int64 (keyfile, group, "time", stamp);
+  drop_oldest (keyfile);
+
+  path = get_positions_path ();
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_warning ("Could not create %s to save the reading position: %s", dir, g_strerror (saved_errno));
+      return;
+    }
+
+  if (!g_key_file_save_to_file (keyfile, path, &error))
+    g_warning ("Could not save the reading positions in %s: %s", path, error->message);
+}
+
+/**
+ * mg_reading_positions_get:
+ * @uri: the URI of a document
+ * @offset: (out): where the document was being read
+ *
+ * Returns: whether a position is known for @uri
+ */
+gboolean
+mg_reading_positions_get (const char *uri,
+                          guint      *offset)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *stored_uri = NULL;
+  GKeyFile        *keyfile;
+  guint64          value;
+
+  g_return_val_if_fail (uri != NULL, FALSE);
+  g_return_val_if_fail (offset != NULL, FALSE);
+
+  keyfile = get_positions ();
+  group = g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+  stored_uri = g_key_file_get_string (keyfile, group, "uri", NULL);
+  if (g_strcmp0 (stored_uri, uri) != 0)
+    return FALSE;
+
+  value = g_key_file_get_uint64 (keyfile, group, "offset", &error);
+  if (error != NULL)
+    {
+      g_debug ("Ignoring the reading position of %s: %s", uri, error->message);
+      return FALSE;
+    }
+
+  *offset = (guint) MIN (value, (guint64) G_MAXUINT);
+
+  return TRUE;
+}
+
+/**
+ * mg_reading_positions_reload:
+ *
+ * Forgets the positions in memory, so that they are read again from the
+ * file when next needed (for tests, and after another instance saved).
+ */
+void
+mg_reading_positions_reload (void)
+{
+  g_clear_pointer (&positions, g_key_file_free);
+}
