@@ -177,6 +177,51 @@ test_opens_file (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  const char *expected_path;
+  const char *title;
+} FormatCase;
+
+static gboolean
+shows_rendered (MgApplication *app,
+                gpointer       user_data)
+{
+  const FormatCase *c = user_data;
+  MgWindow         *window = only_window (app);
+  g_autofree char  *text = NULL;
+  g_autofree char  *expected = NULL;
+  g_autofree char  *path = NULL;
+
+  if (window == NULL || g_strcmp0 (mg_window_get_page (window), "document") != 0)
+    return FALSE;
+
+  path = g_test_build_filename (G_TEST_DIST, "data", "loader", c->expected_path, NULL);
+  g_assert_true (g_file_get_contents (path, &expected, NULL, NULL));
+  g_strchomp (expected);
+
+  /* The rendered text, without markup, is what the reader shows. */
+  text = buffer_text (window);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, c->title);
+
+  return TRUE;
+}
+
+static void
+test_opens_markdown_and_html (void)
+{
+  const FormatCase md = { "notes.expected.txt", "Reading notes: deltas and sediment" };
+  const FormatCase html = { "article.expected.txt", "Rivers on the Move: Why Deltas Are Sinking" };
+  g_autofree char *md_path = g_test_build_filename (G_TEST_DIST, "data", "loader", "notes.md", NULL);
+  g_autofree char *html_path = g_test_build_filename (G_TEST_DIST, "data", "loader", "article.html", NULL);
+  const char      *md_argv[] = { "marginalia", md_path, NULL };
+  const char      *html_argv[] = { "marginalia", html_path, NULL };
+
+  g_assert_true (run_app_until (md_argv, shows_rendered, (gpointer) &md));
+  g_assert_true (run_app_until (html_argv, shows_rendered, (gpointer) &html));
+}
+
 static gboolean
 second_open_adds_window (MgApplication *app,
                          gpointer       user_data)
@@ -437,6 +482,7 @@ main (int   argc,
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
+  g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/usage-error", test_cli_usage_error);
   g_test_add_func ("/cli/help", test_cli_help);

@@ -17,6 +17,10 @@
  * #GtkTextIter offsets and of the W3C TextPositionSelector; the code-point
  * array for anchoring is built on first use and kept.
  *
+ * A document read from Markdown or HTML holds the rendered text, without
+ * markup, and a #MgDocumentStructure with its headings, emphasis, links and
+ * blocks; see mg_document_new_rendered().
+ *
  * A document is immutable once built.
  */
 struct _MgDocument
@@ -30,7 +34,11 @@ struct _MgDocument
   gsize     length;
   gunichar *chars;
   char     *sha256;
+  char     *encoding;
   guint     repaired : 1;
+
+  MgDocumentFormat     format;
+  MgDocumentStructure *structure;
 };
 
 G_DEFINE_FINAL_TYPE (MgDocument, mg_document, G_TYPE_OBJECT)
@@ -42,6 +50,7 @@ enum
   PROP_URI,
   PROP_TEXT,
   PROP_REPAIRED,
+  PROP_ENCODING,
   N_PROPS
 };
 
@@ -59,6 +68,8 @@ mg_document_finalize (GObject *object)
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->chars, g_free);
   g_clear_pointer (&self->sha256, g_free);
+  g_clear_pointer (&self->encoding, g_free);
+  g_clear_pointer (&self->structure, mg_document_structure_unref);
 
   G_OBJECT_CLASS (mg_document_parent_class)->finalize (object);
 }
@@ -89,6 +100,10 @@ mg_document_get_property (GObject    *object,
       g_value_set_boolean (value, self->repaired);
       break;
 
+    case PROP_ENCODING:
+      g_value_set_string (value, self->encoding);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -110,6 +125,8 @@ mg_document_class_init (MgDocumentClass *klass)
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_REPAIRED] = g_param_spec_boolean ("repaired", NULL, NULL, FALSE,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENCODING] = g_param_spec_string ("encoding", NULL, NULL, NULL,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -201,6 +218,29 @@ looks_binary (const char *data,
   return memchr (data, '\0', len) != NULL;
 }
 
+static void
+set_title (MgDocument *self,
+           const char *title,
+           const char *uri)
+{
+  if (title != NULL && *title != '\0')
+    {
+      self->title = g_strdup (title);
+    }
+  else
+    {
+      g_autoptr (GFile) file = g_file_new_for_uri (uri);
+      g_autofree char *basename = g_file_get_basename (file);
+
+      if (basename != NULL && g_utf8_validate (basename, -1, NULL))
+        self->title = g_steal_pointer (&basename);
+      else
+        self->title = g_uri_unescape_string (uri, NULL);
+      if (self->title == NULL)
+        self->title = g_strdup (uri);
+    }
+}
+
 /**
  * mg_document_new_from_bytes:
  * @bytes: the raw contents
@@ -260,22 +300,74 @@ mg_document_new_from_bytes (GBytes     *bytes,
                                               (const guchar *) self->text,
                                               self->n_bytes);
 
-  if (title != NULL && *title != '\0')
-    {
-      self->title = g_strdup (title);
-    }
-  else
-    {
-      g_autoptr (GFile) file = g_file_new_for_uri (uri);
-      g_autofree char *basename = g_file_get_basename (file);
+  set_title (self, title, uri);
 
-      if (basename != NULL && g_utf8_validate (basename, -1, NULL))
-        self->title = g_steal_pointer (&basename);
-      else
-        self->title = g_uri_unescape_string (uri, NULL);
-      if (self->title == NULL)
-        self->title = g_strdup (uri);
+  return self;
+}
+
+/**
+ * mg_document_new_rendered:
+ * @text: the text to show: valid UTF-8 with `\n` line endings, as
+ *   mg_document_normalize_text() or a renderer makes it; a U+FEFF at its
+ *   start is a character of the text, the byte order mark being gone
+ * @len: length of @text in bytes, or -1 if it is nul-terminated
+ * @title: (nullable): the title; %NULL derives one from @uri
+ * @uri: the document's URI
+ * @format: what the text was read from
+ * @encoding: (nullable): the encoding the source was read as, when it was
+ *   not UTF-8, for the window to say so (e.g. "Windows-1252")
+ * @repaired: whether invalid bytes in the source were replaced by U+FFFD
+ * @structure: (nullable): the spans and headings of @text; sealed here
+ *
+ * Builds a document from text a loader has already decoded and rendered.
+ * Nothing is changed in @text, since the offsets of @structure point into
+ * it; text that is not valid UTF-8 or still holds carriage returns, or a
+ * structure reaching past the end of @text, is a programming error.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL on a
+ *   programming error
+ */
+MgDocument *
+mg_document_new_rendered (const char          *text,
+                          gssize               len,
+                          const char          *title,
+                          const char          *uri,
+                          MgDocumentFormat     format,
+                          const char          *encoding,
+                          gboolean             repaired,
+                          MgDocumentStructure *structure)
+{
+  MgDocument *self;
+  gsize       n_bytes;
+  gsize       length;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  n_bytes = len < 0 ? strlen (text) : (gsize) len;
+  g_return_val_if_fail (g_utf8_validate_len (text, n_bytes, NULL), NULL);
+  g_return_val_if_fail (memchr (text, '\r', n_bytes) == NULL, NULL);
+
+  length = g_utf8_strlen (text, n_bytes);
+  g_return_val_if_fail (structure == NULL || mg_document_structure_get_end (structure) <= length, NULL);
+
+  self = g_object_new (MG_TYPE_DOCUMENT, NULL);
+  self->uri = g_strdup (uri);
+  self->text = g_strndup (text, n_bytes);
+  self->n_bytes = n_bytes;
+  self->length = length;
+  self->repaired = !!repaired;
+  self->format = format;
+  self->encoding = g_strdup (encoding);
+  if (structure != NULL)
+    {
+      mg_document_structure_seal (structure);
+      self->structure = mg_document_structure_ref (structure);
     }
+  self->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                              (const guchar *) self->text,
+                                              self->n_bytes);
+  set_title (self, title, uri);
 
   return self;
 }
@@ -568,4 +660,99 @@ mg_document_is_bundled (MgDocument *self)
   g_return_val_if_fail (MG_IS_DOCUMENT (self), FALSE);
 
   return g_strcmp0 (self->uri, MG_DOCUMENT_BUNDLED_URI) == 0;
+}
+
+/**
+ * mg_document_get_format:
+ * @self: a #MgDocument
+ *
+ * Returns: what the document was read from
+ */
+MgDocumentFormat
+mg_document_get_format (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), MG_DOCUMENT_FORMAT_TEXT);
+
+  return self->format;
+}
+
+/**
+ * mg_document_get_encoding:
+ * @self: a #MgDocument
+ *
+ * The encoding the source was read as, when it was not UTF-8: the window
+ * tells the user ("Read as Windows-1252"), since a wrong guess shows as
+ * odd characters.
+ *
+ * Returns: (nullable): the encoding's name, or %NULL for UTF-8
+ */
+const char *
+mg_document_get_encoding (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->encoding;
+}
+
+/**
+ * mg_document_get_structure:
+ * @self: a #MgDocument
+ *
+ * Returns: (transfer none) (nullable): the sealed structure of a rendered
+ *   document, or %NULL for plain text
+ */
+MgDocumentStructure *
+mg_document_get_structure (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->structure;
+}
+
+/**
+ * mg_document_get_spans:
+ * @self: a #MgDocument
+ * @n_spans: (out) (optional): the number of spans
+ *
+ * Returns: (transfer none) (array length=n_spans) (nullable): the spans of
+ *   a rendered document, sorted by start; %NULL when there are none
+ */
+const MgSpan *
+mg_document_get_spans (MgDocument *self,
+                       guint      *n_spans)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  if (self->structure == NULL)
+    {
+      if (n_spans != NULL)
+        *n_spans = 0;
+      return NULL;
+    }
+
+  return mg_document_structure_get_spans (self->structure, n_spans);
+}
+
+/**
+ * mg_document_get_headings:
+ * @self: a #MgDocument
+ * @n_headings: (out) (optional): the number of headings
+ *
+ * Returns: (transfer none) (array length=n_headings) (nullable): the
+ *   headings, for a table of contents; %NULL when there are none
+ */
+const MgHeading *
+mg_document_get_headings (MgDocument *self,
+                          guint      *n_headings)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  if (self->structure == NULL)
+    {
+      if (n_headings != NULL)
+        *n_headings = 0;
+      return NULL;
+    }
+
+  return mg_document_structure_get_headings (self->structure, n_headings);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "mg-document-structure.h"
 #include "mg-types.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,14 @@ void        mg_document_load_file_async  (GFile               *file,
 MgDocument *mg_document_load_file_finish (GAsyncResult        *result,
                                           GError             **error);
 MgDocument *mg_document_new_bundled      (void);
+MgDocument *mg_document_new_rendered     (const char          *text,
+                                          gssize               len,
+                                          const char          *title,
+                                          const char          *uri,
+                                          MgDocumentFormat     format,
+                                          const char          *encoding,
+                                          gboolean             repaired,
+                                          MgDocumentStructure *structure);
 
 const char     *mg_document_get_title    (MgDocument *self);
 const char     *mg_document_get_uri      (MgDocument *self);
@@ -53,6 +62,14 @@ const gunichar *mg_document_get_chars    (MgDocument *self,
 const char     *mg_document_get_sha256   (MgDocument *self);
 gboolean        mg_document_get_repaired (MgDocument *self);
 gboolean        mg_document_is_bundled   (MgDocument *self);
+
+MgDocumentFormat     mg_document_get_format    (MgDocument *self);
+const char          *mg_document_get_encoding  (MgDocument *self);
+MgDocumentStructure *mg_document_get_structure (MgDocument *self);
+const MgSpan        *mg_document_get_spans     (MgDocument *self,
+                                                guint      *n_spans);
+const MgHeading     *mg_document_get_headings  (MgDocument *self,
+                                                guint      *n_headings);
 
 char           *mg_document_normalize_text (const char *data,
                                             gsize       len,

@@ -10,6 +10,7 @@
 
 #include "mg-annotation-list.h"
 #include "mg-cli.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
 #include "mg-import.h"
@@ -79,7 +80,7 @@ open_document (const char        *path,
   g_autoptr (MgStore) store = NULL;
   g_autoptr (GError) error = NULL;
 
-  document = mg_document_new_for_file (file, NULL, &error);
+  document = mg_document_loader_load_file (file, NULL, &error);
   if (document == NULL)
     {
       fail (_ ("cannot open “%s”: %s"), path, error->message);

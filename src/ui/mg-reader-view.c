@@ -45,6 +45,17 @@ struct _MgReaderView
   GtkTextTag *note_tag;
   GtkTextTag *flash_tag;
 
+  /* The look of Markdown and HTML documents: headings, emphasis, code... */
+  GtkTextTag *heading_tags[6];
+  GtkTextTag *emphasis_tag;
+  GtkTextTag *strong_tag;
+  GtkTextTag *code_tag;
+  GtkTextTag *code_block_tag;
+  GtkTextTag *quote_tag;
+  GtkTextTag *link_tag;
+  GtkTextTag *rule_tag;
+  GHashTable *indent_tags;
+
   /* Which chunks of the text have been painted. */
   guint8 *painted;
   guint   n_chunks;
@@ -514,6 +525,97 @@ mg_reader_view_get_annotations (MgReaderView *self)
   return self->annotations;
 }
 
+static GtkTextTag *
+indent_tag (MgReaderView *self,
+            guint         level)
+{
+  GtkTextTag *tag = g_hash_table_lookup (self->indent_tags, GUINT_TO_POINTER (level));
+
+  if (tag == NULL)
+    {
+      tag = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), NULL,
+                                        "left-margin", 28 + 24 * (int) MIN (level, 8),
+                                        "pixels-below-lines", 4,
+                                        NULL);
+      g_hash_table_insert (self->indent_tags, GUINT_TO_POINTER (level), tag);
+
+      /* A nested item lies inside its parent's span: the deeper level must
+       * win, so indent tags are ordered by level, below every other tag
+       * (they only set paragraph margins). */
+      {
+        guint priority = 0;
+
+        for (guint l = 0; l <= 64; l++)
+          {
+            GtkTextTag *t = g_hash_table_lookup (self->indent_tags, GUINT_TO_POINTER (l));
+
+            if (t != NULL)
+              gtk_text_tag_set_priority (t, priority++);
+          }
+      }
+    }
+
+  return tag;
+}
+
+/* Markdown and HTML documents come with their structure as spans of the
+ * rendered text; each kind has a tag. */
+static void
+apply_structure (MgReaderView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  const MgSpan  *spans;
+  guint          n_spans = 0;
+
+  spans = mg_document_get_spans (self->document, &n_spans);
+
+  for (guint i = 0; i < n_spans; i++)
+    {
+      const MgSpan *span = &spans[i];
+      GtkTextTag   *tag = NULL;
+      GtkTextIter   start, end;
+
+      switch (span->kind)
+        {
+        case MG_SPAN_HEADING:
+          tag = self->heading_tags[CLAMP (span->level, 1, 6) - 1];
+          break;
+        case MG_SPAN_EMPHASIS:
+          tag = self->emphasis_tag;
+          break;
+        case MG_SPAN_STRONG:
+          tag = self->strong_tag;
+          break;
+        case MG_SPAN_CODE:
+          tag = self->code_tag;
+          break;
+        case MG_SPAN_CODE_BLOCK:
+          tag = self->code_block_tag;
+          break;
+        case MG_SPAN_BLOCK_QUOTE:
+          tag = self->quote_tag;
+          break;
+        case MG_SPAN_LIST_ITEM:
+          tag = indent_tag (self, span->level);
+          break;
+        case MG_SPAN_LINK:
+          tag = self->link_tag;
+          break;
+        case MG_SPAN_RULE:
+          tag = self->rule_tag;
+          break;
+        default:
+          break;
+        }
+
+      if (tag == NULL || span->start >= span->end)
+        continue;
+
+      get_iters (self, span->start, span->end, &start, &end);
+      gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
+    }
+}
+
 void
 mg_reader_view_set_document (MgReaderView *self,
                              MgDocument   *document)
@@ -535,6 +637,8 @@ mg_reader_view_set_document (MgReaderView *self,
                             mg_document_get_n_bytes (document));
   gtk_text_buffer_get_start_iter (buffer, &start);
   gtk_text_buffer_place_cursor (buffer, &start);
+
+  apply_structure (self);
 }
 
 MgDocument *
@@ -787,7 +891,17 @@ release_idle_cb (gpointer user_data)
 
   annotation = mg_reader_view_get_annotation_at (self, offset);
   if (annotation != NULL)
-    g_signal_emit (self, signals[ANNOTATION_CLICKED], 0, annotation);
+    {
+      g_signal_emit (self, signals[ANNOTATION_CLICKED], 0, annotation);
+    }
+  else if (self->document != NULL && mg_document_get_structure (self->document) != NULL)
+    {
+      const MgSpan *link = mg_document_structure_get_link_at (mg_document_get_structure (self->document), offset);
+
+      /* A link opens with the desktop's handler, and only on a click. */
+      if (link != NULL && link->url != NULL)
+        gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), link->url, GDK_CURRENT_TIME);
+    }
 
   return G_SOURCE_REMOVE;
 }
@@ -904,6 +1018,7 @@ mg_reader_view_finalize (GObject *object)
   g_clear_pointer (&self->painted, g_free);
   g_clear_pointer (&self->painted_ranges, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_ptr_array_unref);
+  g_clear_pointer (&self->indent_tags, g_hash_table_unref);
 
   G_OBJECT_CLASS (mg_reader_view_parent_class)->finalize (object);
 }
@@ -959,6 +1074,38 @@ mg_reader_view_init (MgReaderView *self)
   self->note_tag = gtk_text_buffer_create_tag (buffer, "mg-note",
                                                "underline", PANGO_UNDERLINE_SINGLE_LINE,
                                                NULL);
+  for (guint i = 0; i < 6; i++)
+    {
+      static const double scales[6] = { 1.6, 1.35, 1.2, 1.1, 1.0, 1.0 };
+
+      self->heading_tags[i] = gtk_text_buffer_create_tag (buffer, NULL,
+                                                          "weight", PANGO_WEIGHT_BOLD,
+                                                          "scale", scales[i],
+                                                          "pixels-above-lines", 12,
+                                                          NULL);
+    }
+  self->emphasis_tag = gtk_text_buffer_create_tag (buffer, NULL, "style", PANGO_STYLE_ITALIC, NULL);
+  self->strong_tag = gtk_text_buffer_create_tag (buffer, NULL, "weight", PANGO_WEIGHT_BOLD, NULL);
+  self->code_tag = gtk_text_buffer_create_tag (buffer, NULL, "family", "monospace", "scale", 0.9, NULL);
+  self->code_block_tag = gtk_text_buffer_create_tag (buffer, NULL,
+                                                     "family", "monospace",
+                                                     "scale", 0.9,
+                                                     "wrap-mode", GTK_WRAP_CHAR,
+                                                     "left-margin", 44,
+                                                     "pixels-below-lines", 0,
+                                                     NULL);
+  self->quote_tag = gtk_text_buffer_create_tag (buffer, NULL,
+                                                "style", PANGO_STYLE_ITALIC,
+                                                "left-margin", 52,
+                                                "right-margin", 24,
+                                                NULL);
+  self->link_tag = gtk_text_buffer_create_tag (buffer, NULL,
+                                               "underline", PANGO_UNDERLINE_SINGLE,
+                                               "foreground", "#1c71d8",
+                                               NULL);
+  self->rule_tag = gtk_text_buffer_create_tag (buffer, NULL, "justification", GTK_JUSTIFY_CENTER, NULL);
+  self->indent_tags = g_hash_table_new (NULL, NULL);
+
   /* Created last, so it has the highest priority: the flash shows over
    * every highlight. */
   self->flash_tag = gtk_text_buffer_create_tag (buffer, "mg-flash", NULL);

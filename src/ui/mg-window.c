@@ -9,6 +9,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-editor.h"
 #include "mg-colors.h"
+#include "mg-document-loader.h"
 #include "mg-export.h"
 #include "mg-find-bar.h"
 #include "mg-import.h"
@@ -305,6 +306,13 @@ mg_window_set_document (MgWindow   *self,
   /* After the first layout, so that the offset has a place on screen. */
   g_idle_add_full (G_PRIORITY_LOW, restore_position_cb, g_object_ref (self), g_object_unref);
 
+  {
+    g_autofree char *notice = mg_document_loader_dup_encoding_notice (document);
+
+    if (notice != NULL)
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (notice));
+  }
+
   if (mg_document_get_repaired (document))
     {
       AdwToast *toast;
@@ -341,7 +349,7 @@ load_file_cb (GObject      *object,
   g_autoptr (MgDocument) document = NULL;
   g_autoptr (GError) error = NULL;
 
-  document = mg_document_load_file_finish (result, &error);
+  document = mg_document_loader_load_file_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;
@@ -381,7 +389,7 @@ mg_window_open_file (MgWindow *self,
   data->self = g_object_ref (self);
   data->file = g_object_ref (file);
 
-  mg_document_load_file_async (file, self->cancellable, load_file_cb, data);
+  mg_document_loader_load_file_async (file, self->cancellable, load_file_cb, data);
 }
 
 void
