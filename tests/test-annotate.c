@@ -55,6 +55,11 @@ new_window (MgDocument *document)
 
   gtk_window_present (GTK_WINDOW (window));
   mg_window_set_document (window, document);
+
+  /* Annotations are loaded just after the text's first frame. */
+  for (guint tries = 0; tries < 12000 && mg_window_get_annotations (window) == NULL; tries++)
+    wait_ms (5);
+  g_assert_nonnull (mg_window_get_annotations (window));
   iterate ();
 
   return window;

@@ -31,6 +31,10 @@
 #define CHUNK_SIZE 16384      /* code points painted per chunk */
 #define IDLE_BUDGET_USEC 4000 /* painting time per idle step: keeps 60 fps */
 #define FLASH_MSEC 900
+/* Between frames (redraw) and GtkTextView's layout of the rest of a long
+ * text (redraw + 5): otherwise highlights further down would wait until a
+ * whole book is laid out. Each step is bounded by IDLE_BUDGET_USEC. */
+#define PAINT_PRIORITY (GDK_PRIORITY_REDRAW + 2)
 #define BATCH_SIZE 256 /* changes at once that are repainted as a whole */
 
 struct _MgReaderView
@@ -402,7 +406,7 @@ restart_painting (MgReaderView *self)
     paint_chunk (self, 0);
 
   if (self->n_pending > 0)
-    self->paint_source = g_idle_add_full (G_PRIORITY_LOW, paint_idle_cb, self, NULL);
+    self->paint_source = g_idle_add_full (PAINT_PRIORITY, paint_idle_cb, self, NULL);
 }
 
 static void

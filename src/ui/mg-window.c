@@ -51,6 +51,9 @@ struct _MgWindow
   MgDocument       *document;
   MgAnnotationList *annotations;
   MgStore          *store;
+  GdkFrameClock    *paint_clock;
+  gulong            after_paint_id;
+  guint             load_source;
   char             *error_message;
   char             *banner_details;
   MgColor           color;
@@ -66,6 +69,7 @@ enum
 {
   PROP_0,
   PROP_DOCUMENT,
+  PROP_ANNOTATIONS,
   PROP_SHOW_SIDEBAR,
   PROP_CARET_BROWSING,
   N_PROPS
@@ -74,6 +78,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void     update_actions (MgWindow *self);
+static void     cancel_load_annotations (MgWindow *self);
 static void     save_reading_position (MgWindow *self);
 static gboolean restore_position_cb (gpointer user_data);
 
@@ -247,6 +252,8 @@ close_store (MgWindow *self)
 {
   g_autoptr (GError) error = NULL;
 
+  cancel_load_annotations (self);
+
   if (self->store == NULL)
     return;
 
@@ -256,6 +263,88 @@ close_store (MgWindow *self)
 
   g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+}
+
+/* Above GtkTextView's background layout of a long text (redraw + 5), which
+ * would otherwise hold the annotations back until the whole book is laid
+ * out; below drawing, so the text's frame comes first. */
+#define LOAD_PRIORITY (GDK_PRIORITY_REDRAW + 1)
+
+static void
+load_annotations (MgWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert (self->document != NULL);
+  g_assert (self->store == NULL);
+
+  self->annotations = mg_annotation_list_new ();
+  self->store = mg_store_new (self->document, self->annotations, NULL);
+  g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
+
+  /* The document opens whatever happens to its annotations; the banner
+   * says why some are missing. */
+  if (!mg_store_load (self->store, &error))
+    show_store_error (self, error);
+
+  mg_reader_view_set_annotations (self->reader, self->annotations);
+  mg_sidebar_set_annotations (self->sidebar, self->annotations);
+
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATIONS]);
+}
+
+static gboolean
+load_annotations_cb (gpointer user_data)
+{
+  MgWindow *self = user_data;
+
+  self->load_source = 0;
+  load_annotations (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                MgWindow      *self)
+{
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  g_clear_object (&self->paint_clock);
+  if (self->load_source == 0)
+    self->load_source = g_idle_add_full (LOAD_PRIORITY, load_annotations_cb, self, NULL);
+}
+
+static void
+cancel_load_annotations (MgWindow *self)
+{
+  g_clear_handle_id (&self->load_source, g_source_remove);
+  /* An unrealized window's clock drops its handlers by itself. */
+  if (self->paint_clock != NULL && self->after_paint_id != 0 && g_signal_handler_is_connected (self->paint_clock, self->after_paint_id))
+    g_signal_handler_disconnect (self->paint_clock, self->after_paint_id);
+  self->after_paint_id = 0;
+  g_clear_object (&self->paint_clock);
+}
+
+static void
+schedule_load_annotations (MgWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  cancel_load_annotations (self);
+
+  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->paint_clock = g_object_ref (clock);
+      self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    {
+      self->load_source = g_idle_add_full (LOAD_PRIORITY, load_annotations_cb, self, NULL);
+    }
 }
 
 void
@@ -285,20 +374,14 @@ mg_window_set_document (MgWindow   *self,
 
   mg_reader_view_set_document (self->reader, document);
 
+  /* The text is painted first; the annotations are loaded, anchored and
+   * painted just after that first frame, so that a document with
+   * thousands of them opens as fast as one without. Until then the
+   * actions that change annotations are off. */
   g_clear_object (&self->annotations);
-  self->annotations = mg_annotation_list_new ();
-  self->store = mg_store_new (document, self->annotations, NULL);
-  g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
-
-  /* The document opens whatever happens to its annotations; the banner
-   * says why some are missing. */
-  if (!mg_store_load (self->store, &error))
-    show_store_error (self, error);
-
-  mg_reader_view_set_annotations (self->reader, self->annotations);
-  mg_sidebar_set_annotations (self->sidebar, self->annotations);
+  mg_reader_view_set_annotations (self->reader, NULL);
+  mg_sidebar_set_annotations (self->sidebar, NULL);
+  schedule_load_annotations (self);
 
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "document");
@@ -1349,6 +1432,10 @@ mg_window_get_property (GObject    *object,
       g_value_set_object (value, self->document);
       break;
 
+    case PROP_ANNOTATIONS:
+      g_value_set_object (value, self->annotations);
+      break;
+
     case PROP_SHOW_SIDEBAR:
       g_value_set_boolean (value, self->show_sidebar);
       break;
@@ -1429,6 +1516,9 @@ mg_window_class_init (MgWindowClass *klass)
   properties[PROP_DOCUMENT] = g_param_spec_object ("document", NULL, NULL,
                                                    MG_TYPE_DOCUMENT,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ANNOTATIONS] = g_param_spec_object ("annotations", NULL, NULL,
+                                                      MG_TYPE_ANNOTATION_LIST,
+                                                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHOW_SIDEBAR] = g_param_spec_boolean ("show-sidebar", NULL, NULL, TRUE,
                                                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CARET_BROWSING] = g_param_spec_boolean ("caret-browsing", NULL, NULL, FALSE,
