@@ -541,6 +541,68 @@ test_timestamp_parse (void)
   g_assert_null (mg_parse_timestamp (NULL));
 }
 
+/* Saving and loading format and parse every timestamp: each millisecond
+ * of a minute reads back as itself, in GLib's UTC zone, whatever the
+ * zone it was formatted from. */
+static void
+test_timestamp_every_millisecond (void)
+{
+  g_autoptr (GTimeZone) zero = g_time_zone_new_offset (0);
+  g_autoptr (GTimeZone) east = g_time_zone_new_offset (5 * 3600 + 30 * 60);
+
+  for (guint second = 0; second < 60; second++)
+    {
+      for (guint ms = 0; ms < 1000; ms++)
+        {
+          g_autofree char *str = g_strdup_printf ("2024-02-29T23:59:%02u.%03uZ", second, ms);
+          g_autoptr (GDateTime) parsed = mg_parse_timestamp (str);
+          g_autoptr (GDateTime) at_zero = NULL;
+          g_autoptr (GDateTime) in_east = NULL;
+          g_autofree char *again = NULL;
+          g_autofree char *from_zero = NULL;
+          g_autofree char *from_east = NULL;
+
+          g_assert_nonnull (parsed);
+          g_assert_cmpstr (g_time_zone_get_identifier (g_date_time_get_timezone (parsed)), ==, "UTC");
+          g_assert_cmpint (g_date_time_get_microsecond (parsed), ==, ms * 1000);
+
+          again = mg_format_timestamp (parsed);
+          g_assert_cmpstr (again, ==, str);
+
+          at_zero = g_date_time_to_timezone (parsed, zero);
+          from_zero = mg_format_timestamp (at_zero);
+          g_assert_cmpstr (from_zero, ==, str);
+
+          in_east = g_date_time_to_timezone (parsed, east);
+          from_east = mg_format_timestamp (in_east);
+          g_assert_cmpstr (from_east, ==, str);
+        }
+    }
+}
+
+static void
+test_timestamp_limits (void)
+{
+  g_autoptr (GDateTime) first = g_date_time_new_utc (1, 1, 1, 0, 0, 0);
+  g_autoptr (GDateTime) last = g_date_time_new_utc (9999, 12, 31, 23, 59, 59.999999);
+  g_autoptr (GTimeZone) west = g_time_zone_new_offset (-(10 * 3600));
+  g_autoptr (GDateTime) west_time = g_date_time_new (west, 2025, 12, 31, 20, 0, 0.5);
+  g_autoptr (GDateTime) parsed = NULL;
+  g_autofree char *first_str = mg_format_timestamp (first);
+  g_autofree char *last_str = mg_format_timestamp (last);
+  g_autofree char *west_str = mg_format_timestamp (west_time);
+
+  g_assert_cmpstr (first_str, ==, "0001-01-01T00:00:00.000Z");
+  g_assert_cmpstr (last_str, ==, "9999-12-31T23:59:59.999Z");
+  g_assert_cmpstr (west_str, ==, "2026-01-01T06:00:00.500Z");
+
+  /* A time given in another zone is read into UTC. */
+  parsed = mg_parse_timestamp ("2025-12-31T20:00:00.500-10:00");
+  g_assert_nonnull (parsed);
+  g_assert_cmpstr (g_time_zone_get_identifier (g_date_time_get_timezone (parsed)), ==, "UTC");
+  g_assert_true (g_date_time_equal (parsed, west_time));
+}
+
 static void
 test_json_key_order (void)
 {
@@ -860,6 +922,8 @@ main (int   argc,
   g_test_add_func ("/annotation/color/strings", test_colors);
   g_test_add_func ("/annotation/timestamp/format", test_timestamp_format);
   g_test_add_func ("/annotation/timestamp/parse", test_timestamp_parse);
+  g_test_add_func ("/annotation/timestamp/every-millisecond", test_timestamp_every_millisecond);
+  g_test_add_func ("/annotation/timestamp/limits", test_timestamp_limits);
   g_test_add_func ("/annotation/json/key-order", test_json_key_order);
   g_test_add_func ("/annotation/json/highlight-only", test_json_highlight_only);
   g_test_add_func ("/annotation/json/round-trip", test_json_round_trip);

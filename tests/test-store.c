@@ -882,6 +882,88 @@ test_newer_version (Fixture      *fixture,
 }
 
 /* An annotation that cannot be read is kept as it is, and written back. */
+/* The store writes its annotations straight from the objects: the same
+ * bytes as mg_annotation_to_json() written by mg_store_serialize_json(),
+ * text that needs escapes or repairs included. */
+static void
+test_writes_as_json (Fixture      *fixture,
+                     gconstpointer user_data)
+{
+  static const char *const tags[] = { " one ", "two", "ü ✓", "one", NULL };
+  g_autofree char         *uri = uri_in (fixture, "article \"quoted\".txt");
+  g_autofree char         *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) written = NULL;
+  g_autoptr (JsonNode) expected = NULL;
+  g_autoptr (JsonNode) canonical = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) expected_bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  MgAnnotation *annotation;
+  JsonArray    *deleted;
+  guint         n_items;
+
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+
+  annotation = add_annotation (list, document, "quick brown fox", NULL);
+  mg_annotation_set_note (annotation, "A \"note\" with a back\\slash,\na new line, a\ttab, \001 and \037, ü and 😀");
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  mg_annotation_set_tags (annotation, tags);
+  mg_annotation_set_color (annotation, MG_COLOR_PURPLE);
+  annotation = add_annotation (list, document, "liquor jugs", NULL);
+  /* Not UTF-8: written repaired, as any text is. */
+  mg_annotation_set_note (annotation, "bad \xff text");
+  add_annotation (list, document, "daft zebras", "2001-02-03T04:05:06.789Z");
+  annotation = add_annotation (list, document, "black quartz", NULL);
+  mg_annotation_list_remove (list, annotation);
+  flush_ok (store);
+
+  bytes = read_file (mg_store_get_file (store));
+  written = mg_store_parse_bytes (bytes, &error);
+  g_assert_no_error (error);
+
+  /* The same file, made from JSON nodes. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, MG_STORE_FORMAT_VERSION);
+  json_builder_set_member_name (builder, "document");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uri");
+  json_builder_add_string_value (builder, mg_document_get_uri (document));
+  json_builder_set_member_name (builder, "sha256");
+  json_builder_add_string_value (builder, mg_document_get_sha256 (document));
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, mg_document_get_title (document));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "annotations");
+  json_builder_begin_array (builder);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (MgAnnotation) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      mg_annotation_to_json (item, builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  expected = json_builder_get_root (builder);
+
+  /* The tombstone's time is the time of the deletion: taken as written. */
+  deleted = root_array (written, "deleted");
+  g_assert_cmpuint (json_array_get_length (deleted), ==, 1);
+  json_object_set_array_member (json_node_get_object (expected), "deleted", json_array_ref (deleted));
+
+  canonical = mg_store_merge_json (expected, NULL, NULL);
+  expected_bytes = mg_store_serialize_json (canonical);
+  g_test_message ("%.*s", (int) g_bytes_get_size (bytes), (const char *) g_bytes_get_data (bytes, NULL));
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   g_bytes_get_data (expected_bytes, NULL), g_bytes_get_size (expected_bytes));
+}
+
 static void
 test_malformed_annotation (Fixture      *fixture,
                            gconstpointer user_data)
@@ -1390,6 +1472,7 @@ test_merge_before_write (Fixture      *fixture,
   char *ids[5] = { NULL };
   g_autoptr (GBytes) from_b = NULL;
   g_autoptr (JsonNode) root = NULL;
+  g_auto (GStrv) names = NULL;
   MgAnnotation *v;
 
   make_diverged (fixture, &a, &b, ids);
@@ -1407,6 +1490,14 @@ test_merge_before_write (Fixture      *fixture,
   g_assert_null (find_entry (root, ids[2]));
   g_assert_nonnull (find_entry (root, ids[3]));
   g_assert_null (lookup (&a, ids[2]));
+
+  /* The flush wrote the merge itself, and alone: nothing is left unsaved,
+   * and no other write raced with it (a write that lost such a race
+   * leaves its temporary file behind). */
+  g_assert_false (mg_store_get_dirty (a.store));
+  names = list_dir (g_file_peek_path (mg_store_get_directory (a.store)));
+  for (guint i = 0; names[i] != NULL; i++)
+    g_assert_false (g_str_has_prefix (names[i], ".goutputstream-"));
 
   copy_close (&a);
   copy_close (&b);
@@ -1609,6 +1700,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store/round-trip", test_round_trip);
   ADD ("/store/stable-pretty", test_stable_pretty);
+  ADD ("/store/writes-as-json", test_writes_as_json);
   ADD ("/store/find/moved", test_moved);
   ADD ("/store/find/copied", test_copied);
   ADD ("/store/find/edited", test_edited);

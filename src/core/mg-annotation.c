@@ -119,12 +119,32 @@ static const char *const color_names[MG_N_COLORS] = {
 
 static const char *const empty_strv[] = { NULL };
 
+/* GLib's UTC zone, which g_date_time_to_utc() gives every result. */
+static GTimeZone *
+utc_zone (void)
+{
+  static GTimeZone *utc;
+
+  if (g_once_init_enter (&utc))
+    g_once_init_leave (&utc, g_time_zone_new_utc ());
+
+  return utc;
+}
+
 /* Drops the sub-millisecond part, which the file cannot hold. */
 static GDateTime *
 truncate_to_ms (GDateTime *datetime)
 {
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (datetime);
-  int usec = g_date_time_get_microsecond (utc);
+  g_autoptr (GDateTime) utc = NULL;
+  int usec;
+
+  /* Already so (every time read from a file or made here): a GDateTime
+   * never changes, so the same one does. */
+  if (g_date_time_get_timezone (datetime) == utc_zone () && g_date_time_get_microsecond (datetime) % 1000 == 0)
+    return g_date_time_ref (datetime);
+
+  utc = g_date_time_to_utc (datetime);
+  usec = g_date_time_get_microsecond (utc);
 
   return g_date_time_add (utc, -(GTimeSpan) (usec % 1000));
 }
@@ -199,19 +219,54 @@ char *
 mg_format_timestamp (GDateTime *datetime)
 {
   g_autoptr (GDateTime) utc = NULL;
+  GDateTime *fields = datetime;
+  char       buf[sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ"];
+  int        year;
+  int        month;
+  int        day;
+  int        parts[4];
+  char      *p = buf;
 
   g_return_val_if_fail (datetime != NULL, NULL);
 
-  utc = g_date_time_to_utc (datetime);
+  /* At an offset of zero the fields are those of UTC already. */
+  if (g_date_time_get_utc_offset (datetime) != 0)
+    fields = utc = g_date_time_to_utc (datetime);
 
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                          g_date_time_get_year (utc),
-                          g_date_time_get_month (utc),
-                          g_date_time_get_day_of_month (utc),
-                          g_date_time_get_hour (utc),
-                          g_date_time_get_minute (utc),
-                          g_date_time_get_second (utc),
-                          g_date_time_get_microsecond (utc) / 1000);
+  /* Saving writes two of these per annotation: digits by hand rather
+   * than through printf. GDateTime's years are 1 to 9999. */
+  g_date_time_get_ymd (fields, &year, &month, &day);
+  g_assert (year >= 1 && year <= 9999);
+
+  *p++ = '0' + year / 1000;
+  *p++ = '0' + year / 100 % 10;
+  *p++ = '0' + year / 10 % 10;
+  *p++ = '0' + year % 10;
+  *p++ = '-';
+  *p++ = '0' + month / 10;
+  *p++ = '0' + month % 10;
+  *p++ = '-';
+  *p++ = '0' + day / 10;
+  *p++ = '0' + day % 10;
+
+  parts[0] = g_date_time_get_hour (fields);
+  parts[1] = g_date_time_get_minute (fields);
+  parts[2] = g_date_time_get_second (fields);
+  parts[3] = g_date_time_get_microsecond (fields) / 1000;
+  for (guint i = 0; i < 3; i++)
+    {
+      *p++ = i == 0 ? 'T' : ':';
+      *p++ = '0' + parts[i] / 10;
+      *p++ = '0' + parts[i] % 10;
+    }
+  *p++ = '.';
+  *p++ = '0' + parts[3] / 100;
+  *p++ = '0' + parts[3] / 10 % 10;
+  *p++ = '0' + parts[3] % 10;
+  *p++ = 'Z';
+  *p = '\0';
+
+  return g_strndup (buf, p - buf);
 }
 
 /**
@@ -227,14 +282,12 @@ mg_format_timestamp (GDateTime *datetime)
 GDateTime *
 mg_parse_timestamp (const char *str)
 {
-  g_autoptr (GTimeZone) utc = NULL;
   g_autoptr (GDateTime) parsed = NULL;
 
   if (str == NULL || strnlen (str, MAX_TIMESTAMP_LENGTH + 1) > MAX_TIMESTAMP_LENGTH)
     return NULL;
 
-  utc = g_time_zone_new_utc ();
-  parsed = g_date_time_new_from_iso8601 (str, utc);
+  parsed = g_date_time_new_from_iso8601 (str, utc_zone ());
   if (parsed == NULL)
     return NULL;
 
@@ -272,7 +325,7 @@ normalize_tags (const char *const *tags)
   g_autoptr (GHashTable) seen = NULL;
   gsize i;
 
-  if (tags == NULL)
+  if (tags == NULL || tags[0] == NULL)
     return g_strv_builder_end (builder);
 
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -74,6 +74,10 @@
 #define STALE_TEMPORARY_AGE_S (60 * 60)
 /* The prefix of the temporary files of g_file_replace(). */
 #define TEMPORARY_PREFIX ".goutputstream-"
+/* The file on disk is compared with what we expect in pieces this big. */
+#define FILE_COMPARE_CHUNK (64 * 1024)
+/* About the compact text of an annotation, to write it without regrowing. */
+#define COMPACT_TEXT_SIZE 1024
 
 typedef struct
 {
@@ -134,6 +138,7 @@ struct _MgStore
   guint updating : 1;
   guint save_again : 1;
   guint check_again : 1;
+  guint flushing : 1;
 };
 
 G_DEFINE_FINAL_TYPE (MgStore, mg_store, G_TYPE_OBJECT)
@@ -263,58 +268,6 @@ compare_times (GDateTime *a,
   return g_date_time_compare (a, b);
 }
 
-static char *node_to_string (JsonNode *node);
-
-/* The last resort of the sorts, for entries without an id or time (kept
- * as they are): any order would do, but always the same. */
-static int
-compare_texts (JsonNode *a,
-               JsonNode *b)
-{
-  g_autofree char *text_a = node_to_string (a);
-  g_autofree char *text_b = node_to_string (b);
-
-  return strcmp (text_a, text_b);
-}
-
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  JsonNode *node_a = *(JsonNode **) a;
-  JsonNode *node_b = *(JsonNode **) b;
-  int       cmp;
-
-  cmp = g_strcmp0 (entry_get_string (node_a, "created"),
-                   entry_get_string (node_b, "created"));
-  if (cmp == 0)
-    cmp = g_strcmp0 (entry_get_string (node_a, "id"),
-                     entry_get_string (node_b, "id"));
-  if (cmp == 0)
-    cmp = compare_texts (node_a, node_b);
-
-  return cmp;
-}
-
-static int
-compare_tombstones (gconstpointer a,
-                    gconstpointer b)
-{
-  JsonNode *node_a = *(JsonNode **) a;
-  JsonNode *node_b = *(JsonNode **) b;
-  int       cmp;
-
-  cmp = g_strcmp0 (entry_get_string (node_a, "id"),
-                   entry_get_string (node_b, "id"));
-  if (cmp == 0)
-    cmp = g_strcmp0 (entry_get_string (node_a, "modified"),
-                     entry_get_string (node_b, "modified"));
-  if (cmp == 0)
-    cmp = compare_texts (node_a, node_b);
-
-  return cmp;
-}
-
 static JsonNode *
 tombstone_node_new (const char *id,
                     const char *when)
@@ -329,8 +282,760 @@ tombstone_node_new (const char *id,
   return node;
 }
 
-/* Builds a whole file, in its canonical order. @entries and @deleted are
- * sorted in place; their nodes are copied. */
+/* Writing JSON ------------------------------------------------------------
+ *
+ * Our own writer rather than JsonGenerator: the bytes of a file must not
+ * depend on the json-glib version (the Flatpak runtime's differs from
+ * Debian's), and json-glib 1.6 writes some numbers as invalid JSON (1e999
+ * as "inf.0", 1e300 as "1e+300.0"), which would make a file we cannot
+ * read back. The pretty layout is json-glib's: two spaces, "key" : value.
+ *
+ * Annotations are written straight from the objects, without a JsonNode
+ * tree in between: for ten thousand annotations, building, copying and
+ * freeing the tree cost many times more than the writing. The bytes are
+ * those of mg_annotation_to_json() through write_node(), which the tests
+ * check. */
+
+typedef struct
+{
+  GString *out;
+  gboolean pretty;
+  guint    level;    /* the depth of the innermost open container */
+  gboolean empty;    /* nothing written in it yet */
+  gboolean repaired; /* something was written other than it is held */
+
+  /* When comparing with @expected rather than keeping what is written:
+   * @out holds only what is not compared yet. */
+  const char *expected;
+  gsize       expected_len;
+  gsize       compared;
+  gboolean    differs;
+} Writer;
+
+static void
+writer_init (Writer  *w,
+             GString *out,
+             gboolean pretty)
+{
+  memset (w, 0, sizeof *w);
+  w->out = out;
+  w->pretty = pretty;
+  w->empty = TRUE;
+}
+
+/* GString's own appends are calls that check their arguments; these are
+ * the bulk of writing, so they only copy when there is room. */
+static inline void
+out_append_len (GString    *out,
+                const char *data,
+                gsize       len)
+{
+  if (G_UNLIKELY (out->len + len >= out->allocated_len))
+    {
+      g_string_append_len (out, data, len);
+      return;
+    }
+
+  memcpy (out->str + out->len, data, len);
+  out->len += len;
+  out->str[out->len] = '\0';
+}
+
+#define out_append_literal(out, literal) out_append_len ((out), "" literal, sizeof (literal) - 1)
+
+static void
+write_string (Writer     *w,
+              const char *str)
+{
+  g_autofree char *valid = NULL;
+  GString         *out = w->out;
+  const char      *run;
+  const char      *p;
+
+  /* Never write what we could not read back. */
+  if (!g_utf8_validate (str, -1, NULL))
+    {
+      str = valid = g_utf8_make_valid (str, -1);
+      w->repaired = TRUE;
+    }
+
+  g_string_append_c (out, '"');
+
+  /* Runs of characters that need no escape are copied at once. */
+  for (run = p = str; *p != '\0'; p++)
+    {
+      guchar      c = *p;
+      const char *escape;
+      char        buf[8];
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      switch (c)
+        {
+        case '"':
+          escape = "\\\"";
+          break;
+        case '\\':
+          escape = "\\\\";
+          break;
+        case '\b':
+          escape = "\\b";
+          break;
+        case '\f':
+          escape = "\\f";
+          break;
+        case '\n':
+          escape = "\\n";
+          break;
+        case '\r':
+          escape = "\\r";
+          break;
+        case '\t':
+          escape = "\\t";
+          break;
+        default:
+          g_snprintf (buf, sizeof buf, "\\u%04x", (guint) c);
+          escape = buf;
+          break;
+        }
+
+      out_append_len (out, run, p - run);
+      out_append_len (out, escape, strlen (escape));
+      run = p + 1;
+    }
+
+  out_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+/* A string of our own that is known to need neither repair nor escapes
+ * (member names, "Annotation"...): what write_string() writes, quicker. */
+static void
+write_plain_string (Writer     *w,
+                    const char *str)
+{
+  g_string_append_c (w->out, '"');
+  out_append_len (w->out, str, strlen (str));
+  g_string_append_c (w->out, '"');
+}
+
+static void
+write_int (Writer *w,
+           gint64  value)
+{
+  char    buf[24];
+  char   *p = buf + sizeof buf;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  /* What "%" G_GINT64_FORMAT gives. */
+  do
+    {
+      *--p = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+
+  out_append_len (w->out, p, buf + sizeof buf - p);
+}
+
+static void
+write_value (Writer   *w,
+             JsonNode *node)
+{
+  char   buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double value;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      write_string (w, json_node_get_string (node));
+      break;
+
+    case G_TYPE_INT64:
+      write_int (w, json_node_get_int (node));
+      break;
+
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      if (!isfinite (value))
+        {
+          out_append_literal (w->out, "null");
+          w->repaired = TRUE;
+          break;
+        }
+      g_ascii_dtostr (buf, sizeof buf, value);
+      out_append_len (w->out, buf, strlen (buf));
+      /* Still a double when read back. */
+      if (strpbrk (buf, ".eE") == NULL)
+        out_append_literal (w->out, ".0");
+      break;
+
+    case G_TYPE_BOOLEAN:
+      if (json_node_get_boolean (node))
+        out_append_literal (w->out, "true");
+      else
+        out_append_literal (w->out, "false");
+      break;
+
+    default:
+      /* No such value comes from a file or an annotation. */
+      out_append_literal (w->out, "null");
+      w->repaired = TRUE;
+      break;
+    }
+}
+
+static void
+writer_newline (Writer *w)
+{
+  static const char spaces[] = "                                                                ";
+  gsize             indent;
+
+  if (!w->pretty)
+    return;
+
+  g_string_append_c (w->out, '\n');
+  for (indent = 2 * (gsize) w->level; indent > 0;)
+    {
+      gsize n = MIN (indent, sizeof spaces - 1);
+
+      out_append_len (w->out, spaces, n);
+      indent -= n;
+    }
+}
+
+/* Opens an object ('{') or an array ('['). */
+static void
+writer_open (Writer *w,
+             char    bracket)
+{
+  g_string_append_c (w->out, bracket);
+  w->level++;
+  w->empty = TRUE;
+}
+
+static void
+writer_close (Writer *w,
+              char    bracket)
+{
+  g_assert (w->level > 0);
+
+  w->level--;
+  if (!w->empty)
+    writer_newline (w);
+  g_string_append_c (w->out, bracket);
+  /* The container was a value in the one around it. */
+  w->empty = FALSE;
+}
+
+/* Before each element of an array. */
+static void
+writer_element (Writer *w)
+{
+  if (!w->empty)
+    g_string_append_c (w->out, ',');
+  w->empty = FALSE;
+  writer_newline (w);
+}
+
+static void
+writer_separator (Writer *w)
+{
+  if (w->pretty)
+    out_append_literal (w->out, " : ");
+  else
+    g_string_append_c (w->out, ':');
+}
+
+/* Before each member of an object: its name. */
+static void
+writer_member (Writer     *w,
+               const char *name)
+{
+  writer_element (w);
+  write_string (w, name);
+  writer_separator (w);
+}
+
+/* The same, for a name of our own (see write_plain_string()). */
+static void
+writer_plain_member (Writer     *w,
+                     const char *name)
+{
+  writer_element (w);
+  write_plain_string (w, name);
+  writer_separator (w);
+}
+
+static void
+writer_string_member (Writer     *w,
+                      const char *name,
+                      const char *value)
+{
+  writer_plain_member (w, name);
+  write_string (w, value);
+}
+
+static void
+writer_plain_string_member (Writer     *w,
+                            const char *name,
+                            const char *value)
+{
+  writer_plain_member (w, name);
+  write_plain_string (w, value);
+}
+
+static void
+writer_int_member (Writer     *w,
+                   const char *name,
+                   gint64      value)
+{
+  writer_plain_member (w, name);
+  write_int (w, value);
+}
+
+/* In comparing mode, compares what was written so far and lets it go. */
+static void
+writer_compare (Writer *w)
+{
+  GString *out = w->out;
+
+  if (w->expected == NULL || w->differs)
+    return;
+
+  if (out->len > w->expected_len - w->compared || memcmp (w->expected + w->compared, out->str, out->len) != 0)
+    w->differs = TRUE;
+  else
+    w->compared += out->len;
+
+  g_string_truncate (out, 0);
+}
+
+/* Between entries: in comparing mode, compares once enough was written. */
+static void
+writer_entry_done (Writer *w)
+{
+  if (w->expected != NULL && w->out->len >= FILE_COMPARE_CHUNK)
+    writer_compare (w);
+}
+
+static void
+write_node (Writer   *w,
+            JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject    *object = json_node_get_object (node);
+        JsonObjectIter iter;
+        const char    *name;
+        JsonNode      *member;
+
+        writer_open (w, '{');
+        if (object != NULL)
+          {
+            json_object_iter_init_ordered (&iter, object);
+            while (json_object_iter_next_ordered (&iter, &name, &member))
+              {
+                writer_member (w, name);
+                write_node (w, member);
+              }
+          }
+        writer_close (w, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint      length = json_array_get_length (array);
+
+        writer_open (w, '[');
+        for (guint i = 0; i < length; i++)
+          {
+            writer_element (w);
+            write_node (w, json_array_get_element (array, i));
+          }
+        writer_close (w, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      write_value (w, node);
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      out_append_literal (w->out, "null");
+      break;
+    }
+}
+
+/* What mg_annotation_to_json() builds, member for member. @created and
+ * @modified: the annotation's times, formatted. */
+static void
+write_annotation (Writer       *w,
+                  MgAnnotation *annotation,
+                  const char   *created,
+                  const char   *modified)
+{
+  const char        *note = mg_annotation_get_note (annotation);
+  const char *const *tags = mg_annotation_get_tags (annotation);
+
+  writer_open (w, '{');
+  writer_string_member (w, "id", mg_annotation_get_id (annotation));
+  writer_plain_string_member (w, "type", "Annotation");
+  writer_plain_string_member (w, "motivation", note[0] != '\0' ? "commenting" : "highlighting");
+  writer_plain_string_member (w, "created", created);
+  writer_plain_string_member (w, "modified", modified);
+  writer_plain_string_member (w, "color", mg_color_to_string (mg_annotation_get_color (annotation)));
+
+  writer_plain_member (w, "body");
+  writer_open (w, '[');
+  if (note[0] != '\0')
+    {
+      writer_element (w);
+      writer_open (w, '{');
+      writer_plain_string_member (w, "type", "TextualBody");
+      writer_plain_string_member (w, "purpose", "commenting");
+      writer_string_member (w, "value", note);
+      writer_plain_string_member (w, "format", "text/markdown");
+      writer_close (w, '}');
+    }
+  for (gsize i = 0; tags[i] != NULL; i++)
+    {
+      writer_element (w);
+      writer_open (w, '{');
+      writer_plain_string_member (w, "type", "TextualBody");
+      writer_plain_string_member (w, "purpose", "tagging");
+      writer_string_member (w, "value", tags[i]);
+      writer_close (w, '}');
+    }
+  writer_close (w, ']');
+
+  writer_plain_member (w, "target");
+  writer_open (w, '{');
+  writer_plain_member (w, "selector");
+  writer_open (w, '[');
+
+  writer_element (w);
+  writer_open (w, '{');
+  writer_plain_string_member (w, "type", "TextQuoteSelector");
+  writer_string_member (w, "exact", mg_annotation_get_exact (annotation));
+  writer_string_member (w, "prefix", mg_annotation_get_prefix (annotation));
+  writer_string_member (w, "suffix", mg_annotation_get_suffix (annotation));
+  writer_close (w, '}');
+
+  writer_element (w);
+  writer_open (w, '{');
+  writer_plain_string_member (w, "type", "TextPositionSelector");
+  writer_int_member (w, "start", mg_annotation_get_start (annotation));
+  writer_int_member (w, "end", mg_annotation_get_end (annotation));
+  writer_close (w, '}');
+
+  writer_close (w, ']');
+  writer_close (w, '}');
+
+  writer_close (w, '}');
+}
+
+/* What tombstone_node_new() builds. */
+static void
+write_tombstone (Writer     *w,
+                 const char *id,
+                 const char *when)
+{
+  writer_open (w, '{');
+  writer_string_member (w, "id", id);
+  writer_string_member (w, "modified", when);
+  writer_close (w, '}');
+}
+
+/* Compact text, to compare and to break ties. */
+static char *
+node_to_string (JsonNode *node)
+{
+  Writer w;
+
+  writer_init (&w, g_string_new (NULL), FALSE);
+  write_node (&w, node);
+
+  return g_string_free (w.out, FALSE);
+}
+
+/* The entries of a file ----------------------------------------------------
+ *
+ * Entries (annotations) sort by creation time then id, tombstones by id
+ * then time of deletion; the compact text settles the rest, so that any
+ * order given gives the same file. Each item carries its sort keys, taken
+ * once rather than in every comparison. */
+
+typedef enum
+{
+  ITEM_NODE,       /* JSON, as read or kept verbatim */
+  ITEM_ANNOTATION, /* one of our annotations */
+  ITEM_TOMBSTONE,  /* one of our tombstones: an id and a time */
+} ItemKind;
+
+typedef struct
+{
+  ItemKind      kind;
+  const char   *key1;       /* the creation time of an entry, the id of a tombstone */
+  const char   *key2;       /* the id of an entry, the time of a tombstone */
+  JsonNode     *node;       /* ITEM_NODE, borrowed */
+  MgAnnotation *annotation; /* ITEM_ANNOTATION, a reference */
+  char         *created;    /* ITEM_ANNOTATION: its times, formatted */
+  char         *modified;
+  const char   *id; /* ITEM_TOMBSTONE, borrowed */
+  const char   *when;
+  char         *text;       /* the compact text, once needed */
+  gboolean      text_clean; /* it holds the item exactly */
+  gpointer      data;       /* for the caller */
+} Item;
+
+static void
+item_free (gpointer data)
+{
+  Item *item = data;
+
+  g_clear_object (&item->annotation);
+  g_free (item->created);
+  g_free (item->modified);
+  g_free (item->text);
+  g_free (item);
+}
+
+static Item *
+item_new_entry_node (JsonNode *node)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_NODE;
+  item->node = node;
+  item->key1 = entry_get_string (node, "created");
+  item->key2 = entry_get_string (node, "id");
+
+  return item;
+}
+
+static Item *
+item_new_tombstone_node (JsonNode *node)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_NODE;
+  item->node = node;
+  item->key1 = entry_get_string (node, "id");
+  item->key2 = entry_get_string (node, "modified");
+
+  return item;
+}
+
+static Item *
+item_new_annotation (MgAnnotation *annotation)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_ANNOTATION;
+  item->annotation = g_object_ref (annotation);
+  item->created = mg_format_timestamp (mg_annotation_get_created (annotation));
+  item->modified = mg_format_timestamp (mg_annotation_get_modified (annotation));
+  item->key1 = item->created;
+  item->key2 = mg_annotation_get_id (annotation);
+
+  return item;
+}
+
+static Item *
+item_new_tombstone (const char *id,
+                    const char *when)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_TOMBSTONE;
+  item->id = id;
+  item->when = when;
+  item->key1 = id;
+  item->key2 = when;
+
+  return item;
+}
+
+static void
+write_item (Writer *w,
+            Item   *item)
+{
+  switch (item->kind)
+    {
+    case ITEM_NODE:
+      write_node (w, item->node);
+      break;
+
+    case ITEM_ANNOTATION:
+      write_annotation (w, item->annotation, item->created, item->modified);
+      break;
+
+    case ITEM_TOMBSTONE:
+      write_tombstone (w, item->id, item->when);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const char *
+item_text (Item *item)
+{
+  if (item->text == NULL)
+    {
+      Writer w;
+
+      writer_init (&w, g_string_sized_new (COMPACT_TEXT_SIZE), FALSE);
+      write_item (&w, item);
+      item->text = g_string_free (w.out, FALSE);
+      item->text_clean = !w.repaired;
+    }
+
+  return item->text;
+}
+
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  Item *item_a = *(Item **) a;
+  Item *item_b = *(Item **) b;
+  int   cmp;
+
+  cmp = g_strcmp0 (item_a->key1, item_b->key1);
+  if (cmp == 0)
+    cmp = g_strcmp0 (item_a->key2, item_b->key2);
+  /* The last resort, for entries without an id or time (kept as they
+   * are): any order would do, but always the same. */
+  if (cmp == 0)
+    cmp = strcmp (item_text (item_a), item_text (item_b));
+
+  return cmp;
+}
+
+/* Sorts @items (of Item) in place. Stable: items that compare equal keep
+ * the order given. Files are mostly read in the order they were written,
+ * which is this one: then a look through them is enough. */
+static void
+sort_items (GPtrArray *items)
+{
+  for (guint i = 1; i < items->len; i++)
+    {
+      if (compare_items (&items->pdata[i - 1], &items->pdata[i]) > 0)
+        {
+          g_ptr_array_sort (items, compare_items);
+          return;
+        }
+    }
+}
+
+/* Writes a whole file, in its canonical order: @entries and @deleted
+ * (of Item) are sorted in place. */
+static void
+write_store_file (Writer     *w,
+                  const char *uri,
+                  const char *sha256,
+                  const char *title,
+                  GPtrArray  *entries,
+                  GPtrArray  *deleted)
+{
+  sort_items (entries);
+  sort_items (deleted);
+
+  writer_open (w, '{');
+  writer_int_member (w, "version", MG_STORE_FORMAT_VERSION);
+
+  writer_plain_member (w, "document");
+  writer_open (w, '{');
+  writer_string_member (w, "uri", uri ? uri : "");
+  writer_string_member (w, "sha256", sha256 ? sha256 : "");
+  writer_string_member (w, "title", title ? title : "");
+  writer_close (w, '}');
+
+  writer_plain_member (w, "annotations");
+  writer_open (w, '[');
+  for (guint i = 0; i < entries->len && !w->differs; i++)
+    {
+      writer_element (w);
+      write_item (w, g_ptr_array_index (entries, i));
+      writer_entry_done (w);
+    }
+  writer_close (w, ']');
+
+  writer_plain_member (w, "deleted");
+  writer_open (w, '[');
+  for (guint i = 0; i < deleted->len && !w->differs; i++)
+    {
+      writer_element (w);
+      write_item (w, g_ptr_array_index (deleted, i));
+      writer_entry_done (w);
+    }
+  writer_close (w, ']');
+
+  writer_close (w, '}');
+  g_string_append_c (w->out, '\n');
+}
+
+/* The bytes of the file. @size_hint: about how long it will be. */
+static GBytes *
+write_file_bytes (const char *uri,
+                  const char *sha256,
+                  const char *title,
+                  GPtrArray  *entries,
+                  GPtrArray  *deleted,
+                  gsize       size_hint)
+{
+  Writer w;
+  gsize  len;
+  gsize  allocated;
+  char  *data;
+
+  writer_init (&w, g_string_sized_new (size_hint), TRUE);
+  write_store_file (&w, uri, sha256, title, entries, deleted);
+
+  /* Give back what was reserved beyond the end: the bytes are kept. */
+  len = w.out->len;
+  allocated = w.out->allocated_len;
+  data = g_string_free (w.out, FALSE);
+  if (allocated > len + len / 16 + 4096)
+    data = g_realloc (data, len + 1);
+
+  return g_bytes_new_take (data, len);
+}
+
+/* Whether the file would be @expected, byte for byte: the file is
+ * written in pieces that are compared and let go, never held whole. */
+static gboolean
+file_bytes_equal (const char *uri,
+                  const char *sha256,
+                  const char *title,
+                  GPtrArray  *entries,
+                  GPtrArray  *deleted,
+                  GBytes     *expected)
+{
+  Writer w;
+
+  writer_init (&w, g_string_sized_new (2 * FILE_COMPARE_CHUNK), TRUE);
+  w.expected = g_bytes_get_data (expected, &w.expected_len);
+  write_store_file (&w, uri, sha256, title, entries, deleted);
+  writer_compare (&w);
+  g_string_free (w.out, TRUE);
+
+  return !w.differs && w.compared == w.expected_len;
+}
+
+/* Builds a whole file as JSON, in its canonical order. The nodes of
+ * @entries and @deleted are copied. */
 static JsonNode *
 build_root (const char *uri,
             const char *sha256,
@@ -338,20 +1043,26 @@ build_root (const char *uri,
             GPtrArray  *entries,
             GPtrArray  *deleted)
 {
+  g_autoptr (GPtrArray) entry_items = g_ptr_array_new_full (entries->len, item_free);
+  g_autoptr (GPtrArray) deleted_items = g_ptr_array_new_full (deleted->len, item_free);
   JsonObject *root = json_object_new ();
   JsonObject *document = json_object_new ();
   JsonArray  *annotations = json_array_sized_new (entries->len);
   JsonArray  *tombstones = json_array_sized_new (deleted->len);
   JsonNode   *node;
 
-  /* Stable sorts: entries that compare equal keep the order given. */
-  g_ptr_array_sort (entries, compare_entries);
-  g_ptr_array_sort (deleted, compare_tombstones);
-
   for (guint i = 0; i < entries->len; i++)
-    json_array_add_element (annotations, json_node_copy (g_ptr_array_index (entries, i)));
+    g_ptr_array_add (entry_items, item_new_entry_node (g_ptr_array_index (entries, i)));
   for (guint i = 0; i < deleted->len; i++)
-    json_array_add_element (tombstones, json_node_copy (g_ptr_array_index (deleted, i)));
+    g_ptr_array_add (deleted_items, item_new_tombstone_node (g_ptr_array_index (deleted, i)));
+
+  sort_items (entry_items);
+  sort_items (deleted_items);
+
+  for (guint i = 0; i < entry_items->len; i++)
+    json_array_add_element (annotations, json_node_copy (((Item *) g_ptr_array_index (entry_items, i))->node));
+  for (guint i = 0; i < deleted_items->len; i++)
+    json_array_add_element (tombstones, json_node_copy (((Item *) g_ptr_array_index (deleted_items, i))->node));
 
   json_object_set_string_member (document, "uri", uri ? uri : "");
   json_object_set_string_member (document, "sha256", sha256 ? sha256 : "");
@@ -366,194 +1077,6 @@ build_root (const char *uri,
   json_node_take_object (node, root);
 
   return node;
-}
-
-/* Writing JSON ------------------------------------------------------------
- *
- * Our own writer rather than JsonGenerator: the bytes of a file must not
- * depend on the json-glib version (the Flatpak runtime's differs from
- * Debian's), and json-glib 1.6 writes some numbers as invalid JSON (1e999
- * as "inf.0", 1e300 as "1e+300.0"), which would make a file we cannot
- * read back. The pretty layout is json-glib's: two spaces, "key" : value. */
-
-static void
-write_string (GString    *out,
-              const char *str)
-{
-  g_autofree char *valid = NULL;
-
-  /* Never write what we could not read back. */
-  if (!g_utf8_validate (str, -1, NULL))
-    str = valid = g_utf8_make_valid (str, -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if ((guchar) *p < 0x20)
-            g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
-          else
-            g_string_append_c (out, *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-write_value (GString  *out,
-             JsonNode *node)
-{
-  char   buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double value;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      write_string (out, json_node_get_string (node));
-      break;
-
-    case G_TYPE_INT64:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-      break;
-
-    case G_TYPE_DOUBLE:
-      value = json_node_get_double (node);
-      if (!isfinite (value))
-        {
-          g_string_append (out, "null");
-          break;
-        }
-      g_ascii_dtostr (buf, sizeof buf, value);
-      g_string_append (out, buf);
-      /* Still a double when read back. */
-      if (strpbrk (buf, ".eE") == NULL)
-        g_string_append (out, ".0");
-      break;
-
-    case G_TYPE_BOOLEAN:
-      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-      break;
-
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-static void
-write_newline (GString *out,
-               gboolean pretty,
-               guint    level)
-{
-  if (!pretty)
-    return;
-
-  g_string_append_c (out, '\n');
-  for (guint i = 0; i < level; i++)
-    g_string_append (out, "  ");
-}
-
-static void
-write_node (GString  *out,
-            JsonNode *node,
-            gboolean  pretty,
-            guint     level)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        g_autoptr (GList) members = json_object_get_members (object);
-
-        if (members == NULL)
-          {
-            g_string_append (out, "{}");
-            break;
-          }
-
-        g_string_append_c (out, '{');
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            if (l != members)
-              g_string_append_c (out, ',');
-            write_newline (out, pretty, level + 1);
-            write_string (out, l->data);
-            g_string_append (out, pretty ? " : " : ":");
-            write_node (out, json_object_get_member (object, l->data), pretty, level + 1);
-          }
-        write_newline (out, pretty, level);
-        g_string_append_c (out, '}');
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint      length = json_array_get_length (array);
-
-        if (length == 0)
-          {
-            g_string_append (out, "[]");
-            break;
-          }
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < length; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            write_newline (out, pretty, level + 1);
-            write_node (out, json_array_get_element (array, i), pretty, level + 1);
-          }
-        write_newline (out, pretty, level);
-        g_string_append_c (out, ']');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      write_value (out, node);
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-/* Compact text, to compare and to break ties. */
-static char *
-node_to_string (JsonNode *node)
-{
-  GString *out = g_string_new (NULL);
-
-  write_node (out, node, FALSE, 0);
-
-  return g_string_free (out, FALSE);
 }
 
 /* Reading JSON ----------------------------------------------------------- */
@@ -718,9 +1241,28 @@ check_depth (const char *data,
         {
         case '"':
         case '\'':
-          while (i < len && data[i] != c)
-            i += data[i] == '\\' ? 2 : 1;
-          i++;
+          /* To the next quote not escaped by an odd run of backslashes
+           * (one escapes the character after it): the same end as
+           * stepping over each escape, found with memchr(). */
+          for (;;)
+            {
+              const char *quote = i < len ? memchr (data + i, c, len - i) : NULL;
+              gsize       at;
+              gsize       backslashes = 0;
+
+              if (quote == NULL)
+                {
+                  i = len;
+                  break;
+                }
+
+              at = quote - data;
+              while (at - backslashes > i && data[at - backslashes - 1] == '\\')
+                backslashes++;
+              i = at + 1;
+              if (backslashes % 2 == 0)
+                break;
+            }
           break;
 
         case '/':
@@ -834,6 +1376,56 @@ validate_shape (JsonNode *root,
   return TRUE;
 }
 
+/* Whether sanitized_copy() would change anything in @node. A parsed file
+ * nearly never needs it, and copying a tree of ten thousand annotations
+ * costs as much as parsing it. */
+static gboolean
+needs_repair (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char    *name;
+        JsonNode      *member;
+
+        /* In any order: the hash table's is the quickest. */
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            if (!g_utf8_validate (name, -1, NULL) || needs_repair (member))
+              return TRUE;
+          }
+      }
+      return FALSE;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint      length = json_array_get_length (array);
+
+        for (guint i = 0; i < length; i++)
+          {
+            if (needs_repair (json_array_get_element (array, i)))
+              return TRUE;
+          }
+      }
+      return FALSE;
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        return !g_utf8_validate (json_node_get_string (node), -1, NULL);
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        return !isfinite (json_node_get_double (node));
+      return FALSE;
+
+    case JSON_NODE_NULL:
+    default:
+      return FALSE;
+    }
+}
+
 /**
  * mg_store_parse_bytes:
  * @bytes: the contents of a store file
@@ -865,6 +1457,7 @@ mg_store_parse_bytes (GBytes  *bytes,
   g_autofree char *repaired = NULL;
   const char      *data;
   gsize            len;
+  gboolean         parsed;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -896,22 +1489,35 @@ mg_store_parse_bytes (GBytes  *bytes,
   repaired = repair_surrogates (data, len);
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, repaired ? repaired : data, len, &local_error))
+  parsed = json_parser_load_from_data (parser, repaired ? repaired : data, len, &local_error);
+  g_clear_pointer (&repaired, g_free);
+  if (!parsed)
     {
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
                    _ ("it is not valid JSON: %s"), local_error->message);
       return NULL;
     }
 
+  /* The parser's own tree is the result: no copy of it is kept. */
+  root = json_parser_steal_root (parser);
+  g_clear_object (&parser);
+
   /* Only white space (or comments) parses to no root. */
-  if (json_parser_get_root (parser) == NULL)
+  if (root == NULL)
     {
       g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
                            _ ("it is empty"));
       return NULL;
     }
 
-  root = sanitized_copy (json_parser_get_root (parser));
+  if (needs_repair (root))
+    {
+      JsonNode *copy = sanitized_copy (root);
+
+      json_node_unref (root);
+      root = copy;
+    }
+
   if (!validate_shape (root, error))
     return NULL;
 
@@ -932,26 +1538,39 @@ mg_store_parse_bytes (GBytes  *bytes,
 GBytes *
 mg_store_serialize_json (JsonNode *root)
 {
-  GString *string;
+  Writer w;
 
   g_return_val_if_fail (root != NULL, NULL);
 
-  string = g_string_new (NULL);
-  write_node (string, root, TRUE, 0);
-  g_string_append_c (string, '\n');
+  writer_init (&w, g_string_new (NULL), TRUE);
+  write_node (&w, root);
+  g_string_append_c (w.out, '\n');
 
-  return g_string_free_to_bytes (string);
+  return g_string_free_to_bytes (w.out);
 }
 
-/* Merging ---------------------------------------------------------------- */
+/* Merging ----------------------------------------------------------------
+ *
+ * What decides between two annotations of the same id is taken only when
+ * needed: most ids are in one copy only, and the same annotation in both
+ * copies is recognised by its compact text. */
 
 typedef struct
 {
-  JsonNode  *node; /* borrowed from the file it came from */
-  GDateTime *modified;
-  char      *text;
-  gboolean   valid;
-  gboolean   from_ours;
+  const char   *id;     /* borrowed from @node or @ours */
+  JsonNode     *node;   /* borrowed from the file it came from */
+  MgAnnotation *ours;   /* or one of our annotations, a reference */
+  JsonNode     *built;  /* @ours as JSON, once needed */
+  MgAnnotation *parsed; /* read from @node, once needed */
+  GError       *error;  /* why it could not be read */
+  GDateTime    *modified;
+  char         *text;
+  gboolean      from_ours;
+  guint         lost : 1;       /* to another, or to a tombstone */
+  guint         text_clean : 1; /* the text holds the entry exactly */
+  guint         valid_known : 1;
+  guint         valid : 1;
+  guint         modified_known : 1;
 } Candidate;
 
 static void
@@ -959,18 +1578,122 @@ candidate_free (gpointer data)
 {
   Candidate *candidate = data;
 
+  g_clear_object (&candidate->ours);
+  g_clear_pointer (&candidate->built, json_node_unref);
+  g_clear_object (&candidate->parsed);
+  g_clear_error (&candidate->error);
   g_clear_pointer (&candidate->modified, g_date_time_unref);
   g_free (candidate->text);
   g_free (candidate);
+}
+
+static Candidate *
+candidate_new_for_node (JsonNode   *node,
+                        const char *id,
+                        gboolean    from_ours)
+{
+  Candidate *candidate = g_new0 (Candidate, 1);
+
+  candidate->id = id;
+  candidate->node = node;
+  candidate->from_ours = from_ours;
+
+  return candidate;
+}
+
+static Candidate *
+candidate_new_for_annotation (MgAnnotation *annotation)
+{
+  Candidate *candidate = g_new0 (Candidate, 1);
+
+  candidate->id = mg_annotation_get_id (annotation);
+  candidate->ours = g_object_ref (annotation);
+  candidate->from_ours = TRUE;
+
+  return candidate;
+}
+
+/* The entry as JSON: for one of our annotations, what the file holds. */
+static JsonNode *
+candidate_get_node (Candidate *candidate)
+{
+  if (candidate->node == NULL)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      g_assert (candidate->ours != NULL);
+      mg_annotation_to_json (candidate->ours, builder);
+      candidate->node = candidate->built = json_builder_get_root (builder);
+    }
+
+  return candidate->node;
 }
 
 static const char *
 candidate_text (Candidate *candidate)
 {
   if (candidate->text == NULL)
-    candidate->text = node_to_string (candidate->node);
+    {
+      Writer w;
+
+      writer_init (&w, g_string_sized_new (COMPACT_TEXT_SIZE), FALSE);
+      if (candidate->node == NULL)
+        {
+          g_autofree char *created = mg_format_timestamp (mg_annotation_get_created (candidate->ours));
+          g_autofree char *modified = mg_format_timestamp (mg_annotation_get_modified (candidate->ours));
+
+          write_annotation (&w, candidate->ours, created, modified);
+        }
+      else
+        {
+          write_node (&w, candidate->node);
+        }
+      candidate->text = g_string_free (w.out, FALSE);
+      candidate->text_clean = !w.repaired;
+    }
 
   return candidate->text;
+}
+
+/* Whether the annotation reader takes the entry. */
+static gboolean
+candidate_get_valid (Candidate *candidate)
+{
+  if (!candidate->valid_known)
+    {
+      candidate->parsed = mg_annotation_new_from_json (candidate_get_node (candidate),
+                                                       &candidate->error);
+      candidate->valid = candidate->parsed != NULL;
+      candidate->valid_known = TRUE;
+      /* Ours is in the list already: its copy is of no use. */
+      if (candidate->ours != NULL)
+        g_clear_object (&candidate->parsed);
+    }
+
+  return candidate->valid;
+}
+
+static GDateTime *
+candidate_get_modified (Candidate *candidate)
+{
+  if (!candidate->modified_known)
+    {
+      if (candidate->node == NULL)
+        {
+          /* What entry_get_modified() finds in what the file would hold:
+           * "modified", which is always written. */
+          g_autofree char *modified = mg_format_timestamp (mg_annotation_get_modified (candidate->ours));
+
+          candidate->modified = mg_parse_timestamp (modified);
+        }
+      else
+        {
+          candidate->modified = entry_get_modified (candidate->node);
+        }
+      candidate->modified_known = TRUE;
+    }
+
+  return candidate->modified;
 }
 
 /* Whether @challenger replaces @holder: a readable annotation beats one
@@ -982,10 +1705,15 @@ candidate_beats (Candidate *challenger,
 {
   int cmp;
 
-  if (challenger->valid != holder->valid)
-    return challenger->valid;
+  /* The same text, written without repairs, is the same JSON: a tie on
+   * every count, which the holder wins. */
+  if (strcmp (candidate_text (challenger), candidate_text (holder)) == 0 && challenger->text_clean && holder->text_clean)
+    return FALSE;
 
-  cmp = compare_times (challenger->modified, holder->modified);
+  if (candidate_get_valid (challenger) != candidate_get_valid (holder))
+    return candidate_get_valid (challenger);
+
+  cmp = compare_times (candidate_get_modified (challenger), candidate_get_modified (holder));
   if (cmp != 0)
     return cmp > 0;
 
@@ -994,8 +1722,10 @@ candidate_beats (Candidate *challenger,
 
 typedef struct
 {
-  JsonNode  *node; /* borrowed */
-  GDateTime *when;
+  JsonNode   *node; /* borrowed; NULL for one of our own */
+  const char *id;   /* borrowed */
+  const char *text; /* its "modified", borrowed */
+  GDateTime  *when;
 } Tombstone;
 
 static void
@@ -1009,69 +1739,129 @@ tombstone_free (gpointer data)
 
 typedef struct
 {
-  GHashTable *by_id;          /* id -> Candidate */
+  GPtrArray  *candidates;     /* Candidate, in the order given */
+  GHashTable *by_id;          /* id -> the Candidate that holds it */
   GHashTable *idless;         /* compact text -> JsonNode, no id to merge by */
   GHashTable *tombstones;     /* id -> Tombstone */
   GHashTable *raw_tombstones; /* compact text -> JsonNode */
   GHashTable *ours_ids;       /* ids of our annotations */
+  GPtrArray  *owned;          /* JsonNode made for the merge */
 } Merge;
+
+static void
+merge_init (Merge *merge)
+{
+  merge->candidates = g_ptr_array_new_with_free_func (candidate_free);
+  merge->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  merge->idless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  merge->tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, tombstone_free);
+  merge->raw_tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  merge->ours_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  merge->owned = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+}
+
+static void
+merge_clear (Merge *merge)
+{
+  g_clear_pointer (&merge->by_id, g_hash_table_unref);
+  g_clear_pointer (&merge->candidates, g_ptr_array_unref);
+  g_clear_pointer (&merge->idless, g_hash_table_unref);
+  g_clear_pointer (&merge->tombstones, g_hash_table_unref);
+  g_clear_pointer (&merge->raw_tombstones, g_hash_table_unref);
+  g_clear_pointer (&merge->ours_ids, g_hash_table_unref);
+  g_clear_pointer (&merge->owned, g_ptr_array_unref);
+}
+
+static void
+merge_add_candidate (Merge     *merge,
+                     Candidate *candidate)
+{
+  Candidate *holder;
+
+  g_ptr_array_add (merge->candidates, candidate);
+
+  if (candidate->from_ours)
+    g_hash_table_add (merge->ours_ids, (gpointer) candidate->id);
+
+  holder = g_hash_table_lookup (merge->by_id, candidate->id);
+  if (holder == NULL)
+    {
+      g_hash_table_insert (merge->by_id, (gpointer) candidate->id, candidate);
+      return;
+    }
+
+  if (candidate_beats (candidate, holder))
+    {
+      holder->lost = TRUE;
+      g_hash_table_replace (merge->by_id, (gpointer) candidate->id, candidate);
+    }
+  else
+    {
+      candidate->lost = TRUE;
+    }
+
+  /* Texts are made again in the rare case that they are needed again:
+   * held for every annotation of a big file, they would add up. */
+  g_clear_pointer (&holder->text, g_free);
+  g_clear_pointer (&candidate->text, g_free);
+}
+
+static void
+merge_add_idless (Merge    *merge,
+                  JsonNode *node)
+{
+  char *text = node_to_string (node);
+
+  if (g_hash_table_contains (merge->idless, text))
+    g_free (text);
+  else
+    g_hash_table_insert (merge->idless, text, node);
+}
 
 static void
 merge_add_entry (Merge    *merge,
                  JsonNode *node,
                  gboolean  from_ours)
 {
-  g_autoptr (MgAnnotation) annotation = NULL;
   const char *id = entry_get_string (node, "id");
-  Candidate  *candidate;
-  Candidate  *holder;
 
   if (id == NULL)
-    {
-      char *text = node_to_string (node);
-
-      if (g_hash_table_contains (merge->idless, text))
-        g_free (text);
-      else
-        g_hash_table_insert (merge->idless, text, node);
-      return;
-    }
-
-  if (from_ours)
-    g_hash_table_add (merge->ours_ids, (gpointer) id);
-
-  annotation = mg_annotation_new_from_json (node, NULL);
-
-  candidate = g_new0 (Candidate, 1);
-  candidate->node = node;
-  candidate->modified = entry_get_modified (node);
-  candidate->valid = annotation != NULL;
-  candidate->from_ours = from_ours;
-
-  holder = g_hash_table_lookup (merge->by_id, id);
-  if (holder != NULL && !candidate_beats (candidate, holder))
-    candidate_free (candidate);
+    merge_add_idless (merge, node);
   else
-    g_hash_table_replace (merge->by_id, (gpointer) id, candidate);
+    merge_add_candidate (merge, candidate_new_for_node (node, id, from_ours));
 }
 
 static void
-merge_add_tombstone (Merge    *merge,
-                     JsonNode *node)
+merge_add_raw_tombstone (Merge    *merge,
+                         JsonNode *node)
 {
-  const char *id = entry_get_string (node, "id");
-  g_autoptr (GDateTime) when = mg_parse_timestamp (entry_get_string (node, "modified"));
+  char *text = node_to_string (node);
+
+  if (g_hash_table_contains (merge->raw_tombstones, text))
+    g_free (text);
+  else
+    g_hash_table_insert (merge->raw_tombstones, text, node);
+}
+
+/* @node: the tombstone, or NULL for one of ours given by @id and @text. */
+static void
+merge_add_tombstone_full (Merge      *merge,
+                          JsonNode   *node,
+                          const char *id,
+                          const char *text)
+{
+  g_autoptr (GDateTime) when = mg_parse_timestamp (text);
   Tombstone *holder;
   Tombstone *tombstone;
 
   if (id == NULL || when == NULL)
     {
-      char *text = node_to_string (node);
-
-      if (g_hash_table_contains (merge->raw_tombstones, text))
-        g_free (text);
-      else
-        g_hash_table_insert (merge->raw_tombstones, text, node);
+      if (node == NULL)
+        {
+          node = tombstone_node_new (id, text);
+          g_ptr_array_add (merge->owned, node);
+        }
+      merge_add_raw_tombstone (merge, node);
       return;
     }
 
@@ -1082,8 +1872,19 @@ merge_add_tombstone (Merge    *merge,
 
   tombstone = g_new0 (Tombstone, 1);
   tombstone->node = node;
+  tombstone->id = id;
+  tombstone->text = text;
   tombstone->when = g_steal_pointer (&when);
   g_hash_table_replace (merge->tombstones, (gpointer) id, tombstone);
+}
+
+static void
+merge_add_tombstone (Merge    *merge,
+                     JsonNode *node)
+{
+  merge_add_tombstone_full (merge, node,
+                            entry_get_string (node, "id"),
+                            entry_get_string (node, "modified"));
 }
 
 static void
@@ -1101,6 +1902,36 @@ merge_add_file (Merge    *merge,
   array = object_get_array (object, "deleted");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     merge_add_tombstone (merge, json_array_get_element (array, i));
+}
+
+/* A tombstone removes the annotation with its id unless the annotation
+ * was modified after the deletion: then the tombstone goes. */
+static void
+merge_apply_tombstones (Merge *merge)
+{
+  GHashTableIter iter;
+  gpointer       key;
+  gpointer       value;
+
+  g_hash_table_iter_init (&iter, merge->tombstones);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Tombstone *tombstone = value;
+      Candidate *candidate = g_hash_table_lookup (merge->by_id, key);
+
+      if (candidate == NULL)
+        continue;
+
+      if (compare_times (candidate_get_modified (candidate), tombstone->when) <= 0)
+        {
+          candidate->lost = TRUE;
+          g_hash_table_remove (merge->by_id, key);
+        }
+      else
+        {
+          g_hash_table_iter_remove (&iter);
+        }
+    }
 }
 
 /**
@@ -1135,7 +1966,7 @@ mg_store_merge_json (JsonNode *ours,
                      guint    *n_changed)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new ();
-  g_autoptr (GPtrArray) deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr (GPtrArray) deleted = g_ptr_array_new ();
   Merge          merge;
   JsonObject    *document;
   GHashTableIter iter;
@@ -1146,11 +1977,7 @@ mg_store_merge_json (JsonNode *ours,
 
   g_return_val_if_fail (ours != NULL, NULL);
 
-  merge.by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, candidate_free);
-  merge.idless = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  merge.tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, tombstone_free);
-  merge.raw_tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  merge.ours_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  merge_init (&merge);
 
   merge_add_file (&merge, ours, TRUE);
   if (theirs != NULL)
@@ -1178,20 +2005,7 @@ mg_store_merge_json (JsonNode *ours,
         }
     }
 
-  g_hash_table_iter_init (&iter, merge.tombstones);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Tombstone *tombstone = value;
-      Candidate *candidate = g_hash_table_lookup (merge.by_id, key);
-
-      if (candidate == NULL)
-        continue;
-
-      if (compare_times (candidate->modified, tombstone->when) <= 0)
-        g_hash_table_remove (merge.by_id, key);
-      else
-        g_hash_table_iter_remove (&iter);
-    }
+  merge_apply_tombstones (&merge);
 
   g_hash_table_iter_init (&iter, merge.ours_ids);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1200,11 +2014,12 @@ mg_store_merge_json (JsonNode *ours,
         changed++;
     }
 
-  g_hash_table_iter_init (&iter, merge.by_id);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; i < merge.candidates->len; i++)
     {
-      Candidate *candidate = value;
+      Candidate *candidate = g_ptr_array_index (merge.candidates, i);
 
+      if (candidate->lost)
+        continue;
       if (!candidate->from_ours)
         changed++;
       g_ptr_array_add (entries, candidate->node);
@@ -1216,11 +2031,11 @@ mg_store_merge_json (JsonNode *ours,
 
   g_hash_table_iter_init (&iter, merge.tombstones);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (deleted, json_node_ref (((Tombstone *) value)->node));
+    g_ptr_array_add (deleted, ((Tombstone *) value)->node);
 
   g_hash_table_iter_init (&iter, merge.raw_tombstones);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (deleted, json_node_ref (value));
+    g_ptr_array_add (deleted, value);
 
   document = node_get_object (json_object_get_member (node_get_object (ours), "document"));
   result = build_root (object_get_string (document, "uri"),
@@ -1228,11 +2043,7 @@ mg_store_merge_json (JsonNode *ours,
                        object_get_string (document, "title"),
                        entries, deleted);
 
-  g_hash_table_unref (merge.by_id);
-  g_hash_table_unref (merge.idless);
-  g_hash_table_unref (merge.tombstones);
-  g_hash_table_unref (merge.raw_tombstones);
-  g_hash_table_unref (merge.ours_ids);
+  merge_clear (&merge);
 
   if (n_changed != NULL)
     *n_changed = changed;
@@ -1330,54 +2141,79 @@ mg_store_default_directory (void)
 
 /* The state of the store ------------------------------------------------- */
 
-static JsonNode *
-build_state (MgStore *self)
+/* The entries and tombstones of the file for what the store holds, as
+ * Item. */
+static void
+state_items (MgStore    *self,
+             GPtrArray **entries_out,
+             GPtrArray **deleted_out)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) array_node = NULL;
-  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
-  g_autoptr (GPtrArray) deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   GListModel    *model = G_LIST_MODEL (self->annotations);
   guint          n_items = g_list_model_get_n_items (model);
-  JsonArray     *array;
+  GPtrArray     *entries = g_ptr_array_new_full (n_items + self->raw_entries->len, item_free);
+  GPtrArray     *deleted = g_ptr_array_new_full (g_hash_table_size (self->tombstones) + self->raw_tombstones->len, item_free);
   GHashTableIter iter;
   gpointer       key;
   gpointer       value;
 
-  json_builder_begin_array (builder);
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr (MgAnnotation) annotation = g_list_model_get_item (model, i);
 
-      mg_annotation_to_json (annotation, builder);
+      g_ptr_array_add (entries, item_new_annotation (annotation));
     }
-  json_builder_end_array (builder);
-
-  array_node = json_builder_get_root (builder);
-  array = json_node_get_array (array_node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    g_ptr_array_add (entries, json_array_get_element (array, i));
   for (guint i = 0; i < self->raw_entries->len; i++)
-    g_ptr_array_add (entries, g_ptr_array_index (self->raw_entries, i));
+    g_ptr_array_add (entries, item_new_entry_node (g_ptr_array_index (self->raw_entries, i)));
 
   g_hash_table_iter_init (&iter, self->tombstones);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    g_ptr_array_add (deleted, tombstone_node_new (key, value));
+    g_ptr_array_add (deleted, item_new_tombstone (key, value));
   for (guint i = 0; i < self->raw_tombstones->len; i++)
-    g_ptr_array_add (deleted, json_node_ref (g_ptr_array_index (self->raw_tombstones, i)));
+    g_ptr_array_add (deleted, item_new_tombstone_node (g_ptr_array_index (self->raw_tombstones, i)));
 
-  return build_root (mg_document_get_uri (self->document),
-                     mg_document_get_sha256 (self->document),
-                     mg_document_get_title (self->document),
-                     entries, deleted);
+  *entries_out = entries;
+  *deleted_out = deleted;
 }
 
+/* The bytes of the file for what the store holds: what
+ * mg_store_serialize_json() writes for a root node holding what
+ * mg_annotation_to_json() gives for each annotation, written straight
+ * from the annotations. */
 static GBytes *
 serialize_state (MgStore *self)
 {
-  g_autoptr (JsonNode) root = build_state (self);
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) deleted = NULL;
+  gsize size_hint;
 
-  return mg_store_serialize_json (root);
+  state_items (self, &entries, &deleted);
+
+  /* Most saves write about what was there; else a guess. */
+  if (self->disk_bytes != NULL)
+    size_hint = g_bytes_get_size (self->disk_bytes) + g_bytes_get_size (self->disk_bytes) / 16;
+  else
+    size_hint = 1024 + 1024 * (gsize) (entries->len + deleted->len);
+
+  return write_file_bytes (mg_document_get_uri (self->document),
+                           mg_document_get_sha256 (self->document),
+                           mg_document_get_title (self->document),
+                           entries, deleted, size_hint);
+}
+
+/* Whether serialize_state() would give @bytes, without making it. */
+static gboolean
+state_equals (MgStore *self,
+              GBytes  *bytes)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) deleted = NULL;
+
+  state_items (self, &entries, &deleted);
+
+  return file_bytes_equal (mg_document_get_uri (self->document),
+                           mg_document_get_sha256 (self->document),
+                           mg_document_get_title (self->document),
+                           entries, deleted, bytes);
 }
 
 static gboolean
@@ -1393,34 +2229,99 @@ annotation_matches (MgAnnotation *annotation,
   return json_node_equal (written, node);
 }
 
-/* Makes the list and the tombstones what @root says. Returns how many
- * annotations were added, replaced or removed. */
+/* Merges the file's contents into the list: makes the list and the
+ * tombstones what mg_store_merge_json() says of our state (as the file
+ * would hold it) and the file, without building either tree. Returns how
+ * many annotations were added, replaced or removed. */
 static guint
-apply_root (MgStore  *self,
-            JsonNode *root)
+merge_into_list (MgStore  *self,
+                 JsonNode *disk)
 {
   g_autoptr (GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) add = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) remove = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (item_free);
+  g_autoptr (GPtrArray) old_raw_entries = NULL;
+  g_autoptr (GPtrArray) old_raw_tombstones = NULL;
+  g_autoptr (GHashTable) old_tombstones = NULL;
   g_autofree char *path = g_file_get_parse_name (self->file);
   GListModel      *model = G_LIST_MODEL (self->annotations);
-  JsonObject      *object = node_get_object (root);
-  JsonArray       *array;
+  Merge            merge;
+  GHashTableIter   iter;
+  gpointer         key;
+  gpointer         value;
   guint            n_changed = 0;
   guint            n_items;
 
-  g_ptr_array_set_size (self->raw_entries, 0);
-  g_ptr_array_set_size (self->raw_tombstones, 0);
-  g_hash_table_remove_all (self->tombstones);
+  /* What we hold is ours in the merge, and made anew by it. The merge
+   * borrows from the old values until the end. */
+  old_raw_entries = g_steal_pointer (&self->raw_entries);
+  old_raw_tombstones = g_steal_pointer (&self->raw_tombstones);
+  old_tombstones = g_steal_pointer (&self->tombstones);
+  self->raw_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->raw_tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  array = object_get_array (object, "annotations");
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  merge_init (&merge);
+
+  n_items = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n_items; i++)
     {
-      JsonNode   *node = json_array_get_element (array, i);
-      const char *id = entry_get_string (node, "id");
+      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (model, i);
+
+      merge_add_candidate (&merge, candidate_new_for_annotation (annotation));
+    }
+  for (guint i = 0; i < old_raw_entries->len; i++)
+    merge_add_entry (&merge, g_ptr_array_index (old_raw_entries, i), TRUE);
+
+  g_hash_table_iter_init (&iter, old_tombstones);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    merge_add_tombstone_full (&merge, NULL, key, value);
+  for (guint i = 0; i < old_raw_tombstones->len; i++)
+    merge_add_tombstone (&merge, g_ptr_array_index (old_raw_tombstones, i));
+
+  merge_add_file (&merge, disk, FALSE);
+  merge_apply_tombstones (&merge);
+
+  /* The entries that stay, in the file's order. */
+  for (guint i = 0; i < merge.candidates->len; i++)
+    {
+      Candidate *candidate = g_ptr_array_index (merge.candidates, i);
+      Item      *item;
+
+      if (candidate->lost)
+        continue;
+      if (candidate->node != NULL)
+        item = item_new_entry_node (candidate->node);
+      else
+        item = item_new_annotation (candidate->ours);
+      item->data = candidate;
+      g_ptr_array_add (entries, item);
+    }
+  g_hash_table_iter_init (&iter, merge.idless);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (entries, item_new_entry_node (value));
+  sort_items (entries);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Item       *item = g_ptr_array_index (entries, i);
+      Candidate  *candidate = item->data;
+      JsonNode   *node;
+      const char *id;
       g_autoptr (MgAnnotation) annotation = NULL;
       g_autoptr (GError) error = NULL;
       MgAnnotation *existing = NULL;
+
+      /* One of ours that stays as it is. */
+      if (candidate != NULL && candidate->ours != NULL)
+        {
+          g_hash_table_add (keep, (gpointer) candidate->id);
+          continue;
+        }
+
+      node = candidate != NULL ? candidate->node : item->node;
+      id = candidate != NULL ? candidate->id : NULL;
 
       if (id != NULL)
         existing = mg_annotation_list_lookup (self->annotations, id);
@@ -1431,8 +2332,12 @@ apply_root (MgStore  *self,
           continue;
         }
 
-      if (id != NULL)
-        annotation = mg_annotation_new_from_json (node, &error);
+      if (candidate != NULL)
+        {
+          candidate_get_valid (candidate);
+          annotation = g_steal_pointer (&candidate->parsed);
+          error = g_steal_pointer (&candidate->error);
+        }
 
       if (annotation == NULL)
         {
@@ -1452,21 +2357,17 @@ apply_root (MgStore  *self,
       n_changed++;
     }
 
-  array = object_get_array (object, "deleted");
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  g_hash_table_iter_init (&iter, merge.tombstones);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      JsonNode   *node = json_array_get_element (array, i);
-      const char *id = entry_get_string (node, "id");
-      const char *when = entry_get_string (node, "modified");
-      g_autoptr (GDateTime) parsed = mg_parse_timestamp (when);
+      Tombstone *tombstone = value;
 
-      if (id != NULL && parsed != NULL)
-        g_hash_table_replace (self->tombstones, g_strdup (id), g_strdup (when));
-      else
-        g_ptr_array_add (self->raw_tombstones, json_node_copy (node));
+      g_hash_table_replace (self->tombstones, g_strdup (tombstone->id), g_strdup (tombstone->text));
     }
+  g_hash_table_iter_init (&iter, merge.raw_tombstones);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (self->raw_tombstones, json_node_copy (value));
 
-  n_items = g_list_model_get_n_items (model);
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr (MgAnnotation) annotation = g_list_model_get_item (model, i);
@@ -1483,28 +2384,138 @@ apply_root (MgStore  *self,
     mg_annotation_list_add_many (self->annotations, add);
   self->updating = FALSE;
 
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  merge_clear (&merge);
+
   return n_changed + remove->len;
 }
 
+/* The item as JSON, for json_node_equal(). */
+static JsonNode *
+item_dup_node (Item *item)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  switch (item->kind)
+    {
+    case ITEM_NODE:
+      return json_node_ref (item->node);
+
+    case ITEM_ANNOTATION:
+      builder = json_builder_new ();
+      mg_annotation_to_json (item->annotation, builder);
+      return json_builder_get_root (builder);
+
+    case ITEM_TOMBSTONE:
+      return tombstone_node_new (item->id, item->when);
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* json_node_equal() of the two items as JSON. The same compact text,
+ * written without repairs, is the same JSON; another text may still be
+ * (members in another order, numbers written otherwise). */
+static gboolean
+items_equal (Item *a,
+             Item *b)
+{
+  g_autoptr (JsonNode) node_a = NULL;
+  g_autoptr (JsonNode) node_b = NULL;
+
+  if (strcmp (item_text (a), item_text (b)) == 0 && a->text_clean && b->text_clean)
+    {
+      g_clear_pointer (&a->text, g_free);
+      g_clear_pointer (&b->text, g_free);
+      return TRUE;
+    }
+
+  node_a = item_dup_node (a);
+  node_b = item_dup_node (b);
+
+  return json_node_equal (node_a, node_b);
+}
+
+static gboolean
+items_all_equal (GPtrArray *a,
+                 GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  sort_items (a);
+  sort_items (b);
+  for (guint i = 0; i < a->len; i++)
+    {
+      if (!items_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether what the store holds is the file's content, as JSON: whether
+ * our state as the file would hold it is json_node_equal() to
+ * mg_store_merge_json (disk, NULL, NULL), without building either tree. */
 static gboolean
 same_content (MgStore  *self,
               JsonNode *disk)
 {
-  g_autoptr (JsonNode) state = build_state (self);
-  g_autoptr (JsonNode) canonical = mg_store_merge_json (disk, NULL, NULL);
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) deleted = NULL;
+  g_autoptr (GPtrArray) disk_entries = g_ptr_array_new_with_free_func (item_free);
+  g_autoptr (GPtrArray) disk_deleted = g_ptr_array_new_with_free_func (item_free);
+  JsonObject    *document = node_get_object (json_object_get_member (node_get_object (disk), "document"));
+  const char    *ours[3];
+  const char    *theirs[3];
+  Merge          merge;
+  GHashTableIter iter;
+  gpointer       value;
+  gboolean       same;
 
-  return json_node_equal (state, canonical);
-}
+  ours[0] = mg_document_get_uri (self->document);
+  ours[1] = mg_document_get_sha256 (self->document);
+  ours[2] = mg_document_get_title (self->document);
+  theirs[0] = object_get_string (document, "uri");
+  theirs[1] = object_get_string (document, "sha256");
+  theirs[2] = object_get_string (document, "title");
+  for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
+    {
+      if (g_strcmp0 (ours[i] ? ours[i] : "", theirs[i] ? theirs[i] : "") != 0)
+        return FALSE;
+    }
 
-/* Merges the file's contents into the list. */
-static guint
-merge_into_list (MgStore  *self,
-                 JsonNode *disk)
-{
-  g_autoptr (JsonNode) ours = build_state (self);
-  g_autoptr (JsonNode) merged = mg_store_merge_json (ours, disk, NULL);
+  /* The file in canonical form, as mg_store_merge_json() makes it. */
+  merge_init (&merge);
+  merge_add_file (&merge, disk, TRUE);
+  merge_apply_tombstones (&merge);
+  for (guint i = 0; i < merge.candidates->len; i++)
+    {
+      Candidate *candidate = g_ptr_array_index (merge.candidates, i);
 
-  return apply_root (self, merged);
+      if (!candidate->lost)
+        g_ptr_array_add (disk_entries, item_new_entry_node (candidate->node));
+    }
+  g_hash_table_iter_init (&iter, merge.idless);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (disk_entries, item_new_entry_node (value));
+  g_hash_table_iter_init (&iter, merge.tombstones);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (disk_deleted, item_new_tombstone_node (((Tombstone *) value)->node));
+  g_hash_table_iter_init (&iter, merge.raw_tombstones);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (disk_deleted, item_new_tombstone_node (value));
+
+  state_items (self, &entries, &deleted);
+  same = items_all_equal (entries, disk_entries) && items_all_equal (deleted, disk_deleted);
+
+  /* The items borrow from the merge. */
+  g_clear_pointer (&disk_entries, g_ptr_array_unref);
+  g_clear_pointer (&disk_deleted, g_ptr_array_unref);
+  merge_clear (&merge);
+
+  return same;
 }
 
 static void
@@ -1645,16 +2656,23 @@ save_job_free (gpointer data)
   g_free (job);
 }
 
-/* Whether the file holds @expected (NULL: whether there is no file). */
+/* Whether the file holds @expected (NULL: whether there is no file).
+ * Read in pieces, compared as they come: a file of another size is
+ * told at once, and no second copy of the file is ever held. */
 static gboolean
 file_unchanged (GFile  *file,
                 GBytes *expected)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize            len;
+  g_autoptr (GFileInputStream) stream = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autofree guchar *buffer = NULL;
+  const guchar      *data;
+  gsize              len;
+  gsize              offset = 0;
 
-  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &error))
+  stream = g_file_read (file, NULL, &error);
+  if (stream == NULL)
     {
       /* One we cannot read: let the write say what is wrong. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
@@ -1662,7 +2680,30 @@ file_unchanged (GFile  *file,
       return expected == NULL;
     }
 
-  return expected != NULL && g_bytes_get_size (expected) == len && memcmp (g_bytes_get_data (expected, NULL), contents, len) == 0;
+  if (expected == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (expected, &len);
+
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) && g_file_info_get_size (info) != (goffset) len)
+    return FALSE;
+
+  buffer = g_malloc (FILE_COMPARE_CHUNK);
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, FILE_COMPARE_CHUNK, NULL, &error);
+
+      if (n < 0)
+        return TRUE; /* as above */
+      if (n == 0)
+        break;
+      if ((gsize) n > len - offset || memcmp (data + offset, buffer, n) != 0)
+        return FALSE;
+      offset += n;
+    }
+
+  return offset == len;
 }
 
 /* Writes @bytes over a file that must hold @expected. The etag alone
@@ -1921,6 +2962,8 @@ start_save (MgStore *self)
 
   if (!can_save (self))
     ; /* dirty stays set */
+  else if (self->flushing)
+    ; /* dirty stays set, and the flush writes: never a second writer */
   else if (self->job != NULL)
     self->save_again = TRUE;
   else
@@ -1930,6 +2973,61 @@ start_save (MgStore *self)
 }
 
 /* Changes on disk -------------------------------------------------------- */
+
+/* g_file_load_contents(), reading the file in one piece into a buffer of
+ * its size: that one reads a block at a time into a buffer that keeps
+ * growing, which copies a big file several times over. */
+static gboolean
+load_contents (GFile   *file,
+               char   **contents,
+               gsize   *length,
+               char   **etag_out,
+               GError **error)
+{
+  g_autoptr (GFileInputStream) stream = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autofree char *data = NULL;
+  goffset          size;
+  gsize            n_read;
+  char             extra;
+
+  stream = g_file_read (file, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+    return g_file_load_contents (file, NULL, contents, length, etag_out, error);
+
+  size = g_file_info_get_size (info);
+  if (size < 0 || (guint64) size >= G_MAXSIZE)
+    return g_file_load_contents (file, NULL, contents, length, etag_out, error);
+
+  data = g_malloc ((gsize) size + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data, size, &n_read, NULL, error))
+    return FALSE;
+
+  /* It changed size while it was read: the way that takes any size. */
+  if (n_read != (gsize) size || g_input_stream_read (G_INPUT_STREAM (stream), &extra, 1, NULL, NULL) != 0)
+    {
+      g_clear_object (&stream);
+      return g_file_load_contents (file, NULL, contents, length, etag_out, error);
+    }
+  data[size] = '\0';
+
+  /* Like g_file_load_contents(), the etag once the file is read. */
+  if (etag_out != NULL)
+    {
+      g_autoptr (GFileInfo) etag_info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_ETAG_VALUE, NULL, NULL);
+
+      *etag_out = etag_info != NULL ? g_strdup (g_file_info_get_etag (etag_info)) : NULL;
+    }
+
+  *contents = g_steal_pointer (&data);
+  *length = (gsize) size;
+
+  return TRUE;
+}
 
 /* No file, as opposed to a file we cannot read. */
 static gboolean
@@ -2068,7 +3166,7 @@ check_now (MgStore *self,
       return;
     }
 
-  if (!g_file_load_contents (self->file, NULL, &contents, &len, &etag, &error))
+  if (!load_contents (self->file, &contents, &len, &etag, &error))
     {
       if (is_missing (error))
         {
@@ -2243,7 +3341,7 @@ find_by_hash (MgStore  *self,
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_suffix (name, ".json") || g_str_equal (name, own_name))
         continue;
 
-      if (!g_file_load_contents (child, NULL, &contents, &len, NULL, NULL))
+      if (!load_contents (child, &contents, &len, NULL, NULL))
         continue;
 
       /* Most files are someone else's: skip them before parsing. */
@@ -2358,7 +3456,6 @@ mg_store_load (MgStore *self,
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GFile) found = NULL;
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GBytes) state = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *etag = NULL;
   gboolean         moved = FALSE;
@@ -2372,7 +3469,7 @@ mg_store_load (MgStore *self,
   connect_list (self);
   remove_stale_temporary_files (self);
 
-  if (g_file_load_contents (self->file, NULL, &contents, &len, &etag, &local_error))
+  if (load_contents (self->file, &contents, &len, &etag, &local_error))
     {
       bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
     }
@@ -2418,6 +3515,8 @@ mg_store_load (MgStore *self,
     }
 
   merge_into_list (self, root);
+  /* The tree is the biggest thing a load makes: gone before the rest. */
+  g_clear_pointer (&root, json_node_unref);
 
   if (found != NULL)
     {
@@ -2434,8 +3533,7 @@ mg_store_load (MgStore *self,
       self->disk_etag = g_steal_pointer (&etag);
 
       /* E.g. the document was edited: its new SHA-256 goes in the file. */
-      state = serialize_state (self);
-      if (!g_bytes_equal (state, self->disk_bytes))
+      if (!state_equals (self, self->disk_bytes))
         schedule_save (self);
     }
 
@@ -2554,7 +3652,9 @@ mg_store_flush (MgStore *self,
   g_return_val_if_fail (MG_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  self->flushing = TRUE;
   ret = flush (self, error);
+  self->flushing = FALSE;
   update_hold (self);
 
   return ret;

@@ -235,7 +235,6 @@ mg_cli_run (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
     { NULL }
   };
-  int n_args = argc;
 
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
@@ -243,7 +242,8 @@ mg_cli_run (int    argc,
   context = g_option_context_new (NULL);
   g_option_context_set_help_enabled (context, FALSE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &n_args, &args, &error))
+  /* parse_strv, unlike parse, frees the arguments it takes out. */
+  if (!g_option_context_parse_strv (context, &args, &error))
     {
       fail ("%s", error->message);
       return MG_CLI_USAGE;
