@@ -1328,15 +1328,17 @@ validate_shape (JsonNode *root,
   if (version > MG_STORE_FORMAT_VERSION)
     {
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION,
-                   _ ("it has format version %" G_GINT64_FORMAT ", and this version of Marginalia reads up to version %d"),
-                   version, MG_STORE_FORMAT_VERSION);
+                   /* A printf width macro cannot stand in a translatable
+                    * string: the number goes as a long long. */
+                   _ ("it has format version %lld, and this version of Marginalia reads up to version %d"),
+                   (long long) version, MG_STORE_FORMAT_VERSION);
       return FALSE;
     }
   if (version < 1)
     {
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
-                   _ ("it has the unknown format version %" G_GINT64_FORMAT),
-                   version);
+                   _ ("it has the unknown format version %lld"),
+                   (long long) version);
       return FALSE;
     }
 
