@@ -7,6 +7,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
 
@@ -2129,6 +2130,40 @@ test_invalid_utf8_title (void)
   assert_valid (json);
 }
 
+static void
+test_markdown_location_heading (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "loader", "notes.md", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = mg_document_loader_load_file (file, NULL, &error);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *heading = NULL;
+  const char      *text;
+  const char      *hit;
+  guint            start;
+
+  g_assert_no_error (error);
+  text = mg_document_get_text (document);
+  hit = strstr (text, "Levees stop floods");
+  g_assert_nonnull (hit);
+  start = g_utf8_pointer_to_offset (text, hit);
+
+  /* The heading a passage sits under is its section. */
+  heading = mg_export_heading_at (document, start);
+  g_assert_cmpstr (heading, ==, "Why it matters — “half a billion people”");
+  g_clear_pointer (&heading, g_free);
+  heading = mg_export_heading_at (document, 0);
+  g_assert_cmpstr (heading, ==, "Deltas and sediment");
+
+  annotation = mg_annotation_new_for_range (document, start, start + 18, MG_COLOR_GREEN);
+  mg_annotation_list_add (list, annotation);
+  markdown = mg_export_markdown (document, G_LIST_MODEL (list), NULL);
+  g_assert_nonnull (strstr (markdown, "Location: Why it matters — “half a billion people”, paragraph"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2162,6 +2197,7 @@ main (int   argc,
   g_test_add_func ("/export/w3c/code-points", test_w3c_code_points);
   g_test_add_func ("/export/w3c/stable-ids", test_w3c_stable_ids);
   g_test_add_func ("/export/w3c/uuid-v5", test_uuid_v5);
+  g_test_add_func ("/export/markdown/location-heading", test_markdown_location_heading);
 
   return g_test_run ();
 }

@@ -407,6 +407,52 @@ first_visible_offset (Export     *self,
 }
 
 /**
+ * mg_export_heading_at:
+ * @document: a document
+ * @offset: a code-point offset in @document
+ *
+ * The section a passage sits in, for documents with headings (Markdown
+ * and HTML): the text of the last heading that starts at or before
+ * @offset. It is the location an export gives when the caller names no
+ * section function of its own.
+ *
+ * Returns: (transfer full) (nullable): the heading's text, or %NULL
+ */
+char *
+mg_export_heading_at (MgDocument *document,
+                      guint       offset)
+{
+  const MgHeading *headings;
+  guint            n = 0;
+  guint            lo = 0;
+  guint            hi;
+
+  g_return_val_if_fail (MG_IS_DOCUMENT (document), NULL);
+
+  headings = mg_document_get_headings (document, &n);
+  if (headings == NULL || n == 0)
+    return NULL;
+
+  /* Headings are in document order: find the last one starting at or
+   * before the offset. */
+  hi = n;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (headings[mid].start <= offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  if (lo == 0)
+    return NULL;
+
+  return g_strdup (headings[lo - 1].text);
+}
+
+/**
  * mg_export_paragraph_number:
  * @document: a #MgDocument
  * @offset: a code-point offset in @document
@@ -1258,6 +1304,8 @@ append_entry (Export     *self,
 
       if (self->options->section_func != NULL)
         section = self->options->section_func (self->document, offset, self->options->section_data);
+      else
+        section = mg_export_heading_at (self->document, offset);
 
       if (section != NULL && section[0] != '\0')
         /* Translators: a passage's location in a Markdown export: the

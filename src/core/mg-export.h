@@ -60,6 +60,8 @@ void     mg_export_append_blockquote   (GString               *out,
                                         const char            *text);
 char    *mg_export_tag_name            (const char            *tag);
 char    *mg_export_block_id            (const char            *id);
+char    *mg_export_heading_at          (MgDocument            *document,
+                                        guint                  offset);
 guint    mg_export_paragraph_number    (MgDocument            *document,
                                         guint                  offset);
 char    *mg_export_uuid_urn_for_name   (const char            *name);
