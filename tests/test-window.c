@@ -173,6 +173,13 @@ test_opens_file (void)
 
   g_assert_true (run_app_until (argv, shows_file, NULL));
 
+  /* An opened document is in Open Recent. */
+  {
+    g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+    g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+  }
+
   g_unlink (path);
   g_rmdir (dir);
 }

@@ -86,6 +86,82 @@ new_window_action (GSimpleAction *action,
 }
 
 static void
+open_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  gpointer         user_data)
+{
+  MgApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr (GFile) file = g_list_model_get_item (files, i);
+
+          mg_window_open_file (new_window (self), file);
+        }
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  MgApplication *self = MG_APPLICATION (user_data);
+  GtkWindow     *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) text = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) markdown = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) html = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_ ("Open Documents"), parent, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _ ("_Open"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+
+  gtk_file_filter_set_name (all, _ ("Articles"));
+  gtk_file_filter_set_name (text, _ ("Plain Text"));
+  gtk_file_filter_set_name (markdown, _ ("Markdown"));
+  gtk_file_filter_set_name (html, _ ("Web Pages"));
+  gtk_file_filter_add_mime_type (all, "text/plain");
+  gtk_file_filter_add_mime_type (text, "text/plain");
+  gtk_file_filter_add_mime_type (all, "text/markdown");
+  gtk_file_filter_add_mime_type (markdown, "text/markdown");
+  gtk_file_filter_add_mime_type (all, "text/html");
+  gtk_file_filter_add_mime_type (html, "text/html");
+  gtk_file_filter_add_suffix (all, "md");
+  gtk_file_filter_add_suffix (markdown, "md");
+  gtk_file_filter_add_suffix (all, "markdown");
+  gtk_file_filter_add_suffix (markdown, "markdown");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), text);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), markdown);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), html);
+
+  g_application_hold (G_APPLICATION (self));
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_recent_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  mg_window_open_file (new_window (MG_APPLICATION (user_data)), file);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -123,6 +199,8 @@ about_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "new-window", new_window_action },
+  { "open", open_action },
+  { "open-recent", open_recent_action, "s" },
   { "quit", quit_action },
   { "about", about_action },
 };
@@ -131,6 +209,7 @@ static void
 mg_application_startup (GApplication *application)
 {
   static const char *new_window_accels[] = { "<Control>n", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
 
@@ -143,6 +222,8 @@ mg_application_startup (GApplication *application)
                                          "app.new-window", new_window_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                         "app.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "window.close", close_accels);
 

@@ -61,6 +61,8 @@ struct _MgWindow
 
   /* Copies of deleted annotations while their Undo toast is up. */
   GHashTable *deleted;
+  GMenu      *recent_menu;
+  GMenu      *primary_menu;
 };
 
 G_DEFINE_FINAL_TYPE (MgWindow, mg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -439,7 +441,13 @@ load_file_cb (GObject      *object,
   else if (document == NULL)
     show_error (data->self, data->file, error);
   else
-    mg_window_set_document (data->self, document);
+    {
+      g_autofree char *uri = g_file_get_uri (data->file);
+
+      mg_window_set_document (data->self, document);
+      /* Listed in Open Recent here and in the desktop's recent files. */
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+    }
 
   open_data_free (data);
 }
@@ -911,6 +919,67 @@ restore_position_cb (gpointer user_data)
     mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Files dropped on the window open as documents, each in a window of its
+ * own; the first replaces an error page. */
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         MgWindow      *self)
+{
+  GSList         *files;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) || app == NULL)
+    return FALSE;
+
+  files = g_value_get_boxed (value);
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      MgWindow *window = self;
+
+      if (l != files || self->document != NULL)
+        {
+          window = mg_window_new (app);
+          gtk_window_present (GTK_WINDOW (window));
+        }
+      mg_window_open_file (window, l->data);
+    }
+
+  return TRUE;
+}
+
+/* The ten most recent documents, in the main menu. */
+static void
+update_recent_menu (MgWindow *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  GList            *items = gtk_recent_manager_get_items (manager);
+  guint             n = 0;
+
+  g_menu_remove_all (self->recent_menu);
+
+  for (GList *l = items; l != NULL && n < 10; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char    *mime = gtk_recent_info_get_mime_type (info);
+      g_autoptr (GMenuItem) item = NULL;
+
+      if (!gtk_recent_info_has_application (info, g_get_application_name ()) && !g_str_has_prefix (mime != NULL ? mime : "", "text/"))
+        continue;
+      if (!gtk_recent_info_is_local (info) || !gtk_recent_info_exists (info))
+        continue;
+
+      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_menu_item_set_action_and_target (item, "app.open-recent", "s", gtk_recent_info_get_uri (info));
+      g_menu_append_item (self->recent_menu, item);
+      n++;
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
 
 static void
@@ -1414,6 +1483,7 @@ mg_window_finalize (GObject *object)
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->banner_details, g_free);
   g_clear_pointer (&self->deleted, g_hash_table_unref);
+  g_clear_object (&self->recent_menu);
 
   G_OBJECT_CLASS (mg_window_parent_class)->finalize (object);
 }
@@ -1545,6 +1615,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, clamp);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
@@ -1679,6 +1750,24 @@ mg_window_init (MgWindow *self)
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
   g_signal_connect_object (buffer, "notify::has-selection",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
+
+  self->recent_menu = g_menu_new ();
+  {
+    g_autoptr (GMenuModel) first = g_menu_model_get_item_link (G_MENU_MODEL (self->primary_menu), 0,
+                                                               G_MENU_LINK_SECTION);
+
+    g_menu_insert_submenu (G_MENU (first), 1, _ ("Open _Recent"), G_MENU_MODEL (self->recent_menu));
+  }
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
 
   update_actions (self);
 }
