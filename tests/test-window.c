@@ -212,6 +212,25 @@ shows_rendered (MgApplication *app,
   g_assert_cmpstr (text, ==, expected);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, c->title);
 
+  /* The headings are listed, and a click on one goes there. */
+  {
+    GtkListBox      *contents = GTK_LIST_BOX (mg_window_get_contents (window));
+    const MgHeading *headings;
+    guint            n = 0;
+    GtkListBoxRow   *row;
+    GtkTextBuffer   *buffer = gtk_text_view_get_buffer (mg_window_get_text_view (window));
+    GtkTextIter      cursor;
+
+    headings = mg_document_get_headings (mg_window_get_document (window), &n);
+    g_assert_cmpuint (n, >=, 2);
+    row = gtk_list_box_get_row_at_index (contents, n - 1);
+    g_assert_nonnull (row);
+    g_assert_null (gtk_list_box_get_row_at_index (contents, n));
+    g_signal_emit_by_name (contents, "row-activated", row);
+    gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+    g_assert_cmpuint (gtk_text_iter_get_offset (&cursor), ==, headings[n - 1].start);
+  }
+
   return TRUE;
 }
 

@@ -35,6 +35,9 @@ struct _MgWindow
   AdwFlap            *flap;
   MgSidebar          *sidebar;
   MgFindBar          *find_bar;
+  GtkMenuButton      *contents_button;
+  GtkPopover         *contents_popover;
+  GtkListBox         *contents_list;
   AdwClampScrollable *clamp;
   GtkToggleButton    *sidebar_button;
   GtkRevealer        *banner;
@@ -80,6 +83,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void     update_actions (MgWindow *self);
+static void     update_contents (MgWindow *self);
 static void     cancel_load_annotations (MgWindow *self);
 static void     save_reading_position (MgWindow *self);
 static gboolean restore_position_cb (gpointer user_data);
@@ -220,6 +224,7 @@ show_error (MgWindow     *self,
   gtk_window_set_title (GTK_WINDOW (self), _ ("Marginalia"));
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "error");
+  update_contents (self);
 
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
@@ -271,6 +276,54 @@ close_store (MgWindow *self)
  * would otherwise hold the annotations back until the whole book is laid
  * out; below drawing, so the text's frame comes first. */
 #define LOAD_PRIORITY (GDK_PRIORITY_REDRAW + 1)
+
+/* Markdown and HTML documents have headings: a list of them jumps there. */
+static void
+contents_row_activated_cb (MgWindow      *self,
+                           GtkListBoxRow *row)
+{
+  guint          offset = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "mg-offset"));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+  GtkTextIter    iter;
+
+  gtk_popover_popdown (self->contents_popover);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->reader), &iter, 0.0, TRUE, 0.0, 0.0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->reader));
+}
+
+static void
+update_contents (MgWindow *self)
+{
+  const MgHeading *headings = NULL;
+  guint            n = 0;
+  GtkWidget       *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->contents_list))) != NULL)
+    gtk_list_box_remove (self->contents_list, child);
+
+  if (self->document != NULL)
+    headings = mg_document_get_headings (self->document, &n);
+
+  for (guint i = 0; headings != NULL && i < n; i++)
+    {
+      GtkWidget *label = gtk_label_new (headings[i].text);
+      GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+      gtk_widget_set_margin_start (label, 6 + 16 * (int) (MAX (headings[i].level, 1) - 1));
+      if (headings[i].level <= 1)
+        gtk_widget_add_css_class (label, "heading");
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data (G_OBJECT (row), "mg-offset", GUINT_TO_POINTER (headings[i].start));
+      gtk_list_box_append (self->contents_list, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->contents_button), n > 0);
+}
 
 static void
 load_annotations (MgWindow *self)
@@ -375,6 +428,7 @@ mg_window_set_document (MgWindow   *self,
   gtk_window_set_title (GTK_WINDOW (self), mg_document_get_title (document));
 
   mg_reader_view_set_document (self->reader, document);
+  update_contents (self);
 
   /* The text is painted first; the annotations are loaded, anchored and
    * painted just after that first frame, so that a document with
@@ -1376,6 +1430,20 @@ mg_window_get_sidebar (MgWindow *self)
   return GTK_WIDGET (self->sidebar);
 }
 
+/**
+ * mg_window_get_contents:
+ * @self: a #MgWindow
+ *
+ * Returns: (transfer none): the list of the document's headings
+ */
+GtkWidget *
+mg_window_get_contents (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->contents_list);
+}
+
 GtkWidget *
 mg_window_get_editor (MgWindow *self)
 {
@@ -1615,6 +1683,9 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, contents_button);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, contents_popover);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, contents_list);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, clamp);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
@@ -1757,6 +1828,9 @@ mg_window_init (MgWindow *self)
     g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   }
+
+  g_signal_connect_object (self->contents_list, "row-activated",
+                           G_CALLBACK (contents_row_activated_cb), self, G_CONNECT_SWAPPED);
 
   self->recent_menu = g_menu_new ();
   {

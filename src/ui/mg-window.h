@@ -24,6 +24,7 @@ MgAnnotationList *mg_window_get_annotations   (MgWindow       *self);
 GtkTextView      *mg_window_get_text_view     (MgWindow       *self);
 GtkWidget        *mg_window_get_sidebar       (MgWindow       *self);
 GtkWidget        *mg_window_get_editor        (MgWindow       *self);
+GtkWidget        *mg_window_get_contents      (MgWindow       *self);
 const char       *mg_window_get_page          (MgWindow       *self);
 const char       *mg_window_get_error_message (MgWindow       *self);
 const char       *mg_window_get_banner_text   (MgWindow       *self);
