@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "mg-document-loader.h"
 #include "mg-document.h"
 
 static MgDocument *
@@ -204,7 +205,7 @@ load_cb (GObject      *object,
   MgDocument **out = user_data;
   g_autoptr (GError) error = NULL;
 
-  *out = mg_document_load_file_finish (result, &error);
+  *out = mg_document_loader_load_file_finish (result, &error);
   g_assert_no_error (error);
 }
 
@@ -216,7 +217,7 @@ test_load_async (void)
   g_autoptr (MgDocument) bundled = mg_document_new_bundled ();
   MgDocument *document = NULL;
 
-  mg_document_load_file_async (file, NULL, load_cb, &document);
+  mg_document_loader_load_file_async (file, NULL, load_cb, &document);
   while (document == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -392,8 +392,8 @@ display_name_for_file (GFile *file)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Reads @file synchronously; see mg_document_load_file_async() for the
- * version that keeps the main loop free.
+ * Reads @file synchronously as plain text. Documents in other formats and
+ * encodings, and reading off the main thread, are mg-document-loader's.
  *
  * Returns: (transfer full) (nullable): the document, or %NULL with @error set
  */
@@ -441,63 +441,6 @@ mg_document_new_for_file (GFile        *file,
   title = display_name_for_file (file);
 
   return mg_document_new_from_bytes (bytes, title, uri, error);
-}
-
-static void
-load_file_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  GError     *error = NULL;
-  MgDocument *document;
-
-  document = mg_document_new_for_file (G_FILE (task_data), cancellable, &error);
-  if (document == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, document, g_object_unref);
-}
-
-/**
- * mg_document_load_file_async:
- * @file: the file to read
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the document is ready
- * @user_data: data for @callback
- *
- * Reads and normalises @file in a worker thread.
- */
-void
-mg_document_load_file_async (GFile              *file,
-                             GCancellable       *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer            user_data)
-{
-  g_autoptr (GTask) task = NULL;
-
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mg_document_load_file_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, load_file_thread);
-}
-
-/**
- * mg_document_load_file_finish:
- * @result: the result passed to the callback
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the document, or %NULL with @error set
- */
-MgDocument *
-mg_document_load_file_finish (GAsyncResult *result,
-                              GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

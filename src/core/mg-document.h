@@ -36,12 +36,6 @@ MgDocument *mg_document_new_from_bytes   (GBytes              *bytes,
 MgDocument *mg_document_new_for_file     (GFile               *file,
                                           GCancellable        *cancellable,
                                           GError             **error);
-void        mg_document_load_file_async  (GFile               *file,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
-MgDocument *mg_document_load_file_finish (GAsyncResult        *result,
-                                          GError             **error);
 MgDocument *mg_document_new_bundled      (void);
 MgDocument *mg_document_new_rendered     (const char          *text,
                                           gssize               len,
