@@ -494,6 +494,31 @@ test_too_large (void)
   g_assert_error (error, MG_IMPORT_ERROR, MG_IMPORT_ERROR_TOO_LARGE);
 }
 
+static void
+test_lone_surrogate_repaired (void)
+{
+  static const char json[] = "{\"@context\": \"http://www.w3.org/ns/anno.jsonld\", \"type\": \"Annotation\","
+                             " \"id\": \"urn:uuid:5d3f1a52-7c1e-4a36-9b8e-0c2b9d1e6f00\","
+                             " \"created\": \"2026-01-02T03:04:05.000Z\", \"modified\": \"2026-01-02T03:04:05.000Z\","
+                             " \"body\": {\"type\": \"TextualBody\", \"purpose\": \"commenting\", \"value\": \"broken \\ud800 escape\"},"
+                             " \"target\": {\"selector\": {\"type\": \"TextQuoteSelector\", \"exact\": \"export ban\"}}}";
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (GBytes) bytes = g_bytes_new_static (json, sizeof json - 1);
+  g_autoptr (GError) error = NULL;
+  MgImportResult result = { 0 };
+  MgAnnotation  *annotation;
+
+  /* A lone UTF-16 surrogate escape, which json-glib would turn into bytes
+   * that are not UTF-8, is read as U+FFFD: the annotation is kept. */
+  g_assert_true (mg_import_w3c (document, list, bytes, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, 1);
+  annotation = mg_annotation_list_lookup (list, "urn:uuid:5d3f1a52-7c1e-4a36-9b8e-0c2b9d1e6f00");
+  g_assert_nonnull (annotation);
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "broken \xEF\xBF\xBD escape");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -501,6 +526,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/import/hypothesis/sample", test_hypothesis_sample);
+  g_test_add_func ("/import/w3c/lone-surrogate-repaired", test_lone_surrogate_repaired);
   g_test_add_func ("/import/hypothesis/single-row", test_hypothesis_single_row);
   g_test_add_func ("/import/w3c/round-trip", test_w3c_round_trip);
   g_test_add_func ("/import/w3c/shapes", test_w3c_shapes);

@@ -13,6 +13,7 @@
 #include "mg-document.h"
 #include "mg-export.h"
 #include "mg-import.h"
+#include "mg-json-private.h"
 
 /*
  * Importing annotations made elsewhere: a W3C Web Annotation file (one
@@ -32,53 +33,8 @@
 
 G_DEFINE_QUARK (mg_import_error_quark, mg_import_error)
 
-/* Deeper than this is no annotation file; json-glib's parser recurses, so
- * a hostile file must not reach it. */
-#define MAX_DEPTH 64
-
-static gboolean
-check_depth (const char *data,
-             gsize       len)
-{
-  gboolean in_string = FALSE;
-  guint    depth = 0;
-  gsize    i;
-
-  for (i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
-          if (++depth > MAX_DEPTH)
-            return FALSE;
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-
-  return TRUE;
-}
+/* At most this many pages of a collection are followed. */
+#define MAX_PAGES 64
 
 static JsonNode *
 get_member (JsonObject *object,
@@ -198,7 +154,7 @@ collect_page (JsonObject *page,
         }
 
       /* Nesting is limited, so this ends; count anyway. */
-      page = next != NULL && JSON_NODE_HOLDS_OBJECT (next) && ++n_pages < MAX_DEPTH ? json_node_get_object (next) : NULL;
+      page = next != NULL && JSON_NODE_HOLDS_OBJECT (next) && ++n_pages < MAX_PAGES ? json_node_get_object (next) : NULL;
     }
 
   return TRUE;
@@ -445,6 +401,7 @@ mg_import_w3c (MgDocument       *document,
                GError          **error)
 {
   g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *repaired = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GPtrArray) parsed = NULL;
@@ -492,15 +449,19 @@ mg_import_w3c (MgDocument       *document,
       return FALSE;
     }
 
-  if (!check_depth (bytes, len))
+  if (!mg_json_check_depth (bytes, len))
     {
       g_set_error_literal (error, MG_IMPORT_ERROR, MG_IMPORT_ERROR_INVALID,
                            _ ("The file is nested too deeply to be annotations"));
       return FALSE;
     }
 
+  /* A lone surrogate escape would reach us as bytes that are not UTF-8:
+   * it becomes U+FFFD, as in the store. */
+  repaired = mg_json_repair_surrogates (bytes, len);
+
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, bytes, len, &local_error))
+  if (!json_parser_load_from_data (parser, repaired != NULL ? repaired : bytes, len, &local_error))
     {
       g_set_error (error, MG_IMPORT_ERROR, MG_IMPORT_ERROR_INVALID,
                    _ ("The file is not valid JSON: %s"), local_error->message);
