@@ -15,6 +15,7 @@
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
+#include "mg-store-cache.h"
 #include "mg-store.h"
 
 #define TEXT                                                            \
@@ -1241,6 +1242,98 @@ test_tombstones (Fixture      *fixture,
   g_assert_nonnull (find_entry (root, mg_annotation_get_id (deleted)));
 }
 
+/* The cache ---------------------------------------------------------------- */
+
+static void
+assert_same_annotation (MgAnnotation *a,
+                        MgAnnotation *b)
+{
+  g_assert_cmpstr (mg_annotation_get_id (a), ==, mg_annotation_get_id (b));
+  g_assert_true (g_date_time_equal (mg_annotation_get_created (a), mg_annotation_get_created (b)));
+  g_assert_true (g_date_time_equal (mg_annotation_get_modified (a), mg_annotation_get_modified (b)));
+  g_assert_cmpint (mg_annotation_get_color (a), ==, mg_annotation_get_color (b));
+  g_assert_cmpstr (mg_annotation_get_note (a), ==, mg_annotation_get_note (b));
+  g_assert_true (g_strv_equal (mg_annotation_get_tags (a), mg_annotation_get_tags (b)));
+  g_assert_cmpstr (mg_annotation_get_exact (a), ==, mg_annotation_get_exact (b));
+  g_assert_cmpstr (mg_annotation_get_prefix (a), ==, mg_annotation_get_prefix (b));
+  g_assert_cmpstr (mg_annotation_get_suffix (a), ==, mg_annotation_get_suffix (b));
+  g_assert_cmpuint (mg_annotation_get_start (a), ==, mg_annotation_get_start (b));
+  g_assert_cmpuint (mg_annotation_get_end (a), ==, mg_annotation_get_end (b));
+  g_assert_cmpint (mg_annotation_get_state (a), ==, mg_annotation_get_state (b));
+  g_assert_cmpuint (mg_annotation_get_range_start (a), ==, mg_annotation_get_range_start (b));
+  g_assert_cmpuint (mg_annotation_get_range_end (a), ==, mg_annotation_get_range_end (b));
+}
+
+static void
+assert_same_lists (MgAnnotationList *a,
+                   MgAnnotationList *b)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (a));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MgAnnotation) x = g_list_model_get_item (G_LIST_MODEL (a), i);
+      g_autoptr (MgAnnotation) y = g_list_model_get_item (G_LIST_MODEL (b), i);
+
+      assert_same_annotation (x, y);
+    }
+}
+
+/* A store of @document in @dir, loaded, with the cache or without. */
+static MgStore *
+store_load (MgDocument       *document,
+            MgAnnotationList *list,
+            const char       *dir,
+            gboolean          cached)
+{
+  g_autoptr (GError) error = NULL;
+  MgStore *store = mg_store_new (document, list, dir);
+
+  if (!cached)
+    mg_store_set_cache_directory (store, NULL);
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+
+  return store;
+}
+
+/* Whether the cache is there for the file as it is now. */
+static gboolean
+cache_matches (MgDocument *document,
+               const char *dir)
+{
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GBytes) json = read_file (mg_store_get_file (store));
+  MgStoreCacheContents contents;
+  gboolean             found;
+
+  found = mg_store_cache_read (mg_store_get_cache_file (store), json, &contents);
+  mg_store_cache_contents_clear (&contents);
+
+  return found;
+}
+
+/* Loading with the cache gives what reading the JSON file gives: the same
+ * annotations, anchored the same way, and the same need to save. */
+static void
+assert_cache_agrees (MgDocument *document,
+                     const char *dir)
+{
+  g_autoptr (MgAnnotationList) from_json = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) from_cache = mg_annotation_list_new ();
+  g_autoptr (MgStore) json_store = NULL;
+  g_autoptr (MgStore) cache_store = NULL;
+
+  g_assert_true (cache_matches (document, dir));
+
+  json_store = store_load (document, from_json, dir, FALSE);
+  cache_store = store_load (document, from_cache, dir, TRUE);
+  assert_same_lists (from_json, from_cache);
+  g_assert_cmpint (mg_store_get_dirty (json_store), ==, mg_store_get_dirty (cache_store));
+}
+
 /* Merging ----------------------------------------------------------------- */
 
 typedef struct
@@ -1455,7 +1548,14 @@ test_merge_external_change (Fixture      *fixture,
   g_assert_cmpuint (a.counts.errors, ==, 0);
   g_assert_false (mg_store_get_dirty (a.store));
 
-  copy_close (&a);
+  /* The cache left behind is that of the merged file. */
+  {
+    g_autoptr (MgDocument) document = g_object_ref (a.document);
+    g_autofree char *dir = g_strdup (a.dir);
+
+    copy_close (&a);
+    assert_cache_agrees (document, dir);
+  }
   copy_close (&b);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     g_free (ids[i]);
@@ -1684,14 +1784,339 @@ test_kill_while_saving (Fixture      *fixture,
   }
 }
 
+static MgStore *
+cached_store_with_annotations (Fixture          *fixture,
+                               MgDocument       *document,
+                               MgAnnotationList *list,
+                               const char       *dir)
+{
+  static const char *const tags[] = { "one", "ü ✓", "three", NULL };
+  MgStore                 *store = store_load (document, list, dir, TRUE);
+  MgAnnotation            *annotation;
+
+  annotation = add_annotation (list, document, "quick brown fox", NULL);
+  mg_annotation_set_note (annotation, "A \"note\" with a back\\slash,\na new line, a\ttab, \001, ü and 😀");
+  mg_annotation_set_tags (annotation, tags);
+  annotation = add_annotation (list, document, "lazy dog", "2001-02-03T04:05:06.789Z");
+  mg_annotation_set_color (annotation, MG_COLOR_ORANGE);
+  add_annotation (list, document, "liquor jugs", NULL);
+  annotation = add_annotation (list, document, "black quartz", NULL);
+  mg_annotation_list_remove (list, annotation);
+  flush_ok (store);
+
+  return store;
+}
+
+/* The store that goes writes the cache of what it saved, and the next
+ * load gives what the JSON file gives. */
+static void
+test_cache_round_trip (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) cache_file = g_object_ref (mg_store_get_cache_file (store));
+  g_autoptr (GBytes) json = read_file (mg_store_get_file (store));
+  g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
+  g_autoptr (MgStore) second = NULL;
+  MgStoreCacheContents contents;
+
+  /* In the user's cache folder, not beside the file. */
+  {
+    g_autofree char *cache_dir = mg_store_default_cache_directory ();
+    g_autoptr (GFile) parent = g_file_get_parent (cache_file);
+
+    g_assert_cmpstr (g_file_peek_path (parent), ==, cache_dir);
+  }
+
+  /* Written a while after the save, or when the store goes. */
+  g_assert_false (g_file_query_exists (cache_file, NULL));
+  g_clear_object (&store);
+  g_assert_true (g_file_query_exists (cache_file, NULL));
+
+  g_assert_true (mg_store_cache_read (cache_file, json, &contents));
+  g_assert_cmpuint (contents.annotations->len, ==, 3);
+  g_assert_cmpuint (g_hash_table_size (contents.tombstones), ==, 1);
+  g_assert_cmpstr (contents.uri, ==, uri);
+  mg_store_cache_contents_clear (&contents);
+
+  assert_cache_agrees (document, dir);
+
+  /* Nothing to save after a load from the cache. */
+  second = store_load (document, reloaded, dir, TRUE);
+  assert_same_lists (list, reloaded);
+  g_assert_false (mg_store_get_dirty (second));
+}
+
+/* Proof that a load reads the cache: one made on purpose with other
+ * values for the same bytes of the file is what the load gives. */
+static void
+test_cache_used (Fixture      *fixture,
+                 gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) cache_file = g_object_ref (mg_store_get_cache_file (store));
+  g_autoptr (GBytes) json = read_file (mg_store_get_file (store));
+  g_autoptr (MgAnnotationList) other = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
+  g_autoptr (GHashTable) tombstones = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  g_autoptr (GVariant) built = NULL;
+  g_autoptr (MgStore) second = NULL;
+  g_autoptr (GError) error = NULL;
+  MgAnnotation *annotation;
+
+  g_clear_object (&store);
+
+  annotation = add_annotation (other, document, "daft zebras", NULL);
+  mg_annotation_set_note (annotation, "from the cache");
+  built = mg_store_cache_build (uri, mg_document_get_sha256 (document), mg_document_get_title (document),
+                                G_LIST_MODEL (other), none, tombstones, none);
+  g_assert_nonnull (built);
+  g_assert_true (mg_store_cache_write (cache_file, built, json, &error));
+  g_assert_no_error (error);
+
+  second = store_load (document, reloaded, dir, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reloaded)), ==, 1);
+  annotation = g_list_model_get_item (G_LIST_MODEL (reloaded), 0);
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "from the cache");
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_object_unref (annotation);
+}
+
+/* A file changed by someone else is read from the JSON, and its cache
+ * made anew; a cache damaged on disk, cut short or of another format is no
+ * cache. */
+static void
+test_cache_stale_or_damaged (Fixture      *fixture,
+                             gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (GFile) cache_file = g_object_ref (mg_store_get_cache_file (store));
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) changed = NULL;
+  g_autoptr (GBytes) cache = NULL;
+  const guint8 *data;
+  gsize         len;
+
+  g_clear_object (&store);
+  g_assert_true (cache_matches (document, dir));
+
+  /* Edited elsewhere: a note changed in the JSON. */
+  root = parse_file (file);
+  json_object_set_string_member (json_array_get_object_element (root_array (root, "annotations"), 0),
+                                 "color", "blue");
+  changed = mg_store_serialize_json (root);
+  write_file (file, changed);
+  g_assert_false (cache_matches (document, dir));
+  {
+    g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
+    g_autoptr (MgStore) second = store_load (document, reloaded, dir, TRUE);
+    g_autoptr (MgAnnotation) first = NULL;
+    gboolean blue = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (reloaded)); i++)
+      {
+        g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (reloaded), i);
+
+        blue |= mg_annotation_get_color (annotation) == MG_COLOR_BLUE;
+      }
+    g_assert_true (blue);
+  }
+  /* The store that read it made the cache of the new bytes. */
+  assert_cache_agrees (document, dir);
+
+  cache = read_file (cache_file);
+  data = g_bytes_get_data (cache, &len);
+
+  /* One byte flipped in the data, then in the header. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (data, len);
+      g_autoptr (GBytes) damaged = NULL;
+      gsize at = i == 0 ? len - 10 : i == 1 ? len / 2
+                                            : 9;
+
+      copy[at] ^= 0x20;
+      damaged = g_bytes_new (copy, len);
+      write_file (cache_file, damaged);
+      g_assert_false (cache_matches (document, dir));
+      {
+        g_autoptr (MgAnnotationList) from_json = mg_annotation_list_new ();
+        g_autoptr (MgAnnotationList) from_cache = mg_annotation_list_new ();
+        g_autoptr (MgStore) json_store = store_load (document, from_json, dir, FALSE);
+        g_autoptr (MgStore) cache_store = store_load (document, from_cache, dir, TRUE);
+
+        assert_same_lists (from_json, from_cache);
+        g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_cache)), ==, 3);
+      }
+    }
+
+  /* Cut short: the header alone, then half of it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GBytes) cut = g_bytes_new (data, i == 0 ? 256 : 100);
+      g_autoptr (MgAnnotationList) from_cache = mg_annotation_list_new ();
+      g_autoptr (MgStore) cache_store = NULL;
+
+      write_file (cache_file, cut);
+      g_assert_false (cache_matches (document, dir));
+      cache_store = store_load (document, from_cache, dir, TRUE);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_cache)), ==, 3);
+    }
+}
+
+/* What a file keeps verbatim (annotations that cannot be read, tombstones
+ * without a time) comes back from the cache and is written back. */
+static void
+test_cache_raw_entries (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) bad = NULL;
+  g_autoptr (JsonNode) odd_tombstone = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  MgStoreCacheContents contents;
+  JsonArray           *array;
+  gboolean             found_bad = FALSE;
+  gboolean             found_number = FALSE;
+  gboolean             found_tombstone = FALSE;
+
+  g_clear_object (&store);
+
+  root = parse_file (file);
+  bad = json_from_string ("{ \"id\" : \"urn:uuid:bad\", \"type\" : \"Annotation\", \"target\" : 5 }", &error);
+  g_assert_no_error (error);
+  odd_tombstone = json_from_string ("{ \"id\" : \"urn:uuid:gone\", \"modified\" : \"long ago\" }", &error);
+  g_assert_no_error (error);
+  json_array_add_element (root_array (root, "annotations"), json_node_copy (bad));
+  json_array_add_int_element (root_array (root, "annotations"), 42);
+  json_array_add_element (root_array (root, "deleted"), json_node_copy (odd_tombstone));
+  bytes = mg_store_serialize_json (root);
+  write_file (file, bytes);
+
+  /* Read from the JSON once (with warnings), then from the cache. */
+  {
+    g_autoptr (MgAnnotationList) from_json = mg_annotation_list_new ();
+    g_autoptr (MgStore) json_store = NULL;
+
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+    json_store = store_load (document, from_json, dir, TRUE);
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_json)), ==, 3);
+  }
+
+  /* The file as the store wrote it back (in its own order). */
+  {
+    g_autoptr (MgAnnotationList) unused = mg_annotation_list_new ();
+    g_autoptr (GBytes) now = read_file (file);
+
+    store = mg_store_new (document, unused, dir);
+    g_assert_true (mg_store_cache_read (mg_store_get_cache_file (store), now, &contents));
+    g_clear_object (&store);
+  }
+  g_assert_cmpuint (contents.annotations->len, ==, 3);
+  g_assert_cmpuint (contents.raw_entries->len, ==, 2);
+  g_assert_cmpuint (contents.raw_tombstones->len, ==, 1);
+  g_assert_true (json_node_equal (g_ptr_array_index (contents.raw_tombstones, 0), odd_tombstone));
+  mg_store_cache_contents_clear (&contents);
+
+  {
+    g_autoptr (MgAnnotationList) from_cache = mg_annotation_list_new ();
+    g_autoptr (MgStore) cache_store = store_load (document, from_cache, dir, TRUE);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_cache)), ==, 3);
+    add_annotation (from_cache, document, "daft zebras", NULL);
+    flush_ok (cache_store);
+  }
+
+  after = parse_file (file);
+  array = root_array (after, "annotations");
+  g_assert_cmpuint (json_array_get_length (array), ==, 6);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (json_node_equal (node, bad))
+        found_bad = TRUE;
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_int (node) == 42)
+        found_number = TRUE;
+    }
+  array = root_array (after, "deleted");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    found_tombstone |= json_node_equal (json_array_get_element (array, i), odd_tombstone);
+  g_assert_true (found_bad);
+  g_assert_true (found_number);
+  g_assert_true (found_tombstone);
+}
+
+/* Annotations a file would read differently (text that is not UTF-8 is
+ * written repaired) make no cache: the next load reads the JSON. */
+static void
+test_cache_not_for_unreadable_state (Fixture      *fixture,
+                                     gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = store_load (document, list, dir, TRUE);
+  g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
+  g_autoptr (MgStore) second = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autoptr (GFile) cache_file = g_object_ref (mg_store_get_cache_file (store));
+
+  mg_annotation_set_note (add_annotation (list, document, "liquor jugs", NULL), "bad \xff text");
+  flush_ok (store);
+  g_clear_object (&store);
+  g_assert_false (g_file_query_exists (cache_file, NULL));
+
+  second = store_load (document, reloaded, dir, TRUE);
+  annotation = g_list_model_get_item (G_LIST_MODEL (reloaded), 0);
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "bad \xef\xbf\xbd text");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  char *cache_home;
+  int   ret;
+
   if (argc == 3 && g_str_equal (argv[1], "--save-loop"))
     return save_loop (argv[2]);
 
   g_test_init (&argc, &argv, NULL);
+
+  /* The caches of this run's stores, out of the user's way. */
+  {
+    g_autoptr (GError) error = NULL;
+
+    cache_home = g_dir_make_tmp ("test-store-cache-XXXXXX", &error);
+    g_assert_no_error (error);
+    g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  }
 
   g_test_add_func ("/store/file-name", test_file_name);
   g_test_add_func ("/store/parse/repairs", test_parse_repairs);
@@ -1718,7 +2143,16 @@ main (int   argc,
   ADD ("/store/merge/external-change", test_merge_external_change);
   ADD ("/store/merge/before-write", test_merge_before_write);
   ADD ("/store/kill-while-saving", test_kill_while_saving);
+  ADD ("/store/cache/round-trip", test_cache_round_trip);
+  ADD ("/store/cache/used", test_cache_used);
+  ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
+  ADD ("/store/cache/raw-entries", test_cache_raw_entries);
+  ADD ("/store/cache/not-for-unreadable-state", test_cache_not_for_unreadable_state);
 #undef ADD
 
-  return g_test_run ();
+  ret = g_test_run ();
+  remove_recursively (cache_home);
+  g_free (cache_home);
+
+  return ret;
 }

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "mg-annotation.h"
+#include "mg-annotation-private.h"
 #include "mg-document.h"
 
 /**
@@ -1203,6 +1203,82 @@ mg_annotation_set_anchor (MgAnnotation     *self,
   g_object_freeze_notify (G_OBJECT (self));
   apply_anchor (self, state, start, end);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The private constructor of mg-annotation-private.h: no property is set
+ * one by one, and no id is made only to be replaced. */
+static GDateTime *
+time_from_usec (gint64 usec)
+{
+  static GDateTime *epoch;
+
+  if (g_once_init_enter (&epoch))
+    g_once_init_leave (&epoch, g_date_time_new (utc_zone (), 1970, 1, 1, 0, 0, 0));
+
+  return g_date_time_add (epoch, usec);
+}
+
+gint64
+mg_annotation_time_to_usec (GDateTime *datetime)
+{
+  return g_date_time_to_unix (datetime) * G_USEC_PER_SEC + g_date_time_get_microsecond (datetime);
+}
+
+MgAnnotation *
+mg_annotation_new_restored (const char        *id,
+                            gint64             created_usec,
+                            gint64             modified_usec,
+                            MgColor            color,
+                            const char        *note,
+                            const char *const *tags,
+                            const char        *exact,
+                            const char        *prefix,
+                            const char        *suffix,
+                            guint              start,
+                            guint              end)
+{
+  MgAnnotation *self;
+  GDateTime    *created;
+  GDateTime    *modified;
+
+  g_return_val_if_fail (id != NULL && id[0] != '\0', NULL);
+  g_return_val_if_fail (color < MG_N_COLORS, NULL);
+  g_return_val_if_fail (start <= end, NULL);
+
+  created = time_from_usec (created_usec);
+  modified = time_from_usec (modified_usec);
+  /* Out of GDateTime's range: the caller checks for NULL. */
+  if (created == NULL || modified == NULL)
+    {
+      g_clear_pointer (&created, g_date_time_unref);
+      g_clear_pointer (&modified, g_date_time_unref);
+      return NULL;
+    }
+
+  self = g_object_new (MG_TYPE_ANNOTATION,
+                       "id", id,
+                       "created", created,
+                       NULL);
+  g_date_time_unref (created);
+
+  g_date_time_unref (self->modified);
+  self->modified = modified;
+  self->color = color;
+  g_free (self->note);
+  self->note = g_strdup (note ? note : "");
+  g_strfreev (self->tags);
+  self->tags = g_strdupv ((char **) (tags ? tags : empty_strv));
+  g_free (self->exact);
+  self->exact = g_strdup (exact ? exact : "");
+  g_free (self->prefix);
+  self->prefix = g_strdup (prefix ? prefix : "");
+  g_free (self->suffix);
+  self->suffix = g_strdup (suffix ? suffix : "");
+  self->start = self->range_start = start;
+  self->end = self->range_end = end;
+  self->state = MG_ANNOTATION_STATE_ORPHANED;
+
+  return self;
 }
 
 /**

@@ -12,6 +12,7 @@
 #include "mg-annotation.h"
 #include "mg-document.h"
 #include "mg-json-private.h"
+#include "mg-store-cache.h"
 #include "mg-store.h"
 
 /**
@@ -56,6 +57,11 @@
  * a newer format version is never touched: the store is read-only.
  * Annotations that cannot be read inside a good file are kept verbatim
  * and written back as they are.
+ *
+ * What the store made of its file is cached (mg-store-cache.c) in the
+ * user's cache folder once the file is written or read, a little while
+ * after the last save, or at once when the store goes: the next load of
+ * the same bytes reads that instead of parsing the JSON again.
  */
 
 /* Save this long after the last change... */
@@ -77,6 +83,9 @@
 #define FILE_COMPARE_CHUNK (64 * 1024)
 /* About the compact text of an annotation, to write it without regrowing. */
 #define COMPACT_TEXT_SIZE 1024
+/* The cache is written this long after the save it follows: not after
+ * every save of a busy session. */
+#define CACHE_DELAY_MS 2000
 
 typedef struct
 {
@@ -126,6 +135,13 @@ struct _MgStore
   gint64        save_pending_since;
   guint         check_source;
 
+  /* The cache of what the file holds, and the bytes of the file it is
+   * wanted for (the ones we last wrote or read, once nothing is pending). */
+  GFile  *cache_file;
+  char   *cache_directory;
+  GBytes *cache_for;
+  guint   cache_source;
+
   GMutex        job_mutex;
   GCond         job_cond;
   SaveJob      *job;
@@ -138,6 +154,8 @@ struct _MgStore
   guint save_again : 1;
   guint check_again : 1;
   guint flushing : 1;
+  guint cache_directory_set : 1;
+  guint cache_writing : 1;
 };
 
 G_DEFINE_FINAL_TYPE (MgStore, mg_store, G_TYPE_OBJECT)
@@ -168,6 +186,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void start_save (MgStore *self);
+static void request_cache (MgStore *self);
 static void update_hold (MgStore *self);
 static void check_now (MgStore *self,
                        gboolean patient);
@@ -1991,6 +2010,72 @@ mg_store_default_directory (void)
   return g_build_filename (g_get_user_data_dir (), APP_ID, "annotations", NULL);
 }
 
+/**
+ * mg_store_default_cache_directory:
+ *
+ * Returns: (transfer full): where stores keep the caches of their files
+ *   unless told otherwise: `$XDG_CACHE_HOME/<app id>/annotations`
+ */
+char *
+mg_store_default_cache_directory (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), APP_ID, "annotations", NULL);
+}
+
+/**
+ * mg_store_set_cache_directory:
+ * @self: a #MgStore
+ * @directory: (nullable): where to keep the cache of the file, or %NULL
+ *   for no cache
+ *
+ * Sets where the store caches what it read from its file, so that the
+ * next load of the same file is quick (see mg-store-cache.c). The default
+ * is mg_store_default_cache_directory(). Call it before mg_store_load().
+ */
+void
+mg_store_set_cache_directory (MgStore    *self,
+                              const char *directory)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (MG_IS_STORE (self));
+  g_return_if_fail (!self->loaded);
+
+  self->cache_directory_set = TRUE;
+  g_clear_object (&self->cache_file);
+  set_str (&self->cache_directory, directory);
+  if (directory == NULL || self->file == NULL)
+    return;
+
+  /* Named after the file, and the folder it is in: the same document has
+   * a file in each folder a store is asked to use. */
+  name = g_file_get_basename (self->file);
+  if (g_str_has_suffix (name, ".json"))
+    name[strlen (name) - strlen (".json")] = '\0';
+  {
+    g_autofree char *folder_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, self->directory_path, -1);
+    g_autofree char *cache_name = g_strdup_printf ("%s-%.8s.gvariant", name, folder_hash);
+    g_autofree char *path = g_build_filename (directory, cache_name, NULL);
+
+    self->cache_file = g_file_new_for_path (path);
+  }
+}
+
+/**
+ * mg_store_get_cache_file:
+ * @self: a #MgStore
+ *
+ * Returns: (transfer none) (nullable): the file of the cache, or %NULL
+ *   for none
+ */
+GFile *
+mg_store_get_cache_file (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), NULL);
+
+  return self->cache_file;
+}
+
 /* The state of the store ------------------------------------------------- */
 
 /* The entries and tombstones of the file for what the store holds, as
@@ -2655,6 +2740,8 @@ note_written (MgStore    *self,
       g_clear_object (&self->moved_from);
     }
 
+  request_cache (self);
+
   g_signal_emit (self, signals[SAVED], 0);
 }
 
@@ -2723,7 +2810,7 @@ release_application (MgStore *self)
 static void
 update_hold (MgStore *self)
 {
-  gboolean wanted = self->save_source != 0 || self->job != NULL;
+  gboolean wanted = self->save_source != 0 || self->job != NULL || self->cache_writing;
 
   if (wanted && self->held_application == NULL)
     {
@@ -3147,6 +3234,179 @@ start_monitor (MgStore *self)
   g_signal_connect (self->monitor, "changed", G_CALLBACK (on_file_changed), self);
 }
 
+/* The cache ----------------------------------------------------------- */
+
+/* Whether the store holds what its file holds, written the way we write
+ * it: then a cache made now is what reading that file gives. */
+static gboolean
+cache_wanted_now (MgStore *self)
+{
+  return self->cache_file != NULL && self->cache_for != NULL && self->cache_for == self->disk_bytes && self->loaded && !self->read_only && !self->dirty && self->job == NULL && self->save_source == 0 && self->check_source == 0 && self->suspect_bytes == NULL && self->moved_from == NULL;
+}
+
+typedef struct
+{
+  GFile    *file;
+  GVariant *built;
+  GBytes   *json;
+} CacheJob;
+
+static void
+cache_job_free (gpointer data)
+{
+  CacheJob *job = data;
+
+  g_object_unref (job->file);
+  g_clear_pointer (&job->built, g_variant_unref);
+  g_bytes_unref (job->json);
+  g_free (job);
+}
+
+static void
+cache_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CacheJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!mg_store_cache_write (job->file, job->built, job->json, &error))
+    g_debug ("The cache %s was not written: %s", g_file_peek_path (job->file), error->message);
+
+  g_task_return_boolean (task, error == NULL);
+}
+
+static void
+cache_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  MgStore *self = MG_STORE (object);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  self->cache_writing = FALSE;
+  update_hold (self);
+}
+
+/* Writes the cache of what the store holds, if it is still the file's:
+ * in a thread, or now when the store goes. A store that changed since
+ * has a save coming, after which the cache is wanted again. */
+static void
+write_cache (MgStore *self,
+             gboolean now)
+{
+  g_autoptr (GBytes) json = NULL;
+  CacheJob *job;
+
+  if (!cache_wanted_now (self))
+    {
+      g_clear_pointer (&self->cache_for, g_bytes_unref);
+      return;
+    }
+
+  json = g_steal_pointer (&self->cache_for);
+  job = g_new0 (CacheJob, 1);
+  job->file = g_object_ref (self->cache_file);
+  job->json = g_steal_pointer (&json);
+  job->built = mg_store_cache_build (mg_document_get_uri (self->document),
+                                     mg_document_get_sha256 (self->document),
+                                     mg_document_get_title (self->document),
+                                     G_LIST_MODEL (self->annotations),
+                                     self->raw_entries, self->tombstones, self->raw_tombstones);
+
+  if (job->built == NULL)
+    {
+      cache_job_free (job);
+      return;
+    }
+
+  if (now)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!mg_store_cache_write (job->file, job->built, job->json, &error))
+        g_debug ("The cache %s was not written: %s", g_file_peek_path (job->file), error->message);
+      cache_job_free (job);
+    }
+  else
+    {
+      g_autoptr (GTask) task = g_task_new (self, NULL, cache_written_cb, NULL);
+
+      g_task_set_source_tag (task, write_cache);
+      g_task_set_task_data (task, job, cache_job_free);
+      self->cache_writing = TRUE;
+      update_hold (self);
+      g_task_run_in_thread (task, cache_thread);
+    }
+}
+
+static gboolean
+cache_timeout_cb (gpointer data)
+{
+  MgStore *self = data;
+
+  /* One writer at a time. */
+  if (self->cache_writing)
+    return G_SOURCE_CONTINUE;
+
+  self->cache_source = 0;
+  write_cache (self, FALSE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The file holds what the store holds (it was just written, or read
+ * without a change): a cache of it is wanted. */
+static void
+request_cache (MgStore *self)
+{
+  if (self->cache_file == NULL || self->disk_bytes == NULL)
+    return;
+
+  g_clear_pointer (&self->cache_for, g_bytes_unref);
+  self->cache_for = g_bytes_ref (self->disk_bytes);
+
+  if (self->cache_source == 0)
+    self->cache_source = g_timeout_add_full (G_PRIORITY_LOW, CACHE_DELAY_MS, cache_timeout_cb, self, NULL);
+}
+
+/* Fills the empty store from the cache of @bytes, if there is one. Sets
+ * @same_out if the file is what the store would write now (the document
+ * is the one it names), as state_equals() would find. */
+static gboolean
+load_cache (MgStore  *self,
+            GBytes   *bytes,
+            gboolean *same_out)
+{
+  MgStoreCacheContents contents;
+
+  if (self->cache_file == NULL || has_content (self))
+    return FALSE;
+
+  if (!mg_store_cache_read (self->cache_file, bytes, &contents))
+    return FALSE;
+
+  for (guint i = 0; i < contents.annotations->len; i++)
+    mg_anchor_annotation (g_ptr_array_index (contents.annotations, i), self->document);
+
+  /* What is read makes no tombstones. */
+  self->updating = TRUE;
+  mg_annotation_list_add_many (self->annotations, contents.annotations);
+  self->updating = FALSE;
+
+  g_ptr_array_extend_and_steal (self->raw_entries, g_steal_pointer (&contents.raw_entries));
+  g_ptr_array_extend_and_steal (self->raw_tombstones, g_steal_pointer (&contents.raw_tombstones));
+  g_clear_pointer (&self->tombstones, g_hash_table_unref);
+  self->tombstones = g_steal_pointer (&contents.tombstones);
+
+  *same_out = g_strcmp0 (contents.uri, mg_document_get_uri (self->document)) == 0 && g_strcmp0 (contents.sha256, mg_document_get_sha256 (self->document)) == 0 && g_strcmp0 (contents.title, mg_document_get_title (self->document)) == 0;
+
+  mg_store_cache_contents_clear (&contents);
+
+  return TRUE;
+}
+
 /* Loading ---------------------------------------------------------------- */
 
 /* Looks in the directory for the file of a document with the same text
@@ -3349,6 +3609,21 @@ mg_store_load (MgStore *self,
       return TRUE;
     }
 
+  if (found == NULL)
+    {
+      gboolean same = FALSE;
+
+      if (load_cache (self, bytes, &same))
+        {
+          self->disk_bytes = g_steal_pointer (&bytes);
+          self->disk_etag = g_steal_pointer (&etag);
+          if (!same)
+            schedule_save (self);
+          start_monitor (self);
+          return TRUE;
+        }
+    }
+
   root = mg_store_parse_bytes (bytes, &parse_error);
   if (root == NULL)
     {
@@ -3387,6 +3662,8 @@ mg_store_load (MgStore *self,
       /* E.g. the document was edited: its new SHA-256 goes in the file. */
       if (!state_equals (self, self->disk_bytes))
         schedule_save (self);
+      else
+        request_cache (self);
     }
 
   start_monitor (self);
@@ -3531,6 +3808,13 @@ mg_store_constructed (GObject *object)
   self->directory = g_file_new_for_path (self->directory_path);
   name = mg_store_file_name_for_uri (mg_document_get_uri (self->document));
   self->file = g_file_get_child (self->directory, name);
+
+  if (!self->cache_directory_set)
+    {
+      g_autofree char *cache_directory = mg_store_default_cache_directory ();
+
+      mg_store_set_cache_directory (self, cache_directory);
+    }
 }
 
 static void
@@ -3540,6 +3824,7 @@ mg_store_dispose (GObject *object)
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->check_source, g_source_remove);
+  g_clear_handle_id (&self->cache_source, g_source_remove);
 
   /* Changes are never dropped quietly: save what the owner did not. */
   if (self->loaded && self->dirty && !self->read_only && self->annotations != NULL)
@@ -3549,6 +3834,10 @@ mg_store_dispose (GObject *object)
       if (!mg_store_flush (self, &error))
         g_warning ("%s", error->message);
     }
+
+  /* The next load is quick only with a cache of the last save. */
+  if (self->annotations != NULL)
+    write_cache (self, TRUE);
 
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
@@ -3577,6 +3866,9 @@ mg_store_finalize (GObject *object)
   g_clear_pointer (&self->disk_bytes, g_bytes_unref);
   g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
   g_clear_pointer (&self->disk_etag, g_free);
+  g_clear_pointer (&self->cache_for, g_bytes_unref);
+  g_clear_pointer (&self->cache_directory, g_free);
+  g_clear_object (&self->cache_file);
   g_clear_pointer (&self->directory_path, g_free);
   g_clear_object (&self->directory);
   g_clear_object (&self->file);
