@@ -299,6 +299,365 @@ test_open_in_running_instance (void)
   g_rmdir (dir);
 }
 
+/* Steps that wait for the window from inside a check: the main loop is
+ * iterated until @condition holds, with a timeout so that an iteration
+ * never blocks while nothing else is due. */
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+iterate_until (Condition condition,
+               gpointer  user_data)
+{
+  gint64   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint    wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+
+  return met;
+}
+
+static char *
+write_temp_file (const char *dir,
+                 const char *name,
+                 const char *contents,
+                 gssize      length)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autofree char *quoted = g_shell_quote (dir);
+  g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+/* Drag and drop --------------------------------------------------------- */
+
+/* Under Xvfb no file manager can drag onto the window, so the tests hand
+ * the window's own drop target what a drag of files from one delivers: a
+ * GdkFileList, dropped at the middle of the window. What drop_cb does
+ * with it is the real path. */
+static gboolean
+drop_files (MgWindow *window,
+            GFile   **files,
+            gsize     n_files)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_auto (GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  gboolean       accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_assert_null (target);
+          target = GTK_DROP_TARGET (controller);
+        }
+    }
+
+  /* It takes what a file manager drags: files, to copy (not to move). */
+  g_assert_nonnull (target);
+  g_assert_true (gdk_content_formats_contain_gtype (gtk_drop_target_get_formats (target), GDK_TYPE_FILE_LIST));
+  g_assert_cmpint (gtk_drop_target_get_actions (target), ==, GDK_ACTION_COPY);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, n_files));
+  g_signal_emit_by_name (target, "drop", &value,
+                         gtk_widget_get_width (GTK_WIDGET (window)) / 2.0,
+                         gtk_widget_get_height (GTK_WIDGET (window)) / 2.0,
+                         &accepted);
+
+  return accepted;
+}
+
+static MgWindow *
+window_for_file (MgApplication *app,
+                 GFile         *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      MgDocument *document = mg_window_get_document (l->data);
+
+      if (document != NULL && g_strcmp0 (mg_document_get_uri (document), uri) == 0)
+        return l->data;
+    }
+
+  return NULL;
+}
+
+static gboolean
+windows_settled (gpointer user_data)
+{
+  guint  n_windows = GPOINTER_TO_UINT (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (g_application_get_default ()));
+
+  if (g_list_length (windows) != n_windows)
+    return FALSE;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (g_strcmp0 (mg_window_get_page (l->data), "loading") == 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+assert_shows_file (MgApplication *app,
+                   GFile         *file,
+                   const char    *text)
+{
+  MgWindow        *window = window_for_file (app, file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *shown = NULL;
+
+  g_assert_nonnull (window);
+  g_assert_cmpstr (mg_window_get_page (window), ==, "document");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, name);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, text);
+}
+
+/* GtkRecentManager adds an item once it has the file's type. */
+static gboolean
+in_recent_files (gpointer user_data)
+{
+  g_autofree char *uri = g_file_get_uri (user_data);
+
+  return gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri);
+}
+
+typedef struct
+{
+  GFile *files[2];
+} DropCase;
+
+static void
+drop_case_init (DropCase *c,
+                char    **dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  *dir = g_dir_make_tmp ("mg-drop-XXXXXX", &error);
+  g_assert_no_error (error);
+  first = write_temp_file (*dir, "first.txt", "The first dropped text.", -1);
+  second = write_temp_file (*dir, "second.txt", "The second dropped text.", -1);
+  c->files[0] = g_file_new_for_path (first);
+  c->files[1] = g_file_new_for_path (second);
+}
+
+static void
+drop_case_clear (DropCase *c,
+                 char     *dir)
+{
+  g_clear_object (&c->files[0]);
+  g_clear_object (&c->files[1]);
+  remove_tree (dir);
+  g_free (dir);
+}
+
+/* Files dropped on a window that shows a document open each in a window
+ * of its own; the document stays. */
+static gboolean
+drop_opens_new_windows (MgApplication *app,
+                        gpointer       user_data)
+{
+  DropCase   *c = user_data;
+  MgWindow   *window = only_window (app);
+  MgDocument *bundled;
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) || mg_window_get_document (window) == NULL)
+    return FALSE;
+
+  bundled = mg_window_get_document (window);
+  g_assert_true (mg_document_is_bundled (bundled));
+
+  g_assert_true (drop_files (window, c->files, 2));
+  g_assert_true (iterate_until (windows_settled, GUINT_TO_POINTER (3)));
+
+  assert_shows_file (app, c->files[0], "The first dropped text.");
+  assert_shows_file (app, c->files[1], "The second dropped text.");
+  g_assert_true (mg_window_get_document (window) == bundled);
+  g_assert_cmpstr (mg_window_get_page (window), ==, "document");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, mg_document_get_title (bundled));
+
+  /* Like any opened document, dropped ones are in Open Recent. */
+  for (guint i = 0; i < G_N_ELEMENTS (c->files); i++)
+    g_assert_true (iterate_until (in_recent_files, c->files[i]));
+
+  return TRUE;
+}
+
+static void
+test_drop_opens_new_windows (void)
+{
+  const char *argv[] = { "marginalia", NULL };
+  DropCase    c;
+  char       *dir;
+
+  drop_case_init (&c, &dir);
+  g_assert_true (run_app_until (argv, drop_opens_new_windows, &c));
+  drop_case_clear (&c, dir);
+}
+
+/* A window with nothing to lose, the error page, takes the first dropped
+ * file itself; the next ones get windows of their own. */
+static gboolean
+drop_replaces_error_page (MgApplication *app,
+                          gpointer       user_data)
+{
+  DropCase *c = user_data;
+  MgWindow *window = only_window (app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) || g_strcmp0 (mg_window_get_page (window), "error") != 0)
+    return FALSE;
+
+  g_assert_true (drop_files (window, c->files, 2));
+  g_assert_true (iterate_until (windows_settled, GUINT_TO_POINTER (2)));
+
+  assert_shows_file (app, c->files[0], "The first dropped text.");
+  assert_shows_file (app, c->files[1], "The second dropped text.");
+  g_assert_true (window_for_file (app, c->files[0]) == window);
+  g_assert_null (mg_window_get_error_message (window));
+
+  return TRUE;
+}
+
+static void
+test_drop_replaces_error_page (void)
+{
+  const char *argv[] = { "marginalia", "/nonexistent/folder/missing-article.txt", NULL };
+  DropCase    c;
+  char       *dir;
+
+  drop_case_init (&c, &dir);
+  g_assert_true (run_app_until (argv, drop_replaces_error_page, &c));
+  drop_case_clear (&c, dir);
+}
+
+typedef struct
+{
+  GFile *document;
+  GFile *unsupported[2]; /* a binary file and a folder */
+} UnsupportedCase;
+
+static MgWindow *
+window_with_error_for (MgApplication *app,
+                       GFile         *file,
+                       MgWindow      *not_this)
+{
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      const char *message = mg_window_get_error_message (l->data);
+
+      if (l->data != not_this && message != NULL && g_str_has_prefix (message, name))
+        return l->data;
+    }
+
+  return NULL;
+}
+
+/* A dropped file that is not a document says so the way Open does, in a
+ * window of its own: the document already open stays as it was. */
+static gboolean
+drop_unsupported_keeps_document (MgApplication *app,
+                                 gpointer       user_data)
+{
+  UnsupportedCase *c = user_data;
+  MgWindow        *window = only_window (app);
+  MgDocument      *document;
+  MgWindow        *dropped[2];
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) || mg_window_get_document (window) == NULL)
+    return FALSE;
+
+  document = mg_window_get_document (window);
+  g_assert_true (drop_files (window, c->unsupported, 2));
+  g_assert_true (iterate_until (windows_settled, GUINT_TO_POINTER (3)));
+
+  g_assert_true (mg_window_get_document (window) == document);
+  g_assert_cmpstr (mg_window_get_page (window), ==, "document");
+  assert_shows_file (app, c->document, "Where I was reading.");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      dropped[i] = window_with_error_for (app, c->unsupported[i], NULL);
+      g_assert_nonnull (dropped[i]);
+      g_assert_true (dropped[i] != window);
+      g_assert_cmpstr (mg_window_get_page (dropped[i]), ==, "error");
+      g_assert_null (mg_window_get_document (dropped[i]));
+    }
+  g_assert_nonnull (strstr (mg_window_get_error_message (dropped[0]), "does not contain text"));
+  g_assert_nonnull (strstr (mg_window_get_error_message (dropped[1]), "folder"));
+
+  /* Opening the same files (as Open… and "marginalia FILE" do) tells the
+   * same. */
+  for (guint i = 0; i < 2; i++)
+    {
+      MgWindow *opened;
+
+      g_application_open (G_APPLICATION (app), &c->unsupported[i], 1, "");
+      g_assert_true (iterate_until (windows_settled, GUINT_TO_POINTER (4 + i)));
+      opened = window_with_error_for (app, c->unsupported[i], dropped[i]);
+      g_assert_nonnull (opened);
+      g_assert_cmpstr (mg_window_get_error_message (opened), ==, mg_window_get_error_message (dropped[i]));
+    }
+
+  return TRUE;
+}
+
+static void
+test_drop_unsupported_keeps_document (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-drop-XXXXXX", &error);
+  g_autofree char *document = write_temp_file (dir, "reading.txt", "Where I was reading.", -1);
+  g_autofree char *binary = write_temp_file (dir, "picture.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0", 33);
+  g_autofree char *folder = g_build_filename (dir, "a folder", NULL);
+  const char      *argv[] = { "marginalia", document, NULL };
+  UnsupportedCase  c;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  c.document = g_file_new_for_path (document);
+  c.unsupported[0] = g_file_new_for_path (binary);
+  c.unsupported[1] = g_file_new_for_path (folder);
+
+  g_assert_true (run_app_until (argv, drop_unsupported_keeps_document, &c));
+
+  g_object_unref (c.document);
+  g_object_unref (c.unsupported[0]);
+  g_object_unref (c.unsupported[1]);
+  remove_tree (dir);
+}
+
 static char *
 marginalia_binary (void)
 {
@@ -509,6 +868,9 @@ main (int   argc,
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
+  g_test_add_func ("/window/drop/opens-new-windows", test_drop_opens_new_windows);
+  g_test_add_func ("/window/drop/replaces-error-page", test_drop_replaces_error_page);
+  g_test_add_func ("/window/drop/unsupported-keeps-document", test_drop_unsupported_keeps_document);
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/usage-error", test_cli_usage_error);
   g_test_add_func ("/cli/help", test_cli_help);
