@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "mg-application.h"
+#include "mg-reading-style.h"
 #include "mg-window.h"
 
 /* These tests drive the real application under a display (Xvfb in CI):
@@ -658,6 +659,317 @@ test_drop_unsupported_keeps_document (void)
   remove_tree (dir);
 }
 
+/* Reading position ------------------------------------------------------ */
+
+/* The state folder of this test program: a temporary one, set in main(). */
+static char *state_home;
+
+typedef struct
+{
+  MgApplication *app;
+  GFile         *file;
+  char          *dir;
+  guint          passage; /* where paragraph 1000 starts */
+  guint          before;  /* the top of the view when the reader left */
+  MgWindow      *window;
+  int            top_y;
+  int            saved_y;
+  int            line_height;
+} PositionCase;
+
+static void
+position_case_init (PositionCase *c)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *path = NULL;
+
+  memset (c, 0, sizeof *c);
+  c->dir = g_dir_make_tmp ("mg-position-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 1; i <= 1500; i++)
+    {
+      if (i == 1000)
+        c->passage = g_utf8_strlen (text->str, text->len);
+      g_string_append_printf (text, "Paragraph %u. The reader comes back to the passage where they stopped, "
+                                    "not to the first page of a long text.\n",
+                              i);
+    }
+  path = write_temp_file (c->dir, "long.txt", text->str, text->len);
+  c->file = g_file_new_for_path (path);
+}
+
+static void
+position_case_clear (PositionCase *c)
+{
+  g_clear_object (&c->file);
+  remove_tree (c->dir);
+  g_clear_pointer (&c->dir, g_free);
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      left;
+} FrameCount;
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                FrameCount    *count)
+{
+  if (count->left > 0)
+    {
+      count->left--;
+      gtk_widget_queue_draw (count->widget);
+    }
+}
+
+static gboolean
+frames_done (gpointer user_data)
+{
+  FrameCount *count = user_data;
+
+  return count->left == 0;
+}
+
+/* Waits until @widget's window has painted @n frames. */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  FrameCount     count = { widget, n };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gulong         handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &count);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (iterate_until (frames_done, &count));
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+static gboolean
+no_windows (gpointer user_data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (user_data)) == NULL;
+}
+
+static gboolean
+annotations_loaded (gpointer user_data)
+{
+  return mg_window_get_annotations (user_data) != NULL;
+}
+
+/* The offset of the start of the display line at the top of the view. */
+static guint
+top_offset (GtkTextView *view)
+{
+  GdkRectangle visible;
+  GtkTextIter  iter;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_iter_at_location (view, &iter, visible.x, visible.y);
+  if (!gtk_text_view_starts_display_line (view, &iter))
+    gtk_text_view_backward_display_line_start (view, &iter);
+
+  return gtk_text_iter_get_offset (&iter);
+}
+
+static gboolean
+shows_document (MgWindow *window)
+{
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) && g_strcmp0 (mg_window_get_page (window), "document") == 0;
+}
+
+/* Once every line is measured (GtkTextView measures them in the
+ * background, at a higher priority than this idle), the reader drags the
+ * scroll bar to a passage far into the text. */
+static void
+scroll_to_passage (MgWindow     *window,
+                   PositionCase *c)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  GtkTextIter  iter;
+  gboolean     idle = FALSE;
+  int          y;
+
+  g_idle_add_full (G_PRIORITY_LOW, set_flag_cb, &idle, NULL);
+  g_assert_true (iterate_until (flag_set, &idle));
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, c->passage);
+  gtk_text_view_get_line_yrange (view, &iter, &y, NULL);
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), y);
+  wait_frames (GTK_WIDGET (view), 2);
+
+  c->before = top_offset (view);
+  g_assert_cmpuint (c->before, >, c->passage - 100);
+  g_assert_cmpuint (c->before, <, c->passage + 100);
+}
+
+/* Where the reader left is in the state folder, and read back from the
+ * file (as a new session would) it is where they were. */
+static void
+assert_position_saved (PositionCase *c)
+{
+  g_autofree char *path = g_build_filename (g_get_user_state_dir (), APP_ID, "positions.ini", NULL);
+  g_autofree char *uri = g_file_get_uri (c->file);
+  guint            saved = 0;
+
+  g_assert_true (g_str_has_prefix (path, state_home));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  mg_reading_positions_reload ();
+  g_assert_true (mg_reading_positions_get (uri, &saved));
+  g_assert_cmpuint (saved, ==, c->before);
+}
+
+/* Whether a window shows the file with the passage the reader left at the
+ * top of the view, within a line. */
+static gboolean
+position_restored (gpointer user_data)
+{
+  PositionCase *c = user_data;
+  GtkTextView  *view;
+  GtkTextIter   iter;
+  GdkRectangle  visible, location;
+
+  c->window = window_for_file (c->app, c->file);
+  if (!shows_document (c->window))
+    return FALSE;
+
+  view = mg_window_get_text_view (c->window);
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, c->before);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+  c->top_y = visible.y;
+  c->saved_y = location.y;
+  c->line_height = MAX (location.height, 1);
+
+  return ABS (c->saved_y - c->top_y) <= c->line_height;
+}
+
+static void
+assert_position_restored (PositionCase *c)
+{
+  iterate_until (position_restored, c);
+  g_assert_nonnull (c->window);
+  g_assert_cmpint (ABS (c->saved_y - c->top_y), <=, c->line_height);
+
+  /* It stays there once the annotations are in and more frames drawn. */
+  g_assert_true (iterate_until (annotations_loaded, c->window));
+  wait_frames (GTK_WIDGET (c->window), 5);
+  position_restored (c);
+  g_assert_cmpint (ABS (c->saved_y - c->top_y), <=, c->line_height);
+  g_assert_cmpuint (top_offset (mg_window_get_text_view (c->window)), >, c->passage - 100);
+}
+
+static gboolean
+close_and_reopen (MgApplication *app,
+                  gpointer       user_data)
+{
+  PositionCase *c = user_data;
+  MgWindow     *window = only_window (app);
+
+  if (!shows_document (window))
+    return FALSE;
+
+  c->app = app;
+  scroll_to_passage (window, c);
+
+  /* Closing the window saves where the reader is. */
+  g_application_hold (G_APPLICATION (app));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (iterate_until (no_windows, app));
+  assert_position_saved (c);
+
+  /* Opened again in a new window, the way "marginalia FILE" opens it. */
+  g_application_open (G_APPLICATION (app), &c->file, 1, "");
+  g_application_release (G_APPLICATION (app));
+  assert_position_restored (c);
+
+  return TRUE;
+}
+
+static void
+test_reading_position_after_close (void)
+{
+  PositionCase     c;
+  g_autofree char *path = NULL;
+  const char      *argv[] = { "marginalia", NULL, NULL };
+
+  position_case_init (&c);
+  path = g_file_get_path (c.file);
+  argv[1] = path;
+
+  g_assert_true (run_app_until (argv, close_and_reopen, &c));
+
+  position_case_clear (&c);
+}
+
+static gboolean
+scroll_and_quit (MgApplication *app,
+                 gpointer       user_data)
+{
+  PositionCase *c = user_data;
+  MgWindow     *window = only_window (app);
+
+  if (!shows_document (window))
+    return FALSE;
+
+  scroll_to_passage (window, c);
+  /* Quit (Ctrl+Q) destroys the windows without asking them to close. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  return TRUE;
+}
+
+static gboolean
+position_restored_at_start (MgApplication *app,
+                            gpointer       user_data)
+{
+  PositionCase *c = user_data;
+
+  c->app = app;
+  if (!shows_document (window_for_file (app, c->file)))
+    return FALSE;
+
+  assert_position_restored (c);
+
+  return TRUE;
+}
+
+static void
+test_reading_position_after_quit (void)
+{
+  PositionCase     c;
+  g_autofree char *path = NULL;
+  const char      *argv[] = { "marginalia", NULL, NULL };
+
+  position_case_init (&c);
+  path = g_file_get_path (c.file);
+  argv[1] = path;
+
+  g_assert_true (run_app_until (argv, scroll_and_quit, &c));
+  assert_position_saved (&c);
+  g_assert_true (run_app_until (argv, position_restored_at_start, &c));
+
+  position_case_clear (&c);
+}
+
 static char *
 marginalia_binary (void)
 {
@@ -861,6 +1173,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  /* Reading positions go to a state folder of this run's own. */
+  state_home = g_dir_make_tmp ("mg-window-state-XXXXXX", NULL);
+  g_assert_nonnull (state_home);
+  g_setenv ("XDG_STATE_HOME", state_home, TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/window/starts-on-bundled-article", test_starts_on_bundled_article);
@@ -871,11 +1190,17 @@ main (int   argc,
   g_test_add_func ("/window/drop/opens-new-windows", test_drop_opens_new_windows);
   g_test_add_func ("/window/drop/replaces-error-page", test_drop_replaces_error_page);
   g_test_add_func ("/window/drop/unsupported-keeps-document", test_drop_unsupported_keeps_document);
+  g_test_add_func ("/window/reading-position/after-close", test_reading_position_after_close);
+  g_test_add_func ("/window/reading-position/after-quit", test_reading_position_after_quit);
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/usage-error", test_cli_usage_error);
   g_test_add_func ("/cli/help", test_cli_help);
   g_test_add_func ("/cli/import-export", test_cli_import_export);
   g_test_add_func ("/cli/errors", test_cli_errors);
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (state_home);
+  g_free (state_home);
+
+  return status;
 }

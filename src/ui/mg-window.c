@@ -1499,7 +1499,6 @@ mg_window_close_request (GtkWindow *window)
   MgWindow *self = MG_WINDOW (window);
   gboolean  maximized = gtk_window_is_maximized (window);
 
-  save_reading_position (self);
   close_store (self);
 
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
@@ -1513,6 +1512,17 @@ mg_window_close_request (GtkWindow *window)
     }
 
   return GTK_WINDOW_CLASS (mg_window_parent_class)->close_request (window);
+}
+
+/* Every way a window goes, closed or destroyed by Quit (which asks no
+ * window to close), unmaps it while its text is still laid out: where the
+ * reader was is saved here. */
+static void
+mg_window_unmap (GtkWidget *widget)
+{
+  save_reading_position (MG_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (mg_window_parent_class)->unmap (widget);
 }
 
 static void
@@ -1648,6 +1658,8 @@ mg_window_class_init (MgWindowClass *klass)
   object_class->finalize = mg_window_finalize;
   object_class->get_property = mg_window_get_property;
   object_class->set_property = mg_window_set_property;
+
+  widget_class->unmap = mg_window_unmap;
 
   window_class->close_request = mg_window_close_request;
 
