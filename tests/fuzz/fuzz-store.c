@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data,
 
 static MgDocument *document;
 static char       *directory;
+static char       *cache_directory;
 
 /* Warnings about unreadable annotations are expected; criticals (a
  * failed g_return_if_fail) are bugs. */
@@ -68,22 +69,31 @@ LLVMFuzzerInitialize (int    *argc,
 
   directory = g_dir_make_tmp ("fuzz-store-XXXXXX", &error);
   g_assert_no_error (error);
+  cache_directory = g_dir_make_tmp ("fuzz-store-cache-XXXXXX", &error);
+  g_assert_no_error (error);
 
   return 0;
 }
 
 static void
-remove_files (void)
+remove_files_in (const char *folder)
 {
-  g_autoptr (GDir) dir = g_dir_open (directory, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
+      g_autofree char *path = g_build_filename (folder, name, NULL);
 
       g_unlink (path);
     }
+}
+
+static void
+remove_files (void)
+{
+  remove_files_in (directory);
+  remove_files_in (cache_directory);
 }
 
 /* Every entry through the annotation reader, anchoring and writer; what
@@ -167,14 +177,55 @@ check_pure (JsonNode *root)
   check_entries (root);
 }
 
+static MgStore *
+store_new (MgAnnotationList *list,
+           gboolean          cached)
+{
+  MgStore *store = mg_store_new (document, list, directory);
+
+  mg_store_set_cache_directory (store, cached ? cache_directory : NULL);
+
+  return store;
+}
+
+/* The cache gives what the JSON file gives. */
+static void
+check_same_lists (MgAnnotationList *a,
+                  MgAnnotationList *b)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (a));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MgAnnotation) x = g_list_model_get_item (G_LIST_MODEL (a), i);
+      g_autoptr (MgAnnotation) y = g_list_model_get_item (G_LIST_MODEL (b), i);
+
+      g_assert_cmpstr (mg_annotation_get_id (x), ==, mg_annotation_get_id (y));
+      g_assert_true (g_date_time_equal (mg_annotation_get_created (x), mg_annotation_get_created (y)));
+      g_assert_true (g_date_time_equal (mg_annotation_get_modified (x), mg_annotation_get_modified (y)));
+      g_assert_cmpint (mg_annotation_get_color (x), ==, mg_annotation_get_color (y));
+      g_assert_cmpstr (mg_annotation_get_note (x), ==, mg_annotation_get_note (y));
+      g_assert_true (g_strv_equal (mg_annotation_get_tags (x), mg_annotation_get_tags (y)));
+      g_assert_cmpstr (mg_annotation_get_exact (x), ==, mg_annotation_get_exact (y));
+      g_assert_cmpstr (mg_annotation_get_prefix (x), ==, mg_annotation_get_prefix (y));
+      g_assert_cmpstr (mg_annotation_get_suffix (x), ==, mg_annotation_get_suffix (y));
+      g_assert_cmpuint (mg_annotation_get_start (x), ==, mg_annotation_get_start (y));
+      g_assert_cmpuint (mg_annotation_get_end (x), ==, mg_annotation_get_end (y));
+      g_assert_cmpint (mg_annotation_get_state (x), ==, mg_annotation_get_state (y));
+    }
+}
+
 /* The whole store on a file holding @bytes. */
 static void
 check_store (GBytes *bytes)
 {
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
   g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
-  g_autoptr (MgStore) store = mg_store_new (document, list, directory);
+  g_autoptr (MgAnnotationList) list3 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = store_new (list, TRUE);
   g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (MgStore) store3 = NULL;
   g_autoptr (GError) error = NULL;
   GFile *file = mg_store_get_file (store);
 
@@ -190,12 +241,19 @@ check_store (GBytes *bytes)
   g_assert_no_error (error);
   g_clear_object (&store);
 
-  store2 = mg_store_new (document, list2, directory);
+  /* Through the cache the store left, if it could make one. */
+  store2 = store_new (list2, TRUE);
   g_assert_true (mg_store_load (store2, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==,
                     g_list_model_get_n_items (G_LIST_MODEL (list)));
   g_assert_false (mg_store_get_dirty (store2));
+
+  store3 = store_new (list3, FALSE);
+  g_assert_true (mg_store_load (store3, &error));
+  g_assert_no_error (error);
+  check_same_lists (list3, list2);
+  g_assert_false (mg_store_get_dirty (store3));
 
   remove_files ();
 }
