@@ -327,6 +327,20 @@ iterate_until (Condition condition,
   return met;
 }
 
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
 static char *
 write_temp_file (const char *dir,
                  const char *name,
@@ -349,6 +363,62 @@ remove_tree (const char *dir)
   g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
 
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+/* The text replaces the loading page at once. A cross-fade would draw it
+ * at opacity 0 in the first frame after the load, which is the frame the
+ * annotations wait for before they load (and hold the next frames back). */
+static void
+document_shown_cb (MgWindow   *window,
+                   GParamSpec *pspec,
+                   gboolean   *checked)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (mg_window_get_text_view (window)), GTK_TYPE_STACK);
+
+  if (mg_window_get_document (window) == NULL || mg_document_is_bundled (mg_window_get_document (window)))
+    return;
+
+  g_assert_nonnull (stack);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "document");
+  g_assert_false (gtk_stack_get_transition_running (GTK_STACK (stack)));
+  *checked = TRUE;
+}
+
+static gboolean
+opens_without_cross_fade (MgApplication *app,
+                          gpointer       user_data)
+{
+  MgWindow *window = only_window (app);
+  gboolean  checked = FALSE;
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) || mg_window_get_document (window) == NULL)
+    return FALSE;
+
+  g_signal_connect (window, "notify::document", G_CALLBACK (document_shown_cb), &checked);
+  mg_window_open_file (window, user_data);
+  g_assert_cmpstr (mg_window_get_page (window), ==, "loading");
+  g_assert_true (iterate_until (flag_set, &checked));
+  g_signal_handlers_disconnect_by_func (window, document_shown_cb, &checked);
+
+  return TRUE;
+}
+
+static void
+test_text_shown_at_once (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  const char *argv[] = { "marginalia", NULL };
+
+  g_assert_no_error (error);
+  path = write_temp_file (dir, "short.txt", "A short text.", -1);
+  file = g_file_new_for_path (path);
+
+  g_assert_true (run_app_until (argv, opens_without_cross_fade, file));
+
+  remove_tree (dir);
 }
 
 /* Drag and drop --------------------------------------------------------- */
@@ -747,20 +817,6 @@ wait_frames (GtkWidget *widget,
   gtk_widget_queue_draw (widget);
   g_assert_true (iterate_until (frames_done, &count));
   g_signal_handler_disconnect (clock, handler);
-}
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-flag_set (gpointer user_data)
-{
-  return *(gboolean *) user_data;
 }
 
 static gboolean
@@ -1187,6 +1243,7 @@ main (int   argc,
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
+  g_test_add_func ("/window/text-shown-at-once", test_text_shown_at_once);
   g_test_add_func ("/window/drop/opens-new-windows", test_drop_opens_new_windows);
   g_test_add_func ("/window/drop/replaces-error-page", test_drop_replaces_error_page);
   g_test_add_func ("/window/drop/unsupported-keeps-document", test_drop_unsupported_keeps_document);

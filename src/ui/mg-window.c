@@ -440,7 +440,10 @@ mg_window_set_document (MgWindow   *self,
   schedule_load_annotations (self);
 
   gtk_spinner_stop (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, "document");
+  /* At once, not cross-faded: the first frame of a cross-fade draws the
+   * text at opacity 0, and loading the annotations just after it would
+   * hold back the frames that show the text. */
+  gtk_stack_set_visible_child_full (self->stack, "document", GTK_STACK_TRANSITION_TYPE_NONE);
   gtk_widget_grab_focus (GTK_WIDGET (self->reader));
   /* After the first layout, so that the offset has a place on screen. */
   g_idle_add_full (G_PRIORITY_LOW, restore_position_cb, g_object_ref (self), g_object_unref);
