@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -236,18 +237,69 @@ peak_rss_mb (void)
   return usage.ru_maxrss / 1024.0;
 }
 
-/* The window part: the time from asking a window to show a document with
- * 10,000 stored annotations to the first frame drawn with its text. */
+/* The window part. Each figure ends at the first frame, on the window's
+ * frame clock, that shows the document's text: the first "after-paint" in
+ * which the window holds the document and shows its page, and the text
+ * view has the text. (Should the page stack cross-fade to the document,
+ * the first frame of the cross-fade draws it at opacity 0: that frame does
+ * not count.)
+ *
+ *  open_bundled_first_paint: a window that is up (its empty page drawn) is
+ *    asked to show the bundled article, as a launch without a file and New
+ *    Window do (mg_window_open_bundled()).
+ *  open_first_paint: such a window is asked to open FILE (a copy under
+ *    another name, for which no annotations are stored) the way
+ *    "marginalia FILE" in a running instance, Open… and a drop open it
+ *    (mg_window_open_file()): the file is read, decoded, normalised and
+ *    hashed in a worker thread, then its text is put in the view, laid out
+ *    and painted.
+ *  open_with_10k_annotations_first_paint: the same for FILE itself, with
+ *    its 10,000 annotations stored. They are loaded after that first frame
+ *    (_highlights_shown is the frame that paints them).
+ *  launch_first_paint, launch_bundled_first_paint: from just before a new
+ *    process is spawned to its first frame with the text, for
+ *    "marginalia FILE" and "marginalia": all that a new process pays (exec,
+ *    dynamic linking, GTK and libadwaita start-up, the session bus, a new
+ *    window) and the load above. The files are in the page cache: a warm
+ *    start, not a cold boot. */
 typedef struct
 {
-  gint64   start;
-  double   first_paint;
-  gboolean done;
+  MgWindow *window;
+  gint64    start;
+  guint     text_frames;
+  double    first_paint;
+  gboolean  done;
 } PaintProbe;
 
+static gboolean
+frame_shows_text (PaintProbe *probe)
+{
+  GtkTextView *view = mg_window_get_text_view (probe->window);
+  GtkWidget   *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
+
+  if (mg_window_get_document (probe->window) == NULL || g_strcmp0 (mg_window_get_page (probe->window), "document") != 0 || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (view)) == 0)
+    return FALSE;
+
+  if (probe->text_frames++ == 0 && stack != NULL && gtk_stack_get_transition_running (GTK_STACK (stack)))
+    return FALSE;
+
+  return TRUE;
+}
+
 static void
-after_paint_cb (GdkFrameClock *clock,
-                PaintProbe    *probe)
+first_text_cb (GdkFrameClock *clock,
+               PaintProbe    *probe)
+{
+  if (probe->done || !frame_shows_text (probe))
+    return;
+
+  probe->first_paint = ms_since (probe->start);
+  probe->done = TRUE;
+}
+
+static void
+next_frame_cb (GdkFrameClock *clock,
+               PaintProbe    *probe)
 {
   if (probe->done)
     return;
@@ -256,13 +308,27 @@ after_paint_cb (GdkFrameClock *clock,
   probe->done = TRUE;
 }
 
+static void
+wait_for_frame (GdkFrameClock *clock,
+                GCallback      callback,
+                PaintProbe    *probe,
+                gint64         deadline)
+{
+  probe->done = FALSE;
+  g_signal_connect (clock, "after-paint", callback, probe);
+  while (!probe->done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (clock, callback, probe);
+}
+
+/* Opens @file (the bundled article if %NULL) in a new window of the
+ * benchmark's application, once that window is up. */
 static gboolean
-bench_first_paint (MgDocument *document,
-                   const char *name)
+bench_open (GFile      *file,
+            const char *name)
 {
   static MgApplication *app = NULL;
   PaintProbe            probe = { 0 };
-  MgWindow             *window;
   GdkFrameClock        *clock;
   gint64                deadline;
 
@@ -275,55 +341,129 @@ bench_first_paint (MgDocument *document,
   /* One application for every window, as in the real program. */
   if (app == NULL)
     {
+      /* As g_application_run() names "marginalia", e.g. for the recent files. */
+      g_set_prgname ("marginalia");
       app = mg_application_new ();
       g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
       g_application_register (G_APPLICATION (app), NULL, NULL);
       g_application_hold (G_APPLICATION (app));
     }
 
-  window = mg_window_new (GTK_APPLICATION (app));
-  gtk_window_present (GTK_WINDOW (window));
+  probe.window = mg_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (probe.window));
 
   /* Let the empty window settle first, so that only the document counts. */
   deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
   while (g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
 
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &probe);
-
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (probe.window));
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   probe.start = g_get_monotonic_time ();
-  mg_window_set_document (window, document);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (!probe.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, &probe);
+  if (file != NULL)
+    mg_window_open_file (probe.window, file);
+  else
+    mg_window_open_bundled (probe.window);
+  wait_for_frame (clock, G_CALLBACK (first_text_cb), &probe, deadline);
 
   if (!probe.done)
-    return FALSE;
+    {
+      g_printerr ("marginalia-bench: no frame with the text, so no %s\n", name);
+      return FALSE;
+    }
 
   report (name, probe.first_paint, "ms");
 
   /* Then the annotations: loaded, anchored and painted after that frame. */
-  while (mg_window_get_annotations (window) == NULL && g_get_monotonic_time () < deadline)
+  while (mg_window_get_annotations (probe.window) == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  probe.done = FALSE;
-  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &probe);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  while (!probe.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, &probe);
+  gtk_widget_queue_draw (GTK_WIDGET (probe.window));
+  wait_for_frame (clock, G_CALLBACK (next_frame_cb), &probe, deadline);
   g_print ("%s_highlights_shown %.1f ms\n", name, probe.first_paint);
   g_print ("%s_annotations %u count\n", name,
-           g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))));
+           g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (probe.window))));
 
   /* Hidden, not destroyed: the next window belongs to the same application. */
-  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (probe.window), FALSE);
 
   return TRUE;
+}
+
+/* marginalia-bench --launch [FILE]: "marginalia [FILE]" as main.c runs it,
+ * which prints the monotonic time of its first frame with the text, and
+ * quits. */
+static void
+launch_first_text_cb (GdkFrameClock *clock,
+                      PaintProbe    *probe)
+{
+  if (probe->done || !frame_shows_text (probe))
+    return;
+
+  probe->done = TRUE;
+  g_print ("first_text_frame_at %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_application_quit (g_application_get_default ());
+}
+
+static void
+launch_window_realized_cb (GtkWidget  *window,
+                           PaintProbe *probe)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (launch_first_text_cb), probe);
+}
+
+static void
+launch_window_added_cb (GtkApplication *app,
+                        GtkWindow      *window,
+                        PaintProbe     *probe)
+{
+  if (!MG_IS_WINDOW (window) || probe->window != NULL)
+    return;
+
+  probe->window = MG_WINDOW (window);
+  g_signal_connect_after (window, "realize", G_CALLBACK (launch_window_realized_cb), probe);
+}
+
+static int
+launch_main (int   argc,
+             char *argv[])
+{
+  g_autoptr (MgApplication) app = mg_application_new ();
+  PaintProbe probe = { 0 };
+
+  g_signal_connect (app, "window-added", G_CALLBACK (launch_window_added_cb), &probe);
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
+
+static void
+bench_launch (const char *path,
+              const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL;
+  const char      *argv[] = { self, "--launch", path, NULL };
+  const char      *line;
+  gint64           start;
+  int              status;
+
+  start = g_get_monotonic_time ();
+  if (self == NULL || !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error))
+    {
+      g_printerr ("marginalia-bench: no %s: %s\n", name, error != NULL ? error->message : "no /proc/self/exe");
+      return;
+    }
+
+  line = strstr (out, "first_text_frame_at ");
+  if (!g_spawn_check_wait_status (status, NULL) || line == NULL)
+    {
+      g_printerr ("marginalia-bench: no frame with the text, so no %s\n", name);
+      return;
+    }
+
+  /* CLOCK_MONOTONIC, the same in every process. */
+  report (name, (g_ascii_strtoll (line + strlen ("first_text_frame_at "), NULL, 10) - start) / 1000.0, "ms");
 }
 
 int
@@ -340,8 +480,16 @@ main (int   argc,
   g_autoptr (MgStore) reader = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *store_dir = NULL;
+  g_autofree char *path = NULL;
   guint            counts[3] = { 0 };
   gint64           start;
+
+  /* A launch of "marginalia [FILE]", for bench_launch(). */
+  if (argc > 1 && g_str_equal (argv[1], "--launch"))
+    {
+      argv[1] = argv[0];
+      return launch_main (argc - 1, argv + 1);
+    }
 
   tmp = g_dir_make_tmp ("marginalia-bench-XXXXXX", &error);
   g_assert_no_error (error);
@@ -359,14 +507,27 @@ main (int   argc,
           g_printerr ("marginalia-bench: %s\n", error->message);
           return 1;
         }
+      path = g_file_get_path (file);
+      if (path == NULL)
+        {
+          g_printerr ("marginalia-bench: %s is not a local file\n", argv[1]);
+          return 1;
+        }
     }
   else
     {
       g_autofree char *text = generate_text (4 * 1024 * 1024);
-      g_autoptr (GBytes) bytes = g_bytes_new_take (text, strlen (text));
+      gsize            length = strlen (text);
+      g_autofree char *uri = NULL;
+      g_autoptr (GBytes) bytes = NULL;
 
-      text = NULL;
-      document = mg_document_new_from_bytes (bytes, "Generated", "file:///bench/generated.txt", NULL);
+      /* In a file, so that the windows open it as they open FILE. */
+      path = g_build_filename (tmp, "generated.txt", NULL);
+      if (!g_file_set_contents (path, text, length, &error))
+        g_error ("%s", error->message);
+      uri = g_filename_to_uri (path, NULL, NULL);
+      bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+      document = mg_document_new_from_bytes (bytes, "Generated", uri, NULL);
     }
 
   g_print ("document %s\n", mg_document_get_title (document));
@@ -459,24 +620,46 @@ main (int   argc,
   g_clear_object (&reader);
   g_clear_object (&store);
 
-  /* The same text under another name has no annotations: the difference
-   * between the two figures is what 10,000 annotations cost the first
-   * paint (loading, anchoring, painting the visible ones). */
+  /* The window figures, for the file of the document above. A copy with a
+   * line more, under another name, has no annotations (an exact copy would
+   * be recognised by its SHA-256 and get them): the difference between the
+   * first two figures for it is what 10,000 annotations cost the first
+   * paint. */
   {
-    g_autofree char *other = g_strconcat (mg_document_get_text (document), "\nThe end.", NULL);
-    g_autoptr (GBytes) text = g_bytes_new_take (g_steal_pointer (&other), mg_document_get_n_bytes (document) + 9);
-    g_autoptr (MgDocument) plain = mg_document_new_from_bytes (text, "Plain", "file:///bench/plain.txt", NULL);
-    g_autoptr (MgDocument) bundled = mg_document_new_bundled ();
+    g_autofree char *plain_dir = g_build_filename (tmp, "plain", NULL);
+    g_autofree char *name = g_path_get_basename (path);
+    g_autofree char *plain_path = g_build_filename (plain_dir, name, NULL);
+    g_autofree char *contents = NULL;
+    gsize            length;
+    g_autoptr (GString) other = NULL;
+    g_autoptr (GFile) file = g_file_new_for_path (path);
+    g_autoptr (GFile) plain = g_file_new_for_path (plain_path);
 
-    /* A first window warms up fonts, styles and icons for both. */
-    if (bench_first_paint (bundled, "open_bundled_first_paint"))
+    if (!g_file_get_contents (path, &contents, &length, &error))
+      g_error ("%s", error->message);
+    other = g_string_new_len (contents, length);
+    g_string_append (other, "\n\nThe end.\n");
+    if (g_mkdir_with_parents (plain_dir, 0700) != 0 || !g_file_set_contents (plain_path, other->str, other->len, &error))
+      g_error ("Could not write %s: %s", plain_path, error != NULL ? error->message : g_strerror (errno));
+
+    /* The first window also warms up fonts, styles and icons for the others. */
+    if (bench_open (NULL, "open_bundled_first_paint"))
       {
-        bench_first_paint (plain, "open_first_paint");
-        bench_first_paint (document, "open_with_10k_annotations_first_paint");
+        bench_open (plain, "open_first_paint");
+        bench_open (file, "open_with_10k_annotations_first_paint");
+        bench_launch (path, "launch_first_paint");
+        bench_launch (NULL, "launch_bundled_first_paint");
       }
   }
 
   report ("peak_rss", peak_rss_mb (), "MB");
+
+  {
+    g_autofree char *quoted = g_shell_quote (tmp);
+    g_autofree char *command = g_strconcat ("rm -rf ", quoted, NULL);
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
 
   return 0;
 }
