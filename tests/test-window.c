@@ -704,13 +704,16 @@ drop_unsupported_keeps_document (MgApplication *app,
   return TRUE;
 }
 
+/* The start of a PNG image: binary, not text. */
+static const char png_header[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0";
+
 static void
 test_drop_unsupported_keeps_document (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("mg-drop-XXXXXX", &error);
   g_autofree char *document = write_temp_file (dir, "reading.txt", "Where I was reading.", -1);
-  g_autofree char *binary = write_temp_file (dir, "picture.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0", 33);
+  g_autofree char *binary = write_temp_file (dir, "picture.png", png_header, sizeof png_header - 1);
   g_autofree char *folder = g_build_filename (dir, "a folder", NULL);
   const char      *argv[] = { "marginalia", document, NULL };
   UnsupportedCase  c;
@@ -739,7 +742,7 @@ typedef struct
   MgApplication *app;
   GFile         *file;
   char          *dir;
-  guint          passage; /* where paragraph 1000 starts */
+  guint          passage; /* where paragraph 400 starts */
   guint          before;  /* the top of the view when the reader left */
   MgWindow      *window;
   int            top_y;
@@ -758,9 +761,9 @@ position_case_init (PositionCase *c)
   c->dir = g_dir_make_tmp ("mg-position-XXXXXX", &error);
   g_assert_no_error (error);
 
-  for (guint i = 1; i <= 1500; i++)
+  for (guint i = 1; i <= 600; i++)
     {
-      if (i == 1000)
+      if (i == 400)
         c->passage = g_utf8_strlen (text->str, text->len);
       g_string_append_printf (text, "Paragraph %u. The reader comes back to the passage where they stopped, "
                                     "not to the first page of a long text.\n",
