@@ -9,6 +9,10 @@
 #include "mg-reading-style.h"
 #include "mg-window.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* These tests drive the real application under a display (Xvfb in CI):
  * they start it as a user would, wait until the window shows what it
  * should, and trigger the same actions a user triggers. */
@@ -1029,6 +1033,114 @@ test_reading_position_after_quit (void)
   position_case_clear (&c);
 }
 
+/* Window size ------------------------------------------------------------ */
+
+typedef struct
+{
+  gboolean hide;
+  int      width; /* the size the window was left at */
+  int      height;
+} SizeCase;
+
+static gboolean
+surface_resized (gpointer user_data)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (user_data));
+
+  return gdk_surface_get_width (surface) == 900 && gdk_surface_get_height (surface) == 600;
+}
+
+/* The user makes the window smaller than its default size: under Xvfb,
+ * where no window manager stands between, the X server resizes it at
+ * once, as a window manager does when the user drags its edge. Then the
+ * window is hidden, if the case says so, and Quit (Ctrl+Q) destroys the
+ * windows without asking them to close. */
+static gboolean
+resize_and_quit (MgApplication *app,
+                 gpointer       user_data)
+{
+  SizeCase *c = user_data;
+  MgWindow *window = only_window (app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) || mg_window_get_document (window) == NULL)
+    return FALSE;
+
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+    XResizeWindow (gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface)),
+                   gdk_x11_surface_get_xid (surface), 900, 600);
+  }
+#endif
+  g_assert_true (iterate_until (surface_resized, window));
+  wait_frames (GTK_WIDGET (window), 2);
+  gtk_window_get_default_size (GTK_WINDOW (window), &c->width, &c->height);
+
+  if (c->hide)
+    gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  return TRUE;
+}
+
+static gboolean
+on_x11 (void)
+{
+#ifdef GDK_WINDOWING_X11
+  if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    return TRUE;
+#endif
+
+  g_test_skip ("resizes the window the way an X11 window manager does");
+
+  return FALSE;
+}
+
+static void
+assert_window_size_saved (gboolean hide)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  SizeCase    c = { hide, 0, 0 };
+  const char *argv[] = { "marginalia", NULL };
+
+  if (!on_x11 ())
+    return;
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "window-maximized");
+
+  g_assert_true (run_app_until (argv, resize_and_quit, &c));
+
+  /* The size GTK keeps for a window of 900 × 600 pixels (less its
+   * shadow, if a compositor draws one), not the default it opened at. */
+  g_assert_cmpint (c.width, >, 800);
+  g_assert_cmpint (c.width, <=, 900);
+  g_assert_cmpint (c.height, >, 500);
+  g_assert_cmpint (c.height, <=, 600);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, c.width);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, c.height);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+static void
+test_window_size_after_quit (void)
+{
+  assert_window_size_saved (FALSE);
+}
+
+/* Hidden, the window has no size on screen: the one it was seen at counts. */
+static void
+test_window_size_after_hide (void)
+{
+  assert_window_size_saved (TRUE);
+}
+
 static char *
 marginalia_binary (void)
 {
@@ -1252,6 +1364,8 @@ main (int   argc,
   g_test_add_func ("/window/drop/unsupported-keeps-document", test_drop_unsupported_keeps_document);
   g_test_add_func ("/window/reading-position/after-close", test_reading_position_after_close);
   g_test_add_func ("/window/reading-position/after-quit", test_reading_position_after_quit);
+  g_test_add_func ("/window/size/after-quit", test_window_size_after_quit);
+  g_test_add_func ("/window/size/after-hide", test_window_size_after_hide);
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/usage-error", test_cli_usage_error);
   g_test_add_func ("/cli/help", test_cli_help);

@@ -1499,31 +1499,47 @@ mg_window_get_banner_text (MgWindow *self)
 static gboolean
 mg_window_close_request (GtkWindow *window)
 {
-  MgWindow *self = MG_WINDOW (window);
-  gboolean  maximized = gtk_window_is_maximized (window);
-
-  close_store (self);
-
-  g_settings_set_boolean (self->settings, "window-maximized", maximized);
-  if (!maximized)
-    {
-      int width, height;
-
-      gtk_window_get_default_size (window, &width, &height);
-      g_settings_set (self->settings, "window-width", "i", width);
-      g_settings_set (self->settings, "window-height", "i", height);
-    }
+  close_store (MG_WINDOW (window));
 
   return GTK_WINDOW_CLASS (mg_window_parent_class)->close_request (window);
 }
 
+/* How the user left the window: maximized or not, and the size of a
+ * window that is neither maximized nor fullscreen, which GTK keeps as its
+ * default size while it is resized. A maximized window keeps the size
+ * saved before, for when it is unmaximized; a window without a default
+ * size (0, or -1 for unset) saves none. */
+static void
+save_window_state (MgWindow *self)
+{
+  GtkWindow *window = GTK_WINDOW (self);
+  gboolean   maximized = gtk_window_is_maximized (window);
+  int        width, height;
+
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  if (maximized || gtk_window_is_fullscreen (window))
+    return;
+
+  gtk_window_get_default_size (window, &width, &height);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
 /* Every way a window goes, closed or destroyed by Quit (which asks no
- * window to close), unmaps it while its text is still laid out: where the
- * reader was is saved here. */
+ * window to close), unmaps it while its text is still laid out and it
+ * still has its size and state: where the reader was and the size of the
+ * window are saved here. A window that is only hidden saves them too,
+ * still as the user saw it. */
 static void
 mg_window_unmap (GtkWidget *widget)
 {
-  save_reading_position (MG_WINDOW (widget));
+  MgWindow *self = MG_WINDOW (widget);
+
+  save_reading_position (self);
+  save_window_state (self);
 
   GTK_WIDGET_CLASS (mg_window_parent_class)->unmap (widget);
 }
