@@ -104,6 +104,42 @@ test_trailing_blank_lines (void)
   g_assert_cmpstr (mg_document_get_text (document), ==, "last line  ");
 }
 
+/* Text that is valid UTF-8 without a CR is copied as it is; other text is
+ * rebuilt. Both ways give the same document. */
+static void
+test_fast_and_slow_paths_agree (void)
+{
+  static const char *const texts[] = {
+    "Caf\xC3\xA9 \xF0\x9F\x98\x80 line one\nline two  \n\n \n",
+    "\xEF\xBB\xBF"
+    "BOM first\n\n",
+    "no newline at all",
+    "\n\n\n",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (GString) crlf = g_string_new (texts[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MgDocument) lf_document = NULL;
+      g_autoptr (MgDocument) crlf_document = NULL;
+      gsize n_chars = 0;
+
+      g_string_replace (crlf, "\n", "\r\n", 0);
+      lf_document = document_from_string (texts[i], -1, &error);
+      g_assert_no_error (error);
+      crlf_document = document_from_string (crlf->str, crlf->len, &error);
+      g_assert_no_error (error);
+
+      g_assert_cmpstr (mg_document_get_text (lf_document), ==, mg_document_get_text (crlf_document));
+      g_assert_cmpstr (mg_document_get_sha256 (lf_document), ==, mg_document_get_sha256 (crlf_document));
+      g_assert_cmpuint (mg_document_get_length (lf_document), ==, g_utf8_strlen (mg_document_get_text (lf_document), -1));
+      mg_document_get_chars (crlf_document, &n_chars);
+      g_assert_cmpuint (n_chars, ==, mg_document_get_length (lf_document));
+    }
+}
+
 static void
 test_chars (void)
 {
@@ -238,6 +274,7 @@ main (int   argc,
   g_test_add_func ("/document/normalize/invalid-utf8-repaired", test_invalid_utf8);
   g_test_add_func ("/document/normalize/empty", test_empty);
   g_test_add_func ("/document/normalize/trailing-blank-lines", test_trailing_blank_lines);
+  g_test_add_func ("/document/normalize/fast-and-slow-paths-agree", test_fast_and_slow_paths_agree);
   g_test_add_func ("/document/chars/code-points", test_chars);
   g_test_add_func ("/document/sha256/ignores-line-endings", test_sha256_ignores_line_endings);
   g_test_add_func ("/document/refuse/binary", test_binary_refused);

@@ -49,12 +49,15 @@ offset_of (const char *text,
   return (guint) g_utf8_pointer_to_offset (text, p);
 }
 
+/* Code points [start, end) of @text, clamped to the text. */
 static char *
 slice (const char *text,
        glong       start,
        glong       end)
 {
-  return g_utf8_substring (text, MAX (start, 0), MAX (end, 0));
+  glong length = g_utf8_strlen (text, -1);
+
+  return g_utf8_substring (text, CLAMP (start, 0, length), CLAMP (end, 0, length));
 }
 
 typedef struct

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "mg-document-loader.h"
+#include "mg-document-private.h"
+#include "mg-file-private.h"
 
 /*
  * The document loader: bytes in, a MgDocument out.
@@ -824,7 +826,8 @@ builder_clear (Builder *self)
   for (guint i = 0; i < self->open->len; i++)
     g_free (g_array_index (self->open, OpenSpan, i).url);
 
-  g_string_free (self->text, TRUE);
+  if (self->text != NULL)
+    g_string_free (self->text, TRUE);
   g_array_unref (self->open);
   g_array_unref (self->spans);
   g_array_unref (self->headings);
@@ -2780,8 +2783,9 @@ mg_document_loader_load_bytes (GBytes          *bytes,
 
   if (format == MG_DOCUMENT_FORMAT_TEXT)
     {
-      document = mg_document_new_rendered (decoded.text, decoded.len, title_hint, uri, format,
-                                           decoded.encoding, decoded.repaired, NULL);
+      document = mg_document_new_rendered_take (g_steal_pointer (&decoded.text), decoded.len,
+                                                title_hint, uri, format,
+                                                decoded.encoding, decoded.repaired, NULL);
     }
   else
     {
@@ -2795,9 +2799,14 @@ mg_document_loader_load_bytes (GBytes          *bytes,
         render_html (&builder, decoded.text, decoded.len, uri, &title);
       structure = builder_finish (&builder);
 
-      document = mg_document_new_rendered (builder.text->str, builder.text->len,
-                                           title != NULL ? title : title_hint, uri, format,
-                                           decoded.encoding, decoded.repaired, structure);
+      {
+        gsize n_bytes = builder.text->len;
+        char *text = g_string_free (g_steal_pointer (&builder.text), FALSE);
+
+        document = mg_document_new_rendered_take (text, n_bytes,
+                                                  title != NULL ? title : title_hint, uri, format,
+                                                  decoded.encoding, decoded.repaired, structure);
+      }
       builder_clear (&builder);
     }
 
@@ -2859,9 +2868,14 @@ mg_document_loader_load_file (GFile        *file,
       return NULL;
     }
 
-  bytes = g_file_load_bytes (file, cancellable, NULL, error);
-  if (bytes == NULL)
-    return NULL;
+  {
+    char *contents = NULL;
+    gsize length = 0;
+
+    if (!mg_file_load_contents (file, cancellable, &contents, &length, NULL, error))
+      return NULL;
+    bytes = g_bytes_new_take (contents, length);
+  }
 
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE))
     content_type = g_file_info_get_attribute_string (info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE);

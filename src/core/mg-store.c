@@ -11,6 +11,7 @@
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
+#include "mg-file-private.h"
 #include "mg-json-private.h"
 #include "mg-store-cache.h"
 #include "mg-store.h"
@@ -2913,9 +2914,6 @@ start_save (MgStore *self)
 
 /* Changes on disk -------------------------------------------------------- */
 
-/* g_file_load_contents(), reading the file in one piece into a buffer of
- * its size: that one reads a block at a time into a buffer that keeps
- * growing, which copies a big file several times over. */
 static gboolean
 load_contents (GFile   *file,
                char   **contents,
@@ -2923,49 +2921,7 @@ load_contents (GFile   *file,
                char   **etag_out,
                GError **error)
 {
-  g_autoptr (GFileInputStream) stream = NULL;
-  g_autoptr (GFileInfo) info = NULL;
-  g_autofree char *data = NULL;
-  goffset          size;
-  gsize            n_read;
-  char             extra;
-
-  stream = g_file_read (file, NULL, error);
-  if (stream == NULL)
-    return FALSE;
-
-  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
-  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
-    return g_file_load_contents (file, NULL, contents, length, etag_out, error);
-
-  size = g_file_info_get_size (info);
-  if (size < 0 || (guint64) size >= G_MAXSIZE)
-    return g_file_load_contents (file, NULL, contents, length, etag_out, error);
-
-  data = g_malloc ((gsize) size + 1);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data, size, &n_read, NULL, error))
-    return FALSE;
-
-  /* It changed size while it was read: the way that takes any size. */
-  if (n_read != (gsize) size || g_input_stream_read (G_INPUT_STREAM (stream), &extra, 1, NULL, NULL) != 0)
-    {
-      g_clear_object (&stream);
-      return g_file_load_contents (file, NULL, contents, length, etag_out, error);
-    }
-  data[size] = '\0';
-
-  /* Like g_file_load_contents(), the etag once the file is read. */
-  if (etag_out != NULL)
-    {
-      g_autoptr (GFileInfo) etag_info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_ETAG_VALUE, NULL, NULL);
-
-      *etag_out = etag_info != NULL ? g_strdup (g_file_info_get_etag (etag_info)) : NULL;
-    }
-
-  *contents = g_steal_pointer (&data);
-  *length = (gsize) size;
-
-  return TRUE;
+  return mg_file_load_contents (file, NULL, contents, length, etag_out, error);
 }
 
 /* No file, as opposed to a file we cannot read. */

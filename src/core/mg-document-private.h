@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mg-document.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+MgDocument *mg_document_new_rendered_take (char                *text,
+                                           gsize                len,
+                                           const char          *title,
+                                           const char          *uri,
+                                           MgDocumentFormat     format,
+                                           const char          *encoding,
+                                           gboolean             repaired,
+                                           MgDocumentStructure *structure);
+/* clang-format on */
+
+G_END_DECLS
