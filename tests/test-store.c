@@ -2097,6 +2097,181 @@ test_cache_not_for_unreadable_state (Fixture      *fixture,
   g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "bad \xef\xbf\xbd text");
 }
 
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GError **error = user_data;
+  gboolean ok;
+
+  ok = mg_store_load_finish (MG_STORE (object), result, error);
+  g_assert_true (ok == (*error == NULL));
+  /* Marks the end, error or not. */
+  g_object_set_data (object, "done", GINT_TO_POINTER (TRUE));
+}
+
+static void
+wait_for_load (MgStore *store)
+{
+  while (g_object_get_data (G_OBJECT (store), "done") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The load in a thread gives what the load in the main thread gives, from
+ * the cache and from the JSON file. */
+static void
+test_load_async (Fixture      *fixture,
+                 gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+
+  g_clear_object (&store);
+
+  for (guint cached = 0; cached < 2; cached++)
+    {
+      g_autoptr (MgAnnotationList) from_sync = mg_annotation_list_new ();
+      g_autoptr (MgAnnotationList) from_async = mg_annotation_list_new ();
+      g_autoptr (MgStore) sync_store = store_load (document, from_sync, dir, cached);
+      g_autoptr (MgStore) async_store = mg_store_new (document, from_async, dir);
+      g_autoptr (GError) error = NULL;
+      Counts counts = { 0 };
+
+      if (!cached)
+        mg_store_set_cache_directory (async_store, NULL);
+      counts_connect (&counts, async_store);
+      mg_store_load_async (async_store, load_done_cb, &error);
+      /* Nothing yet: the list fills when the callback comes. */
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_async)), ==, 0);
+      wait_for_load (async_store);
+      g_assert_no_error (error);
+
+      assert_same_lists (from_sync, from_async);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_async)), ==, 3);
+      g_assert_false (mg_store_get_dirty (async_store));
+      run_for (SAVE_WAIT_MS);
+      g_assert_cmpuint (counts.saved, ==, 0);
+      counts_clear (&counts);
+    }
+}
+
+/* Annotations made while the load is under way are kept with the ones
+ * of the file, and nothing is written before the file is read. */
+static void
+test_load_async_changes_meanwhile (Fixture      *fixture,
+                                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
+  MgAnnotation *added;
+  Counts        counts = { 0 };
+
+  g_clear_object (&store);
+  g_clear_object (&list);
+  before = read_file (file);
+
+  list = mg_annotation_list_new ();
+  store = mg_store_new (document, list, dir);
+  counts_connect (&counts, store);
+  mg_store_load_async (store, load_done_cb, &error);
+  added = add_annotation (list, document, "daft zebras", NULL);
+  g_assert_true (mg_store_get_dirty (store));
+  g_assert_cmpuint (counts.saved, ==, 0);
+  {
+    g_autoptr (GBytes) now = read_file (file);
+
+    g_assert_true (g_bytes_equal (now, before));
+  }
+
+  wait_for_load (store);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+  g_assert_true (mg_annotation_list_lookup (list, mg_annotation_get_id (added)) == added);
+
+  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
+  root = parse_file (file);
+  g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, 4);
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (added)));
+  counts_clear (&counts);
+}
+
+/* A flush (quitting) while the load is under way waits for it, and saves
+ * the file's annotations with the new one. */
+static void
+test_load_async_flush_meanwhile (Fixture      *fixture,
+                                 gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) flush_error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  MgAnnotation *added;
+
+  g_clear_object (&store);
+  g_clear_object (&list);
+
+  list = mg_annotation_list_new ();
+  store = mg_store_new (document, list, dir);
+  mg_store_load_async (store, load_done_cb, &error);
+  added = add_annotation (list, document, "daft zebras", NULL);
+  g_assert_true (mg_store_flush (store, &flush_error));
+  g_assert_no_error (flush_error);
+  g_assert_false (mg_store_get_dirty (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+
+  root = parse_file (file);
+  g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, 4);
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (added)));
+
+  /* The callback still comes, once. */
+  wait_for_load (store);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+}
+
+/* A file that does not parse fails the same way in a thread. */
+static void
+test_load_async_corrupt (Fixture      *fixture,
+                         gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GBytes) garbage = g_bytes_new_static ("{ not json", 10);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_file (mg_store_get_file (store), garbage);
+
+  mg_store_load_async (store, load_done_cb, &error);
+  wait_for_load (store);
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT);
+  g_assert_false (g_file_query_exists (mg_store_get_file (store), NULL));
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_true (strstr (names[0], ".corrupt-") != NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2148,6 +2323,10 @@ main (int   argc,
   ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
   ADD ("/store/cache/raw-entries", test_cache_raw_entries);
   ADD ("/store/cache/not-for-unreadable-state", test_cache_not_for_unreadable_state);
+  ADD ("/store/load-async/same-as-sync", test_load_async);
+  ADD ("/store/load-async/changes-meanwhile", test_load_async_changes_meanwhile);
+  ADD ("/store/load-async/flush-meanwhile", test_load_async_flush_meanwhile);
+  ADD ("/store/load-async/corrupt", test_load_async_corrupt);
 #undef ADD
 
   ret = g_test_run ();

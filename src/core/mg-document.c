@@ -32,6 +32,9 @@ struct _MgDocument
   char     *text;
   gsize     n_bytes;
   gsize     length;
+  /* Made on first use, under @lazy_lock: a store's load makes them in a
+   * worker thread while the window may ask for them. */
+  GMutex    lazy_lock;
   gunichar *chars;
   char     *sha256;
   char     *encoding;
@@ -68,6 +71,7 @@ mg_document_finalize (GObject *object)
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->chars, g_free);
   g_clear_pointer (&self->sha256, g_free);
+  g_mutex_clear (&self->lazy_lock);
   g_clear_pointer (&self->encoding, g_free);
   g_clear_pointer (&self->structure, mg_document_structure_unref);
 
@@ -134,22 +138,9 @@ mg_document_class_init (MgDocumentClass *klass)
 static void
 mg_document_init (MgDocument *self)
 {
+  g_mutex_init (&self->lazy_lock);
 }
 
-/**
- * mg_document_normalize_text:
- * @data: raw bytes, in UTF-8 as far as they are valid
- * @len: length of @data in bytes
- * @repaired: (out) (optional): set to %TRUE when invalid bytes were replaced
- *
- * Turns raw file contents into document text: a leading byte order mark is
- * dropped, CRLF and lone CR line endings become `\n`, invalid UTF-8 is
- * replaced by U+FFFD, and trailing blank lines are removed (they are never
- * part of what a reader reads, and a final newline would only show as an
- * empty line).
- *
- * Returns: (transfer full): the normalised text
- */
 /* The length of @text without its trailing blank lines: back to the end
  * of the last line that holds something other than white space, keeping
  * that line's own trailing spaces. */
@@ -170,6 +161,20 @@ without_trailing_blank_lines (const char *text,
   return nl != NULL ? (gsize) (nl - text) : len;
 }
 
+/**
+ * mg_document_normalize_text:
+ * @data: raw bytes, in UTF-8 as far as they are valid
+ * @len: length of @data in bytes
+ * @repaired: (out) (optional): set to %TRUE when invalid bytes were replaced
+ *
+ * Turns raw file contents into document text: a leading byte order mark is
+ * dropped, CRLF and lone CR line endings become `\n`, invalid UTF-8 is
+ * replaced by U+FFFD, and trailing blank lines are removed (they are never
+ * part of what a reader reads, and a final newline would only show as an
+ * empty line).
+ *
+ * Returns: (transfer full): the normalised text
+ */
 char *
 mg_document_normalize_text (const char *data,
                             gsize       len,
@@ -593,8 +598,8 @@ mg_document_get_length (MgDocument *self)
  * @n_chars: (out) (optional): the number of code points
  *
  * The text as an array of code points, for anchoring, where offsets must
- * be reached in constant time. Built on first use and kept with the
- * document.
+ * be reached in constant time. Built on first use, in any thread, and
+ * kept with the document.
  *
  * Returns: (transfer none) (array length=n_chars): the code points,
  *   followed by a 0
@@ -603,8 +608,11 @@ const gunichar *
 mg_document_get_chars (MgDocument *self,
                        gsize      *n_chars)
 {
+  const gunichar *chars;
+
   g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
 
+  g_mutex_lock (&self->lazy_lock);
   if (self->chars == NULL)
     {
       glong n = 0;
@@ -612,11 +620,13 @@ mg_document_get_chars (MgDocument *self,
       self->chars = g_utf8_to_ucs4_fast (self->text, self->n_bytes, &n);
       g_assert ((gsize) n == self->length);
     }
+  chars = self->chars;
+  g_mutex_unlock (&self->lazy_lock);
 
   if (n_chars != NULL)
     *n_chars = self->length;
 
-  return self->chars;
+  return chars;
 }
 
 /**
@@ -625,24 +635,29 @@ mg_document_get_chars (MgDocument *self,
  *
  * The SHA-256 of the normalised text, in hexadecimal: it recognises the
  * same document after a move or rename, whatever its line endings. Made
- * on first use and kept, like mg_document_get_chars(): a document handed
- * from one thread to another is used by one at a time.
+ * on first use and kept, like mg_document_get_chars(); either may be
+ * called from any thread.
  *
  * Returns: the checksum
  */
 const char *
 mg_document_get_sha256 (MgDocument *self)
 {
+  const char *sha256;
+
   g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
 
   /* Made on first use, like the code points: opening a book does not wait
    * for it (20 ms for 4 MB), the annotations do. */
+  g_mutex_lock (&self->lazy_lock);
   if (self->sha256 == NULL)
     self->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
                                                 (const guchar *) self->text,
                                                 self->n_bytes);
+  sha256 = self->sha256;
+  g_mutex_unlock (&self->lazy_lock);
 
-  return self->sha256;
+  return sha256;
 }
 
 /**

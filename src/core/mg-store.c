@@ -146,6 +146,7 @@ struct _MgStore
   GMutex        job_mutex;
   GCond         job_cond;
   SaveJob      *job;
+  gpointer      load_job; /* LoadJob, of mg_store_load_async() */
   GApplication *held_application;
 
   guint loaded : 1;
@@ -157,6 +158,7 @@ struct _MgStore
   guint flushing : 1;
   guint cache_directory_set : 1;
   guint cache_writing : 1;
+  guint loading : 1;
 };
 
 G_DEFINE_FINAL_TYPE (MgStore, mg_store, G_TYPE_OBJECT)
@@ -2040,7 +2042,7 @@ mg_store_set_cache_directory (MgStore    *self,
   g_autofree char *name = NULL;
 
   g_return_if_fail (MG_IS_STORE (self));
-  g_return_if_fail (!self->loaded);
+  g_return_if_fail (!self->loaded && !self->loading);
 
   self->cache_directory_set = TRUE;
   g_clear_object (&self->cache_file);
@@ -2811,7 +2813,7 @@ release_application (MgStore *self)
 static void
 update_hold (MgStore *self)
 {
-  gboolean wanted = self->save_source != 0 || self->job != NULL || self->cache_writing;
+  gboolean wanted = self->save_source != 0 || self->job != NULL || self->cache_writing || self->load_job != NULL;
 
   if (wanted && self->held_application == NULL)
     {
@@ -3327,40 +3329,21 @@ request_cache (MgStore *self)
     self->cache_source = g_timeout_add_full (G_PRIORITY_LOW, CACHE_DELAY_MS, cache_timeout_cb, self, NULL);
 }
 
-/* Fills the empty store from the cache of @bytes, if there is one. Sets
- * @same_out if the file is what the store would write now (the document
- * is the one it names), as state_equals() would find. */
-static gboolean
-load_cache (MgStore  *self,
-            GBytes   *bytes,
-            gboolean *same_out)
+/* Fills the empty store with what its cache held (read and anchored by
+ * the load job). */
+static void
+apply_cache (MgStore              *self,
+             MgStoreCacheContents *contents)
 {
-  MgStoreCacheContents contents;
-
-  if (self->cache_file == NULL || has_content (self))
-    return FALSE;
-
-  if (!mg_store_cache_read (self->cache_file, bytes, &contents))
-    return FALSE;
-
-  for (guint i = 0; i < contents.annotations->len; i++)
-    mg_anchor_annotation (g_ptr_array_index (contents.annotations, i), self->document);
-
   /* What is read makes no tombstones. */
   self->updating = TRUE;
-  mg_annotation_list_add_many (self->annotations, contents.annotations);
+  mg_annotation_list_add_many (self->annotations, contents->annotations);
   self->updating = FALSE;
 
-  g_ptr_array_extend_and_steal (self->raw_entries, g_steal_pointer (&contents.raw_entries));
-  g_ptr_array_extend_and_steal (self->raw_tombstones, g_steal_pointer (&contents.raw_tombstones));
+  g_ptr_array_extend_and_steal (self->raw_entries, g_steal_pointer (&contents->raw_entries));
+  g_ptr_array_extend_and_steal (self->raw_tombstones, g_steal_pointer (&contents->raw_tombstones));
   g_clear_pointer (&self->tombstones, g_hash_table_unref);
-  self->tombstones = g_steal_pointer (&contents.tombstones);
-
-  *same_out = g_strcmp0 (contents.uri, mg_document_get_uri (self->document)) == 0 && g_strcmp0 (contents.sha256, mg_document_get_sha256 (self->document)) == 0 && g_strcmp0 (contents.title, mg_document_get_title (self->document)) == 0;
-
-  mg_store_cache_contents_clear (&contents);
-
-  return TRUE;
+  self->tombstones = g_steal_pointer (&contents->tombstones);
 }
 
 /* Loading ---------------------------------------------------------------- */
@@ -3369,19 +3352,21 @@ load_cache (MgStore  *self,
  * (it moved, or was renamed). A file whose document no longer exists at
  * its URI is preferred: that is a move, not a copy. */
 static GFile *
-find_by_hash (MgStore  *self,
-              GBytes  **bytes_out,
-              gboolean *moved_out)
+find_by_hash (GFile      *directory,
+              GFile      *own_file,
+              MgDocument *document,
+              GBytes    **bytes_out,
+              gboolean   *moved_out)
 {
   g_autoptr (GFileEnumerator) enumerator = NULL;
   g_autoptr (GFile) best = NULL;
   g_autoptr (GBytes) best_bytes = NULL;
   g_autofree char *best_name = NULL;
-  g_autofree char *own_name = g_file_get_basename (self->file);
-  const char      *sha256 = mg_document_get_sha256 (self->document);
+  g_autofree char *own_name = g_file_get_basename (own_file);
+  const char      *sha256 = mg_document_get_sha256 (document);
   gboolean         best_moved = FALSE;
 
-  enumerator = g_file_enumerate_children (self->directory,
+  enumerator = g_file_enumerate_children (directory,
                                           G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
                                           NULL, NULL);
@@ -3396,7 +3381,7 @@ find_by_hash (MgStore  *self,
       g_autoptr (GBytes) bytes = NULL;
       g_autoptr (JsonNode) root = NULL;
       g_autoptr (GFile) stored = NULL;
-      JsonObject *document;
+      JsonObject *stored_document;
       const char *name;
       const char *stored_uri;
       gboolean    moved;
@@ -3421,12 +3406,12 @@ find_by_hash (MgStore  *self,
       if (root == NULL)
         continue;
 
-      document = node_get_object (json_object_get_member (json_node_get_object (root), "document"));
-      if (g_strcmp0 (object_get_string (document, "sha256"), sha256) != 0)
+      stored_document = node_get_object (json_object_get_member (json_node_get_object (root), "document"));
+      if (g_strcmp0 (object_get_string (stored_document, "sha256"), sha256) != 0)
         continue;
 
-      stored_uri = object_get_string (document, "uri");
-      if (g_strcmp0 (stored_uri, mg_document_get_uri (self->document)) == 0)
+      stored_uri = object_get_string (stored_document, "uri");
+      if (g_strcmp0 (stored_uri, mg_document_get_uri (document)) == 0)
         continue;
 
       stored = g_file_new_for_uri (stored_uri);
@@ -3454,13 +3439,13 @@ find_by_hash (MgStore  *self,
 /* A write killed between creating its temporary file and renaming it
  * leaves the temporary file behind: remove old ones. */
 static void
-remove_stale_temporary_files (MgStore *self)
+remove_stale_temporary_files (GFile *directory)
 {
   g_autoptr (GFileEnumerator) enumerator = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   gint64 limit = g_date_time_to_unix (now) - STALE_TEMPORARY_AGE_S;
 
-  enumerator = g_file_enumerate_children (self->directory,
+  enumerator = g_file_enumerate_children (directory,
                                           G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
                                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
                                           NULL, NULL);
@@ -3482,6 +3467,212 @@ remove_stale_temporary_files (MgStore *self)
       if (!g_file_delete (child, NULL, &error))
         g_debug ("Could not remove %s: %s", g_file_info_get_name (info), error->message);
     }
+}
+
+/* What a load reads, in a worker thread for mg_store_load_async(): the
+ * file (or that of the moved document), and either what its cache holds,
+ * anchored, or its JSON tree. Nothing of the store is touched. */
+typedef struct
+{
+  GFile      *file;
+  GFile      *directory;
+  GFile      *cache_file; /* NULL: not for this load */
+  MgDocument *document;
+
+  GBytes  *bytes;
+  char    *etag;
+  GError  *read_error;
+  GFile   *found;
+  gboolean moved;
+
+  MgStoreCacheContents cache;
+  gboolean             cached;
+  gboolean             same;
+
+  JsonNode *root;
+  GError   *parse_error;
+
+  /* Set by the worker under MgStore.job_mutex. */
+  gboolean done;
+  /* Main thread: taken into the store (by a flush that could not wait),
+   * with this result. */
+  gboolean applied;
+  gboolean apply_ret;
+  GError  *apply_error;
+} LoadJob;
+
+static void
+load_job_free (gpointer data)
+{
+  LoadJob *job = data;
+
+  g_clear_object (&job->file);
+  g_clear_object (&job->directory);
+  g_clear_object (&job->cache_file);
+  g_clear_object (&job->document);
+  g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_free (job->etag);
+  g_clear_error (&job->read_error);
+  g_clear_object (&job->found);
+  mg_store_cache_contents_clear (&job->cache);
+  g_clear_pointer (&job->root, json_node_unref);
+  g_clear_error (&job->parse_error);
+  g_clear_error (&job->apply_error);
+  g_free (job);
+}
+
+static void
+load_job_run (LoadJob *job)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize            len;
+
+  remove_stale_temporary_files (job->directory);
+
+  if (mg_file_load_contents (job->file, NULL, &contents, &len, &job->etag, &local_error))
+    job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  else if (!is_missing (local_error))
+    {
+      job->read_error = g_steal_pointer (&local_error);
+      return;
+    }
+  else
+    job->found = find_by_hash (job->directory, job->file, job->document, &job->bytes, &job->moved);
+
+  /* Nothing stored yet. */
+  if (job->bytes == NULL)
+    return;
+
+  /* Anchoring needs the code points; they are made here, off the main
+   * thread, whichever way the annotations are read. */
+  mg_document_get_chars (job->document, NULL);
+
+  if (job->found == NULL && job->cache_file != NULL && mg_store_cache_read (job->cache_file, job->bytes, &job->cache))
+    {
+      for (guint i = 0; i < job->cache.annotations->len; i++)
+        mg_anchor_annotation (g_ptr_array_index (job->cache.annotations, i), job->document);
+      job->same = g_strcmp0 (job->cache.uri, mg_document_get_uri (job->document)) == 0 && g_strcmp0 (job->cache.sha256, mg_document_get_sha256 (job->document)) == 0 && g_strcmp0 (job->cache.title, mg_document_get_title (job->document)) == 0;
+      job->cached = TRUE;
+      return;
+    }
+
+  job->root = mg_store_parse_bytes (job->bytes, &job->parse_error);
+}
+
+static LoadJob *
+load_job_new (MgStore *self)
+{
+  LoadJob *job = g_new0 (LoadJob, 1);
+
+  job->file = g_object_ref (self->file);
+  job->directory = g_object_ref (self->directory);
+  job->document = g_object_ref (self->document);
+  /* The cache is what a file gives an empty store. */
+  if (self->cache_file != NULL && !has_content (self))
+    job->cache_file = g_object_ref (self->cache_file);
+
+  return job;
+}
+
+static void
+load_begin (MgStore *self)
+{
+  self->loading = TRUE;
+  connect_list (self);
+}
+
+/* Takes what the job read into the store, on the main thread. */
+static gboolean
+load_apply (MgStore *self,
+            LoadJob *job,
+            GError **error)
+{
+  g_autoptr (JsonNode) root = g_steal_pointer (&job->root);
+
+  self->loading = FALSE;
+  self->loaded = TRUE;
+
+  if (job->read_error != NULL)
+    {
+      g_autofree char *path = g_file_get_parse_name (self->file);
+
+      set_read_only (self);
+      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
+                   _ ("The annotations of “%s” could not be read: %s. The file “%s” is left as it is, and changes are not saved."),
+                   mg_document_get_title (self->document), job->read_error->message, path);
+      return FALSE;
+    }
+
+  if (job->bytes == NULL)
+    {
+      /* Nothing stored yet. */
+      start_monitor (self);
+      if (has_content (self))
+        schedule_save (self);
+      return TRUE;
+    }
+
+  if (job->cached && !has_content (self))
+    {
+      apply_cache (self, &job->cache);
+      self->disk_bytes = g_steal_pointer (&job->bytes);
+      self->disk_etag = g_steal_pointer (&job->etag);
+      if (!job->same || self->dirty)
+        schedule_save (self);
+      start_monitor (self);
+      return TRUE;
+    }
+
+  /* The cache was read, but changes came while it was: the file is
+   * merged with them. */
+  if (job->cached)
+    root = mg_store_parse_bytes (job->bytes, &job->parse_error);
+
+  if (root == NULL)
+    {
+      g_assert (job->found == NULL);
+
+      if (g_error_matches (job->parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+        {
+          newer_version_error (self, job->parse_error, error);
+          set_read_only (self);
+          return FALSE;
+        }
+
+      handle_corrupt (self, job->parse_error, error);
+      start_monitor (self);
+      return FALSE;
+    }
+
+  merge_into_list (self, root);
+  /* The tree is the biggest thing a load makes: gone before the rest. */
+  g_clear_pointer (&root, json_node_unref);
+
+  if (job->found != NULL)
+    {
+      /* A new file under the new name; the old one goes once it is
+       * written, unless the document is still there (a copy). */
+      if (job->moved)
+        self->moved_from = g_steal_pointer (&job->found);
+      self->dirty = TRUE;
+      start_save (self);
+    }
+  else
+    {
+      self->disk_bytes = g_steal_pointer (&job->bytes);
+      self->disk_etag = g_steal_pointer (&job->etag);
+
+      /* E.g. the document was edited: its new SHA-256 goes in the file. */
+      if (!state_equals (self, self->disk_bytes))
+        schedule_save (self);
+      else
+        request_cache (self);
+    }
+
+  start_monitor (self);
+
+  return TRUE;
 }
 
 /**
@@ -3519,112 +3710,138 @@ gboolean
 mg_store_load (MgStore *self,
                GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GError) parse_error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GFile) found = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *etag = NULL;
-  gboolean         moved = FALSE;
-  gsize            len;
+  LoadJob *job;
+  gboolean ret;
 
   g_return_val_if_fail (MG_IS_STORE (self), FALSE);
-  g_return_val_if_fail (!self->loaded, FALSE);
+  g_return_val_if_fail (!self->loaded && !self->loading, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  self->loaded = TRUE;
-  connect_list (self);
-  remove_stale_temporary_files (self);
+  load_begin (self);
+  job = load_job_new (self);
+  load_job_run (job);
+  ret = load_apply (self, job, error);
+  load_job_free (job);
 
-  if (load_contents (self->file, &contents, &len, &etag, &local_error))
-    {
-      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-    }
-  else if (!is_missing (local_error))
-    {
-      g_autofree char *path = g_file_get_parse_name (self->file);
+  return ret;
+}
 
-      set_read_only (self);
-      g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
-                   _ ("The annotations of “%s” could not be read: %s. The file “%s” is left as it is, and changes are not saved."),
-                   mg_document_get_title (self->document), local_error->message, path);
-      return FALSE;
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MgStore *self = source_object;
+  LoadJob *job = task_data;
+
+  load_job_run (job);
+
+  g_mutex_lock (&self->job_mutex);
+  job->done = TRUE;
+  g_cond_broadcast (&self->job_cond);
+  g_mutex_unlock (&self->job_mutex);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Takes the load in flight into the store now, waiting for its worker:
+ * for a flush, which must not say all is saved before the file is read. */
+static void
+finish_load_now (MgStore *self)
+{
+  LoadJob *job = self->load_job;
+
+  g_mutex_lock (&self->job_mutex);
+  while (!job->done)
+    g_cond_wait (&self->job_cond, &self->job_mutex);
+  g_mutex_unlock (&self->job_mutex);
+
+  job->apply_ret = load_apply (self, job, &job->apply_error);
+  job->applied = TRUE;
+}
+
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  MgStore *self = MG_STORE (object);
+  GTask   *task = user_data;
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  if (!job->applied)
+    {
+      job->apply_ret = load_apply (self, job, &job->apply_error);
+      job->applied = TRUE;
     }
+  self->load_job = NULL;
+  update_hold (self);
+
+  if (job->apply_ret)
+    g_task_return_boolean (task, TRUE);
   else
-    {
-      found = find_by_hash (self, &bytes, &moved);
-    }
+    g_task_return_error (task, g_steal_pointer (&job->apply_error));
+  g_object_unref (task);
+}
 
-  if (bytes == NULL)
-    {
-      /* Nothing stored yet. */
-      start_monitor (self);
-      if (has_content (self))
-        schedule_save (self);
-      return TRUE;
-    }
+/**
+ * mg_store_load_async:
+ * @self: a #MgStore
+ * @callback: called once the annotations are in the list
+ * @user_data: for @callback
+ *
+ * mg_store_load(), reading the file (and the cache, or the JSON), making
+ * the document's code points and anchoring in a worker thread: the main
+ * thread only puts the annotations in the list, or merges a JSON file
+ * that has no cache. Until then the list may change (the changes are
+ * merged with the file) but nothing is saved; mg_store_flush() waits for
+ * the load. There is no cancelling: a store let go meanwhile finishes its
+ * load first, and saves only changes. The default #GApplication is held
+ * until then.
+ */
+void
+mg_store_load_async (MgStore            *self,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  g_autoptr (GTask) worker = NULL;
+  GTask *task;
 
-  if (found == NULL)
-    {
-      gboolean same = FALSE;
+  g_return_if_fail (MG_IS_STORE (self));
+  g_return_if_fail (!self->loaded && !self->loading);
 
-      if (load_cache (self, bytes, &same))
-        {
-          self->disk_bytes = g_steal_pointer (&bytes);
-          self->disk_etag = g_steal_pointer (&etag);
-          if (!same)
-            schedule_save (self);
-          start_monitor (self);
-          return TRUE;
-        }
-    }
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, mg_store_load_async);
 
-  root = mg_store_parse_bytes (bytes, &parse_error);
-  if (root == NULL)
-    {
-      g_assert (found == NULL);
+  load_begin (self);
+  self->load_job = load_job_new (self);
+  worker = g_task_new (self, NULL, load_done_cb, task);
+  g_task_set_source_tag (worker, load_thread);
+  g_task_set_task_data (worker, self->load_job, load_job_free);
+  /* Quitting waits for the annotations to be read, and any change made
+   * meanwhile to be saved. */
+  update_hold (self);
+  g_task_run_in_thread (worker, load_thread);
+}
 
-      if (g_error_matches (parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
-        {
-          newer_version_error (self, parse_error, error);
-          set_read_only (self);
-          return FALSE;
-        }
+/**
+ * mg_store_load_finish:
+ * @self: a #MgStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: what mg_store_load() returns, with the same errors
+ */
+gboolean
+mg_store_load_finish (MgStore      *self,
+                      GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-      handle_corrupt (self, parse_error, error);
-      start_monitor (self);
-      return FALSE;
-    }
-
-  merge_into_list (self, root);
-  /* The tree is the biggest thing a load makes: gone before the rest. */
-  g_clear_pointer (&root, json_node_unref);
-
-  if (found != NULL)
-    {
-      /* A new file under the new name; the old one goes once it is
-       * written, unless the document is still there (a copy). */
-      if (moved)
-        self->moved_from = g_steal_pointer (&found);
-      self->dirty = TRUE;
-      start_save (self);
-    }
-  else
-    {
-      self->disk_bytes = g_steal_pointer (&bytes);
-      self->disk_etag = g_steal_pointer (&etag);
-
-      /* E.g. the document was edited: its new SHA-256 goes in the file. */
-      if (!state_equals (self, self->disk_bytes))
-        schedule_save (self);
-      else
-        request_cache (self);
-    }
-
-  start_monitor (self);
-
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
@@ -3632,6 +3849,9 @@ flush (MgStore *self,
        GError **error)
 {
   g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (self->loading && self->load_job != NULL)
+    finish_load_now (self);
 
   if (self->job != NULL)
     {

@@ -32,6 +32,14 @@ MgStore *mg_store_new (MgDocument       *document,
                        const char       *directory);
 gboolean mg_store_load (MgStore *self,
                         GError **error);
+/* clang-format off */
+void     mg_store_load_async  (MgStore             *self,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+gboolean mg_store_load_finish (MgStore             *self,
+                               GAsyncResult        *result,
+                               GError             **error);
+/* clang-format on */
 gboolean mg_store_flush (MgStore *self,
                          GError **error);
 
