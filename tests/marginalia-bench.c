@@ -10,6 +10,7 @@
 #include "mg-annotation-list.h"
 #include "mg-application.h"
 #include "mg-export.h"
+#include "mg-reading-style.h"
 #include "mg-store.h"
 #include "mg-window.h"
 
@@ -389,6 +390,96 @@ bench_open (GFile      *file,
   return TRUE;
 }
 
+/* open_restore_position: a window that is up is asked to open FILE (the
+ * copy without annotations), for which a reading position three quarters
+ * into the text is saved. The figure ends at the first frame in which the
+ * line of that position is at the top of the view, within a line.
+ * _frames_elsewhere counts the frames before it that showed the text at
+ * another place (the first page, or on the way there). */
+typedef struct
+{
+  MgWindow *window;
+  gint64    start;
+  guint     offset;
+  guint     frames_elsewhere;
+  double    restored;
+  gboolean  done;
+} RestoreProbe;
+
+static void
+restore_frame_cb (GdkFrameClock *clock,
+                  RestoreProbe  *probe)
+{
+  GtkTextView *view = mg_window_get_text_view (probe->window);
+  GtkTextIter  iter;
+  GdkRectangle visible, location;
+
+  if (probe->done || mg_window_get_document (probe->window) == NULL || g_strcmp0 (mg_window_get_page (probe->window), "document") != 0 || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (view)) == 0)
+    return;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, probe->offset);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+
+  if (ABS (location.y - visible.y) > MAX (location.height, 1))
+    {
+      probe->frames_elsewhere++;
+      return;
+    }
+
+  probe->restored = ms_since (probe->start);
+  probe->done = TRUE;
+}
+
+static void
+bench_restore (GFile      *file,
+               const char *name)
+{
+  GApplication *app = g_application_get_default ();
+  RestoreProbe  probe = { 0 };
+  g_autoptr (MgDocument) document = NULL;
+  g_autofree char *uri = g_file_get_uri (file);
+  const gunichar  *chars;
+  gsize            length;
+  GdkFrameClock   *clock;
+  gint64           deadline;
+
+  document = mg_document_new_for_file (file, NULL, NULL);
+  if (app == NULL || document == NULL)
+    return;
+
+  /* The start of the paragraph three quarters into the text. */
+  chars = mg_document_get_chars (document, &length);
+  probe.offset = length * 3 / 4;
+  while (probe.offset > 0 && chars[probe.offset - 1] != '\n')
+    probe.offset--;
+  mg_reading_positions_set (uri, probe.offset);
+
+  probe.window = mg_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (probe.window));
+
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (probe.window));
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (restore_frame_cb), &probe);
+  probe.start = g_get_monotonic_time ();
+  mg_window_open_file (probe.window, file);
+  while (!probe.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (clock, restore_frame_cb, &probe);
+
+  if (!probe.done)
+    g_printerr ("marginalia-bench: the position was never restored, so no %s\n", name);
+  else
+    report (name, probe.restored, "ms");
+  g_print ("%s_frames_elsewhere %u count\n", name, probe.frames_elsewhere);
+
+  gtk_widget_set_visible (GTK_WIDGET (probe.window), FALSE);
+}
+
 /* marginalia-bench --launch [FILE]: "marginalia [FILE]" as main.c runs it,
  * which prints the monotonic time of its first frame with the text, and
  * quits. */
@@ -493,8 +584,10 @@ main (int   argc,
 
   tmp = g_dir_make_tmp ("marginalia-bench-XXXXXX", &error);
   g_assert_no_error (error);
-  /* The window finds annotations in the user data folder: a private one. */
+  /* The window finds annotations in the user data folder, and reading
+   * positions in the state folder: private ones. */
   g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  g_setenv ("XDG_STATE_HOME", tmp, TRUE);
   store_dir = mg_store_default_directory ();
 
   if (argc > 1)
@@ -647,6 +740,7 @@ main (int   argc,
       {
         bench_open (plain, "open_first_paint");
         bench_open (file, "open_with_10k_annotations_first_paint");
+        bench_restore (plain, "open_restore_position");
         bench_launch (path, "launch_first_paint");
         bench_launch (NULL, "launch_bundled_first_paint");
       }

@@ -44,12 +44,16 @@ poll_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the application with @argv and returns whether @check became true
- * within a minute of the start. */
+typedef void (*SetupFunc) (MgApplication *app,
+                           gpointer       user_data);
+
+/* Runs the application with @argv, after @setup if there is one, and
+ * returns whether @check became true within a minute of the start. */
 static gboolean
-run_app_until (const char **argv,
-               CheckFunc    check,
-               gpointer     user_data)
+run_app_until_full (const char **argv,
+                    SetupFunc    setup,
+                    CheckFunc    check,
+                    gpointer     user_data)
 {
   g_autoptr (MgApplication) app = mg_application_new ();
   Waiter waiter = { check, user_data, 0, FALSE };
@@ -58,6 +62,8 @@ run_app_until (const char **argv,
   /* Not unique: a test never talks to an instance started elsewhere. */
   g_application_set_flags (G_APPLICATION (app),
                            G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  if (setup != NULL)
+    setup (app, user_data);
 
   waiter.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; /* sanitizer builds are slow */
   g_timeout_add (50, poll_cb, &waiter);
@@ -66,6 +72,14 @@ run_app_until (const char **argv,
   g_assert_cmpint (status, ==, 0);
 
   return waiter.passed;
+}
+
+static gboolean
+run_app_until (const char **argv,
+               CheckFunc    check,
+               gpointer     user_data)
+{
+  return run_app_until_full (argv, NULL, check, user_data);
 }
 
 static MgWindow *
@@ -754,8 +768,11 @@ typedef struct
   int            line_height;
 } PositionCase;
 
+/* A text of @n_paragraphs, with the passage at paragraph @passage. */
 static void
-position_case_init (PositionCase *c)
+position_case_init_full (PositionCase *c,
+                         guint         n_paragraphs,
+                         guint         passage)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
@@ -765,9 +782,9 @@ position_case_init (PositionCase *c)
   c->dir = g_dir_make_tmp ("mg-position-XXXXXX", &error);
   g_assert_no_error (error);
 
-  for (guint i = 1; i <= 600; i++)
+  for (guint i = 1; i <= n_paragraphs; i++)
     {
-      if (i == 400)
+      if (i == passage)
         c->passage = g_utf8_strlen (text->str, text->len);
       g_string_append_printf (text, "Paragraph %u. The reader comes back to the passage where they stopped, "
                                     "not to the first page of a long text.\n",
@@ -775,6 +792,12 @@ position_case_init (PositionCase *c)
     }
   path = write_temp_file (c->dir, "long.txt", text->str, text->len);
   c->file = g_file_new_for_path (path);
+}
+
+static void
+position_case_init (PositionCase *c)
+{
+  position_case_init_full (c, 600, 400);
 }
 
 static void
@@ -1029,6 +1052,180 @@ test_reading_position_after_quit (void)
   g_assert_true (run_app_until (argv, scroll_and_quit, &c));
   assert_position_saved (&c);
   g_assert_true (run_app_until (argv, position_restored_at_start, &c));
+
+  position_case_clear (&c);
+}
+
+/* Every frame that shows the text, from the first, has the passage where
+ * the reader left it at the very top: not the first page, and not a
+ * scroll on its way there. */
+typedef struct
+{
+  PositionCase  *c;
+  MgWindow      *window;
+  GdkFrameClock *clock;
+  guint          frames;    /* frames with the text */
+  guint          elsewhere; /* of which without the passage at the top */
+  int            first_top; /* the top of the view, then the passage, in the first frame */
+  int            first_passage;
+} FrameWatch;
+
+static void
+watch_frame_cb (GdkFrameClock *clock,
+                FrameWatch    *w)
+{
+  GtkTextView *view = mg_window_get_text_view (w->window);
+  GtkTextIter  iter;
+  GdkRectangle visible, location;
+
+  if (!shows_document (w->window) || mg_window_get_document (w->window) == NULL || mg_document_is_bundled (mg_window_get_document (w->window)))
+    return;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, w->c->passage);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+
+  if (w->frames++ == 0)
+    {
+      w->first_top = visible.y;
+      w->first_passage = location.y;
+    }
+  if (visible.y != location.y)
+    w->elsewhere++;
+}
+
+static void
+watch_frames (FrameWatch *w,
+              MgWindow   *window)
+{
+  w->window = window;
+  w->clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (window)));
+  g_signal_connect (w->clock, "after-paint", G_CALLBACK (watch_frame_cb), w);
+}
+
+static void
+watch_window_realized_cb (GtkWidget  *window,
+                          FrameWatch *w)
+{
+  if (w->clock == NULL)
+    watch_frames (w, MG_WINDOW (window));
+}
+
+static void
+watch_window_added_cb (GtkApplication *app,
+                       GtkWindow      *window,
+                       FrameWatch     *w)
+{
+  g_signal_connect_after (window, "realize", G_CALLBACK (watch_window_realized_cb), w);
+}
+
+static void
+watch_new_windows (MgApplication *app,
+                   gpointer       user_data)
+{
+  g_signal_connect (app, "window-added", G_CALLBACK (watch_window_added_cb), user_data);
+}
+
+static gboolean
+shows_watched_file (gpointer user_data)
+{
+  FrameWatch *w = user_data;
+
+  return shows_document (w->window) && window_for_file (w->c->app, w->c->file) == w->window;
+}
+
+/* Once the window shows the text, until the view has measured all of it
+ * (in the background, at a higher priority than this idle), the
+ * annotations are in and a few frames more are drawn. */
+static void
+assert_passage_shown_at_once (FrameWatch *w)
+{
+  gboolean idle = FALSE;
+
+  g_assert_true (iterate_until (annotations_loaded, w->window));
+  g_idle_add_full (G_PRIORITY_LOW, set_flag_cb, &idle, NULL);
+  g_assert_true (iterate_until (flag_set, &idle));
+  wait_frames (GTK_WIDGET (w->window), 3);
+  g_signal_handlers_disconnect_by_func (w->clock, watch_frame_cb, w);
+  g_clear_object (&w->clock);
+
+  g_assert_cmpuint (w->frames, >, 3);
+  g_assert_cmpint (w->first_top, ==, w->first_passage);
+  g_assert_cmpuint (w->elsewhere, ==, 0);
+  g_assert_cmpuint (top_offset (mg_window_get_text_view (w->window)), ==, w->c->passage);
+}
+
+static gboolean
+passage_shown_at_launch (MgApplication *app,
+                         gpointer       user_data)
+{
+  FrameWatch *w = user_data;
+
+  if (!shows_document (window_for_file (app, w->c->file)))
+    return FALSE;
+
+  assert_passage_shown_at_once (w);
+
+  return TRUE;
+}
+
+/* "marginalia FILE": a new window, whose text view has no size yet. */
+static void
+test_reading_position_shown_at_launch (void)
+{
+  PositionCase     c;
+  FrameWatch       w = { &c };
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  const char      *argv[] = { "marginalia", NULL, NULL };
+
+  /* Long enough that the view measures it over many frames. */
+  position_case_init_full (&c, 4000, 3000);
+  path = g_file_get_path (c.file);
+  uri = g_file_get_uri (c.file);
+  argv[1] = path;
+  mg_reading_positions_set (uri, c.passage);
+
+  g_assert_true (run_app_until_full (argv, watch_new_windows, passage_shown_at_launch, &w));
+
+  position_case_clear (&c);
+}
+
+static gboolean
+open_and_watch (MgApplication *app,
+                gpointer       user_data)
+{
+  FrameWatch *w = user_data;
+  MgWindow   *window = only_window (app);
+
+  if (!shows_document (window))
+    return FALSE;
+
+  /* The window shows the sample article: its text view has a size. */
+  wait_frames (GTK_WIDGET (window), 2);
+  w->c->app = app;
+  watch_frames (w, window);
+  mg_window_open_file (window, w->c->file);
+  g_assert_true (iterate_until (shows_watched_file, w));
+  assert_passage_shown_at_once (w);
+
+  return TRUE;
+}
+
+/* Open… in a window that shows a document already. */
+static void
+test_reading_position_shown_in_open_window (void)
+{
+  PositionCase     c;
+  FrameWatch       w = { &c };
+  g_autofree char *uri = NULL;
+  const char      *argv[] = { "marginalia", NULL };
+
+  position_case_init_full (&c, 4000, 3000);
+  uri = g_file_get_uri (c.file);
+  mg_reading_positions_set (uri, c.passage);
+
+  g_assert_true (run_app_until (argv, open_and_watch, &w));
 
   position_case_clear (&c);
 }
@@ -1364,6 +1561,8 @@ main (int   argc,
   g_test_add_func ("/window/drop/unsupported-keeps-document", test_drop_unsupported_keeps_document);
   g_test_add_func ("/window/reading-position/after-close", test_reading_position_after_close);
   g_test_add_func ("/window/reading-position/after-quit", test_reading_position_after_quit);
+  g_test_add_func ("/window/reading-position/shown-at-launch", test_reading_position_shown_at_launch);
+  g_test_add_func ("/window/reading-position/shown-in-open-window", test_reading_position_shown_in_open_window);
   g_test_add_func ("/window/size/after-quit", test_window_size_after_quit);
   g_test_add_func ("/window/size/after-hide", test_window_size_after_hide);
   g_test_add_func ("/cli/version", test_cli_version);

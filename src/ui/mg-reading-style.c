@@ -339,33 +339,191 @@ mg_reading_style_get_top_offset (GtkTextView *view)
   return gtk_text_iter_get_offset (&iter);
 }
 
+/* Scrolling to a reading position.
+ *
+ * GtkTextView measures the lines of a text lazily, from the top down, in
+ * the background: until it has, lines have no height, and a long book
+ * takes seconds. A scroll to a mark is kept until the next layout, which
+ * measures the screens around the mark, and then the view scrolls there,
+ * animated, from where it is: from the first page. And while the lines
+ * above are measured after that, the view does not always keep its top
+ * line in place (it moves it before the adjustment has grown, and the
+ * value is clamped), so the reader slides away from their passage.
+ *
+ * So the position is set on the adjustment directly, without animation, as
+ * soon as the line of the position has been measured, and again each time
+ * the view measures more lines (the adjustment changes), until someone
+ * scrolls: the reader, a search, a link into the text. */
+
+typedef struct
+{
+  GtkTextView   *view; /* unowned: the state is its data */
+  GtkAdjustment *adjustment;
+  GtkTextBuffer *buffer;
+  GtkTextMark   *mark;
+  gulong         changed_id;
+  gulong         value_changed_id;
+  gulong         view_changed_ids[2];
+  gulong         buffer_changed_id;
+  int            location_y; /* where the position was when last placed */
+  double         value;      /* the value it was placed with */
+  gboolean       placing;
+} Restore;
+
+#define RESTORE_KEY "mg-reading-style-restore"
+
+static void
+restore_free (gpointer data)
+{
+  Restore *restore = data;
+
+  g_clear_signal_handler (&restore->changed_id, restore->adjustment);
+  g_clear_signal_handler (&restore->value_changed_id, restore->adjustment);
+  g_clear_signal_handler (&restore->buffer_changed_id, restore->buffer);
+  /* A view that is finalized has no handlers left. */
+  for (guint i = 0; i < G_N_ELEMENTS (restore->view_changed_ids); i++)
+    if (g_signal_handler_is_connected (restore->view, restore->view_changed_ids[i]))
+      g_signal_handler_disconnect (restore->view, restore->view_changed_ids[i]);
+  if (!gtk_text_mark_get_deleted (restore->mark))
+    gtk_text_buffer_delete_mark (restore->buffer, restore->mark);
+  g_clear_object (&restore->mark);
+  g_clear_object (&restore->buffer);
+  g_clear_object (&restore->adjustment);
+  g_free (restore);
+}
+
+static void
+restore_stop (GtkTextView *view)
+{
+  g_object_set_data (G_OBJECT (view), RESTORE_KEY, NULL);
+}
+
+static void
+restore_place (Restore *restore)
+{
+  GtkTextIter  iter;
+  GdkRectangle location;
+  int          line_y, line_height;
+  double       value;
+
+  gtk_text_buffer_get_iter_at_mark (restore->buffer, &iter, restore->mark);
+  gtk_text_view_get_line_yrange (restore->view, &iter, &line_y, &line_height);
+  if (line_height <= 0)
+    {
+      /* Not measured yet: a pending scroll has the view measure the
+       * screens around the mark at its next layout. It is never done at
+       * once (that would animate): the layout is not valid while a line is
+       * not measured. A view without a size would measure them for a width
+       * of one pixel: its first size changes the adjustment, and brings
+       * the scroll then. */
+      if (gtk_widget_get_width (GTK_WIDGET (restore->view)) > 0 && gtk_widget_get_height (GTK_WIDGET (restore->view)) > 0)
+        gtk_text_view_scroll_to_mark (restore->view, restore->mark, 0.0, TRUE, 0.0, 0.0);
+      return;
+    }
+
+  /* The start of the display line at the top, below the top margin. */
+  gtk_text_view_get_iter_location (restore->view, &iter, &location);
+  value = location.y + gtk_text_view_get_top_margin (restore->view);
+
+  restore->location_y = location.y;
+  if (gtk_adjustment_get_value (restore->adjustment) != value)
+    {
+      gboolean placing = restore->placing;
+
+      /* Not animated, and the end of any animation towards it. The view
+       * may measure lines and change the adjustment meanwhile. */
+      restore->placing = TRUE;
+      gtk_adjustment_set_value (restore->adjustment, value);
+      restore->placing = placing;
+    }
+  restore->value = gtk_adjustment_get_value (restore->adjustment);
+}
+
+static void
+restore_adjustment_changed_cb (GtkAdjustment *adjustment,
+                               Restore       *restore)
+{
+  restore_place (restore);
+}
+
+static void
+restore_value_changed_cb (GtkAdjustment *adjustment,
+                          Restore       *restore)
+{
+  GtkTextIter  iter;
+  GdkRectangle location;
+
+  if (restore->placing || gtk_adjustment_get_value (adjustment) == restore->value)
+    return;
+
+  /* Lines above the position were measured, and the view moved with them:
+   * the change of the adjustment that follows places it again. */
+  gtk_text_buffer_get_iter_at_mark (restore->buffer, &iter, restore->mark);
+  gtk_text_view_get_iter_location (restore->view, &iter, &location);
+  if (location.y != restore->location_y)
+    return;
+
+  /* Otherwise someone scrolled. */
+  restore_stop (restore->view);
+}
+
+static void
+restore_invalidated_cb (GtkTextView *view)
+{
+  restore_stop (view);
+}
+
 /**
  * mg_reading_style_scroll_to_offset:
  * @view: a text view
  * @offset: an offset in code points
  *
- * Scrolls @view so that the line of @offset is at the top, once the view
- * has measured its lines.
+ * Shows the display line of @offset at the top of @view, at once rather
+ * than scrolled to, as soon as @view has measured it, and keeps it there
+ * while @view measures the lines above it, until @view is scrolled by
+ * anything else or its text changes. Call it just after setting the text:
+ * the first frame of a long text is then already at @offset.
  */
 void
 mg_reading_style_scroll_to_offset (GtkTextView *view,
                                    guint        offset)
 {
   GtkTextBuffer *buffer;
-  GtkTextMark   *mark;
+  GtkAdjustment *adjustment;
   GtkTextIter    iter;
+  Restore       *restore;
 
   g_return_if_fail (GTK_IS_TEXT_VIEW (view));
 
+  restore_stop (view);
+
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  if (adjustment == NULL)
+    return;
+
   buffer = gtk_text_view_get_buffer (view);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) MIN (offset, (guint) G_MAXINT));
-  mark = gtk_text_buffer_get_mark (buffer, "mg-reading-position");
-  if (mark == NULL)
-    mark = gtk_text_buffer_create_mark (buffer, "mg-reading-position", &iter, TRUE);
-  else
-    gtk_text_buffer_move_mark (buffer, mark, &iter);
 
-  gtk_text_view_scroll_to_mark (view, mark, 0.0, TRUE, 0.0, 0.0);
+  restore = g_new0 (Restore, 1);
+  restore->view = view;
+  restore->adjustment = g_object_ref (adjustment);
+  restore->buffer = g_object_ref (buffer);
+  restore->mark = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, &iter, TRUE));
+  restore->location_y = -1;
+  restore->value = -1;
+  restore->changed_id = g_signal_connect (restore->adjustment, "changed",
+                                          G_CALLBACK (restore_adjustment_changed_cb), restore);
+  restore->value_changed_id = g_signal_connect (restore->adjustment, "value-changed",
+                                                G_CALLBACK (restore_value_changed_cb), restore);
+  restore->buffer_changed_id = g_signal_connect_swapped (buffer, "changed",
+                                                         G_CALLBACK (restore_invalidated_cb), view);
+  restore->view_changed_ids[0] = g_signal_connect (view, "notify::vadjustment",
+                                                   G_CALLBACK (restore_invalidated_cb), NULL);
+  restore->view_changed_ids[1] = g_signal_connect (view, "notify::buffer",
+                                                   G_CALLBACK (restore_invalidated_cb), NULL);
+  g_object_set_data_full (G_OBJECT (view), RESTORE_KEY, restore, restore_free);
+
+  restore_place (restore);
 }
 
 /* Reading positions: one group per document, named by a checksum of its

@@ -86,7 +86,7 @@ static void     update_actions (MgWindow *self);
 static void     update_contents (MgWindow *self);
 static void     cancel_load_annotations (MgWindow *self);
 static void     save_reading_position (MgWindow *self);
-static gboolean restore_position_cb (gpointer user_data);
+static void     restore_reading_position (MgWindow *self);
 
 /* A short description of where a document comes from, for the header bar
  * subtitle: the folder of a local file, with the home folder as "~", the
@@ -445,8 +445,7 @@ mg_window_set_document (MgWindow   *self,
    * hold back the frames that show the text. */
   gtk_stack_set_visible_child_full (self->stack, "document", GTK_STACK_TRANSITION_TYPE_NONE);
   gtk_widget_grab_focus (GTK_WIDGET (self->reader));
-  /* After the first layout, so that the offset has a place on screen. */
-  g_idle_add_full (G_PRIORITY_LOW, restore_position_cb, g_object_ref (self), g_object_unref);
+  restore_reading_position (self);
 
   {
     g_autofree char *notice = mg_document_loader_dup_encoding_notice (document);
@@ -966,16 +965,14 @@ save_reading_position (MgWindow *self)
                               mg_reading_style_get_top_offset (GTK_TEXT_VIEW (self->reader)));
 }
 
-static gboolean
-restore_position_cb (gpointer user_data)
+/* Before the first frame of the text: that frame shows the passage. */
+static void
+restore_reading_position (MgWindow *self)
 {
-  MgWindow *self = user_data;
-  guint     offset;
+  guint offset;
 
   if (self->document != NULL && mg_reading_positions_get (mg_document_get_uri (self->document), &offset) && offset > 0)
     mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
-
-  return G_SOURCE_REMOVE;
 }
 
 /* Files dropped on the window open as documents, each in a window of its
