@@ -10,6 +10,7 @@
 #include "mg-reader-view.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
+#include "mg-test-utils.h"
 #include "mg-window.h"
 
 /* The reader and its annotations, driven through the same actions a user
@@ -35,17 +36,6 @@ wait_ms (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-}
-
-static char *
-fresh_data_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("mg-annotate-XXXXXX", &error);
-
-  g_assert_no_error (error);
-
-  return dir;
 }
 
 static MgWindow *
@@ -575,11 +565,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_dir = fresh_data_dir ();
-  int              status;
+  int status;
 
-  /* Before GLib reads it: annotations of this run go to a folder of its own. */
-  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  /* Annotations, positions and settings of this run go to folders of its own. */
+  mg_test_isolate_user_dirs ("test-annotate");
 
   gtk_test_init (&argc, &argv, NULL);
 
@@ -607,6 +596,7 @@ main (int   argc,
 
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
+  mg_test_remove_user_dirs ();
 
   return status;
 }

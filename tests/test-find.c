@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mg-find-bar.h"
+#include "mg-test-utils.h"
 
 /* The find bar on a plain GtkTextView in a real window (under Xvfb): the
  * text is set, the entry is typed in, the bar's actions are triggered as a
@@ -557,6 +558,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  mg_test_isolate_user_dirs ("test-find");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -575,5 +579,8 @@ main (int   argc,
   ADD ("/find/buffer-changes", test_buffer_changes);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  mg_test_remove_user_dirs ();
+
+  return status;
 }

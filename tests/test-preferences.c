@@ -6,6 +6,7 @@
 
 #include "mg-preferences-window.h"
 #include "mg-reading-style.h"
+#include "mg-test-utils.h"
 
 /* Reading comfort: the settings applied to a reader (a text view in a
  * clamp in a scrolled window, as in the main window), the preferences
@@ -427,14 +428,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *state_dir = NULL;
-  int              ret;
+  int ret;
 
-  /* gtk_test_init () takes no GTest options: a state folder of our own,
-   * set before anything reads it, keeps the positions of the user. */
-  state_dir = g_dir_make_tmp ("mg-test-preferences-XXXXXX", NULL);
-  g_assert_nonnull (state_dir);
-  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  /* Folders of our own keep the positions and settings of the user. */
+  mg_test_isolate_user_dirs ("test-preferences");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -452,15 +449,7 @@ main (int   argc,
 #undef ADD
 
   ret = g_test_run ();
-
-  {
-    g_autofree char *path = positions_path ();
-    g_autofree char *dir = g_path_get_dirname (path);
-
-    g_remove (path);
-    g_rmdir (dir);
-    g_rmdir (state_dir);
-  }
+  mg_test_remove_user_dirs ();
 
   return ret;
 }

@@ -7,6 +7,7 @@
 #include "mg-annotation-list.h"
 #include "mg-document.h"
 #include "mg-sidebar.h"
+#include "mg-test-utils.h"
 
 /* These tests show the sidebar in a real window (under Xvfb in CI), act on
  * it as a user would (its actions, its buttons, its list) and assert on
@@ -956,6 +957,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  mg_test_isolate_user_dirs ("test-sidebar");
   /* Days are counted in local time; English, untranslated strings. */
   g_setenv ("TZ", "UTC", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
@@ -984,5 +988,8 @@ main (int   argc,
 
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  mg_test_remove_user_dirs ();
+
+  return status;
 }

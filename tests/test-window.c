@@ -7,6 +7,7 @@
 
 #include "mg-application.h"
 #include "mg-reading-style.h"
+#include "mg-test-utils.h"
 #include "mg-window.h"
 
 #ifdef GDK_WINDOWING_X11
@@ -752,9 +753,6 @@ test_drop_unsupported_keeps_document (void)
 
 /* Reading position ------------------------------------------------------ */
 
-/* The state folder of this test program: a temporary one, set in main(). */
-static char *state_home;
-
 typedef struct
 {
   MgApplication *app;
@@ -916,7 +914,7 @@ assert_position_saved (PositionCase *c)
   g_autofree char *uri = g_file_get_uri (c->file);
   guint            saved = 0;
 
-  g_assert_true (g_str_has_prefix (path, state_home));
+  g_assert_true (g_str_has_prefix (path, mg_test_get_user_dirs_root ()));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   mg_reading_positions_reload ();
   g_assert_true (mg_reading_positions_get (uri, &saved));
@@ -1543,10 +1541,9 @@ main (int   argc,
 {
   int status;
 
-  /* Reading positions go to a state folder of this run's own. */
-  state_home = g_dir_make_tmp ("mg-window-state-XXXXXX", NULL);
-  g_assert_nonnull (state_home);
-  g_setenv ("XDG_STATE_HOME", state_home, TRUE);
+  /* Reading positions, recent files and settings go to folders of this
+   * run's own. */
+  mg_test_isolate_user_dirs ("test-window");
 
   gtk_test_init (&argc, &argv, NULL);
 
@@ -1572,8 +1569,7 @@ main (int   argc,
   g_test_add_func ("/cli/errors", test_cli_errors);
 
   status = g_test_run ();
-  remove_tree (state_home);
-  g_free (state_home);
+  mg_test_remove_user_dirs ();
 
   return status;
 }

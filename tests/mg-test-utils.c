@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "mg-test-utils.h"
+
+/* What every UI test program shares: folders of its own for everything a
+ * user's session keeps (reading positions, recent files, annotations,
+ * caches, settings), so that running it never reads or changes the user's,
+ * whether through build-aux/dev, plain "meson test" or by hand. */
+
+static char *root;
+
+/**
+ * mg_test_isolate_user_dirs:
+ * @name: the name of the test program, for the folder's name
+ *
+ * Points HOME and the XDG base folders at new folders in a temporary one,
+ * and GSettings at memory. Call it first in main(), before gtk_test_init()
+ * and before anything asks GLib for those folders (it keeps the first
+ * answer).
+ */
+void
+mg_test_isolate_user_dirs (const char *name)
+{
+  static const struct
+  {
+    const char *variable;
+    const char *folder;
+  } dirs[] = {
+    { "HOME", "home" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("%s-XXXXXX", name);
+
+  g_assert_null (root);
+
+  root = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (root, dirs[i].folder, NULL);
+
+      g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      g_setenv (dirs[i].variable, path, TRUE);
+    }
+
+  /* dconf would write to the user's settings whatever the folders. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+}
+
+/**
+ * mg_test_get_user_dirs_root:
+ *
+ * Returns: the temporary folder that holds the others
+ */
+const char *
+mg_test_get_user_dirs_root (void)
+{
+  g_assert_nonnull (root);
+
+  return root;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+/**
+ * mg_test_remove_user_dirs:
+ *
+ * Removes the folders of mg_test_isolate_user_dirs() and all they hold.
+ * Call it at the end of main(), after g_test_run().
+ */
+void
+mg_test_remove_user_dirs (void)
+{
+  if (root == NULL)
+    return;
+
+  remove_tree (root);
+  g_clear_pointer (&root, g_free);
+}
