@@ -701,6 +701,40 @@ test_row_updates (Fixture      *f,
   g_assert_null (mg_annotation_row_get_note_text (row));
 }
 
+/* GTK 4.8's list view makes up to 200 rows at once, so a row is cheap to
+ * make and bind: a row that shows no orphan has no buttons, and binding
+ * sets no tooltip (setting one asks the display where the pointer is): the
+ * date's is written when it is asked for. */
+static void
+test_row_cheap (Fixture      *f,
+                gconstpointer data)
+{
+  MgAnnotation    *alpha;
+  MgAnnotationRow *row;
+  GtkWidget       *date;
+  g_autofree char *tooltip = NULL;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  row = wait_for_row (f, alpha);
+
+  g_assert_null (find_widget (GTK_WIDGET (row), match_type, GSIZE_TO_POINTER (GTK_TYPE_BUTTON)));
+  date = find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "dim-label");
+  g_assert_nonnull (date);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (date)), ==, "Just now");
+  g_assert_true (gtk_widget_get_has_tooltip (date));
+  g_assert_null (gtk_widget_get_tooltip_text (date));
+  tooltip = mg_annotation_row_dup_date_tooltip (row);
+  g_assert_true (g_str_has_prefix (tooltip, "Highlighted on "));
+
+  /* An orphan's row has its buttons. */
+  mg_annotation_set_anchor (alpha, MG_ANNOTATION_STATE_ORPHANED, 0, 0);
+  pump ();
+  mg_sidebar_set_page (f->sidebar, "orphans");
+  row = wait_for_row (f, alpha);
+  g_assert_nonnull (find_widget (GTK_WIDGET (row), match_label_prefix, (gpointer) "_Attach"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-delete-button"));
+}
+
 static void
 test_activate (Fixture      *f,
                gconstpointer data)
@@ -980,6 +1014,7 @@ main (int   argc,
   ADD ("orphans", test_orphans);
   ADD ("actions/delete", test_delete_action);
   ADD ("row/updates", test_row_updates);
+  ADD ("row/cheap", test_row_cheap);
   ADD ("activate", test_activate);
   ADD ("select", test_select);
   ADD ("many", test_many);

@@ -10,7 +10,13 @@
 
 /* A row of the annotations sidebar. Rows are recycled by a GtkListView:
  * the widgets are built once, and binding an annotation only sets label
- * texts, a CSS class and two signal handlers, dropped again on unbind. */
+ * texts, a CSS class and two signal handlers, dropped again on unbind.
+ *
+ * GTK 4.8's list view makes up to 200 rows at once, so a row is made
+ * cheap: the buttons of an orphan are only built for a row that shows
+ * one, and no tooltip is set while binding (setting one asks the display
+ * where the pointer is, a round trip to the X server): the date's is
+ * written when it is asked for. */
 
 /* Enough characters to fill the lines a label shows at the sidebar's
  * widest, so a quote of a whole chapter costs no more than a sentence. */
@@ -23,6 +29,7 @@ struct _MgAnnotationRow
   GtkWidget parent_instance;
 
   GtkWidget *box;
+  GtkWidget *content_box;
   GtkWidget *color_mark;
   GtkLabel  *quote_label;
   GtkWidget *moved_icon;
@@ -100,6 +107,26 @@ flat_text (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* The local time zone. GLib reads it again from /etc/localtime for each
+ * g_date_time_to_local() when TZ is not set, that is twice for each row
+ * bound: once a minute is enough to follow a change. */
+static GTimeZone *
+get_local_zone (void)
+{
+  static GTimeZone *zone;
+  static gint64     since;
+  gint64            now = g_get_monotonic_time ();
+
+  if (zone == NULL || now - since > 60 * G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      since = now;
+    }
+
+  return zone;
+}
+
 /**
  * mg_format_relative_date:
  * @datetime: a moment in the past
@@ -126,8 +153,8 @@ mg_format_relative_date (GDateTime *datetime,
   g_return_val_if_fail (datetime != NULL, NULL);
   g_return_val_if_fail (now != NULL, NULL);
 
-  local = g_date_time_to_local (datetime);
-  local_now = g_date_time_to_local (now);
+  local = g_date_time_to_timezone (datetime, get_local_zone ());
+  local_now = g_date_time_to_timezone (now, get_local_zone ());
   span = g_date_time_difference (local_now, local);
 
   /* A date in the future comes from another machine's clock: it is
@@ -242,6 +269,41 @@ update_texts (MgAnnotationRow *self)
   g_string_free (tags_text, TRUE);
 }
 
+/* What an orphan's row offers: attaching it to the selection, deleting it. */
+static void
+ensure_orphan_box (MgAnnotationRow *self)
+{
+  GtkWidget *box;
+  GtkWidget *attach;
+  GtkWidget *delete;
+
+  if (self->orphan_box != NULL)
+    return;
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_top (box, 4);
+
+  attach = gtk_button_new_with_mnemonic (_ ("_Attach to Selection"));
+  gtk_widget_set_tooltip_text (attach, _ ("Attach this highlight to the passage selected in the text"));
+  gtk_box_append (GTK_BOX (box), attach);
+
+  delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_hexpand (delete, TRUE);
+  gtk_widget_set_halign (delete, GTK_ALIGN_END);
+  gtk_widget_set_tooltip_text (delete, _ ("Delete Highlight"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (delete),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Delete Highlight"),
+                                  -1);
+  gtk_widget_add_css_class (delete, "flat");
+  gtk_widget_add_css_class (delete, "mg-delete-button");
+  gtk_box_append (GTK_BOX (box), delete);
+
+  gtk_box_append (GTK_BOX (self->content_box), box);
+  self->orphan_box = box;
+  self->attach_button = attach;
+  self->delete_button = delete;
+}
+
 static void
 update_state (MgAnnotationRow *self)
 {
@@ -249,7 +311,10 @@ update_state (MgAnnotationRow *self)
   gboolean          orphan = state == MG_ANNOTATION_STATE_ORPHANED;
 
   gtk_widget_set_visible (self->moved_icon, state == MG_ANNOTATION_STATE_MOVED);
-  gtk_widget_set_visible (self->orphan_box, orphan);
+  if (orphan)
+    ensure_orphan_box (self);
+  if (self->orphan_box != NULL)
+    gtk_widget_set_visible (self->orphan_box, orphan);
 
   /* The buttons act on the sidebar's actions, with the id as target; set
    * before the action name, so they never name an action without one. */
@@ -278,10 +343,7 @@ mg_annotation_row_update_date (MgAnnotationRow *self,
                                GDateTime       *now)
 {
   g_autoptr (GDateTime) current = NULL;
-  g_autoptr (GDateTime) local = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *full = NULL;
-  GDateTime       *created;
 
   g_return_if_fail (MG_IS_ANNOTATION_ROW (self));
 
@@ -291,16 +353,50 @@ mg_annotation_row_update_date (MgAnnotationRow *self,
   if (now == NULL)
     now = current = g_date_time_new_now_utc ();
 
-  created = mg_annotation_get_created (self->annotation);
-  text = mg_format_relative_date (created, now);
+  text = mg_format_relative_date (mg_annotation_get_created (self->annotation), now);
   gtk_label_set_text (self->date_label, text);
+}
 
-  local = g_date_time_to_local (created);
+/**
+ * mg_annotation_row_dup_date_tooltip:
+ * @self: a #MgAnnotationRow
+ *
+ * Returns: (transfer full) (nullable): the tooltip of the date: when the
+ *   highlight was made, in full
+ */
+char *
+mg_annotation_row_dup_date_tooltip (MgAnnotationRow *self)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  if (self->annotation == NULL)
+    return NULL;
+
+  local = g_date_time_to_timezone (mg_annotation_get_created (self->annotation), get_local_zone ());
+
   /* Translators: when a highlight was made, in its tooltip, see
    * https://docs.gtk.org/glib/method.DateTime.format.html
    * xgettext:no-c-format */
-  full = g_date_time_format (local, _ ("Highlighted on %B %-e, %Y at %H:%M"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->date_label), full);
+  return g_date_time_format (local, _ ("Highlighted on %B %-e, %Y at %H:%M"));
+}
+
+static gboolean
+date_query_tooltip_cb (MgAnnotationRow *self,
+                       int              x,
+                       int              y,
+                       gboolean         keyboard,
+                       GtkTooltip      *tooltip)
+{
+  g_autofree char *text = mg_annotation_row_dup_date_tooltip (self);
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+
+  return TRUE;
 }
 
 static void
@@ -437,21 +533,22 @@ mg_annotation_row_class_init (MgAnnotationRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mg-annotation-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, box);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, content_box);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, color_mark);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, quote_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, moved_icon);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, note_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, tags_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, date_label);
-  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, orphan_box);
-  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, attach_button);
-  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, delete_button);
 }
 
 static void
 mg_annotation_row_init (MgAnnotationRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->date_label, "query-tooltip",
+                           G_CALLBACK (date_query_tooltip_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
