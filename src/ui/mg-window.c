@@ -326,29 +326,52 @@ update_contents (MgWindow *self)
 }
 
 static void
-load_annotations (MgWindow *self)
+annotations_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
+  MgStore *store = MG_STORE (object);
+  g_autoptr (MgWindow) self = user_data;
   g_autoptr (GError) error = NULL;
+  gboolean loaded;
 
-  g_assert (self->document != NULL);
-  g_assert (self->store == NULL);
+  loaded = mg_store_load_finish (store, result, &error);
 
-  self->annotations = mg_annotation_list_new ();
-  self->store = mg_store_new (self->document, self->annotations, NULL);
-  g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
+  /* Another document, or the window closed, meanwhile. */
+  if (self->store != store)
+    return;
 
   /* The document opens whatever happens to its annotations; the banner
    * says why some are missing. */
-  if (!mg_store_load (self->store, &error))
+  if (!loaded)
     show_store_error (self, error);
 
+  self->annotations = g_object_ref (mg_store_get_annotations (store));
   mg_reader_view_set_annotations (self->reader, self->annotations);
   mg_sidebar_set_annotations (self->sidebar, self->annotations);
 
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATIONS]);
+}
+
+static void
+load_annotations (MgWindow *self)
+{
+  g_autoptr (MgAnnotationList) annotations = mg_annotation_list_new ();
+
+  g_assert (self->document != NULL);
+  g_assert (self->store == NULL);
+  g_assert (self->annotations == NULL);
+
+  self->store = mg_store_new (self->document, annotations, NULL);
+  g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
+
+  /* Read, decoded and anchored in a worker thread: the window stays live
+   * with a book of thousands of annotations. Highlighting waits for them
+   * (self->annotations stays NULL until then). */
+  mg_store_load_async (self->store, annotations_loaded_cb, g_object_ref (self));
 }
 
 static gboolean
