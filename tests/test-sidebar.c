@@ -8,6 +8,7 @@
 #include "mg-document.h"
 #include "mg-sidebar.h"
 #include "mg-test-utils.h"
+#include "mg-wrap-bin.h"
 
 /* These tests show the sidebar in a real window (under Xvfb in CI), act on
  * it as a user would (its actions, its buttons, its list) and assert on
@@ -735,6 +736,76 @@ test_row_cheap (Fixture      *f,
   g_assert_nonnull (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-delete-button"));
 }
 
+static GtkWidget *
+quote_like_label (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (label), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 16);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+
+  return label;
+}
+
+/* The quote and the note of a row are in MgWrapBins, which tell their
+ * width without laying out the text: the same minimum as the label, about
+ * the same natural width, the same height for each width. */
+static void
+test_wrap_bin (void)
+{
+  const char *texts[] = {
+    "Short.",
+    "A passage of a few words, long enough to wrap once or twice in the sidebar of the reader.",
+    "A passage far longer than three lines of the sidebar can show, so that its end is cut: "
+    "the reader sees the beginning and an ellipsis, and the whole of it is in the text, where "
+    "a click on the row goes. Nothing of it is lost.",
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      GtkWidget *label = quote_like_label (texts[i]);
+      GtkWidget *bin = mg_wrap_bin_new (GTK_LABEL (quote_like_label (texts[i])));
+      int        label_min, label_nat, bin_min, bin_nat, char_width;
+
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), bin);
+
+      gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &label_min, &label_nat, NULL, NULL);
+      gtk_widget_measure (bin, GTK_ORIENTATION_HORIZONTAL, -1, &bin_min, &bin_nat, NULL, NULL);
+      char_width = label_min / 16;
+      g_assert_cmpint (bin_min, ==, label_min);
+      g_assert_cmpint (bin_nat, >=, label_nat - 2 * char_width);
+      g_assert_cmpint (bin_nat, <=, MAX (label_nat + 2 * char_width, 40 * char_width + 1));
+
+      for (int width = label_min; width <= label_nat + 50; width += 37)
+        {
+          int label_height, bin_height;
+
+          gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, width, &label_height, NULL, NULL, NULL);
+          gtk_widget_measure (bin, GTK_ORIENTATION_VERTICAL, width, &bin_height, NULL, NULL, NULL);
+          g_assert_cmpint (bin_height, ==, label_height);
+        }
+
+      /* A hidden label takes no room. */
+      gtk_widget_set_visible (GTK_WIDGET (mg_wrap_bin_get_label (MG_WRAP_BIN (bin))), FALSE);
+      gtk_widget_measure (bin, GTK_ORIENTATION_HORIZONTAL, -1, &bin_min, &bin_nat, NULL, NULL);
+      g_assert_cmpint (bin_nat, ==, 0);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  pump ();
+}
+
 static void
 test_activate (Fixture      *f,
                gconstpointer data)
@@ -1015,6 +1086,7 @@ main (int   argc,
   ADD ("actions/delete", test_delete_action);
   ADD ("row/updates", test_row_updates);
   ADD ("row/cheap", test_row_cheap);
+  g_test_add_func ("/sidebar/row/wrap-bin", test_wrap_bin);
   ADD ("activate", test_activate);
   ADD ("select", test_select);
   ADD ("many", test_many);

@@ -7,6 +7,7 @@
 
 #include "mg-annotation-row.h"
 #include "mg-ui-resources.h"
+#include "mg-wrap-bin.h"
 
 /* A row of the annotations sidebar. Rows are recycled by a GtkListView:
  * the widgets are built once, and binding an annotation only sets label
@@ -16,7 +17,9 @@
  * cheap: the buttons of an orphan are only built for a row that shows
  * one, and no tooltip is set while binding (setting one asks the display
  * where the pointer is, a round trip to the X server): the date's is
- * written when it is asked for. */
+ * written when it is asked for. The quote and the note are in MgWrapBins,
+ * so that measuring a row lays their text out once rather than three
+ * times. */
 
 /* Enough characters to fill the lines a label shows at the sidebar's
  * widest, so a quote of a whole chapter costs no more than a sentence. */
@@ -33,6 +36,7 @@ struct _MgAnnotationRow
   GtkWidget *color_mark;
   GtkLabel  *quote_label;
   GtkWidget *moved_icon;
+  GtkWidget *note_bin;
   GtkLabel  *note_label;
   GtkLabel  *tags_label;
   GtkLabel  *date_label;
@@ -254,7 +258,7 @@ update_texts (MgAnnotationRow *self)
 
   note = flat_text (mg_annotation_get_note (self->annotation), NOTE_MAX_CHARS);
   gtk_label_set_text (self->note_label, note);
-  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note[0] != '\0');
+  gtk_widget_set_visible (self->note_bin, note[0] != '\0');
 
   tags = mg_annotation_get_tags (self->annotation);
   tags_text = g_string_new (NULL);
@@ -477,7 +481,7 @@ mg_annotation_row_get_note_text (MgAnnotationRow *self)
 {
   g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->note_label)))
+  if (!gtk_widget_get_visible (self->note_bin))
     return NULL;
 
   return gtk_label_get_text (self->note_label);
@@ -527,6 +531,7 @@ mg_annotation_row_class_init (MgAnnotationRowClass *klass)
   object_class->dispose = mg_annotation_row_dispose;
 
   g_assert (mg_ui_get_resource () != NULL);
+  g_type_ensure (MG_TYPE_WRAP_BIN);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "mgannotationrow");
@@ -537,6 +542,7 @@ mg_annotation_row_class_init (MgAnnotationRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, color_mark);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, quote_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, moved_icon);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, note_bin);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, note_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, tags_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationRow, date_label);
