@@ -489,6 +489,63 @@ test_chunked_painting (void)
   close_window (window);
 }
 
+/* Many overlapping highlights, added at once (painted chunk by chunk):
+ * everywhere, the newest one that covers a place is the one shown, as if
+ * they had been painted one by one, oldest first. */
+static void
+test_overlaps_in_chunks (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (GPtrArray) many = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree guint *expected = NULL;
+  GRand            *rand = g_rand_new_with_seed (42);
+  MgReaderView     *reader;
+  MgWindow         *window;
+  guint             length;
+
+  for (guint i = 0; text->len < 40000; i++)
+    g_string_append_printf (text, "Line %u, with a few words in it.\n", i);
+  bytes = g_string_free_to_bytes (g_steal_pointer (&text));
+  document = mg_document_new_from_bytes (bytes, "Overlaps", "file:///tmp/overlaps.txt", NULL);
+  length = mg_document_get_length (document);
+  expected = g_new (guint, length);
+  for (guint i = 0; i < length; i++)
+    expected[i] = MG_N_COLORS;
+
+  window = new_window (document);
+  reader = reader_of (window);
+
+  /* More than a batch, made a second apart, oldest first: many overlap,
+   * some run across the border of two chunks of painting. */
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autoptr (GDateTime) created = g_date_time_new_from_unix_utc (1700000000 + i);
+      guint         start = g_rand_int_range (rand, 0, length - 200);
+      guint         end = start + g_rand_int_range (rand, 1, 200);
+      MgColor       color = g_rand_int_range (rand, 0, MG_N_COLORS);
+      MgAnnotation *a = g_object_new (MG_TYPE_ANNOTATION, "created", created, "color", color, NULL);
+
+      mg_annotation_set_target (a, document, start, end);
+      g_ptr_array_add (many, a);
+      for (guint o = start; o < end; o++)
+        expected[o] = color;
+    }
+  g_rand_free (rand);
+  mg_annotation_list_add_many (mg_window_get_annotations (window), many);
+
+  for (guint tries = 0; tries < 12000 && mg_reader_view_get_pending_chunks (reader) > 0; tries++)
+    wait_ms (5);
+  g_assert_cmpuint (mg_reader_view_get_pending_chunks (reader), ==, 0);
+
+  for (guint o = 0; o < length; o++)
+    if (mg_reader_view_get_color_at (reader, o, NULL) != expected[o])
+      g_error ("At %u: colour %d shown, %u expected", o, mg_reader_view_get_color_at (reader, o, NULL), expected[o]);
+
+  close_window (window);
+}
+
 static void
 clipboard_text_cb (GObject      *object,
                    GAsyncResult *result,
@@ -589,6 +646,7 @@ main (int   argc,
   g_test_add_func ("/annotate/view/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/annotate/view/caret-browsing", test_caret_browsing);
   g_test_add_func ("/annotate/view/chunked-painting", test_chunked_painting);
+  g_test_add_func ("/annotate/view/overlaps-in-chunks", test_overlaps_in_chunks);
   g_test_add_func ("/annotate/export/import-and-copy", test_import_and_copy);
   g_test_add_func ("/annotate/shortcuts/listed", test_shortcuts_listed);
 

@@ -255,6 +255,60 @@ remember_range (MgReaderView *self,
   g_hash_table_replace (self->painted_ranges, g_object_ref (annotation), range);
 }
 
+typedef struct
+{
+  guint start;
+  guint end;
+  guint index;
+} Span;
+
+static int
+compare_span_starts (gconstpointer a,
+                     gconstpointer b)
+{
+  const Span *sa = a;
+  const Span *sb = b;
+
+  return (sa->start > sb->start) - (sa->start < sb->start);
+}
+
+/* Which annotations of @found touch another one within [start, end): only
+ * under those can another colour be left, as the region is cleared first.
+ * Returns: (transfer full): a flag for each annotation of @found */
+static gboolean *
+find_overlaps (GPtrArray *found,
+               guint      start,
+               guint      end)
+{
+  g_autoptr (GArray) spans = g_array_sized_new (FALSE, FALSE, sizeof (Span), found->len);
+  gboolean *overlaps = g_new0 (gboolean, MAX (found->len, 1));
+  guint     max_end = 0;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      MgAnnotation *a = g_ptr_array_index (found, i);
+      Span          span = { MAX (start, mg_annotation_get_range_start (a)),
+                             MIN (end, mg_annotation_get_range_end (a)), i };
+
+      if (span.start < span.end)
+        g_array_append_val (spans, span);
+    }
+
+  /* In order of position, a span touches another if one before it ends
+   * after its start, or if the next one starts before its end. */
+  g_array_sort (spans, compare_span_starts);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      Span *span = &g_array_index (spans, Span, i);
+
+      if ((i > 0 && max_end > span->start) || (i + 1 < spans->len && g_array_index (spans, Span, i + 1).start < span->end))
+        overlaps[span->index] = TRUE;
+      max_end = MAX (max_end, span->end);
+    }
+
+  return overlaps;
+}
+
 /* Clears [start, end) and paints the annotations that touch it, oldest
  * first, each clipped to the region: the newest ends up on top. */
 static void
@@ -264,6 +318,7 @@ paint_region (MgReaderView *self,
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
   g_autoptr (GPtrArray) found = NULL;
+  g_autofree gboolean *overlaps = NULL;
   GtkTextIter start_iter, end_iter;
   guint       length;
 
@@ -281,6 +336,7 @@ paint_region (MgReaderView *self,
   gtk_text_buffer_remove_tag (buffer, self->note_tag, &start_iter, &end_iter);
 
   found = collect_overlapping (self, start, end);
+  overlaps = find_overlaps (found, start, end);
 
   for (guint i = 0; i < found->len; i++)
     {
@@ -293,9 +349,11 @@ paint_region (MgReaderView *self,
         continue;
 
       get_iters (self, a_start, a_end, &s, &e);
-      for (guint c = 0; c < MG_N_COLORS; c++)
-        if (c != mg_annotation_get_color (a))
-          gtk_text_buffer_remove_tag (buffer, self->color_tags[c], &s, &e);
+      /* Older colours under it go, where there can be some. */
+      if (overlaps[i])
+        for (guint c = 0; c < MG_N_COLORS; c++)
+          if (c != mg_annotation_get_color (a))
+            gtk_text_buffer_remove_tag (buffer, self->color_tags[c], &s, &e);
       gtk_text_buffer_apply_tag (buffer, self->color_tags[mg_annotation_get_color (a)], &s, &e);
 
       if (*mg_annotation_get_note (a) != '\0')
