@@ -1000,6 +1000,17 @@ test_keyboard (Fixture      *f,
   mg_annotation_set_anchor (bravo, MG_ANNOTATION_STATE_ORPHANED, 0, 0);
   pump ();
   wait_for_row (f, alpha);
+  /* The page switcher slides in: Tab reaches it once it is there (on a
+   * busy machine, some frames later). */
+  {
+    GtkWidget *orphans_button = find_widget (GTK_WIDGET (f->sidebar), match_label_prefix, (gpointer) "Not Found");
+    GtkWidget *revealer = gtk_widget_get_ancestor (orphans_button, GTK_TYPE_REVEALER);
+    gint64     deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (!gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)));
+  }
 
   visited = tab_through (f);
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY)));
