@@ -32,9 +32,6 @@ struct _MgDocument
   char     *text;
   gsize     n_bytes;
   gsize     length;
-  /* Made on first use, under @lazy_lock: a store's load makes them in a
-   * worker thread while the window may ask for them. */
-  GMutex    lazy_lock;
   gunichar *chars;
   char     *sha256;
   char     *encoding;
@@ -42,6 +39,10 @@ struct _MgDocument
 
   MgDocumentFormat     format;
   MgDocumentStructure *structure;
+
+  /* @chars and @sha256 are made on first use, under this lock: a store's
+   * load makes them in a worker thread while the window may ask too. */
+  GMutex lazy_lock;
 };
 
 G_DEFINE_FINAL_TYPE (MgDocument, mg_document, G_TYPE_OBJECT)

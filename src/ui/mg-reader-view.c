@@ -319,8 +319,8 @@ paint_region (MgReaderView *self,
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
   g_autoptr (GPtrArray) found = NULL;
   g_autofree gboolean *overlaps = NULL;
-  GtkTextIter start_iter, end_iter;
-  guint       length;
+  GtkTextIter          start_iter, end_iter;
+  guint                length;
 
   if (self->document == NULL)
     return;

@@ -82,11 +82,11 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void     update_actions (MgWindow *self);
-static void     update_contents (MgWindow *self);
-static void     cancel_load_annotations (MgWindow *self);
-static void     save_reading_position (MgWindow *self);
-static void     restore_reading_position (MgWindow *self);
+static void update_actions (MgWindow *self);
+static void update_contents (MgWindow *self);
+static void cancel_load_annotations (MgWindow *self);
+static void save_reading_position (MgWindow *self);
+static void restore_reading_position (MgWindow *self);
 
 /* A short description of where a document comes from, for the header bar
  * subtitle: the folder of a local file, with the home folder as "~", the
