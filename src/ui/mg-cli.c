@@ -194,13 +194,17 @@ run_import (const char *import_path,
       return MG_CLI_FAILED;
     }
 
-  /* Translators: the counts of an import, printed on the command line. */
-  g_print (_ ("Imported %u annotations: %u anchored, %u moved, %u not found"),
+  /* The window's words, in the plural the count asks for. */
+  g_print (ngettext ("Imported %u annotation: %u in place, %u moved, %u not found",
+                     "Imported %u annotations: %u in place, %u moved, %u not found",
+                     result.n_added + result.n_updated),
            result.n_added + result.n_updated, result.n_anchored, result.n_moved, result.n_orphaned);
   g_print ("\n");
   if (result.n_skipped > 0 || result.n_ignored > 0)
     {
-      g_print (_ ("Left out %u already up to date, and %u that are not passages of a text"),
+      /* Translators: after an import on the command line; the counts are
+       * of annotations, without a noun to agree with. */
+      g_print (_ ("Left out: %u already up to date, %u not passages of a text"),
                result.n_skipped, result.n_ignored);
       g_print ("\n");
     }
