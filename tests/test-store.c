@@ -1807,6 +1807,17 @@ cached_store_with_annotations (Fixture          *fixture,
   return store;
 }
 
+/* The file of cached_store_with_annotations(), and its cache, written by
+ * a store that is gone. */
+static void
+save_annotations (Fixture    *fixture,
+                  MgDocument *document,
+                  const char *dir)
+{
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+}
+
 /* The store that goes writes the cache of what it saved, and the next
  * load gives what the JSON file gives. */
 static void
@@ -2127,10 +2138,8 @@ test_load_async (Fixture      *fixture,
   g_autofree char *uri = uri_in (fixture, "article.txt");
   g_autofree char *dir = store_dir (fixture, "store");
   g_autoptr (MgDocument) document = document_new (uri, TEXT);
-  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
-  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
 
-  g_clear_object (&store);
+  save_annotations (fixture, document, dir);
 
   for (guint cached = 0; cached < 2; cached++)
     {
@@ -2169,21 +2178,17 @@ test_load_async_changes_meanwhile (Fixture      *fixture,
   g_autofree char *dir = store_dir (fixture, "store");
   g_autoptr (MgDocument) document = document_new (uri, TEXT);
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
-  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
-  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  GFile *file = mg_store_get_file (store);
   g_autoptr (GBytes) before = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
   MgAnnotation *added;
   Counts        counts = { 0 };
 
-  g_clear_object (&store);
-  g_clear_object (&list);
+  save_annotations (fixture, document, dir);
   before = read_file (file);
 
-  list = mg_annotation_list_new ();
-  store = mg_store_new (document, list, dir);
   counts_connect (&counts, store);
   mg_store_load_async (store, load_done_cb, &error);
   added = add_annotation (list, document, "daft zebras", NULL);
@@ -2217,18 +2222,15 @@ test_load_async_flush_meanwhile (Fixture      *fixture,
   g_autofree char *dir = store_dir (fixture, "store");
   g_autoptr (MgDocument) document = document_new (uri, TEXT);
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
-  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
-  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  GFile *file = mg_store_get_file (store);
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) flush_error = NULL;
   g_autoptr (JsonNode) root = NULL;
   MgAnnotation *added;
 
-  g_clear_object (&store);
-  g_clear_object (&list);
+  save_annotations (fixture, document, dir);
 
-  list = mg_annotation_list_new ();
-  store = mg_store_new (document, list, dir);
   mg_store_load_async (store, load_done_cb, &error);
   added = add_annotation (list, document, "daft zebras", NULL);
   g_assert_true (mg_store_flush (store, &flush_error));
