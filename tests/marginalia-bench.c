@@ -12,7 +12,7 @@
 #include "mg-export.h"
 #include "mg-reading-style.h"
 #include "mg-store.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 /* marginalia-bench [FILE]
  *

@@ -11,7 +11,7 @@
 #include "mg-sidebar.h"
 #include "mg-store.h"
 #include "mg-test-utils.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 /* The reader and its annotations, driven through the same actions a user
  * triggers with the mouse, the keyboard or the shortcuts. Each test has a

@@ -8,7 +8,7 @@
 #include "mg-application.h"
 #include "mg-reading-style.h"
 #include "mg-test-utils.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
