@@ -10,6 +10,7 @@
 #include "mg-reader-view.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
+#include "mg-tag-list.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -285,6 +286,138 @@ test_note_and_tags (void)
   /* A highlight with a note looks different in the text. */
   mg_reader_view_get_color_at (reader_of (window), start + 3, &has_note);
   g_assert_true (has_note);
+
+  close_window (window);
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A key as the entry's key controller sees it before the entry does. */
+static gboolean
+press_key (GtkWidget *entry,
+           guint      keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (entry);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+          iterate ();
+          return handled;
+        }
+    }
+
+  g_error ("The tags entry has no key controller");
+}
+
+static void
+test_tag_suggestions (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow           *window = new_window (document);
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_window_get_editor (window));
+  const char         *first_tags[] = { "policy", "trade", NULL };
+  const char         *second_tags[] = { "Politics", NULL };
+  guint               start;
+  GtkWidget          *entry, *suggestions;
+  GtkListView        *list;
+  GtkSingleSelection *selection;
+  g_autofree char    *first = NULL;
+  g_autofree char    *expected = NULL;
+
+  start = find_offset (document, "Cognitia");
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  start = find_offset (document, "double standard");
+  select_range (window, start, start + 15);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 2);
+  mg_annotation_set_tags (find_by_exact (window, "Cognitia"), first_tags);
+  mg_annotation_set_tags (find_by_exact (window, "double standard"), second_tags);
+
+  start = find_offset (document, "level playing field");
+  select_range (window, start, start + 19);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  entry = find_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  list = GTK_LIST_VIEW (find_of_type (GTK_WIDGET (editor), GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (list);
+  suggestions = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  gtk_widget_grab_focus (entry);
+
+  /* Typing the start of a tag, in any case, offers the tags in use that
+   * begin so; the keys that move in them are not typed. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "trade, #PO");
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (suggestions));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 2);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+
+  g_assert_true (press_key (entry, GDK_KEY_Down));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_true (press_key (entry, GDK_KEY_Down));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
+  g_assert_true (press_key (entry, GDK_KEY_Up));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "trade, #PO");
+
+  /* Enter takes the suggestion in place of what was typed of it. */
+  first = g_strdup (mg_tag_get_name (gtk_single_selection_get_selected_item (selection)));
+  g_assert_true (press_key (entry, GDK_KEY_Return));
+  expected = g_strdup_printf ("trade, %s, ", first);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, expected);
+  g_assert_false (gtk_widget_get_visible (suggestions));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  /* Escape hides the suggestions, not the editor. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "tr");
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (suggestions));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 1);
+  g_assert_true (press_key (entry, GDK_KEY_Escape));
+  g_assert_false (gtk_widget_get_visible (suggestions));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  /* Enter without a suggestion chosen is Done, as before. */
+  g_assert_false (press_key (entry, GDK_KEY_Return));
+
+  /* A tag typed in full, or one nobody uses, offers nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "trade");
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (suggestions));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zzz");
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (suggestions));
+
+  gtk_popover_popdown (GTK_POPOVER (editor));
+  iterate ();
+  g_assert_cmpstr (mg_annotation_get_tags (find_by_exact (window, "level playing field"))[0], ==, "zzz");
 
   close_window (window);
 }
@@ -639,6 +772,7 @@ main (int   argc,
   g_test_add_func ("/annotate/highlight/color-remembered", test_color_remembered);
   g_test_add_func ("/annotate/highlight/overlap-newer-on-top", test_overlap_newer_on_top);
   g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
+  g_test_add_func ("/annotate/note/tag-suggestions", test_tag_suggestions);
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);

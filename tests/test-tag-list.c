@@ -91,6 +91,12 @@ test_counts_and_order (void)
    * case only decides between tags that collate alike). */
   assert_tags (tags, "Method:1 policy:2 trade:1");
   g_assert_null (mg_tag_list_lookup (tags, "nothing"));
+
+  /* The same order for tags not in the list (the sidebar's filter keeps
+   * one that is no longer used). */
+  g_assert_cmpint (mg_tag_list_compare_names ("Method", "policy"), <, 0);
+  g_assert_cmpint (mg_tag_list_compare_names ("trade", "policy"), >, 0);
+  g_assert_cmpint (mg_tag_list_compare_names ("same", "same"), ==, 0);
 }
 
 static void

@@ -170,6 +170,7 @@ mg_tag_get_count (MgTag *self)
 
 /* Counting --------------------------------------------------------------- */
 
+/* The list's order; the collation keys make it cheap. */
 static int
 compare_tags (MgTag *a,
               MgTag *b)
@@ -515,4 +516,27 @@ mg_tag_list_dup_names (MgTagList *self)
     g_strv_builder_add (builder, MG_TAG (g_ptr_array_index (self->tags, i))->name);
 
   return g_strv_builder_end (builder);
+}
+
+/**
+ * mg_tag_list_compare_names:
+ * @a: a tag
+ * @b: another tag
+ *
+ * The order of the list, for tags that are not in one: alphabetical by
+ * the user's locale, then by bytes for tags that collate alike.
+ *
+ * Returns: < 0, 0 or > 0 as @a sorts before, with or after @b
+ */
+int
+mg_tag_list_compare_names (const char *a,
+                           const char *b)
+{
+  int cmp;
+
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  cmp = g_utf8_collate (a, b);
+
+  return cmp != 0 ? cmp : strcmp (a, b);
 }

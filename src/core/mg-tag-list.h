@@ -23,5 +23,7 @@ void              mg_tag_list_set_annotations (MgTagList        *self,
 MgTag            *mg_tag_list_lookup (MgTagList  *self,
                                       const char *name);
 GStrv             mg_tag_list_dup_names (MgTagList *self);
+int               mg_tag_list_compare_names (const char *a,
+                                             const char *b);
 
 G_END_DECLS

@@ -24,10 +24,12 @@
  * #MgAnnotationEditor:color), which the #MgColorSelector shows.
  *
  * While the user types a tag, the tags already used in the document that
- * start with what was typed are offered below the entry: a popover with a
- * list over a #GtkFilterListModel of the window's #MgTagList. The entry
- * keeps the focus; Down and Up choose a suggestion, Enter takes it (the
- * tag replaces what was typed of it, followed by ", "), Escape hides them.
+ * start with what was typed are offered below the entry: a list over a
+ * #GtkFilterListModel of the window's #MgTagList. The entry keeps the
+ * focus; Down and Up choose a suggestion, Enter takes it (the tag replaces
+ * what was typed of it, followed by ", "), Escape hides them. The list is
+ * inside the editor, not a popover of its own: a popover in a popover
+ * makes the reader below lay itself out again while it is being drawn.
  */
 struct _MgAnnotationEditor
 {
@@ -38,7 +40,7 @@ struct _MgAnnotationEditor
   GtkWidget   *copy_button;
 
   /* Tag suggestions */
-  GtkPopover         *suggestions;
+  GtkWidget          *suggestions;
   GtkListView        *suggestion_view;
   GtkFilterListModel *suggestion_model;
   GtkSingleSelection *suggestion_selection;
@@ -191,14 +193,13 @@ suggestion_filter_func (gpointer item,
 static gboolean
 suggesting (MgAnnotationEditor *self)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (self->suggestions));
+  return gtk_widget_get_visible (self->suggestions);
 }
 
 static void
 hide_suggestions (MgAnnotationEditor *self)
 {
-  if (suggesting (self))
-    gtk_popover_popdown (self->suggestions);
+  gtk_widget_set_visible (self->suggestions, FALSE);
 }
 
 static void
@@ -220,10 +221,7 @@ update_suggestions (MgAnnotationEditor *self)
       return;
     }
 
-  if (!suggesting (self))
-    gtk_popover_popup (self->suggestions);
-  else
-    gtk_popover_present (self->suggestions);
+  gtk_widget_set_visible (self->suggestions, TRUE);
 }
 
 static void
@@ -357,15 +355,13 @@ bind_suggestion_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), mg_tag_get_name (tag));
 }
 
-/* The suggestions are a popover of the entry that never takes the focus:
- * the user goes on typing. */
+/* The entry keeps the focus while the suggestions are shown. */
 static void
 create_suggestions (MgAnnotationEditor *self)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkCustomFilter    *filter = gtk_custom_filter_new (suggestion_filter_func, self, NULL);
-  GtkWidget          *scroller;
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_suggestion_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_suggestion_cb), NULL);
@@ -374,32 +370,8 @@ create_suggestions (MgAnnotationEditor *self)
   self->suggestion_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->suggestion_model)));
   gtk_single_selection_set_autoselect (self->suggestion_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->suggestion_selection, TRUE);
-
-  self->suggestion_view = GTK_LIST_VIEW (gtk_list_view_new (g_object_ref (GTK_SELECTION_MODEL (self->suggestion_selection)),
-                                                            g_object_ref (factory)));
-  gtk_list_view_set_single_click_activate (self->suggestion_view, TRUE);
-  gtk_widget_set_can_focus (GTK_WIDGET (self->suggestion_view), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->suggestion_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Tags used in this document"),
-                                  -1);
-  g_signal_connect_swapped (self->suggestion_view, "activate", G_CALLBACK (suggestion_activate_cb), self);
-
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 200);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->suggestion_view));
-
-  self->suggestions = GTK_POPOVER (gtk_popover_new ());
-  gtk_popover_set_autohide (self->suggestions, FALSE);
-  gtk_popover_set_has_arrow (self->suggestions, FALSE);
-  gtk_popover_set_position (self->suggestions, GTK_POS_BOTTOM);
-  gtk_widget_set_halign (GTK_WIDGET (self->suggestions), GTK_ALIGN_START);
-  gtk_widget_set_can_focus (GTK_WIDGET (self->suggestions), FALSE);
-  gtk_widget_set_size_request (scroller, 200, -1);
-  gtk_widget_add_css_class (GTK_WIDGET (self->suggestions), "menu");
-  gtk_popover_set_child (self->suggestions, scroller);
-  gtk_widget_set_parent (GTK_WIDGET (self->suggestions), GTK_WIDGET (self->tags_entry));
+  gtk_list_view_set_model (self->suggestion_view, GTK_SELECTION_MODEL (self->suggestion_selection));
+  gtk_list_view_set_factory (self->suggestion_view, factory);
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (tags_key_pressed_cb), self);
@@ -494,12 +466,6 @@ static void
 mg_annotation_editor_dispose (GObject *object)
 {
   MgAnnotationEditor *self = MG_ANNOTATION_EDITOR (object);
-
-  if (self->suggestions != NULL)
-    {
-      gtk_widget_unparent (GTK_WIDGET (self->suggestions));
-      self->suggestions = NULL;
-    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MG_TYPE_ANNOTATION_EDITOR);
 
@@ -603,10 +569,13 @@ mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, note_view);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, tags_entry);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestions);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestion_view);
   gtk_widget_class_bind_template_callback (widget_class, closed_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, done_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, tags_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, suggestion_activate_cb);
 
   gtk_widget_class_install_property_action (widget_class, "editor.color", "color");
 }
