@@ -7,6 +7,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-editor.h"
 #include "mg-application.h"
+#include "mg-color-selector.h"
 #include "mg-reader-view.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
@@ -422,6 +423,70 @@ test_tag_suggestions (void)
   close_window (window);
 }
 
+/* The one colour selector: in the note editor it shows the colour of the
+ * highlight and changes it; in the selection popover it highlights. Each
+ * swatch says what it is to a screen reader. */
+static void
+test_color_selector (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow           *window = new_window (document);
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_window_get_editor (window));
+  guint               start = find_offset (document, "Cognitia");
+  MgColorSelector    *selector;
+  GtkWidget          *green, *yellow;
+  MgAnnotation       *annotation;
+
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "yellow"));
+  iterate ();
+  annotation = find_by_exact (window, "Cognitia");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-annotation", "s", mg_annotation_get_id (annotation)));
+  iterate ();
+
+  selector = MG_COLOR_SELECTOR (find_of_type (GTK_WIDGET (editor), MG_TYPE_COLOR_SELECTOR));
+  g_assert_nonnull (selector);
+  yellow = mg_color_selector_get_button (selector, MG_COLOR_YELLOW);
+  green = mg_color_selector_get_button (selector, MG_COLOR_GREEN);
+  gtk_test_accessible_assert_property (green, GTK_ACCESSIBLE_PROPERTY_LABEL, "Green");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (green), ==, "Green");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yellow)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+
+  /* A swatch changes the colour at once, and shows it. */
+  g_signal_emit_by_name (green, "clicked");
+  iterate ();
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_GREEN);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yellow)));
+  gtk_popover_popdown (GTK_POPOVER (editor));
+  iterate ();
+
+  /* The window's selectors highlight in their colour, and say so. */
+  start = find_offset (document, "double standard");
+  select_range (window, start, start + 15);
+  {
+    GtkWidget *popover = gtk_widget_get_first_child (GTK_WIDGET (mg_window_get_text_view (window)));
+    GtkWidget *purple = NULL;
+
+    for (; popover != NULL && purple == NULL; popover = gtk_widget_get_next_sibling (popover))
+      {
+        GtkWidget *found = GTK_IS_POPOVER (popover) && popover != GTK_WIDGET (editor) ? find_of_type (popover, MG_TYPE_COLOR_SELECTOR) : NULL;
+
+        if (found != NULL)
+          purple = mg_color_selector_get_button (MG_COLOR_SELECTOR (found), MG_COLOR_PURPLE);
+      }
+    g_assert_nonnull (purple);
+    gtk_test_accessible_assert_property (purple, GTK_ACCESSIBLE_PROPERTY_LABEL, "Highlight in Purple");
+    g_signal_emit_by_name (purple, "clicked");
+    iterate ();
+    g_assert_cmpint (mg_annotation_get_color (find_by_exact (window, "double standard")), ==, MG_COLOR_PURPLE);
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (purple)));
+  }
+
+  close_window (window);
+}
+
 static void
 test_delete_undo (void)
 {
@@ -760,6 +825,8 @@ main (int   argc,
   /* Annotations, positions and settings of this run go to folders of its own. */
   mg_test_isolate_user_dirs ("test-annotate");
 
+  /* Accessible names are checked: GTK keeps them for tests only. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
   app = mg_application_new ();
@@ -773,6 +840,7 @@ main (int   argc,
   g_test_add_func ("/annotate/highlight/overlap-newer-on-top", test_overlap_newer_on_top);
   g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
   g_test_add_func ("/annotate/note/tag-suggestions", test_tag_suggestions);
+  g_test_add_func ("/annotate/note/color-selector", test_color_selector);
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);
