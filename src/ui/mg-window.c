@@ -371,7 +371,7 @@ load_annotations (MgWindow *self)
   /* Read, decoded and anchored in a worker thread: the window stays live
    * with a book of thousands of annotations. Highlighting waits for them
    * (self->annotations stays NULL until then). */
-  mg_store_load_async (self->store, annotations_loaded_cb, g_object_ref (self));
+  mg_store_load_async (self->store, NULL, annotations_loaded_cb, g_object_ref (self));
 }
 
 static gboolean
