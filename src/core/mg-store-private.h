@@ -6,6 +6,7 @@
  *
  *   mg-store.c          the GObject: properties, signals, following the
  *                       list, and the scheduling of saves and flushes
+ *   mg-store-save.c     writing the file: save jobs in a thread, flushes
  *   mg-store-load.c     reading the file into the store: the first load,
  *                       and again when it changed on disk (merged in)
  *   mg-store-format.c   the file's format: parse, validate, sanitise,
@@ -112,6 +113,7 @@ struct _MgStore
 void     _mg_store_set_read_only (MgStore *self);
 void     _mg_store_emit_error (MgStore *self,
                                GError  *error);
+void     _mg_store_emit_saved (MgStore *self);
 void     _mg_store_emit_merged (MgStore *self,
                                 guint    n_changed);
 void     _mg_store_schedule_save (MgStore *self);
@@ -120,12 +122,14 @@ void     _mg_store_update_saving (MgStore *self);
 void     _mg_store_advance_flushes (MgStore      *self,
                                     const GError *write_error);
 gboolean _mg_store_has_content (MgStore *self);
-gboolean _mg_store_write_in_flight (MgStore *self);
 void     _mg_store_connect_list (MgStore *self);
 void     _mg_store_start_monitor (MgStore *self);
 void     _mg_store_request_cache (MgStore *self);
 void     _mg_store_set_str (char      **str_pointer,
                             const char *new_str);
+
+/* mg-store-save.c */
+gboolean _mg_store_write_in_flight (MgStore *self);
 void     _mg_store_state_items (MgStore    *self,
                                 GPtrArray **entries_out,
                                 GPtrArray **deleted_out);
