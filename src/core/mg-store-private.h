@@ -168,7 +168,7 @@ typedef struct
   gpointer        data;       /* for the caller */
 } MgStoreItem;
 
-void         mg_store_item_free (gpointer data);
+void mg_store_item_free (gpointer data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgStoreItem, mg_store_item_free)
 MgStoreItem *mg_store_item_new_entry_node (JsonNode *node);
 MgStoreItem *mg_store_item_new_tombstone_node (JsonNode *node);
