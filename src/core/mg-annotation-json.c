@@ -354,7 +354,6 @@ mg_annotation_json_get_modified (JsonNode *node)
 #define INVALID(error, ...) \
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, __VA_ARGS__)
 
-
 static gboolean
 get_string_member (JsonObject  *object,
                    const char  *name,
@@ -750,13 +749,13 @@ mg_annotation_new_from_json (JsonNode *node,
   g_autoptr (GPtrArray) tags = NULL;
   g_autoptr (GString) note = NULL;
   g_auto (GStrv) normalized_tags = NULL;
-  JsonObject   *object;
-  JsonNode     *type_node;
-  const char   *id;
-  const char   *color_name;
-  MgColor       color = MG_COLOR_YELLOW;
-  Target        target = { 0 };
-  Body          body;
+  JsonObject *object;
+  JsonNode   *type_node;
+  const char *id;
+  const char *color_name;
+  MgColor     color = MG_COLOR_YELLOW;
+  Target      target = { 0 };
+  Body        body;
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))

@@ -907,7 +907,7 @@ mg_annotation_has_tag (MgAnnotation *self,
  * mg_annotation_get_exact:
  * @self: a #MgAnnotation
  *
- * Returns: the stored quote (TextQuoteSelector exact)
+ * Returns: the stored quote (the quote selector’s exact)
  */
 const char *
 mg_annotation_get_exact (MgAnnotation *self)
@@ -949,7 +949,7 @@ mg_annotation_get_suffix (MgAnnotation *self)
  * mg_annotation_get_start:
  * @self: a #MgAnnotation
  *
- * Returns: the stored start (TextPositionSelector start), in code points
+ * Returns: the stored start (the position selector’s start), in code points
  */
 guint
 mg_annotation_get_start (MgAnnotation *self)
@@ -963,7 +963,7 @@ mg_annotation_get_start (MgAnnotation *self)
  * mg_annotation_get_end:
  * @self: a #MgAnnotation
  *
- * Returns: the stored end (TextPositionSelector end, exclusive), in code points
+ * Returns: the stored end (the position selector’s end, exclusive), in code points
  */
 guint
 mg_annotation_get_end (MgAnnotation *self)

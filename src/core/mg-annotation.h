@@ -77,7 +77,7 @@ void               mg_annotation_set_tags          (MgAnnotation       *self,
 gboolean           mg_annotation_has_tag           (MgAnnotation       *self,
                                                     const char         *tag);
 
-/* The stored target: W3C TextQuoteSelector and TextPositionSelector. */
+/* The stored target: the W3C quote and position selectors. */
 const char        *mg_annotation_get_exact         (MgAnnotation       *self);
 const char        *mg_annotation_get_prefix        (MgAnnotation       *self);
 const char        *mg_annotation_get_suffix        (MgAnnotation       *self);

@@ -554,9 +554,9 @@ assign_block_ids (MgExport *self)
 
   for (i = 0; i < self->items->len; i++)
     {
-      MgExportItem    *item = &g_array_index (self->items, MgExportItem, i);
-      gpointer key;
-      guint    n;
+      MgExportItem *item = &g_array_index (self->items, MgExportItem, i);
+      gpointer      key;
+      guint         n;
 
       item->block_id = mg_export_block_id (mg_annotation_get_id (item->annotation));
       key = GUINT_TO_POINTER ((guint) g_ascii_strtoull (item->block_id + 3, NULL, 16));
@@ -566,8 +566,8 @@ assign_block_ids (MgExport *self)
 
   for (i = 0; i < self->items->len; i++)
     {
-      MgExportItem    *item = &g_array_index (self->items, MgExportItem, i);
-      gpointer key = GUINT_TO_POINTER ((guint) g_ascii_strtoull (item->block_id + 3, NULL, 16));
+      MgExportItem *item = &g_array_index (self->items, MgExportItem, i);
+      gpointer      key = GUINT_TO_POINTER ((guint) g_ascii_strtoull (item->block_id + 3, NULL, 16));
 
       if (GPOINTER_TO_UINT (g_hash_table_lookup (count, key)) > 1)
         {
@@ -760,7 +760,7 @@ compare_strings (gconstpointer a,
 }
 
 static void
-append_front_matter (MgExport     *self,
+append_front_matter (MgExport   *self,
                      GString    *out,
                      GHashTable *tag_names,
                      const char *exported)
@@ -771,7 +771,7 @@ append_front_matter (MgExport     *self,
 
   for (i = 0; i < self->items->len; i++)
     {
-      MgExportItem              *item = &g_array_index (self->items, MgExportItem, i);
+      MgExportItem      *item = &g_array_index (self->items, MgExportItem, i);
       const char *const *tags = mg_annotation_get_tags (item->annotation);
 
       for (gsize t = 0; tags[t] != NULL; t++)
@@ -813,7 +813,7 @@ append_separator (GString  *out,
 /* Where the passage's first character that is not white space is: a
  * passage that starts at the end of a paragraph belongs to the next. */
 static guint
-first_visible_offset (MgExport     *self,
+first_visible_offset (MgExport           *self,
                       const MgExportItem *item)
 {
   guint i;
@@ -828,10 +828,10 @@ first_visible_offset (MgExport     *self,
 }
 
 static void
-append_entry (MgExport     *self,
-              GString    *out,
+append_entry (MgExport           *self,
+              GString            *out,
               const MgExportItem *item,
-              GHashTable *tag_names)
+              GHashTable         *tag_names)
 {
   g_autofree char   *passage_copy = NULL;
   const char        *passage = mg_export_item_passage (self, item, &passage_copy);
@@ -928,7 +928,7 @@ mg_export_markdown (MgDocument            *document,
 {
   g_autoptr (GHashTable) tag_names = NULL;
   g_autofree char *exported = NULL;
-  MgExport           self;
+  MgExport         self;
   GString         *out;
   gboolean         in_orphans = FALSE;
   guint            i;

@@ -98,7 +98,7 @@ write_annotation (MgExport           *self,
  * with a class for its colour, a body (a TextualBody for the note, purpose
  * "commenting" and format "text/markdown", and one per tag, purpose
  * "tagging"), and a target: the document's URI as source, the colour's
- * styleClass, a TextQuoteSelector and a TextPositionSelector, in code
+ * styleClass, a quote selector and a position selector, in code
  * points, as the annotation was found in the document (orphans: as
  * stored).
  *

@@ -63,8 +63,8 @@ item_compare (gconstpointer a,
 {
   const MgExportItem *x = a;
   const MgExportItem *y = b;
-  gboolean    x_orphan = x->state == MG_ANNOTATION_STATE_ORPHANED;
-  gboolean    y_orphan = y->state == MG_ANNOTATION_STATE_ORPHANED;
+  gboolean            x_orphan = x->state == MG_ANNOTATION_STATE_ORPHANED;
+  gboolean            y_orphan = y->state == MG_ANNOTATION_STATE_ORPHANED;
 
   if (x_orphan != y_orphan)
     return x_orphan ? 1 : -1;
@@ -98,10 +98,10 @@ make_valid (const char *str)
 }
 
 void
-mg_export_init (MgExport                *self,
-             MgDocument            *document,
-             GListModel            *annotations,
-             const MgExportOptions *options)
+mg_export_init (MgExport              *self,
+                MgDocument            *document,
+                GListModel            *annotations,
+                const MgExportOptions *options)
 {
   guint n = g_list_model_get_n_items (annotations);
   guint i;
@@ -119,8 +119,8 @@ mg_export_init (MgExport                *self,
   for (i = 0; i < n; i++)
     {
       g_autoptr (MgAnnotation) annotation = g_list_model_get_item (annotations, i);
-      GDateTime *created;
-      MgExportItem       item = { 0 };
+      GDateTime   *created;
+      MgExportItem item = { 0 };
 
       if (!MG_IS_ANNOTATION (annotation) || !is_wanted (annotation, self->options))
         continue;
@@ -163,8 +163,8 @@ mg_export_clear (MgExport *self)
 /* The text of [start, end) of the document, as UTF-8. */
 char *
 mg_export_document_slice (MgExport *self,
-                guint   start,
-                guint   end)
+                          guint     start,
+                          guint     end)
 {
   char *text;
 
@@ -180,9 +180,9 @@ mg_export_document_slice (MgExport *self,
  * found unchanged, the text found for a moved one, the stored quote for an
  * orphan. @to_free receives what must be freed. */
 const char *
-mg_export_item_passage (MgExport     *self,
-              const MgExportItem *item,
-              char      **to_free)
+mg_export_item_passage (MgExport           *self,
+                        const MgExportItem *item,
+                        char              **to_free)
 {
   *to_free = NULL;
 
@@ -300,7 +300,7 @@ build_paragraphs (MgExport *self)
  * to the paragraph before them, one before any paragraph to the first. */
 guint
 mg_export_paragraph_at (MgExport *self,
-              guint   offset)
+                        guint     offset)
 {
   guint lo = 0;
   guint hi;
@@ -388,7 +388,7 @@ mg_export_paragraph_number (MgDocument *document,
                             guint       offset)
 {
   MgExport self = { 0 };
-  guint  number;
+  guint    number;
 
   g_return_val_if_fail (MG_IS_DOCUMENT (document), 1);
 

@@ -36,7 +36,6 @@ G_DEFINE_QUARK (mg_import_error_quark, mg_import_error)
 /* At most this many pages of a collection are followed. */
 #define MAX_PAGES 64
 
-
 /* Whether "type" is @type or an array that holds it. */
 static gboolean
 has_type (JsonObject *object,

@@ -93,7 +93,7 @@ mg_store_item_new_annotation (MgAnnotation *annotation)
 
 MgStoreItem *
 mg_store_item_new_tombstone (const char *id,
-                    const char *when)
+                             const char *when)
 {
   MgStoreItem *item = g_new0 (MgStoreItem, 1);
 
@@ -108,7 +108,7 @@ mg_store_item_new_tombstone (const char *id,
 
 static void
 write_item (MgJsonWriter *w,
-            MgStoreItem   *item)
+            MgStoreItem  *item)
 {
   switch (item->kind)
     {
@@ -151,7 +151,7 @@ compare_items (gconstpointer a,
 {
   MgStoreItem *item_a = *(MgStoreItem **) a;
   MgStoreItem *item_b = *(MgStoreItem **) b;
-  int   cmp;
+  int          cmp;
 
   cmp = g_strcmp0 (item_a->key1, item_b->key1);
   if (cmp == 0)
@@ -205,7 +205,7 @@ item_dup_node (MgStoreItem *item)
  * (members in another order, numbers written otherwise). */
 gboolean
 mg_store_items_equal (MgStoreItem *a,
-             MgStoreItem *b)
+                      MgStoreItem *b)
 {
   g_autoptr (JsonNode) node_a = NULL;
   g_autoptr (JsonNode) node_b = NULL;
@@ -225,7 +225,7 @@ mg_store_items_equal (MgStoreItem *a,
 
 gboolean
 mg_store_items_all_equal (GPtrArray *a,
-                 GPtrArray *b)
+                          GPtrArray *b)
 {
   if (a->len != b->len)
     return FALSE;
@@ -244,12 +244,12 @@ mg_store_items_all_equal (GPtrArray *a,
 /* Writes a whole file, in its canonical order: @entries and @deleted
  * (of MgStoreItem) are sorted in place. */
 static void
-write_store_file (MgJsonWriter     *w,
-                  const char *uri,
-                  const char *sha256,
-                  const char *title,
-                  GPtrArray  *entries,
-                  GPtrArray  *deleted)
+write_store_file (MgJsonWriter *w,
+                  const char   *uri,
+                  const char   *sha256,
+                  const char   *title,
+                  GPtrArray    *entries,
+                  GPtrArray    *deleted)
 {
   mg_store_items_sort (entries);
   mg_store_items_sort (deleted);
@@ -291,16 +291,16 @@ write_store_file (MgJsonWriter     *w,
 /* The bytes of the file. @size_hint: about how long it will be. */
 GBytes *
 mg_store_format_write (const char *uri,
-                  const char *sha256,
-                  const char *title,
-                  GPtrArray  *entries,
-                  GPtrArray  *deleted,
-                  gsize       size_hint)
+                       const char *sha256,
+                       const char *title,
+                       GPtrArray  *entries,
+                       GPtrArray  *deleted,
+                       gsize       size_hint)
 {
   MgJsonWriter w;
-  gsize  len;
-  gsize  allocated;
-  char  *data;
+  gsize        len;
+  gsize        allocated;
+  char        *data;
 
   mg_json_writer_init (&w, g_string_sized_new (size_hint), MG_JSON_WRITER_PRETTY);
   write_store_file (&w, uri, sha256, title, entries, deleted);
@@ -319,11 +319,11 @@ mg_store_format_write (const char *uri,
  * written in pieces that are compared and let go, never held whole. */
 gboolean
 mg_store_format_equals (const char *uri,
-                  const char *sha256,
-                  const char *title,
-                  GPtrArray  *entries,
-                  GPtrArray  *deleted,
-                  GBytes     *expected)
+                        const char *sha256,
+                        const char *title,
+                        GPtrArray  *entries,
+                        GPtrArray  *deleted,
+                        GBytes     *expected)
 {
   MgJsonWriter w;
 
@@ -340,10 +340,10 @@ mg_store_format_equals (const char *uri,
  * @entries and @deleted are copied. */
 JsonNode *
 mg_store_format_build_root (const char *uri,
-            const char *sha256,
-            const char *title,
-            GPtrArray  *entries,
-            GPtrArray  *deleted)
+                            const char *sha256,
+                            const char *title,
+                            GPtrArray  *entries,
+                            GPtrArray  *deleted)
 {
   g_autoptr (GPtrArray) entry_items = g_ptr_array_new_full (entries->len, mg_store_item_free);
   g_autoptr (GPtrArray) deleted_items = g_ptr_array_new_full (deleted->len, mg_store_item_free);

@@ -189,11 +189,11 @@ file_unchanged (GFile  *file,
  * possible, but only within a few microseconds. */
 gboolean
 mg_store_io_write (GFile      *file,
-            GBytes     *bytes,
-            GBytes     *expected,
-            const char *etag,
-            char      **new_etag,
-            GError    **error)
+                   GBytes     *bytes,
+                   GBytes     *expected,
+                   const char *etag,
+                   char      **new_etag,
+                   GError    **error)
 {
   g_autoptr (GFile) parent = g_file_get_parent (file);
   g_autoptr (GError) local_error = NULL;
@@ -224,7 +224,7 @@ mg_store_io_write (GFile      *file,
 
 GFile *
 mg_store_io_set_aside (GFile   *file,
-           GError **error)
+                       GError **error)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GFile) parent = g_file_get_parent (file);
@@ -261,10 +261,10 @@ mg_store_io_set_aside (GFile   *file,
  * its URI is preferred: that is a move, not a copy. */
 GFile *
 mg_store_io_find_by_hash (GFile      *directory,
-              GFile      *own_file,
-              MgDocument *document,
-              GBytes    **bytes_out,
-              gboolean   *moved_out)
+                          GFile      *own_file,
+                          MgDocument *document,
+                          GBytes    **bytes_out,
+                          gboolean   *moved_out)
 {
   g_autoptr (GFileEnumerator) enumerator = NULL;
   g_autoptr (GFile) best = NULL;

@@ -50,7 +50,7 @@ merge_into_list (MgStore  *self,
   g_autoptr (GHashTable) old_tombstones = NULL;
   g_autofree char *path = g_file_get_parse_name (self->file);
   GListModel      *model = G_LIST_MODEL (self->annotations);
-  MgStoreMerge            merge;
+  MgStoreMerge     merge;
   GHashTableIter   iter;
   gpointer         key;
   gpointer         value;
@@ -109,10 +109,10 @@ merge_into_list (MgStore  *self,
 
   for (guint i = 0; i < entries->len; i++)
     {
-      MgStoreItem       *item = g_ptr_array_index (entries, i);
-      MgStoreCandidate  *candidate = item->data;
-      JsonNode   *node;
-      const char *id;
+      MgStoreItem      *item = g_ptr_array_index (entries, i);
+      MgStoreCandidate *candidate = item->data;
+      JsonNode         *node;
+      const char       *id;
       g_autoptr (MgAnnotation) annotation = NULL;
       g_autoptr (GError) error = NULL;
       MgAnnotation *existing = NULL;
@@ -208,7 +208,7 @@ same_content (MgStore  *self,
   JsonObject    *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (disk), "document"));
   const char    *ours[3];
   const char    *theirs[3];
-  MgStoreMerge          merge;
+  MgStoreMerge   merge;
   GHashTableIter iter;
   gpointer       value;
   gboolean       same;
@@ -316,7 +316,7 @@ check_timeout_cb (gpointer data)
 
 void
 _mg_store_schedule_check (MgStore *self,
-                guint    delay_ms)
+                          guint    delay_ms)
 {
   g_clear_handle_id (&self->check_source, g_source_remove);
   self->check_source = g_timeout_add (delay_ms, check_timeout_cb, self);
@@ -327,7 +327,7 @@ _mg_store_schedule_check (MgStore *self,
  * aside. */
 void
 _mg_store_check_now (MgStore *self,
-           gboolean patient)
+                     gboolean patient)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) parse_error = NULL;

@@ -209,7 +209,7 @@ mg_store_merge_clear (MgStoreMerge *merge)
 
 void
 mg_store_merge_add_candidate (MgStoreMerge     *merge,
-                     MgStoreCandidate *candidate)
+                              MgStoreCandidate *candidate)
 {
   MgStoreCandidate *holder;
 
@@ -241,49 +241,39 @@ mg_store_merge_add_candidate (MgStoreMerge     *merge,
   g_clear_pointer (&candidate->text, g_free);
 }
 
+/* Entries that cannot be merged by id are kept once each, by their text:
+ * @table maps the compact text to the node. */
 static void
-merge_add_idless (MgStoreMerge    *merge,
-                  JsonNode *node)
+add_unique (GHashTable *table,
+            JsonNode   *node)
 {
   char *text = mg_json_node_to_compact_string (node, NULL);
 
-  if (g_hash_table_contains (merge->idless, text))
+  if (g_hash_table_contains (table, text))
     g_free (text);
   else
-    g_hash_table_insert (merge->idless, text, node);
+    g_hash_table_insert (table, text, node);
 }
 
 void
-mg_store_merge_add_entry (MgStoreMerge    *merge,
-                 JsonNode *node,
-                 gboolean  from_ours)
+mg_store_merge_add_entry (MgStoreMerge *merge,
+                          JsonNode     *node,
+                          gboolean      from_ours)
 {
   const char *id = mg_json_node_get_member_string (node, "id");
 
   if (id == NULL)
-    merge_add_idless (merge, node);
+    add_unique (merge->idless, node);
   else
     mg_store_merge_add_candidate (merge, candidate_new_for_node (node, id, from_ours));
 }
 
-static void
-merge_add_raw_tombstone (MgStoreMerge    *merge,
-                         JsonNode *node)
-{
-  char *text = mg_json_node_to_compact_string (node, NULL);
-
-  if (g_hash_table_contains (merge->raw_tombstones, text))
-    g_free (text);
-  else
-    g_hash_table_insert (merge->raw_tombstones, text, node);
-}
-
 /* @node: the tombstone, or NULL for one of ours given by @id and @text. */
 void
-mg_store_merge_add_tombstone_full (MgStoreMerge      *merge,
-                          JsonNode   *node,
-                          const char *id,
-                          const char *text)
+mg_store_merge_add_tombstone_full (MgStoreMerge *merge,
+                                   JsonNode     *node,
+                                   const char   *id,
+                                   const char   *text)
 {
   g_autoptr (GDateTime) when = mg_parse_timestamp (text);
   MgStoreTombstone *holder;
@@ -296,7 +286,7 @@ mg_store_merge_add_tombstone_full (MgStoreMerge      *merge,
           node = mg_annotation_json_tombstone_new (id, text);
           g_ptr_array_add (merge->owned, node);
         }
-      merge_add_raw_tombstone (merge, node);
+      add_unique (merge->raw_tombstones, node);
       return;
     }
 
@@ -314,18 +304,18 @@ mg_store_merge_add_tombstone_full (MgStoreMerge      *merge,
 }
 
 void
-mg_store_merge_add_tombstone (MgStoreMerge    *merge,
-                     JsonNode *node)
+mg_store_merge_add_tombstone (MgStoreMerge *merge,
+                              JsonNode     *node)
 {
   mg_store_merge_add_tombstone_full (merge, node,
-                            mg_json_node_get_member_string (node, "id"),
-                            mg_json_node_get_member_string (node, "modified"));
+                                     mg_json_node_get_member_string (node, "id"),
+                                     mg_json_node_get_member_string (node, "modified"));
 }
 
 void
-mg_store_merge_add_file (MgStoreMerge    *merge,
-                JsonNode *root,
-                gboolean  ours)
+mg_store_merge_add_file (MgStoreMerge *merge,
+                         JsonNode     *root,
+                         gboolean      ours)
 {
   JsonObject *object = mg_json_node_get_object (root);
   JsonArray  *array;
@@ -402,7 +392,7 @@ mg_store_merge_json (JsonNode *ours,
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new ();
   g_autoptr (GPtrArray) deleted = g_ptr_array_new ();
-  MgStoreMerge          merge;
+  MgStoreMerge   merge;
   JsonObject    *document;
   GHashTableIter iter;
   gpointer       key;
@@ -474,9 +464,9 @@ mg_store_merge_json (JsonNode *ours,
 
   document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (ours), "document"));
   result = mg_store_format_build_root (mg_json_object_get_string (document, "uri"),
-                       mg_json_object_get_string (document, "sha256"),
-                       mg_json_object_get_string (document, "title"),
-                       entries, deleted);
+                                       mg_json_object_get_string (document, "sha256"),
+                                       mg_json_object_get_string (document, "title"),
+                                       entries, deleted);
 
   mg_store_merge_clear (&merge);
 

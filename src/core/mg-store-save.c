@@ -46,8 +46,8 @@ _mg_store_write_in_flight (MgStore *self)
  * MgStoreItem. */
 void
 _mg_store_state_items (MgStore    *self,
-             GPtrArray **entries_out,
-             GPtrArray **deleted_out)
+                       GPtrArray **entries_out,
+                       GPtrArray **deleted_out)
 {
   GListModel    *model = G_LIST_MODEL (self->annotations);
   guint          n_items = g_list_model_get_n_items (model);
@@ -96,15 +96,15 @@ serialize_state (MgStore *self)
     size_hint = 1024 + 1024 * (gsize) (entries->len + deleted->len);
 
   return mg_store_format_write (mg_document_get_uri (self->document),
-                           mg_document_get_sha256 (self->document),
-                           mg_document_get_title (self->document),
-                           entries, deleted, size_hint);
+                                mg_document_get_sha256 (self->document),
+                                mg_document_get_title (self->document),
+                                entries, deleted, size_hint);
 }
 
 /* Whether serialize_state() would give @bytes, without making it. */
 gboolean
 _mg_store_state_equals (MgStore *self,
-              GBytes  *bytes)
+                        GBytes  *bytes)
 {
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GPtrArray) deleted = NULL;
@@ -112,11 +112,10 @@ _mg_store_state_equals (MgStore *self,
   _mg_store_state_items (self, &entries, &deleted);
 
   return mg_store_format_equals (mg_document_get_uri (self->document),
-                           mg_document_get_sha256 (self->document),
-                           mg_document_get_title (self->document),
-                           entries, deleted, bytes);
+                                 mg_document_get_sha256 (self->document),
+                                 mg_document_get_title (self->document),
+                                 entries, deleted, bytes);
 }
-
 
 /* Saving ----------------------------------------------------------------- */
 
@@ -142,7 +141,7 @@ save_thread (GTask        *task,
              GCancellable *cancellable)
 {
   MgStore         *self = source_object;
-  MgStoreSaveJob         *job = task_data;
+  MgStoreSaveJob  *job = task_data;
   g_autofree char *new_etag = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -199,9 +198,9 @@ note_written (MgStore    *self,
 
 /* Takes the result of a write into the store, once. */
 static void
-finish_job (MgStore *self,
+finish_job (MgStore        *self,
             MgStoreSaveJob *job,
-            gboolean report)
+            gboolean        report)
 {
   if (job->finished)
     return;
@@ -252,9 +251,9 @@ save_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  MgStore *self = MG_STORE (object);
+  MgStore        *self = MG_STORE (object);
   MgStoreSaveJob *job = g_task_get_task_data (G_TASK (result));
-  gboolean again;
+  gboolean        again;
 
   g_task_propagate_boolean (G_TASK (result), NULL);
 
@@ -294,7 +293,7 @@ static void
 write_async (MgStore *self)
 {
   g_autoptr (GTask) task = NULL;
-  GBytes  *bytes;
+  GBytes         *bytes;
   MgStoreSaveJob *job;
 
   bytes = serialize_state (self);
@@ -593,4 +592,3 @@ mg_store_flush_finish (MgStore      *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
-

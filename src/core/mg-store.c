@@ -56,7 +56,6 @@
  * every save of a busy session. */
 #define CACHE_DELAY_MS 2000
 
-
 G_DEFINE_FINAL_TYPE (MgStore, mg_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (mg_store_error_quark, mg_store_error)
@@ -99,7 +98,6 @@ _mg_store_set_str (char      **str_pointer,
   g_free (*str_pointer);
   *str_pointer = copy;
 }
-
 
 /**
  * mg_store_set_cache_directory:
@@ -186,7 +184,7 @@ _mg_store_emit_merged (MgStore *self,
 
 void
 _mg_store_emit_error (MgStore *self,
-            GError  *error)
+                      GError  *error)
 {
   g_warning ("%s", error->message);
   g_signal_emit (self, signals[ERROR], 0, error);
