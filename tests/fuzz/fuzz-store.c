@@ -11,6 +11,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-store.h"
 
@@ -64,7 +65,7 @@ LLVMFuzzerInitialize (int    *argc,
 
   g_log_set_writer_func (log_writer, NULL, NULL);
 
-  document = mg_document_new_from_bytes (text, "Article", URI, &error);
+  document = mg_document_loader_load_bytes (text, URI, "Article", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   directory = g_dir_make_tmp ("fuzz-store-XXXXXX", &error);
