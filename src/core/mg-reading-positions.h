@@ -13,15 +13,15 @@ G_DECLARE_FINAL_TYPE (MgReadingPositions, mg_reading_positions, MG, READING_POSI
 
 MgReadingPositions *mg_reading_positions_new (const char *path);
 MgReadingPositions *mg_reading_positions_get_default (void);
-const char *mg_reading_positions_get_path (MgReadingPositions *self);
-gboolean mg_reading_positions_get_offset (MgReadingPositions *self,
-                                          const char         *uri,
-                                          guint              *offset);
-void mg_reading_positions_set_offset (MgReadingPositions *self,
-                                      const char         *uri,
-                                      guint               offset);
-gboolean mg_reading_positions_save (MgReadingPositions *self,
-                                    GError            **error);
-void mg_reading_positions_reload (MgReadingPositions *self);
+const char         *mg_reading_positions_get_path (MgReadingPositions *self);
+gboolean            mg_reading_positions_get_offset (MgReadingPositions *self,
+                                                     const char         *uri,
+                                                     guint              *offset);
+void                mg_reading_positions_set_offset (MgReadingPositions *self,
+                                                     const char         *uri,
+                                                     guint               offset);
+gboolean            mg_reading_positions_save (MgReadingPositions *self,
+                                               GError            **error);
+void                mg_reading_positions_reload (MgReadingPositions *self);
 
 G_END_DECLS
