@@ -984,8 +984,8 @@ static void
 save_reading_position (MgWindow *self)
 {
   if (self->document != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->reader)))
-    mg_reading_positions_set (mg_document_get_uri (self->document),
-                              mg_reading_style_get_top_offset (GTK_TEXT_VIEW (self->reader)));
+    mg_reading_positions_set_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document),
+                                     mg_reading_style_get_top_offset (GTK_TEXT_VIEW (self->reader)));
 }
 
 /* Before the first frame of the text: that frame shows the passage. */
@@ -994,7 +994,7 @@ restore_reading_position (MgWindow *self)
 {
   guint offset;
 
-  if (self->document != NULL && mg_reading_positions_get (mg_document_get_uri (self->document), &offset) && offset > 0)
+  if (self->document != NULL && mg_reading_positions_get_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document), &offset) && offset > 0)
     mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
 }
 
