@@ -9,6 +9,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-application.h"
+#include "mg-document-loader.h"
 #include "mg-export.h"
 #include "mg-reading-style.h"
 #include "mg-store.h"
@@ -224,8 +225,7 @@ edit_document (MgDocument *document)
 
   bytes = g_string_free_to_bytes (g_steal_pointer (&out));
 
-  return mg_document_new_from_bytes (bytes, mg_document_get_title (document),
-                                     mg_document_get_uri (document), NULL);
+  return mg_document_loader_load_bytes (bytes, mg_document_get_uri (document), mg_document_get_title (document), MG_DOCUMENT_FORMAT_TEXT, NULL);
 }
 
 static double
@@ -444,7 +444,7 @@ bench_restore (GFile      *file,
   GdkFrameClock   *clock;
   gint64           deadline;
 
-  document = mg_document_new_for_file (file, NULL, NULL);
+  document = mg_document_loader_load_file (file, NULL, NULL);
   if (app == NULL || document == NULL)
     return;
 
@@ -453,7 +453,7 @@ bench_restore (GFile      *file,
   probe.offset = length * 3 / 4;
   while (probe.offset > 0 && chars[probe.offset - 1] != '\n')
     probe.offset--;
-  mg_reading_positions_set (uri, probe.offset);
+  mg_reading_positions_set_offset (mg_reading_positions_get_default (), uri, probe.offset);
 
   probe.window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (probe.window));
@@ -594,7 +594,7 @@ main (int   argc,
     {
       g_autoptr (GFile) file = g_file_new_for_commandline_arg (argv[1]);
 
-      document = mg_document_new_for_file (file, NULL, &error);
+      document = mg_document_loader_load_file (file, NULL, &error);
       if (document == NULL)
         {
           g_printerr ("marginalia-bench: %s\n", error->message);
@@ -620,7 +620,7 @@ main (int   argc,
         g_error ("%s", error->message);
       uri = g_filename_to_uri (path, NULL, NULL);
       bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-      document = mg_document_new_from_bytes (bytes, "Generated", uri, NULL);
+      document = mg_document_loader_load_bytes (bytes, uri, "Generated", MG_DOCUMENT_FORMAT_TEXT, NULL);
     }
 
   g_print ("document %s\n", mg_document_get_title (document));

@@ -8,6 +8,7 @@
 #include "mg-annotation-editor.h"
 #include "mg-application.h"
 #include "mg-color-selector.h"
+#include "mg-document-loader.h"
 #include "mg-reader-view.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
@@ -658,7 +659,7 @@ test_chunked_painting (void)
   for (guint i = 0; text->len < 400000; i++)
     g_string_append_printf (text, "Paragraph %u of a long book, with words to highlight.\n", i);
   bytes = g_string_free_to_bytes (g_steal_pointer (&text));
-  document = mg_document_new_from_bytes (bytes, "Long", "file:///tmp/long-book.txt", NULL);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/long-book.txt", "Long", MG_DOCUMENT_FORMAT_TEXT, NULL);
   length = mg_document_get_length (document);
 
   window = new_window (document);
@@ -706,7 +707,7 @@ test_overlaps_in_chunks (void)
   for (guint i = 0; text->len < 40000; i++)
     g_string_append_printf (text, "Line %u, with a few words in it.\n", i);
   bytes = g_string_free_to_bytes (g_steal_pointer (&text));
-  document = mg_document_new_from_bytes (bytes, "Overlaps", "file:///tmp/overlaps.txt", NULL);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/overlaps.txt", "Overlaps", MG_DOCUMENT_FORMAT_TEXT, NULL);
   length = mg_document_get_length (document);
   expected = g_new (guint, length);
   for (guint i = 0; i < length; i++)

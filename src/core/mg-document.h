@@ -29,13 +29,10 @@ G_DECLARE_FINAL_TYPE (MgDocument, mg_document, MG, DOCUMENT, GObject)
 
 GQuark      mg_document_error_quark      (void);
 
-MgDocument *mg_document_new_from_bytes   (GBytes              *bytes,
+MgDocument *mg_document_new_from_text    (const char          *text,
+                                          gssize               len,
                                           const char          *title,
-                                          const char          *uri,
-                                          GError             **error);
-MgDocument *mg_document_new_for_file     (GFile               *file,
-                                          GCancellable        *cancellable,
-                                          GError             **error);
+                                          const char          *uri);
 MgDocument *mg_document_new_bundled      (void);
 MgDocument *mg_document_new_rendered     (const char          *text,
                                           gssize               len,

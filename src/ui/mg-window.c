@@ -317,7 +317,7 @@ load_annotations (MgWindow *self)
   /* Read, decoded and anchored in a worker thread: the window stays live
    * with a book of thousands of annotations. Highlighting waits for them
    * (self->annotations stays NULL until then). */
-  mg_store_load_async (self->store, annotations_loaded_cb, g_object_ref (self));
+  mg_store_load_async (self->store, NULL, annotations_loaded_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -526,8 +526,8 @@ static void
 save_reading_position (MgWindow *self)
 {
   if (self->document != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->reader)))
-    mg_reading_positions_set (mg_document_get_uri (self->document),
-                              mg_reading_style_get_top_offset (GTK_TEXT_VIEW (self->reader)));
+    mg_reading_positions_set_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document),
+                                     mg_reading_style_get_top_offset (GTK_TEXT_VIEW (self->reader)));
 }
 
 /* Before the first frame of the text: that frame shows the passage. */
@@ -536,7 +536,7 @@ restore_reading_position (MgWindow *self)
 {
   guint offset;
 
-  if (self->document != NULL && mg_reading_positions_get (mg_document_get_uri (self->document), &offset) && offset > 0)
+  if (self->document != NULL && mg_reading_positions_get_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document), &offset) && offset > 0)
     mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
 }
 
