@@ -45,6 +45,9 @@ G_BEGIN_DECLS
 #define MG_STORE_COMPARE_CHUNK (64 * 1024)
 /* About the compact text of an annotation, to write it without regrowing. */
 #define MG_STORE_COMPACT_TEXT_SIZE 1024
+/* A save that failed is tried again this long after (and at the next
+ * change). */
+#define MG_STORE_RETRY_DELAY_S 30
 
 typedef struct _MgStoreSaveJob MgStoreSaveJob;
 
@@ -79,6 +82,9 @@ struct _MgStore
   guint           save_source;
   gint64          save_pending_since;
   guint           check_source;
+  /* A failed save, tried again after this many seconds. */
+  guint retry_source;
+  guint retry_delay_s;
 
   /* The cache of what the file holds, and the bytes of the file it is
    * wanted for (the ones we last wrote or read, once nothing is pending). */
@@ -107,6 +113,7 @@ struct _MgStore
   guint cache_writing : 1;
   guint loading : 1;
   guint saving : 1;
+  guint retrying : 1;
 };
 
 /* mg-store.c */
@@ -129,6 +136,8 @@ void     _mg_store_set_str (char      **str_pointer,
                             const char *new_str);
 
 /* mg-store-save.c */
+void     _mg_store_set_retry_delay (MgStore *self,
+                                    guint    seconds);
 gboolean _mg_store_write_in_flight (MgStore *self);
 void     _mg_store_state_items (MgStore    *self,
                                 GPtrArray **entries_out,

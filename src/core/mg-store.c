@@ -207,6 +207,7 @@ _mg_store_schedule_save (MgStore *self)
   gint64 now = g_get_monotonic_time ();
 
   self->dirty = TRUE;
+  self->retrying = FALSE;
 
   if (!self->loaded || self->read_only)
     {
@@ -519,6 +520,7 @@ mg_store_dispose (GObject *object)
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->check_source, g_source_remove);
   g_clear_handle_id (&self->cache_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
 
   /* Changes are never dropped quietly: save what the owner did not. */
   if (self->loaded && self->dirty && !self->read_only && self->annotations != NULL)
@@ -729,6 +731,7 @@ mg_store_init (MgStore *self)
   self->raw_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->raw_tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->flush_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->retry_delay_s = MG_STORE_RETRY_DELAY_S;
   g_mutex_init (&self->job_mutex);
   g_cond_init (&self->job_cond);
 }
