@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "mg-annotation.h"
 #include "mg-document.h"
 #include "mg-store-cache.h"
+#include "mg-store-private.h"
 #include "mg-store.h"
 
 #define TEXT                                                            \
@@ -2426,6 +2428,206 @@ test_load_async_corrupt (Fixture      *fixture,
   g_assert_true (strstr (names[0], ".corrupt-") != NULL);
 }
 
+/* A full disk ------------------------------------------------------------
+ *
+ * A file size limit (RLIMIT_FSIZE) makes writes fail past a size as a
+ * full disk does, for any user: write() fails with EFBIG once SIGXFSZ is
+ * ignored. */
+
+static void
+limit_file_size (gsize          limit,
+                 struct rlimit *saved)
+{
+  struct rlimit limited;
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  limited = *saved;
+  limited.rlim_cur = limit;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+}
+
+static void
+restore_file_size (const struct rlimit *saved)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, saved), ==, 0);
+}
+
+/* A save that runs out of room leaves the file byte for byte as it was
+ * and no temporary file behind, keeps the changes in memory and says so;
+ * it is tried again later, and then saves everything. */
+static void
+test_full_disk (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *long_note = g_strnfill (400, 'n');
+  struct rlimit saved;
+  Counts        counts = { 0 };
+  MgAnnotation *late;
+  MgAnnotation *later;
+  gboolean      ok;
+
+  g_assert_true (mg_store_load (store, &error));
+  counts_connect (&counts, store);
+  for (guint i = 0; i < 20; i++)
+    mg_annotation_set_note (add_annotation (list, document, i % 2 ? "lazy dog" : "quick brown fox", NULL), long_note);
+  flush_ok (store);
+  before = read_file (mg_store_get_file (store));
+
+  /* The synchronous flush of the command line. */
+  late = add_annotation (list, document, "liquor jugs", NULL);
+  limit_file_size (g_bytes_get_size (before) / 2, &saved);
+  ok = mg_store_flush (store, &error);
+  restore_file_size (&saved);
+  g_assert_false (ok);
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  after = read_file (mg_store_get_file (store));
+  g_assert_true (g_bytes_equal (before, after));
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_true (mg_store_get_dirty (store));
+  g_assert_true (mg_annotation_list_lookup (list, mg_annotation_get_id (late)) == late);
+
+  /* The autosave of the window: the error is told once, and the save is
+   * tried again without another change. */
+  _mg_store_set_retry_delay (store, 1);
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be saved*");
+  limit_file_size (g_bytes_get_size (before) / 2, &saved);
+  later = add_annotation (list, document, "daft zebras", NULL);
+  ok = wait_for_count (&counts.errors, 1, 5000);
+  restore_file_size (&saved);
+  g_assert_true (ok);
+  g_test_assert_expected_messages ();
+  g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_clear_pointer (&after, g_bytes_unref);
+  after = read_file (mg_store_get_file (store));
+  g_assert_true (g_bytes_equal (before, after));
+
+  g_assert_true (wait_for_count (&counts.saved, 2, 5000));
+  g_assert_cmpuint (counts.errors, ==, 1);
+  g_assert_false (mg_store_get_dirty (store));
+  root = parse_file (mg_store_get_file (store));
+  g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, 22);
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (late)));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (later)));
+  counts_clear (&counts);
+}
+
+/* Two writers ------------------------------------------------------------- */
+
+#define WRITERS_URI "file:///nonexistent/two-writers.txt"
+#define WRITERS_ROUNDS 6
+#define WRITERS_SET_SIZE 5
+
+/* A process that adds its own set of annotations to the document's
+ * store, as an import from the command line does. */
+static int
+add_set (const char *dir,
+         guint       first)
+{
+  g_autoptr (MgDocument) document = document_new (WRITERS_URI, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GPtrArray) set = make_set (document, set_b, WRITERS_SET_SIZE);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < set->len; i++)
+    {
+      MgAnnotation    *annotation = g_ptr_array_index (set, i);
+      g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", first + i);
+      g_autoptr (JsonNode) node = mg_annotation_to_json (annotation);
+
+      json_object_set_string_member (json_node_get_object (node), "id", id);
+      g_ptr_array_index (set, i) = mg_annotation_new_from_json (node, &error);
+      g_object_unref (annotation);
+      g_assert_no_error (error);
+    }
+
+  mg_store_set_cache_directory (store, NULL);
+  if (!mg_store_load (store, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  mg_annotation_list_add_many (list, set);
+  if (!mg_store_flush (store, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+/* Two processes add disjoint sets to the same store at the same moment:
+ * whatever order they write in, both sets are in the file. A pause
+ * between each writer's look at the file and its write (a test hook)
+ * makes the two meet there every time. */
+static void
+test_two_writers (Fixture      *fixture,
+                  gconstpointer user_data)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "MG_STORE_TEST_WRITE_DELAY_MS", "300", TRUE);
+
+  g_assert_nonnull (self_exe);
+
+  for (guint round = 0; round < WRITERS_ROUNDS; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("round-%u", round);
+      g_autofree char *dir = store_dir (fixture, name);
+      g_autofree char *file_name = mg_store_file_name_for_uri (WRITERS_URI);
+      g_autofree char *path = g_build_filename (dir, file_name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autoptr (JsonNode) root = NULL;
+      GPid pids[2];
+
+      for (guint w = 0; w < 2; w++)
+        {
+          g_autofree char *first = g_strdup_printf ("%u", 100 * w);
+          const char      *argv[] = { self_exe, "--add-set", dir, first, NULL };
+          g_autoptr (GError) error = NULL;
+
+          g_spawn_async (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pids[w], &error);
+          g_assert_no_error (error);
+        }
+
+      for (guint w = 0; w < 2; w++)
+        {
+          int status;
+
+          g_assert_cmpint (waitpid (pids[w], &status, 0), ==, pids[w]);
+          g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+          g_spawn_close_pid (pids[w]);
+        }
+
+      root = parse_file (file);
+      g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, 2 * WRITERS_SET_SIZE);
+      for (guint w = 0; w < 2; w++)
+        {
+          for (guint i = 0; i < WRITERS_SET_SIZE; i++)
+            {
+              g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", 100 * w + i);
+
+              g_assert_nonnull (find_entry (root, id));
+            }
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2435,6 +2637,8 @@ main (int   argc,
 
   if (argc == 3 && g_str_equal (argv[1], "--save-loop"))
     return save_loop (argv[2]);
+  if (argc == 4 && g_str_equal (argv[1], "--add-set"))
+    return add_set (argv[2], (guint) g_ascii_strtoull (argv[3], NULL, 10));
 
   g_test_init (&argc, &argv, NULL);
 
@@ -2474,6 +2678,8 @@ main (int   argc,
   ADD ("/store/merge/external-change", test_merge_external_change);
   ADD ("/store/merge/before-write", test_merge_before_write);
   ADD ("/store/kill-while-saving", test_kill_while_saving);
+  ADD ("/store/full-disk", test_full_disk);
+  ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);
   ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
