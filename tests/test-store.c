@@ -16,6 +16,7 @@
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
+#include "mg-export.h"
 #include "mg-store-cache.h"
 #include "mg-store-private.h"
 #include "mg-store.h"
@@ -2190,6 +2191,10 @@ test_cache_raw_entries (Fixture      *fixture,
     json_store = store_load (document, from_json, dir, TRUE);
     g_test_assert_expected_messages ();
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_json)), ==, 3);
+    /* Written back in its own order by its autosave (a store that was
+     * only read does not write when it goes). */
+    g_assert_true (mg_store_get_dirty (json_store));
+    flush_ok (json_store);
   }
 
   /* The file as the store wrote it back (in its own order). */
@@ -2426,6 +2431,102 @@ test_load_async_corrupt (Fixture      *fixture,
   names = list_dir (dir);
   g_assert_cmpuint (g_strv_length (names), ==, 1);
   g_assert_true (strstr (names[0], ".corrupt-") != NULL);
+}
+
+/* Repeated ids ----------------------------------------------------------- */
+
+/* Entries of one file that repeat an id are different annotations to
+ * whoever wrote them: all are kept (the later ones with new ids, as the
+ * log says), and a store that was only read, for an export, leaves the
+ * file as it is. */
+static void
+test_repeated_ids (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) unchanged = NULL;
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) notes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *exported = NULL;
+  MgAnnotation *annotation;
+  JsonArray    *array;
+  const char   *id;
+  const guint   n_repeats = 50;
+
+  g_assert_true (mg_store_load (store, &error));
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  id = mg_annotation_get_id (annotation);
+  flush_ok (store);
+
+  /* The same id n times, each with its own note. */
+  root = parse_file (mg_store_get_file (store));
+  array = root_array (root, "annotations");
+  for (guint i = 1; i < n_repeats; i++)
+    {
+      g_autofree char *text = json_to_string (json_array_get_element (array, 0), FALSE);
+      JsonNode        *copy = json_from_string (text, NULL);
+      g_autofree char *note = g_strdup_printf ("repeat %u", i);
+      JsonObject      *body = json_object_new ();
+      JsonArray       *bodies = json_array_new ();
+
+      json_object_set_string_member (body, "type", "TextualBody");
+      json_object_set_string_member (body, "purpose", "commenting");
+      json_object_set_string_member (body, "value", note);
+      json_array_add_object_element (bodies, body);
+      json_object_set_array_member (json_node_get_object (copy), "body", bodies);
+      json_array_add_element (array, copy);
+    }
+  bytes = mg_store_serialize_json (root);
+  g_clear_object (&store);
+  write_file (mg_store_get_file ((store2 = mg_store_new (document, list2, dir))), bytes);
+
+  /* Read for an export: everything is there, and the file is untouched. */
+  {
+    g_autoptr (MgAnnotationList) read = mg_annotation_list_new ();
+    g_autoptr (MgStore) reader = mg_store_new (document, read, dir);
+
+    mg_store_set_cache_directory (reader, NULL);
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*repeated the id*new ids*");
+    g_assert_true (mg_store_load (reader, &error));
+    g_test_assert_expected_messages ();
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (read)), ==, n_repeats);
+    exported = mg_export_w3c (document, G_LIST_MODEL (read), NULL);
+    g_assert_nonnull (strstr (exported, "repeat 49"));
+  }
+  unchanged = read_file (mg_store_get_file (store2));
+  g_assert_true (g_bytes_equal (bytes, unchanged));
+
+  /* Read by a store that saves: all of them, with ids of their own. */
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*repeated the id*new ids*");
+  g_assert_true (mg_store_load (store2, &error));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, n_repeats);
+  g_assert_nonnull (mg_annotation_list_lookup (list2, id));
+  flush_ok (store2);
+
+  after = parse_file (mg_store_get_file (store2));
+  array = root_array (after, "annotations");
+  g_assert_cmpuint (json_array_get_length (array), ==, n_repeats);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      g_hash_table_add (ids, (gpointer) json_object_get_string_member (entry, "id"));
+      g_hash_table_add (notes, (gpointer) entry_note (entry));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, n_repeats);
+  g_assert_cmpuint (g_hash_table_size (notes), ==, n_repeats);
 }
 
 /* A full disk ------------------------------------------------------------
@@ -2679,6 +2780,7 @@ main (int   argc,
   ADD ("/store/merge/before-write", test_merge_before_write);
   ADD ("/store/kill-while-saving", test_kill_while_saving);
   ADD ("/store/full-disk", test_full_disk);
+  ADD ("/store/repeated-ids", test_repeated_ids);
   ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mg-annotation-json.h"
+#include "mg-export.h"
 #include "mg-json-private.h"
 #include "mg-json-writer.h"
 #include "mg-store-private.h"
@@ -702,4 +703,48 @@ mg_store_serialize_json (JsonNode *root)
   g_string_append_c (w.out, '\n');
 
   return g_string_free_to_bytes (w.out);
+}
+
+/**
+ * mg_store_format_renumber_repeats:
+ * @root: a file's root node, as mg_store_parse_bytes() gives it
+ *
+ * Gives every annotation entry that repeats the id of an earlier one in
+ * the same file a new id, so that none is lost to the merge by id (which
+ * takes entries of one id as versions of one annotation). The new ids
+ * are name-based on the old id and the repeat's rank, so every reader of
+ * the same file makes the same ones.
+ *
+ * Returns: how many entries were given a new id
+ */
+guint
+mg_store_format_renumber_repeats (JsonNode *root)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *array = mg_json_object_get_array (mg_json_node_get_object (root), "annotations");
+  guint      n_renumbered = 0;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = mg_json_node_get_object (json_array_get_element (array, i));
+      const char *id = mg_json_object_get_string (entry, "id");
+      guint       rank;
+
+      if (id == NULL)
+        continue;
+
+      rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
+      g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
+      if (rank > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
+          g_autofree char *new_id = mg_export_uuid_urn_for_name (name);
+
+          json_object_set_string_member (entry, "id", new_id);
+          g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
+          n_renumbered++;
+        }
+    }
+
+  return n_renumbered;
 }

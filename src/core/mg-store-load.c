@@ -20,6 +20,29 @@
  * (after some patience: it may still be being written); one of a newer
  * format makes the store read-only. */
 
+/* mg_store_parse_bytes(), and entries that repeat an id renumbered, as
+ * the log says. */
+static JsonNode *
+parse_file (GFile   *file,
+            GBytes  *bytes,
+            GError **error)
+{
+  JsonNode *root = mg_store_parse_bytes (bytes, error);
+  guint     n;
+
+  if (root == NULL)
+    return NULL;
+
+  n = mg_store_format_renumber_repeats (root);
+  if (n > 0)
+    g_warning (ngettext ("%s: %u annotation repeated the id of another one: it was given a new id, and is kept",
+                         "%s: %u annotations repeated the id of another one: they were given new ids, and are kept",
+                         n),
+               g_file_peek_path (file), n);
+
+  return root;
+}
+
 /* Whether @node holds @annotation, as JSON: the same compact text,
  * written without repairs, is the same JSON; another text may still be
  * (members in another order, numbers written otherwise). */
@@ -377,7 +400,7 @@ _mg_store_check_now (MgStore *self,
       return;
     }
 
-  root = mg_store_parse_bytes (bytes, &parse_error);
+  root = parse_file (self->file, bytes, &parse_error);
   if (root == NULL)
     {
       g_autoptr (GError) report = NULL;
@@ -532,7 +555,7 @@ load_job_run (LoadJob *job)
       return;
     }
 
-  job->root = mg_store_parse_bytes (job->bytes, &job->parse_error);
+  job->root = parse_file (job->found ? job->found : job->file, job->bytes, &job->parse_error);
 }
 
 static LoadJob *
@@ -602,7 +625,7 @@ load_apply (MgStore *self,
   /* The cache was read, but changes came while it was: the file is
    * merged with them. */
   if (job->cached)
-    root = mg_store_parse_bytes (job->bytes, &job->parse_error);
+    root = parse_file (self->file, job->bytes, &job->parse_error);
 
   if (root == NULL)
     {

@@ -114,6 +114,7 @@ struct _MgStore
   guint loading : 1;
   guint saving : 1;
   guint retrying : 1;
+  guint edited : 1; /* the list changed since the load */
 };
 
 /* mg-store.c */
@@ -207,6 +208,8 @@ JsonNode    *mg_store_format_build_root (const char *uri,
                                          const char *title,
                                          GPtrArray  *entries,
                                          GPtrArray  *deleted);
+
+guint        mg_store_format_renumber_repeats (JsonNode *root);
 
 /* mg-store-merge.c: what the merge makes of each entry and tombstone. */
 typedef struct

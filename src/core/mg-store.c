@@ -257,6 +257,8 @@ on_items_changed (GListModel *model,
   if (self->updating)
     return;
 
+  self->edited = TRUE;
+
   for (guint i = 0; i < gone->len; i++)
     {
       MgAnnotation *annotation = g_ptr_array_index (gone, i);
@@ -522,8 +524,10 @@ mg_store_dispose (GObject *object)
   g_clear_handle_id (&self->cache_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
 
-  /* Changes are never dropped quietly: save what the owner did not. */
-  if (self->loaded && self->dirty && !self->read_only && self->annotations != NULL)
+  /* Changes are never dropped quietly: save what the owner did not. Only
+   * changes to the list: a store that was only read (an export) never
+   * rewrites its file, even where the file would be written otherwise. */
+  if (self->loaded && self->dirty && self->edited && !self->read_only && self->annotations != NULL)
     {
       g_autoptr (GError) error = NULL;
 
