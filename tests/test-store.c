@@ -2044,7 +2044,7 @@ test_cache_used (Fixture      *fixture,
   annotation = add_annotation (other, document, "daft zebras", NULL);
   mg_annotation_set_note (annotation, "from the cache");
   built = mg_store_cache_build (uri, mg_document_get_sha256 (document), mg_document_get_title (document),
-                                G_LIST_MODEL (other), none, tombstones, none);
+                                G_LIST_MODEL (other), none, tombstones, none, NULL);
   g_assert_nonnull (built);
   g_assert_true (mg_store_cache_write (cache_file, built, json, &error));
   g_assert_no_error (error);
@@ -2433,6 +2433,88 @@ test_load_async_corrupt (Fixture      *fixture,
   g_assert_true (strstr (names[0], ".corrupt-") != NULL);
 }
 
+/* Entries kept as they are ------------------------------------------------ */
+
+#define BIG_ENTRY "{\"id\": \"urn:uuid:big\", \"type\": \"Annotation\", \"target\": {\"selector\": [" \
+                  "{\"type\": \"TextQuoteSelector\", \"exact\": \"lazy dog\"}, "                       \
+                  "{\"type\": \"TextPositionSelector\", \"start\": 99999999999999999999999999999, \"end\": 1e999}]}}"
+#define ODD_TOMBSTONE "{ \"id\" : \"urn:uuid:gone\", \"modified\" : \"long ago\", \"n\" : 18446744073709551616 }"
+
+static void
+assert_file_holds (GFile      *file,
+                   const char *text)
+{
+  g_autoptr (GBytes) bytes = read_file (file);
+  gsize       len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (g_strstr_len (data, len, text) == NULL)
+    g_error ("The file does not hold %s:\n%.*s", text, (int) len, data);
+}
+
+/* An entry that cannot be read is written back byte for byte as it was
+ * read: a number that no integer or double holds stays as written, read
+ * from the JSON or from the cache. */
+static void
+test_raw_entries_verbatim (Fixture      *fixture,
+                           gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) saved = NULL;
+
+  g_assert_true (mg_store_load (store, &error));
+  add_annotation (list, document, "quick brown fox", NULL);
+  flush_ok (store);
+  file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  /* The file with one more entry and one more tombstone, as another
+   * program could write them. */
+  contents = g_string_new (NULL);
+  {
+    g_autoptr (GBytes) good = read_file (file);
+    const char *data = g_bytes_get_data (good, NULL);
+    const char *annotations = strstr (data, "\"annotations\" : [");
+    const char *deleted = strstr (data, "\"deleted\" : [");
+
+    g_assert_nonnull (annotations);
+    g_assert_nonnull (deleted);
+    g_string_append_len (contents, data, annotations - data);
+    g_string_append (contents, "\"annotations\" : [\n    " BIG_ENTRY ",");
+    g_string_append_len (contents, annotations + strlen ("\"annotations\" : ["), deleted - annotations - strlen ("\"annotations\" : ["));
+    g_string_append (contents, "\"deleted\" : [ " ODD_TOMBSTONE " ]\n}\n");
+  }
+  bytes = g_bytes_new (contents->str, contents->len);
+  write_file (file, bytes);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+      g_autoptr (MgStore) reader = mg_store_new (document, again, dir);
+
+      /* The first reads the JSON; then the cache of what was written. */
+      if (round == 0)
+        g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+      g_assert_true (mg_store_load (reader, &error));
+      g_test_assert_expected_messages ();
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1 + round);
+
+      add_annotation (again, document, round % 2 ? "liquor jugs" : "daft zebras", NULL);
+      flush_ok (reader);
+      assert_file_holds (file, BIG_ENTRY);
+      assert_file_holds (file, ODD_TOMBSTONE);
+    }
+}
+
 /* Repeated ids ----------------------------------------------------------- */
 
 /* Entries of one file that repeat an id are different annotations to
@@ -2781,6 +2863,7 @@ main (int   argc,
   ADD ("/store/kill-while-saving", test_kill_while_saving);
   ADD ("/store/full-disk", test_full_disk);
   ADD ("/store/repeated-ids", test_repeated_ids);
+  ADD ("/store/raw-entries-verbatim", test_raw_entries_verbatim);
   ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);

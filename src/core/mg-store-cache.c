@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mg-annotation-json.h"
+#include "mg-store-private.h"
 #include "mg-store-cache.h"
 
 /* A store file of 10,000 annotations is about 8 MB of JSON, which
@@ -52,6 +53,7 @@ mg_store_cache_contents_clear (MgStoreCacheContents *contents)
   g_clear_pointer (&contents->raw_entries, g_ptr_array_unref);
   g_clear_pointer (&contents->tombstones, g_hash_table_unref);
   g_clear_pointer (&contents->raw_tombstones, g_ptr_array_unref);
+  g_clear_pointer (&contents->raw_texts, g_hash_table_unref);
 }
 
 /**
@@ -80,13 +82,22 @@ strv_variant (GPtrArray *strings)
   return g_variant_new_strv ((const char *const *) strings->pdata, strings->len);
 }
 
+/* Entries kept as they are, as their text as read when it is known. */
 static GVariant *
-nodes_variant (GPtrArray *nodes)
+nodes_variant (GPtrArray  *nodes,
+               GHashTable *raw_texts)
 {
   g_autoptr (GPtrArray) texts = g_ptr_array_new_full (nodes ? nodes->len : 0, g_free);
 
   for (guint i = 0; nodes != NULL && i < nodes->len; i++)
-    g_ptr_array_add (texts, json_to_string (g_ptr_array_index (nodes, i), FALSE));
+    {
+      JsonNode   *node = g_ptr_array_index (nodes, i);
+      gpointer    key = JSON_NODE_HOLDS_OBJECT (node) ? (gpointer) json_node_get_object (node) : JSON_NODE_HOLDS_ARRAY (node) ? (gpointer) json_node_get_array (node)
+                                                                                                                              : NULL;
+      const char *raw = key != NULL && raw_texts != NULL ? g_hash_table_lookup (raw_texts, key) : NULL;
+
+      g_ptr_array_add (texts, raw != NULL ? g_strdup (raw) : json_to_string (node, FALSE));
+    }
 
   return g_variant_new_strv ((const char *const *) texts->pdata, texts->len);
 }
@@ -100,6 +111,7 @@ nodes_variant (GPtrArray *nodes)
  * @raw_entries: (element-type JsonNode): the entries kept as they are
  * @tombstones: (element-type utf8 utf8): id -> time of deletion
  * @raw_tombstones: (element-type JsonNode): tombstones kept as they are
+ * @raw_texts: (nullable): the texts as read of those, by object or array
  *
  * Makes what mg_store_cache_write() writes. Cheap enough for the main
  * thread: the strings are copied once, and the work of laying them out is
@@ -121,7 +133,8 @@ mg_store_cache_build (const char *uri,
                       GListModel *annotations,
                       GPtrArray  *raw_entries,
                       GHashTable *tombstones,
-                      GPtrArray  *raw_tombstones)
+                      GPtrArray  *raw_tombstones,
+                      GHashTable *raw_texts)
 {
   guint n = g_list_model_get_n_items (annotations);
   g_autoptr (GPtrArray) ids = g_ptr_array_sized_new (n);
@@ -195,9 +208,9 @@ mg_store_cache_build (const char *uri,
   columns[n_columns++] = strv_variant (suffixes);
   columns[n_columns++] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, starts, n, sizeof (guint32));
   columns[n_columns++] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, ends, n, sizeof (guint32));
-  columns[n_columns++] = nodes_variant (raw_entries);
+  columns[n_columns++] = nodes_variant (raw_entries, raw_texts);
   columns[n_columns++] = g_variant_builder_end (&deleted);
-  columns[n_columns++] = nodes_variant (raw_tombstones);
+  columns[n_columns++] = nodes_variant (raw_tombstones, raw_texts);
 
   return g_variant_ref_sink (g_variant_new_tuple (columns, n_columns));
 }
@@ -256,8 +269,11 @@ mg_store_cache_write (GFile    *file,
                                    0600, error);
 }
 
+/* Entries kept as they are, read as a file's entries are, their texts
+ * kept in @raw_texts. */
 static GPtrArray *
-nodes_from_variant (GVariant *strings)
+nodes_from_variant (GVariant   *strings,
+                    GHashTable *raw_texts)
 {
   g_autofree const char **texts = NULL;
   g_autoptr (GPtrArray) nodes = NULL;
@@ -267,11 +283,15 @@ nodes_from_variant (GVariant *strings)
   nodes = g_ptr_array_new_full (n, (GDestroyNotify) json_node_unref);
   for (gsize i = 0; i < n; i++)
     {
-      JsonNode *node = json_from_string (texts[i], NULL);
+      JsonNode *node = mg_store_format_parse_entry (texts[i]);
+      gpointer  key;
 
       if (node == NULL)
         return NULL;
       g_ptr_array_add (nodes, node);
+      key = mg_store_node_key (node);
+      if (key != NULL)
+        g_hash_table_replace (raw_texts, key, g_strdup (texts[i]));
     }
 
   return g_steal_pointer (&nodes);
@@ -399,8 +419,9 @@ read_contents (GVariant             *root,
   if (!read_annotations (root, contents))
     return FALSE;
 
-  contents->raw_entries = nodes_from_variant (v_raw_entries);
-  contents->raw_tombstones = nodes_from_variant (v_raw_tombstones);
+  contents->raw_texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  contents->raw_entries = nodes_from_variant (v_raw_entries, contents->raw_texts);
+  contents->raw_tombstones = nodes_from_variant (v_raw_tombstones, contents->raw_texts);
   if (contents->raw_entries == NULL || contents->raw_tombstones == NULL)
     return FALSE;
 

@@ -16,6 +16,7 @@ typedef struct
   GPtrArray  *raw_entries;    /* JsonNode: entries kept as they are */
   GHashTable *tombstones;     /* id -> time of deletion, as written */
   GPtrArray  *raw_tombstones; /* JsonNode */
+  GHashTable *raw_texts;      /* their texts as read, by mg_store_node_key() */
 } MgStoreCacheContents;
 
 /* clang-format off */
@@ -28,7 +29,8 @@ GVariant *mg_store_cache_build          (const char           *uri,
                                          GListModel           *annotations,
                                          GPtrArray            *raw_entries,
                                          GHashTable           *tombstones,
-                                         GPtrArray            *raw_tombstones);
+                                         GPtrArray            *raw_tombstones,
+                                         GHashTable           *raw_texts);
 gboolean  mg_store_cache_write          (GFile                *file,
                                          GVariant             *built,
                                          GBytes               *json,

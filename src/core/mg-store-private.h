@@ -68,6 +68,8 @@ struct _MgStore
   /* What we keep verbatim: annotations and tombstones we could not read. */
   GPtrArray *raw_entries;
   GPtrArray *raw_tombstones;
+  /* Their text as read, by mg_store_node_key(), written back as it was. */
+  GHashTable *raw_texts;
 
   /* What we last read from or wrote to the file, if anything. */
   GBytes *disk_bytes;
@@ -175,6 +177,7 @@ typedef struct
   const char     *when;
   char           *text;       /* the compact text, once needed */
   gboolean        text_clean; /* it holds the item exactly */
+  const char     *raw;        /* ITEM_NODE: its text as read, if known */
   gpointer        data;       /* for the caller */
 } MgStoreItem;
 
@@ -209,7 +212,12 @@ JsonNode    *mg_store_format_build_root (const char *uri,
                                          GPtrArray  *entries,
                                          GPtrArray  *deleted);
 
-guint        mg_store_format_renumber_repeats (JsonNode *root);
+guint       mg_store_format_renumber_repeats (JsonNode   *root,
+                                              GHashTable *raw_texts);
+gpointer    mg_store_node_key (JsonNode *node);
+GHashTable *mg_store_format_raw_texts (GBytes   *bytes,
+                                       JsonNode *root);
+JsonNode   *mg_store_format_parse_entry (const char *text);
 
 /* mg-store-merge.c: what the merge makes of each entry and tombstone. */
 typedef struct

@@ -42,6 +42,19 @@ _mg_store_write_in_flight (MgStore *self)
 
 /* The state of the store ------------------------------------------------- */
 
+/* An entry kept as it is, with its text as read. */
+static MgStoreItem *
+raw_item (MgStore     *self,
+          MgStoreItem *item)
+{
+  gpointer key = mg_store_node_key (item->node);
+
+  if (key != NULL)
+    item->raw = g_hash_table_lookup (self->raw_texts, key);
+
+  return item;
+}
+
 /* The entries and tombstones of the file for what the store holds, as
  * MgStoreItem. */
 void
@@ -64,13 +77,13 @@ _mg_store_state_items (MgStore    *self,
       g_ptr_array_add (entries, mg_store_item_new_annotation (annotation));
     }
   for (guint i = 0; i < self->raw_entries->len; i++)
-    g_ptr_array_add (entries, mg_store_item_new_entry_node (g_ptr_array_index (self->raw_entries, i)));
+    g_ptr_array_add (entries, raw_item (self, mg_store_item_new_entry_node (g_ptr_array_index (self->raw_entries, i))));
 
   g_hash_table_iter_init (&iter, self->tombstones);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_ptr_array_add (deleted, mg_store_item_new_tombstone (key, value));
   for (guint i = 0; i < self->raw_tombstones->len; i++)
-    g_ptr_array_add (deleted, mg_store_item_new_tombstone_node (g_ptr_array_index (self->raw_tombstones, i)));
+    g_ptr_array_add (deleted, raw_item (self, mg_store_item_new_tombstone_node (g_ptr_array_index (self->raw_tombstones, i))));
 
   *entries_out = entries;
   *deleted_out = deleted;

@@ -414,7 +414,8 @@ write_cache (MgStore *self,
                                      mg_document_get_sha256 (self->document),
                                      mg_document_get_title (self->document),
                                      G_LIST_MODEL (self->annotations),
-                                     self->raw_entries, self->tombstones, self->raw_tombstones);
+                                     self->raw_entries, self->tombstones, self->raw_tombstones,
+                                     self->raw_texts);
 
   if (job->built == NULL)
     {
@@ -562,6 +563,7 @@ mg_store_finalize (GObject *object)
   g_clear_pointer (&self->tombstones, g_hash_table_unref);
   g_clear_pointer (&self->raw_entries, g_ptr_array_unref);
   g_clear_pointer (&self->raw_tombstones, g_ptr_array_unref);
+  g_clear_pointer (&self->raw_texts, g_hash_table_unref);
   g_clear_pointer (&self->disk_bytes, g_bytes_unref);
   g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
   g_clear_pointer (&self->disk_etag, g_free);
@@ -734,6 +736,7 @@ mg_store_init (MgStore *self)
   self->tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->raw_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->raw_tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->raw_texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->flush_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->retry_delay_s = MG_STORE_RETRY_DELAY_S;
   g_mutex_init (&self->job_mutex);
