@@ -2433,6 +2433,123 @@ test_load_async_corrupt (Fixture      *fixture,
   g_assert_true (strstr (names[0], ".corrupt-") != NULL);
 }
 
+/* A forged cache -----------------------------------------------------------
+ *
+ * The cache's checksum only tells accidents: a cache written to harm has
+ * the right one. Whatever it holds, the store reads the JSON instead. */
+
+#define CACHE_TYPE_TEXT "((sss)asaxaxayasaasasasasauauasa(ss)as)"
+
+static const char *const forged_caches[] = {
+  /* A colour beyond the palette. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 9], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* A start after the end. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 5], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* No id, no quote. */
+  "(('u','s','t'), [''], [int64 0], [int64 0], [byte 0], [''], [@as []], [''], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* One id twice. */
+  "(('u','s','t'), ['urn:a', 'urn:a'], [int64 0, 0], [int64 0, 0], [byte 0, 0], ['', ''], [@as [], []], ['q', 'q'], ['', ''], ['', ''], [uint32 0, 0], [uint32 1, 1], @as [], @a(ss) [], @as [])",
+  /* Times no file holds: microseconds, beyond GDateTime. */
+  "(('u','s','t'), ['urn:a'], [int64 1], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  "(('u','s','t'), ['urn:a'], [int64 9223372036854775000], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* Tags the reader would trim and dedupe. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [[' a ', 'a']], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* Positions beyond G_MAXINT. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 4294967295], @as [], @a(ss) [], @as [])",
+  /* Columns of different lengths. */
+  "(('u','s','t'), ['urn:a'], @ax [], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* A tombstone without a time, a tombstone of a live annotation. */
+  "(('u','s','t'), @as [], @ax [], @ax [], @ay [], @as [], @aas [], @as [], @as [], @as [], @au [], @au [], @as [], [('urn:gone', 'long ago')], @as [])",
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], [('urn:a', '2020-01-01T00:00:00.000Z')], @as [])",
+  /* Entries kept as they are that are not JSON, or nested too deeply. */
+  "(('u','s','t'), @as [], @ax [], @ax [], @ay [], @as [], @aas [], @as [], @as [], @as [], @au [], @au [], ['{ not json'], @a(ss) [], @as [])",
+  "(('u','s','t'), @as [], @ax [], @ax [], @ay [], @as [], @aas [], @as [], @as [], @as [], @au [], @au [], @as [], @a(ss) [], ['DEEP'])",
+};
+
+static GBytes *
+forged_cache (const char *text,
+              GBytes     *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) value = NULL;
+  g_autofree char *deep = NULL;
+  g_autofree char *expanded = NULL;
+
+  if (strstr (text, "DEEP") != NULL)
+    {
+      g_autofree char *open = g_strnfill (5000, '[');
+      g_autofree char *close = g_strnfill (5000, ']');
+      g_auto (GStrv) parts = g_strsplit (text, "DEEP", 2);
+
+      deep = g_strconcat (open, close, NULL);
+      text = expanded = g_strconcat (parts[0], deep, parts[1], NULL);
+    }
+
+  value = g_variant_parse (G_VARIANT_TYPE (CACHE_TYPE_TEXT), text, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_ref_sink (value);
+
+  return mg_store_cache_frame (g_variant_get_data (value), g_variant_get_size (value), json);
+}
+
+static void
+test_cache_forged (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) cache_file = g_object_ref (mg_store_get_cache_file (store));
+  g_autoptr (GBytes) json = read_file (mg_store_get_file (store));
+  g_autoptr (GBytes) good = NULL;
+  MgStoreCacheContents contents;
+
+  g_clear_object (&store);
+  good = read_file (cache_file);
+  g_assert_true (mg_store_cache_parse (good, json, &contents));
+  mg_store_cache_contents_clear (&contents);
+
+  for (guint i = 0; i < G_N_ELEMENTS (forged_caches); i++)
+    {
+      g_autoptr (GBytes) forged = forged_cache (forged_caches[i], json);
+      g_autoptr (MgAnnotationList) from_cache = mg_annotation_list_new ();
+      g_autoptr (MgStore) loaded = NULL;
+
+      g_test_message ("%s", forged_caches[i]);
+      g_assert_false (mg_store_cache_parse (forged, json, &contents));
+      mg_store_cache_contents_clear (&contents);
+
+      /* As the store meets it: the JSON is read instead. */
+      write_file (cache_file, forged);
+      loaded = store_load (document, from_cache, dir, TRUE);
+      assert_same_lists (list, from_cache);
+    }
+
+  /* Data that is not in normal form, with the right checksum: each byte
+   * of the good data changed in turn. */
+  {
+    gsize             len;
+    const char       *data = g_bytes_get_data (good, &len);
+    const gsize       header = 256;
+    g_autofree guchar *copy = g_memdup2 (data + header, len - header);
+
+    for (gsize at = 0; at < len - header; at++)
+      {
+        g_autoptr (GBytes) forged = NULL;
+        guchar             saved = copy[at];
+
+        copy[at] ^= 0xff;
+        forged = mg_store_cache_frame (copy, len - header, json);
+        if (mg_store_cache_parse (forged, json, &contents))
+          g_assert_cmpuint (contents.annotations->len, <=, 3);
+        mg_store_cache_contents_clear (&contents);
+        copy[at] = saved;
+      }
+  }
+}
+
 /* Entries kept as they are ------------------------------------------------ */
 
 #define BIG_ENTRY "{\"id\": \"urn:uuid:big\", \"type\": \"Annotation\", \"target\": {\"selector\": [" \
@@ -2868,6 +2985,7 @@ main (int   argc,
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);
   ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
+  ADD ("/store/cache/forged", test_cache_forged);
   ADD ("/store/cache/raw-entries", test_cache_raw_entries);
   ADD ("/store/cache/not-for-unreadable-state", test_cache_not_for_unreadable_state);
   ADD ("/store/load-async/same-as-sync", test_load_async);

@@ -38,6 +38,12 @@ gboolean  mg_store_cache_write          (GFile                *file,
 gboolean  mg_store_cache_read           (GFile                *file,
                                          GBytes               *json,
                                          MgStoreCacheContents *contents);
+GBytes   *mg_store_cache_frame          (const void           *data,
+                                         gsize                 data_size,
+                                         GBytes               *json);
+gboolean  mg_store_cache_parse          (GBytes               *cache_bytes,
+                                         GBytes               *json,
+                                         MgStoreCacheContents *contents);
 /* clang-format on */
 
 G_END_DECLS
