@@ -2433,6 +2433,61 @@ test_load_async_corrupt (Fixture      *fixture,
   g_assert_true (strstr (names[0], ".corrupt-") != NULL);
 }
 
+/* Stale temporary files ---------------------------------------------------- */
+
+static void
+write_aged (const char *dir,
+            const char *name,
+            const char *contents,
+            gint64      age_s)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf   when = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  when.actime = when.modtime = time (NULL) - age_s;
+  g_assert_cmpint (g_utime (path, &when), ==, 0);
+}
+
+/* At the start, the temporary files of our writes cut off by a crash go
+ * once they are more than a minute old; nothing else does. */
+static void
+test_stale_temporaries (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  const char *const kept[] = {
+    ".goutputstream-FRESH1",   /* ours, but a write may be under way */
+    ".goutputstream-NOTOUR",   /* old, but not a store file */
+    "notes.txt.goutputstream", /* not a temporary name */
+    NULL,
+  };
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_aged (dir, ".goutputstream-OLD001", "{\n  \"version\" : 1,\n  \"docu", 2 * 60);
+  write_aged (dir, ".goutputstream-OLD002", "", 2 * 60);
+  write_aged (dir, ".goutputstream-OLD003", "{\n ", 10 * 60);
+  write_aged (dir, kept[0], "{\n  \"version\" : 1,\n", 10);
+  write_aged (dir, kept[1], "my own notes", 2 * 60);
+  write_aged (dir, kept[2], "{\n  \"version\" : 1", 2 * 60);
+
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, g_strv_length ((char **) kept));
+  for (guint i = 0; kept[i] != NULL; i++)
+    g_assert_true (g_strv_contains ((const char *const *) names, kept[i]));
+}
+
 /* A forged cache -----------------------------------------------------------
  *
  * The cache's checksum only tells accidents: a cache written to harm has
@@ -2986,6 +3041,7 @@ main (int   argc,
   ADD ("/store/cache/used", test_cache_used);
   ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
   ADD ("/store/cache/forged", test_cache_forged);
+  ADD ("/store/stale-temporaries", test_stale_temporaries);
   ADD ("/store/cache/raw-entries", test_cache_raw_entries);
   ADD ("/store/cache/not-for-unreadable-state", test_cache_not_for_unreadable_state);
   ADD ("/store/load-async/same-as-sync", test_load_async);

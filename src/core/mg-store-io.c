@@ -21,8 +21,12 @@
  * Functions of their arguments, safe in any thread. */
 
 /* Temporary files of writes cut off by a crash are removed after this
- * long; a younger one may belong to a write in progress. */
-#define STALE_TEMPORARY_AGE_S (60 * 60)
+ * long; a younger one may belong to a write in progress. A write of
+ * ours takes well under a second, even of ten thousand annotations. */
+#define STALE_TEMPORARY_AGE_S 60
+/* How every file of ours starts (mg-store-format.c), so far as a write
+ * cut off may have got. */
+#define FILE_START "{\n  \"version\" : "
 /* The prefix of the temporary files of g_file_replace(). */
 #define TEMPORARY_PREFIX ".goutputstream-"
 
@@ -448,8 +452,26 @@ mg_store_io_find_by_hash (GFile      *directory,
   return g_steal_pointer (&best);
 }
 
+/* Whether @file is a temporary file of one of our writes: what it holds
+ * is the start of a store file, as far as it goes (a write cut off early
+ * leaves it empty). */
+static gboolean
+is_our_temporary (GFile *file)
+{
+  g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  char  buffer[sizeof FILE_START - 1];
+  gsize n = 0;
+
+  if (stream == NULL || !g_input_stream_read_all (G_INPUT_STREAM (stream), buffer, sizeof buffer, &n, NULL, NULL))
+    return FALSE;
+
+  return memcmp (buffer, FILE_START, n) == 0;
+}
+
 /* A write killed between creating its temporary file and renaming it
- * leaves the temporary file behind: remove old ones. */
+ * leaves the temporary file behind: remove ours once they are stale.
+ * Only ours: a name as GLib gives them, a regular file (not a link),
+ * holding the start of a store file. */
 void
 mg_store_io_remove_stale_temporary_files (GFile *directory)
 {
@@ -473,7 +495,7 @@ mg_store_io_remove_stale_temporary_files (GFile *directory)
       if (!g_file_enumerator_iterate (enumerator, &info, &child, NULL, NULL) || info == NULL)
         break;
 
-      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_prefix (g_file_info_get_name (info), TEMPORARY_PREFIX) || (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) > limit)
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_prefix (g_file_info_get_name (info), TEMPORARY_PREFIX) || (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) > limit || !is_our_temporary (child))
         continue;
 
       if (!g_file_delete (child, NULL, &error))
