@@ -2687,6 +2687,80 @@ test_raw_entries_verbatim (Fixture      *fixture,
     }
 }
 
+/* How many entries could not be read, for the sidebar to say so: from the
+ * JSON, from the cache, and after a change on disk. */
+static void
+test_n_unreadable (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const bad[] = {
+    "{ \"id\" : \"urn:uuid:bad-1\", \"type\" : \"Annotation\", \"target\" : 5 }",
+    "{ \"id\" : \"urn:uuid:bad-2\", \"type\" : \"Annotation\" }",
+    "{ \"type\" : \"Annotation\" }",
+    "42",
+  };
+  g_autoptr (MgAnnotationList) open_list = mg_annotation_list_new ();
+  guint notifies = 0;
+
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_cmpuint (mg_store_get_n_unreadable (store), ==, 0);
+  add_annotation (list, document, "lazy dog", NULL);
+  flush_ok (store);
+  file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  root = parse_file (file);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    json_array_add_element (root_array (root, "annotations"), json_from_string (bad[i], NULL));
+  bytes = mg_store_serialize_json (root);
+  write_file (file, bytes);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+      g_autoptr (MgStore) reader = mg_store_new (document, again, dir);
+
+      /* The first from the JSON, the second from its cache. */
+      if (round == 0)
+        for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+          g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+      g_assert_true (mg_store_load (reader, &error));
+      g_test_assert_expected_messages ();
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1);
+      g_assert_cmpuint (mg_store_get_n_unreadable (reader), ==, G_N_ELEMENTS (bad));
+      if (round == 0)
+        flush_ok (reader);
+    }
+
+  /* One more, written by another program while the store is open. */
+  store = mg_store_new (document, open_list, dir);
+  g_signal_connect (store, "notify::n-unreadable", G_CALLBACK (count_notify_cb), &notifies);
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_cmpuint (notifies, ==, 1);
+  g_clear_pointer (&root, json_node_unref);
+  root = parse_file (file);
+  json_array_add_element (root_array (root, "annotations"), json_from_string ("[ \"not an annotation\" ]", NULL));
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = mg_store_serialize_json (root);
+  /* Each merge says again which entries it keeps as they are. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad) + 1; i++)
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+  write_file (file, bytes);
+  g_assert_true (wait_for_count (&notifies, 2, 5000));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (mg_store_get_n_unreadable (store), ==, G_N_ELEMENTS (bad) + 1);
+  g_signal_handlers_disconnect_by_func (store, count_notify_cb, &notifies);
+}
+
 /* Repeated ids ----------------------------------------------------------- */
 
 /* Entries of one file that repeat an id are different annotations to
@@ -3035,6 +3109,7 @@ main (int   argc,
   ADD ("/store/kill-while-saving", test_kill_while_saving);
   ADD ("/store/full-disk", test_full_disk);
   ADD ("/store/repeated-ids", test_repeated_ids);
+  ADD ("/store/n-unreadable", test_n_unreadable);
   ADD ("/store/raw-entries-verbatim", test_raw_entries_verbatim);
   ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);

@@ -249,6 +249,7 @@ merge_into_list (MgStore    *self,
   mg_store_merge_clear (&merge);
 
   keep_raw_texts (self, disk_texts, old_texts);
+  _mg_store_update_unreadable (self);
 
   return n_changed + remove->len;
 }
@@ -502,6 +503,7 @@ apply_cache (MgStore              *self,
   g_ptr_array_extend_and_steal (self->raw_tombstones, g_steal_pointer (&contents->raw_tombstones));
   g_clear_pointer (&self->raw_texts, g_hash_table_unref);
   self->raw_texts = g_steal_pointer (&contents->raw_texts);
+  _mg_store_update_unreadable (self);
   g_clear_pointer (&self->tombstones, g_hash_table_unref);
   self->tombstones = g_steal_pointer (&contents->tombstones);
 }

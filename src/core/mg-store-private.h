@@ -70,6 +70,7 @@ struct _MgStore
   GPtrArray *raw_tombstones;
   /* Their text as read, by mg_store_node_key(), written back as it was. */
   GHashTable *raw_texts;
+  guint       n_unreadable; /* raw_entries->len, as last told */
 
   /* What we last read from or wrote to the file, if anything. */
   GBytes *disk_bytes;
@@ -129,6 +130,7 @@ void     _mg_store_emit_merged (MgStore *self,
 void     _mg_store_schedule_save (MgStore *self);
 void     _mg_store_start_save (MgStore *self);
 void     _mg_store_update_saving (MgStore *self);
+void     _mg_store_update_unreadable (MgStore *self);
 void     _mg_store_advance_flushes (MgStore      *self,
                                     const GError *write_error);
 gboolean _mg_store_has_content (MgStore *self);

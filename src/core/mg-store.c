@@ -69,6 +69,7 @@ enum
   PROP_FILE,
   PROP_READ_ONLY,
   PROP_SAVING,
+  PROP_N_UNREADABLE,
   N_PROPS
 };
 
@@ -473,6 +474,32 @@ _mg_store_request_cache (MgStore *self)
     self->cache_source = g_timeout_add_full (G_PRIORITY_LOW, CACHE_DELAY_MS, cache_timeout_cb, self, NULL);
 }
 
+/* After the entries kept as they are changed. */
+void
+_mg_store_update_unreadable (MgStore *self)
+{
+  if (self->n_unreadable == self->raw_entries->len)
+    return;
+
+  self->n_unreadable = self->raw_entries->len;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNREADABLE]);
+}
+
+/**
+ * mg_store_get_n_unreadable:
+ * @self: a #MgStore
+ *
+ * Returns: how many entries of the file could not be read as annotations
+ *   (they are kept as they are: see #MgStore:n-unreadable)
+ */
+guint
+mg_store_get_n_unreadable (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), 0);
+
+  return self->n_unreadable;
+}
+
 /**
  * mg_store_get_saving:
  * @self: a #MgStore
@@ -615,6 +642,10 @@ mg_store_get_property (GObject    *object,
       g_value_set_boolean (value, self->saving);
       break;
 
+    case PROP_N_UNREADABLE:
+      g_value_set_uint (value, self->n_unreadable);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -687,6 +718,16 @@ mg_store_class_init (MgStoreClass *klass)
   properties[PROP_SAVING] = g_param_spec_boolean ("saving", NULL, NULL,
                                                   FALSE,
                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MgStore:n-unreadable:
+   *
+   * How many entries of the file could not be read as annotations. They
+   * are kept, and written back as they are; the UI says so.
+   */
+  properties[PROP_N_UNREADABLE] = g_param_spec_uint ("n-unreadable", NULL, NULL,
+                                                     0, G_MAXUINT, 0,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
