@@ -56,6 +56,7 @@ GFile            *mg_store_get_file (MgStore *self);
 gboolean          mg_store_get_read_only (MgStore *self);
 gboolean          mg_store_get_dirty (MgStore *self);
 gboolean          mg_store_get_saving (MgStore *self);
+guint             mg_store_get_n_unreadable (MgStore *self);
 
 char *mg_store_default_directory (void);
 char *mg_store_file_name_for_uri (const char *uri);
