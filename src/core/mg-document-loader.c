@@ -43,6 +43,13 @@
  *
  * Nothing here touches the network: links are only recorded, never
  * followed.
+ *
+ * Documents made to hurt open, or are refused, within seconds: only
+ * regular files are read, and at most MG_DOCUMENT_MAX_SIZE of them (see
+ * "Reading files" below); spans nest at most MG_DOCUMENT_MAX_DEPTH deep,
+ * the builder flattening deeper structure; and the renderers keep to work
+ * linear in the size of the file (the HTML renderer caps the attributes
+ * of a tag, for libxml2's sake).
  */
 
 /* The one message for a document over the size limit. */
@@ -407,6 +414,11 @@ read_bounded (GInputStream *stream,
  * type and first bytes, and loads it with mg_document_loader_load_bytes().
  * For threads and the command line; the window uses
  * mg_document_loader_load_file_async().
+ *
+ * Only a regular file is read, after following links: a folder gives
+ * %MG_DOCUMENT_ERROR_IS_DIRECTORY, a device, FIFO or socket
+ * %MG_DOCUMENT_ERROR_NOT_REGULAR, without ever blocking on it; and no
+ * more than %MG_DOCUMENT_MAX_SIZE bytes are read.
  *
  * Returns: (transfer full) (nullable): the document, or %NULL with @error set
  */
