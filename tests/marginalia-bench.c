@@ -13,7 +13,7 @@
 #include "mg-export.h"
 #include "mg-reading-style.h"
 #include "mg-store.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 /* marginalia-bench [FILE]
  *
@@ -453,7 +453,7 @@ bench_restore (GFile      *file,
   probe.offset = length * 3 / 4;
   while (probe.offset > 0 && chars[probe.offset - 1] != '\n')
     probe.offset--;
-  mg_reading_positions_set (uri, probe.offset);
+  mg_reading_positions_set_offset (mg_reading_positions_get_default (), uri, probe.offset);
 
   probe.window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (probe.window));

@@ -38,11 +38,7 @@ parse_json (const char *text)
 static char *
 annotation_to_string (MgAnnotation *annotation)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-
-  mg_annotation_to_json (annotation, builder);
-  root = json_builder_get_root (builder);
+  g_autoptr (JsonNode) root = mg_annotation_to_json (annotation);
 
   return json_to_string (root, FALSE);
 }

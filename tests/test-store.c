@@ -885,8 +885,9 @@ test_newer_version (Fixture      *fixture,
 
 /* An annotation that cannot be read is kept as it is, and written back. */
 /* The store writes its annotations straight from the objects: the same
- * bytes as mg_annotation_to_json() written by mg_store_serialize_json(),
- * text that needs escapes or repairs included. */
+ * bytes as the tree of the file (each annotation as mg_annotation_to_json()
+ * gives it) written by mg_store_serialize_json(), text that needs escapes
+ * or repairs included. */
 static void
 test_writes_as_json (Fixture      *fixture,
                      gconstpointer user_data)
@@ -948,7 +949,7 @@ test_writes_as_json (Fixture      *fixture,
     {
       g_autoptr (MgAnnotation) item = g_list_model_get_item (G_LIST_MODEL (list), i);
 
-      mg_annotation_to_json (item, builder);
+      json_builder_add_value (builder, mg_annotation_to_json (item));
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -1160,7 +1161,21 @@ activate_cb (GApplication *application,
   add_annotation (mg_store_get_annotations (user_data), document, "lazy dog", NULL);
 }
 
-/* The application is held until the save is written. */
+/* What the application does: hold itself while the store is saving. */
+static void
+saving_changed_cb (MgStore      *store,
+                   GParamSpec   *pspec,
+                   GApplication *application)
+{
+  if (mg_store_get_saving (store))
+    g_application_hold (application);
+  else
+    g_application_release (application);
+}
+
+/* An application that holds itself while #MgStore:saving is TRUE quits
+ * only once the save is written. The store itself never touches the
+ * application. */
 static void
 test_application_hold (Fixture      *fixture,
                        gconstpointer user_data)
@@ -1179,15 +1194,154 @@ test_application_hold (Fixture      *fixture,
   g_application_set_default (application);
   g_object_set_data (G_OBJECT (store), "document", document);
   g_signal_connect (application, "activate", G_CALLBACK (activate_cb), store);
+  g_signal_connect (store, "notify::saving", G_CALLBACK (saving_changed_cb), application);
   counts_connect (&counts, store);
   g_assert_true (mg_store_load (store, &error));
+  g_assert_false (mg_store_get_saving (store));
 
   g_assert_cmpint (g_application_run (application, 1, argv), ==, 0);
   g_assert_cmpuint (counts.saved, ==, 1);
+  g_assert_false (mg_store_get_saving (store));
   g_assert_true (g_file_query_exists (mg_store_get_file (store), NULL));
 
+  g_signal_handlers_disconnect_by_func (store, saving_changed_cb, application);
   g_application_set_default (NULL);
   counts_clear (&counts);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ret;
+  GError  *error;
+} FlushResult;
+
+static void
+flush_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FlushResult *flush = user_data;
+
+  flush->ret = mg_store_flush_finish (MG_STORE (object), result, &flush->error);
+  flush->done = TRUE;
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* mg_store_flush_async() writes at once, without blocking the main loop:
+ * the main loop keeps turning while the write runs, and #MgStore:saving
+ * says when it is done. */
+static void
+test_flush_async (Fixture      *fixture,
+                  gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  FlushResult first = { 0 };
+  FlushResult second = { 0 };
+  FlushResult nothing = { 0 };
+  MgAnnotation *annotation;
+  guint         saving_notifies = 0;
+  Counts        counts = { 0 };
+
+  g_assert_true (mg_store_load (store, &error));
+  counts_connect (&counts, store);
+  g_signal_connect (store, "notify::saving", G_CALLBACK (count_notify_cb), &saving_notifies);
+
+  /* Nothing to save: done at once, never saving. */
+  mg_store_flush_async (store, NULL, flush_done_cb, &nothing);
+  while (!nothing.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (nothing.ret);
+  g_assert_no_error (nothing.error);
+  g_assert_false (mg_store_get_saving (store));
+
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  g_assert_true (mg_store_get_saving (store));
+  g_assert_true (mg_store_get_dirty (store));
+
+  /* Two flushes at once: one write, and both are told. */
+  mg_store_flush_async (store, NULL, flush_done_cb, &first);
+  mg_annotation_set_note (annotation, "written by the flush");
+  mg_store_flush_async (store, NULL, flush_done_cb, &second);
+  g_assert_false (first.done);
+  while (!first.done || !second.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (first.error);
+  g_assert_no_error (second.error);
+  g_assert_true (first.ret && second.ret);
+  g_assert_false (mg_store_get_saving (store));
+  g_assert_false (mg_store_get_dirty (store));
+  g_assert_cmpuint (counts.errors, ==, 0);
+  g_assert_cmpuint (saving_notifies, ==, 2);
+
+  /* The note made during the first write is on disk too. */
+  root = parse_file (mg_store_get_file (store));
+  g_assert_cmpstr (entry_note (find_entry (root, mg_annotation_get_id (annotation))), ==, "written by the flush");
+
+  g_signal_handlers_disconnect_by_func (store, count_notify_cb, &saving_notifies);
+  counts_clear (&counts);
+}
+
+/* A flush of changes that cannot be saved fails with the store's error. */
+static void
+test_flush_async_read_only (Fixture      *fixture,
+                            gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autofree char *contents = g_strdup_printf ("{ \"version\" : 2, \"document\" : { \"uri\" : \"%s\" } }\n", uri);
+  g_autoptr (GBytes) original = g_bytes_new (contents, strlen (contents));
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  FlushResult flush = { 0 };
+  FlushResult cancelled = { 0 };
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_file (mg_store_get_file (store), original);
+  g_assert_false (mg_store_load (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION);
+
+  add_annotation (list, document, "lazy dog", NULL);
+  g_assert_false (mg_store_get_saving (store));
+
+  mg_store_flush_async (store, NULL, flush_done_cb, &flush);
+  while (!flush.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (flush.ret);
+  g_assert_error (flush.error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY);
+  g_clear_error (&flush.error);
+
+  /* A cancelled flush says so. */
+  g_cancellable_cancel (cancellable);
+  mg_store_flush_async (store, cancellable, flush_done_cb, &cancelled);
+  while (!cancelled.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cancelled.ret);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&cancelled.error);
+
+  /* The file is untouched. */
+  {
+    g_autoptr (GBytes) after = read_file (mg_store_get_file (store));
+
+    g_assert_true (g_bytes_equal (after, original));
+  }
 }
 
 /* Deletions --------------------------------------------------------------- */
@@ -1622,13 +1776,11 @@ make_set (MgDocument        *document,
   for (guint i = 0; i < n_quotes; i++)
     {
       g_autoptr (MgAnnotation) annotation = annotation_new (document, quotes[i], MG_COLOR_GREEN);
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
       g_autoptr (JsonNode) node = NULL;
       g_autoptr (GError) error = NULL;
       g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", i);
 
-      mg_annotation_to_json (annotation, builder);
-      node = json_builder_get_root (builder);
+      node = mg_annotation_to_json (annotation);
       json_object_set_string_member (json_node_get_object (node), "id", id);
       json_object_set_string_member (json_node_get_object (node), "created", "2024-01-01T00:00:00.000Z");
       json_object_set_string_member (json_node_get_object (node), "modified", "2024-01-01T00:00:00.000Z");
@@ -2154,7 +2306,7 @@ test_load_async (Fixture      *fixture,
       if (!cached)
         mg_store_set_cache_directory (async_store, NULL);
       counts_connect (&counts, async_store);
-      mg_store_load_async (async_store, load_done_cb, &error);
+      mg_store_load_async (async_store, NULL, load_done_cb, &error);
       /* Nothing yet: the list fills when the callback comes. */
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_async)), ==, 0);
       wait_for_load (async_store);
@@ -2191,7 +2343,7 @@ test_load_async_changes_meanwhile (Fixture      *fixture,
   before = read_file (file);
 
   counts_connect (&counts, store);
-  mg_store_load_async (store, load_done_cb, &error);
+  mg_store_load_async (store, NULL, load_done_cb, &error);
   added = add_annotation (list, document, "daft zebras", NULL);
   g_assert_true (mg_store_get_dirty (store));
   g_assert_cmpuint (counts.saved, ==, 0);
@@ -2232,7 +2384,7 @@ test_load_async_flush_meanwhile (Fixture      *fixture,
 
   save_annotations (fixture, document, dir);
 
-  mg_store_load_async (store, load_done_cb, &error);
+  mg_store_load_async (store, NULL, load_done_cb, &error);
   added = add_annotation (list, document, "daft zebras", NULL);
   g_assert_true (mg_store_flush (store, &flush_error));
   g_assert_no_error (flush_error);
@@ -2266,7 +2418,7 @@ test_load_async_corrupt (Fixture      *fixture,
   g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
   write_file (mg_store_get_file (store), garbage);
 
-  mg_store_load_async (store, load_done_cb, &error);
+  mg_store_load_async (store, NULL, load_done_cb, &error);
   wait_for_load (store);
   g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT);
   g_assert_false (g_file_query_exists (mg_store_get_file (store), NULL));
@@ -2316,6 +2468,8 @@ main (int   argc,
   ADD ("/store/save-failure", test_save_failure);
   ADD ("/store/autosave", test_autosave);
   ADD ("/store/application-hold", test_application_hold);
+  ADD ("/store/flush-async", test_flush_async);
+  ADD ("/store/flush-async/read-only", test_flush_async_read_only);
   ADD ("/store/tombstones", test_tombstones);
   ADD ("/store/merge/diverged", test_merge_diverged);
   ADD ("/store/merge/external-change", test_merge_external_change);

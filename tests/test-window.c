@@ -8,7 +8,7 @@
 #include "mg-application.h"
 #include "mg-reading-style.h"
 #include "mg-test-utils.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -916,8 +916,8 @@ assert_position_saved (PositionCase *c)
 
   g_assert_true (g_str_has_prefix (path, mg_test_get_user_dirs_root ()));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  mg_reading_positions_reload ();
-  g_assert_true (mg_reading_positions_get (uri, &saved));
+  mg_reading_positions_reload (mg_reading_positions_get_default ());
+  g_assert_true (mg_reading_positions_get_offset (mg_reading_positions_get_default (), uri, &saved));
   g_assert_cmpuint (saved, ==, c->before);
 }
 
@@ -1182,7 +1182,7 @@ test_reading_position_shown_at_launch (void)
   path = g_file_get_path (c.file);
   uri = g_file_get_uri (c.file);
   argv[1] = path;
-  mg_reading_positions_set (uri, c.passage);
+  mg_reading_positions_set_offset (mg_reading_positions_get_default (), uri, c.passage);
 
   g_assert_true (run_app_until_full (argv, watch_new_windows, passage_shown_at_launch, &w));
 
@@ -1221,7 +1221,7 @@ test_reading_position_shown_in_open_window (void)
 
   position_case_init_full (&c, 4000, 3000);
   uri = g_file_get_uri (c.file);
-  mg_reading_positions_set (uri, c.passage);
+  mg_reading_positions_set_offset (mg_reading_positions_get_default (), uri, c.passage);
 
   g_assert_true (run_app_until (argv, open_and_watch, &w));
 

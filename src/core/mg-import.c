@@ -36,36 +36,12 @@ G_DEFINE_QUARK (mg_import_error_quark, mg_import_error)
 /* At most this many pages of a collection are followed. */
 #define MAX_PAGES 64
 
-static JsonNode *
-get_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-
-  return node;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* Whether "type" is @type or an array that holds it. */
 static gboolean
 has_type (JsonObject *object,
           const char *type)
 {
-  JsonNode *node = get_member (object, "type");
+  JsonNode *node = mg_json_get_member (object, "type");
 
   if (node == NULL)
     return FALSE;
@@ -138,8 +114,8 @@ collect_page (JsonObject *page,
 
   while (page != NULL)
     {
-      JsonNode *items = get_member (page, "items");
-      JsonNode *next = get_member (page, "next");
+      JsonNode *items = mg_json_get_member (page, "items");
+      JsonNode *next = mg_json_get_member (page, "next");
 
       if (items != NULL)
         {
@@ -177,18 +153,18 @@ collect_entries (JsonNode  *root,
   object = json_node_get_object (root);
 
   /* The Hypothesis search API. */
-  node = get_member (object, "rows");
+  node = mg_json_get_member (object, "rows");
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     return collect_array (json_node_get_array (node), collected, error);
 
   if (has_type (object, "AnnotationCollection"))
     {
       /* Some tools put the items in the collection itself. */
-      node = get_member (object, "items");
+      node = mg_json_get_member (object, "items");
       if (node != NULL)
         return collect_page (object, collected, error);
 
-      node = get_member (object, "first");
+      node = mg_json_get_member (object, "first");
       if (node == NULL)
         return TRUE;
       if (JSON_NODE_HOLDS_OBJECT (node))
@@ -203,7 +179,7 @@ collect_entries (JsonNode  *root,
     return collect_page (object, collected, error);
 
   /* One annotation: W3C, or one Hypothesis row. */
-  if (has_type (object, "Annotation") || get_member (object, "target") != NULL)
+  if (has_type (object, "Annotation") || mg_json_get_member (object, "target") != NULL)
     {
       g_ptr_array_add (collected->entries, root);
       return TRUE;
@@ -220,7 +196,7 @@ not_annotations:
 static JsonObject *
 first_target (JsonObject *annotation)
 {
-  JsonNode *target = get_member (annotation, "target");
+  JsonNode *target = mg_json_get_member (annotation, "target");
 
   if (target != NULL && JSON_NODE_HOLDS_ARRAY (target))
     {
@@ -249,7 +225,7 @@ quote_selector_kind (JsonNode *node)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return -1;
 
-  type = get_member (json_node_get_object (node), "type");
+  type = mg_json_get_member (json_node_get_object (node), "type");
   if (type != NULL && !(JSON_NODE_HOLDS_VALUE (type) && json_node_get_value_type (type) == G_TYPE_STRING) && !JSON_NODE_HOLDS_ARRAY (type))
     return -1;
 
@@ -263,7 +239,7 @@ quote_selector_kind (JsonNode *node)
 static gboolean
 is_passage_annotation (JsonObject *annotation)
 {
-  JsonNode   *target = get_member (annotation, "target");
+  JsonNode   *target = mg_json_get_member (annotation, "target");
   JsonObject *object;
   JsonNode   *selector;
 
@@ -290,7 +266,7 @@ is_passage_annotation (JsonObject *annotation)
     return TRUE;
 
   /* Hypothesis page notes and replies have a target without selectors. */
-  selector = get_member (object, "selector");
+  selector = mg_json_get_member (object, "selector");
   if (selector == NULL)
     return FALSE;
 
@@ -335,16 +311,16 @@ is_iri (const char *id)
 static void
 prepare_entry (JsonObject *annotation)
 {
-  const char *id = get_string (annotation, "id");
+  const char *id = mg_json_object_get_string (annotation, "id");
   JsonObject *target;
 
   if (id != NULL && id[0] != '\0' && !is_iri (id))
     {
-      JsonNode   *links = get_member (annotation, "links");
+      JsonNode   *links = mg_json_get_member (annotation, "links");
       const char *html = NULL;
 
       if (links != NULL && JSON_NODE_HOLDS_OBJECT (links))
-        html = get_string (json_node_get_object (links), "html");
+        html = mg_json_object_get_string (json_node_get_object (links), "html");
 
       if (html != NULL && is_iri (html) && g_utf8_validate (html, -1, NULL))
         {
@@ -359,9 +335,9 @@ prepare_entry (JsonObject *annotation)
     }
 
   target = first_target (annotation);
-  if (get_member (annotation, "color") == NULL && target != NULL)
+  if (mg_json_get_member (annotation, "color") == NULL && target != NULL)
     {
-      const char *style_class = get_string (target, "styleClass");
+      const char *style_class = mg_json_object_get_string (target, "styleClass");
 
       if (mg_color_from_string (style_class, NULL))
         json_object_set_string_member (annotation, "color", style_class);

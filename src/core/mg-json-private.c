@@ -7,9 +7,68 @@
 
 #include "mg-json-private.h"
 
-/* Checks made on JSON text before json-glib parses it, shared by the
- * store and the importer: both read files a person or a program may have
- * damaged or written to harm. */
+/* What the readers of JSON share (the store, the annotation's shape and
+ * the importer): checks made on JSON text before json-glib parses it, as
+ * all of them read files a person or a program may have damaged or
+ * written to harm, and getters that take a tree of any shape. */
+
+/* The member @name of @object, or NULL if it is missing or null. */
+JsonNode *
+mg_json_get_member (JsonObject *object,
+                    const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  return node;
+}
+
+const char *
+mg_json_object_get_string (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node = mg_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+JsonArray *
+mg_json_object_get_array (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = mg_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  return json_node_get_array (node);
+}
+
+JsonObject *
+mg_json_node_get_object (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+/* The string member @name of the object @node, if it is one. */
+const char *
+mg_json_node_get_member_string (JsonNode   *node,
+                                const char *name)
+{
+  return mg_json_object_get_string (mg_json_node_get_object (node), name);
+}
 
 static gboolean
 read_hex4 (const char *data,

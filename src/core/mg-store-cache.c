@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "mg-annotation-private.h"
+#include "mg-annotation-json.h"
 #include "mg-store-cache.h"
 
 /* A store file of 10,000 annotations is about 8 MB of JSON, which
@@ -91,26 +91,6 @@ nodes_variant (GPtrArray *nodes)
   return g_variant_new_strv ((const char *const *) texts->pdata, texts->len);
 }
 
-static gboolean
-annotation_reads_back (MgAnnotation *annotation)
-{
-  const char *strings[] = {
-    mg_annotation_get_id (annotation),
-    mg_annotation_get_note (annotation),
-    mg_annotation_get_exact (annotation),
-    mg_annotation_get_prefix (annotation),
-    mg_annotation_get_suffix (annotation),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    {
-      if (strings[i] == NULL || !g_utf8_validate (strings[i], -1, NULL))
-        return FALSE;
-    }
-
-  return strings[0][0] != '\0' && strings[2][0] != '\0' && mg_annotation_get_end (annotation) <= G_MAXINT;
-}
-
 /**
  * mg_store_cache_build:
  * @uri: the document's URI, as the file holds it
@@ -168,22 +148,15 @@ mg_store_cache_build (const char *uri,
   for (guint i = 0; i < n; i++)
     {
       MgAnnotation *annotation = g_list_model_get_item (annotations, i);
-      const char  **annotation_tags = (const char **) mg_annotation_get_tags (annotation);
       const char   *id = mg_annotation_get_id (annotation);
 
       g_ptr_array_add (annotation_refs, annotation);
-      if (!annotation_reads_back (annotation) || g_hash_table_contains (seen, id) || g_hash_table_contains (tombstones, id))
+      if (!mg_annotation_json_reads_back (annotation) || g_hash_table_contains (seen, id) || g_hash_table_contains (tombstones, id))
         {
           g_debug ("No cache: the annotation %s would not read back the same", id);
           return NULL;
         }
       g_hash_table_add (seen, (gpointer) id);
-
-      for (guint t = 0; annotation_tags[t] != NULL; t++)
-        {
-          if (!g_utf8_validate (annotation_tags[t], -1, NULL))
-            return NULL;
-        }
     }
 
   g_variant_builder_init (&tags, G_VARIANT_TYPE ("aas"));
@@ -197,8 +170,8 @@ mg_store_cache_build (const char *uri,
       g_ptr_array_add (exacts, (gpointer) mg_annotation_get_exact (annotation));
       g_ptr_array_add (prefixes, (gpointer) mg_annotation_get_prefix (annotation));
       g_ptr_array_add (suffixes, (gpointer) mg_annotation_get_suffix (annotation));
-      created[i] = mg_annotation_time_to_usec (mg_annotation_get_created (annotation));
-      modified[i] = mg_annotation_time_to_usec (mg_annotation_get_modified (annotation));
+      created[i] = mg_annotation_json_time_to_usec (mg_annotation_get_created (annotation));
+      modified[i] = mg_annotation_json_time_to_usec (mg_annotation_get_modified (annotation));
       colors[i] = mg_annotation_get_color (annotation);
       starts[i] = mg_annotation_get_start (annotation);
       ends[i] = mg_annotation_get_end (annotation);
@@ -398,11 +371,9 @@ read_annotations (GVariant             *root,
       MgAnnotation           *annotation;
 
       /* What a reader of the file never makes: not our cache. */
-      if (ids[i][0] == '\0' || exacts[i][0] == '\0' || colors[i] >= MG_N_COLORS || starts[i] > ends[i])
-        return FALSE;
-
-      annotation = mg_annotation_new_restored (ids[i], created[i], modified[i], colors[i],
-                                               notes[i], tags, exacts[i], prefixes[i], suffixes[i],
+      annotation = mg_annotation_json_restore (ids[i], created[i], modified[i], colors[i],
+                                               notes[i], (const char *const *) tags,
+                                               exacts[i], prefixes[i], suffixes[i],
                                                starts[i], ends[i]);
       if (annotation == NULL)
         return FALSE;

@@ -114,7 +114,6 @@ check_entries (JsonNode *root)
     {
       g_autoptr (MgAnnotation) annotation = NULL;
       g_autoptr (MgAnnotation) again = NULL;
-      g_autoptr (JsonBuilder) builder = NULL;
       g_autoptr (JsonNode) written = NULL;
       g_autoptr (GError) error = NULL;
 
@@ -127,9 +126,7 @@ check_entries (JsonNode *root)
 
       mg_anchor_annotation (annotation, document);
 
-      builder = json_builder_new ();
-      mg_annotation_to_json (annotation, builder);
-      written = json_builder_get_root (builder);
+      written = mg_annotation_to_json (annotation);
       again = mg_annotation_new_from_json (written, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (mg_annotation_get_id (again), ==, mg_annotation_get_id (annotation));
