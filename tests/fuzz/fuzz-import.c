@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-common.h"
 #include "mg-annotation-list.h"
 #include "mg-document.h"
 #include "mg-export.h"
@@ -35,27 +35,11 @@ int LLVMFuzzerTestOneInput (const uint8_t *data,
 
 static MgDocument *document;
 
-/* Warnings are expected; criticals (a failed g_return_if_fail) are bugs. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
-    {
-      g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-      abort ();
-    }
-
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  fuzz_abort_on_criticals ();
   document = mg_document_new_from_text (TEXT, -1, "Article", URI);
 
   return 0;

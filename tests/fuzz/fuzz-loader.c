@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-common.h"
 #include "mg-document-loader.h"
 
 /* libFuzzer targets for the document loader: any bytes, read as the format
@@ -33,27 +33,11 @@ static const char *const uris[] = {
   [MG_DOCUMENT_FORMAT_HTML] = "file:///fuzz/document.html",
 };
 
-/* Criticals (a failed g_return_if_fail) are bugs. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
-    {
-      g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-      abort ();
-    }
-
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  fuzz_abort_on_criticals ();
 
   return 0;
 }
