@@ -783,7 +783,14 @@ mg_reader_view_reveal (MgReaderView *self,
  * @self: a #MgReaderView
  * @start: first code point
  * @end: code point after the range
- * @rect: (out): where the end of the range is, in widget coordinates
+ * @rect: (out): where the end of the range is, in the coordinates of the
+ *   view's parent
+ *
+ * Where a popover pointing at the range points. Such popovers live on the
+ * view's parent, not on the view: GtkTextView places only the popovers it
+ * made, and a popover of ours on it that holds a scrolled window (the note
+ * editor) left the text view without an allocation once shown, so that it
+ * painted nothing until the window was resized.
  *
  * Returns: %TRUE if the range is on screen, so a popover can point at it
  */
@@ -814,6 +821,18 @@ mg_reader_view_get_range_rect (MgReaderView *self,
   gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET,
                                          rect->x, rect->y, &rect->x, &rect->y);
   rect->width = MAX (rect->width, 1);
+
+  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
+    {
+      double x, y;
+
+      if (gtk_widget_translate_coordinates (GTK_WIDGET (self), gtk_widget_get_parent (GTK_WIDGET (self)),
+                                            rect->x, rect->y, &x, &y))
+        {
+          rect->x = (int) x;
+          rect->y = (int) y;
+        }
+    }
 
   return gdk_rectangle_intersect (&first, &visible, NULL) || gdk_rectangle_intersect (&last, &visible, NULL);
 }

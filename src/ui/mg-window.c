@@ -1849,12 +1849,13 @@ mg_window_init (MgWindow *self)
   add_swatches (self, self->color_popover_swatches);
   add_swatches (self, self->selection_swatches);
 
-  /* Popovers that point into the text live on the text view. */
+  /* Popovers that point into the text live beside the text view, on its
+   * parent: see mg_reader_view_get_range_rect(). */
   gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
-  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->clamp));
 
   self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->clamp));
   g_signal_connect_object (self->editor, "delete-requested",
                            G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
 
