@@ -324,6 +324,99 @@ test_add_note_keeps_text (void)
   close_window (window);
 }
 
+static char *
+selected_text (GtkTextView *view)
+{
+  GtkTextIter start, end;
+
+  if (!gtk_text_buffer_get_selection_bounds (gtk_text_view_get_buffer (view), &start, &end))
+    return g_strdup ("");
+
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+/* Drags from the code point at @from to the one at @to (each time to
+ * the gap just before it) and returns what ends up selected. */
+static char *
+drag_select (MgWindow *window,
+             guint     from,
+             guint     to)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  double       x1, y1, x2, y2;
+
+  offset_point (view, from, 0.2, &x1, &y1);
+  offset_point (view, to, 0.2, &x2, &y2);
+  pointer_drag (GTK_WIDGET (view), x1, y1, x2, y2);
+  wait_frames (GTK_WIDGET (window), 2);
+  xdotool ("key Escape");
+  wait_frames (GTK_WIDGET (window), 1);
+
+  return selected_text (view);
+}
+
+/* Item 3 of issue 11: a drag that starts or ends in the middle of a word
+ * takes the whole word; one inside a word, or a selection made with the
+ * keyboard, stays as made. */
+static void
+test_selection_snaps_to_words (void)
+{
+  MgWindow    *window;
+  GtkTextView *view;
+  guint        google, deepmind, level;
+  char        *text;
+
+  if (!have_xdotool ())
+    return;
+
+  window = new_window ();
+  view = mg_window_get_text_view (window);
+  google = find_offset (window, "Google DeepMind");
+  deepmind = google + strlen ("Google ");
+  level = find_offset (window, "level playing field");
+
+  /* Ends in a word ("Google DeepMin"): the word is taken whole. */
+  text = drag_select (window, google, deepmind + 7);
+  g_assert_cmpstr (text, ==, "Google DeepMind");
+  g_free (text);
+
+  /* Starts in a word, and is dragged backwards. */
+  text = drag_select (window, level + strlen ("level playing field"), level + 2);
+  g_assert_cmpstr (text, ==, "level playing field");
+  g_free (text);
+
+  /* Ends between words: nothing added. */
+  text = drag_select (window, google, deepmind);
+  g_assert_cmpstr (text, ==, "Google ");
+  g_free (text);
+
+  /* Inside one word: part of a word was meant. */
+  text = drag_select (window, level + 8, level + 12);
+  g_assert_cmpstr (text, ==, "ayin");
+  g_free (text);
+
+  /* With the keyboard (caret browsing), from the middle of a word to the
+   * middle of the next: kept to the letter. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+    GtkTextIter    iter;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.caret-browsing", NULL));
+    gtk_text_buffer_get_iter_at_offset (buffer, &iter, google + 3);
+    gtk_text_buffer_place_cursor (buffer, &iter);
+    gtk_widget_grab_focus (GTK_WIDGET (view));
+    wait_frames (GTK_WIDGET (window), 1);
+    xdotool ("key shift+Right shift+Right shift+Right shift+Right shift+Right shift+Right");
+    wait_frames (GTK_WIDGET (window), 1);
+    text = selected_text (view);
+    g_assert_cmpstr (text, ==, "gle De");
+    g_free (text);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.caret-browsing", NULL));
+  }
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +433,7 @@ main (int   argc,
   g_application_hold (G_APPLICATION (app));
 
   g_test_add_func ("/reader-view/add-note/text-still-painted", test_add_note_keeps_text);
+  g_test_add_func ("/reader-view/selection/snaps-to-words", test_selection_snaps_to_words);
 
   status = g_test_run ();
 

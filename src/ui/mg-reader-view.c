@@ -76,9 +76,10 @@ struct _MgReaderView
 
   guint flash_source;
 
-  double release_x;
-  double release_y;
-  guint  release_source;
+  double   release_x;
+  double   release_y;
+  guint    release_source;
+  gboolean pointer_selecting; /* the primary button went down on the text */
 };
 
 G_DEFINE_FINAL_TYPE (MgReaderView, mg_reader_view, GTK_TYPE_TEXT_VIEW)
@@ -866,17 +867,61 @@ offset_at_point (MgReaderView *self,
   return TRUE;
 }
 
+/* Whether @iter lies between two code points of one word. */
+static gboolean
+is_mid_word (const GtkTextIter *iter)
+{
+  return gtk_text_iter_inside_word (iter) && !gtk_text_iter_starts_word (iter);
+}
+
+/* A selection dragged with the pointer takes whole words: a drag that
+ * starts or ends in the middle of a word takes all of it, as the hand is
+ * rarely precise to the letter ("level playing fiel"). A drag inside one
+ * word is kept as made: part of a word was meant. Keyboard selections never
+ * come here. */
+static void
+snap_selection_to_words (MgReaderView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextIter    insert, bound, start, end, word_end;
+  gboolean       backwards;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &insert, gtk_text_buffer_get_insert (buffer));
+  gtk_text_buffer_get_iter_at_mark (buffer, &bound, gtk_text_buffer_get_selection_bound (buffer));
+  backwards = gtk_text_iter_compare (&insert, &bound) < 0;
+  start = backwards ? insert : bound;
+  end = backwards ? bound : insert;
+
+  word_end = start;
+  if (gtk_text_iter_inside_word (&start) && gtk_text_iter_forward_word_end (&word_end) && gtk_text_iter_compare (&word_end, &end) >= 0)
+    return;
+
+  if (is_mid_word (&start))
+    gtk_text_iter_backward_word_start (&start);
+  if (is_mid_word (&end))
+    gtk_text_iter_forward_word_end (&end);
+
+  if (backwards)
+    gtk_text_buffer_select_range (buffer, &start, &end);
+  else
+    gtk_text_buffer_select_range (buffer, &end, &start);
+}
+
 static gboolean
 release_idle_cb (gpointer user_data)
 {
   MgReaderView *self = user_data;
   g_autoptr (MgAnnotation) annotation = NULL;
-  guint start, end, offset;
+  gboolean pointer_selecting = self->pointer_selecting;
+  guint    start, end, offset;
 
   self->release_source = 0;
+  self->pointer_selecting = FALSE;
 
   if (mg_reader_view_get_selection (self, &start, &end))
     {
+      if (pointer_selecting)
+        snap_selection_to_words (self);
       g_signal_emit (self, signals[SELECTION_FINISHED], 0);
       return G_SOURCE_REMOVE;
     }
@@ -912,6 +957,9 @@ legacy_event_cb (MgReaderView             *self,
 {
   GtkNative *native;
   double     x, y, nx, ny;
+
+  if (gdk_event_get_event_type (event) == GDK_BUTTON_PRESS && gdk_button_event_get_button (event) == GDK_BUTTON_PRIMARY)
+    self->pointer_selecting = TRUE;
 
   if (gdk_event_get_event_type (event) != GDK_BUTTON_RELEASE || gdk_button_event_get_button (event) != GDK_BUTTON_PRIMARY)
     return GDK_EVENT_PROPAGATE;
