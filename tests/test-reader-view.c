@@ -262,6 +262,18 @@ find_action_button (GtkWidget  *root,
   return NULL;
 }
 
+static gboolean
+widget_visible (gpointer user_data)
+{
+  return gtk_widget_get_visible (user_data);
+}
+
+static gboolean
+selection_popover_shown (gpointer user_data)
+{
+  return find_action_button (user_data, "win.add-note") != NULL;
+}
+
 /* What is shown ----------------------------------------------------------- */
 
 /* Whether the widget has something to paint: GTK paints nothing, and
@@ -305,11 +317,11 @@ test_add_note_keeps_text (void)
   pointer_drag (GTK_WIDGET (view), x1, y1, x2, y2);
   wait_frames (GTK_WIDGET (window), 2);
 
+  g_assert_true (iterate_until (selection_popover_shown, window));
   add_note = find_action_button (GTK_WIDGET (window), "win.add-note");
-  g_assert_nonnull (add_note);
   pointer_click (add_note, gtk_widget_get_width (add_note) / 2.0, gtk_widget_get_height (add_note) / 2.0, 1);
+  g_assert_true (iterate_until (widget_visible, editor));
   wait_frames (GTK_WIDGET (window), 6);
-  g_assert_true (gtk_widget_get_visible (editor));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
   g_assert_true (paints_something (GTK_WIDGET (view)));
 
