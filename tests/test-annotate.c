@@ -467,7 +467,7 @@ test_color_selector (void)
   start = find_offset (document, "double standard");
   select_range (window, start, start + 15);
   {
-    GtkWidget *popover = gtk_widget_get_first_child (GTK_WIDGET (mg_window_get_text_view (window)));
+    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (window->selection_popover)));
     GtkWidget *purple = NULL;
 
     for (; popover != NULL && purple == NULL; popover = gtk_widget_get_next_sibling (popover))

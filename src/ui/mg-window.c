@@ -1000,14 +1000,15 @@ mg_window_init (MgWindow *self)
   mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
   mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
 
-  /* Popovers that point into the text live on the text view. */
+  /* Popovers that point into the text live beside the text view, on its
+   * parent: see mg_reader_view_get_range_rect(). */
   gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
-  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->clamp));
 
   self->tags = mg_tag_list_new (NULL);
   self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
   mg_annotation_editor_set_tags (self->editor, G_LIST_MODEL (self->tags));
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->clamp));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
