@@ -169,9 +169,13 @@ quit_action (GSimpleAction *action,
   GtkApplication *app = GTK_APPLICATION (user_data);
   GList          *windows;
 
-  /* Close the windows one by one, so that each saves what it holds. */
-  while ((windows = gtk_application_get_windows (app)) != NULL)
-    gtk_window_destroy (windows->data);
+  /* Close the windows one by one, so that each saves what it holds; one
+   * with highlights that could not be saved asks first, and stays open
+   * if the user cancels. */
+  windows = g_list_copy_deep (gtk_application_get_windows (app), (GCopyFunc) g_object_ref, NULL);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void

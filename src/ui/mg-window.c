@@ -766,10 +766,63 @@ mg_window_get_banner_text (MgWindow *self)
   return gtk_label_get_text (self->banner_label);
 }
 
+/* Whether closing now would lose highlights: saving them failed (the
+ * banner says so), or the store is read-only and they were changed. The
+ * save is tried once more first. */
+static gboolean
+has_unsaved (MgWindow *self,
+             GError  **error)
+{
+  if (self->store == NULL)
+    return FALSE;
+
+  if (self->editor != NULL)
+    mg_annotation_editor_commit (self->editor);
+
+  if (mg_store_get_read_only (self->store))
+    {
+      if (!mg_store_get_dirty (self->store))
+        return FALSE;
+
+      g_set_error_literal (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
+                           gtk_label_get_text (self->banner_label));
+      return TRUE;
+    }
+
+  return !mg_store_flush (self->store, error);
+}
+
+/**
+ * _mg_window_close_discarding:
+ * @self: a #MgWindow
+ *
+ * Closes the window, dropping the changes that could not be saved: the
+ * user chose to ("Discard"), or exported them first.
+ */
+void
+_mg_window_close_discarding (MgWindow *self)
+{
+  if (self->store != NULL)
+    mg_store_discard_changes (self->store);
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static gboolean
 mg_window_close_request (GtkWindow *window)
 {
-  close_store (MG_WINDOW (window));
+  MgWindow *self = MG_WINDOW (window);
+  g_autoptr (GError) error = NULL;
+
+  /* As GNOME Text Editor asks about unsaved documents. */
+  if (!self->close_confirmed && has_unsaved (self, &error))
+    {
+      _mg_window_ask_unsaved (self, error);
+      return TRUE;
+    }
+
+  close_store (self);
 
   return GTK_WINDOW_CLASS (mg_window_parent_class)->close_request (window);
 }
