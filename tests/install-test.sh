@@ -144,8 +144,16 @@ check_desktop_integration () {
   grep -q '^Exec=marginalia ' "$desktop" || fail "the desktop file does not run the installed marginalia"
   grep -q '^Comment\[de\]=' "$desktop" || fail "the desktop file has no German comment: translations were not merged"
 
+  # Pedantic, with two known hints let through: the capital letter of the
+  # app id (as GNOME's own ids have; changing it would move every user's
+  # annotations), and <developer>, which Flathub's guidelines ask for and
+  # AppStream 1.0 reads but Debian 12's 0.16 does not know yet.
   appstreamcli validate --no-net --pedantic "$metainfo" >"$tmp/appstream.log" 2>&1 ||
     { cat "$tmp/appstream.log" >&2; fail "the installed metainfo does not pass appstreamcli validate --pedantic"; }
+  if grep -E '^[EWIP]: ' "$tmp/appstream.log" |
+     grep -vE ': cid-contains-uppercase-letter |: unknown-tag developer$' >&2; then
+    fail "appstreamcli validate --pedantic reports the issues above"
+  fi
   grep -q "<launchable type=\"desktop-id\">$app_id.desktop</launchable>" "$metainfo" ||
     fail "the metainfo does not launch the installed desktop file"
   grep -q "<release version=\"$version\"" "$metainfo" ||
