@@ -39,7 +39,7 @@ fail () { echo "install-test: FAIL: $*" >&2; exit 1; }
 skip () { echo "install-test: SKIP: $*" >&2; exit 77; }
 note () { echo "install-test: $*"; }
 
-for tool in meson ninja desktop-file-validate appstreamcli glib-compile-schemas python3 msgunfmt; do
+for tool in meson ninja desktop-file-validate appstreamcli glib-compile-schemas python3 msgunfmt gdbus; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
 
@@ -207,13 +207,27 @@ check_window () {
   done
   xwininfo -root -tree | grep -qF "\"$title\"" ||
     { cat "$tmp/window.log" >&2; fail "no window titled \"$title\" mapped within 10 s"; }
+  note "$prefix: a window titled \"$title\" mapped"
+
+  # Help (F1): the user guide, compiled in, opens in a window of its own.
+  # The action is activated through the application's D-Bus interface, as
+  # a desktop shell would.
+  local guide="Marginalia User Guide"
+  gdbus call --session --dest $app_id --object-path "/${app_id//.//}" \
+    --method org.gtk.Actions.Activate help '[]' '{}' >/dev/null ||
+    fail "app.help cannot be activated"
+  for i in $(seq 1 100); do
+    xwininfo -root -tree 2>/dev/null | grep -qF "\"$guide\"" && break
+    sleep 0.1
+  done
+  xwininfo -root -tree | grep -qF "\"$guide\"" || fail "Help did not open a window titled \"$guide\""
+  note "$prefix: Help opened \"$guide\""
   kill "$app_pid"
   wait "$app_pid" 2>/dev/null || true
   app_pid=
   if grep -E 'CRITICAL|WARNING' "$tmp/window.log" >&2; then
     fail "the installed window logged warnings"
   fi
-  note "$prefix: a window titled \"$title\" mapped"
 }
 
 check_prefix () {
