@@ -106,7 +106,7 @@ run_installed () {
     done
     args+=(--proc /proc --dev-bind /dev /dev --ro-bind "$root" "$prefix")
   fi
-  XDG_DATA_DIRS=$data_dirs bwrap "${args[@]}" -- "$@"
+  XDG_DATA_DIRS=$data_dirs bwrap --die-with-parent "${args[@]}" -- "$@"
 }
 
 check_files () {
@@ -222,9 +222,16 @@ check_window () {
   done
   xwininfo -root -tree | grep -qF "\"$guide\"" || fail "Help did not open a window titled \"$guide\""
   note "$prefix: Help opened \"$guide\""
+  kill -0 "$app_pid" 2>/dev/null || { cat "$tmp/window.log" >&2; fail "the installed binary exited with its windows open"; }
   kill "$app_pid"
   wait "$app_pid" 2>/dev/null || true
   app_pid=
+  # The next instance must not find this one still owning the bus name.
+  for i in $(seq 1 50); do
+    gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+      --method org.freedesktop.DBus.NameHasOwner $app_id | grep -q false && break
+    sleep 0.1
+  done
   if grep -E 'CRITICAL|WARNING' "$tmp/window.log" >&2; then
     fail "the installed window logged warnings"
   fi
@@ -241,6 +248,9 @@ check_prefix () {
     meson setup "$build" "$srcdir" --prefix="$prefix" -Dtests=false --buildtype=plain \
       >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; fail "meson setup --prefix=$prefix failed"; }
   fi
+  # The desktop file and the metainfo take their translations from every
+  # .po file, which ninja does not know they depend on: make them anew.
+  rm -f "$build/data/$app_id.desktop" "$build/data/$app_id.metainfo.xml"
   ninja -C "$build" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; fail "the --prefix=$prefix build failed"; }
   meson install -C "$build" --no-rebuild --destdir "$dest" >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log" >&2; fail "meson install --prefix=$prefix failed"; }
