@@ -35,7 +35,6 @@ shot () {
   tmp=$(mktemp -d)
   mkdir -p "$tmp"/{home,data,config,cache,state}
   cp "$top/data/article.txt" "$tmp/article.txt"
-
   env HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
       XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state" \
       SHOT_DARK=$dark SHOT_OUT="$out/$name.png" SHOT_SCRIPT="$script" \
@@ -53,8 +52,8 @@ shot () {
       eval "$SHOT_SCRIPT"
       sleep 1
       eval "$(xwininfo -id "$win" | awk "/Absolute upper-left X/ {print \"x=\" \$4} /Absolute upper-left Y/ {print \"y=\" \$4} /Width/ {print \"w=\" \$2} /Height/ {print \"h=\" \$2}")"
-      # The text is sometimes left unpainted behind a popover until the
-      # pointer moves over it: nudge it until the column of text has ink.
+      # A shot whose column of text has no ink is taken again after moving
+      # the pointer, and reported if it stays blank.
       for try in 1 2 3 4 5 6; do
         import -window root -crop "${w}x${h}+${x}+${y}" +repage "$SHOT_OUT"
         ink=$(convert "$SHOT_OUT" -crop 200x150+60+90 -colorspace gray -format "%[fx:standard_deviation>0.05]" info:)
@@ -62,6 +61,7 @@ shot () {
         xdotool mousemove --window $win 120 $((600 + try)); sleep 0.5
         xdotool mousemove --window $win 700 $((600 - try)); sleep 1
       done
+      [ "$ink" = 1 ] || echo "screenshot: $SHOT_OUT: the text is not painted" >&2
       kill $app $comp' bash "${app_cmd[@]}"
   rm -rf "$tmp"
   echo "screenshot: $out/$name.png"
@@ -74,7 +74,7 @@ shot window ':'
 # resized by a pixel and back.
 shot note-editor 'xdotool mousemove --window $win 560 616 click 1; sleep 1
   xdotool windowsize $win 1100 759; sleep 0.5; xdotool windowsize $win 1100 760; sleep 0.5'
-# The sidebar filtered by a tag (the second of the tag menu's alphabetical list).
+# The sidebar filtered by a tag: "digital sovereignty", fourth in the tag menu.
 shot sidebar-filters 'xdotool mousemove --window $win 1032 114 click 1; sleep 1
   xdotool mousemove --window $win 1030 263 click 1; sleep 1; xdotool mousemove --window $win 700 600'
 # Dark style.
