@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 
 /* An annotation with a chosen id, creation time and anchoring. */
@@ -382,7 +383,7 @@ test_items_changed_set_target (void)
   const char *text = "Some text of the document, long enough for a few annotations.";
 
   bytes = g_bytes_new_static (text, strlen (text));
-  document = mg_document_new_from_bytes (bytes, NULL, "file:///t.txt", &error);
+  document = mg_document_loader_load_bytes (bytes, "file:///t.txt", NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   mg_annotation_list_add (list, a);
@@ -585,35 +586,34 @@ test_find (void)
   g_assert_cmpuint (position, ==, 39);
 }
 
+/* The annotations of @annotations that overlap [start, end), by scanning. */
 static void
 lookup_brute_force (GPtrArray *annotations,
-                    guint      offset,
+                    guint      start,
+                    guint      end,
                     GPtrArray *result)
 {
   guint i;
 
   g_ptr_array_set_size (result, 0);
-  for (i = 0; i < annotations->len; i++)
+  for (i = 0; i < annotations->len && start < end; i++)
     {
       MgAnnotation *annotation = g_ptr_array_index (annotations, i);
 
-      if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED && mg_annotation_get_range_start (annotation) <= offset && offset < mg_annotation_get_range_end (annotation))
+      if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED && mg_annotation_get_range_start (annotation) < mg_annotation_get_range_end (annotation) && mg_annotation_get_range_start (annotation) < end && start < mg_annotation_get_range_end (annotation))
         g_ptr_array_add (result, annotation);
     }
 }
 
 static void
-assert_lookup_matches (MgAnnotationList *list,
-                       GPtrArray        *annotations,
-                       guint             offset)
+assert_found_matches (MgAnnotationList *list,
+                      GPtrArray        *found,
+                      GPtrArray        *expected)
 {
-  g_autoptr (GPtrArray) found = mg_annotation_list_lookup_at_offset (list, offset);
-  g_autoptr (GPtrArray) expected = g_ptr_array_new ();
   g_autoptr (GHashTable) set = g_hash_table_new (NULL, NULL);
   guint last_position = 0;
   guint i;
 
-  lookup_brute_force (annotations, offset, expected);
   g_assert_cmpuint (found->len, ==, expected->len);
 
   for (i = 0; i < expected->len; i++)
@@ -630,6 +630,32 @@ assert_lookup_matches (MgAnnotationList *list,
         g_assert_cmpuint (position, >, last_position);
       last_position = position;
     }
+}
+
+static void
+assert_lookup_matches (MgAnnotationList *list,
+                       GPtrArray        *annotations,
+                       guint             offset)
+{
+  g_autoptr (GPtrArray) found = mg_annotation_list_lookup_at_offset (list, offset);
+  g_autoptr (GPtrArray) expected = g_ptr_array_new ();
+
+  if (offset < G_MAXUINT)
+    lookup_brute_force (annotations, offset, offset + 1, expected);
+  assert_found_matches (list, found, expected);
+}
+
+static void
+assert_range_matches (MgAnnotationList *list,
+                      GPtrArray        *annotations,
+                      guint             start,
+                      guint             end)
+{
+  g_autoptr (GPtrArray) found = mg_annotation_list_lookup_range (list, start, end);
+  g_autoptr (GPtrArray) expected = g_ptr_array_new ();
+
+  lookup_brute_force (annotations, start, end, expected);
+  assert_found_matches (list, found, expected);
 }
 
 static void
@@ -680,6 +706,71 @@ test_lookup_at_offset_small (void)
 }
 
 static void
+test_lookup_range_small (void)
+{
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotation) first = annotation_new ("first", 0, MG_ANNOTATION_STATE_ANCHORED, 0, 10);
+  g_autoptr (MgAnnotation) long_one = annotation_new ("long", 0, MG_ANNOTATION_STATE_ANCHORED, 5, 1000);
+  g_autoptr (MgAnnotation) middle = annotation_new ("middle", 0, MG_ANNOTATION_STATE_MOVED, 40, 50);
+  g_autoptr (MgAnnotation) empty = annotation_new ("empty", 0, MG_ANNOTATION_STATE_ANCHORED, 45, 45);
+  g_autoptr (MgAnnotation) late = annotation_new ("late", 0, MG_ANNOTATION_STATE_ANCHORED, 60, 70);
+  g_autoptr (MgAnnotation) o = orphan_new ("o", 40, 50);
+  g_autoptr (GPtrArray) found = NULL;
+
+  found = mg_annotation_list_lookup_range (list, 0, 100);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  mg_annotation_list_add (list, first);
+  mg_annotation_list_add (list, long_one);
+  mg_annotation_list_add (list, middle);
+  mg_annotation_list_add (list, empty);
+  mg_annotation_list_add (list, late);
+  mg_annotation_list_add (list, o);
+
+  /* A long annotation that started well before the region reaches it. */
+  found = mg_annotation_list_lookup_range (list, 42, 48);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_true (g_ptr_array_index (found, 0) == long_one);
+  g_assert_true (g_ptr_array_index (found, 1) == middle);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* The region's end is exclusive, and so is each annotation's end. */
+  found = mg_annotation_list_lookup_range (list, 10, 40);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_true (g_ptr_array_index (found, 0) == long_one);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = mg_annotation_list_lookup_range (list, 9, 61);
+  g_assert_cmpuint (found->len, ==, 4);
+  g_assert_true (g_ptr_array_index (found, 0) == first);
+  g_assert_true (g_ptr_array_index (found, 1) == long_one);
+  g_assert_true (g_ptr_array_index (found, 2) == middle);
+  g_assert_true (g_ptr_array_index (found, 3) == late);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* An empty region overlaps nothing, even inside an annotation. */
+  found = mg_annotation_list_lookup_range (list, 45, 45);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = mg_annotation_list_lookup_range (list, 50, 40);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* The whole document, past its end. */
+  found = mg_annotation_list_lookup_range (list, 0, G_MAXUINT);
+  g_assert_cmpuint (found->len, ==, 4);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* After a change, the index follows. */
+  mg_annotation_set_anchor (long_one, MG_ANNOTATION_STATE_ORPHANED, 5, 1000);
+  mg_annotation_set_anchor (o, MG_ANNOTATION_STATE_MOVED, 900, 2000);
+  found = mg_annotation_list_lookup_range (list, 100, 1000);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_true (g_ptr_array_index (found, 0) == o);
+}
+
+static void
 test_lookup_at_offset_random (void)
 {
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
@@ -719,6 +810,15 @@ test_lookup_at_offset_random (void)
   assert_lookup_matches (list, annotations, 0);
   assert_lookup_matches (list, annotations, G_MAXUINT);
 
+  /* Regions of every size, as the reader view paints them. */
+  for (i = 0; i < 500; i++)
+    {
+      guint start = g_rand_int_range (rand, 0, text_length + 10000);
+
+      assert_range_matches (list, annotations, start, start + g_rand_int_range (rand, 0, i % 2 ? 100 : 20000));
+    }
+  assert_range_matches (list, annotations, 0, G_MAXUINT);
+
   /* Re-anchor a tenth of them, one by one, checking as we go. */
   for (i = 0; i < 200; i++)
     {
@@ -728,6 +828,7 @@ test_lookup_at_offset_random (void)
       mg_annotation_set_anchor (annotation, g_rand_int_range (rand, 0, 3), start,
                                 start + g_rand_int_range (rand, 0, 3000));
       assert_lookup_matches (list, annotations, g_rand_int_range (rand, 0, text_length));
+      assert_range_matches (list, annotations, start, start + g_rand_int_range (rand, 1, 500));
     }
 }
 
@@ -849,7 +950,8 @@ main (int   argc,
   g_test_add_func ("/annotation-list/lookup/id", test_lookup_by_id);
   g_test_add_func ("/annotation-list/lookup/find", test_find);
   g_test_add_func ("/annotation-list/lookup/at-offset", test_lookup_at_offset_small);
-  g_test_add_func ("/annotation-list/lookup/at-offset-random", test_lookup_at_offset_random);
+  g_test_add_func ("/annotation-list/lookup/range", test_lookup_range_small);
+  g_test_add_func ("/annotation-list/lookup/at-offset-and-range-random", test_lookup_at_offset_random);
   g_test_add_func ("/annotation-list/lifetime/dispose-disconnects", test_dispose_disconnects);
 
   return g_test_run ();

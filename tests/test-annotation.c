@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 
 static MgDocument *
@@ -15,7 +16,7 @@ document_new (const char *text)
   g_autoptr (GError) error = NULL;
   MgDocument *document;
 
-  document = mg_document_new_from_bytes (bytes, "Test", "file:///test.txt", &error);
+  document = mg_document_loader_load_bytes (bytes, "file:///test.txt", "Test", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
   g_assert_nonnull (document);
 

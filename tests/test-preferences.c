@@ -10,8 +10,9 @@
 
 /* Reading comfort: the settings applied to a reader (a text view in a
  * clamp in a scrolled window, as in the main window), the preferences
- * window bound to them, zoom, and the reading positions. GSettings is the
- * memory backend; the state folder is a temporary one. */
+ * window bound to them, zoom, and where the top of the view is (the table
+ * of reading positions is tested in test-reading-positions.c). GSettings
+ * is the memory backend; the state folder is a temporary one. */
 
 typedef struct
 {
@@ -305,91 +306,6 @@ test_window_binds (Fixture      *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static char *
-positions_path (void)
-{
-  return g_build_filename (g_get_user_state_dir (), APP_ID, "positions.ini", NULL);
-}
-
-static void
-test_positions_round_trip (void)
-{
-  g_autofree char *path = positions_path ();
-  guint            offset = 0;
-
-  g_assert_false (mg_reading_positions_get ("file:///nowhere.txt", &offset));
-
-  mg_reading_positions_set ("file:///home/a/book.txt", 1234);
-  mg_reading_positions_set ("file:///tmp/%5Bodd%5D=name;x.txt", 7);
-  mg_reading_positions_set ("https://example.org/a?b=c#d", 42);
-  mg_reading_positions_set ("file:///home/a/book.txt", 4321);
-  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
-
-  /* From the file, not from memory. */
-  mg_reading_positions_reload ();
-  g_assert_true (mg_reading_positions_get ("file:///home/a/book.txt", &offset));
-  g_assert_cmpuint (offset, ==, 4321);
-  g_assert_true (mg_reading_positions_get ("file:///tmp/%5Bodd%5D=name;x.txt", &offset));
-  g_assert_cmpuint (offset, ==, 7);
-  g_assert_true (mg_reading_positions_get ("https://example.org/a?b=c#d", &offset));
-  g_assert_cmpuint (offset, ==, 42);
-  g_assert_false (mg_reading_positions_get ("file:///home/a/other.txt", &offset));
-
-  /* A damaged file is no reason to fail: it starts afresh. */
-  g_assert_true (g_file_set_contents (path, "[[[not a key file", -1, NULL));
-  mg_reading_positions_reload ();
-  g_test_expect_message ("mg-reading-style", G_LOG_LEVEL_WARNING, "*Could not read the reading positions*");
-  g_assert_false (mg_reading_positions_get ("file:///home/a/book.txt", &offset));
-  g_test_assert_expected_messages ();
-  mg_reading_positions_set ("file:///home/a/book.txt", 5);
-  mg_reading_positions_reload ();
-  g_assert_true (mg_reading_positions_get ("file:///home/a/book.txt", &offset));
-  g_assert_cmpuint (offset, ==, 5);
-}
-
-static void
-test_positions_cap (void)
-{
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autofree char *path = positions_path ();
-  g_auto (GStrv) groups = NULL;
-  guint n = MG_READING_POSITIONS_MAX + 10;
-  guint offset;
-  gsize n_groups;
-
-  g_remove (path);
-  mg_reading_positions_reload ();
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *uri = g_strdup_printf ("file:///books/%u.txt", i);
-
-      mg_reading_positions_set (uri, i * 10);
-    }
-
-  /* Reading an old one again makes it recent: the next new one drops the
-   * one after it instead. */
-  mg_reading_positions_set ("file:///books/10.txt", 1);
-  mg_reading_positions_set ("file:///books/new.txt", 2);
-
-  mg_reading_positions_reload ();
-  g_assert_true (g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, NULL));
-  groups = g_key_file_get_groups (keyfile, &n_groups);
-  g_assert_cmpuint (n_groups, ==, MG_READING_POSITIONS_MAX);
-
-  g_assert_false (mg_reading_positions_get ("file:///books/0.txt", &offset));
-  g_assert_false (mg_reading_positions_get ("file:///books/9.txt", &offset));
-  g_assert_false (mg_reading_positions_get ("file:///books/11.txt", &offset));
-  g_assert_true (mg_reading_positions_get ("file:///books/10.txt", &offset));
-  g_assert_cmpuint (offset, ==, 1);
-  g_assert_true (mg_reading_positions_get ("file:///books/12.txt", &offset));
-  g_assert_cmpuint (offset, ==, 120);
-  g_assert_true (mg_reading_positions_get ("file:///books/509.txt", &offset));
-  g_assert_cmpuint (offset, ==, 5090);
-  g_assert_true (mg_reading_positions_get ("file:///books/new.txt", &offset));
-  g_assert_cmpuint (offset, ==, 2);
-}
-
 static void
 test_top_offset (Fixture      *f,
                  gconstpointer data)
@@ -444,8 +360,6 @@ main (int   argc,
   ADD ("/preferences/zoom/bounds", test_zoom);
   ADD ("/preferences/window/binds-settings", test_window_binds);
   ADD ("/preferences/position/top-offset", test_top_offset);
-  g_test_add_func ("/preferences/positions/round-trip", test_positions_round_trip);
-  g_test_add_func ("/preferences/positions/cap", test_positions_cap);
 #undef ADD
 
   ret = g_test_run ();

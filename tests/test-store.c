@@ -15,6 +15,7 @@
 
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
 #include "mg-store-cache.h"
@@ -98,7 +99,7 @@ document_new (const char *uri,
   g_autoptr (GError) error = NULL;
   MgDocument *document;
 
-  document = mg_document_new_from_bytes (bytes, NULL, uri, &error);
+  document = mg_document_loader_load_bytes (bytes, uri, NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   return document;

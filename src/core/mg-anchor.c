@@ -8,6 +8,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
+#include "mg-text-match-private.h"
 
 /*
  * Re-anchoring: finding a stored highlight again in a text that may have
@@ -33,6 +34,11 @@
  * Nothing here is proportional to the text's length unless the quote has
  * to be looked for everywhere; the common cases stay inside a window of a
  * few thousand code points around the old position.
+ *
+ * This file is the policy: where to look, how to score a candidate, which
+ * one wins. The string matching it relies on (the approximate and exact
+ * searches, the edit distance of a context, the alignment) is in
+ * mg-text-match.c.
  */
 
 /* Windows around the old position, by radius in code points. The first
@@ -127,9 +133,10 @@ static const struct
 
 /* At most half the quote in edits, and at most this many: beyond 64 edits
  * the passage has been rewritten rather than edited, and the cap keeps the
- * approximate search's band (and the alignment's band, see align_at())
+ * approximate search's band (and the alignment's band, see mg_align_at())
  * narrow for long quotes. */
 #define MAX_EDITS 64
+G_STATIC_ASSERT (MAX_EDITS <= MG_ALIGN_MAX_EDITS);
 
 /* Longer quotes (dozens of pages) are only re-found by position or exact
  * text: the approximate search's tables grow with the quote length. */
@@ -144,10 +151,6 @@ static const struct
  * approximately in many places. */
 #define FUZZY_SLACK 2
 #define MAX_FUZZY_ENDS 256
-
-/* Windows at least this long are searched as two halves side by side; see
- * myers_search(). */
-#define SPLIT_SEARCH_LENGTH 4096
 
 /* When the quote itself changed much, a stretch of unrelated text can come
  * closer to it than the real, edited passage, which would then lose on
@@ -183,544 +186,6 @@ static const struct
 
 /* Scores closer than this are equal; ties go to the nearer candidate. */
 #define SCORE_EPSILON 1e-9
-
-/* ------------------------------------------------------------------------
- * Pattern tables for Myers' algorithm
- *
- * For each symbol of the pattern, a bit mask per 64-code-point block with
- * the pattern positions holding that symbol. Code points below 256 are
- * looked up directly; others through a small open-addressing hash table.
- * Symbols absent from the pattern map to row 0, all zeros.
- */
-
-typedef struct
-{
-  gsize     length;
-  guint     n_blocks;
-  guint32   low[256];
-  gunichar *keys;
-  guint32  *values;
-  guint     mask;
-  guint64  *masks;
-  /* For patterns of one block: the masks of code points below 256 without
-   * the indirection, for the hot loop of the search. */
-  guint64 low_masks[256];
-} Peq;
-
-static inline guint
-peq_hash (gunichar c)
-{
-  return c * 0x9E3779B1u;
-}
-
-static guint32 *
-peq_slot (const Peq *peq,
-          gunichar   c)
-{
-  guint slot = peq_hash (c) & peq->mask;
-
-  while (peq->keys[slot] != 0 && peq->keys[slot] != c)
-    slot = (slot + 1) & peq->mask;
-
-  return &peq->values[slot];
-}
-
-static void
-peq_init (Peq            *peq,
-          const gunichar *pattern,
-          gsize           length)
-{
-  guint32 n_symbols = 0;
-  gsize   n_high = 0;
-  gsize   i;
-
-  g_assert (length > 0);
-
-  memset (peq, 0, sizeof *peq);
-  peq->length = length;
-  peq->n_blocks = (guint) ((length + 63) / 64);
-
-  for (i = 0; i < length; i++)
-    if (pattern[i] >= 256)
-      n_high++;
-
-  if (n_high > 0)
-    {
-      guint size = 8;
-
-      while (size < 2 * n_high)
-        size *= 2;
-      peq->keys = g_new0 (gunichar, size);
-      peq->values = g_new0 (guint32, size);
-      peq->mask = size - 1;
-    }
-
-  /* Number the distinct symbols from 1; 0 is the all-zero row. */
-  for (i = 0; i < length; i++)
-    {
-      gunichar c = pattern[i];
-
-      if (c < 256)
-        {
-          if (peq->low[c] == 0)
-            peq->low[c] = ++n_symbols;
-        }
-      else
-        {
-          guint32 *value = peq_slot (peq, c);
-
-          if (*value == 0)
-            {
-              *value = ++n_symbols;
-              peq->keys[value - peq->values] = c;
-            }
-        }
-    }
-
-  peq->masks = g_new0 (guint64, ((gsize) n_symbols + 1) * peq->n_blocks);
-
-  for (i = 0; i < length; i++)
-    {
-      gunichar c = pattern[i];
-      guint32  symbol = c < 256 ? peq->low[c] : *peq_slot (peq, c);
-
-      peq->masks[(gsize) symbol * peq->n_blocks + i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
-    }
-
-  if (peq->n_blocks == 1)
-    for (i = 0; i < 256; i++)
-      peq->low_masks[i] = peq->masks[peq->low[i]];
-}
-
-static void
-peq_clear (Peq *peq)
-{
-  g_clear_pointer (&peq->keys, g_free);
-  g_clear_pointer (&peq->values, g_free);
-  g_clear_pointer (&peq->masks, g_free);
-}
-
-static inline const guint64 *
-peq_lookup (const Peq *peq,
-            gunichar   c)
-{
-  guint32 symbol;
-
-  if (c < 256)
-    symbol = peq->low[c];
-  else if (peq->keys == NULL)
-    symbol = 0;
-  else
-    symbol = *peq_slot (peq, c);
-
-  return &peq->masks[(gsize) symbol * peq->n_blocks];
-}
-
-typedef void (*MatchEndFunc) (gsize    end,
-                              guint    edits,
-                              gpointer user_data);
-
-/* ------------------------------------------------------------------------
- * Myers' bit-parallel edit distance, one 64-row block of a DP column at a
- * time (in Hyyrö's formulation for blocks). Bit i of @pv / @mv is set when
- * the vertical difference between rows i + 1 and i of the column is +1 /
- * -1; @hin is the horizontal difference entering the block's top row
- * (+1, 0 or -1). Returns the horizontal difference leaving its bottom row,
- * and in @row_delta the one leaving the row of @row_bit (0 for none): the
- * pattern's last row, which need not be the block's last.
- */
-static inline int
-myers_block (guint64 *pv,
-             guint64 *mv,
-             guint64  eq,
-             int      hin,
-             guint64  row_bit,
-             int     *row_delta)
-{
-  guint64 hin_negative = hin < 0 ? 1 : 0;
-  guint64 hin_positive = hin > 0 ? 1 : 0;
-  guint64 xv, xh, ph, mh;
-  int     hout;
-
-  xv = eq | *mv;
-  eq |= hin_negative;
-  xh = (((eq & *pv) + *pv) ^ *pv) | eq;
-  ph = *mv | ~(xh | *pv);
-  mh = *pv & xh;
-
-  hout = (int) (ph >> 63) - (int) (mh >> 63);
-  *row_delta = ((ph & row_bit) != 0) - ((mh & row_bit) != 0);
-
-  ph = (ph << 1) | hin_positive;
-  mh = (mh << 1) | hin_negative;
-  *pv = mh | ~(xv | ph);
-  *mv = ph & xv;
-
-  return hout;
-}
-
-/* One column of the search for a pattern of one block. */
-static inline void
-myers_step (const Peq *peq,
-            gunichar   c,
-            guint64    row_bit,
-            guint64   *pv,
-            guint64   *mv,
-            int       *value)
-{
-  guint64 eq = c < 256 ? peq->low_masks[c] : peq_lookup (peq, c)[0];
-  int     delta;
-
-  myers_block (pv, mv, eq, 0, row_bit, &delta);
-  *value += delta;
-}
-
-/*
- * Approximate search: calls @func for every end position in
- * text[@lo..@hi) where some substring ending there is at most *@max_edits
- * edits from the pattern, with the smallest number of edits. @func may
- * lower *@max_edits as it goes.
- *
- * Long patterns take several 64-bit blocks per text position; Ukkonen's
- * cut-off (as in Myers' paper) only computes the blocks down to the last
- * one that can still hold a value within the limit, so the cost per text
- * position is about (limit / 64 + 1) blocks however long the quote is.
- * Values beyond the band are over-estimated, never under-estimated, which
- * is harmless: they are above the limit either way.
- */
-static void
-myers_search (const Peq      *peq,
-              const gunichar *text,
-              gsize           lo,
-              gsize           hi,
-              const guint    *max_edits,
-              MatchEndFunc    func,
-              gpointer        user_data)
-{
-  guint               n_blocks = peq->n_blocks;
-  guint               last_bit = (guint) ((peq->length - 1) % 64);
-  guint64             row_bit = G_GUINT64_CONSTANT (1) << last_bit;
-  g_autofree guint64 *pv = NULL;
-  g_autofree guint64 *mv = NULL;
-  g_autofree int     *bottom = NULL;
-  int                 value = (int) peq->length; /* the pattern's last row, if in the band */
-  int                 delta = 0;
-  guint               last;
-  guint               b;
-  gsize               j;
-
-  if (n_blocks == 1)
-    {
-      /* The common case, a quote of at most 64 code points: one word per
-       * column. Myers' algorithm is a chain of dependent operations from
-       * one column to the next, so a long window is cut in two halves
-       * searched side by side: two independent chains run faster than one
-       * on any current processor (by a third, measured). The second half
-       * starts early by the longest text a match within the limit can
-       * span, so that each match ending in it is seen whole: values within
-       * the limit are then exact, others only over-estimated. Ends are
-       * reported in no particular order. */
-      gsize   warm_up = peq->length + *max_edits;
-      gsize   end_a = lo;    /* the first chain covers [lo, end_a) */
-      gsize   start_b = lo;  /* the second starts here */
-      gsize   report_b = lo; /* and reports from here */
-      guint64 pv_a = ~G_GUINT64_CONSTANT (0);
-      guint64 mv_a = 0;
-      guint64 pv_b = ~G_GUINT64_CONSTANT (0);
-      guint64 mv_b = 0;
-      int     value_b = value;
-      gsize   t;
-
-      if (hi - lo >= 4 * warm_up && hi - lo >= SPLIT_SEARCH_LENGTH)
-        {
-          end_a = lo + (hi - lo) / 2;
-          start_b = end_a - warm_up;
-          report_b = end_a;
-        }
-
-      /* Both chains; the second one's columns stay below hi, since the
-       * first half is the shorter one. */
-      for (t = 0; lo + t < end_a; t++)
-        {
-          myers_step (peq, text[lo + t], row_bit, &pv_a, &mv_a, &value);
-          myers_step (peq, text[start_b + t], row_bit, &pv_b, &mv_b, &value_b);
-
-          if (value <= (int) *max_edits)
-            func (lo + t + 1, (guint) value, user_data);
-          if (start_b + t >= report_b && value_b <= (int) *max_edits)
-            func (start_b + t + 1, (guint) value_b, user_data);
-        }
-
-      /* The rest of the second chain, or the whole window. */
-      for (j = start_b + t; j < hi; j++)
-        {
-          myers_step (peq, text[j], row_bit, &pv_b, &mv_b, &value_b);
-          if (j >= report_b && value_b <= (int) *max_edits)
-            func (j + 1, (guint) value_b, user_data);
-        }
-      return;
-    }
-
-  pv = g_new (guint64, n_blocks);
-  mv = g_new (guint64, n_blocks);
-  bottom = g_new (int, n_blocks);
-
-  /* Column 0: row i holds i (the pattern's first i symbols all deleted), so
-   * only the blocks down to row max_edits can hold a value within it. */
-  last = MIN (*max_edits / 64, n_blocks - 1);
-  for (b = 0; b <= last; b++)
-    {
-      pv[b] = ~G_GUINT64_CONSTANT (0);
-      mv[b] = 0;
-      bottom[b] = (int) (64 * (b + 1));
-    }
-
-  for (j = lo; j < hi; j++)
-    {
-      const guint64 *eq = peq_lookup (peq, text[j]);
-      int            max = (int) *max_edits;
-      int            hout = 0; /* row 0 is 0 everywhere: a match may start anywhere */
-
-      for (b = 0; b <= last; b++)
-        {
-          hout = myers_block (&pv[b], &mv[b], eq[b], hout,
-                              b + 1 == n_blocks ? row_bit : 0, &delta);
-          bottom[b] += hout;
-        }
-      if (last + 1 == n_blocks)
-        value += delta;
-
-      if (last + 1 < n_blocks && bottom[last] - hout <= max && ((eq[last + 1] & 1) != 0 || hout < 0))
-        {
-          /* The next block's top row may come within the limit: take it
-           * into the band. Its values in the previous column are unknown
-           * but above the limit; the block above's bottom value plus the
-           * row distance bounds them from above, which is all the
-           * algorithm needs. */
-          int previous_bottom = bottom[last] - hout;
-
-          last++;
-          pv[last] = ~G_GUINT64_CONSTANT (0);
-          mv[last] = 0;
-          bottom[last] = previous_bottom + 64;
-          bottom[last] += myers_block (&pv[last], &mv[last], eq[last], hout,
-                                       last + 1 == n_blocks ? row_bit : 0, &delta);
-          if (last + 1 == n_blocks)
-            value = previous_bottom + (int) last_bit + 1 + delta;
-        }
-      else
-        {
-          /* A block whose bottom is at least limit + 64 holds only values
-           * above the limit. The first block always stays: row 0 is 0. */
-          while (last > 0 && bottom[last] >= max + 64)
-            last--;
-        }
-
-      if (last + 1 == n_blocks && value <= max)
-        func (j + 1, (guint) value, user_data);
-    }
-}
-
-/*
- * Global edit distance between a pattern of at most 64 code points and the
- * best prefix of @text (read with @step, +1 forward or -1 backward from
- * @text): the stored context is aligned from the quote outwards, and the
- * text may run on past its far end for free.
- */
-static guint
-context_distance (const Peq      *peq,
-                  const gunichar *text,
-                  gsize           n_text,
-                  gssize          step)
-{
-  guint64 row_bit = G_GUINT64_CONSTANT (1) << ((peq->length - 1) % 64);
-  guint64 pv = ~G_GUINT64_CONSTANT (0);
-  guint64 mv = 0;
-  int     value = (int) peq->length;
-  int     best = value;
-  int     delta;
-  gsize   j;
-
-  g_assert (peq->n_blocks == 1);
-
-  for (j = 0; j < n_text; j++)
-    {
-      gunichar c = text[(gssize) j * step];
-
-      /* Row 0 holds j: the text side cannot skip code points next to the
-       * quote for free. */
-      myers_block (&pv, &mv, peq_lookup (peq, c)[0], 1, row_bit, &delta);
-      value += delta;
-      best = MIN (best, value);
-    }
-
-  return (guint) best;
-}
-
-/*
- * Aligns @quote with the text on one side of @anchor: with @direction -1
- * the quote ends at @anchor and the text is read backwards from there,
- * with +1 it starts at @anchor. A plain dynamic programme, limited to the
- * diagonals within @max_edits of the main one (no alignment with at most
- * @max_edits edits leaves them), so it costs O(m * max_edits). The length
- * giving the fewest edits wins; among equals, the one closest to the
- * quote's own length. With @want_length other than %G_MAXSIZE, only that
- * length is considered: the edit distance of two given ranges.
- *
- * This recovers where an approximate match found by myers_search() starts
- * (it only reports ends), and where one starts or ends next to intact
- * context.
- *
- * Returns: %FALSE if no alignment within @max_edits exists
- */
-static gboolean
-align_at (const gunichar *text,
-          gsize           n_text,
-          gsize           anchor,
-          int             direction,
-          const gunichar *quote,
-          gsize           m,
-          guint           max_edits,
-          gsize           want_length,
-          gsize          *length,
-          guint          *edits)
-{
-  const guint infinity = G_MAXUINT / 2;
-  guint       rows[2][2 * MAX_EDITS + 1];
-  guint      *previous = rows[0];
-  guint      *current = rows[1];
-  gssize      d = max_edits;
-  gssize      width = 2 * d + 1;
-  gsize       available = direction < 0 ? anchor : n_text - anchor;
-  gssize      limit = (gssize) MIN (available, m + max_edits);
-  gssize      best_j = -1;
-  guint       best = infinity;
-  gssize      i;
-  gssize      off;
-
-  g_assert (max_edits <= MAX_EDITS);
-  g_assert (anchor <= n_text);
-
-  /* Cell (i, j), i quote code points against j text code points, both
-   * counted from the anchor, is at index j - i + d of row i. */
-  for (off = 0; off < width; off++)
-    {
-      gssize j = off - d;
-
-      current[off] = j >= 0 && j <= limit ? (guint) j : infinity;
-    }
-
-  for (i = 1; i <= (gssize) m; i++)
-    {
-      gunichar q = direction < 0 ? quote[m - i] : quote[i - 1];
-      guint   *swap = previous;
-      guint    row_min = infinity;
-
-      previous = current;
-      current = swap;
-
-      for (off = 0; off < width; off++)
-        {
-          gssize   j = i + off - d;
-          gunichar t;
-          guint    value;
-
-          if (j < 0 || j > limit)
-            {
-              current[off] = infinity;
-              continue;
-            }
-          if (j == 0)
-            {
-              current[off] = (guint) i;
-              row_min = MIN (row_min, current[off]);
-              continue;
-            }
-
-          t = direction < 0 ? text[anchor - j] : text[anchor + j - 1];
-          value = previous[off] + (q != t ? 1 : 0);
-          if (off + 1 < width)
-            value = MIN (value, previous[off + 1] + 1);
-          if (off > 0)
-            value = MIN (value, current[off - 1] + 1);
-          current[off] = MIN (value, infinity);
-          row_min = MIN (row_min, current[off]);
-        }
-
-      /* Values never decrease along a path: once a whole row is over the
-       * budget, so is the last. */
-      if (row_min > max_edits)
-        return FALSE;
-    }
-
-  for (off = 0; off < width; off++)
-    {
-      gssize j = (gssize) m + off - d;
-
-      if (j < 1 || j > limit || current[off] > max_edits || (want_length != G_MAXSIZE && (gsize) j != want_length))
-        continue;
-      if (current[off] < best || (current[off] == best && ABS (j - (gssize) m) < ABS (best_j - (gssize) m)))
-        {
-          best = current[off];
-          best_j = j;
-        }
-    }
-
-  if (best_j < 0)
-    return FALSE;
-
-  *length = (gsize) best_j;
-  *edits = best;
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------------
- * Exact search: Horspool's algorithm, with a skip table indexed by the low
- * byte of the code point (a shared low byte only shortens a skip, it never
- * skips an occurrence).
- */
-
-typedef void (*OccurrenceFunc) (gsize    start,
-                                gpointer user_data);
-
-static void
-horspool_init (guint           skip[256],
-               const gunichar *pattern,
-               gsize           m)
-{
-  gsize i;
-
-  for (i = 0; i < 256; i++)
-    skip[i] = (guint) MIN (m, G_MAXUINT);
-  for (i = 0; i + 1 < m; i++)
-    skip[pattern[i] & 0xff] = (guint) MIN (m - 1 - i, G_MAXUINT);
-}
-
-/* Calls @func for each occurrence of @pattern starting in [@first, @last]. */
-static void
-horspool_search (const gunichar *text,
-                 gsize           first,
-                 gsize           last,
-                 const gunichar *pattern,
-                 gsize           m,
-                 const guint     skip[256],
-                 OccurrenceFunc  func,
-                 gpointer        user_data)
-{
-  gunichar tail = pattern[m - 1];
-  gsize    pos;
-
-  for (pos = first; pos <= last;)
-    {
-      gunichar c = text[pos + m - 1];
-
-      if (c == tail && memcmp (&text[pos], pattern, (m - 1) * sizeof (gunichar)) == 0)
-        func (pos, user_data);
-
-      /* Skips are at least 1; last + m never exceeds the text's length. */
-      pos += skip[c & 0xff];
-    }
-}
 
 /* ------------------------------------------------------------------------
  * Candidates and scoring
@@ -765,11 +230,11 @@ typedef struct
   gunichar *suffix;
   gsize     n_suffix;
 
-  Peq      prefix_peq;
-  Peq      suffix_peq;
-  Peq      quote_peq;
-  gboolean have_context_peqs;
-  gboolean have_quote_peq;
+  MgPattern prefix_peq;
+  MgPattern suffix_peq;
+  MgPattern quote_peq;
+  gboolean  have_context_peqs;
+  gboolean  have_quote_peq;
 
   guint    quote_skip[256];
   gboolean have_quote_skip;
@@ -800,9 +265,9 @@ anchor_clear (Anchor *self)
   g_clear_pointer (&self->quote, g_free);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->suffix, g_free);
-  peq_clear (&self->prefix_peq);
-  peq_clear (&self->suffix_peq);
-  peq_clear (&self->quote_peq);
+  mg_pattern_clear (&self->prefix_peq);
+  mg_pattern_clear (&self->suffix_peq);
+  mg_pattern_clear (&self->quote_peq);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Anchor, anchor_clear)
@@ -853,9 +318,9 @@ anchor_ensure_context_peqs (Anchor *self)
     return;
 
   if (self->n_prefix > 0)
-    peq_init (&self->prefix_peq, self->prefix, self->n_prefix);
+    mg_pattern_init (&self->prefix_peq, self->prefix, self->n_prefix);
   if (self->n_suffix > 0)
-    peq_init (&self->suffix_peq, self->suffix, self->n_suffix);
+    mg_pattern_init (&self->suffix_peq, self->suffix, self->n_suffix);
   self->have_context_peqs = TRUE;
 }
 
@@ -883,7 +348,7 @@ prefix_similarity (Anchor *self,
     return 0.0;
 
   anchor_ensure_context_peqs (self);
-  return 1.0 - (double) context_distance (&self->prefix_peq, &self->text[start - 1], available, -1) / (double) self->n_prefix;
+  return 1.0 - (double) mg_pattern_context_distance (&self->prefix_peq, &self->text[start - 1], available, -1) / (double) self->n_prefix;
 }
 
 static double
@@ -902,7 +367,7 @@ suffix_similarity (Anchor *self,
     return 0.0;
 
   anchor_ensure_context_peqs (self);
-  return 1.0 - (double) context_distance (&self->suffix_peq, &self->text[end], available, 1) / (double) self->n_suffix;
+  return 1.0 - (double) mg_pattern_context_distance (&self->suffix_peq, &self->text[end], available, 1) / (double) self->n_suffix;
 }
 
 static gsize
@@ -996,12 +461,12 @@ search_exact (Anchor *self,
 
   if (!self->have_quote_skip)
     {
-      horspool_init (self->quote_skip, self->quote, self->m);
+      mg_horspool_init (self->quote_skip, self->quote, self->m);
       self->have_quote_skip = TRUE;
     }
 
-  horspool_search (self->text, first, last, self->quote, self->m,
-                   self->quote_skip, consider_exact, self);
+  mg_horspool_search (self->text, first, last, self->quote, self->m,
+                      self->quote_skip, consider_exact, self);
 }
 
 /* Whether an approximate candidate may be accepted at all. */
@@ -1031,11 +496,11 @@ anchor_ensure_probes (Anchor *self)
   for (i = 0; i < self->n_prefix_probe; i++)
     self->prefix_probe[i] = self->prefix[self->n_prefix_probe - 1 - i];
   if (self->n_prefix_probe >= MIN_CONTEXT_PROBE)
-    horspool_init (self->prefix_probe_skip, self->prefix_probe, self->n_prefix_probe);
+    mg_horspool_init (self->prefix_probe_skip, self->prefix_probe, self->n_prefix_probe);
 
   self->n_suffix_probe = MIN (self->n_suffix, CONTEXT_PROBE);
   if (self->n_suffix_probe >= MIN_CONTEXT_PROBE)
-    horspool_init (self->suffix_probe_skip, self->suffix, self->n_suffix_probe);
+    mg_horspool_init (self->suffix_probe_skip, self->suffix, self->n_suffix_probe);
 
   self->have_probes = TRUE;
 }
@@ -1127,8 +592,8 @@ consider_fuzzy (Anchor *self,
       gsize length;
       guint snapped_edits;
 
-      if (align_at (self->text, self->n_text, snapped_start, 1, self->quote, self->m,
-                    self->max_edits, snapped_end - snapped_start, &length, &snapped_edits))
+      if (mg_align_at (self->text, self->n_text, snapped_start, 1, self->quote, self->m,
+                       self->max_edits, snapped_end - snapped_start, &length, &snapped_edits))
         {
           start = snapped_start;
           end = snapped_end;
@@ -1224,8 +689,8 @@ consider_fuzzy_end (Anchor *self,
   if (!fuzzy_acceptable (self, quote_bound, 1.0, suffix) || cannot_beat (&self->best_fuzzy, WEIGHT_QUOTE * quote_bound + WEIGHT_PREFIX + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR))
     return;
 
-  if (align_at (self->text, self->n_text, end, -1, self->quote, self->m, edits,
-                G_MAXSIZE, &length, &found_edits))
+  if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m, edits,
+                   G_MAXSIZE, &length, &found_edits))
     consider_fuzzy (self, end - length, end, found_edits);
 }
 
@@ -1275,16 +740,16 @@ search_context_probes (Anchor *self,
   if (self->n_prefix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_prefix_probe)
     {
       hits.n_positions = 0;
-      horspool_search (self->text, lo, hi - self->n_prefix_probe,
-                       self->prefix_probe, self->n_prefix_probe,
-                       self->prefix_probe_skip, collect_probe_hit, &search);
+      mg_horspool_search (self->text, lo, hi - self->n_prefix_probe,
+                          self->prefix_probe, self->n_prefix_probe,
+                          self->prefix_probe_skip, collect_probe_hit, &search);
 
       for (i = 0; i < hits.n_positions; i++)
         {
           gsize start = hits.positions[i] + self->n_prefix_probe;
 
-          if (align_at (self->text, self->n_text, start, 1, self->quote, self->m,
-                        self->max_edits, G_MAXSIZE, &length, &edits))
+          if (mg_align_at (self->text, self->n_text, start, 1, self->quote, self->m,
+                           self->max_edits, G_MAXSIZE, &length, &edits))
             consider_fuzzy (self, start, start + length, edits);
         }
     }
@@ -1292,16 +757,16 @@ search_context_probes (Anchor *self,
   if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_suffix_probe)
     {
       hits.n_positions = 0;
-      horspool_search (self->text, lo, hi - self->n_suffix_probe,
-                       self->suffix, self->n_suffix_probe,
-                       self->suffix_probe_skip, collect_probe_hit, &search);
+      mg_horspool_search (self->text, lo, hi - self->n_suffix_probe,
+                          self->suffix, self->n_suffix_probe,
+                          self->suffix_probe_skip, collect_probe_hit, &search);
 
       for (i = 0; i < hits.n_positions; i++)
         {
           gsize end = hits.positions[i];
 
-          if (align_at (self->text, self->n_text, end, -1, self->quote, self->m,
-                        self->max_edits, G_MAXSIZE, &length, &edits))
+          if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m,
+                           self->max_edits, G_MAXSIZE, &length, &edits))
             consider_fuzzy (self, end - length, end, edits);
         }
     }
@@ -1318,7 +783,7 @@ search_fuzzy (Anchor *self,
 
   if (!self->have_quote_peq)
     {
-      peq_init (&self->quote_peq, self->quote, self->m);
+      mg_pattern_init (&self->quote_peq, self->quote, self->m);
       self->have_quote_peq = TRUE;
     }
 
@@ -1326,7 +791,7 @@ search_fuzzy (Anchor *self,
   self->n_ends = 0;
   self->min_edits = G_MAXUINT;
   self->edits_limit = self->max_edits;
-  myers_search (&self->quote_peq, self->text, lo, hi, &self->edits_limit, collect_fuzzy_end, self);
+  mg_pattern_search (&self->quote_peq, self->text, lo, hi, &self->edits_limit, collect_fuzzy_end, self);
 
   for (i = 0; i < self->n_ends; i++)
     consider_fuzzy_end (self, self->ends[i].end, self->ends[i].edits);

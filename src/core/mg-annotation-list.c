@@ -26,9 +26,10 @@
  * Each item keeps the sort key it was sorted by, so the sorted array stays
  * consistent (and binary search valid) even while an annotation has
  * changed and the list has not yet been told. Looking up the annotations
- * at an offset uses a max-end segment tree over the anchored prefix of the
- * array, rebuilt lazily after changes: O(log n) per annotation found, and
- * no scan even when one huge highlight covers the whole document.
+ * over a region (or at an offset) uses a max-end segment tree over the
+ * anchored prefix of the array, rebuilt lazily after changes: O(log n) per
+ * annotation found, and no scan even when one huge highlight covers the
+ * whole document.
  */
 
 typedef struct
@@ -50,7 +51,7 @@ struct _MgAnnotationList
   GPtrArray  *items; /* Entry*, sorted */
   GHashTable *by_id; /* const char *id -> Entry*; the key is entry->id */
 
-  /* The segment tree for lookup_at_offset(): tree[1] is the root, the
+  /* The segment tree for lookup_range(): tree[1] is the root, the
    * leaves tree[tree_size + i] hold the end of item i, for the n_anchored
    * items before the orphans. */
   guint *tree;
@@ -752,7 +753,9 @@ rebuild_tree (MgAnnotationList *self)
     {
       Entry *entry = i < n ? g_ptr_array_index (self->items, i) : NULL;
 
-      self->tree[size + i] = entry ? entry->end : 0;
+      /* An empty range holds no code point: it overlaps nothing, so its
+       * leaf never leads a query to it. */
+      self->tree[size + i] = entry && entry->start < entry->end ? entry->end : 0;
     }
   for (i = size - 1; i >= 1; i--)
     self->tree[i] = MAX (self->tree[2 * i], self->tree[2 * i + 1]);
@@ -762,17 +765,17 @@ rebuild_tree (MgAnnotationList *self)
 }
 
 /* Appends, in order, the items among positions [lo, lo + width) ∩ [0, limit)
- * of subtree @node whose end is after @offset. */
+ * of subtree @node whose end is after @start. */
 static void
-collect_at_offset (MgAnnotationList *self,
-                   guint             node,
-                   guint             lo,
-                   guint             width,
-                   guint             limit,
-                   guint             offset,
-                   GPtrArray        *result)
+collect_ending_after (MgAnnotationList *self,
+                      guint             node,
+                      guint             lo,
+                      guint             width,
+                      guint             limit,
+                      guint             start,
+                      GPtrArray        *result)
 {
-  if (lo >= limit || self->tree[node] <= offset)
+  if (lo >= limit || self->tree[node] <= start)
     return;
 
   if (width == 1)
@@ -783,25 +786,28 @@ collect_at_offset (MgAnnotationList *self,
       return;
     }
 
-  collect_at_offset (self, 2 * node, lo, width / 2, limit, offset, result);
-  collect_at_offset (self, 2 * node + 1, lo + width / 2, width / 2, limit, offset, result);
+  collect_ending_after (self, 2 * node, lo, width / 2, limit, start, result);
+  collect_ending_after (self, 2 * node + 1, lo + width / 2, width / 2, limit, start, result);
 }
 
 /**
- * mg_annotation_list_lookup_at_offset:
+ * mg_annotation_list_lookup_range:
  * @self: a #MgAnnotationList
- * @offset: an offset in the document, in code points
+ * @start: the first offset of a region of the document, in code points
+ * @end: the offset after the region
  *
- * Finds the annotations found in the text (not orphans) whose range holds
- * @offset, that is range-start <= @offset < range-end, in O(log n) per
- * annotation found.
+ * Finds the annotations found in the text (not orphans) that overlap
+ * [@start, @end), that is range-start < @end and range-end > @start, in
+ * O(log n) per annotation found. An empty region, or an empty annotation,
+ * overlaps nothing.
  *
  * Returns: (transfer container) (element-type MgAnnotation): the
  *   annotations, in document order; possibly empty
  */
 GPtrArray *
-mg_annotation_list_lookup_at_offset (MgAnnotationList *self,
-                                     guint             offset)
+mg_annotation_list_lookup_range (MgAnnotationList *self,
+                                 guint             start,
+                                 guint             end)
 {
   GPtrArray *result;
   guint      lo = 0;
@@ -811,26 +817,55 @@ mg_annotation_list_lookup_at_offset (MgAnnotationList *self,
 
   result = g_ptr_array_new_with_free_func (g_object_unref);
 
+  if (start >= end)
+    return result;
+
   if (!self->tree_valid)
     rebuild_tree (self);
 
   if (self->n_anchored == 0)
     return result;
 
-  /* Items that start after @offset cannot hold it: find the first. */
+  /* Items that start at or after @end cannot reach into the region: find
+   * the first. */
   hi = self->n_anchored;
   while (lo < hi)
     {
       guint  mid = lo + (hi - lo) / 2;
       Entry *entry = g_ptr_array_index (self->items, mid);
 
-      if (entry->start <= offset)
+      if (entry->start < end)
         lo = mid + 1;
       else
         hi = mid;
     }
 
-  collect_at_offset (self, 1, 0, self->tree_size, lo, offset, result);
+  collect_ending_after (self, 1, 0, self->tree_size, lo, start, result);
 
   return result;
+}
+
+/**
+ * mg_annotation_list_lookup_at_offset:
+ * @self: a #MgAnnotationList
+ * @offset: an offset in the document, in code points
+ *
+ * Finds the annotations found in the text (not orphans) whose range holds
+ * @offset, that is range-start <= @offset < range-end: the range query of
+ * mg_annotation_list_lookup_range() for the one code point at @offset.
+ *
+ * Returns: (transfer container) (element-type MgAnnotation): the
+ *   annotations, in document order; possibly empty
+ */
+GPtrArray *
+mg_annotation_list_lookup_at_offset (MgAnnotationList *self,
+                                     guint             offset)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_LIST (self), NULL);
+
+  /* No range ends after G_MAXUINT. */
+  if (offset == G_MAXUINT)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+
+  return mg_annotation_list_lookup_range (self, offset, offset + 1);
 }

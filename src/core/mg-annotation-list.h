@@ -29,6 +29,9 @@ gboolean          mg_annotation_list_find             (MgAnnotationList *self,
                                                        guint            *position);
 GPtrArray        *mg_annotation_list_lookup_at_offset (MgAnnotationList *self,
                                                        guint             offset);
+GPtrArray        *mg_annotation_list_lookup_range     (MgAnnotationList *self,
+                                                       guint             start,
+                                                       guint             end);
 /* clang-format on */
 
 G_END_DECLS

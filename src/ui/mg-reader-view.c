@@ -74,7 +74,6 @@ struct _MgReaderView
   gboolean   reconcile;
   guint      dirty_source;
 
-  guint max_length;
   guint flash_source;
 
   double release_x;
@@ -141,51 +140,6 @@ get_iters (MgReaderView *self,
   gtk_text_buffer_get_iter_at_offset (buffer, end_iter, end);
 }
 
-static guint
-n_anchored (MgAnnotationList *list)
-{
-  guint lo = 0;
-  guint hi = g_list_model_get_n_items (G_LIST_MODEL (list));
-
-  /* Orphans sort last: find the first one. */
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (list), mid);
-
-      if (mg_annotation_get_state (a) == MG_ANNOTATION_STATE_ORPHANED)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-
-  return lo;
-}
-
-/* The first position in document order whose range starts at or after
- * @offset. */
-static guint
-lower_bound (MgAnnotationList *list,
-             guint             n,
-             guint             offset)
-{
-  guint lo = 0;
-  guint hi = n;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (list), mid);
-
-      if (mg_annotation_get_range_start (a) < offset)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
-}
-
 static int
 compare_by_age (gconstpointer a,
                 gconstpointer b)
@@ -206,36 +160,12 @@ collect_overlapping (MgReaderView *self,
                      guint         start,
                      guint         end)
 {
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
-  guint      n;
-  guint      first;
+  GPtrArray *found;
 
   if (self->annotations == NULL)
-    return found;
+    return g_ptr_array_new_with_free_func (g_object_unref);
 
-  /* The list is in document order, so only annotations that start less
-   * than the longest annotation's length before @start can reach it. */
-  n = n_anchored (self->annotations);
-  first = lower_bound (self->annotations, n, start > self->max_length ? start - self->max_length : 0);
-
-  for (guint i = first; i < n; i++)
-    {
-      MgAnnotation *a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-      guint         a_start = mg_annotation_get_range_start (a);
-      guint         a_end = mg_annotation_get_range_end (a);
-
-      if (a_start >= end && a_start > start)
-        {
-          g_object_unref (a);
-          break;
-        }
-
-      if (a_end > start && a_start < end)
-        g_ptr_array_add (found, a);
-      else
-        g_object_unref (a);
-    }
-
+  found = mg_annotation_list_lookup_range (self->annotations, start, end);
   g_ptr_array_sort (found, compare_by_age);
 
   return found;
@@ -249,7 +179,6 @@ remember_range (MgReaderView *self,
 
   range->start = mg_annotation_get_range_start (annotation);
   range->end = mg_annotation_get_range_end (annotation);
-  self->max_length = MAX (self->max_length, range->end - range->start);
 
   /* Replacing drops the reference of the old key and keeps this one. */
   g_hash_table_replace (self->painted_ranges, g_object_ref (annotation), range);
@@ -430,7 +359,6 @@ restart_painting (MgReaderView *self)
   g_ptr_array_set_size (self->dirty, 0);
   self->n_chunks = 0;
   self->n_pending = 0;
-  self->max_length = 0;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   for (guint i = 0; i < MG_N_COLORS; i++)
@@ -439,17 +367,6 @@ restart_painting (MgReaderView *self)
 
   if (self->document == NULL || self->annotations == NULL)
     return;
-
-  /* The longest annotation bounds how far back a region must look for
-   * annotations that reach into it. */
-  for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (self->annotations)); i < n; i++)
-    {
-      g_autoptr (MgAnnotation) a = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-
-      if (mg_annotation_get_state (a) != MG_ANNOTATION_STATE_ORPHANED)
-        self->max_length = MAX (self->max_length,
-                                mg_annotation_get_range_end (a) - mg_annotation_get_range_start (a));
-    }
 
   length = mg_document_get_length (self->document);
   self->n_chunks = MAX (1, (length + CHUNK_SIZE - 1) / CHUNK_SIZE);
@@ -483,11 +400,8 @@ repaint_annotation (MgReaderView *self,
 
   if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED && (self->annotations != NULL && mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (annotation)) == annotation))
     {
-      guint start = mg_annotation_get_range_start (annotation);
-      guint end = mg_annotation_get_range_end (annotation);
-
-      self->max_length = MAX (self->max_length, end - start);
-      paint_region (self, start, end);
+      paint_region (self, mg_annotation_get_range_start (annotation),
+                    mg_annotation_get_range_end (annotation));
     }
 }
 

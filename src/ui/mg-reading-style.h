@@ -3,13 +3,15 @@
 
 #include <adwaita.h>
 
+/* Where each document was left, which the functions below scroll to. */
+#include "mg-reading-positions.h"
+
 G_BEGIN_DECLS
 
 /* clang-format off */
 
 #define MG_READING_FONT_SIZE_MIN     8
 #define MG_READING_FONT_SIZE_MAX     32
-#define MG_READING_POSITIONS_MAX     500
 
 void     mg_reading_style_apply             (GSettings          *settings,
                                              GtkTextView        *view,
@@ -24,12 +26,6 @@ void     mg_reading_style_zoom_reset        (GSettings          *settings);
 guint    mg_reading_style_get_top_offset    (GtkTextView        *view);
 void     mg_reading_style_scroll_to_offset  (GtkTextView        *view,
                                              guint               offset);
-
-void     mg_reading_positions_set           (const char         *uri,
-                                             guint               offset);
-gboolean mg_reading_positions_get           (const char         *uri,
-                                             guint              *offset);
-void     mg_reading_positions_reload        (void);
 
 /* clang-format on */
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What the libFuzzer targets share. */
-
 #include <glib.h>
 #include <stdlib.h>
 
-/* Warnings (e.g. about entries that cannot be read) are expected and
- * kept quiet; criticals (a failed g_return_if_fail) are bugs. */
-static inline GLogWriterOutput
+/* What the fuzz targets share: warnings (about what an
+ * input holds) are expected; criticals (a failed g_return_if_fail) and
+ * errors are bugs, so they abort, for libFuzzer to keep the input. */
+
+static GLogWriterOutput
 fuzz_log_writer (GLogLevelFlags   log_level,
                  const GLogField *fields,
                  gsize            n_fields,
@@ -21,4 +21,10 @@ fuzz_log_writer (GLogLevelFlags   log_level,
     }
 
   return G_LOG_WRITER_HANDLED;
+}
+
+static inline void
+fuzz_abort_on_criticals (void)
+{
+  g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-store.h"
 
@@ -46,9 +47,9 @@ LLVMFuzzerInitialize (int    *argc,
   g_autoptr (GBytes) text = g_bytes_new_static (TEXT, strlen (TEXT));
   g_autoptr (GError) error = NULL;
 
-  g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
+  fuzz_abort_on_criticals ();
 
-  document = mg_document_new_from_bytes (text, "Article", URI, &error);
+  document = mg_document_loader_load_bytes (text, URI, "Article", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   directory = g_dir_make_tmp ("fuzz-store-XXXXXX", &error);
