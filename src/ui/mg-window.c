@@ -127,6 +127,13 @@ store_error_cb (MgWindow *self,
                 GError   *error,
                 MgStore  *store)
 {
+  /* Kept until a save works again: closing asks at once, without another
+   * try that is known to fail. */
+  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
+    {
+      g_clear_error (&self->save_error);
+      self->save_error = g_error_copy (error);
+    }
   show_store_error (self, error);
 }
 
@@ -149,6 +156,7 @@ static void
 store_saved_cb (MgWindow *self)
 {
   /* A save that works again ends a save error. */
+  g_clear_error (&self->save_error);
   if (gtk_revealer_get_reveal_child (self->banner) && self->store != NULL && !mg_store_get_read_only (self->store))
     gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
@@ -213,21 +221,92 @@ mg_window_flush (MgWindow *self,
 }
 
 static void
-close_store (MgWindow *self)
+close_flushed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
+  MgStore *store = MG_STORE (object);
   g_autoptr (GError) error = NULL;
 
+  if (!mg_store_flush_finish (store, result, &error))
+    g_warning ("Annotations of %s not saved: %s",
+               mg_document_get_uri (mg_store_get_document (store)), error->message);
+}
+
+/* The window lets its store go without waiting: the flush runs on, holding
+ * the store (its task's source object) and, through hold_while_saving(),
+ * the application, so that neither Close nor Quit cuts a save off and
+ * neither blocks the main loop. */
+static void
+close_store (MgWindow *self)
+{
   cancel_load_annotations (self);
 
   if (self->store == NULL)
     return;
 
-  if (!mg_window_flush (self, &error))
-    g_warning ("Annotations of %s not saved: %s",
-               mg_document_get_uri (mg_store_get_document (self->store)), error->message);
+  if (self->editor != NULL)
+    mg_annotation_editor_commit (self->editor);
 
   g_signal_handlers_disconnect_by_data (self->store, self);
+  if (!mg_store_get_read_only (self->store))
+    mg_store_flush_async (self->store, NULL, close_flushed_cb, NULL);
   g_clear_object (&self->store);
+}
+
+typedef struct
+{
+  GApplication *application;
+  gboolean      held;
+} SavingHold;
+
+static void
+saving_hold_free (gpointer  data,
+                  GClosure *closure)
+{
+  SavingHold *hold = data;
+
+  if (hold->held)
+    g_application_release (hold->application);
+  g_object_unref (hold->application);
+  g_free (hold);
+}
+
+static void
+saving_changed_cb (MgStore    *store,
+                   GParamSpec *pspec,
+                   SavingHold *hold)
+{
+  gboolean saving = mg_store_get_saving (store);
+
+  if (saving == hold->held)
+    return;
+
+  hold->held = saving;
+  if (saving)
+    g_application_hold (hold->application);
+  else
+    g_application_release (hold->application);
+}
+
+/* The core knows nothing of the application: the UI keeps it running
+ * while @store has something to write, for as long as the store lives,
+ * whether or not its window is still there. */
+static void
+hold_while_saving (MgWindow *self,
+                   MgStore  *store)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  SavingHold     *hold;
+
+  if (application == NULL)
+    return;
+
+  hold = g_new0 (SavingHold, 1);
+  hold->application = g_object_ref (G_APPLICATION (application));
+  g_signal_connect_data (store, "notify::saving", G_CALLBACK (saving_changed_cb),
+                         hold, saving_hold_free, 0);
+  saving_changed_cb (store, NULL, hold);
 }
 
 /* Above GtkTextView's background layout of a long text (redraw + 5), which
@@ -313,6 +392,7 @@ load_annotations (MgWindow *self)
   g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
+  hold_while_saving (self, self->store);
 
   /* Read, decoded and anchored in a worker thread: the window stays live
    * with a book of thousands of annotations. Highlighting waits for them
@@ -694,10 +774,84 @@ mg_window_get_banner_text (MgWindow *self)
   return gtk_label_get_text (self->banner_label);
 }
 
+/* Whether closing now would lose highlights: saving them failed (the
+ * banner says so), or the store is read-only and they were changed. The
+ * save is tried once more first. */
+/**
+ * _mg_window_close_discarding:
+ * @self: a #MgWindow
+ *
+ * Closes the window, dropping the changes that could not be saved: the
+ * user chose to ("Discard"), or exported them first.
+ */
+void
+_mg_window_close_discarding (MgWindow *self)
+{
+  if (self->store != NULL)
+    mg_store_discard_changes (self->store);
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+close_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (MgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (mg_store_flush_finish (MG_STORE (object), result, &error))
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  /* Back, to ask what becomes of what could not be saved. */
+  gtk_window_present (GTK_WINDOW (self));
+  _mg_window_ask_unsaved (self, error);
+}
+
+/* Closing never waits on the disk: a window with nothing left to write
+ * goes at once; one whose last save failed (or whose store is read-only)
+ * asks at once, as GNOME Text Editor asks about unsaved documents; any
+ * other hides, finishes saving in the background, and comes back to ask
+ * only if that save fails. */
 static gboolean
 mg_window_close_request (GtkWindow *window)
 {
-  close_store (MG_WINDOW (window));
+  MgWindow *self = MG_WINDOW (window);
+
+  if (self->close_confirmed || self->store == NULL)
+    goto close;
+
+  if (self->editor != NULL)
+    mg_annotation_editor_commit (self->editor);
+
+  if (!mg_store_get_dirty (self->store))
+    goto close;
+
+  if (mg_store_get_read_only (self->store) || self->save_error != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (self->save_error != NULL)
+        error = g_error_copy (self->save_error);
+      else
+        error = g_error_new_literal (MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
+                                     gtk_label_get_text (self->banner_label));
+      _mg_window_ask_unsaved (self, error);
+      return TRUE;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  mg_store_flush_async (self->store, NULL, close_saved_cb, g_object_ref (self));
+  return TRUE;
+
+close:
+  close_store (self);
 
   return GTK_WINDOW_CLASS (mg_window_parent_class)->close_request (window);
 }
@@ -778,6 +932,7 @@ mg_window_finalize (GObject *object)
   g_clear_object (&self->tags);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->banner_details, g_free);
+  g_clear_error (&self->save_error);
   g_clear_pointer (&self->deleted, g_hash_table_unref);
   g_clear_object (&self->recent_menu);
 
@@ -928,14 +1083,15 @@ mg_window_init (MgWindow *self)
   mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
   mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
 
-  /* Popovers that point into the text live on the text view. */
+  /* Popovers that point into the text live beside the text view, on its
+   * parent: see mg_reader_view_get_range_rect(). */
   gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
-  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->clamp));
 
   self->tags = mg_tag_list_new (NULL);
   self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
   mg_annotation_editor_set_tags (self->editor, G_LIST_MODEL (self->tags));
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->clamp));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
