@@ -501,7 +501,7 @@ test_color_selector (void)
   start = find_offset (document, "double standard");
   select_range (window, start, start + 15);
   {
-    GtkWidget *popover = gtk_widget_get_first_child (GTK_WIDGET (mg_window_get_text_view (window)));
+    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (window->selection_popover)));
     GtkWidget *purple = NULL;
 
     for (; popover != NULL && purple == NULL; popover = gtk_widget_get_next_sibling (popover))
@@ -551,14 +551,7 @@ press_keys (const char *keys)
 static GtkWidget *
 selection_popover (MgWindow *window)
 {
-  GtkWidget *editor = mg_window_get_editor (window);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (mg_window_get_text_view (window)));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_POPOVER (child) && child != editor && find_of_type (child, MG_TYPE_COLOR_SELECTOR) != NULL)
-      return child;
-
-  return NULL;
+  return GTK_WIDGET (window->selection_popover);
 }
 
 /* The shortcuts the selection popover's tooltips name work while it is

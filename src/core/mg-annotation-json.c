@@ -271,6 +271,25 @@ mg_annotation_to_json (MgAnnotation *self)
   return node;
 }
 
+/* The annotation as the store writes it, compact: to tell two apart.
+ * @clean: (out) (optional): whether it holds the annotation exactly
+ * (nothing was repaired). */
+char *
+mg_annotation_json_compact_text (MgAnnotation *annotation,
+                                 gboolean     *clean)
+{
+  g_autofree char *created = mg_format_timestamp (mg_annotation_get_created (annotation));
+  g_autofree char *modified = mg_format_timestamp (mg_annotation_get_modified (annotation));
+  MgJsonWriter     w;
+
+  mg_json_writer_init (&w, g_string_sized_new (1024), MG_JSON_WRITER_COMPACT);
+  mg_annotation_json_write (&w, annotation, created, modified, NULL);
+  if (clean != NULL)
+    *clean = !w.repaired;
+
+  return g_string_free (w.out, FALSE);
+}
+
 /* A tombstone: what stays of a deleted annotation. */
 void
 mg_annotation_json_write_tombstone (MgJsonWriter *w,

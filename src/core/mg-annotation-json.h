@@ -25,6 +25,8 @@ void       mg_annotation_json_write (MgJsonWriter              *w,
                                      const char                *created,
                                      const char                *modified,
                                      const MgAnnotationJsonW3c *w3c);
+char      *mg_annotation_json_compact_text (MgAnnotation *annotation,
+                                            gboolean     *clean);
 void       mg_annotation_json_write_tombstone (MgJsonWriter *w,
                                                const char   *id,
                                                const char   *when);

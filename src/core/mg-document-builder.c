@@ -320,6 +320,17 @@ mg_document_builder_open (MgDocumentBuilder *self,
 {
   OpenSpan span = { 0 };
 
+  /* Beyond the deepest nesting a reader can follow, structure is
+   * flattened into the span at that depth: a hostile document nesting
+   * 100,000 quotes or lists gives 32 spans, not 100,000 the view would
+   * have to lay out one inside the other. Opens and closes come in pairs,
+   * so a count is enough to skip the matching closes. */
+  if (self->open->len >= MG_DOCUMENT_MAX_DEPTH)
+    {
+      self->n_flattened++;
+      return;
+    }
+
   span.kind = kind;
   span.level = level;
   span.url = g_strdup (url);
@@ -330,6 +341,12 @@ void
 mg_document_builder_close (MgDocumentBuilder *self)
 {
   OpenSpan *open;
+
+  if (self->n_flattened > 0)
+    {
+      self->n_flattened--;
+      return;
+    }
 
   g_assert (self->open->len > 0);
 
@@ -398,7 +415,7 @@ mg_document_builder_begin_quote (MgDocumentBuilder *self)
 {
   mg_document_builder_request_break (self);
   self->quote_depth++;
-  mg_document_builder_open (self, MG_SPAN_BLOCK_QUOTE, self->quote_depth, NULL);
+  mg_document_builder_open (self, MG_SPAN_BLOCK_QUOTE, MIN (self->quote_depth, MG_DOCUMENT_MAX_DEPTH), NULL);
 }
 
 void
@@ -461,10 +478,15 @@ mg_document_builder_begin_item (MgDocumentBuilder *self,
                                 int                value)
 {
   static const char *const bullets[] = { "\u2022 ", "\u25E6 ", "\u25AA " };
-  guint                    depth = MAX (self->lists->len, 1);
+  guint                    depth = CLAMP (self->lists->len, 1, MG_DOCUMENT_MAX_DEPTH);
 
   mg_document_builder_request_break (self);
   mg_document_builder_open (self, MG_SPAN_LIST_ITEM, depth, NULL);
+
+  /* An item flattened into its ancestor gets no bullet either, so that
+   * 100,000 nested items do not make a line of 100,000 bullets. */
+  if (self->n_flattened > 0)
+    return;
 
   if (self->lists->len > 0 && g_array_index (self->lists, ListContext, self->lists->len - 1).ordered)
     {

@@ -33,6 +33,7 @@ typedef struct
   guint         quote_depth;
   guint         pre_depth;
   gboolean      pre_fresh;
+  guint         n_flattened; /* opens beyond MG_DOCUMENT_MAX_DEPTH */
 } MgDocumentBuilder;
 
 void                 mg_document_builder_init (MgDocumentBuilder *self,

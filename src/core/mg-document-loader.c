@@ -3,13 +3,18 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mg-document-builder.h"
 #include "mg-document-loader.h"
 #include "mg-document-private.h"
-#include "mg-file-private.h"
 #include "mg-html-renderer.h"
 #include "mg-markdown-renderer.h"
 #include "mg-text-decoder.h"
@@ -38,6 +43,13 @@
  *
  * Nothing here touches the network: links are only recorded, never
  * followed.
+ *
+ * Documents made to hurt open, or are refused, within seconds: only
+ * regular files are read, and at most MG_DOCUMENT_MAX_SIZE of them (see
+ * "Reading files" below); spans nest at most MG_DOCUMENT_MAX_DEPTH deep,
+ * the builder flattening deeper structure; and the renderers keep to work
+ * linear in the size of the file (the HTML renderer caps the attributes
+ * of a tag, for libxml2's sake).
  */
 
 /* The one message for a document over the size limit. */
@@ -264,6 +276,134 @@ mg_document_loader_load_bytes (GBytes          *bytes,
   return document;
 }
 
+/* Reading files
+ *
+ * Only regular files are read, after following links: a device such as
+ * /dev/zero or /dev/urandom never ends, and a FIFO blocks until someone
+ * writes to it. The type is asked before opening, and for a local file
+ * asked again of what was opened (without blocking, should it have become
+ * a FIFO in between), and no more than the size limit is ever read, should
+ * the file grow while it is read.
+ */
+
+static gboolean
+check_file_type (GFileType type,
+                 GError  **error)
+{
+  if (type == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY,
+                           _ ("This is a folder, not a document."));
+      return FALSE;
+    }
+
+  if (type != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_REGULAR,
+                           _ ("This is a device, a pipe or another special file, not a document. Marginalia opens documents saved as files."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+set_open_error (GError    **error,
+                int         saved_errno,
+                const char *name)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _ ("Could not open “%s”: %s"), name, g_strerror (saved_errno));
+}
+
+static GInputStream *
+open_regular_file (GFile        *file,
+                   const char   *display_name,
+                   GCancellable *cancellable,
+                   GError      **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  struct stat      st;
+  int              fd;
+  int              flags;
+
+  if (path == NULL)
+    return G_INPUT_STREAM (g_file_read (file, cancellable, error));
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      set_open_error (error, errno, display_name != NULL ? display_name : path);
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      set_open_error (error, errno, display_name != NULL ? display_name : path);
+      close (fd);
+      return NULL;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      check_file_type (S_ISDIR (st.st_mode) ? G_FILE_TYPE_DIRECTORY : G_FILE_TYPE_SPECIAL, error);
+      close (fd);
+      return NULL;
+    }
+
+  /* Reads from a regular file never wait; blocking mode all the same. */
+  flags = fcntl (fd, F_GETFL);
+  if (flags != -1)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+
+  return g_unix_input_stream_new (fd, TRUE);
+}
+
+/* Reads @stream to its end, @size_hint bytes expected, and at most
+ * MG_DOCUMENT_MAX_SIZE: one more byte means the file is too large. */
+static GBytes *
+read_bounded (GInputStream *stream,
+              goffset       size_hint,
+              GCancellable *cancellable,
+              GError      **error)
+{
+  g_autofree char *data = NULL;
+  gsize            allocated;
+  gsize            length = 0;
+
+  /* The size of the file and one byte, so that a file read in one piece
+   * is copied once, and its end is seen without growing the buffer. */
+  allocated = (gsize) CLAMP (size_hint, 0, MG_DOCUMENT_MAX_SIZE) + 1;
+  data = g_malloc (allocated + 1);
+
+  for (;;)
+    {
+      gssize n;
+
+      if (length == allocated)
+        {
+          if (allocated > MG_DOCUMENT_MAX_SIZE)
+            {
+              set_too_large_error (error, length);
+              return NULL;
+            }
+          allocated = MIN (allocated * 2, (gsize) MG_DOCUMENT_MAX_SIZE + 1);
+          data = g_realloc (data, allocated + 1);
+        }
+
+      n = g_input_stream_read (stream, data + length, allocated - length, cancellable, error);
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      length += n;
+    }
+
+  data[length] = '\0';
+
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
 /**
  * mg_document_loader_load_file:
  * @file: the file to read
@@ -275,6 +415,11 @@ mg_document_loader_load_bytes (GBytes          *bytes,
  * For threads and the command line; the window uses
  * mg_document_loader_load_file_async().
  *
+ * Only a regular file is read, after following links: a folder gives
+ * %MG_DOCUMENT_ERROR_IS_DIRECTORY, a device, FIFO or socket
+ * %MG_DOCUMENT_ERROR_NOT_REGULAR, without ever blocking on it; and no
+ * more than %MG_DOCUMENT_MAX_SIZE bytes are read.
+ *
  * Returns: (transfer full) (nullable): the document, or %NULL with @error set
  */
 MgDocument *
@@ -283,6 +428,7 @@ mg_document_loader_load_file (GFile        *file,
                               GError      **error)
 {
   g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GBytes) head = NULL;
   g_autofree char *uri = NULL;
@@ -302,12 +448,8 @@ mg_document_loader_load_file (GFile        *file,
   if (info == NULL)
     return NULL;
 
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY,
-                           _ ("This is a folder, not a document."));
-      return NULL;
-    }
+  if (!check_file_type (g_file_info_get_file_type (info), error))
+    return NULL;
 
   if (g_file_info_get_size (info) > MG_DOCUMENT_MAX_SIZE)
     {
@@ -315,20 +457,18 @@ mg_document_loader_load_file (GFile        *file,
       return NULL;
     }
 
-  {
-    char *contents = NULL;
-    gsize length = 0;
-
-    if (!mg_file_load_contents (file, cancellable, &contents, &length, NULL, error))
-      return NULL;
-    bytes = g_bytes_new_take (contents, length);
-  }
-
-  if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE))
-    content_type = g_file_info_get_attribute_string (info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE);
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME))
     display_name = g_file_info_get_display_name (info);
 
+  stream = open_regular_file (file, display_name, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+  bytes = read_bounded (stream, g_file_info_get_size (info), cancellable, error);
+  if (bytes == NULL)
+    return NULL;
+
+  if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE))
+    content_type = g_file_info_get_attribute_string (info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE);
   uri = g_file_get_uri (file);
   basename = g_file_get_basename (file);
   head = g_bytes_new_from_bytes (bytes, 0, MIN (g_bytes_get_size (bytes), 1024));

@@ -17,6 +17,7 @@ typedef enum
   MG_DOCUMENT_ERROR_NOT_TEXT,
   MG_DOCUMENT_ERROR_TOO_LARGE,
   MG_DOCUMENT_ERROR_IS_DIRECTORY,
+  MG_DOCUMENT_ERROR_NOT_REGULAR,
 } MgDocumentError;
 
 /* Files larger than this are refused with MG_DOCUMENT_ERROR_TOO_LARGE. */

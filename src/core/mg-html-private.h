@@ -40,12 +40,13 @@ typedef enum
 {
   FLAG_HOLDS_CONTENT = 1 << 0, /* an <article> or <main>, or holds one */
   FLAG_HOLDS_TITLE = 1 << 1,   /* holds an <h1> */
-} NodeFlags;
+  FLAG_IN_SECTIONING = 1 << 2, /* a <header> or <footer> inside an article, section, main, aside or nav */
+} MgHtmlNodeFlags;
 
 typedef struct
 {
   MgDocumentBuilder *builder;
-  GHashTable        *flags;   /* xmlNode → NodeFlags */
+  GHashTable        *flags;   /* xmlNode → MgHtmlNodeFlags */
   GHashTable        *lengths; /* xmlNode → visible text length, for candidates */
   GPtrArray         *articles;
   GPtrArray         *mains;
@@ -57,7 +58,8 @@ typedef struct
   char              *canonical; /* <link rel="canonical">, or og:url */
   char              *base;      /* what relative links resolve against */
   gboolean           lenient;
-  GArray            *counts; /* gsize, one per open element while measuring */
+  GArray            *counts;           /* gsize, one per open element while measuring */
+  guint              sectioning_depth; /* while scanning */
 } MgHtmlContext;
 
 typedef gboolean (*MgHtmlEnterFunc) (xmlNode *node,
@@ -66,31 +68,31 @@ typedef void (*MgHtmlLeaveFunc) (xmlNode *node,
                                  gpointer data);
 
 MgHtmlElementKind mg_html_element_kind (const xmlNode *node);
-gboolean                mg_html_is_element (const xmlNode *node,
-                                            const char    *name);
-const char             *mg_html_attribute_value (xmlNode    *node,
-                                                 const char *name,
-                                                 char      **storage);
-char                   *mg_html_get_attribute (xmlNode    *node,
-                                               const char *name);
-gboolean                mg_html_attribute_equals (xmlNode    *node,
-                                                  const char *name,
-                                                  const char *value);
-void                    mg_html_walk (xmlNode        *root,
-                                      MgHtmlEnterFunc enter,
-                                      MgHtmlLeaveFunc leave,
-                                      gpointer        data);
+gboolean          mg_html_is_element (const xmlNode *node,
+                                      const char    *name);
+const char       *mg_html_attribute_value (xmlNode    *node,
+                                           const char *name,
+                                           char      **storage);
+char             *mg_html_get_attribute (xmlNode    *node,
+                                         const char *name);
+gboolean          mg_html_attribute_equals (xmlNode    *node,
+                                            const char *name,
+                                            const char *value);
+void              mg_html_walk (xmlNode        *root,
+                                MgHtmlEnterFunc enter,
+                                MgHtmlLeaveFunc leave,
+                                gpointer        data);
 
-void     mg_html_context_init (MgHtmlContext   *ctx,
+void     mg_html_context_init (MgHtmlContext     *ctx,
                                MgDocumentBuilder *builder,
                                const char        *uri);
 void     mg_html_context_clear (MgHtmlContext *ctx);
 void     mg_html_scan (MgHtmlContext *ctx,
-                       xmlNode         *root);
+                       xmlNode       *root);
 xmlNode *mg_html_choose_content_root (MgHtmlContext *ctx,
-                                      xmlNode         *root);
-gboolean mg_html_should_drop (MgHtmlContext        *ctx,
-                              xmlNode                *node,
+                                      xmlNode       *root);
+gboolean mg_html_should_drop (MgHtmlContext    *ctx,
+                              xmlNode          *node,
                               MgHtmlElementKind kind);
 
 G_END_DECLS

@@ -83,7 +83,7 @@ mg_html_context_clear (MgHtmlContext *ctx)
   g_array_unref (ctx->counts);
 }
 
-static NodeFlags
+static MgHtmlNodeFlags
 node_flags (MgHtmlContext *ctx,
             xmlNode       *node)
 {
@@ -93,13 +93,13 @@ node_flags (MgHtmlContext *ctx,
 /* Marks @node and its ancestors; stops at the first ancestor marked
  * already, so marking every article costs one walk over the tree. */
 static void
-mark_ancestors (MgHtmlContext *ctx,
-                xmlNode       *node,
-                NodeFlags      flag)
+mark_ancestors (MgHtmlContext  *ctx,
+                xmlNode        *node,
+                MgHtmlNodeFlags flag)
 {
   for (; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
     {
-      NodeFlags flags = node_flags (ctx, node);
+      MgHtmlNodeFlags flags = node_flags (ctx, node);
 
       if (flags & flag)
         break;
@@ -117,6 +117,14 @@ node_text (xmlNode *node)
   return text;
 }
 
+/* The elements inside which a <header> or <footer> is the article's or
+ * section's own, not the page's. */
+static gboolean
+is_sectioning (const char *name)
+{
+  return strcmp (name, "article") == 0 || strcmp (name, "section") == 0 || strcmp (name, "main") == 0 || strcmp (name, "aside") == 0 || strcmp (name, "nav") == 0;
+}
+
 /* Pass one: the facts about the page, and the marks that protect the
  * content from the chrome rules. */
 static gboolean
@@ -130,6 +138,15 @@ scan_enter (xmlNode *node,
     return FALSE;
 
   name = (const char *) node->name;
+
+  /* Whether a header or footer is inside a sectioning element is known
+   * here, on the way down, for what asking each one's ancestors would
+   * cost: that is quadratic in the depth of the page. */
+  if (is_sectioning (name))
+    ctx->sectioning_depth++;
+  else if (ctx->sectioning_depth > 0 && mg_html_element_kind (node) == ELEMENT_CHROME)
+    g_hash_table_insert (ctx->flags, node, GUINT_TO_POINTER (node_flags (ctx, node) | FLAG_IN_SECTIONING));
+
   if (strcmp (name, "article") == 0)
     {
       g_ptr_array_add (ctx->articles, node);
@@ -175,18 +192,14 @@ scan_enter (xmlNode *node,
   return TRUE;
 }
 
-static gboolean
-is_inside_sectioning (xmlNode *node)
+static void
+scan_leave (xmlNode *node,
+            gpointer data)
 {
-  for (node = node->parent; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
-    {
-      const char *name = (const char *) node->name;
+  MgHtmlContext *ctx = data;
 
-      if (strcmp (name, "article") == 0 || strcmp (name, "section") == 0 || strcmp (name, "main") == 0 || strcmp (name, "aside") == 0 || strcmp (name, "nav") == 0)
-        return TRUE;
-    }
-
-  return FALSE;
+  if (is_sectioning ((const char *) node->name))
+    ctx->sectioning_depth--;
 }
 
 static gboolean
@@ -375,7 +388,7 @@ mg_html_should_drop (MgHtmlContext    *ctx,
                      xmlNode          *node,
                      MgHtmlElementKind kind)
 {
-  NodeFlags flags;
+  MgHtmlNodeFlags flags;
 
   if (kind == ELEMENT_DROP)
     return TRUE;
@@ -390,7 +403,7 @@ mg_html_should_drop (MgHtmlContext    *ctx,
   if (kind == ELEMENT_FORM)
     return (flags & FLAG_HOLDS_TITLE) == 0;
 
-  if (kind == ELEMENT_CHROME && !is_inside_sectioning (node))
+  if (kind == ELEMENT_CHROME && !(flags & FLAG_IN_SECTIONING))
     {
       /* A page header that holds the only <h1> holds the headline. */
       if (!(mg_html_is_element (node, "header") && (flags & FLAG_HOLDS_TITLE)))
@@ -552,6 +565,7 @@ void
 mg_html_scan (MgHtmlContext *ctx,
               xmlNode       *root)
 {
-  mg_html_walk (root, scan_enter, NULL, ctx);
+  ctx->sectioning_depth = 0;
+  mg_html_walk (root, scan_enter, scan_leave, ctx);
   choose_base (ctx);
 }

@@ -445,6 +445,133 @@ ensure_libxml (void)
     }
 }
 
+/* The most attributes a start tag keeps. libxml2 checks each attribute of
+ * a tag against all those before it, and appends it to a list it walks to
+ * the end: quadratic in the attributes of one tag, over a minute for a tag
+ * with 200,000. No page needs more than a few dozen; the rest of a tag
+ * with more is dropped before parsing. */
+#define MAX_ATTRIBUTES 128
+
+/* Steps over the attributes of a start tag, from just after its name, as
+ * the HTML tokenizer does (quoted values may hold '>'). Returns where the
+ * tag ends (its '>', or @end); @cut is set to the end of the last
+ * attribute kept when the tag has more than MAX_ATTRIBUTES, else NULL. */
+static const char *
+skip_attributes (const char  *p,
+                 const char  *end,
+                 const char **cut)
+{
+  guint n = 0;
+
+  *cut = NULL;
+  for (;;)
+    {
+      while (p < end && (mg_is_html_space (*p) || *p == '/'))
+        p++;
+      if (p >= end || *p == '>')
+        return p;
+
+      /* The name: at least one character. */
+      do
+        p++;
+      while (p < end && !mg_is_html_space (*p) && *p != '>' && *p != '=' && *p != '/');
+      while (p < end && mg_is_html_space (*p))
+        p++;
+
+      if (p < end && *p == '=')
+        {
+          p++;
+          while (p < end && mg_is_html_space (*p))
+            p++;
+          if (p < end && (*p == '"' || *p == '\''))
+            {
+              const char *quote = memchr (p + 1, *p, end - p - 1);
+
+              p = quote != NULL ? quote + 1 : end;
+            }
+          else
+            {
+              while (p < end && !mg_is_html_space (*p) && *p != '>')
+                p++;
+            }
+        }
+
+      if (++n == MAX_ATTRIBUTES)
+        *cut = p;
+    }
+}
+
+/* Where the text of a <script> or <style> (@name, @name_len long) ends:
+ * at its end tag, since a '<' inside is no tag. */
+static const char *
+skip_raw_text (const char *p,
+               const char *end,
+               const char *name,
+               gsize       name_len)
+{
+  while ((p = memchr (p, '<', end - p)) != NULL)
+    {
+      if ((gsize) (end - p) >= name_len + 2 && p[1] == '/' && g_ascii_strncasecmp (p + 2, name, name_len) == 0)
+        return p;
+      p++;
+    }
+
+  return end;
+}
+
+/* A copy of @text with the attributes beyond MAX_ATTRIBUTES dropped from
+ * every start tag that has more, or NULL when no tag has: one pass, which
+ * follows tags, comments and the raw text of scripts and styles. */
+static GString *
+limit_attributes (const char *text,
+                  gsize       len)
+{
+  const char *end = text + len;
+  const char *copied = text;
+  const char *p = text;
+  GString    *out = NULL;
+
+  while (p < end && (p = memchr (p, '<', end - p)) != NULL)
+    {
+      const char *name;
+      const char *cut;
+      gsize       name_len;
+
+      p++;
+      if (end - p >= 3 && memcmp (p, "!--", 3) == 0)
+        {
+          const char *close = g_strstr_len (p + 3, end - p - 3, "-->");
+
+          p = close != NULL ? close + 3 : end;
+          continue;
+        }
+      if (p >= end || !g_ascii_isalpha (*p))
+        continue;
+
+      name = p;
+      while (p < end && !mg_is_html_space (*p) && *p != '>' && *p != '/')
+        p++;
+      name_len = p - name;
+
+      p = skip_attributes (p, end, &cut);
+      if (cut != NULL)
+        {
+          if (out == NULL)
+            out = g_string_sized_new (len);
+          g_string_append_len (out, copied, cut - copied);
+          copied = p;
+        }
+
+      if ((name_len == 6 && g_ascii_strncasecmp (name, "script", 6) == 0) || (name_len == 5 && g_ascii_strncasecmp (name, "style", 5) == 0))
+        p = skip_raw_text (p, end, name, name_len);
+    }
+
+  if (out != NULL)
+    g_string_append_len (out, copied, end - copied);
+
+  return out;
+}
+
 /* Parses with a context of our own rather than htmlReadMemory() only to
  * keep every white-space text node: the HTML parser drops some it judges
  * "blank" (between two unknown elements), and white space between two
@@ -456,8 +583,16 @@ parse_html (const char *text,
             gsize       len,
             const char *uri)
 {
+  g_autoptr (GString) limited = NULL;
   htmlParserCtxtPtr ctxt;
   xmlDoc           *doc;
+
+  limited = limit_attributes (text, len);
+  if (limited != NULL)
+    {
+      text = limited->str;
+      len = limited->len;
+    }
 
   if (len == 0 || len > G_MAXINT)
     return NULL;

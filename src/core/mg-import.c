@@ -9,6 +9,8 @@
 
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
+#include "mg-annotation-json.h"
+#include "mg-annotation-private.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
 #include "mg-export.h"
@@ -344,6 +346,24 @@ prepare_entry (JsonObject *annotation)
     }
 }
 
+/* @annotation, with an id of its own: name-based on its old one and
+ * @rank, so that importing the same file again gives the same. Takes
+ * @annotation. */
+static MgAnnotation *
+renumbered (MgAnnotation *annotation,
+            guint         rank)
+{
+  g_autoptr (MgAnnotation) old = annotation;
+  g_autofree char *name = g_strdup_printf ("%s#repeat-%u", mg_annotation_get_id (old), rank);
+  g_autofree char *id = mg_export_uuid_urn_for_name (name);
+
+  return mg_annotation_new_full (id, mg_annotation_get_created (old), mg_annotation_get_modified (old),
+                                 mg_annotation_get_color (old), mg_annotation_get_note (old),
+                                 mg_annotation_get_tags (old), mg_annotation_get_exact (old),
+                                 mg_annotation_get_prefix (old), mg_annotation_get_suffix (old),
+                                 mg_annotation_get_start (old), mg_annotation_get_end (old));
+}
+
 /**
  * mg_import_w3c:
  * @document: the open #MgDocument, in which the annotations are anchored
@@ -383,7 +403,9 @@ mg_import_w3c (MgDocument       *document,
   g_autoptr (GPtrArray) parsed = NULL;
   g_autoptr (GPtrArray) to_add = NULL;
   g_autoptr (GHashTable) by_id = NULL;
+  g_autoptr (GHashTable) same_time = NULL;
   MgImportResult counts = { 0 };
+  guint          n_renumbered = 0;
   Collected      collected;
   JsonNode      *root;
   const char    *bytes;
@@ -487,22 +509,52 @@ mg_import_w3c (MgDocument       *document,
     }
   counts.n_read = parsed->len;
 
-  /* The file's own repeats: the latest version of each id wins. */
+  /* The file's own repeats: the latest version of each id wins, and a
+   * copy of the same version goes. Two different annotations with one id
+   * and one time are two annotations: the later one is kept with an id of
+   * its own. */
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  same_time = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   for (i = 0; i < parsed->len; i++)
     {
-      MgAnnotation *annotation = g_ptr_array_index (parsed, i);
-      const char   *id = mg_annotation_get_id (annotation);
-      MgAnnotation *seen = g_hash_table_lookup (by_id, id);
+      MgAnnotation    *annotation = g_ptr_array_index (parsed, i);
+      const char      *id = mg_annotation_get_id (annotation);
+      MgAnnotation    *seen = g_hash_table_lookup (by_id, id);
+      g_autofree char *text = NULL;
+      GPtrArray       *texts;
+      int              cmp;
 
-      if (seen != NULL)
+      /* The texts, as read, of the versions of the id's latest time. */
+      texts = g_hash_table_lookup (same_time, id);
+      cmp = seen != NULL ? g_date_time_compare (mg_annotation_get_modified (annotation), mg_annotation_get_modified (seen)) : 1;
+      if (cmp < 0)
         {
           counts.n_skipped++;
-          if (g_date_time_compare (mg_annotation_get_modified (annotation),
-                                   mg_annotation_get_modified (seen))
-              < 0)
-            continue;
+          continue;
         }
+
+      text = mg_annotation_json_compact_text (annotation, NULL);
+      if (cmp == 0 && g_ptr_array_find_with_equal_func (texts, text, g_str_equal, NULL))
+        {
+          counts.n_skipped++;
+          continue;
+        }
+
+      if (cmp == 0)
+        {
+          g_ptr_array_add (texts, g_steal_pointer (&text));
+          annotation = g_ptr_array_index (parsed, i) = renumbered (annotation, texts->len - 1);
+          g_hash_table_insert (by_id, (gpointer) mg_annotation_get_id (annotation), annotation);
+          n_renumbered++;
+          continue;
+        }
+
+      /* The first of the id, or a newer version of it. */
+      if (seen != NULL)
+        counts.n_skipped++;
+      texts = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (texts, g_steal_pointer (&text));
+      g_hash_table_replace (same_time, (gpointer) id, texts);
       g_hash_table_insert (by_id, (gpointer) id, annotation);
     }
 
@@ -548,6 +600,7 @@ mg_import_w3c (MgDocument       *document,
   if (to_add->len > 0)
     mg_annotation_list_add_many (annotations, to_add);
 
+  counts.n_renumbered = n_renumbered;
   if (result != NULL)
     *result = counts;
 

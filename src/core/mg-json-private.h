@@ -27,4 +27,15 @@ JsonObject *mg_json_node_get_object (JsonNode *node);
 const char *mg_json_node_get_member_string (JsonNode   *node,
                                             const char *name);
 
+/* A piece of JSON text, as bytes of the text it is in. */
+typedef struct
+{
+  gsize start;
+  gsize len;
+} MgJsonSpan;
+
+GArray *mg_json_member_array_spans (const char *data,
+                                    gsize       len,
+                                    const char *name);
+
 G_END_DECLS

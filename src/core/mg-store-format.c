@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mg-annotation-json.h"
+#include "mg-export.h"
 #include "mg-json-private.h"
 #include "mg-json-writer.h"
 #include "mg-store-private.h"
@@ -108,12 +109,18 @@ mg_store_item_new_tombstone (const char *id,
 
 static void
 write_item (MgJsonWriter *w,
-            MgStoreItem  *item)
+            MgStoreItem  *item,
+            gboolean      as_read)
 {
   switch (item->kind)
     {
     case MG_STORE_ITEM_NODE:
-      mg_json_writer_node (w, item->node);
+      /* An entry kept as it is goes back as it was read, byte for byte
+       * (a number no double holds stays as written). */
+      if (as_read && item->raw != NULL)
+        mg_json_writer_raw (w, item->raw, strlen (item->raw));
+      else
+        mg_json_writer_node (w, item->node);
       break;
 
     case MG_STORE_ITEM_ANNOTATION:
@@ -137,7 +144,7 @@ mg_store_item_text (MgStoreItem *item)
       MgJsonWriter w;
 
       mg_json_writer_init (&w, g_string_sized_new (MG_STORE_COMPACT_TEXT_SIZE), MG_JSON_WRITER_COMPACT);
-      write_item (&w, item);
+      write_item (&w, item, FALSE);
       item->text = g_string_free (w.out, FALSE);
       item->text_clean = !w.repaired;
     }
@@ -269,7 +276,7 @@ write_store_file (MgJsonWriter *w,
   for (guint i = 0; i < entries->len && !w->differs; i++)
     {
       mg_json_writer_element (w);
-      write_item (w, g_ptr_array_index (entries, i));
+      write_item (w, g_ptr_array_index (entries, i), TRUE);
       mg_json_writer_compare_some (w, MG_STORE_COMPARE_CHUNK);
     }
   mg_json_writer_close (w, ']');
@@ -279,7 +286,7 @@ write_store_file (MgJsonWriter *w,
   for (guint i = 0; i < deleted->len && !w->differs; i++)
     {
       mg_json_writer_element (w);
-      write_item (w, g_ptr_array_index (deleted, i));
+      write_item (w, g_ptr_array_index (deleted, i), TRUE);
       mg_json_writer_compare_some (w, MG_STORE_COMPARE_CHUNK);
     }
   mg_json_writer_close (w, ']');
@@ -702,4 +709,148 @@ mg_store_serialize_json (JsonNode *root)
   g_string_append_c (w.out, '\n');
 
   return g_string_free_to_bytes (w.out);
+}
+
+/**
+ * mg_store_format_renumber_repeats:
+ * @root: a file's root node, as mg_store_parse_bytes() gives it
+ * @raw_texts: (nullable): the texts of its entries, whose renumbered
+ *   ones are dropped
+ *
+ * Gives every annotation entry that repeats the id of an earlier one in
+ * the same file a new id, so that none is lost to the merge by id (which
+ * takes entries of one id as versions of one annotation). The new ids
+ * are name-based on the old id and the repeat's rank, so every reader of
+ * the same file makes the same ones.
+ *
+ * Returns: how many entries were given a new id
+ */
+guint
+mg_store_format_renumber_repeats (JsonNode   *root,
+                                  GHashTable *raw_texts)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *array = mg_json_object_get_array (mg_json_node_get_object (root), "annotations");
+  guint      n_renumbered = 0;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = mg_json_node_get_object (json_array_get_element (array, i));
+      const char *id = mg_json_object_get_string (entry, "id");
+      guint       rank;
+
+      if (id == NULL)
+        continue;
+
+      rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
+      g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
+      if (rank > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
+          g_autofree char *new_id = mg_export_uuid_urn_for_name (name);
+
+          json_object_set_string_member (entry, "id", new_id);
+          /* Its text as read has the old id. */
+          if (raw_texts != NULL)
+            g_hash_table_remove (raw_texts, entry);
+          g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
+          n_renumbered++;
+        }
+    }
+
+  return n_renumbered;
+}
+
+/* What a raw text is kept under: the object or array a node holds, which
+ * the copies of the node share. NULL for a value. */
+gpointer
+mg_store_node_key (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_get_object (node);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return json_node_get_array (node);
+
+  return NULL;
+}
+
+static void
+add_raw_texts (GHashTable *texts,
+               const char *data,
+               gsize       len,
+               JsonNode   *root,
+               const char *name)
+{
+  g_autoptr (GArray) spans = mg_json_member_array_spans (data, len, name);
+  JsonArray *array = mg_json_object_get_array (mg_json_node_get_object (root), name);
+
+  if (spans == NULL || array == NULL || spans->len != json_array_get_length (array))
+    return;
+
+  for (guint i = 0; i < spans->len; i++)
+    {
+      MgJsonSpan *span = &g_array_index (spans, MgJsonSpan, i);
+      gpointer    key = mg_store_node_key (json_array_get_element (array, i));
+
+      if (key != NULL)
+        g_hash_table_replace (texts, key, g_strndup (data + span->start, span->len));
+    }
+}
+
+/**
+ * mg_store_format_raw_texts:
+ * @bytes: the bytes of a file
+ * @root: what mg_store_parse_bytes() made of them
+ *
+ * The text, as written in @bytes, of each entry and tombstone of @root
+ * that is an object or an array, by mg_store_node_key(): what is kept of
+ * an entry that cannot be read is written back as it was.
+ *
+ * Returns: (transfer full): key -> text; empty when the file is written
+ *   in a way the reader of spans does not follow
+ */
+GHashTable *
+mg_store_format_raw_texts (GBytes   *bytes,
+                           JsonNode *root)
+{
+  GHashTable *texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  const char *data;
+  gsize       len;
+
+  data = g_bytes_get_data (bytes, &len);
+  add_raw_texts (texts, data, len, root, "annotations");
+  add_raw_texts (texts, data, len, root, "deleted");
+
+  return texts;
+}
+
+/**
+ * mg_store_format_parse_entry:
+ * @text: the text of one entry, as mg_store_format_raw_texts() gives it
+ *
+ * Reads one entry as the reader of a whole file would: lone surrogates
+ * repaired, what could not be written back made so, nesting too deep
+ * refused.
+ *
+ * Returns: (transfer full) (nullable): the entry, or %NULL
+ */
+JsonNode *
+mg_store_format_parse_entry (const char *text)
+{
+  g_autofree char *repaired = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  gsize len = strlen (text);
+
+  if (!g_utf8_validate_len (text, len, NULL) || !mg_json_check_depth (text, len))
+    return NULL;
+
+  repaired = mg_json_repair_surrogates (text, len);
+  node = json_from_string (repaired != NULL ? repaired : text, NULL);
+  if (node == NULL)
+    return NULL;
+
+  if (needs_repair (node))
+    return sanitized_copy (node);
+
+  return g_steal_pointer (&node);
 }

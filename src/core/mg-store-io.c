@@ -3,8 +3,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "mg-file-private.h"
 #include "mg-json-private.h"
@@ -17,8 +21,12 @@
  * Functions of their arguments, safe in any thread. */
 
 /* Temporary files of writes cut off by a crash are removed after this
- * long; a younger one may belong to a write in progress. */
-#define STALE_TEMPORARY_AGE_S (60 * 60)
+ * long; a younger one may belong to a write in progress. A write of
+ * ours takes well under a second, even of ten thousand annotations. */
+#define STALE_TEMPORARY_AGE_S 60
+/* How every file of ours starts (mg-store-format.c), so far as a write
+ * cut off may have got. */
+#define FILE_START "{\n  \"version\" : "
 /* The prefix of the temporary files of g_file_replace(). */
 #define TEMPORARY_PREFIX ".goutputstream-"
 
@@ -182,11 +190,109 @@ file_unchanged (GFile  *file,
   return offset == len;
 }
 
+/* Other writers of the folder (another instance, the command line) take
+ * turns: a lock on the folder, held from the comparison with what we
+ * expect until the new file is in place, so that no write slips in
+ * between. flock() locks go with the process: a crash releases them. The
+ * folder itself is locked rather than a file beside ours, which a synced
+ * folder would carry to other machines. -1 when there is no lock to take
+ * (a file system without flock()): the write goes on without it. */
+static int
+lock_folder_for (GFile *file)
+{
+  g_autofree char *parent = g_path_get_dirname (g_file_peek_path (file));
+  int              fd;
+
+  fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      g_debug ("No lock on %s: %s", parent, g_strerror (errno));
+      return -1;
+    }
+
+  while (flock (fd, LOCK_EX) != 0)
+    {
+      if (errno != EINTR)
+        {
+          g_debug ("No lock on %s: %s", parent, g_strerror (errno));
+          close (fd);
+          return -1;
+        }
+    }
+
+  return fd;
+}
+
+static void
+unlock_folder (int fd)
+{
+  if (fd >= 0)
+    close (fd);
+}
+
+/* For the tests of two writers: a pause between the comparison and the
+ * write, where another writer would slip in without the lock. */
+static void
+test_delay (void)
+{
+  const char *delay = g_getenv ("MG_STORE_TEST_WRITE_DELAY_MS");
+
+  if (delay != NULL)
+    g_usleep (1000 * g_ascii_strtoull (delay, NULL, 10));
+}
+
+/* Writes @bytes in place of @file, or leaves @file as it was. Not
+ * g_file_replace_contents(): when a write fails (a full disk), it closes
+ * the stream as if all went well, which renames the partial temporary
+ * file over the good one. Closing with a cancelled cancellable removes
+ * the temporary file instead. */
+static gboolean
+replace_contents (GFile      *file,
+                  GBytes     *bytes,
+                  const char *etag,
+                  char      **new_etag,
+                  GError    **error)
+{
+  g_autoptr (GFileOutputStream) out = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *data;
+  gsize       len;
+  gsize       written;
+
+  data = g_bytes_get_data (bytes, &len);
+
+  /* REPLACE_DESTINATION writes a temporary file and renames it over the
+   * old one: a reader, or a crash, sees either the old or the new file. */
+  out = g_file_replace (file, etag, FALSE,
+                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        NULL, error);
+  if (out == NULL)
+    return FALSE;
+
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), data, len, &written, NULL, &local_error))
+    {
+      g_autoptr (GCancellable) abandon = g_cancellable_new ();
+
+      g_cancellable_cancel (abandon);
+      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* A failure here (a full disk at fsync()) also leaves the file. */
+  if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
+    return FALSE;
+
+  if (new_etag != NULL)
+    *new_etag = g_file_output_stream_get_etag (out);
+
+  return TRUE;
+}
+
 /* Writes @bytes over a file that must hold @expected. The etag alone
  * does not tell: GLib's is the modification time, which the kernel keeps
  * with the resolution of its tick, and there is none when we expect no
- * file. A change between the comparison and the rename is still
- * possible, but only within a few microseconds. */
+ * file. The comparison and the write are made under the folder's lock. */
 gboolean
 mg_store_io_write (GFile      *file,
                    GBytes     *bytes,
@@ -197,15 +303,8 @@ mg_store_io_write (GFile      *file,
 {
   g_autoptr (GFile) parent = g_file_get_parent (file);
   g_autoptr (GError) local_error = NULL;
-  const char *data;
-  gsize       len;
-
-  if (!file_unchanged (file, expected))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
-                           _ ("The file was changed by another program"));
-      return FALSE;
-    }
+  gboolean ret;
+  int      lock;
 
   if (!g_file_make_directory_with_parents (parent, NULL, &local_error) && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
@@ -213,13 +312,21 @@ mg_store_io_write (GFile      *file,
       return FALSE;
     }
 
-  data = g_bytes_get_data (bytes, &len);
+  lock = lock_folder_for (file);
 
-  /* REPLACE_DESTINATION writes a temporary file and renames it over the
-   * old one: a reader, or a crash, sees either the old or the new file. */
-  return g_file_replace_contents (file, data, len, etag, FALSE,
-                                  G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                  new_etag, NULL, error);
+  if (!file_unchanged (file, expected))
+    {
+      unlock_folder (lock);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
+                           _ ("The file was changed by another program"));
+      return FALSE;
+    }
+
+  test_delay ();
+  ret = replace_contents (file, bytes, etag, new_etag, error);
+  unlock_folder (lock);
+
+  return ret;
 }
 
 GFile *
@@ -345,8 +452,26 @@ mg_store_io_find_by_hash (GFile      *directory,
   return g_steal_pointer (&best);
 }
 
+/* Whether @file is a temporary file of one of our writes: what it holds
+ * is the start of a store file, as far as it goes (a write cut off early
+ * leaves it empty). */
+static gboolean
+is_our_temporary (GFile *file)
+{
+  g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  char  buffer[sizeof FILE_START - 1];
+  gsize n = 0;
+
+  if (stream == NULL || !g_input_stream_read_all (G_INPUT_STREAM (stream), buffer, sizeof buffer, &n, NULL, NULL))
+    return FALSE;
+
+  return memcmp (buffer, FILE_START, n) == 0;
+}
+
 /* A write killed between creating its temporary file and renaming it
- * leaves the temporary file behind: remove old ones. */
+ * leaves the temporary file behind: remove ours once they are stale.
+ * Only ours: a name as GLib gives them, a regular file (not a link),
+ * holding the start of a store file. */
 void
 mg_store_io_remove_stale_temporary_files (GFile *directory)
 {
@@ -370,7 +495,7 @@ mg_store_io_remove_stale_temporary_files (GFile *directory)
       if (!g_file_enumerator_iterate (enumerator, &info, &child, NULL, NULL) || info == NULL)
         break;
 
-      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_prefix (g_file_info_get_name (info), TEMPORARY_PREFIX) || (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) > limit)
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_prefix (g_file_info_get_name (info), TEMPORARY_PREFIX) || (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) > limit || !is_our_temporary (child))
         continue;
 
       if (!g_file_delete (child, NULL, &error))

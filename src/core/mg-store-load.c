@@ -20,6 +20,31 @@
  * (after some patience: it may still be being written); one of a newer
  * format makes the store read-only. */
 
+/* mg_store_parse_bytes(), and entries that repeat an id renumbered, as
+ * the log says. @raw_texts: (out): the texts of the entries as read. */
+static JsonNode *
+parse_file (GFile       *file,
+            GBytes      *bytes,
+            GHashTable **raw_texts,
+            GError     **error)
+{
+  JsonNode *root = mg_store_parse_bytes (bytes, error);
+  guint     n;
+
+  if (root == NULL)
+    return NULL;
+
+  *raw_texts = mg_store_format_raw_texts (bytes, root);
+  n = mg_store_format_renumber_repeats (root, *raw_texts);
+  if (n > 0)
+    g_warning (ngettext ("%s: %u annotation repeated the id of another one: it was given a new id, and is kept",
+                         "%s: %u annotations repeated the id of another one: they were given new ids, and are kept",
+                         n),
+               g_file_peek_path (file), n);
+
+  return root;
+}
+
 /* Whether @node holds @annotation, as JSON: the same compact text,
  * written without repairs, is the same JSON; another text may still be
  * (members in another order, numbers written otherwise). */
@@ -33,13 +58,42 @@ annotation_matches (MgAnnotation *annotation,
   return mg_store_items_equal (ours, theirs);
 }
 
+/* Keeps the texts as read of the entries kept as they are: from the
+ * file just read, or from what we held. */
+static void
+keep_raw_texts (MgStore    *self,
+                GHashTable *disk_texts,
+                GHashTable *old_texts)
+{
+  GPtrArray *arrays[] = { self->raw_entries, self->raw_tombstones };
+
+  for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
+    {
+      for (guint i = 0; i < arrays[a]->len; i++)
+        {
+          gpointer    key = mg_store_node_key (g_ptr_array_index (arrays[a], i));
+          const char *text = NULL;
+
+          if (key == NULL)
+            continue;
+          if (disk_texts != NULL)
+            text = g_hash_table_lookup (disk_texts, key);
+          if (text == NULL && old_texts != NULL)
+            text = g_hash_table_lookup (old_texts, key);
+          if (text != NULL)
+            g_hash_table_replace (self->raw_texts, key, g_strdup (text));
+        }
+    }
+}
+
 /* Merges the file's contents into the list: makes the list and the
  * tombstones what mg_store_merge_json() says of our state (as the file
  * would hold it) and the file, without building either tree. Returns how
  * many annotations were added, replaced or removed. */
 static guint
-merge_into_list (MgStore  *self,
-                 JsonNode *disk)
+merge_into_list (MgStore    *self,
+                 JsonNode   *disk,
+                 GHashTable *disk_texts)
 {
   g_autoptr (GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) add = g_ptr_array_new_with_free_func (g_object_unref);
@@ -48,6 +102,7 @@ merge_into_list (MgStore  *self,
   g_autoptr (GPtrArray) old_raw_entries = NULL;
   g_autoptr (GPtrArray) old_raw_tombstones = NULL;
   g_autoptr (GHashTable) old_tombstones = NULL;
+  g_autoptr (GHashTable) old_texts = NULL;
   g_autofree char *path = g_file_get_parse_name (self->file);
   GListModel      *model = G_LIST_MODEL (self->annotations);
   MgStoreMerge     merge;
@@ -59,6 +114,8 @@ merge_into_list (MgStore  *self,
 
   /* What we hold is ours in the merge, and made anew by it. The merge
    * borrows from the old values until the end. */
+  old_texts = g_steal_pointer (&self->raw_texts);
+  self->raw_texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   old_raw_entries = g_steal_pointer (&self->raw_entries);
   old_raw_tombstones = g_steal_pointer (&self->raw_tombstones);
   old_tombstones = g_steal_pointer (&self->tombstones);
@@ -190,6 +247,9 @@ merge_into_list (MgStore  *self,
 
   g_clear_pointer (&entries, g_ptr_array_unref);
   mg_store_merge_clear (&merge);
+
+  keep_raw_texts (self, disk_texts, old_texts);
+  _mg_store_update_unreadable (self);
 
   return n_changed + remove->len;
 }
@@ -333,6 +393,7 @@ _mg_store_check_now (MgStore *self,
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GHashTable) disk_texts = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *etag = NULL;
   gsize            len;
@@ -377,7 +438,7 @@ _mg_store_check_now (MgStore *self,
       return;
     }
 
-  root = mg_store_parse_bytes (bytes, &parse_error);
+  root = parse_file (self->file, bytes, &disk_texts, &parse_error);
   if (root == NULL)
     {
       g_autoptr (GError) report = NULL;
@@ -407,7 +468,7 @@ _mg_store_check_now (MgStore *self,
 
   g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
 
-  n_changed = merge_into_list (self, root);
+  n_changed = merge_into_list (self, root, disk_texts);
   g_debug ("Merged a change to %s made elsewhere: %u annotations changed",
            g_file_peek_path (self->file), n_changed);
 
@@ -440,6 +501,9 @@ apply_cache (MgStore              *self,
 
   g_ptr_array_extend_and_steal (self->raw_entries, g_steal_pointer (&contents->raw_entries));
   g_ptr_array_extend_and_steal (self->raw_tombstones, g_steal_pointer (&contents->raw_tombstones));
+  g_clear_pointer (&self->raw_texts, g_hash_table_unref);
+  self->raw_texts = g_steal_pointer (&contents->raw_texts);
+  _mg_store_update_unreadable (self);
   g_clear_pointer (&self->tombstones, g_hash_table_unref);
   self->tombstones = g_steal_pointer (&contents->tombstones);
 }
@@ -464,8 +528,9 @@ typedef struct
   gboolean             cached;
   gboolean             same;
 
-  JsonNode *root;
-  GError   *parse_error;
+  JsonNode   *root;
+  GHashTable *raw_texts;
+  GError     *parse_error;
 
   /* Set by the worker under MgStore.job_mutex. */
   gboolean done;
@@ -491,6 +556,7 @@ load_job_free (gpointer data)
   g_clear_object (&job->found);
   mg_store_cache_contents_clear (&job->cache);
   g_clear_pointer (&job->root, json_node_unref);
+  g_clear_pointer (&job->raw_texts, g_hash_table_unref);
   g_clear_error (&job->parse_error);
   g_clear_error (&job->apply_error);
   g_free (job);
@@ -532,7 +598,7 @@ load_job_run (LoadJob *job)
       return;
     }
 
-  job->root = mg_store_parse_bytes (job->bytes, &job->parse_error);
+  job->root = parse_file (job->found ? job->found : job->file, job->bytes, &job->raw_texts, &job->parse_error);
 }
 
 static LoadJob *
@@ -602,7 +668,7 @@ load_apply (MgStore *self,
   /* The cache was read, but changes came while it was: the file is
    * merged with them. */
   if (job->cached)
-    root = mg_store_parse_bytes (job->bytes, &job->parse_error);
+    root = parse_file (self->file, job->bytes, &job->raw_texts, &job->parse_error);
 
   if (root == NULL)
     {
@@ -620,7 +686,7 @@ load_apply (MgStore *self,
       return FALSE;
     }
 
-  merge_into_list (self, root);
+  merge_into_list (self, root, job->raw_texts);
   /* The tree is the biggest thing a load makes: gone before the rest. */
   g_clear_pointer (&root, json_node_unref);
 

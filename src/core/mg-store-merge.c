@@ -88,22 +88,13 @@ candidate_text (MgStoreCandidate *candidate)
 {
   if (candidate->text == NULL)
     {
-      MgJsonWriter w;
+      gboolean clean = TRUE;
 
-      mg_json_writer_init (&w, g_string_sized_new (MG_STORE_COMPACT_TEXT_SIZE), MG_JSON_WRITER_COMPACT);
       if (candidate->node == NULL)
-        {
-          g_autofree char *created = mg_format_timestamp (mg_annotation_get_created (candidate->ours));
-          g_autofree char *modified = mg_format_timestamp (mg_annotation_get_modified (candidate->ours));
-
-          mg_annotation_json_write (&w, candidate->ours, created, modified, NULL);
-        }
+        candidate->text = mg_annotation_json_compact_text (candidate->ours, &clean);
       else
-        {
-          mg_json_writer_node (&w, candidate->node);
-        }
-      candidate->text = g_string_free (w.out, FALSE);
-      candidate->text_clean = !w.repaired;
+        candidate->text = mg_json_node_to_compact_string (candidate->node, &clean);
+      candidate->text_clean = clean;
     }
 
   return candidate->text;

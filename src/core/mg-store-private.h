@@ -45,6 +45,9 @@ G_BEGIN_DECLS
 #define MG_STORE_COMPARE_CHUNK (64 * 1024)
 /* About the compact text of an annotation, to write it without regrowing. */
 #define MG_STORE_COMPACT_TEXT_SIZE 1024
+/* A save that failed is tried again this long after (and at the next
+ * change). */
+#define MG_STORE_RETRY_DELAY_S 30
 
 typedef struct _MgStoreSaveJob MgStoreSaveJob;
 
@@ -65,6 +68,9 @@ struct _MgStore
   /* What we keep verbatim: annotations and tombstones we could not read. */
   GPtrArray *raw_entries;
   GPtrArray *raw_tombstones;
+  /* Their text as read, by mg_store_node_key(), written back as it was. */
+  GHashTable *raw_texts;
+  guint       n_unreadable; /* raw_entries->len, as last told */
 
   /* What we last read from or wrote to the file, if anything. */
   GBytes *disk_bytes;
@@ -79,6 +85,9 @@ struct _MgStore
   guint           save_source;
   gint64          save_pending_since;
   guint           check_source;
+  /* A failed save, tried again after this many seconds. */
+  guint retry_source;
+  guint retry_delay_s;
 
   /* The cache of what the file holds, and the bytes of the file it is
    * wanted for (the ones we last wrote or read, once nothing is pending). */
@@ -107,6 +116,8 @@ struct _MgStore
   guint cache_writing : 1;
   guint loading : 1;
   guint saving : 1;
+  guint retrying : 1;
+  guint edited : 1; /* the list changed since the load */
 };
 
 /* mg-store.c */
@@ -119,6 +130,7 @@ void     _mg_store_emit_merged (MgStore *self,
 void     _mg_store_schedule_save (MgStore *self);
 void     _mg_store_start_save (MgStore *self);
 void     _mg_store_update_saving (MgStore *self);
+void     _mg_store_update_unreadable (MgStore *self);
 void     _mg_store_advance_flushes (MgStore      *self,
                                     const GError *write_error);
 gboolean _mg_store_has_content (MgStore *self);
@@ -129,6 +141,8 @@ void     _mg_store_set_str (char      **str_pointer,
                             const char *new_str);
 
 /* mg-store-save.c */
+void     _mg_store_set_retry_delay (MgStore *self,
+                                    guint    seconds);
 gboolean _mg_store_write_in_flight (MgStore *self);
 void     _mg_store_state_items (MgStore    *self,
                                 GPtrArray **entries_out,
@@ -165,6 +179,7 @@ typedef struct
   const char     *when;
   char           *text;       /* the compact text, once needed */
   gboolean        text_clean; /* it holds the item exactly */
+  const char     *raw;        /* ITEM_NODE: its text as read, if known */
   gpointer        data;       /* for the caller */
 } MgStoreItem;
 
@@ -198,6 +213,13 @@ JsonNode    *mg_store_format_build_root (const char *uri,
                                          const char *title,
                                          GPtrArray  *entries,
                                          GPtrArray  *deleted);
+
+guint       mg_store_format_renumber_repeats (JsonNode   *root,
+                                              GHashTable *raw_texts);
+gpointer    mg_store_node_key (JsonNode *node);
+GHashTable *mg_store_format_raw_texts (GBytes   *bytes,
+                                       JsonNode *root);
+JsonNode   *mg_store_format_parse_entry (const char *text);
 
 /* mg-store-merge.c: what the merge makes of each entry and tombstone. */
 typedef struct

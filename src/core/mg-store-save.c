@@ -42,6 +42,19 @@ _mg_store_write_in_flight (MgStore *self)
 
 /* The state of the store ------------------------------------------------- */
 
+/* An entry kept as it is, with its text as read. */
+static MgStoreItem *
+raw_item (MgStore     *self,
+          MgStoreItem *item)
+{
+  gpointer key = mg_store_node_key (item->node);
+
+  if (key != NULL)
+    item->raw = g_hash_table_lookup (self->raw_texts, key);
+
+  return item;
+}
+
 /* The entries and tombstones of the file for what the store holds, as
  * MgStoreItem. */
 void
@@ -64,13 +77,13 @@ _mg_store_state_items (MgStore    *self,
       g_ptr_array_add (entries, mg_store_item_new_annotation (annotation));
     }
   for (guint i = 0; i < self->raw_entries->len; i++)
-    g_ptr_array_add (entries, mg_store_item_new_entry_node (g_ptr_array_index (self->raw_entries, i)));
+    g_ptr_array_add (entries, raw_item (self, mg_store_item_new_entry_node (g_ptr_array_index (self->raw_entries, i))));
 
   g_hash_table_iter_init (&iter, self->tombstones);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_ptr_array_add (deleted, mg_store_item_new_tombstone (key, value));
   for (guint i = 0; i < self->raw_tombstones->len; i++)
-    g_ptr_array_add (deleted, mg_store_item_new_tombstone_node (g_ptr_array_index (self->raw_tombstones, i)));
+    g_ptr_array_add (deleted, raw_item (self, mg_store_item_new_tombstone_node (g_ptr_array_index (self->raw_tombstones, i))));
 
   *entries_out = entries;
   *deleted_out = deleted;
@@ -196,6 +209,37 @@ note_written (MgStore    *self,
   _mg_store_emit_saved (self);
 }
 
+/* For tests: how long a failed save waits before it is tried again. */
+void
+_mg_store_set_retry_delay (MgStore *self,
+                           guint    seconds)
+{
+  self->retry_delay_s = seconds;
+}
+
+static gboolean
+retry_cb (gpointer data)
+{
+  MgStore *self = data;
+
+  self->retry_source = 0;
+  self->retrying = TRUE;
+  _mg_store_start_save (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A failed save is tried again after a while (space may come back). The
+ * wait is not #MgStore:saving: quitting is not held up by it. */
+static void
+schedule_retry (MgStore *self)
+{
+  if (self->read_only || self->retry_source != 0)
+    return;
+
+  self->retry_source = g_timeout_add_seconds (self->retry_delay_s, retry_cb, self);
+}
+
 /* Takes the result of a write into the store, once. */
 static void
 finish_job (MgStore        *self,
@@ -209,6 +253,8 @@ finish_job (MgStore        *self,
 
   if (job->error == NULL)
     {
+      self->retrying = FALSE;
+      g_clear_handle_id (&self->retry_source, g_source_remove);
       note_written (self, job->bytes, job->new_etag);
     }
   else if (g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG))
@@ -222,13 +268,17 @@ finish_job (MgStore        *self,
     }
   else
     {
+      /* Nothing was written: the file is as it was, the changes are in
+       * memory. Tried again at the next change, or after a while. A retry
+       * that fails again says nothing new. */
       self->dirty = TRUE;
-      if (report)
+      if (report && !self->retrying)
         {
           g_autoptr (GError) error = save_error_new (self, job->error);
 
           _mg_store_emit_error (self, error);
         }
+      schedule_retry (self);
     }
 }
 

@@ -69,6 +69,7 @@ enum
   PROP_FILE,
   PROP_READ_ONLY,
   PROP_SAVING,
+  PROP_N_UNREADABLE,
   N_PROPS
 };
 
@@ -207,6 +208,7 @@ _mg_store_schedule_save (MgStore *self)
   gint64 now = g_get_monotonic_time ();
 
   self->dirty = TRUE;
+  self->retrying = FALSE;
 
   if (!self->loaded || self->read_only)
     {
@@ -255,6 +257,8 @@ on_items_changed (GListModel *model,
 
   if (self->updating)
     return;
+
+  self->edited = TRUE;
 
   for (guint i = 0; i < gone->len; i++)
     {
@@ -411,7 +415,8 @@ write_cache (MgStore *self,
                                      mg_document_get_sha256 (self->document),
                                      mg_document_get_title (self->document),
                                      G_LIST_MODEL (self->annotations),
-                                     self->raw_entries, self->tombstones, self->raw_tombstones);
+                                     self->raw_entries, self->tombstones, self->raw_tombstones,
+                                     self->raw_texts);
 
   if (job->built == NULL)
     {
@@ -469,6 +474,32 @@ _mg_store_request_cache (MgStore *self)
     self->cache_source = g_timeout_add_full (G_PRIORITY_LOW, CACHE_DELAY_MS, cache_timeout_cb, self, NULL);
 }
 
+/* After the entries kept as they are changed. */
+void
+_mg_store_update_unreadable (MgStore *self)
+{
+  if (self->n_unreadable == self->raw_entries->len)
+    return;
+
+  self->n_unreadable = self->raw_entries->len;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNREADABLE]);
+}
+
+/**
+ * mg_store_get_n_unreadable:
+ * @self: a #MgStore
+ *
+ * Returns: how many entries of the file could not be read as annotations
+ *   (they are kept as they are: see #MgStore:n-unreadable)
+ */
+guint
+mg_store_get_n_unreadable (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), 0);
+
+  return self->n_unreadable;
+}
+
 /**
  * mg_store_get_saving:
  * @self: a #MgStore
@@ -519,9 +550,12 @@ mg_store_dispose (GObject *object)
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->check_source, g_source_remove);
   g_clear_handle_id (&self->cache_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
 
-  /* Changes are never dropped quietly: save what the owner did not. */
-  if (self->loaded && self->dirty && !self->read_only && self->annotations != NULL)
+  /* Changes are never dropped quietly: save what the owner did not. Only
+   * changes to the list: a store that was only read (an export) never
+   * rewrites its file, even where the file would be written otherwise. */
+  if (self->loaded && self->dirty && self->edited && !self->read_only && self->annotations != NULL)
     {
       g_autoptr (GError) error = NULL;
 
@@ -556,6 +590,7 @@ mg_store_finalize (GObject *object)
   g_clear_pointer (&self->tombstones, g_hash_table_unref);
   g_clear_pointer (&self->raw_entries, g_ptr_array_unref);
   g_clear_pointer (&self->raw_tombstones, g_ptr_array_unref);
+  g_clear_pointer (&self->raw_texts, g_hash_table_unref);
   g_clear_pointer (&self->disk_bytes, g_bytes_unref);
   g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
   g_clear_pointer (&self->disk_etag, g_free);
@@ -605,6 +640,10 @@ mg_store_get_property (GObject    *object,
 
     case PROP_SAVING:
       g_value_set_boolean (value, self->saving);
+      break;
+
+    case PROP_N_UNREADABLE:
+      g_value_set_uint (value, self->n_unreadable);
       break;
 
     default:
@@ -680,6 +719,16 @@ mg_store_class_init (MgStoreClass *klass)
                                                   FALSE,
                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * MgStore:n-unreadable:
+   *
+   * How many entries of the file could not be read as annotations. They
+   * are kept, and written back as they are; the UI says so.
+   */
+  properties[PROP_N_UNREADABLE] = g_param_spec_uint ("n-unreadable", NULL, NULL,
+                                                     0, G_MAXUINT, 0,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -728,7 +777,9 @@ mg_store_init (MgStore *self)
   self->tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->raw_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->raw_tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->raw_texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->flush_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->retry_delay_s = MG_STORE_RETRY_DELAY_S;
   g_mutex_init (&self->job_mutex);
   g_cond_init (&self->job_cond);
 }

@@ -57,6 +57,7 @@ gboolean          mg_store_get_read_only (MgStore *self);
 gboolean          mg_store_get_dirty (MgStore *self);
 void              mg_store_discard_changes (MgStore *self);
 gboolean          mg_store_get_saving (MgStore *self);
+guint             mg_store_get_n_unreadable (MgStore *self);
 
 char *mg_store_default_directory (void);
 char *mg_store_file_name_for_uri (const char *uri);

@@ -292,10 +292,45 @@ legacy_charset (void)
   return "WINDOWS-1252";
 }
 
+/* Whether a charset browsers read a page in: one that leaves the ASCII of
+ * markup as it is. UTF-7 turns everything after a '+' (in a script, a URL)
+ * into base64 noise, and took the whole page with it; EBCDIC, UTF-32 and
+ * UCS-2 would read no tag at all. The ISO-2022 encodings that shift with
+ * escape sequences and HZ, which WHATWG maps to "replacement" (nothing
+ * but an error), are named. '\\' and '~' are not tested: Shift_JIS in
+ * iconv reads them as yen and overline. */
+static gboolean
+is_web_charset (const char *charset)
+{
+  static const char *const refused[] = {
+    "ISO-2022-KR",
+    "CSISO2022KR",
+    "ISO-2022-CN",
+    "ISO-2022-CN-EXT",
+    "HZ-GB-2312",
+    "HZ",
+  };
+  static const char probe[] = "<meta charset=\"x\"> <a href='/a-b_c?d&e#f'>!%()*+,-.:;@[]^{|}`</a>\n"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 +-";
+  g_autofree char *converted = NULL;
+  gsize            converted_len = 0;
+  gboolean         repaired = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    if (g_ascii_strcasecmp (charset, refused[i]) == 0)
+      return FALSE;
+
+  converted = convert_to_utf8 (probe, strlen (probe), charset, 1, &converted_len, &repaired);
+
+  return converted != NULL && !repaired && converted_len == strlen (probe) && memcmp (converted, probe, converted_len) == 0;
+}
+
 /* Maps a charset label an HTML page declares to an iconv name, following
  * the WHATWG Encoding standard where it differs from the label: Latin-1
  * and ASCII mean Windows-1252, a declared UTF-16 in an ASCII-compatible
- * page means UTF-8. Returns NULL for labels iconv does not know. */
+ * page means UTF-8. Returns NULL for labels iconv does not know, and for
+ * charsets browsers refuse (is_web_charset()): as a browser does, the
+ * page is then read as if it declared nothing. */
 static char *
 charset_for_label (const char *label)
 {
@@ -337,7 +372,7 @@ charset_for_label (const char *label)
     if (strcmp (lower, aliases[i].label) == 0)
       return g_strdup (aliases[i].charset);
 
-  if (iconv_knows (label))
+  if (iconv_knows (label) && is_web_charset (label))
     return g_ascii_strup (label, -1);
 
   return NULL;

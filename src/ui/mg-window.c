@@ -213,21 +213,92 @@ mg_window_flush (MgWindow *self,
 }
 
 static void
-close_store (MgWindow *self)
+close_flushed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
+  MgStore *store = MG_STORE (object);
   g_autoptr (GError) error = NULL;
 
+  if (!mg_store_flush_finish (store, result, &error))
+    g_warning ("Annotations of %s not saved: %s",
+               mg_document_get_uri (mg_store_get_document (store)), error->message);
+}
+
+/* The window lets its store go without waiting: the flush runs on, holding
+ * the store (its task's source object) and, through hold_while_saving(),
+ * the application, so that neither Close nor Quit cuts a save off and
+ * neither blocks the main loop. */
+static void
+close_store (MgWindow *self)
+{
   cancel_load_annotations (self);
 
   if (self->store == NULL)
     return;
 
-  if (!mg_window_flush (self, &error))
-    g_warning ("Annotations of %s not saved: %s",
-               mg_document_get_uri (mg_store_get_document (self->store)), error->message);
+  if (self->editor != NULL)
+    mg_annotation_editor_commit (self->editor);
 
   g_signal_handlers_disconnect_by_data (self->store, self);
+  if (!mg_store_get_read_only (self->store))
+    mg_store_flush_async (self->store, NULL, close_flushed_cb, NULL);
   g_clear_object (&self->store);
+}
+
+typedef struct
+{
+  GApplication *application;
+  gboolean      held;
+} SavingHold;
+
+static void
+saving_hold_free (gpointer  data,
+                  GClosure *closure)
+{
+  SavingHold *hold = data;
+
+  if (hold->held)
+    g_application_release (hold->application);
+  g_object_unref (hold->application);
+  g_free (hold);
+}
+
+static void
+saving_changed_cb (MgStore    *store,
+                   GParamSpec *pspec,
+                   SavingHold *hold)
+{
+  gboolean saving = mg_store_get_saving (store);
+
+  if (saving == hold->held)
+    return;
+
+  hold->held = saving;
+  if (saving)
+    g_application_hold (hold->application);
+  else
+    g_application_release (hold->application);
+}
+
+/* The core knows nothing of the application: the UI keeps it running
+ * while @store has something to write, for as long as the store lives,
+ * whether or not its window is still there. */
+static void
+hold_while_saving (MgWindow *self,
+                   MgStore  *store)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  SavingHold     *hold;
+
+  if (application == NULL)
+    return;
+
+  hold = g_new0 (SavingHold, 1);
+  hold->application = g_object_ref (G_APPLICATION (application));
+  g_signal_connect_data (store, "notify::saving", G_CALLBACK (saving_changed_cb),
+                         hold, saving_hold_free, 0);
+  saving_changed_cb (store, NULL, hold);
 }
 
 /* Above GtkTextView's background layout of a long text (redraw + 5), which
@@ -313,6 +384,7 @@ load_annotations (MgWindow *self)
   g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
+  hold_while_saving (self, self->store);
 
   /* Read, decoded and anchored in a worker thread: the window stays live
    * with a book of thousands of annotations. Highlighting waits for them
@@ -981,14 +1053,15 @@ mg_window_init (MgWindow *self)
   mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
   mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
 
-  /* Popovers that point into the text live on the text view. */
+  /* Popovers that point into the text live beside the text view, on its
+   * parent: see mg_reader_view_get_range_rect(). */
   gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
-  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->clamp));
 
   self->tags = mg_tag_list_new (NULL);
   self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
   mg_annotation_editor_set_tags (self->editor, G_LIST_MODEL (self->tags));
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->reader));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->clamp));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

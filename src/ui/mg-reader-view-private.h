@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The insides of MgReaderView, shared by its files: mg-reader-view.c (the
+ * type, the document and its structure), mg-reader-view-highlights.c (the
+ * highlights, painted in chunks) and mg-reader-view-pointer.c (what the
+ * pointer does: clicks, selections, the context menu, tooltips). */
+
+#include "mg-reader-view.h"
+
+G_BEGIN_DECLS
+
+struct _MgReaderView
+{
+  GtkTextView parent_instance;
+
+  MgDocument       *document;
+  MgAnnotationList *annotations;
+  gulong            items_changed_id;
+
+  GtkTextTag *color_tags[MG_N_COLORS];
+  GtkTextTag *note_tag;
+  GtkTextTag *flash_tag;
+
+  /* The look of Markdown and HTML documents: headings, emphasis, code... */
+  GtkTextTag *heading_tags[6];
+  GtkTextTag *emphasis_tag;
+  GtkTextTag *strong_tag;
+  GtkTextTag *code_tag;
+  GtkTextTag *code_block_tag;
+  GtkTextTag *quote_tag;
+  GtkTextTag *link_tag;
+  GtkTextTag *rule_tag;
+  GHashTable *indent_tags;
+
+  /* Which chunks of the text have been painted. */
+  guint8 *painted;
+  guint   n_chunks;
+  guint   n_pending;
+  guint   paint_source;
+
+  /* The range each annotation was last painted at, so that a change
+   * repaints both where it was and where it is. Keys hold a reference. */
+  GHashTable *painted_ranges;
+  /* Annotations whose change is to be painted before the next frame. */
+  GPtrArray *dirty;
+  gboolean   reconcile;
+  guint      dirty_source;
+
+  guint flash_source;
+
+  double   release_x;
+  double   release_y;
+  guint    release_source;
+  gboolean pointer_selecting; /* the primary button went down on the text */
+};
+
+void mg_reader_view_get_iters (MgReaderView *self,
+                               guint         start,
+                               guint         end,
+                               GtkTextIter  *start_iter,
+                               GtkTextIter  *end_iter);
+int  mg_reader_view_compare_by_age (gconstpointer a,
+                                    gconstpointer b);
+void mg_reader_view_emit_annotation_clicked (MgReaderView *self,
+                                             MgAnnotation *annotation);
+void mg_reader_view_emit_selection_finished (MgReaderView *self);
+
+/* mg-reader-view-highlights.c */
+void mg_reader_view_init_highlights (MgReaderView *self);
+void mg_reader_view_restart_painting (MgReaderView *self);
+
+/* mg-reader-view-pointer.c */
+void mg_reader_view_init_pointer (MgReaderView *self);
+
+G_END_DECLS

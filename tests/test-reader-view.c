@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "mg-application.h"
+#include "mg-reader-view.h"
+#include "mg-test-utils.h"
+#include "mg-window-private.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
+/* The reader view in a real window under a display (Xvfb in CI): what it
+ * paints, and what the pointer and the keys do to it. Pointer and key
+ * events are real X events, sent with xdotool (the XTEST extension), so
+ * they go through GTK's gestures as a user's would. */
+
+static MgApplication *app;
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+iterate_until (Condition condition,
+               gpointer  user_data)
+{
+  gint64   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint    wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+
+  return met;
+}
+
+typedef struct
+{
+  guint n;
+} FrameCount;
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                FrameCount    *count)
+{
+  if (count->n > 0)
+    count->n--;
+}
+
+static gboolean
+frames_done (gpointer user_data)
+{
+  return ((FrameCount *) user_data)->n == 0;
+}
+
+/* Lets @n frames of @widget's window be painted. */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  FrameCount     count = { n };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gulong         handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &count);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (iterate_until (frames_done, &count));
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static gboolean
+annotations_loaded (gpointer user_data)
+{
+  return mg_window_get_annotations (user_data) != NULL;
+}
+
+static MgWindow *
+new_window (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow *window = mg_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  mg_window_set_document (window, document);
+  g_assert_true (iterate_until (annotations_loaded, window));
+  wait_frames (GTK_WIDGET (window), 3);
+
+  return window;
+}
+
+static void
+close_window (MgWindow *window)
+{
+  mg_annotation_list_remove_all (mg_window_get_annotations (window));
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static guint
+find_offset (MgWindow   *window,
+             const char *needle)
+{
+  const char *text = mg_document_get_text (mg_window_get_document (window));
+  const char *hit = strstr (text, needle);
+
+  g_assert_nonnull (hit);
+
+  return g_utf8_pointer_to_offset (text, hit);
+}
+
+/* Pointer and keys ------------------------------------------------------- */
+
+static void
+run_for_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* Runs xdotool with @args, then lets GTK handle the events it sent. */
+static void
+xdotool (const char *args)
+{
+  g_autofree char *command = g_strconcat ("xdotool ", args, NULL);
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  gdk_display_flush (gdk_display_get_default ());
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  run_for_ms (150);
+}
+
+static gboolean
+have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+#ifdef GDK_WINDOWING_X11
+  if (path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    return TRUE;
+#endif
+
+  g_test_skip ("needs xdotool and an X display to send real pointer and key events");
+
+  return FALSE;
+}
+
+/* "--window XID X Y" for a point of @widget. */
+static char *
+window_point (GtkWidget *widget,
+              double     x,
+              double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  double     nx, ny, tx, ty;
+  gulong     xid = 0;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &nx, &ny));
+  gtk_native_get_surface_transform (native, &tx, &ty);
+#ifdef GDK_WINDOWING_X11
+  xid = gdk_x11_surface_get_xid (gtk_native_get_surface (native));
+#endif
+
+  return g_strdup_printf ("--window %lu %d %d", xid, (int) (nx + tx), (int) (ny + ty));
+}
+
+static void
+pointer_move (GtkWidget *widget,
+              double     x,
+              double     y)
+{
+  g_autofree char *point = window_point (widget, x, y);
+  g_autofree char *args = g_strdup_printf ("mousemove %s", point);
+
+  xdotool (args);
+}
+
+static void
+pointer_click (GtkWidget *widget,
+               double     x,
+               double     y,
+               guint      button)
+{
+  g_autofree char *args = g_strdup_printf ("click %u", button);
+
+  pointer_move (widget, x, y);
+  xdotool (args);
+}
+
+/* Drags the pointer with the first button from one point of @widget to
+ * another, in steps, as a hand does. */
+static void
+pointer_drag (GtkWidget *widget,
+              double     x1,
+              double     y1,
+              double     x2,
+              double     y2)
+{
+  pointer_move (widget, x1, y1);
+  xdotool ("mousedown 1");
+  for (guint i = 1; i <= 4; i++)
+    pointer_move (widget, x1 + (x2 - x1) * i / 4, y1 + (y2 - y1) * i / 4);
+  xdotool ("mouseup 1");
+}
+
+/* Where the code point at @offset is drawn, in @view's coordinates: its
+ * middle, or its left or right edge. */
+static void
+offset_point (GtkTextView *view,
+              guint        offset,
+              double       where,
+              double      *x,
+              double      *y)
+{
+  GtkTextIter  iter;
+  GdkRectangle rect;
+  int          wx, wy;
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, offset);
+  gtk_text_view_get_iter_location (view, &iter, &rect);
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x, rect.y, &wx, &wy);
+  *x = wx + rect.width * where;
+  *y = wy + rect.height / 2.0;
+}
+
+/* The first mapped widget under @root (popovers included) that is a button
+ * for @action. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && gtk_widget_get_mapped (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+widget_visible (gpointer user_data)
+{
+  return gtk_widget_get_visible (user_data);
+}
+
+static gboolean
+selection_popover_shown (gpointer user_data)
+{
+  return find_action_button (user_data, "win.add-note") != NULL;
+}
+
+/* What is shown ----------------------------------------------------------- */
+
+/* Whether the widget has something to paint: GTK paints nothing, and
+ * warns, for a widget that lost its allocation. */
+static gboolean
+paints_something (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_to_node (snapshot);
+
+  return node != NULL;
+}
+
+/* Item 1 of issue 11: after Add Note opened the note editor, the reader
+ * painted nothing until the window was resized (GTK: "Trying to snapshot
+ * MgReaderView without a current allocation"). As a user does it: drag
+ * over a passage, then Add Note in the popover that appears. */
+static void
+test_add_note_keeps_text (void)
+{
+  MgWindow    *window;
+  GtkTextView *view;
+  GtkWidget   *editor, *add_note;
+  guint        start;
+  double       x1, y1, x2, y2;
+
+  if (!have_xdotool ())
+    return;
+
+  window = new_window ();
+  view = mg_window_get_text_view (window);
+  editor = mg_window_get_editor (window);
+  start = find_offset (window, "double standard");
+
+  offset_point (view, start, 0.0, &x1, &y1);
+  offset_point (view, start + 15, 0.0, &x2, &y2);
+  pointer_drag (GTK_WIDGET (view), x1, y1, x2, y2);
+  wait_frames (GTK_WIDGET (window), 2);
+
+  g_assert_true (iterate_until (selection_popover_shown, window));
+  add_note = find_action_button (GTK_WIDGET (window), "win.add-note");
+  pointer_click (add_note, gtk_widget_get_width (add_note) / 2.0, gtk_widget_get_height (add_note) / 2.0, 1);
+  g_assert_true (iterate_until (widget_visible, editor));
+  wait_frames (GTK_WIDGET (window), 6);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  g_assert_true (paints_something (GTK_WIDGET (view)));
+
+  /* Done, then a scroll: still there. */
+  xdotool ("key Escape");
+  wait_frames (GTK_WIDGET (window), 3);
+  g_assert_false (gtk_widget_get_visible (editor));
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 200);
+  wait_frames (GTK_WIDGET (window), 3);
+  g_assert_true (paints_something (GTK_WIDGET (view)));
+
+  close_window (window);
+}
+
+static char *
+selected_text (GtkTextView *view)
+{
+  GtkTextIter start, end;
+
+  if (!gtk_text_buffer_get_selection_bounds (gtk_text_view_get_buffer (view), &start, &end))
+    return g_strdup ("");
+
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+/* Drags from the code point at @from to the one at @to (each time to
+ * the gap just before it) and returns what ends up selected. */
+static char *
+drag_select (MgWindow *window,
+             guint     from,
+             guint     to)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  double       x1, y1, x2, y2;
+
+  offset_point (view, from, 0.2, &x1, &y1);
+  offset_point (view, to, 0.2, &x2, &y2);
+  pointer_drag (GTK_WIDGET (view), x1, y1, x2, y2);
+  wait_frames (GTK_WIDGET (window), 2);
+  xdotool ("key Escape");
+  wait_frames (GTK_WIDGET (window), 1);
+
+  return selected_text (view);
+}
+
+/* Item 3 of issue 11: a drag that starts or ends in the middle of a word
+ * takes the whole word; one inside a word, or a selection made with the
+ * keyboard, stays as made. */
+static void
+test_selection_snaps_to_words (void)
+{
+  MgWindow    *window;
+  GtkTextView *view;
+  guint        google, deepmind, level;
+  char        *text;
+
+  if (!have_xdotool ())
+    return;
+
+  window = new_window ();
+  view = mg_window_get_text_view (window);
+  google = find_offset (window, "Google DeepMind");
+  deepmind = google + strlen ("Google ");
+  level = find_offset (window, "level playing field");
+
+  /* Ends in a word ("Google DeepMin"): the word is taken whole. */
+  text = drag_select (window, google, deepmind + 7);
+  g_assert_cmpstr (text, ==, "Google DeepMind");
+  g_free (text);
+
+  /* Starts in a word, and is dragged backwards. */
+  text = drag_select (window, level + strlen ("level playing field"), level + 2);
+  g_assert_cmpstr (text, ==, "level playing field");
+  g_free (text);
+
+  /* Ends between words: nothing added. */
+  text = drag_select (window, google, deepmind);
+  g_assert_cmpstr (text, ==, "Google ");
+  g_free (text);
+
+  /* Inside one word: part of a word was meant. */
+  text = drag_select (window, level + 8, level + 12);
+  g_assert_cmpstr (text, ==, "ayin");
+  g_free (text);
+
+  /* With the keyboard (caret browsing), from the middle of a word to the
+   * middle of the next: kept to the letter. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+    GtkTextIter    iter;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.caret-browsing", NULL));
+    gtk_text_buffer_get_iter_at_offset (buffer, &iter, google + 3);
+    gtk_text_buffer_place_cursor (buffer, &iter);
+    gtk_widget_grab_focus (GTK_WIDGET (view));
+    wait_frames (GTK_WIDGET (window), 1);
+    xdotool ("key shift+Right shift+Right shift+Right shift+Right shift+Right shift+Right");
+    wait_frames (GTK_WIDGET (window), 1);
+    text = selected_text (view);
+    g_assert_cmpstr (text, ==, "gle De");
+    g_free (text);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.caret-browsing", NULL));
+  }
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  mg_test_isolate_user_dirs ("test-reader-view");
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = mg_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/reader-view/add-note/text-still-painted", test_add_note_keeps_text);
+  g_test_add_func ("/reader-view/selection/snaps-to-words", test_selection_snaps_to_words);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  mg_test_remove_user_dirs ();
+
+  return status;
+}
