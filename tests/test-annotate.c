@@ -727,6 +727,74 @@ test_caret_browsing (void)
   close_window (window);
 }
 
+/* Entries of the saved file that cannot be read are kept in it, and the
+ * sidebar says so: the document does not look as if it had none. */
+static void
+test_unreadable_entries_shown (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autofree char *dir = mg_store_default_directory ();
+  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (GError) error = NULL;
+  const char *bad[] = {
+    "{ \"id\" : \"urn:uuid:bad-1\", \"type\" : \"Annotation\", \"target\" : 5 }",
+    "{ \"id\" : \"urn:uuid:bad-2\", \"type\" : \"Annotation\" }",
+    "{ \"type\" : \"Annotation\" }",
+    "42",
+  };
+  MgWindow  *window;
+  MgSidebar *sidebar;
+  JsonArray *entries;
+  guint      start = find_offset (document, "Cognitia");
+
+  /* A file with one good highlight, then four entries nobody can read. */
+  window = new_window (document);
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  g_assert_null (mg_sidebar_get_unreadable_text (MG_SIDEBAR (mg_window_get_sidebar (window))));
+  close_window_keep (window);
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  entries = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "annotations");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    json_array_add_element (entries, json_from_string (bad[i], NULL));
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, path, &error));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+  window = new_window (document);
+  g_test_assert_expected_messages ();
+
+  sidebar = MG_SIDEBAR (mg_window_get_sidebar (window));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  g_assert_cmpstr (mg_sidebar_get_unreadable_text (sidebar), ==,
+                   "4 saved entries could not be read and are kept as they are.");
+
+  /* Another document has none. */
+  {
+    g_autoptr (GBytes) bytes = g_bytes_new_static ("Plain text.\n", 12);
+    g_autoptr (MgDocument) other = mg_document_loader_load_bytes (bytes, "file:///tmp/unreadable-other.txt", "Other",
+                                                                  MG_DOCUMENT_FORMAT_TEXT, &error);
+
+    g_assert_no_error (error);
+    mg_window_set_document (window, other);
+    g_assert_null (mg_sidebar_get_unreadable_text (sidebar));
+    mg_window_set_document (window, document);
+    for (guint tries = 0; tries < 2000 && mg_sidebar_get_unreadable_text (sidebar) == NULL; tries++)
+      wait_ms (5);
+    g_assert_nonnull (mg_sidebar_get_unreadable_text (sidebar));
+  }
+
+  close_window (window);
+  g_unlink (path);
+}
+
 static void
 test_reattach_orphan (void)
 {
@@ -955,6 +1023,7 @@ main (int   argc,
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);
+  g_test_add_func ("/annotate/store/unreadable-entries-shown", test_unreadable_entries_shown);
   g_test_add_func ("/annotate/orphan/reattach", test_reattach_orphan);
   g_test_add_func ("/annotate/view/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/annotate/view/caret-browsing", test_caret_browsing);
