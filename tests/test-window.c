@@ -1059,9 +1059,11 @@ test_reading_position_after_quit (void)
  * the application stays while the store has something to write. */
 typedef struct
 {
-  GFile   *store_file;
-  guint    n_saved;
-  gboolean saved_before_shutdown;
+  gboolean  close;
+  GFile    *store_file;
+  guint     n_saved;
+  gboolean  saved_before_shutdown;
+  gboolean  hidden_while_saving;
 } QuitCase;
 
 static void
@@ -1097,15 +1099,24 @@ highlight_and_quit (MgApplication *app,
   g_assert_cmpuint (c->n_saved, ==, 0);
   g_signal_connect (window->store, "saved", G_CALLBACK (quit_case_saved_cb), c);
   g_signal_connect (app, "shutdown", G_CALLBACK (quit_case_shutdown_cb), c);
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  if (c->close)
+    {
+      /* Close returns at once: the window hides while the store saves,
+       * rather than waiting on the disk with the window frozen. */
+      gtk_window_close (GTK_WINDOW (window));
+      c->hidden_while_saving = only_window (app) == window && !gtk_widget_get_visible (GTK_WIDGET (window)) && c->n_saved == 0;
+    }
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 
   return TRUE;
 }
 
 static void
-test_quit_saves_highlights (void)
+run_quit_case (gboolean close)
 {
-  QuitCase c = { NULL, 0, FALSE };
+  QuitCase c = { close, NULL, 0, FALSE, FALSE };
   g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "quit.txt", NULL);
   g_autofree char *contents = NULL;
@@ -1117,6 +1128,8 @@ test_quit_saves_highlights (void)
   g_assert_nonnull (c.store_file);
   /* The application did not end before the save did. */
   g_assert_true (c.saved_before_shutdown);
+  if (close)
+    g_assert_true (c.hidden_while_saving);
   g_assert_true (g_file_load_contents (c.store_file, NULL, &contents, NULL, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"quick\""));
   g_assert_nonnull (strstr (contents, "\"green\""));
@@ -1125,6 +1138,18 @@ test_quit_saves_highlights (void)
   g_clear_object (&c.store_file);
   g_remove (path);
   g_rmdir (dir);
+}
+
+static void
+test_quit_saves_highlights (void)
+{
+  run_quit_case (FALSE);
+}
+
+static void
+test_close_saves_highlights (void)
+{
+  run_quit_case (TRUE);
 }
 
 /* Every frame that shows the text, from the first, has the passage where
@@ -1942,6 +1967,7 @@ main (int   argc,
   g_test_add_func ("/window/reading-position/shown-at-launch", test_reading_position_shown_at_launch);
   g_test_add_func ("/window/reading-position/shown-in-open-window", test_reading_position_shown_in_open_window);
   g_test_add_func ("/window/quit/saves-highlights", test_quit_saves_highlights);
+  g_test_add_func ("/window/close/saves-highlights-without-waiting", test_close_saves_highlights);
   g_test_add_func ("/window/size/after-quit", test_window_size_after_quit);
   g_test_add_func ("/window/size/after-hide", test_window_size_after_hide);
   g_test_add_func ("/window/unsaved/cancel-then-discard", test_unsaved_cancel_then_discard);

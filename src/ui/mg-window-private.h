@@ -57,6 +57,7 @@ struct _MgWindow
   MgColor           color;
   gboolean          show_sidebar;
   gboolean          close_confirmed;
+  GError           *save_error;
 
   /* Copies of deleted annotations while their Undo toast is up. */
   GHashTable *deleted;
