@@ -54,6 +54,10 @@ GListModel       *mg_sidebar_get_visible_model  (MgSidebar        *self);
 const char       *mg_sidebar_get_count_text     (MgSidebar        *self);
 guint             mg_sidebar_get_n_orphans      (MgSidebar        *self);
 GStrv             mg_sidebar_dup_tags           (MgSidebar        *self);
+void              mg_sidebar_set_n_unreadable   (MgSidebar        *self,
+                                                 guint             n_unreadable);
+const char       *mg_sidebar_get_unreadable_text
+                                                (MgSidebar        *self);
 MgAnnotationRow  *mg_sidebar_find_row           (MgSidebar        *self,
                                                  MgAnnotation     *annotation);
 /* clang-format on */
