@@ -90,7 +90,7 @@ new_window (void)
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   MgWindow *window = mg_window_new (GTK_APPLICATION (app));
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 800);
   gtk_window_present (GTK_WINDOW (window));
   mg_window_set_document (window, document);
   g_assert_true (iterate_until (annotations_loaded, window));
@@ -429,6 +429,202 @@ test_selection_snaps_to_words (void)
   close_window (window);
 }
 
+/* The mapped popover menu under @root, if any. */
+static GtkPopoverMenu *
+find_popover_menu (GtkWidget *root)
+{
+  if (GTK_IS_POPOVER_MENU (root) && gtk_widget_get_mapped (root))
+    return GTK_POPOVER_MENU (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkPopoverMenu *found = find_popover_menu (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+popover_menu_shown (gpointer user_data)
+{
+  return find_popover_menu (user_data) != NULL;
+}
+
+/* The actions of a menu model and its sections, as "action" or
+ * "action::target", one per line. */
+static void
+collect_actions (GMenuModel *model,
+                 GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *action = NULL;
+      g_autofree char *target = NULL;
+
+      if (section != NULL)
+        {
+          collect_actions (section, out);
+          continue;
+        }
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_TARGET, "s", &target);
+      g_string_append_printf (out, "%s%s%s\n", action, target ? "::" : "", target ? target : "");
+    }
+}
+
+/* The item of a shown menu whose label is @label. */
+static GtkWidget *
+find_menu_item (GtkWidget  *root,
+                const char *label)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), "GtkModelButton") && gtk_widget_get_mapped (root))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (root, "text", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The actions of the menu shown in @window, once it is shown. */
+static char *
+shown_menu_actions (MgWindow *window)
+{
+  GString *actions = g_string_new (NULL);
+
+  g_assert_true (iterate_until (popover_menu_shown, window));
+  collect_actions (gtk_popover_menu_get_menu_model (find_popover_menu (GTK_WIDGET (window))), actions);
+
+  return g_string_free (actions, FALSE);
+}
+
+static char *
+open_context_menu_at (MgWindow *window,
+                      guint     offset)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  double       x, y;
+
+  offset_point (view, offset, 0.5, &x, &y);
+  /* A hand comes from somewhere: the pointer moves onto the text first. */
+  pointer_move (GTK_WIDGET (view), x + 40, y + 40);
+  pointer_click (GTK_WIDGET (view), x, y, 3);
+
+  return shown_menu_actions (window);
+}
+
+/* Item 5 of issue 11: the right-click menu of the text offers what a
+ * reader does (highlight in a colour, add a note, copy, copy as Markdown,
+ * select all), not GtkTextView's editing items, greyed out in a text that
+ * cannot be edited. By the mouse and by the keyboard. */
+static void
+test_context_menu (void)
+{
+  MgWindow      *window;
+  GtkTextView   *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter    s, e;
+  guint          start;
+  char          *actions;
+  GtkWidget     *item;
+  MgAnnotation  *annotation;
+
+  if (!have_xdotool ())
+    return;
+
+  window = new_window ();
+  view = mg_window_get_text_view (window);
+  buffer = gtk_text_view_get_buffer (view);
+  start = find_offset (window, "double standard");
+
+  /* On a selection: highlight in each colour, note, copy, select all. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, start + 15);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  actions = open_context_menu_at (window, start + 5);
+  g_assert_cmpstr (actions, ==,
+                   "win.highlight-with::yellow\n"
+                   "win.highlight-with::green\n"
+                   "win.highlight-with::blue\n"
+                   "win.highlight-with::pink\n"
+                   "win.highlight-with::purple\n"
+                   "win.highlight-with::orange\n"
+                   "win.add-note\n"
+                   "clipboard.copy\n"
+                   "selection.select-all\n");
+  g_free (actions);
+
+  /* A colour, chosen with the pointer, highlights the selection. */
+  item = find_menu_item (GTK_WIDGET (window), "Green");
+  g_assert_nonnull (item);
+  pointer_click (item, gtk_widget_get_width (item) / 2.0, gtk_widget_get_height (item) / 2.0, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  annotation = g_list_model_get_item (G_LIST_MODEL (mg_window_get_annotations (window)), 0);
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_GREEN);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "double standard");
+  wait_frames (GTK_WIDGET (window), 2);
+  g_assert_null (find_popover_menu (GTK_WIDGET (window)));
+
+  /* On a highlight, without a selection: its note, and it as Markdown. */
+  actions = open_context_menu_at (window, start + 5);
+  g_assert_false (gtk_text_buffer_get_has_selection (buffer));
+  {
+    g_autofree char *expected = g_strdup_printf ("win.add-note\n"
+                                                 "win.copy-annotation-markdown::%s\n"
+                                                 "selection.select-all\n",
+                                                 mg_annotation_get_id (annotation));
+
+    g_assert_cmpstr (actions, ==, expected);
+  }
+  g_free (actions);
+  xdotool ("key Escape");
+  g_object_unref (annotation);
+
+  /* Elsewhere: all highlights as Markdown, and select all. */
+  actions = open_context_menu_at (window, find_offset (window, "Cognitia"));
+  g_assert_cmpstr (actions, ==, "win.copy-markdown\nselection.select-all\n");
+  g_free (actions);
+  xdotool ("key Escape");
+  wait_frames (GTK_WIDGET (window), 2);
+
+  /* From the keyboard, the same menu, not GtkTextView's. */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, start + 6);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  wait_frames (GTK_WIDGET (window), 1);
+  xdotool ("key shift+F10");
+  g_assert_true (iterate_until (popover_menu_shown, window));
+  actions = shown_menu_actions (window);
+  g_assert_nonnull (strstr (actions, "win.highlight-with::yellow\n"));
+  g_assert_null (strstr (actions, "clipboard.cut"));
+  g_assert_null (strstr (actions, "clipboard.paste"));
+  g_free (actions);
+  xdotool ("key Escape");
+
+  /* The text is still painted. */
+  wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (paints_something (GTK_WIDGET (view)));
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +642,7 @@ main (int   argc,
 
   g_test_add_func ("/reader-view/add-note/text-still-painted", test_add_note_keeps_text);
   g_test_add_func ("/reader-view/selection/snaps-to-words", test_selection_snaps_to_words);
+  g_test_add_func ("/reader-view/context-menu/reader-items", test_context_menu);
 
   status = g_test_run ();
 
