@@ -9,10 +9,11 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-application.h"
+#include "mg-document-loader.h"
 #include "mg-export.h"
 #include "mg-reading-style.h"
 #include "mg-store.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 /* marginalia-bench [FILE]
  *
@@ -224,8 +225,7 @@ edit_document (MgDocument *document)
 
   bytes = g_string_free_to_bytes (g_steal_pointer (&out));
 
-  return mg_document_new_from_bytes (bytes, mg_document_get_title (document),
-                                     mg_document_get_uri (document), NULL);
+  return mg_document_loader_load_bytes (bytes, mg_document_get_uri (document), mg_document_get_title (document), MG_DOCUMENT_FORMAT_TEXT, NULL);
 }
 
 static double
@@ -444,7 +444,7 @@ bench_restore (GFile      *file,
   GdkFrameClock   *clock;
   gint64           deadline;
 
-  document = mg_document_new_for_file (file, NULL, NULL);
+  document = mg_document_loader_load_file (file, NULL, NULL);
   if (app == NULL || document == NULL)
     return;
 
@@ -557,6 +557,113 @@ bench_launch (const char *path,
   report (name, (g_ascii_strtoll (line + strlen ("first_text_frame_at "), NULL, 10) - start) / 1000.0, "ms");
 }
 
+/* open_nested_100k, open_entities_1m: hostile documents (a Markdown list
+ * nested 100,000 deep, an HTML page of a million entities), opened as
+ * open_first_paint opens FILE, to the first frame that shows their text
+ * or the page that says why they were refused. _longest_stall is the
+ * longest the main loop went without running meanwhile: the window must
+ * answer (Quit, Close) while such a document loads. */
+typedef struct
+{
+  PaintProbe probe;
+  gint64     last_tick;
+  gint64     longest_stall;
+} HostileProbe;
+
+static void
+hostile_frame_cb (GdkFrameClock *clock,
+                  HostileProbe  *hostile)
+{
+  PaintProbe *probe = &hostile->probe;
+
+  if (probe->done)
+    return;
+  if (g_strcmp0 (mg_window_get_page (probe->window), "error") != 0 && !frame_shows_text (probe))
+    return;
+
+  probe->first_paint = ms_since (probe->start);
+  probe->done = TRUE;
+}
+
+static gboolean
+hostile_tick_cb (gpointer user_data)
+{
+  HostileProbe *hostile = user_data;
+  gint64        now = g_get_monotonic_time ();
+
+  hostile->longest_stall = MAX (hostile->longest_stall, now - hostile->last_tick);
+  hostile->last_tick = now;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench_open_hostile (const char *path,
+                    const char *name)
+{
+  GApplication *app = g_application_get_default ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *stall_name = g_strconcat (name, "_longest_stall", NULL);
+  HostileProbe     hostile = { 0 };
+  GdkFrameClock   *clock;
+  gint64           deadline;
+  guint            tick;
+
+  if (app == NULL)
+    return;
+
+  hostile.probe.window = mg_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (hostile.probe.window));
+
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (hostile.probe.window));
+  deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
+  hostile.probe.start = hostile.last_tick = g_get_monotonic_time ();
+  tick = g_timeout_add (10, hostile_tick_cb, &hostile);
+  mg_window_open_file (hostile.probe.window, file);
+  wait_for_frame (clock, G_CALLBACK (hostile_frame_cb), &hostile.probe, deadline);
+  g_source_remove (tick);
+  hostile_tick_cb (&hostile);
+
+  if (!hostile.probe.done)
+    {
+      g_printerr ("marginalia-bench: no frame with the text or an error, so no %s\n", name);
+    }
+  else
+    {
+      report (name, hostile.probe.first_paint, "ms");
+      report (stall_name, hostile.longest_stall / 1000.0, "ms");
+      g_print ("%s_refused %d count\n", name, g_strcmp0 (mg_window_get_page (hostile.probe.window), "error") == 0);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (hostile.probe.window), FALSE);
+}
+
+/* Writes @unit @n times between @head and @tail into @dir/@name. */
+static char *
+write_repeated (const char *dir,
+                const char *name,
+                const char *head,
+                const char *unit,
+                guint       n,
+                const char *tail)
+{
+  g_autoptr (GString) contents = g_string_new (head);
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (contents, unit);
+  g_string_append (contents, tail);
+  if (!g_file_set_contents (path, contents->str, contents->len, &error))
+    g_error ("%s", error->message);
+
+  return path;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,7 +701,7 @@ main (int   argc,
     {
       g_autoptr (GFile) file = g_file_new_for_commandline_arg (argv[1]);
 
-      document = mg_document_new_for_file (file, NULL, &error);
+      document = mg_document_loader_load_file (file, NULL, &error);
       if (document == NULL)
         {
           g_printerr ("marginalia-bench: %s\n", error->message);
@@ -620,7 +727,7 @@ main (int   argc,
         g_error ("%s", error->message);
       uri = g_filename_to_uri (path, NULL, NULL);
       bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-      document = mg_document_new_from_bytes (bytes, "Generated", uri, NULL);
+      document = mg_document_loader_load_bytes (bytes, uri, "Generated", MG_DOCUMENT_FORMAT_TEXT, NULL);
     }
 
   g_print ("document %s\n", mg_document_get_title (document));
@@ -743,6 +850,14 @@ main (int   argc,
         bench_restore (plain, "open_restore_position");
         bench_launch (path, "launch_first_paint");
         bench_launch (NULL, "launch_bundled_first_paint");
+
+        {
+          g_autofree char *nested = write_repeated (tmp, "nested.md", "", "- ", 100000, "item\n");
+          g_autofree char *entities = write_repeated (tmp, "entities.html", "<p>", "&amp;", 1000000, "</p>\n");
+
+          bench_open_hostile (nested, "open_nested_100k");
+          bench_open_hostile (entities, "open_entities_1m");
+        }
       }
   }
 

@@ -5,6 +5,7 @@
 
 #include "mg-anchor.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 
 #define CONTEXT MG_ANNOTATION_CONTEXT_LENGTH
@@ -457,7 +458,7 @@ document_from_string (const char *data)
   g_autoptr (GError) error = NULL;
   MgDocument *document;
 
-  document = mg_document_new_from_bytes (bytes, NULL, "file:///tmp/test.txt", &error);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/test.txt", NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   return document;

@@ -7,11 +7,14 @@
 #include "mg-anchor.h"
 #include "mg-annotation-editor.h"
 #include "mg-application.h"
+#include "mg-color-selector.h"
+#include "mg-document-loader.h"
 #include "mg-reader-view.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
+#include "mg-tag-list.h"
 #include "mg-test-utils.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 /* The reader and its annotations, driven through the same actions a user
  * triggers with the mouse, the keyboard or the shortcuts. Each test has a
@@ -289,6 +292,202 @@ test_note_and_tags (void)
   close_window (window);
 }
 
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A key as the entry's key controller sees it before the entry does. */
+static gboolean
+press_key (GtkWidget *entry,
+           guint      keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (entry);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+          iterate ();
+          return handled;
+        }
+    }
+
+  g_error ("The tags entry has no key controller");
+}
+
+static void
+test_tag_suggestions (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow           *window = new_window (document);
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_window_get_editor (window));
+  const char         *first_tags[] = { "policy", "trade", NULL };
+  const char         *second_tags[] = { "Politics", NULL };
+  guint               start;
+  GtkWidget          *entry, *suggestions;
+  GtkListView        *list;
+  GtkSingleSelection *selection;
+  g_autofree char    *first = NULL;
+  g_autofree char    *expected = NULL;
+
+  start = find_offset (document, "Cognitia");
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  start = find_offset (document, "double standard");
+  select_range (window, start, start + 15);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 2);
+  mg_annotation_set_tags (find_by_exact (window, "Cognitia"), first_tags);
+  mg_annotation_set_tags (find_by_exact (window, "double standard"), second_tags);
+
+  start = find_offset (document, "level playing field");
+  select_range (window, start, start + 19);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  entry = find_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  list = GTK_LIST_VIEW (find_of_type (GTK_WIDGET (editor), GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (list);
+  suggestions = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  gtk_widget_grab_focus (entry);
+
+  /* Typing the start of a tag, in any case, offers the tags in use that
+   * begin so; the keys that move in them are not typed. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "trade, #PO");
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (suggestions));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 2);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+
+  g_assert_true (press_key (entry, GDK_KEY_Down));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_true (press_key (entry, GDK_KEY_Down));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
+  g_assert_true (press_key (entry, GDK_KEY_Up));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "trade, #PO");
+
+  /* Enter takes the suggestion in place of what was typed of it. */
+  first = g_strdup (mg_tag_get_name (gtk_single_selection_get_selected_item (selection)));
+  g_assert_true (press_key (entry, GDK_KEY_Return));
+  expected = g_strdup_printf ("trade, %s, ", first);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, expected);
+  g_assert_false (gtk_widget_get_visible (suggestions));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  /* Escape hides the suggestions, not the editor. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "tr");
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (suggestions));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 1);
+  g_assert_true (press_key (entry, GDK_KEY_Escape));
+  g_assert_false (gtk_widget_get_visible (suggestions));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  /* Enter without a suggestion chosen is Done, as before. */
+  g_assert_false (press_key (entry, GDK_KEY_Return));
+
+  /* A tag typed in full, or one nobody uses, offers nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "trade");
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (suggestions));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zzz");
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (suggestions));
+
+  gtk_popover_popdown (GTK_POPOVER (editor));
+  iterate ();
+  g_assert_cmpstr (mg_annotation_get_tags (find_by_exact (window, "level playing field"))[0], ==, "zzz");
+
+  close_window (window);
+}
+
+/* The one colour selector: in the note editor it shows the colour of the
+ * highlight and changes it; in the selection popover it highlights. Each
+ * swatch says what it is to a screen reader. */
+static void
+test_color_selector (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow           *window = new_window (document);
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_window_get_editor (window));
+  guint               start = find_offset (document, "Cognitia");
+  MgColorSelector    *selector;
+  GtkWidget          *green, *yellow;
+  MgAnnotation       *annotation;
+
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "yellow"));
+  iterate ();
+  annotation = find_by_exact (window, "Cognitia");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-annotation", "s", mg_annotation_get_id (annotation)));
+  iterate ();
+
+  selector = MG_COLOR_SELECTOR (find_of_type (GTK_WIDGET (editor), MG_TYPE_COLOR_SELECTOR));
+  g_assert_nonnull (selector);
+  yellow = mg_color_selector_get_button (selector, MG_COLOR_YELLOW);
+  green = mg_color_selector_get_button (selector, MG_COLOR_GREEN);
+  gtk_test_accessible_assert_property (green, GTK_ACCESSIBLE_PROPERTY_LABEL, "Green");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (green), ==, "Green");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yellow)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+
+  /* A swatch changes the colour at once, and shows it. */
+  g_signal_emit_by_name (green, "clicked");
+  iterate ();
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_GREEN);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (green)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yellow)));
+  gtk_popover_popdown (GTK_POPOVER (editor));
+  iterate ();
+
+  /* The window's selectors highlight in their colour, and say so. */
+  start = find_offset (document, "double standard");
+  select_range (window, start, start + 15);
+  {
+    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (mg_window_get_text_view (window))));
+    GtkWidget *purple = NULL;
+
+    for (; popover != NULL && purple == NULL; popover = gtk_widget_get_next_sibling (popover))
+      {
+        GtkWidget *found = GTK_IS_POPOVER (popover) && popover != GTK_WIDGET (editor) ? find_of_type (popover, MG_TYPE_COLOR_SELECTOR) : NULL;
+
+        if (found != NULL)
+          purple = mg_color_selector_get_button (MG_COLOR_SELECTOR (found), MG_COLOR_PURPLE);
+      }
+    g_assert_nonnull (purple);
+    gtk_test_accessible_assert_property (purple, GTK_ACCESSIBLE_PROPERTY_LABEL, "Highlight in Purple");
+    g_signal_emit_by_name (purple, "clicked");
+    iterate ();
+    g_assert_cmpint (mg_annotation_get_color (find_by_exact (window, "double standard")), ==, MG_COLOR_PURPLE);
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (purple)));
+  }
+
+  close_window (window);
+}
+
 static void
 test_delete_undo (void)
 {
@@ -460,7 +659,7 @@ test_chunked_painting (void)
   for (guint i = 0; text->len < 400000; i++)
     g_string_append_printf (text, "Paragraph %u of a long book, with words to highlight.\n", i);
   bytes = g_string_free_to_bytes (g_steal_pointer (&text));
-  document = mg_document_new_from_bytes (bytes, "Long", "file:///tmp/long-book.txt", NULL);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/long-book.txt", "Long", MG_DOCUMENT_FORMAT_TEXT, NULL);
   length = mg_document_get_length (document);
 
   window = new_window (document);
@@ -508,7 +707,7 @@ test_overlaps_in_chunks (void)
   for (guint i = 0; text->len < 40000; i++)
     g_string_append_printf (text, "Line %u, with a few words in it.\n", i);
   bytes = g_string_free_to_bytes (g_steal_pointer (&text));
-  document = mg_document_new_from_bytes (bytes, "Overlaps", "file:///tmp/overlaps.txt", NULL);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/overlaps.txt", "Overlaps", MG_DOCUMENT_FORMAT_TEXT, NULL);
   length = mg_document_get_length (document);
   expected = g_new (guint, length);
   for (guint i = 0; i < length; i++)
@@ -627,6 +826,8 @@ main (int   argc,
   /* Annotations, positions and settings of this run go to folders of its own. */
   mg_test_isolate_user_dirs ("test-annotate");
 
+  /* Accessible names are checked: GTK keeps them for tests only. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
   app = mg_application_new ();
@@ -639,6 +840,8 @@ main (int   argc,
   g_test_add_func ("/annotate/highlight/color-remembered", test_color_remembered);
   g_test_add_func ("/annotate/highlight/overlap-newer-on-top", test_overlap_newer_on_top);
   g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
+  g_test_add_func ("/annotate/note/tag-suggestions", test_tag_suggestions);
+  g_test_add_func ("/annotate/note/color-selector", test_color_selector);
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);

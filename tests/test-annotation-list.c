@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 
 /* An annotation with a chosen id, creation time and anchoring. */
@@ -382,7 +383,7 @@ test_items_changed_set_target (void)
   const char *text = "Some text of the document, long enough for a few annotations.";
 
   bytes = g_bytes_new_static (text, strlen (text));
-  document = mg_document_new_from_bytes (bytes, NULL, "file:///t.txt", &error);
+  document = mg_document_loader_load_bytes (bytes, "file:///t.txt", NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   mg_annotation_list_add (list, a);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 
 static MgDocument *
@@ -15,7 +16,7 @@ document_new (const char *text)
   g_autoptr (GError) error = NULL;
   MgDocument *document;
 
-  document = mg_document_new_from_bytes (bytes, "Test", "file:///test.txt", &error);
+  document = mg_document_loader_load_bytes (bytes, "file:///test.txt", "Test", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
   g_assert_nonnull (document);
 
@@ -37,11 +38,7 @@ parse_json (const char *text)
 static char *
 annotation_to_string (MgAnnotation *annotation)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-
-  mg_annotation_to_json (annotation, builder);
-  root = json_builder_get_root (builder);
+  g_autoptr (JsonNode) root = mg_annotation_to_json (annotation);
 
   return json_to_string (root, FALSE);
 }

@@ -9,12 +9,9 @@
 
 static MgDocument *
 document_from_string (const char *data,
-                      gssize      len,
-                      GError    **error)
+                      gssize      len)
 {
-  g_autoptr (GBytes) bytes = g_bytes_new (data, len < 0 ? strlen (data) : (gsize) len);
-
-  return mg_document_new_from_bytes (bytes, NULL, "file:///tmp/test.txt", error);
+  return mg_document_new_from_text (data, len, NULL, "file:///tmp/test.txt");
 }
 
 static void
@@ -49,7 +46,7 @@ static void
 test_crlf (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgDocument) document = document_from_string ("one\r\ntwo\r\n\r\nthree\rfour\r\n", -1, &error);
+  g_autoptr (MgDocument) document = document_from_string ("one\r\ntwo\r\n\r\nthree\rfour\r\n", -1);
 
   g_assert_no_error (error);
   g_assert_cmpstr (mg_document_get_text (document), ==, "one\ntwo\n\nthree\nfour");
@@ -60,7 +57,7 @@ static void
 test_bom (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgDocument) document = document_from_string ("\xEF\xBB\xBFHello, w\xC3\xB6rld", -1, &error);
+  g_autoptr (MgDocument) document = document_from_string ("\xEF\xBB\xBFHello, w\xC3\xB6rld", -1);
 
   g_assert_no_error (error);
   g_assert_cmpstr (mg_document_get_text (document), ==, "Hello, w\xC3\xB6rld");
@@ -71,7 +68,7 @@ static void
 test_invalid_utf8 (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgDocument) document = document_from_string ("caf\xE9 au lait \xFF!", -1, &error);
+  g_autoptr (MgDocument) document = document_from_string ("caf\xE9 au lait \xFF!", -1);
 
   g_assert_no_error (error);
   g_assert_true (mg_document_get_repaired (document));
@@ -83,7 +80,7 @@ static void
 test_empty (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgDocument) document = document_from_string ("", 0, &error);
+  g_autoptr (MgDocument) document = document_from_string ("", 0);
   gsize n_chars = 99;
 
   g_assert_no_error (error);
@@ -97,7 +94,7 @@ static void
 test_trailing_blank_lines (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgDocument) document = document_from_string ("last line  \n\n \n\t\n", -1, &error);
+  g_autoptr (MgDocument) document = document_from_string ("last line  \n\n \n\t\n", -1);
 
   g_assert_no_error (error);
   /* Whole blank lines go; the spaces that belong to the last line stay. */
@@ -127,9 +124,9 @@ test_fast_and_slow_paths_agree (void)
       gsize n_chars = 0;
 
       g_string_replace (crlf, "\n", "\r\n", 0);
-      lf_document = document_from_string (texts[i], -1, &error);
+      lf_document = document_from_string (texts[i], -1);
       g_assert_no_error (error);
-      crlf_document = document_from_string (crlf->str, crlf->len, &error);
+      crlf_document = document_from_string (crlf->str, crlf->len);
       g_assert_no_error (error);
 
       g_assert_cmpstr (mg_document_get_text (lf_document), ==, mg_document_get_text (crlf_document));
@@ -148,7 +145,7 @@ test_chars (void)
    * points, not bytes. */
   g_autoptr (MgDocument) document = document_from_string ("a\xF0\x9F\x98\x80"
                                                           "e\xCC\x81z",
-                                                          -1, &error);
+                                                          -1);
   const gunichar *chars;
   gsize           n = 0;
 
@@ -166,9 +163,9 @@ test_chars (void)
 static void
 test_sha256_ignores_line_endings (void)
 {
-  g_autoptr (MgDocument) lf = document_from_string ("a\nb", -1, NULL);
-  g_autoptr (MgDocument) crlf = document_from_string ("a\r\nb\r\n", -1, NULL);
-  g_autoptr (MgDocument) other = document_from_string ("a\nc", -1, NULL);
+  g_autoptr (MgDocument) lf = document_from_string ("a\nb", -1);
+  g_autoptr (MgDocument) crlf = document_from_string ("a\r\nb\r\n", -1);
+  g_autoptr (MgDocument) other = document_from_string ("a\nc", -1);
 
   g_assert_cmpstr (mg_document_get_sha256 (lf), ==, mg_document_get_sha256 (crlf));
   g_assert_cmpstr (mg_document_get_sha256 (lf), !=, mg_document_get_sha256 (other));
@@ -179,7 +176,9 @@ static void
 test_binary_refused (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgDocument) document = document_from_string ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, &error);
+  g_autoptr (GBytes) bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/test.txt", NULL,
+                                                                   MG_DOCUMENT_FORMAT_TEXT, &error);
 
   g_assert_null (document);
   g_assert_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_TEXT);
@@ -199,7 +198,7 @@ test_file (void)
   g_file_set_contents (path, "Some text.\r\n", -1, &error);
   g_assert_no_error (error);
 
-  document = mg_document_new_for_file (file, NULL, &error);
+  document = mg_document_loader_load_file (file, NULL, &error);
   g_assert_no_error (error);
   uri = g_file_get_uri (file);
   g_assert_cmpstr (mg_document_get_uri (document), ==, uri);
@@ -216,7 +215,7 @@ test_missing_file (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GFile) file = g_file_new_for_path ("/nonexistent/marginalia/missing.txt");
-  g_autoptr (MgDocument) document = mg_document_new_for_file (file, NULL, &error);
+  g_autoptr (MgDocument) document = mg_document_loader_load_file (file, NULL, &error);
 
   g_assert_null (document);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -227,7 +226,7 @@ test_directory_refused (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GFile) file = g_file_new_for_path (g_get_tmp_dir ());
-  g_autoptr (MgDocument) document = mg_document_new_for_file (file, NULL, &error);
+  g_autoptr (MgDocument) document = mg_document_loader_load_file (file, NULL, &error);
 
   g_assert_null (document);
   g_assert_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY);

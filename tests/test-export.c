@@ -498,8 +498,7 @@ special_document (void)
   g_autoptr (GError) error = NULL;
   MgDocument *document;
 
-  document = mg_document_new_from_bytes (bytes, "Special: *all* the \"markup\" #1",
-                                         "file:///tmp/special%20chars.txt", &error);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/special%20chars.txt", "Special: *all* the \"markup\" #1", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (mg_document_get_text (document), ==, special_text);
 
@@ -934,7 +933,7 @@ test_markdown_adversarial_documents (void)
       g_string_append (text, "End of the document.");
 
       bytes = g_bytes_new (text->str, text->len);
-      document = mg_document_new_from_bytes (bytes, "Adversarial", "file:///tmp/adversarial.txt", &error);
+      document = mg_document_loader_load_bytes (bytes, "file:///tmp/adversarial.txt", "Adversarial", MG_DOCUMENT_FORMAT_TEXT, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (mg_document_get_text (document), ==, text->str);
 
@@ -1257,7 +1256,7 @@ test_front_matter (void)
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
       g_autoptr (GBytes) bytes = g_bytes_new_static ("Some text.", 10);
-      g_autoptr (MgDocument) document = mg_document_new_from_bytes (bytes, titles[i], "file:///tmp/a%22b.txt", NULL);
+      g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/a%22b.txt", titles[i], MG_DOCUMENT_FORMAT_TEXT, NULL);
       g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
       g_autoptr (MgAnnotation) annotation = mg_annotation_new_for_range (document, 0, 4, MG_COLOR_YELLOW);
       g_autoptr (GDateTime) now = fixed_now ();
@@ -1419,7 +1418,7 @@ test_paragraph_number (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GBytes) bytes = g_bytes_new_static (cases[i].text, strlen (cases[i].text));
-      g_autoptr (MgDocument) document = mg_document_new_from_bytes (bytes, "P", "file:///tmp/p.txt", NULL);
+      g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/p.txt", "P", MG_DOCUMENT_FORMAT_TEXT, NULL);
       guint offset = offset_of (mg_document_get_text (document), cases[i].at, 0);
 
       g_assert_cmpuint (mg_export_paragraph_number (document, offset), ==, cases[i].paragraph);
@@ -2056,7 +2055,7 @@ test_w3c_code_points (void)
 {
   static const char text[] = "Émoji 😀 first, then the quoted words.";
   g_autoptr (GBytes) bytes = g_bytes_new_static (text, strlen (text));
-  g_autoptr (MgDocument) document = mg_document_new_from_bytes (bytes, "É", "file:///tmp/e.txt", NULL);
+  g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/e.txt", "É", MG_DOCUMENT_FORMAT_TEXT, NULL);
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
   guint start = offset_of (text, "quoted", 0);
   g_autoptr (MgAnnotation) annotation = mg_annotation_new_for_range (document, start, start + 6, MG_COLOR_GREEN);
@@ -2114,7 +2113,7 @@ static void
 test_invalid_utf8_title (void)
 {
   g_autoptr (GBytes) bytes = g_bytes_new_static ("Some text.", 10);
-  g_autoptr (MgDocument) document = mg_document_new_from_bytes (bytes, NULL, "file:///tmp/caf%E9.txt", NULL);
+  g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/caf%E9.txt", NULL, MG_DOCUMENT_FORMAT_TEXT, NULL);
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
   g_autoptr (MgAnnotation) annotation = mg_annotation_new_for_range (document, 0, 4, MG_COLOR_YELLOW);
   g_autofree char *markdown = NULL;

@@ -384,6 +384,46 @@ test_merge_repeats_in_file (void)
   g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (list, "urn:uuid:00000000-0000-4000-8000-00000000000b")), ==, "Newest");
 }
 
+/* Repeats of an id with the same time but other contents are different
+ * annotations: none is dropped, the later ones get ids of their own (the
+ * same ones at every import of the file); a plain copy is left out. */
+static void
+test_repeats_kept (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autofree char *a = annotation_json ("urn:uuid:00000000-0000-4000-8000-00000000000e", "2026-02-01T12:00:00Z", "First");
+  g_autofree char *b = annotation_json ("urn:uuid:00000000-0000-4000-8000-00000000000e", "2026-02-01T12:00:00Z", "Second");
+  g_autofree char *c = annotation_json ("urn:uuid:00000000-0000-4000-8000-00000000000e", "2026-02-01T12:00:00Z", "Third");
+  g_autofree char *json = g_strdup_printf ("[%s, %s, %s, %s]", a, b, c, b);
+  g_autoptr (GBytes) data = bytes_for (json);
+  g_autoptr (GHashTable) notes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  MgImportResult result;
+
+  g_assert_true (mg_import_w3c (document, list, data, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_read, ==, 4);
+  g_assert_cmpuint (result.n_added, ==, 3);
+  g_assert_cmpuint (result.n_skipped, ==, 1);
+  g_assert_cmpuint (result.n_renumbered, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (list, "urn:uuid:00000000-0000-4000-8000-00000000000e")), ==, "First");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_hash_table_add (notes, (gpointer) mg_annotation_get_note (annotation));
+    }
+  g_assert_cmpuint (g_hash_table_size (notes), ==, 3);
+
+  /* Again: nothing new. */
+  g_assert_true (mg_import_w3c (document, list, data, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+}
+
 /* A file that cannot be read changes nothing */
 
 static void
@@ -533,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/import/ignored-entries", test_ignored_entries);
   g_test_add_func ("/import/merge/by-modified", test_merge);
   g_test_add_func ("/import/merge/repeats-in-file", test_merge_repeats_in_file);
+  g_test_add_func ("/import/merge/repeats-kept", test_repeats_kept);
   g_test_add_func ("/import/malformed/changes-nothing", test_malformed);
   g_test_add_func ("/import/malformed/message", test_malformed_message);
   g_test_add_func ("/import/malformed/too-large", test_too_large);

@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mg-document-loader.h"
 
@@ -93,11 +95,13 @@ assert_span (MgDocument *document,
 }
 
 /* What every structure must be: spans inside the text, sorted, properly
- * nested; headings in order, matching heading spans. */
-static void
+ * nested; headings in order, matching heading spans. Returns how deep the
+ * spans nest. */
+static guint
 assert_structure_valid (MgDocument *document)
 {
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (const MgSpan *));
+  guint            depth = 0;
   gsize            length = mg_document_get_length (document);
   guint            n_spans = 0;
   guint            n_headings = 0;
@@ -122,6 +126,7 @@ assert_structure_valid (MgDocument *document)
       if (stack->len > 0)
         g_assert_cmpuint (span->end, <=, g_array_index (stack, const MgSpan *, stack->len - 1)->end);
       g_array_append_val (stack, span);
+      depth = MAX (depth, stack->len);
     }
 
   g_assert_cmpuint (n_headings, ==, count_spans (document, MG_SPAN_HEADING));
@@ -134,6 +139,8 @@ assert_structure_valid (MgDocument *document)
       if (i > 0)
         g_assert_cmpuint (headings[i - 1].start, <, headings[i].start);
     }
+
+  return depth;
 }
 
 static char *
@@ -1255,6 +1262,316 @@ test_large_html (void)
   assert_structure_valid (document);
 }
 
+/* Hostile documents {{{1
+ *
+ * Each opens, with its text and spans small enough for the reader view:
+ * spans nest at most MG_DOCUMENT_MAX_DEPTH deep, deeper structure is
+ * flattened into the span at that depth. How long they take is the
+ * bench's to measure (open_nested_100k, open_entities_1m); these check
+ * the outcome. */
+
+static char *
+repeat (const char *unit,
+        guint       n,
+        const char *tail)
+{
+  GString *out = g_string_sized_new (strlen (unit) * n + strlen (tail));
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (out, unit);
+  g_string_append (out, tail);
+
+  return g_string_free (out, FALSE);
+}
+
+/* Asserts the structure is valid and bounded: no span deeper or of a
+ * higher level than MG_DOCUMENT_MAX_DEPTH, at most @max_spans spans. */
+static void
+assert_bounded (MgDocument *document,
+                guint       max_spans)
+{
+  guint         n = 0;
+  const MgSpan *spans = mg_document_get_spans (document, &n);
+
+  g_assert_cmpuint (assert_structure_valid (document), <=, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_cmpuint (n, <=, max_spans);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (spans[i].level, <=, MG_DOCUMENT_MAX_DEPTH);
+}
+
+static void
+test_hostile_markdown_nested_lists (void)
+{
+  g_autofree char *markdown = repeat ("- ", 100000, "item\n");
+  g_autoptr (MgDocument) document = load_ok (markdown, -1, MG_DOCUMENT_FORMAT_MARKDOWN);
+
+  assert_bounded (document, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_cmpuint (count_spans (document, MG_SPAN_LIST_ITEM), ==, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_true (g_str_has_suffix (mg_document_get_text (document), "item"));
+  /* Bullets for the first levels only, not a line of 100,000. */
+  g_assert_cmpuint (mg_document_get_length (document), <, 200);
+}
+
+static void
+test_hostile_markdown_nested_quotes (void)
+{
+  g_autofree char *markdown = repeat ("> ", 100000, "text *in* it\n");
+  g_autoptr (MgDocument) document = load_ok (markdown, -1, MG_DOCUMENT_FORMAT_MARKDOWN);
+
+  assert_bounded (document, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_cmpstr (mg_document_get_text (document), ==, "text in it");
+  /* 32 quotes, one in the other, each holding all the text. */
+  g_assert_cmpuint (count_spans (document, MG_SPAN_BLOCK_QUOTE), ==, MG_DOCUMENT_MAX_DEPTH);
+  for (guint i = 0; i < MG_DOCUMENT_MAX_DEPTH; i++)
+    assert_span (document, MG_SPAN_BLOCK_QUOTE, i, "text in it");
+}
+
+/* Lines each indented one level deeper than the one before. */
+static void
+test_hostile_markdown_long_indented_list (void)
+{
+  g_autoptr (GString) markdown = g_string_new (NULL);
+  g_autoptr (MgDocument) document = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      for (guint j = 0; j < i; j++)
+        g_string_append (markdown, "  ");
+      g_string_append_printf (markdown, "- item %u\n", i);
+    }
+
+  document = load_ok (markdown->str, markdown->len, MG_DOCUMENT_FORMAT_MARKDOWN);
+  assert_bounded (document, MG_DOCUMENT_MAX_DEPTH);
+
+  /* Every item keeps its line and its text. */
+  lines = g_strsplit (mg_document_get_text (document), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3000);
+  g_assert_true (g_str_has_suffix (lines[0], "item 0"));
+  g_assert_true (g_str_has_suffix (lines[2999], "item 2999"));
+}
+
+static void
+test_hostile_markdown_nested_emphasis (void)
+{
+  g_autofree char *open = repeat ("*", 50000, "x");
+  g_autofree char *markdown = repeat ("*", 50000, "\n");
+  g_autofree char *both = g_strconcat (open, markdown, NULL);
+  g_autoptr (MgDocument) document = load_ok (both, -1, MG_DOCUMENT_FORMAT_MARKDOWN);
+
+  assert_bounded (document, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_cmpstr (mg_document_get_text (document), ==, "x");
+}
+
+static void
+test_hostile_html_nested_lists (void)
+{
+  g_autofree char *items = repeat ("<ul><li>", 100000, "x");
+  g_autofree char *lists = repeat ("<ol>", 100000, "<li>y");
+  g_autoptr (MgDocument) document = load_ok (items, -1, MG_DOCUMENT_FORMAT_HTML);
+  g_autoptr (MgDocument) bare = load_ok (lists, -1, MG_DOCUMENT_FORMAT_HTML);
+
+  assert_bounded (document, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_true (g_str_has_suffix (mg_document_get_text (document), "x"));
+  g_assert_cmpuint (mg_document_get_length (document), <, 200);
+
+  /* 100,000 lists around one item: its level is the deepest there is. */
+  assert_bounded (bare, 1);
+  g_assert_cmpuint (find_span (bare, MG_SPAN_LIST_ITEM, 0)->level, ==, MG_DOCUMENT_MAX_DEPTH);
+}
+
+static void
+test_hostile_html_nested_inline (void)
+{
+  g_autofree char *html = repeat ("<b><i><a href=\"https://example.org/\">", 30000, "deep");
+  g_autoptr (MgDocument) document = load_ok (html, -1, MG_DOCUMENT_FORMAT_HTML);
+
+  assert_bounded (document, MG_DOCUMENT_MAX_DEPTH);
+  g_assert_cmpstr (mg_document_get_text (document), ==, "deep");
+}
+
+/* Was quadratic: each footer asked all its ancestors whether one was an
+ * article. */
+static void
+test_hostile_html_nested_footers (void)
+{
+  g_autofree char *footers = repeat ("<footer>", 100000, "kept</article>");
+  g_autofree char *html = g_strconcat ("<body><header>Site</header><article>", footers, NULL);
+  g_autoptr (MgDocument) document = load_ok (html, -1, MG_DOCUMENT_FORMAT_HTML);
+
+  /* The page's header goes, the article's footers stay. */
+  g_assert_cmpstr (mg_document_get_text (document), ==, "kept");
+}
+
+static void
+test_hostile_html_million_entities (void)
+{
+  g_autofree char *html = repeat ("&amp;", 1000000, "</p>");
+  g_autofree char *page = g_strconcat ("<p>", html, NULL);
+  g_autoptr (MgDocument) document = load_ok (page, -1, MG_DOCUMENT_FORMAT_HTML);
+  const char *text = mg_document_get_text (document);
+
+  g_assert_cmpuint (mg_document_get_length (document), ==, 1000000);
+  g_assert_cmpuint (strspn (text, "&"), ==, 1000000);
+}
+
+/* libxml2 is quadratic in the attributes of one tag: a tag keeps 128. */
+static void
+test_hostile_html_many_attributes (void)
+{
+  g_autoptr (GString) html = g_string_new ("<p><a href=\"https://example.org/\" title='a > b'");
+  g_autoptr (MgDocument) document = NULL;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (html, " a%u=\"%u\"", i, i);
+  g_string_append (html, " class=\"hidden\">link</a> then <b>bold</b>"
+                         "<script>if (a < b && c > d) { s = '<x y z>'; }</script>"
+                         "<!-- <i a b c> --> and <em class=x>more</em></p>");
+
+  document = load_ok (html->str, html->len, MG_DOCUMENT_FORMAT_HTML);
+  assert_structure_valid (document);
+  /* The attributes before the cut count, those after it are gone (the
+   * class that would hide the link), and the rest of the page is read as
+   * it was. */
+  g_assert_cmpstr (mg_document_get_text (document), ==, "link then bold and more");
+  g_assert_cmpstr (find_span (document, MG_SPAN_LINK, 0)->url, ==, "https://example.org/");
+  assert_span (document, MG_SPAN_STRONG, 0, "bold");
+  assert_span (document, MG_SPAN_EMPHASIS, 0, "more");
+}
+
+/* A tag with fewer attributes than the cut is given to the parser as it
+ * is, whatever it holds. */
+static void
+test_hostile_html_attributes_under_cap (void)
+{
+  g_autoptr (GString) html = g_string_new ("<p><span");
+  g_autoptr (MgDocument) document = NULL;
+
+  for (guint i = 0; i < 120; i++)
+    g_string_append_printf (html, " data-%u='%u'", i, i);
+  g_string_append (html, " class=\"hidden\">hidden</span>shown</p>");
+
+  document = load_ok (html->str, html->len, MG_DOCUMENT_FORMAT_HTML);
+  g_assert_cmpstr (mg_document_get_text (document), ==, "shown");
+}
+
+static void
+assert_not_regular (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = mg_document_loader_load_file (file, NULL, &error);
+
+  g_assert_null (document);
+  g_assert_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_REGULAR);
+  g_assert_nonnull (strstr (error->message, "not a document"));
+}
+
+static void
+test_refuse_devices (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-loader-XXXXXX", &error);
+  g_autofree char *link = g_build_filename (dir, "zero.txt", NULL);
+
+  g_assert_no_error (error);
+  assert_not_regular ("/dev/zero");
+  if (g_file_test ("/dev/urandom", G_FILE_TEST_EXISTS))
+    assert_not_regular ("/dev/urandom");
+
+  /* A link is followed: what it points to is read, or refused. */
+  g_assert_cmpint (symlink ("/dev/zero", link), ==, 0);
+  assert_not_regular (link);
+
+  g_unlink (link);
+  g_rmdir (dir);
+}
+
+static void
+refused_async_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GError    **out = user_data;
+  MgDocument *document = mg_document_loader_load_file_finish (result, out);
+
+  g_assert_null (document);
+  g_assert_nonnull (*out);
+}
+
+/* A FIFO blocks whoever opens it until a writer comes: it is refused, and
+ * not opened at all. */
+static void
+test_refuse_fifo (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-loader-XXXXXX", &error);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.md", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (fifo);
+  GError *async_error = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  assert_not_regular (fifo);
+
+  mg_document_loader_load_file_async (file, NULL, refused_async_cb, &async_error);
+  while (async_error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (async_error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_REGULAR);
+  g_clear_error (&async_error);
+
+  g_unlink (fifo);
+  g_rmdir (dir);
+}
+
+/* A page that declares UTF-7, which browsers refuse: read as if it
+ * declared nothing. Read as UTF-7, everything after the '+' in the script
+ * was base64 noise, and the page lost its text. */
+static void
+test_html_utf7_declared (void)
+{
+  static const char page[] = "<html><head><meta charset=\"utf-7\">"
+                             "<script>var n = 1+2;</script><title>Caf\xE9</title></head>"
+                             "<body><p>Caf\xE9 au lait, +ADw-not markup+AD4-.</p><p>The rest.</p></body></html>";
+  g_autoptr (MgDocument) document = load_ok (page, -1, MG_DOCUMENT_FORMAT_HTML);
+
+  g_assert_cmpstr (mg_document_get_text (document), ==, "Caf\xC3\xA9 au lait, +ADw-not markup+AD4-.\nThe rest.");
+  g_assert_cmpstr (mg_document_get_title (document), ==, "Caf\xC3\xA9");
+  g_assert_cmpstr (mg_document_get_encoding (document), ==, "Windows-1252");
+}
+
+/* The same for the other charsets that are not ASCII-compatible, or that
+ * WHATWG refuses; charsets browsers know stay honoured. */
+static void
+test_html_refused_charsets (void)
+{
+  static const char *const refused[] = { "utf-7", "UTF-32", "ucs-2", "cp037", "hz-gb-2312", "iso-2022-kr" };
+  static const struct
+  {
+    const char *charset;
+    const char *text;
+  } honoured[] = {
+    { "koi8-r", "x \xD0\x98 y" },
+    { "iso-8859-2", "x \xC3\xA9 y" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *page = g_strdup_printf ("<meta charset=\"%s\"><p>x \xE9 y+z</p>", refused[i]);
+      g_autoptr (MgDocument) document = load_ok (page, -1, MG_DOCUMENT_FORMAT_HTML);
+
+      g_assert_cmpstr (mg_document_get_text (document), ==, "x \xC3\xA9 y+z");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (honoured); i++)
+    {
+      g_autofree char *page = g_strdup_printf ("<meta charset=\"%s\"><p>x \xE9 y</p>", honoured[i].charset);
+      g_autoptr (MgDocument) document = load_ok (page, -1, MG_DOCUMENT_FORMAT_HTML);
+
+      g_assert_cmpstr (mg_document_get_text (document), ==, honoured[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1276,6 +1593,8 @@ main (int   argc,
   g_test_add_func ("/loader/refuse/binary", test_refuse_binary);
   g_test_add_func ("/loader/refuse/too-large", test_refuse_too_large);
   g_test_add_func ("/loader/refuse/directory", test_refuse_directory);
+  g_test_add_func ("/loader/refuse/devices", test_refuse_devices);
+  g_test_add_func ("/loader/refuse/fifo", test_refuse_fifo);
 
   g_test_add_func ("/loader/file/markdown-by-name", test_file_markdown_by_name);
   g_test_add_func ("/loader/file/async", test_file_async);
@@ -1317,9 +1636,21 @@ main (int   argc,
   g_test_add_func ("/loader/html/no-network", test_html_no_network);
   g_test_add_func ("/loader/html/odd-characters", test_html_odd_characters);
   g_test_add_func ("/loader/html/empty", test_html_empty);
+  g_test_add_func ("/loader/html/charset/utf7-ignored", test_html_utf7_declared);
+  g_test_add_func ("/loader/html/charset/refused-ignored", test_html_refused_charsets);
 
   g_test_add_func ("/loader/robustness/mutations", test_robustness_mutations);
   g_test_add_func ("/loader/robustness/deep-nesting", test_robustness_deep_nesting);
+  g_test_add_func ("/loader/hostile/markdown-nested-lists", test_hostile_markdown_nested_lists);
+  g_test_add_func ("/loader/hostile/markdown-nested-quotes", test_hostile_markdown_nested_quotes);
+  g_test_add_func ("/loader/hostile/markdown-long-indented-list", test_hostile_markdown_long_indented_list);
+  g_test_add_func ("/loader/hostile/markdown-nested-emphasis", test_hostile_markdown_nested_emphasis);
+  g_test_add_func ("/loader/hostile/html-nested-lists", test_hostile_html_nested_lists);
+  g_test_add_func ("/loader/hostile/html-nested-inline", test_hostile_html_nested_inline);
+  g_test_add_func ("/loader/hostile/html-nested-footers", test_hostile_html_nested_footers);
+  g_test_add_func ("/loader/hostile/html-million-entities", test_hostile_html_million_entities);
+  g_test_add_func ("/loader/hostile/html-many-attributes", test_hostile_html_many_attributes);
+  g_test_add_func ("/loader/hostile/html-attributes-under-cap", test_hostile_html_attributes_under_cap);
   g_test_add_func ("/loader/large/plain-text-4mb", test_large_plain_text);
   g_test_add_func ("/loader/large/html-4mb", test_large_html);
 

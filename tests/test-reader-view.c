@@ -6,7 +6,7 @@
 #include "mg-application.h"
 #include "mg-reader-view.h"
 #include "mg-test-utils.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -84,6 +84,15 @@ annotations_loaded (gpointer user_data)
   return mg_window_get_annotations (user_data) != NULL;
 }
 
+static gboolean
+window_settled (gpointer user_data)
+{
+  GtkWidget    *window = user_data;
+  MgReaderView *reader = MG_READER_VIEW (mg_window_get_text_view (user_data));
+
+  return gtk_widget_get_width (window) >= 1200 && gtk_widget_get_mapped (GTK_WIDGET (reader)) && mg_reader_view_get_pending_chunks (reader) == 0;
+}
+
 static MgWindow *
 new_window (void)
 {
@@ -94,6 +103,9 @@ new_window (void)
   gtk_window_present (GTK_WINDOW (window));
   mg_window_set_document (window, document);
   g_assert_true (iterate_until (annotations_loaded, window));
+  /* The text laid out at the window's size, before points in it are
+   * computed. */
+  g_assert_true (iterate_until (window_settled, window));
   wait_frames (GTK_WIDGET (window), 3);
 
   return window;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-sidebar.h"
 #include "mg-test-utils.h"
@@ -50,7 +51,7 @@ fixture_setup (Fixture      *f,
   /* The memory backend keeps values for the whole run. */
   g_settings_reset (settings, "sidebar-sort");
 
-  f->document = mg_document_new_from_bytes (bytes, "Test", "file:///tmp/test.txt", &error);
+  f->document = mg_document_loader_load_bytes (bytes, "file:///tmp/test.txt", "Test", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
   f->list = mg_annotation_list_new ();
 

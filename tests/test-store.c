@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,8 +15,11 @@
 
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
+#include "mg-export.h"
 #include "mg-store-cache.h"
+#include "mg-store-private.h"
 #include "mg-store.h"
 
 #define TEXT                                                            \
@@ -95,7 +99,7 @@ document_new (const char *uri,
   g_autoptr (GError) error = NULL;
   MgDocument *document;
 
-  document = mg_document_new_from_bytes (bytes, NULL, uri, &error);
+  document = mg_document_loader_load_bytes (bytes, uri, NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   return document;
@@ -884,8 +888,9 @@ test_newer_version (Fixture      *fixture,
 
 /* An annotation that cannot be read is kept as it is, and written back. */
 /* The store writes its annotations straight from the objects: the same
- * bytes as mg_annotation_to_json() written by mg_store_serialize_json(),
- * text that needs escapes or repairs included. */
+ * bytes as the tree of the file (each annotation as mg_annotation_to_json()
+ * gives it) written by mg_store_serialize_json(), text that needs escapes
+ * or repairs included. */
 static void
 test_writes_as_json (Fixture      *fixture,
                      gconstpointer user_data)
@@ -947,7 +952,7 @@ test_writes_as_json (Fixture      *fixture,
     {
       g_autoptr (MgAnnotation) item = g_list_model_get_item (G_LIST_MODEL (list), i);
 
-      mg_annotation_to_json (item, builder);
+      json_builder_add_value (builder, mg_annotation_to_json (item));
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -1159,7 +1164,21 @@ activate_cb (GApplication *application,
   add_annotation (mg_store_get_annotations (user_data), document, "lazy dog", NULL);
 }
 
-/* The application is held until the save is written. */
+/* What the application does: hold itself while the store is saving. */
+static void
+saving_changed_cb (MgStore      *store,
+                   GParamSpec   *pspec,
+                   GApplication *application)
+{
+  if (mg_store_get_saving (store))
+    g_application_hold (application);
+  else
+    g_application_release (application);
+}
+
+/* An application that holds itself while #MgStore:saving is TRUE quits
+ * only once the save is written. The store itself never touches the
+ * application. */
 static void
 test_application_hold (Fixture      *fixture,
                        gconstpointer user_data)
@@ -1178,15 +1197,154 @@ test_application_hold (Fixture      *fixture,
   g_application_set_default (application);
   g_object_set_data (G_OBJECT (store), "document", document);
   g_signal_connect (application, "activate", G_CALLBACK (activate_cb), store);
+  g_signal_connect (store, "notify::saving", G_CALLBACK (saving_changed_cb), application);
   counts_connect (&counts, store);
   g_assert_true (mg_store_load (store, &error));
+  g_assert_false (mg_store_get_saving (store));
 
   g_assert_cmpint (g_application_run (application, 1, argv), ==, 0);
   g_assert_cmpuint (counts.saved, ==, 1);
+  g_assert_false (mg_store_get_saving (store));
   g_assert_true (g_file_query_exists (mg_store_get_file (store), NULL));
 
+  g_signal_handlers_disconnect_by_func (store, saving_changed_cb, application);
   g_application_set_default (NULL);
   counts_clear (&counts);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ret;
+  GError  *error;
+} FlushResult;
+
+static void
+flush_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FlushResult *flush = user_data;
+
+  flush->ret = mg_store_flush_finish (MG_STORE (object), result, &flush->error);
+  flush->done = TRUE;
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* mg_store_flush_async() writes at once, without blocking the main loop:
+ * the main loop keeps turning while the write runs, and #MgStore:saving
+ * says when it is done. */
+static void
+test_flush_async (Fixture      *fixture,
+                  gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  FlushResult first = { 0 };
+  FlushResult second = { 0 };
+  FlushResult nothing = { 0 };
+  MgAnnotation *annotation;
+  guint         saving_notifies = 0;
+  Counts        counts = { 0 };
+
+  g_assert_true (mg_store_load (store, &error));
+  counts_connect (&counts, store);
+  g_signal_connect (store, "notify::saving", G_CALLBACK (count_notify_cb), &saving_notifies);
+
+  /* Nothing to save: done at once, never saving. */
+  mg_store_flush_async (store, NULL, flush_done_cb, &nothing);
+  while (!nothing.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (nothing.ret);
+  g_assert_no_error (nothing.error);
+  g_assert_false (mg_store_get_saving (store));
+
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  g_assert_true (mg_store_get_saving (store));
+  g_assert_true (mg_store_get_dirty (store));
+
+  /* Two flushes at once: one write, and both are told. */
+  mg_store_flush_async (store, NULL, flush_done_cb, &first);
+  mg_annotation_set_note (annotation, "written by the flush");
+  mg_store_flush_async (store, NULL, flush_done_cb, &second);
+  g_assert_false (first.done);
+  while (!first.done || !second.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (first.error);
+  g_assert_no_error (second.error);
+  g_assert_true (first.ret && second.ret);
+  g_assert_false (mg_store_get_saving (store));
+  g_assert_false (mg_store_get_dirty (store));
+  g_assert_cmpuint (counts.errors, ==, 0);
+  g_assert_cmpuint (saving_notifies, ==, 2);
+
+  /* The note made during the first write is on disk too. */
+  root = parse_file (mg_store_get_file (store));
+  g_assert_cmpstr (entry_note (find_entry (root, mg_annotation_get_id (annotation))), ==, "written by the flush");
+
+  g_signal_handlers_disconnect_by_func (store, count_notify_cb, &saving_notifies);
+  counts_clear (&counts);
+}
+
+/* A flush of changes that cannot be saved fails with the store's error. */
+static void
+test_flush_async_read_only (Fixture      *fixture,
+                            gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autofree char *contents = g_strdup_printf ("{ \"version\" : 2, \"document\" : { \"uri\" : \"%s\" } }\n", uri);
+  g_autoptr (GBytes) original = g_bytes_new (contents, strlen (contents));
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  FlushResult flush = { 0 };
+  FlushResult cancelled = { 0 };
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_file (mg_store_get_file (store), original);
+  g_assert_false (mg_store_load (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION);
+
+  add_annotation (list, document, "lazy dog", NULL);
+  g_assert_false (mg_store_get_saving (store));
+
+  mg_store_flush_async (store, NULL, flush_done_cb, &flush);
+  while (!flush.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (flush.ret);
+  g_assert_error (flush.error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY);
+  g_clear_error (&flush.error);
+
+  /* A cancelled flush says so. */
+  g_cancellable_cancel (cancellable);
+  mg_store_flush_async (store, cancellable, flush_done_cb, &cancelled);
+  while (!cancelled.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cancelled.ret);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&cancelled.error);
+
+  /* The file is untouched. */
+  {
+    g_autoptr (GBytes) after = read_file (mg_store_get_file (store));
+
+    g_assert_true (g_bytes_equal (after, original));
+  }
 }
 
 /* Deletions --------------------------------------------------------------- */
@@ -1621,13 +1779,11 @@ make_set (MgDocument        *document,
   for (guint i = 0; i < n_quotes; i++)
     {
       g_autoptr (MgAnnotation) annotation = annotation_new (document, quotes[i], MG_COLOR_GREEN);
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
       g_autoptr (JsonNode) node = NULL;
       g_autoptr (GError) error = NULL;
       g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", i);
 
-      mg_annotation_to_json (annotation, builder);
-      node = json_builder_get_root (builder);
+      node = mg_annotation_to_json (annotation);
       json_object_set_string_member (json_node_get_object (node), "id", id);
       json_object_set_string_member (json_node_get_object (node), "created", "2024-01-01T00:00:00.000Z");
       json_object_set_string_member (json_node_get_object (node), "modified", "2024-01-01T00:00:00.000Z");
@@ -1889,7 +2045,7 @@ test_cache_used (Fixture      *fixture,
   annotation = add_annotation (other, document, "daft zebras", NULL);
   mg_annotation_set_note (annotation, "from the cache");
   built = mg_store_cache_build (uri, mg_document_get_sha256 (document), mg_document_get_title (document),
-                                G_LIST_MODEL (other), none, tombstones, none);
+                                G_LIST_MODEL (other), none, tombstones, none, NULL);
   g_assert_nonnull (built);
   g_assert_true (mg_store_cache_write (cache_file, built, json, &error));
   g_assert_no_error (error);
@@ -2036,6 +2192,10 @@ test_cache_raw_entries (Fixture      *fixture,
     json_store = store_load (document, from_json, dir, TRUE);
     g_test_assert_expected_messages ();
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_json)), ==, 3);
+    /* Written back in its own order by its autosave (a store that was
+     * only read does not write when it goes). */
+    g_assert_true (mg_store_get_dirty (json_store));
+    flush_ok (json_store);
   }
 
   /* The file as the store wrote it back (in its own order). */
@@ -2153,7 +2313,7 @@ test_load_async (Fixture      *fixture,
       if (!cached)
         mg_store_set_cache_directory (async_store, NULL);
       counts_connect (&counts, async_store);
-      mg_store_load_async (async_store, load_done_cb, &error);
+      mg_store_load_async (async_store, NULL, load_done_cb, &error);
       /* Nothing yet: the list fills when the callback comes. */
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (from_async)), ==, 0);
       wait_for_load (async_store);
@@ -2190,7 +2350,7 @@ test_load_async_changes_meanwhile (Fixture      *fixture,
   before = read_file (file);
 
   counts_connect (&counts, store);
-  mg_store_load_async (store, load_done_cb, &error);
+  mg_store_load_async (store, NULL, load_done_cb, &error);
   added = add_annotation (list, document, "daft zebras", NULL);
   g_assert_true (mg_store_get_dirty (store));
   g_assert_cmpuint (counts.saved, ==, 0);
@@ -2231,7 +2391,7 @@ test_load_async_flush_meanwhile (Fixture      *fixture,
 
   save_annotations (fixture, document, dir);
 
-  mg_store_load_async (store, load_done_cb, &error);
+  mg_store_load_async (store, NULL, load_done_cb, &error);
   added = add_annotation (list, document, "daft zebras", NULL);
   g_assert_true (mg_store_flush (store, &flush_error));
   g_assert_no_error (flush_error);
@@ -2265,13 +2425,637 @@ test_load_async_corrupt (Fixture      *fixture,
   g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
   write_file (mg_store_get_file (store), garbage);
 
-  mg_store_load_async (store, load_done_cb, &error);
+  mg_store_load_async (store, NULL, load_done_cb, &error);
   wait_for_load (store);
   g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT);
   g_assert_false (g_file_query_exists (mg_store_get_file (store), NULL));
   names = list_dir (dir);
   g_assert_cmpuint (g_strv_length (names), ==, 1);
   g_assert_true (strstr (names[0], ".corrupt-") != NULL);
+}
+
+/* Stale temporary files ---------------------------------------------------- */
+
+static void
+write_aged (const char *dir,
+            const char *name,
+            const char *contents,
+            gint64      age_s)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf   when = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  when.actime = when.modtime = time (NULL) - age_s;
+  g_assert_cmpint (g_utime (path, &when), ==, 0);
+}
+
+/* At the start, the temporary files of our writes cut off by a crash go
+ * once they are more than a minute old; nothing else does. */
+static void
+test_stale_temporaries (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  const char *const kept[] = {
+    ".goutputstream-FRESH1",   /* ours, but a write may be under way */
+    ".goutputstream-NOTOUR",   /* old, but not a store file */
+    "notes.txt.goutputstream", /* not a temporary name */
+    NULL,
+  };
+
+  g_assert_true (g_mkdir_with_parents (dir, 0700) == 0);
+  write_aged (dir, ".goutputstream-OLD001", "{\n  \"version\" : 1,\n  \"docu", 2 * 60);
+  write_aged (dir, ".goutputstream-OLD002", "", 2 * 60);
+  write_aged (dir, ".goutputstream-OLD003", "{\n ", 10 * 60);
+  write_aged (dir, kept[0], "{\n  \"version\" : 1,\n", 10);
+  write_aged (dir, kept[1], "my own notes", 2 * 60);
+  write_aged (dir, kept[2], "{\n  \"version\" : 1", 2 * 60);
+
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, g_strv_length ((char **) kept));
+  for (guint i = 0; kept[i] != NULL; i++)
+    g_assert_true (g_strv_contains ((const char *const *) names, kept[i]));
+}
+
+/* A forged cache -----------------------------------------------------------
+ *
+ * The cache's checksum only tells accidents: a cache written to harm has
+ * the right one. Whatever it holds, the store reads the JSON instead. */
+
+#define CACHE_TYPE_TEXT "((sss)asaxaxayasaasasasasauauasa(ss)as)"
+
+static const char *const forged_caches[] = {
+  /* A colour beyond the palette. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 9], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* A start after the end. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 5], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* No id, no quote. */
+  "(('u','s','t'), [''], [int64 0], [int64 0], [byte 0], [''], [@as []], [''], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* One id twice. */
+  "(('u','s','t'), ['urn:a', 'urn:a'], [int64 0, 0], [int64 0, 0], [byte 0, 0], ['', ''], [@as [], []], ['q', 'q'], ['', ''], ['', ''], [uint32 0, 0], [uint32 1, 1], @as [], @a(ss) [], @as [])",
+  /* Times no file holds: microseconds, beyond GDateTime. */
+  "(('u','s','t'), ['urn:a'], [int64 1], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  "(('u','s','t'), ['urn:a'], [int64 9223372036854775000], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* Tags the reader would trim and dedupe. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [[' a ', 'a']], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* Positions beyond G_MAXINT. */
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 4294967295], @as [], @a(ss) [], @as [])",
+  /* Columns of different lengths. */
+  "(('u','s','t'), ['urn:a'], @ax [], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], @a(ss) [], @as [])",
+  /* A tombstone without a time, a tombstone of a live annotation. */
+  "(('u','s','t'), @as [], @ax [], @ax [], @ay [], @as [], @aas [], @as [], @as [], @as [], @au [], @au [], @as [], [('urn:gone', 'long ago')], @as [])",
+  "(('u','s','t'), ['urn:a'], [int64 0], [int64 0], [byte 0], [''], [@as []], ['quote'], [''], [''], [uint32 0], [uint32 1], @as [], [('urn:a', '2020-01-01T00:00:00.000Z')], @as [])",
+  /* Entries kept as they are that are not JSON, or nested too deeply. */
+  "(('u','s','t'), @as [], @ax [], @ax [], @ay [], @as [], @aas [], @as [], @as [], @as [], @au [], @au [], ['{ not json'], @a(ss) [], @as [])",
+  "(('u','s','t'), @as [], @ax [], @ax [], @ay [], @as [], @aas [], @as [], @as [], @as [], @au [], @au [], @as [], @a(ss) [], ['DEEP'])",
+};
+
+static GBytes *
+forged_cache (const char *text,
+              GBytes     *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) value = NULL;
+  g_autofree char *deep = NULL;
+  g_autofree char *expanded = NULL;
+
+  if (strstr (text, "DEEP") != NULL)
+    {
+      g_autofree char *open = g_strnfill (5000, '[');
+      g_autofree char *close = g_strnfill (5000, ']');
+      g_auto (GStrv) parts = g_strsplit (text, "DEEP", 2);
+
+      deep = g_strconcat (open, close, NULL);
+      text = expanded = g_strconcat (parts[0], deep, parts[1], NULL);
+    }
+
+  value = g_variant_parse (G_VARIANT_TYPE (CACHE_TYPE_TEXT), text, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_ref_sink (value);
+
+  return mg_store_cache_frame (g_variant_get_data (value), g_variant_get_size (value), json);
+}
+
+static void
+test_cache_forged (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) cache_file = g_object_ref (mg_store_get_cache_file (store));
+  g_autoptr (GBytes) json = read_file (mg_store_get_file (store));
+  g_autoptr (GBytes) good = NULL;
+  MgStoreCacheContents contents;
+
+  g_clear_object (&store);
+  good = read_file (cache_file);
+  g_assert_true (mg_store_cache_parse (good, json, &contents));
+  mg_store_cache_contents_clear (&contents);
+
+  for (guint i = 0; i < G_N_ELEMENTS (forged_caches); i++)
+    {
+      g_autoptr (GBytes) forged = forged_cache (forged_caches[i], json);
+      g_autoptr (MgAnnotationList) from_cache = mg_annotation_list_new ();
+      g_autoptr (MgStore) loaded = NULL;
+
+      g_test_message ("%s", forged_caches[i]);
+      g_assert_false (mg_store_cache_parse (forged, json, &contents));
+      mg_store_cache_contents_clear (&contents);
+
+      /* As the store meets it: the JSON is read instead. */
+      write_file (cache_file, forged);
+      loaded = store_load (document, from_cache, dir, TRUE);
+      assert_same_lists (list, from_cache);
+    }
+
+  /* Data that is not in normal form, with the right checksum: each byte
+   * of the good data changed in turn. */
+  {
+    gsize             len;
+    const char       *data = g_bytes_get_data (good, &len);
+    const gsize       header = 256;
+    g_autofree guchar *copy = g_memdup2 (data + header, len - header);
+
+    for (gsize at = 0; at < len - header; at++)
+      {
+        g_autoptr (GBytes) forged = NULL;
+        guchar             saved = copy[at];
+
+        copy[at] ^= 0xff;
+        forged = mg_store_cache_frame (copy, len - header, json);
+        if (mg_store_cache_parse (forged, json, &contents))
+          g_assert_cmpuint (contents.annotations->len, <=, 3);
+        mg_store_cache_contents_clear (&contents);
+        copy[at] = saved;
+      }
+  }
+}
+
+/* Entries kept as they are ------------------------------------------------ */
+
+#define BIG_ENTRY "{\"id\": \"urn:uuid:big\", \"type\": \"Annotation\", \"target\": {\"selector\": [" \
+                  "{\"type\": \"TextQuoteSelector\", \"exact\": \"lazy dog\"}, "                       \
+                  "{\"type\": \"TextPositionSelector\", \"start\": 99999999999999999999999999999, \"end\": 1e999}]}}"
+#define ODD_TOMBSTONE "{ \"id\" : \"urn:uuid:gone\", \"modified\" : \"long ago\", \"n\" : 18446744073709551616 }"
+
+static void
+assert_file_holds (GFile      *file,
+                   const char *text)
+{
+  g_autoptr (GBytes) bytes = read_file (file);
+  gsize       len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (g_strstr_len (data, len, text) == NULL)
+    g_error ("The file does not hold %s:\n%.*s", text, (int) len, data);
+}
+
+/* An entry that cannot be read is written back byte for byte as it was
+ * read: a number that no integer or double holds stays as written, read
+ * from the JSON or from the cache. */
+static void
+test_raw_entries_verbatim (Fixture      *fixture,
+                           gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) saved = NULL;
+
+  g_assert_true (mg_store_load (store, &error));
+  add_annotation (list, document, "quick brown fox", NULL);
+  flush_ok (store);
+  file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  /* The file with one more entry and one more tombstone, as another
+   * program could write them. */
+  contents = g_string_new (NULL);
+  {
+    g_autoptr (GBytes) good = read_file (file);
+    const char *data = g_bytes_get_data (good, NULL);
+    const char *annotations = strstr (data, "\"annotations\" : [");
+    const char *deleted = strstr (data, "\"deleted\" : [");
+
+    g_assert_nonnull (annotations);
+    g_assert_nonnull (deleted);
+    g_string_append_len (contents, data, annotations - data);
+    g_string_append (contents, "\"annotations\" : [\n    " BIG_ENTRY ",");
+    g_string_append_len (contents, annotations + strlen ("\"annotations\" : ["), deleted - annotations - strlen ("\"annotations\" : ["));
+    g_string_append (contents, "\"deleted\" : [ " ODD_TOMBSTONE " ]\n}\n");
+  }
+  bytes = g_bytes_new (contents->str, contents->len);
+  write_file (file, bytes);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+      g_autoptr (MgStore) reader = mg_store_new (document, again, dir);
+
+      /* The first reads the JSON; then the cache of what was written. */
+      if (round == 0)
+        g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+      g_assert_true (mg_store_load (reader, &error));
+      g_test_assert_expected_messages ();
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1 + round);
+
+      add_annotation (again, document, round % 2 ? "liquor jugs" : "daft zebras", NULL);
+      flush_ok (reader);
+      assert_file_holds (file, BIG_ENTRY);
+      assert_file_holds (file, ODD_TOMBSTONE);
+    }
+}
+
+/* How many entries could not be read, for the sidebar to say so: from the
+ * JSON, from the cache, and after a change on disk. */
+static void
+test_n_unreadable (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const bad[] = {
+    "{ \"id\" : \"urn:uuid:bad-1\", \"type\" : \"Annotation\", \"target\" : 5 }",
+    "{ \"id\" : \"urn:uuid:bad-2\", \"type\" : \"Annotation\" }",
+    "{ \"type\" : \"Annotation\" }",
+    "42",
+  };
+  g_autoptr (MgAnnotationList) open_list = mg_annotation_list_new ();
+  guint notifies = 0;
+
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_cmpuint (mg_store_get_n_unreadable (store), ==, 0);
+  add_annotation (list, document, "lazy dog", NULL);
+  flush_ok (store);
+  file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  root = parse_file (file);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    json_array_add_element (root_array (root, "annotations"), json_from_string (bad[i], NULL));
+  bytes = mg_store_serialize_json (root);
+  write_file (file, bytes);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+      g_autoptr (MgStore) reader = mg_store_new (document, again, dir);
+
+      /* The first from the JSON, the second from its cache. */
+      if (round == 0)
+        for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+          g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+      g_assert_true (mg_store_load (reader, &error));
+      g_test_assert_expected_messages ();
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1);
+      g_assert_cmpuint (mg_store_get_n_unreadable (reader), ==, G_N_ELEMENTS (bad));
+      if (round == 0)
+        flush_ok (reader);
+    }
+
+  /* One more, written by another program while the store is open. */
+  store = mg_store_new (document, open_list, dir);
+  g_signal_connect (store, "notify::n-unreadable", G_CALLBACK (count_notify_cb), &notifies);
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_cmpuint (notifies, ==, 1);
+  g_clear_pointer (&root, json_node_unref);
+  root = parse_file (file);
+  json_array_add_element (root_array (root, "annotations"), json_from_string ("[ \"not an annotation\" ]", NULL));
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = mg_store_serialize_json (root);
+  /* Each merge says again which entries it keeps as they are. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad) + 1; i++)
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+  write_file (file, bytes);
+  g_assert_true (wait_for_count (&notifies, 2, 5000));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (mg_store_get_n_unreadable (store), ==, G_N_ELEMENTS (bad) + 1);
+  g_signal_handlers_disconnect_by_func (store, count_notify_cb, &notifies);
+}
+
+/* Repeated ids ----------------------------------------------------------- */
+
+/* Entries of one file that repeat an id are different annotations to
+ * whoever wrote them: all are kept (the later ones with new ids, as the
+ * log says), and a store that was only read, for an export, leaves the
+ * file as it is. */
+static void
+test_repeated_ids (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) list2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (MgStore) store2 = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) unchanged = NULL;
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) notes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *exported = NULL;
+  MgAnnotation *annotation;
+  JsonArray    *array;
+  const char   *id;
+  const guint   n_repeats = 50;
+
+  g_assert_true (mg_store_load (store, &error));
+  annotation = add_annotation (list, document, "lazy dog", NULL);
+  id = mg_annotation_get_id (annotation);
+  flush_ok (store);
+
+  /* The same id n times, each with its own note. */
+  root = parse_file (mg_store_get_file (store));
+  array = root_array (root, "annotations");
+  for (guint i = 1; i < n_repeats; i++)
+    {
+      g_autofree char *text = json_to_string (json_array_get_element (array, 0), FALSE);
+      JsonNode        *copy = json_from_string (text, NULL);
+      g_autofree char *note = g_strdup_printf ("repeat %u", i);
+      JsonObject      *body = json_object_new ();
+      JsonArray       *bodies = json_array_new ();
+
+      json_object_set_string_member (body, "type", "TextualBody");
+      json_object_set_string_member (body, "purpose", "commenting");
+      json_object_set_string_member (body, "value", note);
+      json_array_add_object_element (bodies, body);
+      json_object_set_array_member (json_node_get_object (copy), "body", bodies);
+      json_array_add_element (array, copy);
+    }
+  bytes = mg_store_serialize_json (root);
+  g_clear_object (&store);
+  write_file (mg_store_get_file ((store2 = mg_store_new (document, list2, dir))), bytes);
+
+  /* Read for an export: everything is there, and the file is untouched. */
+  {
+    g_autoptr (MgAnnotationList) read = mg_annotation_list_new ();
+    g_autoptr (MgStore) reader = mg_store_new (document, read, dir);
+
+    mg_store_set_cache_directory (reader, NULL);
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*repeated the id*new ids*");
+    g_assert_true (mg_store_load (reader, &error));
+    g_test_assert_expected_messages ();
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (read)), ==, n_repeats);
+    exported = mg_export_w3c (document, G_LIST_MODEL (read), NULL);
+    g_assert_nonnull (strstr (exported, "repeat 49"));
+  }
+  unchanged = read_file (mg_store_get_file (store2));
+  g_assert_true (g_bytes_equal (bytes, unchanged));
+
+  /* Read by a store that saves: all of them, with ids of their own. */
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*repeated the id*new ids*");
+  g_assert_true (mg_store_load (store2, &error));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, n_repeats);
+  g_assert_nonnull (mg_annotation_list_lookup (list2, id));
+  flush_ok (store2);
+
+  after = parse_file (mg_store_get_file (store2));
+  array = root_array (after, "annotations");
+  g_assert_cmpuint (json_array_get_length (array), ==, n_repeats);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      g_hash_table_add (ids, (gpointer) json_object_get_string_member (entry, "id"));
+      g_hash_table_add (notes, (gpointer) entry_note (entry));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, n_repeats);
+  g_assert_cmpuint (g_hash_table_size (notes), ==, n_repeats);
+}
+
+/* A full disk ------------------------------------------------------------
+ *
+ * A file size limit (RLIMIT_FSIZE) makes writes fail past a size as a
+ * full disk does, for any user: write() fails with EFBIG once SIGXFSZ is
+ * ignored. */
+
+static void
+limit_file_size (gsize          limit,
+                 struct rlimit *saved)
+{
+  struct rlimit limited;
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, saved), ==, 0);
+  limited = *saved;
+  limited.rlim_cur = limit;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+}
+
+static void
+restore_file_size (const struct rlimit *saved)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, saved), ==, 0);
+}
+
+/* A save that runs out of room leaves the file byte for byte as it was
+ * and no temporary file behind, keeps the changes in memory and says so;
+ * it is tried again later, and then saves everything. */
+static void
+test_full_disk (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *long_note = g_strnfill (400, 'n');
+  struct rlimit saved;
+  Counts        counts = { 0 };
+  MgAnnotation *late;
+  MgAnnotation *later;
+  gboolean      ok;
+
+  g_assert_true (mg_store_load (store, &error));
+  counts_connect (&counts, store);
+  for (guint i = 0; i < 20; i++)
+    mg_annotation_set_note (add_annotation (list, document, i % 2 ? "lazy dog" : "quick brown fox", NULL), long_note);
+  flush_ok (store);
+  before = read_file (mg_store_get_file (store));
+
+  /* The synchronous flush of the command line. */
+  late = add_annotation (list, document, "liquor jugs", NULL);
+  limit_file_size (g_bytes_get_size (before) / 2, &saved);
+  ok = mg_store_flush (store, &error);
+  restore_file_size (&saved);
+  g_assert_false (ok);
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  after = read_file (mg_store_get_file (store));
+  g_assert_true (g_bytes_equal (before, after));
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_true (mg_store_get_dirty (store));
+  g_assert_true (mg_annotation_list_lookup (list, mg_annotation_get_id (late)) == late);
+
+  /* The autosave of the window: the error is told once, and the save is
+   * tried again without another change. */
+  _mg_store_set_retry_delay (store, 1);
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be saved*");
+  limit_file_size (g_bytes_get_size (before) / 2, &saved);
+  later = add_annotation (list, document, "daft zebras", NULL);
+  ok = wait_for_count (&counts.errors, 1, 5000);
+  restore_file_size (&saved);
+  g_assert_true (ok);
+  g_test_assert_expected_messages ();
+  g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_clear_pointer (&after, g_bytes_unref);
+  after = read_file (mg_store_get_file (store));
+  g_assert_true (g_bytes_equal (before, after));
+
+  g_assert_true (wait_for_count (&counts.saved, 2, 5000));
+  g_assert_cmpuint (counts.errors, ==, 1);
+  g_assert_false (mg_store_get_dirty (store));
+  root = parse_file (mg_store_get_file (store));
+  g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, 22);
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (late)));
+  g_assert_nonnull (find_entry (root, mg_annotation_get_id (later)));
+  counts_clear (&counts);
+}
+
+/* Two writers ------------------------------------------------------------- */
+
+#define WRITERS_URI "file:///nonexistent/two-writers.txt"
+#define WRITERS_ROUNDS 6
+#define WRITERS_SET_SIZE 5
+
+/* A process that adds its own set of annotations to the document's
+ * store, as an import from the command line does. */
+static int
+add_set (const char *dir,
+         guint       first)
+{
+  g_autoptr (MgDocument) document = document_new (WRITERS_URI, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GPtrArray) set = make_set (document, set_b, WRITERS_SET_SIZE);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < set->len; i++)
+    {
+      MgAnnotation    *annotation = g_ptr_array_index (set, i);
+      g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", first + i);
+      g_autoptr (JsonNode) node = mg_annotation_to_json (annotation);
+
+      json_object_set_string_member (json_node_get_object (node), "id", id);
+      g_ptr_array_index (set, i) = mg_annotation_new_from_json (node, &error);
+      g_object_unref (annotation);
+      g_assert_no_error (error);
+    }
+
+  mg_store_set_cache_directory (store, NULL);
+  if (!mg_store_load (store, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  mg_annotation_list_add_many (list, set);
+  if (!mg_store_flush (store, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+/* Two processes add disjoint sets to the same store at the same moment:
+ * whatever order they write in, both sets are in the file. A pause
+ * between each writer's look at the file and its write (a test hook)
+ * makes the two meet there every time. */
+static void
+test_two_writers (Fixture      *fixture,
+                  gconstpointer user_data)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "MG_STORE_TEST_WRITE_DELAY_MS", "300", TRUE);
+
+  g_assert_nonnull (self_exe);
+
+  for (guint round = 0; round < WRITERS_ROUNDS; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("round-%u", round);
+      g_autofree char *dir = store_dir (fixture, name);
+      g_autofree char *file_name = mg_store_file_name_for_uri (WRITERS_URI);
+      g_autofree char *path = g_build_filename (dir, file_name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autoptr (JsonNode) root = NULL;
+      GPid pids[2];
+
+      for (guint w = 0; w < 2; w++)
+        {
+          g_autofree char *first = g_strdup_printf ("%u", 100 * w);
+          const char      *argv[] = { self_exe, "--add-set", dir, first, NULL };
+          g_autoptr (GError) error = NULL;
+
+          g_spawn_async (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pids[w], &error);
+          g_assert_no_error (error);
+        }
+
+      for (guint w = 0; w < 2; w++)
+        {
+          int status;
+
+          g_assert_cmpint (waitpid (pids[w], &status, 0), ==, pids[w]);
+          g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+          g_spawn_close_pid (pids[w]);
+        }
+
+      root = parse_file (file);
+      g_assert_cmpuint (json_array_get_length (root_array (root, "annotations")), ==, 2 * WRITERS_SET_SIZE);
+      for (guint w = 0; w < 2; w++)
+        {
+          for (guint i = 0; i < WRITERS_SET_SIZE; i++)
+            {
+              g_autofree char *id = g_strdup_printf ("urn:uuid:00000000-0000-4000-8000-%012u", 100 * w + i);
+
+              g_assert_nonnull (find_entry (root, id));
+            }
+        }
+    }
 }
 
 int
@@ -2283,6 +3067,8 @@ main (int   argc,
 
   if (argc == 3 && g_str_equal (argv[1], "--save-loop"))
     return save_loop (argv[2]);
+  if (argc == 4 && g_str_equal (argv[1], "--add-set"))
+    return add_set (argv[2], (guint) g_ascii_strtoull (argv[3], NULL, 10));
 
   g_test_init (&argc, &argv, NULL);
 
@@ -2315,14 +3101,23 @@ main (int   argc,
   ADD ("/store/save-failure", test_save_failure);
   ADD ("/store/autosave", test_autosave);
   ADD ("/store/application-hold", test_application_hold);
+  ADD ("/store/flush-async", test_flush_async);
+  ADD ("/store/flush-async/read-only", test_flush_async_read_only);
   ADD ("/store/tombstones", test_tombstones);
   ADD ("/store/merge/diverged", test_merge_diverged);
   ADD ("/store/merge/external-change", test_merge_external_change);
   ADD ("/store/merge/before-write", test_merge_before_write);
   ADD ("/store/kill-while-saving", test_kill_while_saving);
+  ADD ("/store/full-disk", test_full_disk);
+  ADD ("/store/repeated-ids", test_repeated_ids);
+  ADD ("/store/n-unreadable", test_n_unreadable);
+  ADD ("/store/raw-entries-verbatim", test_raw_entries_verbatim);
+  ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);
   ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
+  ADD ("/store/cache/forged", test_cache_forged);
+  ADD ("/store/stale-temporaries", test_stale_temporaries);
   ADD ("/store/cache/raw-entries", test_cache_raw_entries);
   ADD ("/store/cache/not-for-unreadable-state", test_cache_not_for_unreadable_state);
   ADD ("/store/load-async/same-as-sync", test_load_async);

@@ -8,7 +8,7 @@
 #include "mg-application.h"
 #include "mg-reading-style.h"
 #include "mg-test-utils.h"
-#include "mg-window.h"
+#include "mg-window-private.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -1054,6 +1054,79 @@ test_reading_position_after_quit (void)
   position_case_clear (&c);
 }
 
+/* A highlight made just before Quit is on disk when the application has
+ * gone: the window lets its store finish the save without blocking, and
+ * the application stays while the store has something to write. */
+typedef struct
+{
+  GFile   *store_file;
+  guint    n_saved;
+  gboolean saved_before_shutdown;
+} QuitCase;
+
+static void
+quit_case_saved_cb (MgStore  *store,
+                    QuitCase *c)
+{
+  c->n_saved++;
+}
+
+static void
+quit_case_shutdown_cb (GApplication *app,
+                       QuitCase     *c)
+{
+  c->saved_before_shutdown = c->n_saved > 0;
+}
+
+static gboolean
+highlight_and_quit (MgApplication *app,
+                    gpointer       user_data)
+{
+  QuitCase         *c = user_data;
+  MgWindow         *window = only_window (app);
+  MgAnnotationList *annotations;
+  g_autoptr (MgAnnotation) annotation = NULL;
+
+  if (!shows_document (window) || (annotations = mg_window_get_annotations (window)) == NULL)
+    return FALSE;
+
+  annotation = mg_annotation_new_for_range (mg_window_get_document (window), 4, 9, MG_COLOR_GREEN);
+  mg_annotation_list_add (annotations, annotation);
+  c->store_file = g_object_ref (mg_store_get_file (window->store));
+  /* The save is still to come: highlights are saved after a short delay. */
+  g_assert_cmpuint (c->n_saved, ==, 0);
+  g_signal_connect (window->store, "saved", G_CALLBACK (quit_case_saved_cb), c);
+  g_signal_connect (app, "shutdown", G_CALLBACK (quit_case_shutdown_cb), c);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  return TRUE;
+}
+
+static void
+test_quit_saves_highlights (void)
+{
+  QuitCase c = { NULL, 0, FALSE };
+  g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "quit.txt", NULL);
+  g_autofree char *contents = NULL;
+  const char      *argv[] = { "marginalia", path, NULL };
+
+  g_assert_true (g_file_set_contents (path, "The quick brown fox jumps over the lazy dog.\n", -1, NULL));
+
+  g_assert_true (run_app_until (argv, highlight_and_quit, &c));
+  g_assert_nonnull (c.store_file);
+  /* The application did not end before the save did. */
+  g_assert_true (c.saved_before_shutdown);
+  g_assert_true (g_file_load_contents (c.store_file, NULL, &contents, NULL, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"quick\""));
+  g_assert_nonnull (strstr (contents, "\"green\""));
+
+  g_file_delete (c.store_file, NULL, NULL);
+  g_clear_object (&c.store_file);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 /* Every frame that shows the text, from the first, has the passage where
  * the reader left it at the very top: not the first page, and not a
  * scroll on its way there. */
@@ -1561,6 +1634,7 @@ main (int   argc,
   g_test_add_func ("/window/reading-position/after-quit", test_reading_position_after_quit);
   g_test_add_func ("/window/reading-position/shown-at-launch", test_reading_position_shown_at_launch);
   g_test_add_func ("/window/reading-position/shown-in-open-window", test_reading_position_shown_in_open_window);
+  g_test_add_func ("/window/quit/saves-highlights", test_quit_saves_highlights);
   g_test_add_func ("/window/size/after-quit", test_window_size_after_quit);
   g_test_add_func ("/window/size/after-hide", test_window_size_after_hide);
   g_test_add_func ("/cli/version", test_cli_version);

@@ -5,22 +5,24 @@
 
 G_BEGIN_DECLS
 
-/* For the store's cache: an annotation from the values another one held,
- * taken as they are (they were checked when that one was read). Times are
- * UTC microseconds since 1970. */
-/* clang-format off */
-MgAnnotation *mg_annotation_new_restored  (const char        *id,
-                                           gint64             created_usec,
-                                           gint64             modified_usec,
-                                           MgColor            color,
-                                           const char        *note,
-                                           const char *const *tags,
-                                           const char        *exact,
-                                           const char        *prefix,
-                                           const char        *suffix,
-                                           guint              start,
-                                           guint              end);
-gint64        mg_annotation_time_to_usec  (GDateTime         *datetime);
-/* clang-format on */
+/* For the readers of an annotation's JSON shape and of the store's cache
+ * (mg-annotation-json.c): an annotation from values they checked. */
+MgAnnotation *mg_annotation_new_full (const char        *id,
+                                      GDateTime         *created,
+                                      GDateTime         *modified,
+                                      MgColor            color,
+                                      const char        *note,
+                                      const char *const *tags,
+                                      const char        *exact,
+                                      const char        *prefix,
+                                      const char        *suffix,
+                                      guint              start,
+                                      guint              end);
+char        **mg_annotation_normalize_tags (const char *const *tags);
+
+/* Times as the file holds them: UTC, whole milliseconds. */
+GTimeZone *mg_annotation_utc_zone (void);
+GDateTime *mg_annotation_truncate_time (GDateTime *datetime);
+GDateTime *mg_annotation_now (void);
 
 G_END_DECLS

@@ -99,15 +99,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* Positions beyond this are refused when loading: a document is limited to
- * MG_DOCUMENT_MAX_SIZE bytes anyway, and keeping positions within gint
- * leaves room for arithmetic on them everywhere else. */
-#define MAX_POSITION ((gint64) G_MAXINT)
-
-/* A timestamp longer than this is not one: refuse it before GLib's parser
- * spends any time on it. */
-#define MAX_TIMESTAMP_LENGTH 64
-
 static const char *const color_names[MG_N_COLORS] = {
   [MG_COLOR_YELLOW] = "yellow",
   [MG_COLOR_GREEN] = "green",
@@ -120,8 +111,8 @@ static const char *const color_names[MG_N_COLORS] = {
 static const char *const empty_strv[] = { NULL };
 
 /* GLib's UTC zone, which g_date_time_to_utc() gives every result. */
-static GTimeZone *
-utc_zone (void)
+GTimeZone *
+mg_annotation_utc_zone (void)
 {
   static GTimeZone *utc;
 
@@ -132,15 +123,15 @@ utc_zone (void)
 }
 
 /* Drops the sub-millisecond part, which the file cannot hold. */
-static GDateTime *
-truncate_to_ms (GDateTime *datetime)
+GDateTime *
+mg_annotation_truncate_time (GDateTime *datetime)
 {
   g_autoptr (GDateTime) utc = NULL;
   int usec;
 
   /* Already so (every time read from a file or made here): a GDateTime
    * never changes, so the same one does. */
-  if (g_date_time_get_timezone (datetime) == utc_zone () && g_date_time_get_microsecond (datetime) % 1000 == 0)
+  if (g_date_time_get_timezone (datetime) == mg_annotation_utc_zone () && g_date_time_get_microsecond (datetime) % 1000 == 0)
     return g_date_time_ref (datetime);
 
   utc = g_date_time_to_utc (datetime);
@@ -149,12 +140,12 @@ truncate_to_ms (GDateTime *datetime)
   return g_date_time_add (utc, -(GTimeSpan) (usec % 1000));
 }
 
-static GDateTime *
-now_utc (void)
+GDateTime *
+mg_annotation_now (void)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
-  return truncate_to_ms (now);
+  return mg_annotation_truncate_time (now);
 }
 
 /**
@@ -206,94 +197,6 @@ mg_color_from_string (const char *str,
   return FALSE;
 }
 
-/**
- * mg_format_timestamp:
- * @datetime: a #GDateTime
- *
- * Formats @datetime as the file holds it: ISO 8601 in UTC, with
- * milliseconds and a `Z`, e.g. "2026-11-30T10:28:37.123Z".
- *
- * Returns: (transfer full): the timestamp
- */
-char *
-mg_format_timestamp (GDateTime *datetime)
-{
-  g_autoptr (GDateTime) utc = NULL;
-  GDateTime *fields = datetime;
-  char       buf[sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ"];
-  int        year;
-  int        month;
-  int        day;
-  int        parts[4];
-  char      *p = buf;
-
-  g_return_val_if_fail (datetime != NULL, NULL);
-
-  /* At an offset of zero the fields are those of UTC already. */
-  if (g_date_time_get_utc_offset (datetime) != 0)
-    fields = utc = g_date_time_to_utc (datetime);
-
-  /* Saving writes two of these per annotation: digits by hand rather
-   * than through printf. GDateTime's years are 1 to 9999. */
-  g_date_time_get_ymd (fields, &year, &month, &day);
-  g_assert (year >= 1 && year <= 9999);
-
-  *p++ = '0' + year / 1000;
-  *p++ = '0' + year / 100 % 10;
-  *p++ = '0' + year / 10 % 10;
-  *p++ = '0' + year % 10;
-  *p++ = '-';
-  *p++ = '0' + month / 10;
-  *p++ = '0' + month % 10;
-  *p++ = '-';
-  *p++ = '0' + day / 10;
-  *p++ = '0' + day % 10;
-
-  parts[0] = g_date_time_get_hour (fields);
-  parts[1] = g_date_time_get_minute (fields);
-  parts[2] = g_date_time_get_second (fields);
-  parts[3] = g_date_time_get_microsecond (fields) / 1000;
-  for (guint i = 0; i < 3; i++)
-    {
-      *p++ = i == 0 ? 'T' : ':';
-      *p++ = '0' + parts[i] / 10;
-      *p++ = '0' + parts[i] % 10;
-    }
-  *p++ = '.';
-  *p++ = '0' + parts[3] / 100;
-  *p++ = '0' + parts[3] / 10 % 10;
-  *p++ = '0' + parts[3] % 10;
-  *p++ = 'Z';
-  *p = '\0';
-
-  return g_strndup (buf, p - buf);
-}
-
-/**
- * mg_parse_timestamp:
- * @str: (nullable): an ISO 8601 date and time
- *
- * Reads any ISO 8601 date and time; one without a time zone is taken as
- * UTC. The result is in UTC, truncated to milliseconds like the file.
- *
- * Returns: (transfer full) (nullable): the time, or %NULL if @str is not
- *   an ISO 8601 date and time
- */
-GDateTime *
-mg_parse_timestamp (const char *str)
-{
-  g_autoptr (GDateTime) parsed = NULL;
-
-  if (str == NULL || strnlen (str, MAX_TIMESTAMP_LENGTH + 1) > MAX_TIMESTAMP_LENGTH)
-    return NULL;
-
-  parsed = g_date_time_new_from_iso8601 (str, utc_zone ());
-  if (parsed == NULL)
-    return NULL;
-
-  return truncate_to_ms (parsed);
-}
-
 /* Trims Unicode white space from both ends of @str. */
 static char *
 strip_unicode (const char *str)
@@ -318,8 +221,8 @@ strip_unicode (const char *str)
 
 /* Trims each tag, drops empty ones and later duplicates. A hash set keeps
  * this linear however many tags a hostile file holds. */
-static char **
-normalize_tags (const char *const *tags)
+char **
+mg_annotation_normalize_tags (const char *const *tags)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr (GHashTable) seen = NULL;
@@ -385,7 +288,7 @@ mg_annotation_constructed (GObject *object)
     }
 
   if (self->created == NULL)
-    self->created = now_utc ();
+    self->created = mg_annotation_now ();
 
   if (self->modified == NULL)
     self->modified = g_date_time_ref (self->created);
@@ -485,7 +388,7 @@ mg_annotation_set_property (GObject      *object,
 
         g_clear_pointer (&self->created, g_date_time_unref);
         if (created != NULL)
-          self->created = truncate_to_ms (created);
+          self->created = mg_annotation_truncate_time (created);
       }
       break;
 
@@ -603,7 +506,7 @@ mg_annotation_init (MgAnnotation *self)
 static void
 mg_annotation_edited (MgAnnotation *self)
 {
-  g_autoptr (GDateTime) now = now_utc ();
+  g_autoptr (GDateTime) now = mg_annotation_now ();
 
   mg_annotation_set_modified (self, now);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -852,7 +755,7 @@ mg_annotation_set_modified (MgAnnotation *self,
   g_return_if_fail (MG_IS_ANNOTATION (self));
   g_return_if_fail (modified != NULL);
 
-  truncated = truncate_to_ms (modified);
+  truncated = mg_annotation_truncate_time (modified);
   if (self->modified != NULL && g_date_time_equal (self->modified, truncated))
     return;
 
@@ -971,7 +874,7 @@ mg_annotation_set_tags (MgAnnotation      *self,
 
   g_return_if_fail (MG_IS_ANNOTATION (self));
 
-  normalized = normalize_tags (tags);
+  normalized = mg_annotation_normalize_tags (tags);
   if (strv_equal ((const char *const *) normalized, (const char *const *) self->tags))
     return;
 
@@ -1004,7 +907,7 @@ mg_annotation_has_tag (MgAnnotation *self,
  * mg_annotation_get_exact:
  * @self: a #MgAnnotation
  *
- * Returns: the stored quote (TextQuoteSelector exact)
+ * Returns: the stored quote (the quote selector’s exact)
  */
 const char *
 mg_annotation_get_exact (MgAnnotation *self)
@@ -1046,7 +949,7 @@ mg_annotation_get_suffix (MgAnnotation *self)
  * mg_annotation_get_start:
  * @self: a #MgAnnotation
  *
- * Returns: the stored start (TextPositionSelector start), in code points
+ * Returns: the stored start (the position selector’s start), in code points
  */
 guint
 mg_annotation_get_start (MgAnnotation *self)
@@ -1060,7 +963,7 @@ mg_annotation_get_start (MgAnnotation *self)
  * mg_annotation_get_end:
  * @self: a #MgAnnotation
  *
- * Returns: the stored end (TextPositionSelector end, exclusive), in code points
+ * Returns: the stored end (the position selector’s end, exclusive), in code points
  */
 guint
 mg_annotation_get_end (MgAnnotation *self)
@@ -1205,64 +1108,37 @@ mg_annotation_set_anchor (MgAnnotation     *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* The private constructor of mg-annotation-private.h: no property is set
- * one by one, and no id is made only to be replaced. */
-static GDateTime *
-time_from_usec (gint64 usec)
-{
-  static GDateTime *epoch;
-
-  if (g_once_init_enter (&epoch))
-    g_once_init_leave (&epoch, g_date_time_new (utc_zone (), 1970, 1, 1, 0, 0, 0));
-
-  return g_date_time_add (epoch, usec);
-}
-
-gint64
-mg_annotation_time_to_usec (GDateTime *datetime)
-{
-  return g_date_time_to_unix (datetime) * G_USEC_PER_SEC + g_date_time_get_microsecond (datetime);
-}
-
+/* The private constructor of mg-annotation-private.h, for the readers
+ * of the JSON shape and of the cache: no property is set one by one, and
+ * no id is made only to be replaced. The values were checked by the
+ * caller; @tags are normalised already. */
 MgAnnotation *
-mg_annotation_new_restored (const char        *id,
-                            gint64             created_usec,
-                            gint64             modified_usec,
-                            MgColor            color,
-                            const char        *note,
-                            const char *const *tags,
-                            const char        *exact,
-                            const char        *prefix,
-                            const char        *suffix,
-                            guint              start,
-                            guint              end)
+mg_annotation_new_full (const char        *id,
+                        GDateTime         *created,
+                        GDateTime         *modified,
+                        MgColor            color,
+                        const char        *note,
+                        const char *const *tags,
+                        const char        *exact,
+                        const char        *prefix,
+                        const char        *suffix,
+                        guint              start,
+                        guint              end)
 {
   MgAnnotation *self;
-  GDateTime    *created;
-  GDateTime    *modified;
 
   g_return_val_if_fail (id != NULL && id[0] != '\0', NULL);
+  g_return_val_if_fail (created != NULL && modified != NULL, NULL);
   g_return_val_if_fail (color < MG_N_COLORS, NULL);
   g_return_val_if_fail (start <= end, NULL);
-
-  created = time_from_usec (created_usec);
-  modified = time_from_usec (modified_usec);
-  /* Out of GDateTime's range: the caller checks for NULL. */
-  if (created == NULL || modified == NULL)
-    {
-      g_clear_pointer (&created, g_date_time_unref);
-      g_clear_pointer (&modified, g_date_time_unref);
-      return NULL;
-    }
 
   self = g_object_new (MG_TYPE_ANNOTATION,
                        "id", id,
                        "created", created,
                        NULL);
-  g_date_time_unref (created);
 
   g_date_time_unref (self->modified);
-  self->modified = modified;
+  self->modified = g_date_time_ref (modified);
   self->color = color;
   g_free (self->note);
   self->note = g_strdup (note ? note : "");
@@ -1276,645 +1152,6 @@ mg_annotation_new_restored (const char        *id,
   self->suffix = g_strdup (suffix ? suffix : "");
   self->start = self->range_start = start;
   self->end = self->range_end = end;
-  self->state = MG_ANNOTATION_STATE_ORPHANED;
-
-  return self;
-}
-
-/**
- * mg_annotation_to_json:
- * @self: a #MgAnnotation
- * @builder: a #JsonBuilder where a value is expected (in an array, or
- *   after a member name)
- *
- * Writes the annotation as one W3C Web Annotation object, with a stable
- * key order so files diff well: id, type, motivation, created, modified,
- * color, body (the note as a commenting TextualBody, then one tagging
- * TextualBody per tag), target (TextQuoteSelector, TextPositionSelector).
- * The anchoring is not written: it is recomputed on load.
- */
-void
-mg_annotation_to_json (MgAnnotation *self,
-                       JsonBuilder  *builder)
-{
-  g_autofree char *created = NULL;
-  g_autofree char *modified = NULL;
-  gsize            i;
-
-  g_return_if_fail (MG_IS_ANNOTATION (self));
-  g_return_if_fail (JSON_IS_BUILDER (builder));
-
-  created = mg_format_timestamp (self->created);
-  modified = mg_format_timestamp (self->modified);
-
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, self->id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "Annotation");
-  json_builder_set_member_name (builder, "motivation");
-  json_builder_add_string_value (builder, self->note[0] != '\0' ? "commenting" : "highlighting");
-  json_builder_set_member_name (builder, "created");
-  json_builder_add_string_value (builder, created);
-  json_builder_set_member_name (builder, "modified");
-  json_builder_add_string_value (builder, modified);
-  json_builder_set_member_name (builder, "color");
-  json_builder_add_string_value (builder, mg_color_to_string (self->color));
-
-  json_builder_set_member_name (builder, "body");
-  json_builder_begin_array (builder);
-  if (self->note[0] != '\0')
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "TextualBody");
-      json_builder_set_member_name (builder, "purpose");
-      json_builder_add_string_value (builder, "commenting");
-      json_builder_set_member_name (builder, "value");
-      json_builder_add_string_value (builder, self->note);
-      json_builder_set_member_name (builder, "format");
-      json_builder_add_string_value (builder, "text/markdown");
-      json_builder_end_object (builder);
-    }
-  for (i = 0; self->tags[i] != NULL; i++)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "TextualBody");
-      json_builder_set_member_name (builder, "purpose");
-      json_builder_add_string_value (builder, "tagging");
-      json_builder_set_member_name (builder, "value");
-      json_builder_add_string_value (builder, self->tags[i]);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "target");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "selector");
-  json_builder_begin_array (builder);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "TextQuoteSelector");
-  json_builder_set_member_name (builder, "exact");
-  json_builder_add_string_value (builder, self->exact);
-  json_builder_set_member_name (builder, "prefix");
-  json_builder_add_string_value (builder, self->prefix);
-  json_builder_set_member_name (builder, "suffix");
-  json_builder_add_string_value (builder, self->suffix);
-  json_builder_end_object (builder);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "TextPositionSelector");
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_int_value (builder, self->start);
-  json_builder_set_member_name (builder, "end");
-  json_builder_add_int_value (builder, self->end);
-  json_builder_end_object (builder);
-
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  json_builder_end_object (builder);
-}
-
-/*
- * Reading JSON.
- *
- * The file may come from us, from another W3C tool, from Hypothesis, from a
- * sync conflict or from a fuzzer, so nothing about its shape is assumed.
- * The rules:
- *
- * - What makes an annotation an annotation is required: an id (a non-empty
- *   string) and a target with a TextQuoteSelector whose exact is a
- *   non-empty string. Without them there is nothing to anchor or merge.
- * - A member that is present but of the wrong JSON type is an error: the
- *   data is damaged or not what we think, and guessing could lose the
- *   user's work when the store writes it back. JSON null counts as absent.
- * - A member that is missing gets a default: no colour is yellow, no body
- *   is no note and no tags, no position selector is position 0 (anchoring
- *   then searches for the quote). Missing dates borrow from each other
- *   (created <- modified/updated and back), and when both are missing the
- *   time of loading is used. A date that is present but unreadable is an
- *   error, as merging by "modified" depends on it.
- * - An unknown value of an open vocabulary is tolerated: an unknown colour
- *   is yellow, unknown selector and body types (RangeSelector, CssSelector,
- *   SpecificResource...) are ignored, unknown members are ignored.
- * - Positions must be whole numbers from 0 to G_MAXINT with start <= end.
- *
- * Hypothesis' shape is also read: "target" as an array (its first element
- * is used), "selector" as one object, "updated" for "modified", and "text"
- * and "tags" for the note and tags when there is no "body".
- *
- * No recursion happens here, so deep nesting costs nothing beyond what the
- * parser already did.
- */
-
-#define INVALID(error, ...) \
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, __VA_ARGS__)
-
-/* The member @name of @object, or NULL if it is missing or null. */
-static JsonNode *
-get_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-
-  return node;
-}
-
-static gboolean
-get_string_member (JsonObject  *object,
-                   const char  *name,
-                   const char **value,
-                   GError     **error)
-{
-  JsonNode *node = get_member (object, name);
-
-  *value = NULL;
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      INVALID (error, _ ("The annotation’s “%s” is not text"), name);
-      return FALSE;
-    }
-
-  *value = json_node_get_string (node);
-  if (!g_utf8_validate (*value, -1, NULL))
-    {
-      *value = NULL;
-      INVALID (error, _ ("The annotation’s “%s” is not valid UTF-8 text"), name);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-get_position_member (JsonObject *object,
-                     const char *name,
-                     guint      *value,
-                     GError    **error)
-{
-  JsonNode *node = get_member (object, name);
-  gint64    number;
-
-  *value = 0;
-  if (node == NULL)
-    {
-      INVALID (error, _ ("The annotation’s position selector has no “%s”"), name);
-      return FALSE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    goto not_a_position;
-
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      number = json_node_get_int (node);
-    }
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    {
-      double d = json_node_get_double (node);
-
-      /* Written by a tool that uses floating point for every number. */
-      if (!(d >= 0 && d <= (double) MAX_POSITION) || d != (double) (gint64) d)
-        goto not_a_position;
-      number = (gint64) d;
-    }
-  else
-    goto not_a_position;
-
-  if (number < 0 || number > MAX_POSITION)
-    goto not_a_position;
-
-  *value = (guint) number;
-  return TRUE;
-
-not_a_position:
-  INVALID (error, _ ("The annotation’s position “%s” is not a whole number from 0 to %d"),
-           name, G_MAXINT);
-  return FALSE;
-}
-
-static gboolean
-get_date_member (JsonObject *object,
-                 const char *name,
-                 GDateTime **value,
-                 GError    **error)
-{
-  const char *str;
-
-  *value = NULL;
-  if (!get_string_member (object, name, &str, error))
-    return FALSE;
-  if (str == NULL)
-    return TRUE;
-
-  *value = mg_parse_timestamp (str);
-  if (*value == NULL)
-    {
-      INVALID (error, _ ("The annotation’s “%s” is not an ISO 8601 date and time"), name);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-is_utf8_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING && g_utf8_validate (json_node_get_string (node), -1, NULL);
-}
-
-/* A string, or an array of strings, as found in "tags" and "type". */
-static gboolean
-collect_strings (JsonNode   *node,
-                 const char *name,
-                 GPtrArray  *out,
-                 GError    **error)
-{
-  if (is_utf8_string (node))
-    {
-      g_ptr_array_add (out, (gpointer) json_node_get_string (node));
-      return TRUE;
-    }
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      guint      n = json_array_get_length (array);
-      guint      i;
-
-      for (i = 0; i < n; i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (!is_utf8_string (element))
-            {
-              INVALID (error, _ ("The annotation’s “%s” holds something other than text"), name);
-              return FALSE;
-            }
-          g_ptr_array_add (out, (gpointer) json_node_get_string (element));
-        }
-      return TRUE;
-    }
-
-  INVALID (error, _ ("The annotation’s “%s” is neither text nor a list of text"), name);
-  return FALSE;
-}
-
-typedef struct
-{
-  GString   *note;
-  GPtrArray *tags; /* borrowed strings */
-} Body;
-
-static gboolean
-read_body_item (JsonNode *node,
-                Body     *body,
-                GError  **error)
-{
-  JsonObject *object;
-  const char *type;
-  const char *purpose;
-  const char *value;
-
-  /* A body may be the IRI of an external resource: nothing to show. */
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      INVALID (error, _ ("The annotation’s body holds something other than an object"));
-      return FALSE;
-    }
-
-  object = json_node_get_object (node);
-
-  if (!get_string_member (object, "type", &type, error) || !get_string_member (object, "purpose", &purpose, error))
-    return FALSE;
-
-  /* Only textual bodies are ours; others (images, links) are ignored. A
-   * body with a value but no type is textual in practice. */
-  if (type != NULL && g_strcmp0 (type, "TextualBody") != 0)
-    return TRUE;
-
-  if (!get_string_member (object, "value", &value, error))
-    return FALSE;
-  if (value == NULL)
-    {
-      if (type == NULL)
-        return TRUE;
-      INVALID (error, _ ("The annotation’s textual body has no “value”"));
-      return FALSE;
-    }
-
-  if (g_strcmp0 (purpose, "tagging") == 0)
-    {
-      g_ptr_array_add (body->tags, (gpointer) value);
-    }
-  else if (purpose == NULL || g_str_equal (purpose, "commenting") || g_str_equal (purpose, "describing") || g_str_equal (purpose, "replying"))
-    {
-      if (value[0] == '\0')
-        return TRUE;
-      if (body->note->len > 0)
-        g_string_append (body->note, "\n\n");
-      g_string_append (body->note, value);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-read_body (JsonObject *object,
-           Body       *body,
-           GError    **error)
-{
-  JsonNode *node = get_member (object, "body");
-
-  if (node == NULL)
-    {
-      /* Hypothesis keeps the note and tags at the top level. */
-      const char *text;
-
-      if (!get_string_member (object, "text", &text, error))
-        return FALSE;
-      if (text != NULL)
-        g_string_append (body->note, text);
-
-      node = get_member (object, "tags");
-      if (node != NULL && !collect_strings (node, "tags", body->tags, error))
-        return FALSE;
-
-      return TRUE;
-    }
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      guint      n = json_array_get_length (array);
-      guint      i;
-
-      for (i = 0; i < n; i++)
-        {
-          if (!read_body_item (json_array_get_element (array, i), body, error))
-            return FALSE;
-        }
-      return TRUE;
-    }
-
-  return read_body_item (node, body, error);
-}
-
-typedef struct
-{
-  const char *exact;
-  const char *prefix;
-  const char *suffix;
-  guint       start;
-  guint       end;
-  gboolean    has_quote;
-  gboolean    has_position;
-} Target;
-
-static gboolean
-read_selector (JsonNode *node,
-               Target   *target,
-               GError  **error)
-{
-  JsonObject *object;
-  const char *type;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      INVALID (error, _ ("The annotation’s target holds a selector that is not an object"));
-      return FALSE;
-    }
-
-  object = json_node_get_object (node);
-  if (!get_string_member (object, "type", &type, error))
-    return FALSE;
-
-  /* The first selector of each kind wins; others (RangeSelector,
-   * XPathSelector, FragmentSelector...) are for other kinds of documents. */
-  if (g_strcmp0 (type, "TextQuoteSelector") == 0 && !target->has_quote)
-    {
-      if (!get_string_member (object, "exact", &target->exact, error) || !get_string_member (object, "prefix", &target->prefix, error) || !get_string_member (object, "suffix", &target->suffix, error))
-        return FALSE;
-
-      if (target->exact == NULL || target->exact[0] == '\0')
-        {
-          INVALID (error, _ ("The annotation’s quote selector has no “exact” text"));
-          return FALSE;
-        }
-      target->has_quote = TRUE;
-    }
-  else if (g_strcmp0 (type, "TextPositionSelector") == 0 && !target->has_position)
-    {
-      if (!get_position_member (object, "start", &target->start, error) || !get_position_member (object, "end", &target->end, error))
-        return FALSE;
-
-      if (target->start > target->end)
-        {
-          INVALID (error, _ ("The annotation’s position starts at %u, after its end at %u"),
-                   target->start, target->end);
-          return FALSE;
-        }
-      target->has_position = TRUE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-read_target (JsonObject *object,
-             Target     *target,
-             GError    **error)
-{
-  JsonNode *node = get_member (object, "target");
-  JsonNode *selector;
-
-  if (node == NULL)
-    {
-      INVALID (error, _ ("The annotation has no target"));
-      return FALSE;
-    }
-
-  /* Hypothesis: an array of targets, of which the first is the page. */
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      if (json_array_get_length (array) == 0)
-        {
-          INVALID (error, _ ("The annotation has no target"));
-          return FALSE;
-        }
-      node = json_array_get_element (array, 0);
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      INVALID (error, _ ("The annotation’s target is not an object"));
-      return FALSE;
-    }
-
-  selector = get_member (json_node_get_object (node), "selector");
-  if (selector == NULL)
-    {
-      INVALID (error, _ ("The annotation’s target has no selector"));
-      return FALSE;
-    }
-
-  if (JSON_NODE_HOLDS_ARRAY (selector))
-    {
-      JsonArray *array = json_node_get_array (selector);
-      guint      n = json_array_get_length (array);
-      guint      i;
-
-      for (i = 0; i < n; i++)
-        {
-          if (!read_selector (json_array_get_element (array, i), target, error))
-            return FALSE;
-        }
-    }
-  else if (!read_selector (selector, target, error))
-    {
-      return FALSE;
-    }
-
-  if (!target->has_quote)
-    {
-      INVALID (error, _ ("The annotation’s target has no quote selector"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * mg_annotation_new_from_json:
- * @node: a #JsonNode holding one annotation object
- * @error: return location for a #GError
- *
- * Reads an annotation written by mg_annotation_to_json(), by another W3C
- * Web Annotation tool, or exported by Hypothesis. Any shape of @node is
- * safe to pass: what cannot be read gives a %G_IO_ERROR_INVALID_DATA
- * error with a message for the user. The annotation starts orphaned, at
- * its stored position, until it is anchored.
- *
- * Returns: (transfer full) (nullable): the annotation, or %NULL on error
- */
-MgAnnotation *
-mg_annotation_new_from_json (JsonNode *node,
-                             GError  **error)
-{
-  g_autoptr (GDateTime) created = NULL;
-  g_autoptr (GDateTime) modified = NULL;
-  g_autoptr (GPtrArray) types = NULL;
-  g_autoptr (GPtrArray) tags = NULL;
-  g_autoptr (GString) note = NULL;
-  g_auto (GStrv) normalized_tags = NULL;
-  JsonObject   *object;
-  JsonNode     *type_node;
-  const char   *id;
-  const char   *color_name;
-  MgColor       color = MG_COLOR_YELLOW;
-  Target        target = { 0 };
-  Body          body;
-  MgAnnotation *self;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      INVALID (error, _ ("An annotation must be an object"));
-      return NULL;
-    }
-
-  object = json_node_get_object (node);
-
-  if (!get_string_member (object, "id", &id, error))
-    return NULL;
-  if (id == NULL || id[0] == '\0')
-    {
-      INVALID (error, _ ("The annotation has no id"));
-      return NULL;
-    }
-
-  /* Refuse what is plainly something else, e.g. an AnnotationCollection. */
-  type_node = get_member (object, "type");
-  if (type_node != NULL)
-    {
-      types = g_ptr_array_new ();
-      if (!collect_strings (type_node, "type", types, error))
-        return NULL;
-      g_ptr_array_add (types, NULL);
-      if (!g_strv_contains ((const char *const *) types->pdata, "Annotation"))
-        {
-          INVALID (error, _ ("The object “%s” is not of type Annotation"), id);
-          return NULL;
-        }
-    }
-
-  if (!get_date_member (object, "created", &created, error) || !get_date_member (object, "modified", &modified, error))
-    return NULL;
-  if (modified == NULL && !get_date_member (object, "updated", &modified, error))
-    return NULL;
-
-  if (created == NULL && modified == NULL)
-    created = now_utc ();
-  if (created == NULL)
-    created = g_date_time_ref (modified);
-  if (modified == NULL)
-    modified = g_date_time_ref (created);
-
-  if (!get_string_member (object, "color", &color_name, error))
-    return NULL;
-  if (color_name != NULL && !mg_color_from_string (color_name, &color))
-    g_debug ("Annotation %s has the unknown colour “%s”: using yellow", id, color_name);
-
-  note = g_string_new (NULL);
-  tags = g_ptr_array_new ();
-  body.note = note;
-  body.tags = tags;
-  if (!read_body (object, &body, error))
-    return NULL;
-  g_ptr_array_add (tags, NULL);
-  normalized_tags = normalize_tags ((const char *const *) tags->pdata);
-
-  if (!read_target (object, &target, error))
-    return NULL;
-
-  self = g_object_new (MG_TYPE_ANNOTATION,
-                       "id", id,
-                       "created", created,
-                       NULL);
-
-  g_date_time_unref (self->modified);
-  self->modified = g_steal_pointer (&modified);
-  self->color = color;
-  g_free (self->note);
-  self->note = g_string_free (g_steal_pointer (&note), FALSE);
-  g_strfreev (self->tags);
-  self->tags = g_steal_pointer (&normalized_tags);
-  g_free (self->exact);
-  self->exact = g_strdup (target.exact);
-  g_free (self->prefix);
-  self->prefix = g_strdup (target.prefix ? target.prefix : "");
-  g_free (self->suffix);
-  self->suffix = g_strdup (target.suffix ? target.suffix : "");
-  self->start = self->range_start = target.start;
-  self->end = self->range_end = target.end;
   self->state = MG_ANNOTATION_STATE_ORPHANED;
 
   return self;

@@ -56,10 +56,10 @@ MgAnnotation      *mg_annotation_new_for_range     (MgDocument         *document
                                                     guint               start,
                                                     guint               end,
                                                     MgColor             color);
+/* The JSON shape: defined in mg-annotation-json.c, its one home. */
 MgAnnotation      *mg_annotation_new_from_json     (JsonNode           *node,
                                                     GError            **error);
-void               mg_annotation_to_json           (MgAnnotation       *self,
-                                                    JsonBuilder        *builder);
+JsonNode          *mg_annotation_to_json           (MgAnnotation       *self);
 MgAnnotation      *mg_annotation_copy              (MgAnnotation       *self);
 
 const char        *mg_annotation_get_id            (MgAnnotation       *self);
@@ -77,7 +77,7 @@ void               mg_annotation_set_tags          (MgAnnotation       *self,
 gboolean           mg_annotation_has_tag           (MgAnnotation       *self,
                                                     const char         *tag);
 
-/* The stored target: W3C TextQuoteSelector and TextPositionSelector. */
+/* The stored target: the W3C quote and position selectors. */
 const char        *mg_annotation_get_exact         (MgAnnotation       *self);
 const char        *mg_annotation_get_prefix        (MgAnnotation       *self);
 const char        *mg_annotation_get_suffix        (MgAnnotation       *self);
@@ -101,6 +101,7 @@ void               mg_annotation_set_anchor        (MgAnnotation       *self,
 void               mg_annotation_set_modified      (MgAnnotation       *self,
                                                     GDateTime          *modified);
 
+/* Times as the JSON file holds them (mg-annotation-json.c). */
 char              *mg_format_timestamp             (GDateTime          *datetime);
 GDateTime         *mg_parse_timestamp              (const char         *str);
 /* clang-format on */

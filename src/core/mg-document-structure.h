@@ -87,6 +87,16 @@ typedef struct
   guint       end;
 } MgHeading;
 
+/**
+ * MG_DOCUMENT_MAX_DEPTH:
+ *
+ * How deep spans nest at most, and the highest block quote or list level.
+ * A renderer flattens deeper structure into the span at this depth, so
+ * that no document, however deeply it nests, costs the reader view more
+ * than this many levels.
+ */
+#define MG_DOCUMENT_MAX_DEPTH 32
+
 typedef struct _MgDocumentStructure MgDocumentStructure;
 
 /* clang-format off */

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <string.h>
 
 #include "mg-data-resources.h"
@@ -248,15 +247,6 @@ utf8_length (const char *text,
   return n;
 }
 
-static gboolean
-looks_binary (const char *data,
-              gsize       len)
-{
-  /* A NUL byte never occurs in a text file in an 8-bit encoding or UTF-8;
-   * it is the cheapest reliable sign of an image, archive or executable. */
-  return memchr (data, '\0', len) != NULL;
-}
-
 static void
 set_title (MgDocument *self,
            const char *title,
@@ -281,57 +271,40 @@ set_title (MgDocument *self,
 }
 
 /**
- * mg_document_new_from_bytes:
- * @bytes: the raw contents
+ * mg_document_new_from_text:
+ * @text: the text, in UTF-8 as far as it is valid
+ * @len: length of @text in bytes, or -1 if it is nul-terminated
  * @title: (nullable): the title; %NULL derives one from @uri
  * @uri: the document's URI
- * @error: return location for a #GError
  *
- * Builds a document from raw contents, normalised as
- * mg_document_normalize_text() describes. Binary data and data over
- * %MG_DOCUMENT_MAX_SIZE are refused.
+ * A plain text document made of @text, normalised as
+ * mg_document_normalize_text() describes: for tests and generated text.
+ * Files and raw bytes are opened by the document loader
+ * (mg_document_loader_load_file(), mg_document_loader_load_bytes()), which
+ * finds their encoding and format and enforces the limits.
  *
- * Returns: (transfer full) (nullable): the document, or %NULL with @error set
+ * Returns: (transfer full): the document
  */
 MgDocument *
-mg_document_new_from_bytes (GBytes     *bytes,
-                            const char *title,
-                            const char *uri,
-                            GError    **error)
+mg_document_new_from_text (const char *text,
+                           gssize      len,
+                           const char *title,
+                           const char *uri)
 {
   MgDocument *self;
-  const char *data;
-  gsize       len;
   gboolean    repaired = FALSE;
 
-  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
   g_return_val_if_fail (uri != NULL, NULL);
 
-  /* Empty bytes may have no data pointer at all. */
-  data = g_bytes_get_data (bytes, &len);
-  if (data == NULL)
-    data = "";
-
-  if (len > MG_DOCUMENT_MAX_SIZE)
-    {
-      g_autofree char *size = g_format_size (len);
-
-      g_set_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_TOO_LARGE,
-                   _ ("The file is too large to open (%s; the limit is 64 MB)."),
-                   size);
-      return NULL;
-    }
-
-  if (looks_binary (data, len))
-    {
-      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_NOT_TEXT,
-                           _ ("The file does not contain text. Marginalia opens plain text articles."));
-      return NULL;
-    }
+  if (text == NULL)
+    text = "";
+  if (len < 0)
+    len = strlen (text);
 
   self = g_object_new (MG_TYPE_DOCUMENT, NULL);
   self->uri = g_strdup (uri);
-  self->text = mg_document_normalize_text (data, len, &repaired);
+  self->text = mg_document_normalize_text (text, len, &repaired);
   self->n_bytes = strlen (self->text);
   self->length = utf8_length (self->text, self->n_bytes);
   self->repaired = repaired;
@@ -431,77 +404,6 @@ mg_document_new_rendered_take (char                *text,
   return self;
 }
 
-static char *
-display_name_for_file (GFile *file)
-{
-  g_autoptr (GFileInfo) info = g_file_query_info (file,
-                                                  G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
-                                                  G_FILE_QUERY_INFO_NONE,
-                                                  NULL, NULL);
-
-  if (info != NULL)
-    return g_strdup (g_file_info_get_display_name (info));
-
-  return NULL;
-}
-
-/**
- * mg_document_new_for_file:
- * @file: the file to read
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Reads @file synchronously as plain text. Documents in other formats and
- * encodings, and reading off the main thread, are mg-document-loader's.
- *
- * Returns: (transfer full) (nullable): the document, or %NULL with @error set
- */
-MgDocument *
-mg_document_new_for_file (GFile        *file,
-                          GCancellable *cancellable,
-                          GError      **error)
-{
-  g_autoptr (GFileInfo) info = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *uri = NULL;
-  g_autofree char *title = NULL;
-
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                            G_FILE_QUERY_INFO_NONE,
-                            cancellable, error);
-  if (info == NULL)
-    return NULL;
-
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_set_error_literal (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_IS_DIRECTORY,
-                           _ ("This is a folder, not a document."));
-      return NULL;
-    }
-
-  if (g_file_info_get_size (info) > MG_DOCUMENT_MAX_SIZE)
-    {
-      g_autofree char *size = g_format_size (g_file_info_get_size (info));
-
-      g_set_error (error, MG_DOCUMENT_ERROR, MG_DOCUMENT_ERROR_TOO_LARGE,
-                   _ ("The file is too large to open (%s; the limit is 64 MB)."),
-                   size);
-      return NULL;
-    }
-
-  bytes = g_file_load_bytes (file, cancellable, NULL, error);
-  if (bytes == NULL)
-    return NULL;
-
-  uri = g_file_get_uri (file);
-  title = display_name_for_file (file);
-
-  return mg_document_new_from_bytes (bytes, title, uri, error);
-}
-
 /**
  * mg_document_new_bundled:
  *
@@ -535,8 +437,8 @@ mg_document_new_bundled (void)
   if (error != NULL)
     g_warning ("Bundled article metadata: %s", error->message);
 
-  self = mg_document_new_from_bytes (text, title, MG_DOCUMENT_BUNDLED_URI, NULL);
-  g_assert (self != NULL);
+  self = mg_document_new_from_text (g_bytes_get_data (text, NULL), g_bytes_get_size (text),
+                                    title, MG_DOCUMENT_BUNDLED_URI);
 
   return self;
 }

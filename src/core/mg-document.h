@@ -17,6 +17,7 @@ typedef enum
   MG_DOCUMENT_ERROR_NOT_TEXT,
   MG_DOCUMENT_ERROR_TOO_LARGE,
   MG_DOCUMENT_ERROR_IS_DIRECTORY,
+  MG_DOCUMENT_ERROR_NOT_REGULAR,
 } MgDocumentError;
 
 /* Files larger than this are refused with MG_DOCUMENT_ERROR_TOO_LARGE. */
@@ -29,13 +30,10 @@ G_DECLARE_FINAL_TYPE (MgDocument, mg_document, MG, DOCUMENT, GObject)
 
 GQuark      mg_document_error_quark      (void);
 
-MgDocument *mg_document_new_from_bytes   (GBytes              *bytes,
+MgDocument *mg_document_new_from_text    (const char          *text,
+                                          gssize               len,
                                           const char          *title,
-                                          const char          *uri,
-                                          GError             **error);
-MgDocument *mg_document_new_for_file     (GFile               *file,
-                                          GCancellable        *cancellable,
-                                          GError             **error);
+                                          const char          *uri);
 MgDocument *mg_document_new_bundled      (void);
 MgDocument *mg_document_new_rendered     (const char          *text,
                                           gssize               len,

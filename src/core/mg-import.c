@@ -9,6 +9,8 @@
 
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
+#include "mg-annotation-json.h"
+#include "mg-annotation-private.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
 #include "mg-export.h"
@@ -36,36 +38,12 @@ G_DEFINE_QUARK (mg_import_error_quark, mg_import_error)
 /* At most this many pages of a collection are followed. */
 #define MAX_PAGES 64
 
-static JsonNode *
-get_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-
-  return node;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* Whether "type" is @type or an array that holds it. */
 static gboolean
 has_type (JsonObject *object,
           const char *type)
 {
-  JsonNode *node = get_member (object, "type");
+  JsonNode *node = mg_json_get_member (object, "type");
 
   if (node == NULL)
     return FALSE;
@@ -138,8 +116,8 @@ collect_page (JsonObject *page,
 
   while (page != NULL)
     {
-      JsonNode *items = get_member (page, "items");
-      JsonNode *next = get_member (page, "next");
+      JsonNode *items = mg_json_get_member (page, "items");
+      JsonNode *next = mg_json_get_member (page, "next");
 
       if (items != NULL)
         {
@@ -177,18 +155,18 @@ collect_entries (JsonNode  *root,
   object = json_node_get_object (root);
 
   /* The Hypothesis search API. */
-  node = get_member (object, "rows");
+  node = mg_json_get_member (object, "rows");
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     return collect_array (json_node_get_array (node), collected, error);
 
   if (has_type (object, "AnnotationCollection"))
     {
       /* Some tools put the items in the collection itself. */
-      node = get_member (object, "items");
+      node = mg_json_get_member (object, "items");
       if (node != NULL)
         return collect_page (object, collected, error);
 
-      node = get_member (object, "first");
+      node = mg_json_get_member (object, "first");
       if (node == NULL)
         return TRUE;
       if (JSON_NODE_HOLDS_OBJECT (node))
@@ -203,7 +181,7 @@ collect_entries (JsonNode  *root,
     return collect_page (object, collected, error);
 
   /* One annotation: W3C, or one Hypothesis row. */
-  if (has_type (object, "Annotation") || get_member (object, "target") != NULL)
+  if (has_type (object, "Annotation") || mg_json_get_member (object, "target") != NULL)
     {
       g_ptr_array_add (collected->entries, root);
       return TRUE;
@@ -220,7 +198,7 @@ not_annotations:
 static JsonObject *
 first_target (JsonObject *annotation)
 {
-  JsonNode *target = get_member (annotation, "target");
+  JsonNode *target = mg_json_get_member (annotation, "target");
 
   if (target != NULL && JSON_NODE_HOLDS_ARRAY (target))
     {
@@ -249,7 +227,7 @@ quote_selector_kind (JsonNode *node)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return -1;
 
-  type = get_member (json_node_get_object (node), "type");
+  type = mg_json_get_member (json_node_get_object (node), "type");
   if (type != NULL && !(JSON_NODE_HOLDS_VALUE (type) && json_node_get_value_type (type) == G_TYPE_STRING) && !JSON_NODE_HOLDS_ARRAY (type))
     return -1;
 
@@ -263,7 +241,7 @@ quote_selector_kind (JsonNode *node)
 static gboolean
 is_passage_annotation (JsonObject *annotation)
 {
-  JsonNode   *target = get_member (annotation, "target");
+  JsonNode   *target = mg_json_get_member (annotation, "target");
   JsonObject *object;
   JsonNode   *selector;
 
@@ -290,7 +268,7 @@ is_passage_annotation (JsonObject *annotation)
     return TRUE;
 
   /* Hypothesis page notes and replies have a target without selectors. */
-  selector = get_member (object, "selector");
+  selector = mg_json_get_member (object, "selector");
   if (selector == NULL)
     return FALSE;
 
@@ -335,16 +313,16 @@ is_iri (const char *id)
 static void
 prepare_entry (JsonObject *annotation)
 {
-  const char *id = get_string (annotation, "id");
+  const char *id = mg_json_object_get_string (annotation, "id");
   JsonObject *target;
 
   if (id != NULL && id[0] != '\0' && !is_iri (id))
     {
-      JsonNode   *links = get_member (annotation, "links");
+      JsonNode   *links = mg_json_get_member (annotation, "links");
       const char *html = NULL;
 
       if (links != NULL && JSON_NODE_HOLDS_OBJECT (links))
-        html = get_string (json_node_get_object (links), "html");
+        html = mg_json_object_get_string (json_node_get_object (links), "html");
 
       if (html != NULL && is_iri (html) && g_utf8_validate (html, -1, NULL))
         {
@@ -359,13 +337,31 @@ prepare_entry (JsonObject *annotation)
     }
 
   target = first_target (annotation);
-  if (get_member (annotation, "color") == NULL && target != NULL)
+  if (mg_json_get_member (annotation, "color") == NULL && target != NULL)
     {
-      const char *style_class = get_string (target, "styleClass");
+      const char *style_class = mg_json_object_get_string (target, "styleClass");
 
       if (mg_color_from_string (style_class, NULL))
         json_object_set_string_member (annotation, "color", style_class);
     }
+}
+
+/* @annotation, with an id of its own: name-based on its old one and
+ * @rank, so that importing the same file again gives the same. Takes
+ * @annotation. */
+static MgAnnotation *
+renumbered (MgAnnotation *annotation,
+            guint         rank)
+{
+  g_autoptr (MgAnnotation) old = annotation;
+  g_autofree char *name = g_strdup_printf ("%s#repeat-%u", mg_annotation_get_id (old), rank);
+  g_autofree char *id = mg_export_uuid_urn_for_name (name);
+
+  return mg_annotation_new_full (id, mg_annotation_get_created (old), mg_annotation_get_modified (old),
+                                 mg_annotation_get_color (old), mg_annotation_get_note (old),
+                                 mg_annotation_get_tags (old), mg_annotation_get_exact (old),
+                                 mg_annotation_get_prefix (old), mg_annotation_get_suffix (old),
+                                 mg_annotation_get_start (old), mg_annotation_get_end (old));
 }
 
 /**
@@ -407,7 +403,9 @@ mg_import_w3c (MgDocument       *document,
   g_autoptr (GPtrArray) parsed = NULL;
   g_autoptr (GPtrArray) to_add = NULL;
   g_autoptr (GHashTable) by_id = NULL;
+  g_autoptr (GHashTable) same_time = NULL;
   MgImportResult counts = { 0 };
+  guint          n_renumbered = 0;
   Collected      collected;
   JsonNode      *root;
   const char    *bytes;
@@ -511,22 +509,52 @@ mg_import_w3c (MgDocument       *document,
     }
   counts.n_read = parsed->len;
 
-  /* The file's own repeats: the latest version of each id wins. */
+  /* The file's own repeats: the latest version of each id wins, and a
+   * copy of the same version goes. Two different annotations with one id
+   * and one time are two annotations: the later one is kept with an id of
+   * its own. */
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  same_time = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   for (i = 0; i < parsed->len; i++)
     {
-      MgAnnotation *annotation = g_ptr_array_index (parsed, i);
-      const char   *id = mg_annotation_get_id (annotation);
-      MgAnnotation *seen = g_hash_table_lookup (by_id, id);
+      MgAnnotation    *annotation = g_ptr_array_index (parsed, i);
+      const char      *id = mg_annotation_get_id (annotation);
+      MgAnnotation    *seen = g_hash_table_lookup (by_id, id);
+      g_autofree char *text = NULL;
+      GPtrArray       *texts;
+      int              cmp;
 
-      if (seen != NULL)
+      /* The texts, as read, of the versions of the id's latest time. */
+      texts = g_hash_table_lookup (same_time, id);
+      cmp = seen != NULL ? g_date_time_compare (mg_annotation_get_modified (annotation), mg_annotation_get_modified (seen)) : 1;
+      if (cmp < 0)
         {
           counts.n_skipped++;
-          if (g_date_time_compare (mg_annotation_get_modified (annotation),
-                                   mg_annotation_get_modified (seen))
-              < 0)
-            continue;
+          continue;
         }
+
+      text = mg_annotation_json_compact_text (annotation, NULL);
+      if (cmp == 0 && g_ptr_array_find_with_equal_func (texts, text, g_str_equal, NULL))
+        {
+          counts.n_skipped++;
+          continue;
+        }
+
+      if (cmp == 0)
+        {
+          g_ptr_array_add (texts, g_steal_pointer (&text));
+          annotation = g_ptr_array_index (parsed, i) = renumbered (annotation, texts->len - 1);
+          g_hash_table_insert (by_id, (gpointer) mg_annotation_get_id (annotation), annotation);
+          n_renumbered++;
+          continue;
+        }
+
+      /* The first of the id, or a newer version of it. */
+      if (seen != NULL)
+        counts.n_skipped++;
+      texts = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (texts, g_steal_pointer (&text));
+      g_hash_table_replace (same_time, (gpointer) id, texts);
       g_hash_table_insert (by_id, (gpointer) id, annotation);
     }
 
@@ -572,6 +600,7 @@ mg_import_w3c (MgDocument       *document,
   if (to_add->len > 0)
     mg_annotation_list_add_many (annotations, to_add);
 
+  counts.n_renumbered = n_renumbered;
   if (result != NULL)
     *result = counts;
 

@@ -30,6 +30,9 @@ typedef enum
  * @n_anchored: added or updated annotations found where they were made
  * @n_moved: added or updated annotations found elsewhere or changed
  * @n_orphaned: added or updated annotations not found in the text
+ * @n_renumbered: of those added, annotations that repeated the id and
+ *   the time of another one in the file with other contents: kept with
+ *   an id of their own
  *
  * What an import did. @n_anchored + @n_moved + @n_orphaned is
  * @n_added + @n_updated, and @n_added + @n_updated + @n_skipped is @n_read.
@@ -44,6 +47,7 @@ typedef struct
   guint n_anchored;
   guint n_moved;
   guint n_orphaned;
+  guint n_renumbered;
 } MgImportResult;
 
 /* clang-format off */

@@ -7,9 +7,68 @@
 
 #include "mg-json-private.h"
 
-/* Checks made on JSON text before json-glib parses it, shared by the
- * store and the importer: both read files a person or a program may have
- * damaged or written to harm. */
+/* What the readers of JSON share (the store, the annotation's shape and
+ * the importer): checks made on JSON text before json-glib parses it, as
+ * all of them read files a person or a program may have damaged or
+ * written to harm, and getters that take a tree of any shape. */
+
+/* The member @name of @object, or NULL if it is missing or null. */
+JsonNode *
+mg_json_get_member (JsonObject *object,
+                    const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  return node;
+}
+
+const char *
+mg_json_object_get_string (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node = mg_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+JsonArray *
+mg_json_object_get_array (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = mg_json_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  return json_node_get_array (node);
+}
+
+JsonObject *
+mg_json_node_get_object (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+/* The string member @name of the object @node, if it is one. */
+const char *
+mg_json_node_get_member_string (JsonNode   *node,
+                                const char *name)
+{
+  return mg_json_object_get_string (mg_json_node_get_object (node), name);
+}
 
 static gboolean
 read_hex4 (const char *data,
@@ -158,4 +217,181 @@ mg_json_check_depth (const char *data,
     }
 
   return TRUE;
+}
+
+static void
+skip_space (const char *data,
+            gsize       len,
+            gsize      *i)
+{
+  while (*i < len && (data[*i] == ' ' || data[*i] == '\t' || data[*i] == '\n' || data[*i] == '\r'))
+    (*i)++;
+}
+
+/* Past the string that starts at @i (on its quote). */
+static gboolean
+skip_string (const char *data,
+             gsize       len,
+             gsize      *i)
+{
+  for ((*i)++; *i < len; (*i)++)
+    {
+      if (data[*i] == '\\')
+        (*i)++;
+      else if (data[*i] == '"')
+        {
+          (*i)++;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Past the value that starts at @i, without recursion. */
+static gboolean
+skip_value (const char *data,
+            gsize       len,
+            gsize      *i)
+{
+  guint depth = 0;
+
+  if (*i >= len)
+    return FALSE;
+
+  do
+    {
+      char c = data[*i];
+
+      if (c == '"')
+        {
+          if (!skip_string (data, len, i))
+            return FALSE;
+        }
+      else if (c == '{' || c == '[')
+        {
+          depth++;
+          (*i)++;
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (depth == 0)
+            return FALSE;
+          depth--;
+          (*i)++;
+        }
+      else if (c == '/' || c == '\'')
+        {
+          /* Comments and single quotes, which json-glib takes: not ours. */
+          return FALSE;
+        }
+      else if (depth == 0)
+        {
+          /* A number or a literal: to the next delimiter. */
+          gsize start = *i;
+
+          while (*i < len && strchr (",]} \t\n\r", data[*i]) == NULL)
+            (*i)++;
+          return *i > start;
+        }
+      else
+        {
+          (*i)++;
+        }
+    }
+  while (depth > 0 && *i < len);
+
+  return depth == 0;
+}
+
+/**
+ * mg_json_member_array_spans:
+ * @data: JSON text that parses
+ * @len: its length
+ * @name: a member of the root object
+ *
+ * Where the elements of the array that the root object's member @name
+ * holds are in @data (of the last such member, which is the one json-glib
+ * keeps): their text as written, for what must be written back as it was.
+ *
+ * Returns: (transfer full) (nullable): the spans, or %NULL when the root
+ *   is not an object, holds no such array, or is written in a way this
+ *   reader does not follow (comments)
+ */
+GArray *
+mg_json_member_array_spans (const char *data,
+                            gsize       len,
+                            const char *name)
+{
+  g_autoptr (GArray) found = NULL;
+  gsize name_len = strlen (name);
+  gsize i = 0;
+
+  skip_space (data, len, &i);
+  if (i >= len || data[i] != '{')
+    return NULL;
+  i++;
+
+  for (;;)
+    {
+      gsize key_start;
+      gsize key_end;
+
+      skip_space (data, len, &i);
+      if (i < len && data[i] == '}')
+        break;
+      if (i >= len || data[i] != '"')
+        return NULL;
+
+      key_start = i + 1;
+      if (!skip_string (data, len, &i))
+        return NULL;
+      key_end = i - 1;
+
+      skip_space (data, len, &i);
+      if (i >= len || data[i] != ':')
+        return NULL;
+      i++;
+      skip_space (data, len, &i);
+
+      if (key_end - key_start == name_len && memcmp (data + key_start, name, name_len) == 0 && i < len && data[i] == '[')
+        {
+          g_clear_pointer (&found, g_array_unref);
+          found = g_array_new (FALSE, FALSE, sizeof (MgJsonSpan));
+          i++;
+          for (;;)
+            {
+              MgJsonSpan span;
+
+              skip_space (data, len, &i);
+              if (i < len && data[i] == ']')
+                {
+                  i++;
+                  break;
+                }
+              span.start = i;
+              if (!skip_value (data, len, &i))
+                return NULL;
+              span.len = i - span.start;
+              g_array_append_val (found, span);
+              skip_space (data, len, &i);
+              if (i < len && data[i] == ',')
+                i++;
+              else if (i >= len || data[i] != ']')
+                return NULL;
+            }
+        }
+      else if (!skip_value (data, len, &i))
+        {
+          return NULL;
+        }
+
+      skip_space (data, len, &i);
+      if (i < len && data[i] == ',')
+        i++;
+      else if (i >= len || data[i] != '}')
+        return NULL;
+    }
+
+  return g_steal_pointer (&found);
 }

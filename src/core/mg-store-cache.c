@@ -6,7 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "mg-annotation-private.h"
+#include "mg-annotation-json.h"
+#include "mg-store-private.h"
 #include "mg-store-cache.h"
 
 /* A store file of 10,000 annotations is about 8 MB of JSON, which
@@ -52,6 +53,7 @@ mg_store_cache_contents_clear (MgStoreCacheContents *contents)
   g_clear_pointer (&contents->raw_entries, g_ptr_array_unref);
   g_clear_pointer (&contents->tombstones, g_hash_table_unref);
   g_clear_pointer (&contents->raw_tombstones, g_ptr_array_unref);
+  g_clear_pointer (&contents->raw_texts, g_hash_table_unref);
 }
 
 /**
@@ -80,35 +82,24 @@ strv_variant (GPtrArray *strings)
   return g_variant_new_strv ((const char *const *) strings->pdata, strings->len);
 }
 
+/* Entries kept as they are, as their text as read when it is known. */
 static GVariant *
-nodes_variant (GPtrArray *nodes)
+nodes_variant (GPtrArray  *nodes,
+               GHashTable *raw_texts)
 {
   g_autoptr (GPtrArray) texts = g_ptr_array_new_full (nodes ? nodes->len : 0, g_free);
 
   for (guint i = 0; nodes != NULL && i < nodes->len; i++)
-    g_ptr_array_add (texts, json_to_string (g_ptr_array_index (nodes, i), FALSE));
-
-  return g_variant_new_strv ((const char *const *) texts->pdata, texts->len);
-}
-
-static gboolean
-annotation_reads_back (MgAnnotation *annotation)
-{
-  const char *strings[] = {
-    mg_annotation_get_id (annotation),
-    mg_annotation_get_note (annotation),
-    mg_annotation_get_exact (annotation),
-    mg_annotation_get_prefix (annotation),
-    mg_annotation_get_suffix (annotation),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     {
-      if (strings[i] == NULL || !g_utf8_validate (strings[i], -1, NULL))
-        return FALSE;
+      JsonNode   *node = g_ptr_array_index (nodes, i);
+      gpointer    key = JSON_NODE_HOLDS_OBJECT (node) ? (gpointer) json_node_get_object (node) : JSON_NODE_HOLDS_ARRAY (node) ? (gpointer) json_node_get_array (node)
+                                                                                                                              : NULL;
+      const char *raw = key != NULL && raw_texts != NULL ? g_hash_table_lookup (raw_texts, key) : NULL;
+
+      g_ptr_array_add (texts, raw != NULL ? g_strdup (raw) : json_to_string (node, FALSE));
     }
 
-  return strings[0][0] != '\0' && strings[2][0] != '\0' && mg_annotation_get_end (annotation) <= G_MAXINT;
+  return g_variant_new_strv ((const char *const *) texts->pdata, texts->len);
 }
 
 /**
@@ -120,6 +111,7 @@ annotation_reads_back (MgAnnotation *annotation)
  * @raw_entries: (element-type JsonNode): the entries kept as they are
  * @tombstones: (element-type utf8 utf8): id -> time of deletion
  * @raw_tombstones: (element-type JsonNode): tombstones kept as they are
+ * @raw_texts: (nullable): the texts as read of those, by object or array
  *
  * Makes what mg_store_cache_write() writes. Cheap enough for the main
  * thread: the strings are copied once, and the work of laying them out is
@@ -141,7 +133,8 @@ mg_store_cache_build (const char *uri,
                       GListModel *annotations,
                       GPtrArray  *raw_entries,
                       GHashTable *tombstones,
-                      GPtrArray  *raw_tombstones)
+                      GPtrArray  *raw_tombstones,
+                      GHashTable *raw_texts)
 {
   guint n = g_list_model_get_n_items (annotations);
   g_autoptr (GPtrArray) ids = g_ptr_array_sized_new (n);
@@ -168,22 +161,15 @@ mg_store_cache_build (const char *uri,
   for (guint i = 0; i < n; i++)
     {
       MgAnnotation *annotation = g_list_model_get_item (annotations, i);
-      const char  **annotation_tags = (const char **) mg_annotation_get_tags (annotation);
       const char   *id = mg_annotation_get_id (annotation);
 
       g_ptr_array_add (annotation_refs, annotation);
-      if (!annotation_reads_back (annotation) || g_hash_table_contains (seen, id) || g_hash_table_contains (tombstones, id))
+      if (!mg_annotation_json_reads_back (annotation) || g_hash_table_contains (seen, id) || g_hash_table_contains (tombstones, id))
         {
           g_debug ("No cache: the annotation %s would not read back the same", id);
           return NULL;
         }
       g_hash_table_add (seen, (gpointer) id);
-
-      for (guint t = 0; annotation_tags[t] != NULL; t++)
-        {
-          if (!g_utf8_validate (annotation_tags[t], -1, NULL))
-            return NULL;
-        }
     }
 
   g_variant_builder_init (&tags, G_VARIANT_TYPE ("aas"));
@@ -197,8 +183,8 @@ mg_store_cache_build (const char *uri,
       g_ptr_array_add (exacts, (gpointer) mg_annotation_get_exact (annotation));
       g_ptr_array_add (prefixes, (gpointer) mg_annotation_get_prefix (annotation));
       g_ptr_array_add (suffixes, (gpointer) mg_annotation_get_suffix (annotation));
-      created[i] = mg_annotation_time_to_usec (mg_annotation_get_created (annotation));
-      modified[i] = mg_annotation_time_to_usec (mg_annotation_get_modified (annotation));
+      created[i] = mg_annotation_json_time_to_usec (mg_annotation_get_created (annotation));
+      modified[i] = mg_annotation_json_time_to_usec (mg_annotation_get_modified (annotation));
       colors[i] = mg_annotation_get_color (annotation);
       starts[i] = mg_annotation_get_start (annotation);
       ends[i] = mg_annotation_get_end (annotation);
@@ -222,11 +208,44 @@ mg_store_cache_build (const char *uri,
   columns[n_columns++] = strv_variant (suffixes);
   columns[n_columns++] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, starts, n, sizeof (guint32));
   columns[n_columns++] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, ends, n, sizeof (guint32));
-  columns[n_columns++] = nodes_variant (raw_entries);
+  columns[n_columns++] = nodes_variant (raw_entries, raw_texts);
   columns[n_columns++] = g_variant_builder_end (&deleted);
-  columns[n_columns++] = nodes_variant (raw_tombstones);
+  columns[n_columns++] = nodes_variant (raw_tombstones, raw_texts);
 
   return g_variant_ref_sink (g_variant_new_tuple (columns, n_columns));
+}
+
+/**
+ * mg_store_cache_frame:
+ * @data: the GVariant data of a cache, as g_variant_store() writes it
+ * @json: the bytes of the store file it is for
+ *
+ * Returns: (transfer full): the bytes of the cache file: the header, then
+ *   @data
+ */
+GBytes *
+mg_store_cache_frame (const void *data,
+                      gsize       data_size,
+                      GBytes     *json)
+{
+  g_autofree char *json_checksum = mg_store_cache_checksum (json);
+  g_autofree char *prefix = header_prefix (json_checksum);
+  g_autofree char *data_checksum = NULL;
+  g_autofree char *header = NULL;
+  char            *contents;
+  gsize            header_len;
+
+  data_checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA1, data, data_size);
+  header = g_strdup_printf ("%s%s %" G_GSIZE_FORMAT "\n", prefix, data_checksum, data_size);
+  header_len = strlen (header);
+  g_assert (header_len < HEADER_SIZE);
+
+  contents = g_malloc0 (HEADER_SIZE + data_size);
+  memcpy (contents, header, header_len);
+  if (data_size > 0)
+    memcpy (contents + HEADER_SIZE, data, data_size);
+
+  return g_bytes_new_take (contents, HEADER_SIZE + data_size);
 }
 
 /**
@@ -248,26 +267,16 @@ mg_store_cache_write (GFile    *file,
                       GError  **error)
 {
   g_autoptr (GFile) parent = g_file_get_parent (file);
-  g_autofree char *json_checksum = mg_store_cache_checksum (json);
-  g_autofree char *prefix = header_prefix (json_checksum);
-  g_autofree char *data_checksum = NULL;
-  g_autofree char *header = NULL;
-  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) contents = NULL;
+  g_autofree char *data = NULL;
   gsize            data_size;
-  gsize            header_len;
 
   g_return_val_if_fail (g_variant_is_of_type (built, G_VARIANT_TYPE (CACHE_TYPE)), FALSE);
 
   data_size = g_variant_get_size (built);
-  contents = g_malloc (HEADER_SIZE + data_size);
-  g_variant_store (built, contents + HEADER_SIZE);
-  data_checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (const guchar *) contents + HEADER_SIZE, data_size);
-
-  header = g_strdup_printf ("%s%s %" G_GSIZE_FORMAT "\n", prefix, data_checksum, data_size);
-  header_len = strlen (header);
-  g_assert (header_len < HEADER_SIZE);
-  memset (contents, 0, HEADER_SIZE);
-  memcpy (contents, header, header_len);
+  data = g_malloc (MAX (data_size, 1));
+  g_variant_store (built, data);
+  contents = mg_store_cache_frame (data, data_size, json);
 
   if (g_mkdir_with_parents (g_file_peek_path (parent), 0700) != 0)
     {
@@ -278,13 +287,16 @@ mg_store_cache_write (GFile    *file,
       return FALSE;
     }
 
-  return g_file_set_contents_full (g_file_peek_path (file), contents, HEADER_SIZE + data_size,
+  return g_file_set_contents_full (g_file_peek_path (file), g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                    0600, error);
 }
 
+/* Entries kept as they are, read as a file's entries are, their texts
+ * kept in @raw_texts. */
 static GPtrArray *
-nodes_from_variant (GVariant *strings)
+nodes_from_variant (GVariant   *strings,
+                    GHashTable *raw_texts)
 {
   g_autofree const char **texts = NULL;
   g_autoptr (GPtrArray) nodes = NULL;
@@ -294,11 +306,15 @@ nodes_from_variant (GVariant *strings)
   nodes = g_ptr_array_new_full (n, (GDestroyNotify) json_node_unref);
   for (gsize i = 0; i < n; i++)
     {
-      JsonNode *node = json_from_string (texts[i], NULL);
+      JsonNode *node = mg_store_format_parse_entry (texts[i]);
+      gpointer  key;
 
       if (node == NULL)
         return NULL;
       g_ptr_array_add (nodes, node);
+      key = mg_store_node_key (node);
+      if (key != NULL)
+        g_hash_table_replace (raw_texts, key, g_strdup (texts[i]));
     }
 
   return g_steal_pointer (&nodes);
@@ -358,6 +374,7 @@ read_annotations (GVariant             *root,
   const guint32          *ends;
   gsize                   n = G_MAXSIZE;
   gsize                   len;
+  g_autoptr (GHashTable) seen = NULL;
 
   ids = g_variant_get_strv (v_ids, &len);
   if (!column_length (len, &n))
@@ -390,6 +407,7 @@ read_annotations (GVariant             *root,
   if (!column_length (len, &n))
     return FALSE;
 
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
   contents->annotations = g_ptr_array_new_full (n, g_object_unref);
   for (gsize i = 0; i < n; i++)
     {
@@ -398,15 +416,15 @@ read_annotations (GVariant             *root,
       MgAnnotation           *annotation;
 
       /* What a reader of the file never makes: not our cache. */
-      if (ids[i][0] == '\0' || exacts[i][0] == '\0' || colors[i] >= MG_N_COLORS || starts[i] > ends[i])
-        return FALSE;
-
-      annotation = mg_annotation_new_restored (ids[i], created[i], modified[i], colors[i],
-                                               notes[i], tags, exacts[i], prefixes[i], suffixes[i],
+      annotation = mg_annotation_json_restore (ids[i], created[i], modified[i], colors[i],
+                                               notes[i], (const char *const *) tags,
+                                               exacts[i], prefixes[i], suffixes[i],
                                                starts[i], ends[i]);
       if (annotation == NULL)
         return FALSE;
       g_ptr_array_add (contents->annotations, annotation);
+      if (!g_hash_table_add (seen, (gpointer) mg_annotation_get_id (annotation)))
+        return FALSE;
     }
 
   return TRUE;
@@ -428,42 +446,52 @@ read_contents (GVariant             *root,
   if (!read_annotations (root, contents))
     return FALSE;
 
-  contents->raw_entries = nodes_from_variant (v_raw_entries);
-  contents->raw_tombstones = nodes_from_variant (v_raw_tombstones);
+  contents->raw_texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  contents->raw_entries = nodes_from_variant (v_raw_entries, contents->raw_texts);
+  contents->raw_tombstones = nodes_from_variant (v_raw_tombstones, contents->raw_texts);
   if (contents->raw_entries == NULL || contents->raw_tombstones == NULL)
     return FALSE;
 
+  /* Tombstones as the reader of the file keeps them: an id and a time,
+   * once each, and no annotation of that id. */
   contents->tombstones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_variant_iter_init (&iter, v_tombstones);
   while (g_variant_iter_next (&iter, "(&s&s)", &id, &when))
-    g_hash_table_replace (contents->tombstones, g_strdup (id), g_strdup (when));
+    {
+      g_autoptr (GDateTime) time = mg_parse_timestamp (when);
+
+      if (id[0] == '\0' || time == NULL || g_hash_table_contains (contents->tombstones, id))
+        return FALSE;
+      g_hash_table_insert (contents->tombstones, g_strdup (id), g_strdup (when));
+    }
+
+  for (guint i = 0; i < contents->annotations->len; i++)
+    {
+      if (g_hash_table_contains (contents->tombstones, mg_annotation_get_id (g_ptr_array_index (contents->annotations, i))))
+        return FALSE;
+    }
 
   return TRUE;
 }
 
 /**
- * mg_store_cache_read:
- * @file: the cache
+ * mg_store_cache_parse:
+ * @cache: the bytes of a cache file
  * @json: the bytes of the store file
  * @contents: (out caller-allocates): where to put what the cache holds
  *
- * Reads the cache, if there is one for the very bytes @json and it is
- * whole. Any other cache is no cache: %FALSE, and the caller reads the
- * JSON file. On success @contents is filled in; clear it with
- * mg_store_cache_contents_clear().
+ * mg_store_cache_read() on bytes: the fuzzer's entry point. Whatever
+ * @cache holds, this either gives what reading @json gives, or %FALSE.
  *
  * Returns: %TRUE if @contents holds what reading @json would give
  */
 gboolean
-mg_store_cache_read (GFile                *file,
-                     GBytes               *json,
-                     MgStoreCacheContents *contents)
+mg_store_cache_parse (GBytes               *cache_bytes,
+                      GBytes               *json,
+                      MgStoreCacheContents *contents)
 {
-  g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GBytes) data = NULL;
   g_autoptr (GVariant) root = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *json_checksum = NULL;
   g_autofree char *prefix = NULL;
   g_autofree char *data_checksum = NULL;
@@ -477,16 +505,7 @@ mg_store_cache_read (GFile                *file,
 
   memset (contents, 0, sizeof *contents);
 
-  mapped = g_mapped_file_new (g_file_peek_path (file), FALSE, &error);
-  if (mapped == NULL)
-    {
-      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_debug ("No cache: %s", error->message);
-      return FALSE;
-    }
-
-  bytes = g_mapped_file_get_bytes (mapped);
-  cache = g_bytes_get_data (bytes, &len);
+  cache = g_bytes_get_data (cache_bytes, &len);
   if (len < HEADER_SIZE)
     return FALSE;
 
@@ -498,7 +517,7 @@ mg_store_cache_read (GFile                *file,
   prefix_len = strlen (prefix);
   if (strncmp (header, prefix, prefix_len) != 0)
     {
-      g_debug ("%s is for another version of the file", g_file_peek_path (file));
+      g_debug ("The cache is for another version of the file");
       return FALSE;
     }
 
@@ -513,21 +532,75 @@ mg_store_cache_read (GFile                *file,
   data_checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (const guchar *) cache + HEADER_SIZE, data_size);
   if (strncmp (rest, data_checksum, 40) != 0)
     {
-      g_debug ("%s is damaged", g_file_peek_path (file));
+      g_debug ("The cache is damaged");
       return FALSE;
     }
 
-  /* The checksum says these are the very bytes g_variant_store() wrote,
-   * which are in normal form: trusted, they are read without checking
-   * every offset again (GLib 2.74 does that in quadratic time for arrays
-   * of strings, a quarter of a second for 10,000 annotations). */
-  data = g_bytes_new_from_bytes (bytes, HEADER_SIZE, data_size);
+  /* The checksum only tells a cache cut short or damaged by accident: a
+   * cache written to harm has the right one. So the data must be in
+   * normal form, which one linear pass checks; then it is read trusted,
+   * without checking every offset again at each access (GLib 2.74 does
+   * that in quadratic time for arrays of strings, a quarter of a second
+   * for 10,000 annotations). */
+  data = g_bytes_new_from_bytes (cache_bytes, HEADER_SIZE, data_size);
+  {
+    g_autoptr (GVariant) untrusted = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CACHE_TYPE), data, FALSE));
+
+    if (!g_variant_is_normal_form (untrusted))
+      {
+        g_debug ("The cache is not in normal form");
+        return FALSE;
+      }
+  }
   root = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CACHE_TYPE), data, TRUE));
 
   if (!read_contents (root, contents))
     {
-      g_debug ("%s does not hold what a store file gives", g_file_peek_path (file));
+      g_debug ("The cache does not hold what a store file gives");
       mg_store_cache_contents_clear (contents);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * mg_store_cache_read:
+ * @file: the cache
+ * @json: the bytes of the store file
+ * @contents: (out caller-allocates): where to put what the cache holds
+ *
+ * Reads the cache, if there is one for the very bytes @json and it is
+ * whole, and every value in it is what reading @json could give. Any
+ * other cache is no cache: %FALSE, and the caller reads the JSON file.
+ * On success @contents is filled in; clear it with
+ * mg_store_cache_contents_clear().
+ *
+ * Returns: %TRUE if @contents holds what reading @json would give
+ */
+gboolean
+mg_store_cache_read (GFile                *file,
+                     GBytes               *json,
+                     MgStoreCacheContents *contents)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+
+  memset (contents, 0, sizeof *contents);
+
+  mapped = g_mapped_file_new (g_file_peek_path (file), FALSE, &error);
+  if (mapped == NULL)
+    {
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_debug ("No cache: %s", error->message);
+      return FALSE;
+    }
+
+  bytes = g_mapped_file_get_bytes (mapped);
+  if (!mg_store_cache_parse (bytes, json, contents))
+    {
+      g_debug ("%s is not used", g_file_peek_path (file));
       return FALSE;
     }
 

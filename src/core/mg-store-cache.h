@@ -16,6 +16,7 @@ typedef struct
   GPtrArray  *raw_entries;    /* JsonNode: entries kept as they are */
   GHashTable *tombstones;     /* id -> time of deletion, as written */
   GPtrArray  *raw_tombstones; /* JsonNode */
+  GHashTable *raw_texts;      /* their texts as read, by mg_store_node_key() */
 } MgStoreCacheContents;
 
 /* clang-format off */
@@ -28,12 +29,19 @@ GVariant *mg_store_cache_build          (const char           *uri,
                                          GListModel           *annotations,
                                          GPtrArray            *raw_entries,
                                          GHashTable           *tombstones,
-                                         GPtrArray            *raw_tombstones);
+                                         GPtrArray            *raw_tombstones,
+                                         GHashTable           *raw_texts);
 gboolean  mg_store_cache_write          (GFile                *file,
                                          GVariant             *built,
                                          GBytes               *json,
                                          GError              **error);
 gboolean  mg_store_cache_read           (GFile                *file,
+                                         GBytes               *json,
+                                         MgStoreCacheContents *contents);
+GBytes   *mg_store_cache_frame          (const void           *data,
+                                         gsize                 data_size,
+                                         GBytes               *json);
+gboolean  mg_store_cache_parse          (GBytes               *cache_bytes,
                                          GBytes               *json,
                                          MgStoreCacheContents *contents);
 /* clang-format on */

@@ -32,16 +32,22 @@ MgStore *mg_store_new (MgDocument       *document,
                        const char       *directory);
 gboolean mg_store_load (MgStore *self,
                         GError **error);
-/* clang-format off */
-void     mg_store_load_async  (MgStore             *self,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data);
-gboolean mg_store_load_finish (MgStore             *self,
-                               GAsyncResult        *result,
-                               GError             **error);
-/* clang-format on */
+void     mg_store_load_async (MgStore            *self,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
+gboolean mg_store_load_finish (MgStore      *self,
+                               GAsyncResult *result,
+                               GError      **error);
 gboolean mg_store_flush (MgStore *self,
                          GError **error);
+void     mg_store_flush_async (MgStore            *self,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data);
+gboolean mg_store_flush_finish (MgStore      *self,
+                                GAsyncResult *result,
+                                GError      **error);
 
 MgDocument       *mg_store_get_document (MgStore *self);
 MgAnnotationList *mg_store_get_annotations (MgStore *self);
@@ -49,6 +55,8 @@ GFile            *mg_store_get_directory (MgStore *self);
 GFile            *mg_store_get_file (MgStore *self);
 gboolean          mg_store_get_read_only (MgStore *self);
 gboolean          mg_store_get_dirty (MgStore *self);
+gboolean          mg_store_get_saving (MgStore *self);
+guint             mg_store_get_n_unreadable (MgStore *self);
 
 char *mg_store_default_directory (void);
 char *mg_store_file_name_for_uri (const char *uri);

@@ -7,29 +7,57 @@
 #include <string.h>
 
 #include "mg-annotation-editor.h"
-#include "mg-colors.h"
+#include "mg-color-selector.h"
+#include "mg-tag-list.h"
+#include "mg-text-fold.h"
+#include "mg-ui-resources.h"
 
 /**
  * MgAnnotationEditor:
  *
  * The popover that edits one annotation: its colour (applied at once),
  * note and tags (applied when the popover closes, so that typing a note
- * makes one change, not one per key), and a delete button.
+ * makes one change, not one per key), and a delete button. Its widgets are
+ * in mg-annotation-editor.ui.
+ *
+ * The colour is the `editor.color` property action (the editor's
+ * #MgAnnotationEditor:color), which the #MgColorSelector shows.
+ *
+ * While the user types a tag, the tags already used in the document that
+ * start with what was typed are offered below the entry: a list over a
+ * #GtkFilterListModel of the window's #MgTagList. The entry keeps the
+ * focus; Down and Up choose a suggestion, Enter takes it (the tag replaces
+ * what was typed of it, followed by ", "), Escape hides them. The list is
+ * inside the editor, not a popover of its own: a popover in a popover
+ * makes the reader below lay itself out again while it is being drawn.
  */
 struct _MgAnnotationEditor
 {
   GtkPopover parent_instance;
 
-  MgAnnotation    *annotation;
-  GtkToggleButton *swatches[MG_N_COLORS];
-  GtkTextView     *note_view;
-  GtkEntry        *tags_entry;
-  GtkListStore    *tag_store;
-  GtkWidget       *copy_button;
-  gboolean         updating;
+  GtkTextView *note_view;
+  GtkEntry    *tags_entry;
+  GtkWidget   *copy_button;
+
+  /* Tag suggestions */
+  GtkWidget          *suggestions;
+  GtkListView        *suggestion_view;
+  GtkFilterListModel *suggestion_model;
+  GtkSingleSelection *suggestion_selection;
+  char               *typed_tag; /* folded; NULL when none */
+
+  MgAnnotation *annotation;
+  gboolean      updating;
 };
 
 G_DEFINE_FINAL_TYPE (MgAnnotationEditor, mg_annotation_editor, GTK_TYPE_POPOVER)
+
+enum
+{
+  PROP_0,
+  PROP_COLOR,
+  N_PROPS
+};
 
 enum
 {
@@ -37,7 +65,8 @@ enum
   N_SIGNALS
 };
 
-static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
+static guint       signals[N_SIGNALS];
 
 /**
  * mg_parse_tags:
@@ -109,18 +138,6 @@ closed_cb (MgAnnotationEditor *self)
 }
 
 static void
-swatch_toggled_cb (MgAnnotationEditor *self,
-                   GtkToggleButton    *button)
-{
-  MgColor color = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "mg-color"));
-
-  if (self->updating || self->annotation == NULL || !gtk_toggle_button_get_active (button))
-    return;
-
-  mg_annotation_set_color (self->annotation, color);
-}
-
-static void
 delete_clicked_cb (MgAnnotationEditor *self)
 {
   g_autoptr (MgAnnotation) annotation = NULL;
@@ -141,58 +158,248 @@ done_clicked_cb (MgAnnotationEditor *self)
   gtk_popover_popdown (GTK_POPOVER (self));
 }
 
-/* Completion works on the tag being typed: the text after the last comma. */
-static gboolean
-completion_match_cb (GtkEntryCompletion *completion,
-                     const char         *key,
-                     GtkTreeIter        *iter,
-                     gpointer            user_data)
-{
-  GtkTreeModel    *model = gtk_entry_completion_get_model (completion);
-  g_autofree char *tag = NULL;
-  g_autofree char *tag_folded = NULL;
-  g_autofree char *key_folded = NULL;
-  const char      *last = strrchr (key, ',');
+/* Tag suggestions -------------------------------------------------------- */
 
-  last = last != NULL ? last + 1 : key;
+/* The tag being typed: the text after the last comma, without the spaces
+ * and "#" before it. */
+static const char *
+typed_tag (const char *text)
+{
+  const char *last = strrchr (text, ',');
+
+  last = last != NULL ? last + 1 : text;
   while (*last == ' ' || *last == '#')
     last++;
-  if (*last == '\0')
-    return FALSE;
 
-  gtk_tree_model_get (model, iter, 0, &tag, -1);
-  tag_folded = g_utf8_casefold (tag, -1);
-  key_folded = g_utf8_casefold (last, -1);
-
-  return g_str_has_prefix (tag_folded, key_folded) && g_strcmp0 (tag_folded, key_folded) != 0;
+  return last;
 }
 
 static gboolean
-completion_selected_cb (GtkEntryCompletion *completion,
-                        GtkTreeModel       *model,
-                        GtkTreeIter        *iter,
-                        MgAnnotationEditor *self)
+suggestion_filter_func (gpointer item,
+                        gpointer user_data)
 {
+  MgAnnotationEditor *self = user_data;
+  g_autofree char    *folded = NULL;
+
+  if (self->typed_tag == NULL)
+    return FALSE;
+
+  folded = mg_text_fold (mg_tag_get_name (item), MG_TEXT_FOLD_CASE);
+
+  /* A tag typed in full needs no suggestion. */
+  return g_str_has_prefix (folded, self->typed_tag) && !g_str_equal (folded, self->typed_tag);
+}
+
+static gboolean
+suggesting (MgAnnotationEditor *self)
+{
+  return gtk_widget_get_visible (self->suggestions);
+}
+
+static void
+hide_suggestions (MgAnnotationEditor *self)
+{
+  gtk_widget_set_visible (self->suggestions, FALSE);
+}
+
+static void
+update_suggestions (MgAnnotationEditor *self)
+{
+  const char *typed = typed_tag (gtk_editable_get_text (GTK_EDITABLE (self->tags_entry)));
+  GtkFilter  *filter = gtk_filter_list_model_get_filter (self->suggestion_model);
+
+  g_clear_pointer (&self->typed_tag, g_free);
+  if (*typed != '\0')
+    self->typed_tag = mg_text_fold (typed, MG_TEXT_FOLD_CASE);
+  gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
+
+  gtk_single_selection_set_selected (self->suggestion_selection, GTK_INVALID_LIST_POSITION);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model)) == 0)
+    {
+      hide_suggestions (self);
+      return;
+    }
+
+  gtk_widget_set_visible (self->suggestions, TRUE);
+}
+
+static void
+tags_changed_cb (MgAnnotationEditor *self)
+{
+  /* Only what the user types asks for suggestions. */
+  if (self->updating || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  update_suggestions (self);
+}
+
+/* Replaces the tag being typed with @tag. */
+static void
+take_suggestion (MgAnnotationEditor *self,
+                 guint               position)
+{
+  g_autoptr (MgTag) tag = g_list_model_get_item (G_LIST_MODEL (self->suggestion_model), position);
   const char      *text = gtk_editable_get_text (GTK_EDITABLE (self->tags_entry));
   const char      *last = strrchr (text, ',');
-  g_autofree char *tag = NULL;
   g_autofree char *head = NULL;
   g_autofree char *result = NULL;
 
-  gtk_tree_model_get (model, iter, 0, &tag, -1);
+  if (tag == NULL)
+    return;
+
   head = last != NULL ? g_strndup (text, last - text + 1) : g_strdup ("");
-  result = g_strconcat (head, *head != '\0' ? " " : "", tag, ", ", NULL);
+  result = g_strconcat (head, *head != '\0' ? " " : "", mg_tag_get_name (tag), ", ", NULL);
 
+  self->updating = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->tags_entry), result);
+  self->updating = FALSE;
   gtk_editable_set_position (GTK_EDITABLE (self->tags_entry), -1);
+  hide_suggestions (self);
+}
 
-  return TRUE;
+static void
+suggestion_activate_cb (MgAnnotationEditor *self,
+                        guint               position)
+{
+  take_suggestion (self, position);
+  gtk_widget_grab_focus (GTK_WIDGET (self->tags_entry));
+}
+
+static void
+move_selection (MgAnnotationEditor *self,
+                int                 step)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model));
+  guint selected = gtk_single_selection_get_selected (self->suggestion_selection);
+
+  if (n == 0)
+    return;
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    selected = step > 0 ? 0 : n - 1;
+  else
+    selected = (selected + n + step) % n;
+
+  gtk_single_selection_set_selected (self->suggestion_selection, selected);
+  gtk_widget_activate_action (GTK_WIDGET (self->suggestion_view), "list.scroll-to-item", "u", selected);
+}
+
+/* The keys that choose a suggestion, before the entry sees them. */
+static gboolean
+tags_key_pressed_cb (MgAnnotationEditor    *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  guint selected;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      if (!suggesting (self))
+        update_suggestions (self);
+      else
+        move_selection (self, +1);
+      return suggesting (self) ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      if (!suggesting (self))
+        return GDK_EVENT_PROPAGATE;
+      move_selection (self, -1);
+      return GDK_EVENT_STOP;
+
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      selected = gtk_single_selection_get_selected (self->suggestion_selection);
+      if (!suggesting (self) || selected == GTK_INVALID_LIST_POSITION)
+        return GDK_EVENT_PROPAGATE;
+      take_suggestion (self, selected);
+      return GDK_EVENT_STOP;
+
+    case GDK_KEY_Escape:
+      if (!suggesting (self))
+        return GDK_EVENT_PROPAGATE;
+      hide_suggestions (self);
+      return GDK_EVENT_STOP;
+
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+}
+
+static void
+setup_suggestion_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_suggestion_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  MgTag *tag = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), mg_tag_get_name (tag));
+}
+
+/* The entry keeps the focus while the suggestions are shown. */
+static void
+create_suggestions (MgAnnotationEditor *self)
+{
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkCustomFilter    *filter = gtk_custom_filter_new (suggestion_filter_func, self, NULL);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_suggestion_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_suggestion_cb), NULL);
+
+  self->suggestion_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
+  self->suggestion_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->suggestion_model)));
+  gtk_single_selection_set_autoselect (self->suggestion_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->suggestion_selection, TRUE);
+  gtk_list_view_set_model (self->suggestion_view, GTK_SELECTION_MODEL (self->suggestion_selection));
+  gtk_list_view_set_factory (self->suggestion_view, factory);
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (tags_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->tags_entry), keys);
+}
+
+/* Public API -------------------------------------------------------------- */
+
+/**
+ * mg_annotation_editor_set_tags:
+ * @self: a #MgAnnotationEditor
+ * @tags: (nullable): a #GListModel of #MgTag: the tags to suggest
+ *
+ * Sets the tags offered while the user types one.
+ */
+void
+mg_annotation_editor_set_tags (MgAnnotationEditor *self,
+                               GListModel         *tags)
+{
+  g_return_if_fail (MG_IS_ANNOTATION_EDITOR (self));
+  g_return_if_fail (tags == NULL || G_IS_LIST_MODEL (tags));
+
+  gtk_filter_list_model_set_model (self->suggestion_model, tags);
 }
 
 void
 mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
-                                     MgAnnotation       *annotation,
-                                     const char *const  *known_tags)
+                                     MgAnnotation       *annotation)
 {
   GtkTextBuffer   *buffer;
   g_autofree char *tags = NULL;
@@ -206,22 +413,18 @@ mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
 
   g_set_object (&self->annotation, annotation);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", mg_annotation_get_id (annotation));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR]);
 
   self->updating = TRUE;
-  gtk_toggle_button_set_active (self->swatches[mg_annotation_get_color (annotation)], TRUE);
-  self->updating = FALSE;
-
   buffer = gtk_text_view_get_buffer (self->note_view);
   gtk_text_buffer_set_text (buffer, mg_annotation_get_note (annotation), -1);
 
   tags = g_strjoinv (", ", (char **) mg_annotation_get_tags (annotation));
   gtk_editable_set_text (GTK_EDITABLE (self->tags_entry), tags);
+  self->updating = FALSE;
 
-  gtk_list_store_clear (self->tag_store);
-  for (guint i = 0; known_tags != NULL && known_tags[i] != NULL; i++)
-    gtk_list_store_insert_with_values (self->tag_store, NULL, -1, 0, known_tags[i], -1);
+  hide_suggestions (self);
 }
-
 MgAnnotation *
 mg_annotation_editor_get_annotation (MgAnnotationEditor *self)
 {
@@ -257,23 +460,96 @@ mg_annotation_editor_set_tags_text (MgAnnotationEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->tags_entry), tags);
 }
 
+/* GObject ----------------------------------------------------------------- */
+
 static void
 mg_annotation_editor_dispose (GObject *object)
 {
   MgAnnotationEditor *self = MG_ANNOTATION_EDITOR (object);
 
+  gtk_widget_dispose_template (GTK_WIDGET (self), MG_TYPE_ANNOTATION_EDITOR);
+
+  g_clear_object (&self->suggestion_selection);
+  g_clear_object (&self->suggestion_model);
   g_clear_object (&self->annotation);
-  g_clear_object (&self->tag_store);
 
   G_OBJECT_CLASS (mg_annotation_editor_parent_class)->dispose (object);
 }
 
 static void
+mg_annotation_editor_finalize (GObject *object)
+{
+  MgAnnotationEditor *self = MG_ANNOTATION_EDITOR (object);
+
+  g_free (self->typed_tag);
+
+  G_OBJECT_CLASS (mg_annotation_editor_parent_class)->finalize (object);
+}
+
+static void
+mg_annotation_editor_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  MgAnnotationEditor *self = MG_ANNOTATION_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_COLOR:
+      g_value_set_string (value, mg_color_to_string (self->annotation != NULL ? mg_annotation_get_color (self->annotation) : MG_COLOR_YELLOW));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mg_annotation_editor_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  MgAnnotationEditor *self = MG_ANNOTATION_EDITOR (object);
+  MgColor             color;
+
+  switch (prop_id)
+    {
+    case PROP_COLOR:
+      /* A colour applies at once. */
+      if (self->annotation != NULL && mg_color_from_string (g_value_get_string (value), &color) && color != mg_annotation_get_color (self->annotation))
+        {
+          mg_annotation_set_color (self->annotation, color);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mg_annotation_editor_dispose;
+  object_class->finalize = mg_annotation_editor_finalize;
+  object_class->get_property = mg_annotation_editor_get_property;
+  object_class->set_property = mg_annotation_editor_set_property;
+
+  /**
+   * MgAnnotationEditor:color:
+   *
+   * The colour of the annotation edited, by name ("yellow", ...).
+   */
+  properties[PROP_COLOR] = g_param_spec_string ("color", NULL, NULL, "yellow",
+                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * MgAnnotationEditor::delete-requested:
@@ -285,135 +561,30 @@ mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
                                             G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 1, MG_TYPE_ANNOTATION);
-}
 
-static GtkWidget *
-heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
+  g_type_ensure (MG_TYPE_COLOR_SELECTOR);
+  g_assert (mg_ui_get_resource () != NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mg-annotation-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, note_view);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, tags_entry);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestions);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestion_view);
+  gtk_widget_class_bind_template_callback (widget_class, closed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, delete_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, done_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tags_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, suggestion_activate_cb);
 
-  return label;
+  gtk_widget_class_install_property_action (widget_class, "editor.color", "color");
 }
 
 static void
 mg_annotation_editor_init (MgAnnotationEditor *self)
 {
-  GtkWidget          *box, *swatches, *scroller, *footer, *button, *label;
-  GtkEntryCompletion *completion;
-  GtkToggleButton    *group = NULL;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_size_request (box, 320, -1);
-
-  swatches = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (swatches, GTK_ALIGN_CENTER);
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    {
-      g_autofree char *css = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (i));
-      GtkWidget       *swatch = gtk_toggle_button_new ();
-
-      gtk_widget_add_css_class (swatch, "mg-swatch");
-      gtk_widget_add_css_class (swatch, css);
-      gtk_widget_set_tooltip_text (swatch, mg_color_get_label (i));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (swatch),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, mg_color_get_label (i),
-                                      -1);
-      g_object_set_data (G_OBJECT (swatch), "mg-color", GUINT_TO_POINTER (i));
-      if (group != NULL)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (swatch), group);
-      else
-        group = GTK_TOGGLE_BUTTON (swatch);
-      g_signal_connect_swapped (swatch, "toggled", G_CALLBACK (swatch_toggled_cb), self);
-      self->swatches[i] = GTK_TOGGLE_BUTTON (swatch);
-      gtk_box_append (GTK_BOX (swatches), swatch);
-    }
-  gtk_box_append (GTK_BOX (box), swatches);
-
-  label = heading (_ ("Note"));
-  gtk_box_append (GTK_BOX (box), label);
-
-  self->note_view = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_text_view_set_wrap_mode (self->note_view, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_accepts_tab (self->note_view, FALSE);
-  gtk_text_view_set_top_margin (self->note_view, 8);
-  gtk_text_view_set_bottom_margin (self->note_view, 8);
-  gtk_text_view_set_left_margin (self->note_view, 8);
-  gtk_text_view_set_right_margin (self->note_view, 8);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_view), _ ("Your note on this passage; Markdown is kept as written"));
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->note_view),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
-                                  -1);
-
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 96);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 240);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->note_view));
-  gtk_widget_add_css_class (scroller, "card");
-  gtk_widget_add_css_class (scroller, "mg-note-editor");
-  gtk_box_append (GTK_BOX (box), scroller);
-
-  label = heading (_ ("Tags"));
-  gtk_box_append (GTK_BOX (box), label);
-
-  self->tags_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->tags_entry, _ ("Separated by commas"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tags_entry), _ ("Tags for this passage, separated by commas"));
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->tags_entry),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
-                                  -1);
-  g_signal_connect_swapped (self->tags_entry, "activate", G_CALLBACK (done_clicked_cb), self);
-
-  self->tag_store = gtk_list_store_new (1, G_TYPE_STRING);
-  completion = gtk_entry_completion_new ();
-  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->tag_store));
-  gtk_entry_completion_set_text_column (completion, 0);
-  gtk_entry_completion_set_match_func (completion, completion_match_cb, NULL, NULL);
-  gtk_entry_completion_set_inline_selection (completion, FALSE);
-  g_signal_connect (completion, "match-selected", G_CALLBACK (completion_selected_cb), self);
-  gtk_entry_set_completion (self->tags_entry, completion);
-  g_object_unref (completion);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->tags_entry));
-
-  footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_top (footer, 4);
-
-  button = gtk_button_new_with_mnemonic (_ ("_Delete"));
-  gtk_widget_add_css_class (button, "destructive-action");
-  gtk_widget_set_tooltip_text (button, _ ("Delete this highlight and its note"));
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (delete_clicked_cb), self);
-  gtk_box_append (GTK_BOX (footer), button);
-
-  self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-  gtk_widget_set_tooltip_text (self->copy_button, _ ("Copy as Markdown"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Copy as Markdown"),
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button), "win.copy-annotation-markdown");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", "");
-  gtk_box_append (GTK_BOX (footer), self->copy_button);
-
-  button = gtk_button_new_with_mnemonic (_ ("_Done"));
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_hexpand (button, TRUE);
-  gtk_widget_set_halign (button, GTK_ALIGN_END);
-  gtk_widget_set_tooltip_text (button, _ ("Keep the note and tags"));
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (done_clicked_cb), self);
-  gtk_box_append (GTK_BOX (footer), button);
-
-  gtk_box_append (GTK_BOX (box), footer);
-
-  gtk_popover_set_child (GTK_POPOVER (self), box);
-  gtk_popover_set_position (GTK_POPOVER (self), GTK_POS_BOTTOM);
-  g_signal_connect (self, "closed", G_CALLBACK (closed_cb), NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  create_suggestions (self);
 }
 
 GtkWidget *

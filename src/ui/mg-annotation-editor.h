@@ -7,24 +7,22 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-
 #define MG_TYPE_ANNOTATION_EDITOR (mg_annotation_editor_get_type ())
 G_DECLARE_FINAL_TYPE (MgAnnotationEditor, mg_annotation_editor, MG, ANNOTATION_EDITOR, GtkPopover)
 
-GtkWidget    *mg_annotation_editor_new            (void);
+GtkWidget    *mg_annotation_editor_new (void);
 void          mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
-                                                   MgAnnotation       *annotation,
-                                                   const char *const  *known_tags);
+                                                   MgAnnotation       *annotation);
+void          mg_annotation_editor_set_tags (MgAnnotationEditor *self,
+                                             GListModel         *tags);
 MgAnnotation *mg_annotation_editor_get_annotation (MgAnnotationEditor *self);
-void          mg_annotation_editor_focus_note     (MgAnnotationEditor *self);
-void          mg_annotation_editor_commit         (MgAnnotationEditor *self);
-void          mg_annotation_editor_set_note_text  (MgAnnotationEditor *self,
-                                                   const char         *note);
-void          mg_annotation_editor_set_tags_text  (MgAnnotationEditor *self,
-                                                   const char         *tags);
+void          mg_annotation_editor_focus_note (MgAnnotationEditor *self);
+void          mg_annotation_editor_commit (MgAnnotationEditor *self);
+void          mg_annotation_editor_set_note_text (MgAnnotationEditor *self,
+                                                  const char         *note);
+void          mg_annotation_editor_set_tags_text (MgAnnotationEditor *self,
+                                                  const char         *tags);
 
-char        **mg_parse_tags                       (const char         *text);
-/* clang-format on */
+char **mg_parse_tags (const char *text);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mg-find-bar.h"
+#include "mg-text-fold.h"
 #include "mg-ui-resources.h"
 
 /**
@@ -170,6 +171,7 @@ fold_char (MgFindBar *self,
 {
   GArray *cached;
 
+  /* ASCII, most of a text, without the cache. */
   if (c < 0x80)
     {
       gunichar f = self->match_case ? c : (gunichar) g_ascii_tolower ((char) c);
@@ -183,33 +185,12 @@ fold_char (MgFindBar *self,
   cached = g_hash_table_lookup (self->fold_cache[self->match_case], GUINT_TO_POINTER (c));
   if (cached == NULL)
     {
-      gunichar decomposed[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
-      char     utf8[8];
-      int      len;
+      gunichar out[MG_TEXT_FOLD_MAX_CHARS];
+      gsize    n = mg_text_fold_char (c, self->match_case ? MG_TEXT_FOLD_NONE : MG_TEXT_FOLD_CASE, out);
 
-      cached = g_array_new (FALSE, FALSE, sizeof (gunichar));
-      len = g_unichar_to_utf8 (c, utf8);
-
-      if (self->match_case)
-        {
-          gsize n = g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed));
-
-          g_array_append_vals (cached, decomposed, n);
-        }
-      else
-        {
-          g_autofree char *casefolded = g_utf8_casefold (utf8, len);
-
-          for (const char *p = casefolded; *p != '\0'; p = g_utf8_next_char (p))
-            {
-              gsize n = g_unichar_fully_decompose (g_utf8_get_char (p), FALSE,
-                                                   decomposed, G_N_ELEMENTS (decomposed));
-
-              g_array_append_vals (cached, decomposed, n);
-            }
-        }
-
-      g_assert (cached->len > 0);
+      g_assert (n > 0);
+      cached = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), n);
+      g_array_append_vals (cached, out, n);
       g_hash_table_insert (self->fold_cache[self->match_case], GUINT_TO_POINTER (c), cached);
     }
 

@@ -5,10 +5,9 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <string.h>
 
-#include "mg-colors.h"
-#include "mg-sidebar.h"
+#include "mg-color-selector.h"
+#include "mg-sidebar-private.h"
 #include "mg-ui-resources.h"
 
 /**
@@ -21,7 +20,9 @@
  * The list is never copied: the #MgAnnotationList is split by two
  * #GtkFilterListModels (anchored, orphaned), each filtered again by the
  * user's criteria, sorted by a #GtkSortListModel and shown by a
- * #GtkListView, which recycles its rows.
+ * #GtkListView, which recycles its rows. The filters (search, colours,
+ * tags) are in mg-sidebar-filter.c; the struct both files share in
+ * mg-sidebar-private.h.
  *
  * Actions, all taking an annotation id where they act on one:
  * - `sidebar.delete` (s): emits #MgSidebar::delete-requested
@@ -30,62 +31,6 @@
  * - `sidebar.clear-filters`, and `sidebar.sort` (s: "position", "date"),
  *   bound to the "sidebar-sort" setting
  */
-
-struct _MgSidebar
-{
-  GtkWidget parent_instance;
-
-  /* Template widgets */
-  GtkWidget       *main_box;
-  GtkRevealer     *switcher_revealer;
-  GtkToggleButton *highlights_toggle;
-  GtkToggleButton *orphans_toggle;
-  GtkWidget       *toolbar;
-  GtkSearchEntry  *search_entry;
-  GtkWidget       *color_box;
-  GtkDropDown     *tag_dropdown;
-  GtkLabel        *count_label;
-  GtkWidget       *clear_button;
-  GtkStack        *stack;
-  GtkListView     *list_view;
-  GtkListView     *orphan_view;
-
-  GtkToggleButton *color_toggles[MG_N_COLORS];
-
-  MgAnnotationList *annotations;
-  gulong            items_changed_handler;
-
-  GtkFilter          *anchored_filter;
-  GtkFilter          *orphan_filter;
-  GtkFilter          *match_filter;
-  GtkSorter          *date_sorter;
-  GtkFilterListModel *anchored_model;
-  GtkFilterListModel *visible_model;
-  GtkSortListModel   *sorted_model;
-  GtkSingleSelection *selection;
-  GtkFilterListModel *orphan_model;
-  GtkFilterListModel *visible_orphan_model;
-  GtkSortListModel   *sorted_orphan_model;
-  GtkSingleSelection *orphan_selection;
-  GtkStringList      *tag_model; /* "All Tags", then the tags */
-
-  GSettings  *settings;
-  GHashTable *bound_rows; /* MgAnnotationRow*, unowned */
-
-  char *search_text;
-  GStrv search_words; /* folded; NULL when not searching */
-  guint color_filter;
-  char *tag_filter;
-  char *sort_order;
-
-  guint date_timeout_id;
-  guint tags_idle_id;
-  guint scroll_idle_id;
-  guint scroll_pending : 1;
-  guint filtered : 1;
-  guint updating_tags : 1;
-  guint updating_colors : 1;
-};
 
 G_DEFINE_FINAL_TYPE (MgSidebar, mg_sidebar, GTK_TYPE_WIDGET)
 
@@ -112,182 +57,8 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
-static GQuark      haystack_quark;
-
-static const char *color_classes[MG_N_COLORS] = {
-  "mg-color-yellow",
-  "mg-color-green",
-  "mg-color-blue",
-  "mg-color-pink",
-  "mg-color-purple",
-  "mg-color-orange",
-};
 
 /* Searching */
-
-/* Folds @text for matching: case folding, compatibility decomposition (so
- * "ﬁ" is "fi") and no combining marks (so "cafe" finds "café"). */
-static char *
-fold_text (const char *text)
-{
-  g_autofree char *folded = NULL;
-  g_autofree char *decomposed = NULL;
-  GString         *out;
-  const char      *p;
-
-  folded = g_utf8_casefold (text, -1);
-  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
-  if (decomposed == NULL)
-    return g_strdup ("");
-
-  out = g_string_sized_new (strlen (decomposed));
-  for (p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
-        g_string_append_unichar (out, c);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* What a search looks in: the passage, the note and the tags, folded.
- * It is kept on the annotation until the list reports it changed (see
- * annotations_changed_cb()), so typing a query does not fold ten thousand
- * passages for each key. */
-static const char *
-get_haystack (MgAnnotation *annotation)
-{
-  const char *haystack = g_object_get_qdata (G_OBJECT (annotation), haystack_quark);
-
-  if (haystack == NULL)
-    {
-      const char *const *tags = mg_annotation_get_tags (annotation);
-      GString           *text = g_string_new (mg_annotation_get_exact (annotation));
-      char              *folded;
-      guint              i;
-
-      g_string_append_c (text, '\n');
-      g_string_append (text, mg_annotation_get_note (annotation));
-      for (i = 0; tags[i] != NULL; i++)
-        {
-          g_string_append (text, "\n#");
-          g_string_append (text, tags[i]);
-        }
-
-      folded = fold_text (text->str);
-      g_string_free (text, TRUE);
-      g_object_set_qdata_full (G_OBJECT (annotation), haystack_quark, folded, g_free);
-      haystack = folded;
-    }
-
-  return haystack;
-}
-
-static void
-forget_haystack (MgAnnotation *annotation)
-{
-  g_object_set_qdata (G_OBJECT (annotation), haystack_quark, NULL);
-}
-
-/* Returns: (transfer full) (nullable): the words of @text, folded, or
- * %NULL when there are none */
-static GStrv
-split_words (const char *text)
-{
-  g_autofree char *folded = fold_text (text);
-  g_auto (GStrv) parts = NULL;
-  GPtrArray *words = g_ptr_array_new ();
-  guint      i;
-
-  parts = g_strsplit_set (folded, " \t\n\r\f\v", -1);
-  for (i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] != '\0')
-      g_ptr_array_add (words, g_strdup (parts[i]));
-
-  if (words->len == 0)
-    {
-      g_ptr_array_free (words, TRUE);
-      return NULL;
-    }
-
-  g_ptr_array_add (words, NULL);
-
-  return (GStrv) g_ptr_array_free (words, FALSE);
-}
-
-/* Whether each word of @a is inside a word of @b: then whatever matches
- * all of @b also matches all of @a. */
-static gboolean
-words_covered (const char *const *a,
-               const char *const *b)
-{
-  guint i, j;
-
-  if (a == NULL)
-    return TRUE;
-  if (b == NULL)
-    return FALSE;
-
-  for (i = 0; a[i] != NULL; i++)
-    {
-      gboolean found = FALSE;
-
-      for (j = 0; b[j] != NULL && !found; j++)
-        found = strstr (b[j], a[i]) != NULL;
-
-      if (!found)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * mg_sidebar_annotation_matches:
- * @self: a #MgSidebar
- * @annotation: an annotation
- *
- * Whether @annotation passes the filters the user set: search words (all
- * of them in the passage, the note or the tags, ignoring case and
- * accents), colours and tag. Whether it is an orphan does not matter.
- *
- * Returns: %TRUE if the sidebar would show @annotation
- */
-gboolean
-mg_sidebar_annotation_matches (MgSidebar    *self,
-                               MgAnnotation *annotation)
-{
-  guint i;
-
-  g_return_val_if_fail (MG_IS_SIDEBAR (self), FALSE);
-  g_return_val_if_fail (MG_IS_ANNOTATION (annotation), FALSE);
-
-  if (self->color_filter != 0 && (self->color_filter & MG_SIDEBAR_COLOR_BIT (mg_annotation_get_color (annotation))) == 0)
-    return FALSE;
-
-  if (self->tag_filter != NULL && !mg_annotation_has_tag (annotation, self->tag_filter))
-    return FALSE;
-
-  if (self->search_words != NULL)
-    {
-      const char *haystack = get_haystack (annotation);
-
-      for (i = 0; self->search_words[i] != NULL; i++)
-        if (strstr (haystack, self->search_words[i]) == NULL)
-          return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-match_filter_func (gpointer item,
-                   gpointer user_data)
-{
-  return mg_sidebar_annotation_matches (MG_SIDEBAR (user_data), MG_ANNOTATION (item));
-}
 
 static gboolean
 anchored_filter_func (gpointer item,
@@ -327,31 +98,23 @@ compare_by_date (gconstpointer a,
   return g_strcmp0 (mg_annotation_get_id (annotation_a), mg_annotation_get_id (annotation_b));
 }
 
-/* What is shown */
-
 static gboolean
 showing_orphans (MgSidebar *self)
 {
   return gtk_toggle_button_get_active (self->orphans_toggle);
 }
 
-static guint
-n_items (gpointer model)
-{
-  return g_list_model_get_n_items (G_LIST_MODEL (model));
-}
-
 /* Updates everything that depends on the counts: the page switcher, the
  * count label, the empty states. Cheap: it runs on every change. */
-static void
-update_view (MgSidebar *self)
+void
+_mg_sidebar_update_view (MgSidebar *self)
 {
   g_autofree char *count = NULL;
   g_autofree char *orphans_label = NULL;
-  guint            n_anchored = n_items (self->anchored_model);
-  guint            n_visible = n_items (self->sorted_model);
-  guint            n_orphans = n_items (self->orphan_model);
-  guint            n_visible_orphans = n_items (self->sorted_orphan_model);
+  guint            n_anchored = _mg_sidebar_n_items (self->anchored_model);
+  guint            n_visible = _mg_sidebar_n_items (self->sorted_model);
+  guint            n_orphans = _mg_sidebar_n_items (self->orphan_model);
+  guint            n_visible_orphans = _mg_sidebar_n_items (self->sorted_orphan_model);
   gboolean         orphans = showing_orphans (self);
   guint            total, shown;
   const char      *view;
@@ -391,209 +154,6 @@ update_view (MgSidebar *self)
   gtk_stack_set_visible_child_name (self->stack, view);
 }
 
-/* Called after any filter changed, with how it changed. */
-static void
-filters_changed (MgSidebar      *self,
-                 GtkFilterChange change)
-{
-  gboolean filtered;
-
-  gtk_filter_changed (self->match_filter, change);
-
-  filtered = self->search_words != NULL || self->color_filter != 0 || self->tag_filter != NULL;
-  if (filtered != self->filtered)
-    {
-      self->filtered = filtered;
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.clear-filters", filtered);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERED]);
-    }
-
-  update_view (self);
-}
-
-/* Tags */
-
-static int
-compare_tags (gconstpointer a,
-              gconstpointer b)
-{
-  const char *tag_a = *(const char *const *) a;
-  const char *tag_b = *(const char *const *) b;
-  int         cmp = g_utf8_collate (tag_a, tag_b);
-
-  return cmp != 0 ? cmp : strcmp (tag_a, tag_b);
-}
-
-static void
-sync_tag_selection (MgSidebar *self)
-{
-  guint n = n_items (self->tag_model);
-  guint selected = 0;
-  guint i;
-
-  if (self->tag_filter != NULL)
-    for (i = 1; i < n && selected == 0; i++)
-      if (g_strcmp0 (gtk_string_list_get_string (self->tag_model, i), self->tag_filter) == 0)
-        selected = i;
-
-  self->updating_tags = TRUE;
-  gtk_drop_down_set_selected (self->tag_dropdown, selected);
-  self->updating_tags = FALSE;
-}
-
-/* Fills the tag filter with the tags used in the document, in
- * alphabetical order, and the tag filtered by even if no longer used (so
- * the user sees why nothing matches). */
-static void
-rebuild_tags (MgSidebar *self)
-{
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
-  guint    n = self->annotations != NULL ? n_items (self->annotations) : 0;
-  guint    n_old = n_items (self->tag_model) - 1;
-  gboolean same;
-  guint    i, j;
-
-  g_clear_handle_id (&self->tags_idle_id, g_source_remove);
-
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (self->annotations), i);
-      const char *const *annotation_tags = mg_annotation_get_tags (annotation);
-
-      for (j = 0; annotation_tags[j] != NULL; j++)
-        if (!g_hash_table_contains (seen, annotation_tags[j]))
-          {
-            char *tag = g_strdup (annotation_tags[j]);
-
-            g_ptr_array_add (tags, tag);
-            g_hash_table_add (seen, tag);
-          }
-    }
-
-  if (self->tag_filter != NULL && !g_hash_table_contains (seen, self->tag_filter))
-    g_ptr_array_add (tags, g_strdup (self->tag_filter));
-
-  g_ptr_array_sort (tags, compare_tags);
-
-  same = tags->len == n_old;
-  for (i = 0; same && i < tags->len; i++)
-    same = g_strcmp0 (g_ptr_array_index (tags, i), gtk_string_list_get_string (self->tag_model, i + 1)) == 0;
-
-  if (!same)
-    {
-      g_ptr_array_add (tags, NULL);
-      self->updating_tags = TRUE;
-      gtk_string_list_splice (self->tag_model, 1, n_old, (const char *const *) tags->pdata);
-      self->updating_tags = FALSE;
-      g_ptr_array_set_size (tags, tags->len - 1);
-    }
-
-  sync_tag_selection (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->tag_dropdown), tags->len > 0);
-  /* A search in the popover pays off only with many tags. */
-  gtk_drop_down_set_enable_search (self->tag_dropdown, tags->len > 10);
-}
-
-static gboolean
-rebuild_tags_cb (gpointer user_data)
-{
-  MgSidebar *self = user_data;
-
-  self->tags_idle_id = 0;
-  rebuild_tags (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-tag_selected_cb (MgSidebar *self)
-{
-  guint selected;
-
-  if (self->updating_tags)
-    return;
-
-  selected = gtk_drop_down_get_selected (self->tag_dropdown);
-  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
-    mg_sidebar_set_tag_filter (self, NULL);
-  else
-    mg_sidebar_set_tag_filter (self, gtk_string_list_get_string (self->tag_model, selected));
-}
-
-static void
-setup_tag_item_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), GPOINTER_TO_INT (user_data));
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_tag_item_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  GtkStringObject *string = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
-}
-
-static GtkListItemFactory *
-tag_factory_new (int max_width_chars)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_tag_item_cb), GINT_TO_POINTER (max_width_chars));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_tag_item_cb), NULL);
-
-  return factory;
-}
-
-/* Colours */
-
-static void
-sync_color_toggles (MgSidebar *self)
-{
-  guint i;
-
-  self->updating_colors = TRUE;
-  for (i = 0; i < MG_N_COLORS; i++)
-    gtk_toggle_button_set_active (self->color_toggles[i],
-                                  (self->color_filter & MG_SIDEBAR_COLOR_BIT (i)) != 0);
-  self->updating_colors = FALSE;
-
-  /* Lets the style fade the colours not shown. */
-  if (self->color_filter != 0)
-    gtk_widget_add_css_class (self->color_box, "mg-filtering");
-  else
-    gtk_widget_remove_css_class (self->color_box, "mg-filtering");
-}
-
-static void
-color_toggled_cb (MgSidebar *self)
-{
-  guint colors = 0;
-  guint i;
-
-  if (self->updating_colors)
-    return;
-
-  for (i = 0; i < MG_N_COLORS; i++)
-    if (gtk_toggle_button_get_active (self->color_toggles[i]))
-      colors |= MG_SIDEBAR_COLOR_BIT (i);
-
-  mg_sidebar_set_color_filter (self, colors);
-}
-
-/* The list */
-
 static void
 annotations_changed_cb (MgSidebar  *self,
                         guint       position,
@@ -610,13 +170,8 @@ annotations_changed_cb (MgSidebar  *self,
     {
       g_autoptr (MgAnnotation) annotation = g_list_model_get_item (model, position + i);
 
-      forget_haystack (annotation);
+      _mg_sidebar_forget_haystack (annotation);
     }
-
-  /* Tags come from every annotation: gathered once after a burst of
-   * changes, such as a store adding annotations one by one. */
-  if (self->tags_idle_id == 0)
-    self->tags_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, rebuild_tags_cb, self, NULL);
 }
 
 static void
@@ -814,20 +369,6 @@ scroll_to_selection (MgSidebar *self)
     self->scroll_idle_id = g_idle_add (scroll_to_selection_cb, self);
 }
 
-/* Search entry */
-
-static void
-search_changed_cb (MgSidebar *self)
-{
-  mg_sidebar_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-}
-
-static void
-stop_search_cb (MgSidebar *self)
-{
-  mg_sidebar_set_search_text (self, "");
-}
-
 /* Enter in the search entry goes to the first result. */
 static void
 search_activate_cb (MgSidebar *self)
@@ -835,9 +376,9 @@ search_activate_cb (MgSidebar *self)
   GtkSingleSelection *selection = current_selection (self);
 
   /* The entry waits a moment before it reports a change. */
-  search_changed_cb (self);
+  mg_sidebar_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 
-  if (n_items (selection) == 0)
+  if (_mg_sidebar_n_items (selection) == 0)
     return;
 
   gtk_single_selection_set_selected (selection, 0);
@@ -852,13 +393,11 @@ page_toggled_cb (MgSidebar       *self,
                  GParamSpec      *pspec,
                  GtkToggleButton *button)
 {
-  update_view (self);
+  _mg_sidebar_update_view (self);
 
   if (gtk_toggle_button_get_active (button))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 }
-
-/* Actions */
 
 static MgAnnotation *
 lookup_annotation (MgSidebar *self,
@@ -893,16 +432,6 @@ reattach_action (GtkWidget  *widget,
   if (annotation != NULL)
     g_signal_emit (self, signals[REATTACH_REQUESTED], 0, annotation);
 }
-
-static void
-clear_filters_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  mg_sidebar_clear_filters (MG_SIDEBAR (widget));
-}
-
-/* Public API */
 
 MgSidebar *
 mg_sidebar_new (void)
@@ -945,12 +474,12 @@ mg_sidebar_set_annotations (MgSidebar        *self,
   if (annotations != NULL)
     {
       /* Whatever was cached while we were not listening may be stale. */
-      n = n_items (annotations);
+      n = _mg_sidebar_n_items (annotations);
       for (i = 0; i < n; i++)
         {
           g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (annotations), i);
 
-          forget_haystack (annotation);
+          _mg_sidebar_forget_haystack (annotation);
         }
 
       /* Before the filter models connect theirs: see annotations_changed_cb(). */
@@ -960,9 +489,10 @@ mg_sidebar_set_annotations (MgSidebar        *self,
 
   gtk_filter_list_model_set_model (self->anchored_model, G_LIST_MODEL (annotations));
   gtk_filter_list_model_set_model (self->orphan_model, G_LIST_MODEL (annotations));
+  mg_tag_list_set_annotations (self->tags, annotations);
 
-  rebuild_tags (self);
-  update_view (self);
+  _mg_sidebar_rebuild_tags (self);
+  _mg_sidebar_update_view (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATIONS]);
 }
@@ -1021,7 +551,7 @@ mg_sidebar_select (MgSidebar    *self,
     gtk_toggle_button_set_active (self->highlights_toggle, TRUE);
 
   selection = current_selection (self);
-  n = n_items (selection);
+  n = _mg_sidebar_n_items (selection);
   for (i = 0; i < n; i++)
     {
       g_autoptr (MgAnnotation) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
@@ -1047,171 +577,6 @@ mg_sidebar_focus_search (MgSidebar *self)
 
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
-}
-
-/**
- * mg_sidebar_get_filtered:
- * @self: a #MgSidebar
- *
- * Returns: whether a search, colour or tag filter hides some annotations
- */
-gboolean
-mg_sidebar_get_filtered (MgSidebar *self)
-{
-  g_return_val_if_fail (MG_IS_SIDEBAR (self), FALSE);
-
-  return self->filtered;
-}
-
-void
-mg_sidebar_clear_filters (MgSidebar *self)
-{
-  g_return_if_fail (MG_IS_SIDEBAR (self));
-
-  mg_sidebar_set_search_text (self, "");
-  mg_sidebar_set_color_filter (self, 0);
-  mg_sidebar_set_tag_filter (self, NULL);
-}
-
-const char *
-mg_sidebar_get_search_text (MgSidebar *self)
-{
-  g_return_val_if_fail (MG_IS_SIDEBAR (self), NULL);
-
-  return self->search_text;
-}
-
-/**
- * mg_sidebar_set_search_text:
- * @self: a #MgSidebar
- * @text: (nullable): the search, as typed
- *
- * Searches as if @text was typed in the search entry.
- */
-void
-mg_sidebar_set_search_text (MgSidebar  *self,
-                            const char *text)
-{
-  g_auto (GStrv) words = NULL;
-  gboolean stricter, looser;
-
-  g_return_if_fail (MG_IS_SIDEBAR (self));
-
-  if (text == NULL)
-    text = "";
-
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
-
-  if (g_strcmp0 (self->search_text, text) == 0)
-    return;
-
-  g_free (self->search_text);
-  self->search_text = g_strdup (text);
-
-  words = split_words (text);
-  stricter = words_covered ((const char *const *) self->search_words, (const char *const *) words);
-  looser = words_covered ((const char *const *) words, (const char *const *) self->search_words);
-  g_strfreev (self->search_words);
-  self->search_words = g_steal_pointer (&words);
-
-  /* Same words: nothing to filter again. */
-  if (stricter && looser)
-    ;
-  else if (stricter)
-    filters_changed (self, GTK_FILTER_CHANGE_MORE_STRICT);
-  else if (looser)
-    filters_changed (self, GTK_FILTER_CHANGE_LESS_STRICT);
-  else
-    filters_changed (self, GTK_FILTER_CHANGE_DIFFERENT);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
-}
-
-/**
- * mg_sidebar_get_color_filter:
- * @self: a #MgSidebar
- *
- * Returns: the colours shown, as a mask of MG_SIDEBAR_COLOR_BIT(); 0 when
- *   all are
- */
-guint
-mg_sidebar_get_color_filter (MgSidebar *self)
-{
-  g_return_val_if_fail (MG_IS_SIDEBAR (self), 0);
-
-  return self->color_filter;
-}
-
-void
-mg_sidebar_set_color_filter (MgSidebar *self,
-                             guint      colors)
-{
-  guint old;
-
-  g_return_if_fail (MG_IS_SIDEBAR (self));
-
-  colors &= (1u << MG_N_COLORS) - 1;
-  if (self->color_filter == colors)
-    return;
-
-  old = self->color_filter;
-  self->color_filter = colors;
-  sync_color_toggles (self);
-
-  if (old == 0 || (colors != 0 && (colors & ~old) == 0))
-    filters_changed (self, GTK_FILTER_CHANGE_MORE_STRICT);
-  else if (colors == 0 || (old & ~colors) == 0)
-    filters_changed (self, GTK_FILTER_CHANGE_LESS_STRICT);
-  else
-    filters_changed (self, GTK_FILTER_CHANGE_DIFFERENT);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_FILTER]);
-}
-
-/**
- * mg_sidebar_get_tag_filter:
- * @self: a #MgSidebar
- *
- * Returns: (nullable): the tag the annotations shown must have, or %NULL
- */
-const char *
-mg_sidebar_get_tag_filter (MgSidebar *self)
-{
-  g_return_val_if_fail (MG_IS_SIDEBAR (self), NULL);
-
-  return self->tag_filter;
-}
-
-void
-mg_sidebar_set_tag_filter (MgSidebar  *self,
-                           const char *tag)
-{
-  g_autofree char *old = NULL;
-
-  g_return_if_fail (MG_IS_SIDEBAR (self));
-
-  if (tag != NULL && tag[0] == '\0')
-    tag = NULL;
-
-  if (g_strcmp0 (self->tag_filter, tag) == 0)
-    return;
-
-  old = g_steal_pointer (&self->tag_filter);
-  self->tag_filter = g_strdup (tag);
-
-  /* The drop-down may not list it yet, or may list the old one only
-   * because it was filtered by. */
-  rebuild_tags (self);
-
-  if (old == NULL)
-    filters_changed (self, GTK_FILTER_CHANGE_MORE_STRICT);
-  else if (tag == NULL)
-    filters_changed (self, GTK_FILTER_CHANGE_LESS_STRICT);
-  else
-    filters_changed (self, GTK_FILTER_CHANGE_DIFFERENT);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAG_FILTER]);
 }
 
 /**
@@ -1280,7 +645,7 @@ mg_sidebar_set_page (MgSidebar  *self,
   g_return_if_fail (MG_IS_SIDEBAR (self));
   g_return_if_fail (g_strcmp0 (page, "highlights") == 0 || g_strcmp0 (page, "orphans") == 0);
 
-  if (g_str_equal (page, "orphans") && n_items (self->orphan_model) > 0)
+  if (g_str_equal (page, "orphans") && _mg_sidebar_n_items (self->orphan_model) > 0)
     gtk_toggle_button_set_active (self->orphans_toggle, TRUE);
   else
     gtk_toggle_button_set_active (self->highlights_toggle, TRUE);
@@ -1329,35 +694,7 @@ mg_sidebar_get_n_orphans (MgSidebar *self)
 {
   g_return_val_if_fail (MG_IS_SIDEBAR (self), 0);
 
-  return n_items (self->orphan_model);
-}
-
-/**
- * mg_sidebar_dup_tags:
- * @self: a #MgSidebar
- *
- * Returns: (transfer full): the tags offered by the tag filter
- */
-GStrv
-mg_sidebar_dup_tags (MgSidebar *self)
-{
-  GStrvBuilder *builder;
-  GStrv         tags;
-  guint         i, n;
-
-  g_return_val_if_fail (MG_IS_SIDEBAR (self), NULL);
-
-  if (self->tags_idle_id != 0)
-    rebuild_tags (self);
-
-  builder = g_strv_builder_new ();
-  n = n_items (self->tag_model);
-  for (i = 1; i < n; i++)
-    g_strv_builder_add (builder, gtk_string_list_get_string (self->tag_model, i));
-  tags = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-
-  return tags;
+  return _mg_sidebar_n_items (self->orphan_model);
 }
 
 /**
@@ -1384,8 +721,6 @@ mg_sidebar_find_row (MgSidebar    *self,
 
   return NULL;
 }
-
-/* GObject */
 
 static void
 mg_sidebar_map (GtkWidget *widget)
@@ -1448,6 +783,7 @@ mg_sidebar_dispose (GObject *object)
   g_clear_object (&self->match_filter);
   g_clear_object (&self->date_sorter);
   g_clear_object (&self->tag_model);
+  g_clear_object (&self->tags);
   g_clear_object (&self->settings);
   g_clear_object (&self->annotations);
 
@@ -1631,7 +967,7 @@ mg_sidebar_class_init (MgSidebarClass *klass)
                                               0, NULL, NULL, NULL,
                                               G_TYPE_NONE, 1, MG_TYPE_ANNOTATION);
 
-  haystack_quark = g_quark_from_static_string ("mg-sidebar-haystack");
+  g_type_ensure (MG_TYPE_COLOR_SELECTOR);
 
   g_assert (mg_ui_get_resource () != NULL);
 
@@ -1645,7 +981,7 @@ mg_sidebar_class_init (MgSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, orphans_toggle);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, toolbar);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, MgSidebar, color_box);
+  gtk_widget_class_bind_template_child (widget_class, MgSidebar, color_selector);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, count_label);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, clear_button);
@@ -1653,8 +989,6 @@ mg_sidebar_class_init (MgSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, orphan_view);
   gtk_widget_class_bind_template_callback (widget_class, page_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
@@ -1664,52 +998,24 @@ mg_sidebar_class_init (MgSidebarClass *klass)
 
   gtk_widget_class_install_action (widget_class, "sidebar.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "sidebar.reattach", "s", reattach_action);
-  gtk_widget_class_install_action (widget_class, "sidebar.clear-filters", NULL, clear_filters_action);
   gtk_widget_class_install_property_action (widget_class, "sidebar.sort", "sort-order");
-}
 
-static void
-create_color_toggles (MgSidebar *self)
-{
-  guint i;
-
-  for (i = 0; i < MG_N_COLORS; i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new ();
-      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
-
-      gtk_button_set_child (GTK_BUTTON (button), check);
-      gtk_widget_add_css_class (button, "mg-color-chip");
-      gtk_widget_add_css_class (button, color_classes[i]);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, mg_color_get_label (i));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, mg_color_get_label (i),
-                                      -1);
-      g_signal_connect_swapped (button, "toggled", G_CALLBACK (color_toggled_cb), self);
-      gtk_box_append (GTK_BOX (self->color_box), button);
-
-      self->color_toggles[i] = GTK_TOGGLE_BUTTON (button);
-    }
+  _mg_sidebar_class_filter_init (widget_class);
 }
 
 static void
 mg_sidebar_init (MgSidebar *self)
 {
-  g_autoptr (GtkListItemFactory) tag_factory = NULL;
-  g_autoptr (GtkListItemFactory) tag_list_factory = NULL;
-  g_autoptr (GtkExpression) tag_expression = NULL;
-
   /* Before the template: its sort menu reads the state of sidebar.sort. */
   self->bound_rows = g_hash_table_new (NULL, NULL);
   self->search_text = g_strdup ("");
   self->sort_order = g_strdup ("position");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _mg_sidebar_filter_init (self);
 
   self->anchored_filter = GTK_FILTER (gtk_custom_filter_new (anchored_filter_func, NULL, NULL));
   self->orphan_filter = GTK_FILTER (gtk_custom_filter_new (orphan_filter_func, NULL, NULL));
-  self->match_filter = GTK_FILTER (gtk_custom_filter_new (match_filter_func, self, NULL));
   self->date_sorter = GTK_SORTER (gtk_custom_sorter_new (compare_by_date, NULL, NULL));
 
   self->anchored_model = gtk_filter_list_model_new (NULL, g_object_ref (self->anchored_filter));
@@ -1734,28 +1040,13 @@ mg_sidebar_init (MgSidebar *self)
   add_delete_shortcut (self, self->list_view);
   add_delete_shortcut (self, self->orphan_view);
 
-  g_signal_connect_swapped (self->anchored_model, "items-changed", G_CALLBACK (update_view), self);
-  g_signal_connect_swapped (self->sorted_model, "items-changed", G_CALLBACK (update_view), self);
-  g_signal_connect_swapped (self->orphan_model, "items-changed", G_CALLBACK (update_view), self);
-  g_signal_connect_swapped (self->sorted_orphan_model, "items-changed", G_CALLBACK (update_view), self);
-
-  create_color_toggles (self);
-
-  self->tag_model = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->tag_model, _ ("All Tags"));
-  tag_factory = tag_factory_new (12);
-  tag_list_factory = tag_factory_new (28);
-  tag_expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
-  gtk_drop_down_set_factory (self->tag_dropdown, tag_factory);
-  gtk_drop_down_set_list_factory (self->tag_dropdown, tag_list_factory);
-  gtk_drop_down_set_expression (self->tag_dropdown, tag_expression);
-  gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (self->tag_model));
-  g_signal_connect_swapped (self->tag_dropdown, "notify::selected", G_CALLBACK (tag_selected_cb), self);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.clear-filters", FALSE);
+  g_signal_connect_swapped (self->anchored_model, "items-changed", G_CALLBACK (_mg_sidebar_update_view), self);
+  g_signal_connect_swapped (self->sorted_model, "items-changed", G_CALLBACK (_mg_sidebar_update_view), self);
+  g_signal_connect_swapped (self->orphan_model, "items-changed", G_CALLBACK (_mg_sidebar_update_view), self);
+  g_signal_connect_swapped (self->sorted_orphan_model, "items-changed", G_CALLBACK (_mg_sidebar_update_view), self);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "sidebar-sort", self, "sort-order", G_SETTINGS_BIND_DEFAULT);
 
-  update_view (self);
+  _mg_sidebar_update_view (self);
 }

@@ -5,6 +5,7 @@
 
 #include "mg-annotation-list.h"
 #include "mg-annotation-row.h"
+#include "mg-color-selector.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MgSidebar, mg_sidebar, MG, SIDEBAR, GtkWidget)
 
 /* A colour filter is a mask of these bits; 0 shows every colour. */
-#define MG_SIDEBAR_COLOR_BIT(color) (1u << (color))
+#define MG_SIDEBAR_COLOR_BIT(color) MG_COLOR_BIT (color)
 
 /* clang-format off */
 MgSidebar        *mg_sidebar_new                (void);

@@ -11,6 +11,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-store.h"
 
@@ -64,7 +65,7 @@ LLVMFuzzerInitialize (int    *argc,
 
   g_log_set_writer_func (log_writer, NULL, NULL);
 
-  document = mg_document_new_from_bytes (text, "Article", URI, &error);
+  document = mg_document_loader_load_bytes (text, URI, "Article", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
 
   directory = g_dir_make_tmp ("fuzz-store-XXXXXX", &error);
@@ -113,7 +114,6 @@ check_entries (JsonNode *root)
     {
       g_autoptr (MgAnnotation) annotation = NULL;
       g_autoptr (MgAnnotation) again = NULL;
-      g_autoptr (JsonBuilder) builder = NULL;
       g_autoptr (JsonNode) written = NULL;
       g_autoptr (GError) error = NULL;
 
@@ -126,9 +126,7 @@ check_entries (JsonNode *root)
 
       mg_anchor_annotation (annotation, document);
 
-      builder = json_builder_new ();
-      mg_annotation_to_json (annotation, builder);
-      written = json_builder_get_root (builder);
+      written = mg_annotation_to_json (annotation);
       again = mg_annotation_new_from_json (written, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (mg_annotation_get_id (again), ==, mg_annotation_get_id (annotation));

@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-html-reader-mode"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "mg-html-private.h"
+
+/*
+ * Reader mode for HTML pages: which elements are page chrome or hidden,
+ * which element holds the article, what the title and the base of the
+ * links are. mg-html-renderer.c asks these questions while it walks the
+ * page into the document builder.
+ *
+ * What is shown of a page, as in a browser's reader mode:
+ *
+ *  - Never: script, style, noscript, template, head, iframe, svg, canvas,
+ *    video, audio, object, embed, dialog, nav, aside, form controls, and
+ *    comments. A <form> is dropped unless it holds the article or the
+ *    <h1> (old ASP.NET pages wrap the whole page in one).
+ *  - Page chrome: <header> and <footer> of the page (not those of an
+ *    article or section, which hold its headline and byline, nor a page
+ *    header that holds the <h1>), elements
+ *    with a navigation, banner, contentinfo, complementary, search or
+ *    dialog role, and elements whose class or id names page furniture
+ *    (cookie, consent, newsletter, share, social, related, comments,
+ *    advert, sidebar, breadcrumb, ...) unless it also names content
+ *    (article, content, main, story, post, entry, body, text).
+ *  - Hidden: the hidden attribute, aria-hidden="true", an inline style
+ *    with display:none or visibility:hidden, and the usual hiding classes
+ *    (hidden, sr-only, visually-hidden, screen-reader-text).
+ *
+ * Chrome and hidden rules never drop the content root or its ancestors: a
+ * page saved with a cookie dialog open often has aria-hidden on the
+ * wrapper of everything. If they still leave nothing, the page is
+ * rendered again without them.
+ *
+ * The content root: the largest <article> when it holds at least half the
+ * visible text of its <main> (or of the body, without a <main>): a news
+ * page's story is one article, with teasers of other stories as small
+ * ones; an index of posts has many articles of similar size, and is shown
+ * whole. When the <h1> is outside that article but inside its <main>, the
+ * <main> is the root, so the headline stays. Else the first <main> with
+ * text, else the body.
+ *
+ * The title: og:title (the headline as the site shares it, without the
+ * " | Site name" a <title> usually has), else <title>, else the first <h1>
+ * of the content, else its first heading. Relative links resolve against
+ * <base>, else, for a page saved to disk, the address it was saved from
+ * (<link rel="canonical"> or og:url), else the file.
+ */
+
+void
+mg_html_context_init (MgHtmlContext     *ctx,
+                      MgDocumentBuilder *builder,
+                      const char        *uri)
+{
+  memset (ctx, 0, sizeof *ctx);
+  ctx->builder = builder;
+  ctx->flags = g_hash_table_new (NULL, NULL);
+  ctx->lengths = g_hash_table_new (NULL, NULL);
+  ctx->articles = g_ptr_array_new ();
+  ctx->mains = g_ptr_array_new ();
+  ctx->uri = g_strdup (uri);
+  ctx->base = g_strdup (uri);
+  ctx->counts = g_array_new (FALSE, FALSE, sizeof (gsize));
+}
+
+void
+mg_html_context_clear (MgHtmlContext *ctx)
+{
+  g_hash_table_unref (ctx->flags);
+  g_hash_table_unref (ctx->lengths);
+  g_ptr_array_unref (ctx->articles);
+  g_ptr_array_unref (ctx->mains);
+  g_free (ctx->title);
+  g_free (ctx->og_title);
+  g_free (ctx->uri);
+  g_free (ctx->base_href);
+  g_free (ctx->canonical);
+  g_free (ctx->base);
+  g_array_unref (ctx->counts);
+}
+
+static MgHtmlNodeFlags
+node_flags (MgHtmlContext *ctx,
+            xmlNode       *node)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (ctx->flags, node));
+}
+
+/* Marks @node and its ancestors; stops at the first ancestor marked
+ * already, so marking every article costs one walk over the tree. */
+static void
+mark_ancestors (MgHtmlContext  *ctx,
+                xmlNode        *node,
+                MgHtmlNodeFlags flag)
+{
+  for (; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
+    {
+      MgHtmlNodeFlags flags = node_flags (ctx, node);
+
+      if (flags & flag)
+        break;
+      g_hash_table_insert (ctx->flags, node, GUINT_TO_POINTER (flags | flag));
+    }
+}
+
+static char *
+node_text (xmlNode *node)
+{
+  xmlChar *content = xmlNodeGetContent (node);
+  char    *text = mg_collapse_whitespace ((const char *) content);
+
+  xmlFree (content);
+  return text;
+}
+
+/* The elements inside which a <header> or <footer> is the article's or
+ * section's own, not the page's. */
+static gboolean
+is_sectioning (const char *name)
+{
+  return strcmp (name, "article") == 0 || strcmp (name, "section") == 0 || strcmp (name, "main") == 0 || strcmp (name, "aside") == 0 || strcmp (name, "nav") == 0;
+}
+
+/* Pass one: the facts about the page, and the marks that protect the
+ * content from the chrome rules. */
+static gboolean
+scan_enter (xmlNode *node,
+            gpointer data)
+{
+  MgHtmlContext *ctx = data;
+  const char    *name;
+
+  if (node->type != XML_ELEMENT_NODE)
+    return FALSE;
+
+  name = (const char *) node->name;
+
+  /* Whether a header or footer is inside a sectioning element is known
+   * here, on the way down, for what asking each one's ancestors would
+   * cost: that is quadratic in the depth of the page. */
+  if (is_sectioning (name))
+    ctx->sectioning_depth++;
+  else if (ctx->sectioning_depth > 0 && mg_html_element_kind (node) == ELEMENT_CHROME)
+    g_hash_table_insert (ctx->flags, node, GUINT_TO_POINTER (node_flags (ctx, node) | FLAG_IN_SECTIONING));
+
+  if (strcmp (name, "article") == 0)
+    {
+      g_ptr_array_add (ctx->articles, node);
+      mark_ancestors (ctx, node, FLAG_HOLDS_CONTENT);
+    }
+  else if (strcmp (name, "main") == 0 || mg_html_attribute_equals (node, "role", "main"))
+    {
+      g_ptr_array_add (ctx->mains, node);
+      mark_ancestors (ctx, node, FLAG_HOLDS_CONTENT);
+    }
+  else if (strcmp (name, "h1") == 0)
+    {
+      mark_ancestors (ctx, node, FLAG_HOLDS_TITLE);
+    }
+  else if (strcmp (name, "body") == 0 && ctx->body == NULL)
+    {
+      ctx->body = node;
+    }
+  else if (strcmp (name, "title") == 0 && ctx->title == NULL && mg_html_is_element (node->parent, "head"))
+    {
+      ctx->title = node_text (node);
+    }
+  else if (strcmp (name, "meta") == 0 && ctx->og_title == NULL && (mg_html_attribute_equals (node, "property", "og:title") || mg_html_attribute_equals (node, "name", "og:title")))
+    {
+      g_autofree char *content = mg_html_get_attribute (node, "content");
+
+      ctx->og_title = mg_collapse_whitespace (content);
+    }
+  else if (strcmp (name, "meta") == 0 && ctx->canonical == NULL && (mg_html_attribute_equals (node, "property", "og:url") || mg_html_attribute_equals (node, "name", "og:url")))
+    {
+      ctx->canonical = mg_html_get_attribute (node, "content");
+    }
+  else if (strcmp (name, "link") == 0 && mg_html_attribute_equals (node, "rel", "canonical"))
+    {
+      g_free (ctx->canonical);
+      ctx->canonical = mg_html_get_attribute (node, "href");
+    }
+  else if (strcmp (name, "base") == 0 && ctx->base_href == NULL)
+    {
+      ctx->base_href = mg_html_get_attribute (node, "href");
+    }
+
+  return TRUE;
+}
+
+static void
+scan_leave (xmlNode *node,
+            gpointer data)
+{
+  MgHtmlContext *ctx = data;
+
+  if (is_sectioning ((const char *) node->name))
+    ctx->sectioning_depth--;
+}
+
+static gboolean
+style_hides (const char *style)
+{
+  g_autoptr (GString) compact = g_string_new (NULL);
+
+  for (const char *p = style; *p != '\0'; p++)
+    if (!mg_is_html_space (*p))
+      g_string_append_c (compact, g_ascii_tolower (*p));
+
+  return strstr (compact->str, "display:none") != NULL || strstr (compact->str, "visibility:hidden") != NULL;
+}
+
+static gboolean
+is_hidden (xmlNode *node)
+{
+  g_autofree char *storage = NULL;
+  const char      *style;
+
+  if (xmlHasProp (node, (const xmlChar *) "hidden") != NULL)
+    return TRUE;
+  if (mg_html_attribute_equals (node, "aria-hidden", "true"))
+    return TRUE;
+
+  style = mg_html_attribute_value (node, "style", &storage);
+  return style != NULL && style_hides (style);
+}
+
+static gboolean
+is_chrome_role (xmlNode *node)
+{
+  static const char *const roles[] = {
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menubar",
+  };
+
+  if (node->properties == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (mg_html_attribute_equals (node, "role", roles[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+word_is_one_of (const char        *word,
+                gsize              len,
+                const char *const *list,
+                gsize              n_list)
+{
+  for (gsize i = 0; i < n_list; i++)
+    if (strlen (list[i]) == len && g_ascii_strncasecmp (word, list[i], len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Whether a class or id value names page furniture. Values are split into
+ * words at white space, '-' and '_', so "cookie-banner" and "share_tools"
+ * match, and "header" or "loaded" never match "ad". */
+static gboolean
+names_chrome (const char *value)
+{
+  static const char *const hiding[] = {
+    "hidden",
+    "hide",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "screen-reader-text",
+    "d-none",
+  };
+  static const char *const chrome[] = {
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "breadcrumb",
+    "breadcrumbs",
+    "comment",
+    "comments",
+    "consent",
+    "cookie",
+    "cookies",
+    "disqus",
+    "footer",
+    "gdpr",
+    "header",
+    "masthead",
+    "menu",
+    "modal",
+    "nav",
+    "navbar",
+    "navigation",
+    "newsletter",
+    "pagination",
+    "paywall",
+    "popup",
+    "promo",
+    "related",
+    "share",
+    "sharing",
+    "sidebar",
+    "skip",
+    "social",
+    "sponsor",
+    "sponsored",
+    "subscribe",
+    "subscription",
+    "toolbar",
+  };
+  static const char *const content[] = {
+    "article",
+    "body",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "text",
+  };
+  const char *p = value;
+  gboolean    chrome_word = FALSE;
+
+  if (value == NULL)
+    return FALSE;
+
+  while (*p != '\0')
+    {
+      const char *token;
+      const char *word;
+
+      while (mg_is_html_space (*p))
+        p++;
+      token = p;
+      while (*p != '\0' && !mg_is_html_space (*p))
+        p++;
+      if (p == token)
+        continue;
+
+      if (word_is_one_of (token, p - token, hiding, G_N_ELEMENTS (hiding)))
+        return TRUE;
+
+      for (word = token;;)
+        {
+          const char *word_end = word;
+
+          while (word_end < p && *word_end != '-' && *word_end != '_')
+            word_end++;
+          if (word_is_one_of (word, word_end - word, content, G_N_ELEMENTS (content)))
+            return FALSE;
+          if (word_is_one_of (word, word_end - word, chrome, G_N_ELEMENTS (chrome)))
+            chrome_word = TRUE;
+          if (word_end == p)
+            break;
+          word = word_end + 1;
+        }
+    }
+
+  return chrome_word;
+}
+
+static gboolean
+is_page_chrome (xmlNode *node)
+{
+  g_autofree char *class_storage = NULL;
+  g_autofree char *id_storage = NULL;
+
+  if (node->properties == NULL)
+    return FALSE;
+
+  return is_chrome_role (node) || names_chrome (mg_html_attribute_value (node, "class", &class_storage)) || names_chrome (mg_html_attribute_value (node, "id", &id_storage));
+}
+
+gboolean
+mg_html_should_drop (MgHtmlContext    *ctx,
+                     xmlNode          *node,
+                     MgHtmlElementKind kind)
+{
+  MgHtmlNodeFlags flags;
+
+  if (kind == ELEMENT_DROP)
+    return TRUE;
+
+  if (mg_html_is_element (node, "html") || mg_html_is_element (node, "body"))
+    return FALSE;
+
+  flags = node_flags (ctx, node);
+  if (flags & FLAG_HOLDS_CONTENT)
+    return FALSE;
+
+  if (kind == ELEMENT_FORM)
+    return (flags & FLAG_HOLDS_TITLE) == 0;
+
+  if (kind == ELEMENT_CHROME && !(flags & FLAG_IN_SECTIONING))
+    {
+      /* A page header that holds the only <h1> holds the headline. */
+      if (!(mg_html_is_element (node, "header") && (flags & FLAG_HOLDS_TITLE)))
+        return TRUE;
+    }
+
+  if (ctx->lenient)
+    return FALSE;
+
+  return is_hidden (node) || is_page_chrome (node);
+}
+
+static gsize
+count_visible (const char *text)
+{
+  gsize n = 0;
+
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (!mg_is_html_space (*p))
+      n++;
+
+  return n;
+}
+
+/* What relative links resolve against: the page's <base>; for a page
+ * saved to disk, the address it was saved from (its canonical link or
+ * og:url), since "/authors/ana" means something there and nothing on
+ * the disk; else the document's own URI. */
+static void
+choose_base (MgHtmlContext *ctx)
+{
+  g_autofree char *base = NULL;
+
+  if (ctx->base_href != NULL)
+    base = mg_resolve_link (ctx->uri, ctx->base_href);
+
+  if (base == NULL && ctx->canonical != NULL && g_str_has_prefix (ctx->uri, "file:"))
+    {
+      g_autofree char *canonical = g_strstrip (g_strdup (ctx->canonical));
+      const char      *scheme = g_uri_peek_scheme (canonical);
+
+      if (scheme != NULL && (strcmp (scheme, "http") == 0 || strcmp (scheme, "https") == 0))
+        base = g_steal_pointer (&canonical);
+    }
+
+  if (base != NULL)
+    {
+      g_free (ctx->base);
+      ctx->base = g_steal_pointer (&base);
+    }
+}
+
+/* Pass two: how much visible text each candidate root holds. */
+static gboolean
+measure_enter (xmlNode *node,
+               gpointer data)
+{
+  MgHtmlContext *ctx = data;
+  gsize          zero = 0;
+
+  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)
+    {
+      if (ctx->counts->len > 0)
+        g_array_index (ctx->counts, gsize, ctx->counts->len - 1) += count_visible ((const char *) node->content);
+      return FALSE;
+    }
+
+  if (node->type != XML_ELEMENT_NODE || mg_html_should_drop (ctx, node, mg_html_element_kind (node)))
+    return FALSE;
+
+  g_array_append_val (ctx->counts, zero);
+  return TRUE;
+}
+
+static void
+measure_leave (xmlNode *node,
+               gpointer data)
+{
+  MgHtmlContext *ctx = data;
+  gsize          count;
+
+  g_assert (ctx->counts->len > 0);
+
+  count = g_array_index (ctx->counts, gsize, ctx->counts->len - 1);
+  g_array_set_size (ctx->counts, ctx->counts->len - 1);
+  if (ctx->counts->len > 0)
+    g_array_index (ctx->counts, gsize, ctx->counts->len - 1) += count;
+
+  if (node_flags (ctx, node) & FLAG_HOLDS_CONTENT || node == ctx->body)
+    g_hash_table_insert (ctx->lengths, node, GSIZE_TO_POINTER (count));
+}
+
+static gsize
+visible_length (MgHtmlContext *ctx,
+                xmlNode       *node)
+{
+  return node != NULL ? GPOINTER_TO_SIZE (g_hash_table_lookup (ctx->lengths, node)) : 0;
+}
+
+static gboolean
+is_ancestor (xmlNode *ancestor,
+             xmlNode *node)
+{
+  for (; node != NULL; node = node->parent)
+    if (node == ancestor)
+      return TRUE;
+
+  return FALSE;
+}
+
+xmlNode *
+mg_html_choose_content_root (MgHtmlContext *ctx,
+                             xmlNode       *root)
+{
+  xmlNode *article = NULL;
+  xmlNode *main_node = NULL;
+  xmlNode *container;
+
+  ctx->counts->len = 0;
+  mg_html_walk (root, measure_enter, measure_leave, ctx);
+
+  for (guint i = 0; i < ctx->articles->len; i++)
+    {
+      xmlNode *candidate = g_ptr_array_index (ctx->articles, i);
+
+      if (visible_length (ctx, candidate) > visible_length (ctx, article))
+        article = candidate;
+    }
+
+  for (guint i = 0; i < ctx->mains->len && main_node == NULL; i++)
+    if (visible_length (ctx, g_ptr_array_index (ctx->mains, i)) > 0)
+      main_node = g_ptr_array_index (ctx->mains, i);
+
+  container = main_node != NULL && is_ancestor (main_node, article) ? main_node : ctx->body;
+  if (article != NULL && (container == NULL || visible_length (ctx, article) * 2 >= visible_length (ctx, container)))
+    {
+      /* A headline above the article, in the same <main>, belongs to it. */
+      if (container == main_node && !(node_flags (ctx, article) & FLAG_HOLDS_TITLE) && (node_flags (ctx, main_node) & FLAG_HOLDS_TITLE))
+        return main_node;
+      return article;
+    }
+  if (main_node != NULL)
+    return main_node;
+  if (ctx->body != NULL)
+    return ctx->body;
+
+  return root;
+}
+
+/**
+ * mg_html_scan:
+ * @ctx: the page's context
+ * @root: the root element
+ *
+ * Pass one (the facts about the page, the marks that protect the content)
+ * and the choice of the base of relative links.
+ */
+void
+mg_html_scan (MgHtmlContext *ctx,
+              xmlNode       *root)
+{
+  ctx->sectioning_depth = 0;
+  mg_html_walk (root, scan_enter, scan_leave, ctx);
+  choose_base (ctx);
+}

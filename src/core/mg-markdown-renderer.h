@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "mg-document-builder.h"
+
+G_BEGIN_DECLS
+
+/* The Markdown renderer, private to the core: see mg-markdown-renderer.c. */
+
+void mg_markdown_render (MgDocumentBuilder *builder,
+                         const char        *text,
+                         gsize              len,
+                         const char        *uri,
+                         char             **title);
+
+G_END_DECLS

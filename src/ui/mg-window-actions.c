@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mg-anchor.h"
+#include "mg-colors.h"
+#include "mg-preferences-window.h"
+#include "mg-reading-style.h"
+#include "mg-window-private.h"
+
+/*
+ * What the user does in a window: highlight the selection (Ctrl+H, the
+ * colour swatches, Ctrl+1…6), add and edit notes, delete with undo,
+ * attach a highlight that was not found to the selection, show the
+ * sidebar, find, zoom. Each is a `win.` action installed here with its
+ * shortcut, so the header bar, the popovers, the keyboard and the tests
+ * reach the same code; _mg_window_update_actions() enables them.
+ */
+
+void
+_mg_window_set_color (MgWindow *self,
+                      MgColor   color)
+{
+  g_autofree char *old_class = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (self->color));
+  g_autofree char *new_class = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (color));
+
+  gtk_widget_remove_css_class (self->current_color_dot, old_class);
+  gtk_widget_add_css_class (self->current_color_dot, new_class);
+  self->color = color;
+
+  if (g_settings_get_enum (self->settings, "highlight-color") != (int) color)
+    g_settings_set_enum (self->settings, "highlight-color", color);
+}
+
+/* The selection as the range to highlight: white space at its edges (a
+ * paragraph selected by a triple click ends with its newline) is left out. */
+static gboolean
+get_highlight_range (MgWindow *self,
+                     guint    *start,
+                     guint    *end)
+{
+  const gunichar *chars;
+
+  if (self->document == NULL || !mg_reader_view_get_selection (self->reader, start, end))
+    return FALSE;
+
+  chars = mg_document_get_chars (self->document, NULL);
+  while (*start < *end && g_unichar_isspace (chars[*start]))
+    (*start)++;
+  while (*end > *start && g_unichar_isspace (chars[*end - 1]))
+    (*end)--;
+
+  return *start < *end;
+}
+
+static MgAnnotation *
+highlight_selection (MgWindow *self,
+                     MgColor   color)
+{
+  g_autoptr (MgAnnotation) annotation = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter    iter;
+  guint          start, end;
+
+  if (!get_highlight_range (self, &start, &end) || self->annotations == NULL)
+    return NULL;
+
+  annotation = mg_annotation_new_for_range (self->document, start, end, color);
+  mg_annotation_list_add (self->annotations, annotation);
+
+  /* The highlight replaces the selection, so that the reader sees it. */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, end);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+
+  gtk_popover_popdown (self->selection_popover);
+  mg_sidebar_select (self->sidebar, annotation);
+
+  return g_steal_pointer (&annotation);
+}
+
+static void
+highlight_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr (MgAnnotation) annotation = highlight_selection (self, self->color);
+}
+
+static void
+highlight_with_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr (MgAnnotation) annotation = NULL;
+  MgColor color;
+
+  if (!mg_color_from_string (g_variant_get_string (parameter, NULL), &color))
+    return;
+
+  _mg_window_set_color (self, color);
+  gtk_popover_popdown (self->color_popover);
+  annotation = highlight_selection (self, color);
+}
+
+static void
+open_editor (MgWindow     *self,
+             MgAnnotation *annotation,
+             gboolean      focus_note)
+{
+  GdkRectangle rect;
+
+  if (!mg_reader_view_get_range_rect (self->reader,
+                                      mg_annotation_get_range_start (annotation),
+                                      mg_annotation_get_range_end (annotation),
+                                      &rect))
+    {
+      mg_reader_view_reveal (self->reader, annotation);
+      mg_reader_view_get_range_rect (self->reader,
+                                     mg_annotation_get_range_start (annotation),
+                                     mg_annotation_get_range_end (annotation),
+                                     &rect);
+    }
+
+  mg_annotation_editor_set_annotation (self->editor, annotation);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->editor), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->editor));
+
+  if (focus_note)
+    mg_annotation_editor_focus_note (self->editor);
+}
+
+static void
+add_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr (MgAnnotation) annotation = highlight_selection (self, self->color);
+
+  /* Without a selection, the note goes to the highlight at the caret. */
+  if (annotation == NULL)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+      GtkTextIter    iter;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+      annotation = mg_reader_view_get_annotation_at (self->reader, gtk_text_iter_get_offset (&iter));
+    }
+
+  if (annotation != NULL)
+    open_editor (self, annotation, TRUE);
+}
+
+MgAnnotation *
+_mg_window_lookup_parameter (MgWindow *self,
+                             GVariant *parameter)
+{
+  if (self->annotations == NULL)
+    return NULL;
+
+  return mg_annotation_list_lookup (self->annotations, g_variant_get_string (parameter, NULL));
+}
+
+static void
+edit_annotation_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MgWindow     *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = _mg_window_lookup_parameter (self, parameter);
+
+  if (annotation != NULL && mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED)
+    open_editor (self, annotation, FALSE);
+}
+
+static void
+toast_dismissed_cb (AdwToast *toast,
+                    MgWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (toast), "mg-id");
+
+  g_hash_table_remove (self->deleted, id);
+}
+
+static void
+delete_annotation (MgWindow     *self,
+                   MgAnnotation *annotation)
+{
+  g_autoptr (MgAnnotation) keep = g_object_ref (annotation);
+  AdwToast *toast;
+
+  if (self->annotations == NULL || !mg_annotation_list_remove (self->annotations, annotation))
+    return;
+
+  g_hash_table_replace (self->deleted, g_strdup (mg_annotation_get_id (keep)), g_object_ref (keep));
+
+  toast = adw_toast_new (_ ("Highlight deleted"));
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (mg_annotation_get_id (keep)));
+  g_object_set_data_full (G_OBJECT (toast), "mg-id", g_strdup (mg_annotation_get_id (keep)), g_free);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+delete_annotation_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  MgWindow     *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = _mg_window_lookup_parameter (self, parameter);
+
+  if (annotation != NULL)
+    delete_annotation (self, annotation);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MgWindow   *self = MG_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autofree char *key = NULL;
+
+  if (!g_hash_table_steal_extended (self->deleted, id, (gpointer *) &key, (gpointer *) &annotation))
+    return;
+
+  /* The same object comes back: same id, note, tags, colour and dates. */
+  mg_anchor_annotation (annotation, self->document);
+  mg_annotation_list_add (self->annotations, annotation);
+  mg_sidebar_select (self->sidebar, annotation);
+}
+
+static void
+reattach (MgWindow     *self,
+          MgAnnotation *annotation)
+{
+  guint start, end;
+
+  if (!get_highlight_range (self, &start, &end))
+    {
+      _mg_window_show_toast (self, _ ("Select the passage in the text first, then attach the annotation to it"));
+      return;
+    }
+
+  mg_annotation_set_target (annotation, self->document, start, end);
+  mg_annotation_list_update (self->annotations, annotation);
+  mg_sidebar_select (self->sidebar, annotation);
+  _mg_window_show_toast (self, _ ("Annotation attached to the selection"));
+}
+
+static void
+reattach_annotation_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  MgWindow     *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = _mg_window_lookup_parameter (self, parameter);
+
+  if (annotation != NULL)
+    reattach (self, annotation);
+}
+
+/* The sidebar choice is remembered only for a window wide enough to show
+ * it beside the text. On a narrow window the sidebar folds over the text:
+ * it starts hidden, and showing it there is for the moment, not a new
+ * preference. AdwFlap is locked so that folding does not change
+ * reveal-flap by itself; these handlers decide. */
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+reveal_flap_cb (MgWindow *self)
+{
+  gboolean revealed = adw_flap_get_reveal_flap (self->flap);
+
+  if (!adw_flap_get_folded (self->flap) && revealed != self->show_sidebar)
+    g_object_set (self, "show-sidebar", revealed, NULL);
+}
+
+static void
+folded_cb (MgWindow *self)
+{
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+  else
+    adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
+}
+
+static void
+show_sidebar_cb (MgWindow *self)
+{
+  if (!adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
+}
+
+static void
+search_annotations_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (!adw_flap_get_reveal_flap (self->flap))
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  mg_sidebar_focus_search (self->sidebar);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  mg_find_bar_open (MG_WINDOW (widget)->find_bar);
+}
+
+static void
+find_next_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.find-previous"))
+    mg_find_bar_previous (self->find_bar);
+  else
+    mg_find_bar_next (self->find_bar);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    mg_reading_style_zoom_in (self->settings);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    mg_reading_style_zoom_out (self->settings);
+  else
+    mg_reading_style_zoom_reset (self->settings);
+}
+
+static gboolean
+scroll_zoom_cb (MgWindow                 *self,
+                double                    dx,
+                double                    dy,
+                GtkEventControllerScroll *controller)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  if (dy < 0)
+    mg_reading_style_zoom_in (self->settings);
+  else
+    mg_reading_style_zoom_out (self->settings);
+
+  return GDK_EVENT_STOP;
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (mg_preferences_window_new (GTK_WINDOW (self), self->settings)));
+}
+
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  mg_window_open_bundled (MG_WINDOW (widget));
+}
+
+static void
+banner_dismiss_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (MG_WINDOW (widget)->banner, FALSE);
+}
+
+static void
+banner_details_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MgWindow  *self = MG_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   gtk_label_get_text (self->banner_label),
+                                   self->banner_details);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+selection_finished_cb (MgWindow *self)
+{
+  guint        start, end;
+  GdkRectangle rect;
+
+  if (!get_highlight_range (self, &start, &end))
+    return;
+
+  mg_reader_view_get_range_rect (self->reader, start, end, &rect);
+  gtk_popover_set_pointing_to (self->selection_popover, &rect);
+  gtk_popover_popup (self->selection_popover);
+}
+
+static void
+annotation_clicked_cb (MgWindow     *self,
+                       MgAnnotation *annotation)
+{
+  mg_sidebar_select (self->sidebar, annotation);
+  open_editor (self, annotation, FALSE);
+}
+
+static void
+annotation_activated_cb (MgWindow     *self,
+                         MgAnnotation *annotation)
+{
+  /* An orphan has no place in the text; its row offers its own actions. */
+  if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED)
+    mg_reader_view_reveal (self->reader, annotation);
+}
+
+static void
+delete_requested_cb (MgWindow     *self,
+                     MgAnnotation *annotation)
+{
+  delete_annotation (self, annotation);
+}
+
+static void
+reattach_requested_cb (MgWindow     *self,
+                       MgAnnotation *annotation)
+{
+  reattach (self, annotation);
+}
+
+void
+_mg_window_update_actions (MgWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean   has_document = self->document != NULL;
+  guint      start, end;
+  gboolean   has_selection = has_document && get_highlight_range (self, &start, &end);
+
+  gtk_widget_action_set_enabled (widget, "win.highlight", has_selection);
+  gtk_widget_action_set_enabled (widget, "win.add-note", has_document);
+  gtk_widget_action_set_enabled (widget, "win.highlight-with", has_document);
+  gtk_widget_action_set_enabled (widget, "win.search-annotations", has_document);
+  gtk_widget_action_set_enabled (widget, "win.export", has_document);
+  gtk_widget_action_set_enabled (widget, "win.copy-markdown", has_document);
+  gtk_widget_action_set_enabled (widget, "win.import", has_document);
+  gtk_widget_action_set_enabled (widget, "win.show-sidebar", has_document);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar_button), has_document);
+  gtk_widget_action_set_enabled (widget, "win.caret-browsing", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self->sidebar), "sidebar.reattach", has_selection);
+}
+
+void
+_mg_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.highlight", NULL, highlight_action);
+  gtk_widget_class_install_action (widget_class, "win.highlight-with", "s", highlight_with_action);
+  gtk_widget_class_install_action (widget_class, "win.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-annotation", "s", edit_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-annotation", "s", delete_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.reattach-annotation", "s", reattach_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.search-annotations", NULL, search_annotations_action);
+  gtk_widget_class_install_action (widget_class, "win.banner-dismiss", NULL, banner_dismiss_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.find-next", NULL, find_next_action);
+  gtk_widget_class_install_action (widget_class, "win.find-previous", NULL, find_next_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, toggle_sidebar_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.highlight", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.add-note", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.find-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.find-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.search-annotations", NULL);
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.highlight-with", "s", mg_color_to_string (i));
+}
+
+/* Connects what the parts of the window report to the actions above. */
+void
+_mg_window_actions_init (MgWindow *self)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  GtkTextBuffer      *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (scroll_zoom_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+
+  g_signal_connect_object (self, "notify::show-sidebar", G_CALLBACK (show_sidebar_cb), self, 0);
+  g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (reveal_flap_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->editor, "delete-requested",
+                           G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reader, "selection-finished",
+                           G_CALLBACK (selection_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reader, "annotation-clicked",
+                           G_CALLBACK (annotation_clicked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "annotation-activated",
+                           G_CALLBACK (annotation_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "delete-requested",
+                           G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "reattach-requested",
+                           G_CALLBACK (reattach_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (buffer, "notify::has-selection",
+                           G_CALLBACK (_mg_window_update_actions), self, G_CONNECT_SWAPPED);
+}

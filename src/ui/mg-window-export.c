@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "mg-export.h"
+#include "mg-import.h"
+#include "mg-window-private.h"
+
+/*
+ * The window's way in and out for annotations: export to Markdown or W3C
+ * Web Annotations through a file chooser (what the sidebar's filters show
+ * is what is exported), copy as Markdown, and import W3C or Hypothesis
+ * files. The writing itself is in src/core (mg-export.c, mg-import.c),
+ * shared with the command line.
+ */
+
+/* What the sidebar shows is what is exported: its colour and tag filters
+ * apply, so that "the blue ones tagged #method" is one export. */
+static void
+export_options (MgWindow        *self,
+                MgExportOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->color_mask = mg_sidebar_get_color_filter (self->sidebar);
+  options->tag = mg_sidebar_get_tag_filter (self->sidebar);
+}
+
+static char *
+export_text (MgWindow   *self,
+             const char *format,
+             GListModel *annotations)
+{
+  MgExportOptions options;
+
+  export_options (self, &options);
+
+  if (g_str_equal (format, "w3c"))
+    return mg_export_w3c (self->document, annotations, &options);
+
+  return mg_export_markdown (self->document, annotations, &options);
+}
+
+static char *
+suggested_name (MgWindow   *self,
+                const char *extension)
+{
+  g_autofree char *title = g_strdup (mg_document_get_title (self->document));
+  char            *dot = strrchr (title, '.');
+
+  if (dot != NULL && dot != title && strlen (dot) <= 9)
+    *dot = '\0';
+  g_strdelimit (title, "/\\:*?\"<>|", '-');
+
+  /* Translators: the file name proposed for an export; %s is the document's title. */
+  return g_strdup_printf (_ ("%s – annotations.%s"), title, extension);
+}
+
+static void
+export_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (MgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  name = g_file_get_basename (G_FILE (object));
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      _mg_window_show_banner (self, _ ("The export could not be written."), error->message);
+      return;
+    }
+
+  message = g_strdup_printf (_ ("Exported to “%s”"), name);
+  _mg_window_show_toast (self, message);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  g_autoptr (MgWindow) self = user_data;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const char *format = g_object_get_data (G_OBJECT (dialog), "mg-format");
+  char       *text;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->document != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      text = export_text (self, format, G_LIST_MODEL (self->annotations));
+      bytes = g_bytes_new_take (text, strlen (text));
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                           G_FILE_CREATE_REPLACE_DESTINATION,
+                                           NULL, export_written_cb, g_object_ref (self));
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MgWindow        *self = MG_WINDOW (widget);
+  const char      *format = g_variant_get_string (parameter, NULL);
+  gboolean         w3c = g_str_equal (format, "w3c");
+  g_autofree char *name = suggested_name (self, w3c ? "jsonld" : "md");
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  if (self->document == NULL)
+    return;
+
+  dialog = gtk_file_chooser_native_new (w3c ? _ ("Export as W3C Web Annotations") : _ ("Export as Markdown"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _ ("_Export"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_file_filter_set_name (filter, w3c ? _ ("JSON-LD") : _ ("Markdown"));
+  gtk_file_filter_add_suffix (filter, w3c ? "jsonld" : "md");
+  if (w3c)
+    gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_set_data_full (G_OBJECT (dialog), "mg-format", g_strdup (w3c ? "w3c" : "markdown"), g_free);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+copy_markdown (MgWindow   *self,
+               GListModel *annotations,
+               const char *message)
+{
+  g_autofree char *text = export_text (self, "markdown", annotations);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  _mg_window_show_toast (self, message);
+}
+
+static void
+copy_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (self->annotations != NULL)
+    copy_markdown (self, G_LIST_MODEL (self->annotations), _ ("Annotations copied as Markdown"));
+}
+
+static void
+copy_annotation_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MgWindow     *self = MG_WINDOW (widget);
+  MgAnnotation *annotation = _mg_window_lookup_parameter (self, parameter);
+  g_autoptr (GListStore) one = NULL;
+  g_autofree char *text = NULL;
+
+  if (annotation == NULL)
+    return;
+
+  /* One annotation is copied whatever the sidebar's filters. */
+  one = g_list_store_new (MG_TYPE_ANNOTATION);
+  g_list_store_append (one, annotation);
+  text = mg_export_markdown (self->document, G_LIST_MODEL (one), NULL);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  _mg_window_show_toast (self, _ ("Annotation copied as Markdown"));
+}
+
+/**
+ * mg_window_import_bytes:
+ * @self: a #MgWindow
+ * @bytes: a W3C Web Annotation or Hypothesis file
+ * @error: return location for a #GError
+ *
+ * Adds the annotations of @bytes to the document, and tells the user how
+ * many were found. A malformed file changes nothing.
+ *
+ * Returns: %TRUE if the file was imported
+ */
+gboolean
+mg_window_import_bytes (MgWindow *self,
+                        GBytes   *bytes,
+                        GError  **error)
+{
+  MgImportResult   result = { 0 };
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (MG_IS_WINDOW (self), FALSE);
+
+  if (self->document == NULL || self->annotations == NULL)
+    return TRUE;
+
+  if (!mg_import_w3c (self->document, self->annotations, bytes, &result, error))
+    return FALSE;
+
+  if (result.n_added + result.n_updated == 0)
+    message = g_strdup (_ ("Nothing new to import"));
+  else
+    /* Translators: after an import; the counts of annotations. */
+    message = g_strdup_printf (ngettext ("Imported %u annotation: %u in place, %u moved, %u not found",
+                                         "Imported %u annotations: %u in place, %u moved, %u not found",
+                                         result.n_added + result.n_updated),
+                               result.n_added + result.n_updated,
+                               result.n_anchored, result.n_moved, result.n_orphaned);
+  _mg_window_show_toast (self, message);
+
+  return TRUE;
+}
+
+static void
+import_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (MgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
+  if (bytes == NULL || !mg_window_import_bytes (self, bytes, &error))
+    _mg_window_show_banner (self, _ ("The annotations could not be imported. Nothing was changed."), error->message);
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  g_autoptr (MgWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      g_file_load_bytes_async (file, NULL, import_loaded_cb, g_object_ref (self));
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_ ("Import Annotations"),
+                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _ ("_Import"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_filter_set_name (filter, _ ("W3C Web Annotations or Hypothesis (JSON)"));
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_filter_add_suffix (filter, "jsonld");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_mime_type (filter, "application/ld+json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+void
+_mg_window_class_export_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-markdown", NULL, copy_all_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-annotation-markdown", "s", copy_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", "s", "markdown");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.copy-markdown", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The window's parts shared by its files, as GNOME Text Editor splits its
+ * window: mg-window.c (the document and its annotations' store, from open
+ * to close), mg-window-actions.c (what the user does: highlight, note,
+ * delete and undo, find, zoom), mg-window-export.c (export, copy and
+ * import). Tests include this header for the accessors below. */
+
+#include "mg-annotation-editor.h"
+#include "mg-find-bar.h"
+#include "mg-reader-view.h"
+#include "mg-sidebar.h"
+#include "mg-store.h"
+#include "mg-tag-list.h"
+#include "mg-window.h"
+
+G_BEGIN_DECLS
+
+struct _MgWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwWindowTitle     *window_title;
+  AdwToastOverlay    *toast_overlay;
+  GtkStack           *stack;
+  GtkSpinner         *spinner;
+  GtkScrolledWindow  *scroller;
+  MgReaderView       *reader;
+  AdwStatusPage      *error_page;
+  AdwFlap            *flap;
+  MgSidebar          *sidebar;
+  MgFindBar          *find_bar;
+  GtkMenuButton      *contents_button;
+  GtkPopover         *contents_popover;
+  GtkListBox         *contents_list;
+  AdwClampScrollable *clamp;
+  GtkToggleButton    *sidebar_button;
+  GtkRevealer        *banner;
+  GtkLabel           *banner_label;
+  GtkWidget          *current_color_dot;
+  GtkPopover         *color_popover;
+  GtkPopover         *selection_popover;
+  MgAnnotationEditor *editor;
+
+  GSettings        *settings;
+  GCancellable     *cancellable;
+  MgDocument       *document;
+  MgAnnotationList *annotations;
+  MgTagList        *tags;
+  MgStore          *store;
+  GdkFrameClock    *paint_clock;
+  gulong            after_paint_id;
+  guint             load_source;
+  char             *error_message;
+  char             *banner_details;
+  MgColor           color;
+  gboolean          show_sidebar;
+
+  /* Copies of deleted annotations while their Undo toast is up. */
+  GHashTable *deleted;
+  GMenu      *recent_menu;
+  GMenu      *primary_menu;
+};
+
+void          _mg_window_show_toast (MgWindow   *self,
+                                     const char *title);
+void          _mg_window_show_banner (MgWindow   *self,
+                                      const char *text,
+                                      const char *details);
+void          _mg_window_update_actions (MgWindow *self);
+MgAnnotation *_mg_window_lookup_parameter (MgWindow *self,
+                                           GVariant *parameter);
+void          _mg_window_set_color (MgWindow *self,
+                                    MgColor   color);
+void          _mg_window_class_actions_init (GtkWidgetClass *widget_class);
+void          _mg_window_actions_init (MgWindow *self);
+void          _mg_window_class_export_init (GtkWidgetClass *widget_class);
+
+/* For tests: the parts of the window, and what it shows. */
+GtkTextView *mg_window_get_text_view (MgWindow *self);
+GtkWidget   *mg_window_get_sidebar (MgWindow *self);
+GtkWidget   *mg_window_get_editor (MgWindow *self);
+GtkWidget   *mg_window_get_contents (MgWindow *self);
+const char  *mg_window_get_page (MgWindow *self);
+const char  *mg_window_get_error_message (MgWindow *self);
+const char  *mg_window_get_banner_text (MgWindow *self);
+gboolean     mg_window_flush (MgWindow *self,
+                              GError  **error);
+gboolean     mg_window_import_bytes (MgWindow *self,
+                                     GBytes   *bytes,
+                                     GError  **error);
+
+G_END_DECLS
