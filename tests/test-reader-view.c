@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
+
+#include <adwaita.h>
 
 #include "mg-application.h"
 #include "mg-reader-view.h"
@@ -653,6 +656,113 @@ test_context_menu (void)
   close_window (window);
 }
 
+/* The view as it is drawn, in pixels. */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int          width = gtk_widget_get_width (widget);
+  int          height = gtk_widget_get_height (widget);
+  GdkTexture  *texture;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+
+  return texture;
+}
+
+/* The colour drawn behind the code point at @offset, a space (no ink). */
+static void
+background_at (GtkTextView *view,
+               GdkTexture  *texture,
+               guint        offset,
+               guint8       rgb[3])
+{
+  int                 width = gdk_texture_get_width (texture);
+  int                 height = gdk_texture_get_height (texture);
+  g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
+  double              x, y;
+  guint32             pixel;
+
+  offset_point (view, offset, 0.5, &x, &y);
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  pixel = pixels[(int) y * width + (int) x];
+  rgb[0] = (pixel >> 16) & 0xff;
+  rgb[1] = (pixel >> 8) & 0xff;
+  rgb[2] = pixel & 0xff;
+}
+
+static double
+distance (const guint8 a[3],
+          const guint8 b[3])
+{
+  double d = 0;
+
+  for (guint i = 0; i < 3; i++)
+    d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+
+  return sqrt (d);
+}
+
+/* Item 6 of issue 11: a selection is not mistaken for a blue highlight,
+ * in light, dark and sepia. */
+static void
+test_selection_distinct (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  MgWindow         *window = new_window ();
+  GtkTextView      *view = mg_window_get_text_view (window);
+  GtkTextBuffer    *buffer = gtk_text_view_get_buffer (view);
+  AdwStyleManager  *style = adw_style_manager_get_default ();
+  guint             blue = find_offset (window, "global artificial intelligence");
+  guint             selected = find_offset (window, "Commerce Department");
+  GtkTextIter       s, e;
+  const char       *schemes[] = { "light", "dark", "sepia" };
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, blue);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, blue + strlen ("global artificial intelligence"));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "blue"));
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, selected);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, selected + strlen ("Commerce Department"));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autoptr (GdkTexture) texture = NULL;
+      guint8 under_selection[3], under_blue[3], paper[3];
+
+      adw_style_manager_set_color_scheme (style, g_str_equal (schemes[i], "dark") ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      g_settings_set_string (settings, "color-scheme", g_str_equal (schemes[i], "sepia") ? "sepia" : "default");
+      gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 0);
+      wait_frames (GTK_WIDGET (window), 4);
+
+      texture = render_widget (GTK_WIDGET (view));
+      /* The spaces in "Commerce Department" and "global artificial". */
+      background_at (view, texture, selected + strlen ("Commerce"), under_selection);
+      background_at (view, texture, blue + strlen ("global"), under_blue);
+      background_at (view, texture, find_offset (window, "Cognitia") - 1, paper);
+      g_test_message ("%s: selection #%02x%02x%02x, blue #%02x%02x%02x, paper #%02x%02x%02x", schemes[i],
+                      under_selection[0], under_selection[1], under_selection[2],
+                      under_blue[0], under_blue[1], under_blue[2], paper[0], paper[1], paper[2]);
+      g_assert_cmpfloat (distance (under_selection, under_blue), >, 100);
+      g_assert_cmpfloat (distance (under_selection, paper), >, 100);
+      g_assert_cmpfloat (distance (under_blue, paper), >, 15);
+    }
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_settings_reset (settings, "color-scheme");
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -671,6 +781,7 @@ main (int   argc,
   g_test_add_func ("/reader-view/add-note/text-still-painted", test_add_note_keeps_text);
   g_test_add_func ("/reader-view/selection/snaps-to-words", test_selection_snaps_to_words);
   g_test_add_func ("/reader-view/context-menu/reader-items", test_context_menu);
+  g_test_add_func ("/reader-view/selection/distinct-from-blue", test_selection_distinct);
 
   status = g_test_run ();
 
