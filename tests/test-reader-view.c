@@ -263,24 +263,43 @@ offset_point (GtkTextView *view,
   *y = wy + rect.height / 2.0;
 }
 
-/* The first mapped widget under @root (popovers included) that is a button
- * for @action. */
+typedef gboolean (*WidgetMatch) (GtkWidget  *widget,
+                                 const char *data);
+
+/* The first widget under @root, @root and popovers included, that @match
+ * takes. */
 static GtkWidget *
-find_action_button (GtkWidget  *root,
-                    const char *action)
+find_widget (GtkWidget  *root,
+             WidgetMatch match,
+             const char *data)
 {
-  if (GTK_IS_ACTIONABLE (root) && gtk_widget_get_mapped (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+  if (match (root, data))
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_action_button (child, action);
+      GtkWidget *found = find_widget (child, match, data);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+is_action_button (GtkWidget  *widget,
+                  const char *action)
+{
+  return GTK_IS_ACTIONABLE (widget) && gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+/* The first shown button for @action under @root. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  return find_widget (root, is_action_button, action);
 }
 
 static gboolean
@@ -451,22 +470,18 @@ test_selection_snaps_to_words (void)
   close_window (window);
 }
 
-/* The mapped popover menu under @root, if any. */
+static gboolean
+is_shown_popover_menu (GtkWidget  *widget,
+                       const char *unused)
+{
+  return GTK_IS_POPOVER_MENU (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* The shown popover menu under @root, if any. */
 static GtkPopoverMenu *
 find_popover_menu (GtkWidget *root)
 {
-  if (GTK_IS_POPOVER_MENU (root) && gtk_widget_get_mapped (root))
-    return GTK_POPOVER_MENU (root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkPopoverMenu *found = find_popover_menu (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return (GtkPopoverMenu *) find_widget (root, is_shown_popover_menu, NULL);
 }
 
 static gboolean
@@ -510,32 +525,20 @@ collect_actions (GMenuModel *model,
     }
 }
 
-/* The item of a shown menu whose label is @label. */
-static GtkWidget *
-find_menu_item (GtkWidget  *root,
-                const char *label)
+static gboolean
+is_menu_item (GtkWidget  *widget,
+              const char *label)
 {
-  if (g_str_equal (G_OBJECT_TYPE_NAME (root), "GtkModelButton") && gtk_widget_get_mapped (root))
-    {
-      g_autofree char *text = NULL;
+  g_autofree char *text = NULL;
 
-      g_object_get (root, "text", &text, NULL);
-      if (g_strcmp0 (text, label) == 0)
-        return root;
-    }
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton") || !gtk_widget_get_mapped (widget))
+    return FALSE;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_menu_item (child, label);
+  g_object_get (widget, "text", &text, NULL);
 
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return g_strcmp0 (text, label) == 0;
 }
 
-/* The actions of the menu shown in @window, once it is shown. */
 static char *
 shown_menu_actions (MgWindow *window)
 {
@@ -607,7 +610,7 @@ test_context_menu (void)
   g_free (actions);
 
   /* A colour, chosen with the pointer, highlights the selection. */
-  item = find_menu_item (GTK_WIDGET (window), "Green");
+  item = find_widget (GTK_WIDGET (window), is_menu_item, "Green");
   g_assert_nonnull (item);
   pointer_click (item, gtk_widget_get_width (item) / 2.0, gtk_widget_get_height (item) / 2.0, 1);
   g_assert_true (iterate_until (has_annotations, window));
