@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
+
+#include <adwaita.h>
 
 #include "mg-application.h"
 #include "mg-reader-view.h"
@@ -84,16 +87,30 @@ annotations_loaded (gpointer user_data)
   return mg_window_get_annotations (user_data) != NULL;
 }
 
+static gboolean
+window_settled (gpointer user_data)
+{
+  GtkWidget    *window = user_data;
+  MgReaderView *reader = MG_READER_VIEW (mg_window_get_text_view (user_data));
+
+  return gtk_widget_get_width (window) >= 1200 && gtk_widget_get_mapped (GTK_WIDGET (reader)) && mg_reader_view_get_pending_chunks (reader) == 0;
+}
+
 static MgWindow *
 new_window (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   MgWindow *window = mg_window_new (GTK_APPLICATION (app));
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 800);
   gtk_window_present (GTK_WINDOW (window));
   mg_window_set_document (window, document);
   g_assert_true (iterate_until (annotations_loaded, window));
+  /* The text laid out at the window's size, before points in it are
+   * computed. */
+  g_assert_true (iterate_until (window_settled, window));
+  /* From the top, whatever reading position an earlier test left. */
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (mg_window_get_text_view (window))), 0);
   wait_frames (GTK_WIDGET (window), 3);
 
   return window;
@@ -248,6 +265,10 @@ pointer_drag (GtkWidget *widget,
   xdotool ("mousedown 1");
   for (guint i = 1; i <= 4; i++)
     pointer_move (widget, x1 + (x2 - x1) * i / 4, y1 + (y2 - y1) * i / 4);
+  /* A hand rests a moment at the end before letting go. */
+  pointer_move (widget, x2 + 1, y2);
+  pointer_move (widget, x2, y2);
+  run_for_ms (200);
   xdotool ("mouseup 1");
 }
 
@@ -271,24 +292,43 @@ offset_point (GtkTextView *view,
   *y = wy + rect.height / 2.0;
 }
 
-/* The first mapped widget under @root (popovers included) that is a button
- * for @action. */
+typedef gboolean (*WidgetMatch) (GtkWidget  *widget,
+                                 const char *data);
+
+/* The first widget under @root, @root and popovers included, that @match
+ * takes. */
 static GtkWidget *
-find_action_button (GtkWidget  *root,
-                    const char *action)
+find_widget (GtkWidget  *root,
+             WidgetMatch match,
+             const char *data)
 {
-  if (GTK_IS_ACTIONABLE (root) && gtk_widget_get_mapped (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+  if (match (root, data))
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_action_button (child, action);
+      GtkWidget *found = find_widget (child, match, data);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+is_action_button (GtkWidget  *widget,
+                  const char *action)
+{
+  return GTK_IS_ACTIONABLE (widget) && gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+/* The first shown button for @action under @root. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  return find_widget (root, is_action_button, action);
 }
 
 static gboolean
@@ -404,7 +444,7 @@ test_selection_snaps_to_words (void)
 {
   MgWindow    *window;
   GtkTextView *view;
-  guint        google, deepmind, level;
+  guint        google, deepmind, level, international;
   char        *text;
 
   if (!have_xdotool ())
@@ -414,7 +454,8 @@ test_selection_snaps_to_words (void)
   view = mg_window_get_text_view (window);
   google = find_offset (window, "Google DeepMind");
   deepmind = google + strlen ("Google ");
-  level = find_offset (window, "level playing field");
+  level = find_offset (window, "controversial restriction");
+  international = find_offset (window, "international deployment");
 
   /* Ends in a word ("Google DeepMin"): the word is taken whole. */
   text = drag_select (window, google, deepmind + 7);
@@ -422,8 +463,8 @@ test_selection_snaps_to_words (void)
   g_free (text);
 
   /* Starts in a word, and is dragged backwards. */
-  text = drag_select (window, level + strlen ("level playing field"), level + 2);
-  g_assert_cmpstr (text, ==, "level playing field");
+  text = drag_select (window, level + strlen ("controversial restriction"), level + 2);
+  g_assert_cmpstr (text, ==, "controversial restriction");
   g_free (text);
 
   /* Ends between words: nothing added. */
@@ -432,8 +473,8 @@ test_selection_snaps_to_words (void)
   g_free (text);
 
   /* Inside one word: part of a word was meant. */
-  text = drag_select (window, level + 8, level + 12);
-  g_assert_cmpstr (text, ==, "ayin");
+  text = drag_select (window, international + 2, international + 6);
+  g_assert_cmpstr (text, ==, "tern");
   g_free (text);
 
   /* With the keyboard (caret browsing), from the middle of a word to the
@@ -458,6 +499,306 @@ test_selection_snaps_to_words (void)
   close_window (window);
 }
 
+static gboolean
+is_shown_popover_menu (GtkWidget  *widget,
+                       const char *unused)
+{
+  return GTK_IS_POPOVER_MENU (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* The shown popover menu under @root, if any. */
+static GtkPopoverMenu *
+find_popover_menu (GtkWidget *root)
+{
+  return (GtkPopoverMenu *) find_widget (root, is_shown_popover_menu, NULL);
+}
+
+static gboolean
+popover_menu_shown (gpointer user_data)
+{
+  return find_popover_menu (user_data) != NULL;
+}
+
+static gboolean
+no_popover_menu (gpointer user_data)
+{
+  return find_popover_menu (user_data) == NULL;
+}
+
+static gboolean
+has_annotations (gpointer user_data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (user_data))) > 0;
+}
+
+/* The actions of a menu model and its sections, as "action" or
+ * "action::target", one per line. */
+static void
+collect_actions (GMenuModel *model,
+                 GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *action = NULL;
+      g_autofree char *target = NULL;
+
+      if (section != NULL)
+        {
+          collect_actions (section, out);
+          continue;
+        }
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_TARGET, "s", &target);
+      g_string_append_printf (out, "%s%s%s\n", action, target ? "::" : "", target ? target : "");
+    }
+}
+
+static gboolean
+is_menu_item (GtkWidget  *widget,
+              const char *label)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton") || !gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  g_object_get (widget, "text", &text, NULL);
+
+  return g_strcmp0 (text, label) == 0;
+}
+
+static char *
+shown_menu_actions (MgWindow *window)
+{
+  GString *actions = g_string_new (NULL);
+
+  g_assert_true (iterate_until (popover_menu_shown, window));
+  /* Placed on screen, ready for the pointer. */
+  wait_frames (GTK_WIDGET (window), 2);
+  run_for_ms (200);
+  collect_actions (gtk_popover_menu_get_menu_model (find_popover_menu (GTK_WIDGET (window))), actions);
+
+  return g_string_free (actions, FALSE);
+}
+
+static char *
+open_context_menu_at (MgWindow *window,
+                      guint     offset)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  double       x, y;
+
+  offset_point (view, offset, 0.5, &x, &y);
+  /* A hand comes from somewhere: the pointer moves onto the text first. */
+  pointer_move (GTK_WIDGET (view), x + 40, y + 40);
+  pointer_click (GTK_WIDGET (view), x, y, 3);
+
+  return shown_menu_actions (window);
+}
+
+/* Item 5 of issue 11: the right-click menu of the text offers what a
+ * reader does (highlight in a colour, add a note, copy, copy as Markdown,
+ * select all), not GtkTextView's editing items, greyed out in a text that
+ * cannot be edited. By the mouse and by the keyboard. */
+static void
+test_context_menu (void)
+{
+  MgWindow      *window;
+  GtkTextView   *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter    s, e;
+  guint          start;
+  char          *actions;
+  GtkWidget     *item;
+  MgAnnotation  *annotation;
+
+  if (!have_xdotool ())
+    return;
+
+  window = new_window ();
+  view = mg_window_get_text_view (window);
+  buffer = gtk_text_view_get_buffer (view);
+  start = find_offset (window, "double standard");
+
+  /* On a selection: highlight in each colour, note, copy, select all. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, start + 15);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  actions = open_context_menu_at (window, start + 5);
+  g_assert_cmpstr (actions, ==,
+                   "win.highlight-with::yellow\n"
+                   "win.highlight-with::green\n"
+                   "win.highlight-with::blue\n"
+                   "win.highlight-with::pink\n"
+                   "win.highlight-with::purple\n"
+                   "win.highlight-with::orange\n"
+                   "win.add-note\n"
+                   "clipboard.copy\n"
+                   "selection.select-all\n");
+  g_free (actions);
+
+  /* A colour, chosen with the pointer, highlights the selection. */
+  item = find_widget (GTK_WIDGET (window), is_menu_item, "Green");
+  g_assert_nonnull (item);
+  pointer_click (item, gtk_widget_get_width (item) / 2.0, gtk_widget_get_height (item) / 2.0, 1);
+  g_assert_true (iterate_until (has_annotations, window));
+  annotation = g_list_model_get_item (G_LIST_MODEL (mg_window_get_annotations (window)), 0);
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_GREEN);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "double standard");
+  g_assert_true (iterate_until (no_popover_menu, window));
+  /* The closing menu lets go of the pointer. */
+  run_for_ms (500);
+
+  /* On a highlight, without a selection: its note, and it as Markdown. */
+  actions = open_context_menu_at (window, start + 5);
+  g_assert_false (gtk_text_buffer_get_has_selection (buffer));
+  {
+    g_autofree char *expected = g_strdup_printf ("win.add-note\n"
+                                                 "win.copy-annotation-markdown::%s\n"
+                                                 "selection.select-all\n",
+                                                 mg_annotation_get_id (annotation));
+
+    g_assert_cmpstr (actions, ==, expected);
+  }
+  g_free (actions);
+  xdotool ("key Escape");
+  g_object_unref (annotation);
+
+  /* Elsewhere: all highlights as Markdown, and select all. */
+  actions = open_context_menu_at (window, find_offset (window, "Cognitia"));
+  g_assert_cmpstr (actions, ==, "win.copy-markdown\nselection.select-all\n");
+  g_free (actions);
+  xdotool ("key Escape");
+  wait_frames (GTK_WIDGET (window), 2);
+
+  /* From the keyboard, the same menu, not GtkTextView's. */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, start + 6);
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  wait_frames (GTK_WIDGET (window), 1);
+  xdotool ("key shift+F10");
+  g_assert_true (iterate_until (popover_menu_shown, window));
+  actions = shown_menu_actions (window);
+  g_assert_nonnull (strstr (actions, "win.highlight-with::yellow\n"));
+  g_assert_null (strstr (actions, "clipboard.cut"));
+  g_assert_null (strstr (actions, "clipboard.paste"));
+  g_free (actions);
+  xdotool ("key Escape");
+
+  /* The text is still painted. */
+  wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (paints_something (GTK_WIDGET (view)));
+
+  close_window (window);
+}
+
+/* The view as it is drawn, in pixels. */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int          width = gtk_widget_get_width (widget);
+  int          height = gtk_widget_get_height (widget);
+  GdkTexture  *texture;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+
+  return texture;
+}
+
+/* The colour drawn behind the code point at @offset, a space (no ink). */
+static void
+background_at (GtkTextView *view,
+               GdkTexture  *texture,
+               guint        offset,
+               guint8       rgb[3])
+{
+  int                 width = gdk_texture_get_width (texture);
+  int                 height = gdk_texture_get_height (texture);
+  g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
+  double              x, y;
+  guint32             pixel;
+
+  offset_point (view, offset, 0.5, &x, &y);
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  pixel = pixels[(int) y * width + (int) x];
+  rgb[0] = (pixel >> 16) & 0xff;
+  rgb[1] = (pixel >> 8) & 0xff;
+  rgb[2] = pixel & 0xff;
+}
+
+static double
+distance (const guint8 a[3],
+          const guint8 b[3])
+{
+  double d = 0;
+
+  for (guint i = 0; i < 3; i++)
+    d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+
+  return sqrt (d);
+}
+
+/* Item 6 of issue 11: a selection is not mistaken for a blue highlight,
+ * in light, dark and sepia. */
+static void
+test_selection_distinct (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  MgWindow         *window = new_window ();
+  GtkTextView      *view = mg_window_get_text_view (window);
+  GtkTextBuffer    *buffer = gtk_text_view_get_buffer (view);
+  guint             blue = find_offset (window, "global artificial intelligence");
+  guint             selected = find_offset (window, "Commerce Department");
+  GtkTextIter       s, e;
+  const char       *schemes[] = { "light", "dark", "sepia" };
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, blue);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, blue + strlen ("global artificial intelligence"));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "blue"));
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, selected);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, selected + strlen ("Commerce Department"));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autoptr (GdkTexture) texture = NULL;
+      guint8 under_selection[3], under_blue[3], paper[3];
+
+      g_settings_set_string (settings, "color-scheme", schemes[i]);
+      gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 0);
+      wait_frames (GTK_WIDGET (window), 4);
+
+      texture = render_widget (GTK_WIDGET (view));
+      /* The spaces in "Commerce Department" and "global artificial". */
+      background_at (view, texture, selected + strlen ("Commerce"), under_selection);
+      background_at (view, texture, blue + strlen ("global"), under_blue);
+      background_at (view, texture, find_offset (window, "Cognitia") - 1, paper);
+      g_test_message ("%s: selection #%02x%02x%02x, blue #%02x%02x%02x, paper #%02x%02x%02x", schemes[i],
+                      under_selection[0], under_selection[1], under_selection[2],
+                      under_blue[0], under_blue[1], under_blue[2], paper[0], paper[1], paper[2]);
+      g_assert_cmpfloat (distance (under_selection, under_blue), >, 100);
+      g_assert_cmpfloat (distance (under_selection, paper), >, 100);
+      g_assert_cmpfloat (distance (under_blue, paper), >, 15);
+    }
+
+  g_settings_reset (settings, "color-scheme");
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +816,8 @@ main (int   argc,
 
   g_test_add_func ("/reader-view/add-note/text-still-painted", test_add_note_keeps_text);
   g_test_add_func ("/reader-view/selection/snaps-to-words", test_selection_snaps_to_words);
+  g_test_add_func ("/reader-view/context-menu/reader-items", test_context_menu);
+  g_test_add_func ("/reader-view/selection/distinct-from-blue", test_selection_distinct);
 
   status = g_test_run ();
 

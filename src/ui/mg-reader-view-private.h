@@ -53,6 +53,8 @@ struct _MgReaderView
   double   release_y;
   guint    release_source;
   gboolean pointer_selecting; /* the primary button went down on the text */
+
+  GtkWidget *context_menu; /* a GtkPopoverMenu, made on first use */
 };
 
 void mg_reader_view_get_iters (MgReaderView *self,
@@ -71,6 +73,7 @@ void mg_reader_view_init_highlights (MgReaderView *self);
 void mg_reader_view_restart_painting (MgReaderView *self);
 
 /* mg-reader-view-pointer.c */
+void mg_reader_view_class_init_pointer (GtkWidgetClass *widget_class);
 void mg_reader_view_init_pointer (MgReaderView *self);
 
 G_END_DECLS

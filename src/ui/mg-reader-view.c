@@ -408,6 +408,22 @@ mg_reader_view_get_range_rect (MgReaderView *self,
   return gdk_rectangle_intersect (&first, &visible, NULL) || gdk_rectangle_intersect (&last, &visible, NULL);
 }
 
+/* Like GtkTextView's own popovers, the context menu is placed by the
+ * view's size_allocate. */
+static void
+mg_reader_view_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  MgReaderView *self = MG_READER_VIEW (widget);
+
+  GTK_WIDGET_CLASS (mg_reader_view_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (self->context_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
+}
+
 static void
 mg_reader_view_dispose (GObject *object)
 {
@@ -420,6 +436,7 @@ mg_reader_view_dispose (GObject *object)
   g_clear_signal_handler (&self->items_changed_id, self->annotations);
   g_clear_object (&self->annotations);
   g_clear_object (&self->document);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (mg_reader_view_parent_class)->dispose (object);
 }
@@ -440,10 +457,15 @@ mg_reader_view_finalize (GObject *object)
 static void
 mg_reader_view_class_init (MgReaderViewClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mg_reader_view_dispose;
   object_class->finalize = mg_reader_view_finalize;
+
+  widget_class->size_allocate = mg_reader_view_size_allocate;
+
+  mg_reader_view_class_init_pointer (widget_class);
 
   /**
    * MgReaderView::annotation-clicked:
