@@ -58,7 +58,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
-/* Searching */
+/* Searching --------------------------------------------------------------- */
 
 static gboolean
 anchored_filter_func (gpointer item,
