@@ -467,7 +467,7 @@ test_color_selector (void)
   start = find_offset (document, "double standard");
   select_range (window, start, start + 15);
   {
-    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (mg_window_get_text_view (window))));
+    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (window->selection_popover)));
     GtkWidget *purple = NULL;
 
     for (; popover != NULL && purple == NULL; popover = gtk_widget_get_next_sibling (popover))
@@ -484,6 +484,81 @@ test_color_selector (void)
     g_assert_cmpint (mg_annotation_get_color (find_by_exact (window, "double standard")), ==, MG_COLOR_PURPLE);
     g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (purple)));
   }
+
+  close_window (window);
+}
+
+/* Keys as the user types them: the X server sends them (xdotool, through
+ * XTEST) to the focused window. Returns %FALSE, the test skipped, where
+ * that cannot be done. */
+static gboolean
+press_keys (const char *keys)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  const char      *argv[] = { NULL, "key", "--clearmodifiers", keys, NULL };
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (xdotool == NULL || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("needs X11 and xdotool to send real key events");
+      return FALSE;
+    }
+
+  argv[0] = xdotool;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  wait_ms (300);
+
+  return TRUE;
+}
+
+static GtkWidget *
+selection_popover (MgWindow *window)
+{
+  return GTK_WIDGET (window->selection_popover);
+}
+
+/* The shortcuts the selection popover's tooltips name work while it is
+ * open, and has the keyboard focus. */
+static void
+test_shortcuts_in_selection_popover (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow   *window = new_window (document);
+  GtkWidget  *popover = selection_popover (window);
+  guint       start = find_offset (document, "Cognitia");
+  MgAnnotation *annotation;
+
+  g_assert_nonnull (popover);
+
+  select_range (window, start, start + 8);
+  g_signal_emit_by_name (mg_window_get_text_view (window), "selection-finished");
+  wait_ms (200);
+  g_assert_true (gtk_widget_get_visible (popover));
+
+  if (!press_keys ("ctrl+2"))
+    {
+      close_window (window);
+      return;
+    }
+  annotation = find_by_exact (window, "Cognitia");
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_GREEN);
+  g_assert_false (gtk_widget_get_visible (popover));
+
+  start = find_offset (document, "double standard");
+  select_range (window, start, start + 15);
+  g_signal_emit_by_name (mg_window_get_text_view (window), "selection-finished");
+  wait_ms (200);
+  g_assert_true (gtk_widget_get_visible (popover));
+
+  press_keys ("ctrl+m");
+  annotation = find_by_exact (window, "double standard");
+  g_assert_true (gtk_widget_get_visible (mg_window_get_editor (window)));
+  g_assert_true (mg_annotation_editor_get_annotation (MG_ANNOTATION_EDITOR (mg_window_get_editor (window))) == annotation);
+  gtk_popover_popdown (GTK_POPOVER (mg_window_get_editor (window)));
+  iterate ();
 
   close_window (window);
 }
@@ -842,6 +917,7 @@ main (int   argc,
   g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
   g_test_add_func ("/annotate/note/tag-suggestions", test_tag_suggestions);
   g_test_add_func ("/annotate/note/color-selector", test_color_selector);
+  g_test_add_func ("/annotate/shortcuts/in-selection-popover", test_shortcuts_in_selection_popover);
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);

@@ -1311,7 +1311,7 @@ test_markdown_options (void)
     markdown = mg_export_markdown (document, G_LIST_MODEL (list), &options);
     parse_export (markdown, &parsed);
     g_assert_cmpuint (parsed.passages->len, ==, 3);
-    g_assert_null (strstr (markdown, "Color: green"));
+    g_assert_null (strstr (markdown, "Color: Green"));
     g_assert_nonnull (strstr (markdown, "## Not found in the document"));
   }
 
@@ -1361,7 +1361,7 @@ test_markdown_order (void)
 
   /* The same but for the export time. */
   g_assert_cmpstr (strstr (from_list, "\n---\n"), ==, strstr (from_store, "\n---\n"));
-  g_assert_true (strstr (from_list, "purple") > strstr (from_list, "## Not found in the document"));
+  g_assert_true (strstr (from_list, "Color: Purple") > strstr (from_list, "## Not found in the document"));
 }
 
 static char *
@@ -1484,7 +1484,7 @@ test_tag_name_is_plain_text (void)
       if (name_a == NULL || name_b == NULL)
         continue;
 
-      line = g_strdup_printf ("Tags: #%s #%s · Color: yellow\n", name_a, name_b);
+      line = g_strdup_printf ("Tags: #%s #%s · Color: Yellow\n", name_a, name_b);
       expected = g_strndup (line, strlen (line) - 1);
       root = cmark_parse_document (line, strlen (line), CMARK_OPT_DEFAULT);
       paragraph = cmark_node_first_child (root);

@@ -11,6 +11,10 @@
 #include "mg-test-utils.h"
 #include "mg-wrap-bin.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* These tests show the sidebar in a real window (under Xvfb in CI), act on
  * it as a user would (its actions, its buttons, its list) and assert on
  * what it shows. */
@@ -737,6 +741,123 @@ test_row_cheap (Fixture      *f,
   g_assert_nonnull (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-delete-button"));
 }
 
+/* Clicks @widget with the real pointer, as a user does: the X server moves
+ * the pointer and presses its button (xdotool, through XTEST), and the
+ * events reach GTK as any others. Returns %FALSE (and marks the test
+ * skipped) where that cannot be done. */
+static gboolean
+click_with_pointer (GtkWidget *widget)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative         *native = gtk_widget_get_native (widget);
+  GdkSurface        *surface = gtk_native_get_surface (native);
+  g_autofree char   *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char   *x = NULL;
+  g_autofree char   *y = NULL;
+  g_autofree char   *xid = NULL;
+  g_autoptr (GError) error = NULL;
+  graphene_point_t   center;
+  double             sx, sy;
+  int                status;
+
+  if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
+    {
+      g_test_skip ("needs X11 and xdotool to send real pointer events");
+      return FALSE;
+    }
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &center));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  x = g_strdup_printf ("%d", (int) (center.x + sx));
+  y = g_strdup_printf ("%d", (int) (center.y + sy));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+
+  {
+    const char *argv[] = { xdotool, "mousemove", "--sync", "--window", xid, x, y, "click", "1", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  return TRUE;
+#else
+  g_test_skip ("needs X11 to send real pointer events");
+  return FALSE;
+#endif
+}
+
+static void
+count_cb (MgSidebar    *sidebar,
+          MgAnnotation *annotation,
+          guint        *count)
+{
+  (*count)++;
+}
+
+static void
+wait_for_count (guint *count,
+                guint  expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*count < expected && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  pump ();
+}
+
+/* The buttons in a Not Found row take mouse clicks: the row's own click
+ * (select and go to the highlight) must not swallow them. */
+static void
+test_orphan_buttons_clicked (Fixture      *f,
+                             gconstpointer data)
+{
+  MgAnnotation    *alpha;
+  MgAnnotationRow *row;
+  GtkWidget       *attach, *delete;
+  guint            n_deleted = 0, n_attached = 0, n_activated = 0;
+
+  alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  mg_annotation_set_anchor (alpha, MG_ANNOTATION_STATE_ORPHANED, 0, 0);
+  pump ();
+  mg_sidebar_set_page (f->sidebar, "orphans");
+  row = wait_for_row (f, alpha);
+  pump ();
+
+  g_signal_connect (f->sidebar, "delete-requested", G_CALLBACK (count_cb), &n_deleted);
+  g_signal_connect (f->sidebar, "reattach-requested", G_CALLBACK (count_cb), &n_attached);
+  g_signal_connect (f->sidebar, "annotation-activated", G_CALLBACK (count_cb), &n_activated);
+
+  attach = find_widget (GTK_WIDGET (row), match_label_prefix, (gpointer) "_Attach");
+  delete = find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-delete-button");
+  g_assert_nonnull (attach);
+  g_assert_nonnull (delete);
+
+  if (!click_with_pointer (attach))
+    return;
+  wait_for_count (&n_attached, 1);
+  g_assert_cmpuint (n_attached, ==, 1);
+  g_assert_cmpuint (n_deleted, ==, 0);
+
+  click_with_pointer (delete);
+  wait_for_count (&n_deleted, 1);
+  g_assert_cmpuint (n_deleted, ==, 1);
+  g_assert_cmpuint (n_attached, ==, 1);
+
+  /* A click elsewhere on the row still selects it and goes to it (not
+   * as the second click of a double click). */
+  g_usleep (G_USEC_PER_SEC);
+  pump ();
+  click_with_pointer (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-quote"));
+  wait_for_count (&n_activated, 1);
+  g_assert_cmpuint (n_activated, ==, 1);
+  g_assert_true (mg_sidebar_get_selected (f->sidebar) == alpha);
+  g_assert_cmpuint (n_deleted, ==, 1);
+}
+
 static GtkWidget *
 quote_like_label (const char *text)
 {
@@ -1095,6 +1216,7 @@ main (int   argc,
   ADD ("filter/tag", test_filter_tag);
   ADD ("sort/date", test_sort_date);
   ADD ("orphans", test_orphans);
+  ADD ("orphans/buttons-take-clicks", test_orphan_buttons_clicked);
   ADD ("actions/delete", test_delete_action);
   ADD ("row/updates", test_row_updates);
   ADD ("row/cheap", test_row_cheap);

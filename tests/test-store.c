@@ -2942,6 +2942,8 @@ test_full_disk (Fixture      *fixture,
   g_assert_true (ok);
   g_test_assert_expected_messages ();
   g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  /* Waiting to try again does not hold the application. */
+  g_assert_false (mg_store_get_saving (store));
   g_clear_pointer (&after, g_bytes_unref);
   after = read_file (mg_store_get_file (store));
   g_assert_true (g_bytes_equal (before, after));

@@ -1015,7 +1015,7 @@ scroll_and_quit (MgApplication *app,
     return FALSE;
 
   scroll_to_passage (window, c);
-  /* Quit (Ctrl+Q) destroys the windows without asking them to close. */
+  /* Quit (Ctrl+Q) closes the windows. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 
   return TRUE;
@@ -1059,9 +1059,11 @@ test_reading_position_after_quit (void)
  * the application stays while the store has something to write. */
 typedef struct
 {
-  GFile   *store_file;
-  guint    n_saved;
-  gboolean saved_before_shutdown;
+  gboolean  close;
+  GFile    *store_file;
+  guint     n_saved;
+  gboolean  saved_before_shutdown;
+  gboolean  hidden_while_saving;
 } QuitCase;
 
 static void
@@ -1097,15 +1099,24 @@ highlight_and_quit (MgApplication *app,
   g_assert_cmpuint (c->n_saved, ==, 0);
   g_signal_connect (window->store, "saved", G_CALLBACK (quit_case_saved_cb), c);
   g_signal_connect (app, "shutdown", G_CALLBACK (quit_case_shutdown_cb), c);
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  if (c->close)
+    {
+      /* Close returns at once: the window hides while the store saves,
+       * rather than waiting on the disk with the window frozen. */
+      gtk_window_close (GTK_WINDOW (window));
+      c->hidden_while_saving = only_window (app) == window && !gtk_widget_get_visible (GTK_WIDGET (window)) && c->n_saved == 0;
+    }
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 
   return TRUE;
 }
 
 static void
-test_quit_saves_highlights (void)
+run_quit_case (gboolean close)
 {
-  QuitCase c = { NULL, 0, FALSE };
+  QuitCase c = { close, NULL, 0, FALSE, FALSE };
   g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "quit.txt", NULL);
   g_autofree char *contents = NULL;
@@ -1117,6 +1128,8 @@ test_quit_saves_highlights (void)
   g_assert_nonnull (c.store_file);
   /* The application did not end before the save did. */
   g_assert_true (c.saved_before_shutdown);
+  if (close)
+    g_assert_true (c.hidden_while_saving);
   g_assert_true (g_file_load_contents (c.store_file, NULL, &contents, NULL, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"quick\""));
   g_assert_nonnull (strstr (contents, "\"green\""));
@@ -1125,6 +1138,18 @@ test_quit_saves_highlights (void)
   g_clear_object (&c.store_file);
   g_remove (path);
   g_rmdir (dir);
+}
+
+static void
+test_quit_saves_highlights (void)
+{
+  run_quit_case (FALSE);
+}
+
+static void
+test_close_saves_highlights (void)
+{
+  run_quit_case (TRUE);
 }
 
 /* Every frame that shows the text, from the first, has the passage where
@@ -1415,6 +1440,313 @@ marginalia_binary (void)
   return g_test_build_filename (G_TEST_BUILT, "..", "src", "ui", "marginalia", NULL);
 }
 
+/* Closing with highlights that could not be saved ---------------------- */
+
+typedef struct
+{
+  char       *dir;
+  char       *path;
+  char       *export_path;
+  const char *answers[3]; /* to the question, one per Quit */
+  guint       n_asked;
+  guint       step;
+  GApplication *app;
+} UnsavedCase;
+
+/* Every save fails while this test runs (that is what it is about), and
+ * the store may notice that its file became a folder: those warnings are
+ * expected, as many times as the store retries. */
+static gboolean
+is_save_failure (const char *domain,
+                 const char *message)
+{
+  return g_strcmp0 (domain, "mg-store") == 0 && (strstr (message, "could not be saved") != NULL || strstr (message, "could not be read") != NULL);
+}
+
+static gboolean
+save_failures_not_fatal (const char    *domain,
+                         GLogLevelFlags level,
+                         const char    *message,
+                         gpointer       user_data)
+{
+  return !is_save_failure (domain, message);
+}
+
+static void
+save_failure_logged (const char    *domain,
+                     GLogLevelFlags level,
+                     const char    *message,
+                     gpointer       user_data)
+{
+  if (is_save_failure (domain, message))
+    g_test_message ("expected: %s", message);
+  else
+    g_log_default_handler (domain, level, message, user_data);
+}
+
+static void
+expect_save_failures (gboolean expect)
+{
+  static guint handler;
+
+  if (expect)
+    {
+      handler = g_log_set_handler ("mg-store", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, save_failure_logged, NULL);
+      g_test_log_set_fatal_handler (save_failures_not_fatal, NULL);
+    }
+  else
+    {
+      g_log_remove_handler ("mg-store", handler);
+      g_test_log_set_fatal_handler (NULL, NULL);
+    }
+}
+
+static AdwMessageDialog *
+find_question (MgWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+static GtkFileChooser *
+find_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return GTK_FILE_CHOOSER (toplevel);
+    }
+
+  return NULL;
+}
+
+static void
+hold_app (MgApplication *app,
+          gpointer       user_data)
+{
+  UnsavedCase *c = user_data;
+
+  /* Until the test has seen the end: the window may close between two
+   * polls, and the application would stop with it. */
+  c->app = G_APPLICATION (app);
+  g_application_hold (c->app);
+}
+
+static gboolean
+done (UnsavedCase *c)
+{
+  g_application_release (c->app);
+
+  return TRUE;
+}
+
+static gboolean
+unsaved_at_quit (MgApplication *app,
+                 gpointer       user_data)
+{
+  UnsavedCase      *c = user_data;
+  MgWindow         *window = only_window (app);
+  AdwMessageDialog *question;
+
+  switch (c->step)
+    {
+    case 0:
+      /* The store file is replaced by a folder: no save can succeed. */
+      if (!shows_document (window) || mg_window_get_annotations (window) == NULL)
+        return FALSE;
+      {
+        g_autofree char *store_path = g_file_get_path (mg_store_get_file (window->store));
+        GtkTextBuffer   *buffer = gtk_text_view_get_buffer (mg_window_get_text_view (window));
+        GtkTextIter      start, end;
+
+        g_unlink (store_path);
+        g_assert_cmpint (g_mkdir_with_parents (store_path, 0700), ==, 0);
+        gtk_text_buffer_get_iter_at_offset (buffer, &start, 0);
+        gtk_text_buffer_get_iter_at_offset (buffer, &end, 5);
+        gtk_text_buffer_select_range (buffer, &start, &end);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+      }
+      c->step++;
+      return FALSE;
+
+    case 1:
+      /* The banner says the highlight is only kept in the window. */
+      if (mg_window_get_banner_text (window) == NULL || strstr (mg_window_get_banner_text (window), "kept while this window is open") == NULL)
+        return FALSE;
+      g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+      c->step++;
+      return FALSE;
+
+    case 2:
+      /* Quit asks, and the window stays while it does. */
+      g_assert_nonnull (window);
+      question = find_question (window);
+      g_assert_nonnull (question);
+      g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Highlights Not Saved");
+      g_assert_true (adw_message_dialog_has_response (question, "export"));
+      g_assert_true (adw_message_dialog_has_response (question, "discard"));
+      g_assert_true (adw_message_dialog_has_response (question, "cancel"));
+      adw_message_dialog_response (question, c->answers[c->n_asked]);
+      c->step = g_str_equal (c->answers[c->n_asked], "cancel") ? 3 : g_str_equal (c->answers[c->n_asked], "export") ? 4 : 5;
+      c->n_asked++;
+      return FALSE;
+
+    case 3:
+      /* Cancel: nothing lost, nothing closed. */
+      g_assert_nonnull (window);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+      g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+      c->step = 2;
+      return FALSE;
+
+    case 4:
+      /* Export…: the highlights go to a file of the user's choice, then
+       * the window closes. The chooser changes folder in the background:
+       * the answer waits for it. */
+      {
+        GtkFileChooser *chooser = find_chooser ();
+        g_autoptr (GFile) expected = g_file_new_for_path (c->export_path);
+        g_autoptr (GFile) chosen = NULL;
+
+        if (chooser == NULL)
+          return FALSE;
+        chosen = gtk_file_chooser_get_file (chooser);
+        if (chosen == NULL || !g_file_equal (chosen, expected))
+          {
+            g_autoptr (GFile) folder = g_file_new_for_path (c->dir);
+
+            gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+            gtk_file_chooser_set_current_name (chooser, "kept.jsonld");
+            return FALSE;
+          }
+        G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+        gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+        G_GNUC_END_IGNORE_DEPRECATIONS
+      }
+      c->step = 5;
+      return FALSE;
+
+    case 5:
+      if (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+        return FALSE;
+      return done (c);
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+run_unsaved_case (const char *first,
+                  const char *second)
+{
+  UnsavedCase c = { 0 };
+  const char *argv[] = { "marginalia", NULL, NULL };
+  g_autoptr (GError) error = NULL;
+
+  c.dir = g_dir_make_tmp ("mg-unsaved-XXXXXX", &error);
+  g_assert_no_error (error);
+  c.path = g_build_filename (c.dir, "notes.txt", NULL);
+  c.export_path = g_build_filename (c.dir, "kept.jsonld", NULL);
+  c.answers[0] = first;
+  c.answers[1] = second;
+  g_file_set_contents (c.path, "Alpha beta gamma.\n\nDelta epsilon.\n", -1, &error);
+  g_assert_no_error (error);
+  argv[1] = c.path;
+
+  expect_save_failures (TRUE);
+  g_assert_true (run_app_until_full (argv, hold_app, unsaved_at_quit, &c));
+  expect_save_failures (FALSE);
+  g_assert_cmpuint (c.n_asked, ==, second != NULL ? 2 : 1);
+
+  if (g_str_equal (c.answers[c.n_asked - 1], "export"))
+    {
+      g_autofree char *exported = NULL;
+
+      g_assert_true (g_file_get_contents (c.export_path, &exported, NULL, NULL));
+      g_assert_nonnull (strstr (exported, "\"exact\": \"Alpha\""));
+      g_unlink (c.export_path);
+    }
+  else
+    g_assert_false (g_file_test (c.export_path, G_FILE_TEST_EXISTS));
+
+  g_unlink (c.path);
+  g_rmdir (c.dir);
+  g_free (c.path);
+  g_free (c.export_path);
+  g_free (c.dir);
+}
+
+static void
+test_unsaved_cancel_then_discard (void)
+{
+  run_unsaved_case ("cancel", "discard");
+}
+
+static void
+test_unsaved_export (void)
+{
+  run_unsaved_case ("export", NULL);
+}
+
+/* Closing the window asks the same way as Quit. */
+static gboolean
+unsaved_at_close (MgApplication *app,
+                  gpointer       user_data)
+{
+  UnsavedCase *c = user_data;
+  MgWindow    *window = only_window (app);
+
+  if (c->step == 1 && window != NULL && mg_window_get_banner_text (window) != NULL && strstr (mg_window_get_banner_text (window), "kept while this window is open") != NULL)
+    {
+      gtk_window_close (GTK_WINDOW (window));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+      g_assert_nonnull (find_question (window));
+      c->step = 2;
+      return FALSE;
+    }
+
+  return unsaved_at_quit (app, user_data);
+}
+
+static void
+test_unsaved_close (void)
+{
+  UnsavedCase c = { 0 };
+  const char *argv[] = { "marginalia", NULL, NULL };
+  g_autoptr (GError) error = NULL;
+
+  c.dir = g_dir_make_tmp ("mg-unsaved-XXXXXX", &error);
+  c.path = g_build_filename (c.dir, "notes.txt", NULL);
+  c.answers[0] = "discard";
+  g_file_set_contents (c.path, "Alpha beta gamma.\n", -1, &error);
+  g_assert_no_error (error);
+  argv[1] = c.path;
+
+  expect_save_failures (TRUE);
+  g_assert_true (run_app_until_full (argv, hold_app, unsaved_at_close, &c));
+  expect_save_failures (FALSE);
+  g_assert_cmpuint (c.n_asked, ==, 1);
+
+  g_unlink (c.path);
+  g_rmdir (c.dir);
+  g_free (c.path);
+  g_free (c.dir);
+}
+
 static void
 test_cli_version (void)
 {
@@ -1635,8 +1967,12 @@ main (int   argc,
   g_test_add_func ("/window/reading-position/shown-at-launch", test_reading_position_shown_at_launch);
   g_test_add_func ("/window/reading-position/shown-in-open-window", test_reading_position_shown_in_open_window);
   g_test_add_func ("/window/quit/saves-highlights", test_quit_saves_highlights);
+  g_test_add_func ("/window/close/saves-highlights-without-waiting", test_close_saves_highlights);
   g_test_add_func ("/window/size/after-quit", test_window_size_after_quit);
   g_test_add_func ("/window/size/after-hide", test_window_size_after_hide);
+  g_test_add_func ("/window/unsaved/cancel-then-discard", test_unsaved_cancel_then_discard);
+  g_test_add_func ("/window/unsaved/export", test_unsaved_export);
+  g_test_add_func ("/window/unsaved/close", test_unsaved_close);
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/usage-error", test_cli_usage_error);
   g_test_add_func ("/cli/help", test_cli_help);

@@ -14,9 +14,9 @@
  * Re-anchoring: finding a stored highlight again in a text that may have
  * changed since the highlight was made.
  *
- * The stored target is a W3C TextQuoteSelector (the quote, with up to
+ * The stored target is a W3C quote selector (the quote, with up to
  * MG_ANNOTATION_CONTEXT_LENGTH code points of context on each side) and a
- * TextPositionSelector (the old range). The search, in order:
+ * position selector (the old range). The search, in order:
  *
  *  1. The old range, accepted only if the text there still equals the
  *     quote: ANCHORED. An unchanged document never gets past this step.
@@ -944,10 +944,10 @@ anchor_search (const gunichar *text,
  * mg_anchor_find:
  * @text: (array length=n_text): the current document's code points
  * @n_text: the number of code points in @text
- * @exact: the quote, in UTF-8 (TextQuoteSelector `exact`)
+ * @exact: the quote, in UTF-8 (the quote selector's `exact`)
  * @prefix: (nullable): the text just before the quote (`prefix`)
  * @suffix: (nullable): the text just after the quote (`suffix`)
- * @hint_start: the stored start offset (TextPositionSelector), in code points
+ * @hint_start: the stored start offset (the position selector's `start`), in code points
  * @hint_end: the stored end offset, in code points
  * @result: (out caller-allocates): where the quote was found
  *

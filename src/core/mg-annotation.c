@@ -164,6 +164,35 @@ mg_color_to_string (MgColor color)
 }
 
 /**
+ * mg_color_get_label:
+ * @color: a #MgColor
+ *
+ * Returns: the colour's name as the user reads it, translated ("Yellow")
+ */
+const char *
+mg_color_get_label (MgColor color)
+{
+  switch (color)
+    {
+    case MG_COLOR_YELLOW:
+      return _ ("Yellow");
+    case MG_COLOR_GREEN:
+      return _ ("Green");
+    case MG_COLOR_BLUE:
+      return _ ("Blue");
+    case MG_COLOR_PINK:
+      return _ ("Pink");
+    case MG_COLOR_PURPLE:
+      return _ ("Purple");
+    case MG_COLOR_ORANGE:
+      return _ ("Orange");
+    case MG_N_COLORS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
  * mg_color_from_string:
  * @str: (nullable): a colour name, e.g. "yellow"
  * @color: (out) (optional): the colour; yellow when @str is not one

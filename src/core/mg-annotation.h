@@ -43,6 +43,7 @@ GType mg_annotation_state_get_type (void) G_GNUC_CONST;
 G_DECLARE_FINAL_TYPE (MgAnnotation, mg_annotation, MG, ANNOTATION, GObject)
 
 const char        *mg_color_to_string (MgColor     color);
+const char        *mg_color_get_label (MgColor     color);
 gboolean           mg_color_from_string (const char *str,
                                          MgColor    *color);
 

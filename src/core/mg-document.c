@@ -13,7 +13,7 @@
  *
  * The text a reader shows, as UTF-8 with `\n` line endings, plus where it
  * came from. Offsets into a document are Unicode code points, the unit of
- * #GtkTextIter offsets and of the W3C TextPositionSelector; the code-point
+ * #GtkTextIter offsets and of the W3C position selector; the code-point
  * array for anchoring is built on first use and kept.
  *
  * A document read from Markdown or HTML holds the rendered text, without

@@ -868,10 +868,10 @@ append_entry (MgExport           *self,
     }
 
   append_separator (out, &first);
-  /* Translators: in a Markdown export, before the colour's name (yellow...). */
+  /* Translators: in a Markdown export, before the colour's name. */
   append_escaped_inline (out, _ ("Color:"));
   g_string_append_c (out, ' ');
-  g_string_append (out, mg_color_to_string (mg_annotation_get_color (item->annotation)));
+  append_escaped_inline (out, mg_color_get_label (mg_annotation_get_color (item->annotation)));
 
   if (item->state != MG_ANNOTATION_STATE_ORPHANED)
     {

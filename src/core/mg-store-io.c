@@ -318,7 +318,7 @@ mg_store_io_write (GFile      *file,
     {
       unlock_folder (lock);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
-                           _ ("The file was changed by another program"));
+                           _ ("the file was changed by another program"));
       return FALSE;
     }
 

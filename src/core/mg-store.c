@@ -873,6 +873,25 @@ mg_store_get_read_only (MgStore *self)
 }
 
 /**
+ * mg_store_discard_changes:
+ * @self: a #MgStore
+ *
+ * Forgets the changes not yet written, because the user chose to: the
+ * store writes nothing more (it becomes read-only) and its owner may drop
+ * it without it trying to save once more. For a window whose changes
+ * could not be saved and that the user closes with "Discard".
+ */
+void
+mg_store_discard_changes (MgStore *self)
+{
+  g_return_if_fail (MG_IS_STORE (self));
+
+  self->dirty = FALSE;
+  _mg_store_set_read_only (self);
+  _mg_store_update_saving (self);
+}
+
+/**
  * mg_store_get_dirty:
  * @self: a #MgStore
  *

@@ -55,6 +55,7 @@ GFile            *mg_store_get_directory (MgStore *self);
 GFile            *mg_store_get_file (MgStore *self);
 gboolean          mg_store_get_read_only (MgStore *self);
 gboolean          mg_store_get_dirty (MgStore *self);
+void              mg_store_discard_changes (MgStore *self);
 gboolean          mg_store_get_saving (MgStore *self);
 guint             mg_store_get_n_unreadable (MgStore *self);
 

@@ -169,9 +169,13 @@ quit_action (GSimpleAction *action,
   GtkApplication *app = GTK_APPLICATION (user_data);
   GList          *windows;
 
-  /* Close the windows one by one, so that each saves what it holds. */
-  while ((windows = gtk_application_get_windows (app)) != NULL)
-    gtk_window_destroy (windows->data);
+  /* Close the windows one by one, so that each saves what it holds; one
+   * with highlights that could not be saved asks first, and stays open
+   * if the user cancels. */
+  windows = g_list_copy_deep (gtk_application_get_windows (app), (GCopyFunc) g_object_ref, NULL);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void
@@ -197,12 +201,26 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* The user guide is a page compiled into the program (data/help), opened
+ * in a reading window like any document: it works offline and in the
+ * Flatpak sandbox, with no help browser needed. */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri ("resource://" RESOURCE_PREFIX "/help/index.html");
+
+  mg_window_open_file (new_window (MG_APPLICATION (user_data)), file);
+}
+
 static const GActionEntry app_actions[] = {
   { "new-window", new_window_action },
   { "open", open_action },
   { "open-recent", open_recent_action, "s" },
   { "quit", quit_action },
   { "about", about_action },
+  { "help", help_action },
 };
 
 static void
@@ -212,6 +230,7 @@ mg_application_startup (GApplication *application)
   static const char *open_accels[] = { "<Control>o", NULL };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *help_accels[] = { "F1", NULL };
 
   G_APPLICATION_CLASS (mg_application_parent_class)->startup (application);
 
@@ -226,6 +245,8 @@ mg_application_startup (GApplication *application)
                                          "app.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                         "app.help", help_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
 }

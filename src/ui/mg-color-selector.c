@@ -96,14 +96,8 @@ create_buttons (MgColorSelector *self)
     {
       GtkWidget       *button = gtk_toggle_button_new ();
       const char      *name = mg_color_to_string (i);
-      g_autofree char *label = NULL;
+      const char      *label = self->highlight_labels ? mg_color_get_highlight_label (i) : mg_color_get_label (i);
       g_autofree char *css = NULL;
-
-      if (self->highlight_labels)
-        /* Translators: a button that highlights the selection; %s is a colour. */
-        label = g_strdup_printf (_ ("Highlight in %s"), mg_color_get_label (i));
-      else
-        label = g_strdup (mg_color_get_label (i));
 
       if (self->filter)
         {

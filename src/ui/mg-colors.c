@@ -29,23 +29,30 @@ static const Palette palette[MG_N_COLORS] = {
   [MG_COLOR_ORANGE] = { "rgba(255,190,111,0.60)", "rgba(255,120,0,0.30)", "#c64600", "#ffbe6f" },
 };
 
+/**
+ * mg_color_get_highlight_label:
+ * @color: a #MgColor
+ *
+ * Returns: what a button that highlights in @color says, one whole
+ *   sentence per colour for the translators ("Highlight in Yellow")
+ */
 const char *
-mg_color_get_label (MgColor color)
+mg_color_get_highlight_label (MgColor color)
 {
   switch (color)
     {
     case MG_COLOR_YELLOW:
-      return _ ("Yellow");
+      return _ ("Highlight in Yellow");
     case MG_COLOR_GREEN:
-      return _ ("Green");
+      return _ ("Highlight in Green");
     case MG_COLOR_BLUE:
-      return _ ("Blue");
+      return _ ("Highlight in Blue");
     case MG_COLOR_PINK:
-      return _ ("Pink");
+      return _ ("Highlight in Pink");
     case MG_COLOR_PURPLE:
-      return _ ("Purple");
+      return _ ("Highlight in Purple");
     case MG_COLOR_ORANGE:
-      return _ ("Orange");
+      return _ ("Highlight in Orange");
     case MG_N_COLORS:
     default:
       g_return_val_if_reached (NULL);

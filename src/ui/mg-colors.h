@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* clang-format off */
 
-const char *mg_color_get_label      (MgColor  color);
+const char *mg_color_get_highlight_label (MgColor color);
 void        mg_color_get_highlight  (MgColor  color,
                                      gboolean dark,
                                      GdkRGBA *rgba);

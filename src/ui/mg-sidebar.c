@@ -181,6 +181,21 @@ row_pressed_cb (GtkGestureClick *gesture,
                 double           y,
                 gpointer         user_data)
 {
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *target = gtk_widget_pick (row, x, y, GTK_PICK_DEFAULT);
+  GtkWidget *button = target != NULL ? gtk_widget_get_ancestor (target, GTK_TYPE_BUTTON) : NULL;
+
+  /* A press on one of the row's buttons (an orphan's Attach and Delete)
+   * is the button's: a claim here would take the click from it. Denied,
+   * the gesture also forgets the press, or it would wait for its end and
+   * miss the next ones. */
+  if (button != NULL && gtk_widget_is_ancestor (button, row))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      gtk_event_controller_reset (GTK_EVENT_CONTROLLER (gesture));
+      return;
+    }
+
   /* The row handles its clicks itself, see below. */
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }

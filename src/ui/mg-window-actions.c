@@ -484,6 +484,48 @@ _mg_window_update_actions (MgWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self->sidebar), "sidebar.reattach", has_selection);
 }
 
+/* The keys that highlight, for the window and for its selection popover:
+ * while the popover is open it has the keyboard, and the keys its
+ * tooltips name must work there too. */
+static void
+for_each_highlight_key (void (*add) (gpointer    target,
+                                     guint       keyval,
+                                     const char *action,
+                                     const char *color),
+                        gpointer target)
+{
+  add (target, GDK_KEY_h, "win.highlight", NULL);
+  add (target, GDK_KEY_m, "win.add-note", NULL);
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    add (target, GDK_KEY_1 + i, "win.highlight-with", mg_color_to_string (i));
+}
+
+static void
+add_class_binding (gpointer    widget_class,
+                   guint       keyval,
+                   const char *action,
+                   const char *color)
+{
+  if (color != NULL)
+    gtk_widget_class_add_binding_action (widget_class, keyval, GDK_CONTROL_MASK, action, "s", color);
+  else
+    gtk_widget_class_add_binding_action (widget_class, keyval, GDK_CONTROL_MASK, action, NULL);
+}
+
+static void
+add_shortcut (gpointer    controller,
+              guint       keyval,
+              const char *action,
+              const char *color)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, GDK_CONTROL_MASK),
+                                            gtk_named_action_new (action));
+
+  if (color != NULL)
+    gtk_shortcut_set_arguments (shortcut, g_variant_new_string (color));
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
 void
 _mg_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -507,8 +549,7 @@ _mg_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, toggle_sidebar_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.highlight", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.add-note", NULL);
+  for_each_highlight_key (add_class_binding, widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.find-next", NULL);
@@ -523,9 +564,6 @@ _mg_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.search-annotations", NULL);
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
-                                         "win.highlight-with", "s", mg_color_to_string (i));
 }
 
 /* Connects what the parts of the window report to the actions above. */
@@ -533,7 +571,11 @@ void
 _mg_window_actions_init (MgWindow *self)
 {
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  GtkEventController *keys = gtk_shortcut_controller_new ();
   GtkTextBuffer      *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
+
+  for_each_highlight_key (add_shortcut, keys);
+  gtk_widget_add_controller (GTK_WIDGET (self->selection_popover), keys);
 
   gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (scroll_zoom_cb), self);

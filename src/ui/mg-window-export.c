@@ -30,18 +30,15 @@ export_options (MgWindow        *self,
 }
 
 static char *
-export_text (MgWindow   *self,
-             const char *format,
-             GListModel *annotations)
+export_text (MgWindow              *self,
+             gboolean               w3c,
+             GListModel            *annotations,
+             const MgExportOptions *options)
 {
-  MgExportOptions options;
+  if (w3c)
+    return mg_export_w3c (self->document, annotations, options);
 
-  export_options (self, &options);
-
-  if (g_str_equal (format, "w3c"))
-    return mg_export_w3c (self->document, annotations, &options);
-
-  return mg_export_markdown (self->document, annotations, &options);
+  return mg_export_markdown (self->document, annotations, options);
 }
 
 static char *
@@ -59,12 +56,30 @@ suggested_name (MgWindow   *self,
   return g_strdup_printf (_ ("%s – annotations.%s"), title, extension);
 }
 
+/* One export, from the chooser to the written file. */
+typedef struct
+{
+  MgWindow *self;
+  gboolean  w3c;
+  gboolean  close_after; /* at close: the export keeps what was not saved */
+} ExportRequest;
+
+static void
+export_request_free (ExportRequest *request)
+{
+  g_clear_object (&request->self);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRequest, export_request_free)
+
 static void
 export_written_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr (MgWindow) self = user_data;
+  g_autoptr (ExportRequest) request = user_data;
+  MgWindow        *self = request->self;
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
@@ -79,6 +94,33 @@ export_written_cb (GObject      *object,
 
   message = g_strdup_printf (_ ("Exported to “%s”"), name);
   _mg_window_show_toast (self, message);
+
+  /* What could not be saved is in the export now: the window closes. */
+  if (request->close_after)
+    _mg_window_close_discarding (self);
+}
+
+/* Writes the export to @file; at close, every annotation whatever the
+ * sidebar's filters. */
+static void
+export_to_file (ExportRequest *request,
+                GFile         *file)
+{
+  MgWindow       *self = request->self;
+  MgExportOptions options;
+  g_autoptr (GBytes) bytes = NULL;
+  char *text;
+
+  if (request->close_after)
+    memset (&options, 0, sizeof options);
+  else
+    export_options (self, &options);
+
+  text = export_text (self, request->w3c, G_LIST_MODEL (self->annotations), &options);
+  bytes = g_bytes_new_take (text, strlen (text));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, export_written_cb, request);
 }
 
 static void
@@ -86,20 +128,13 @@ export_response_cb (GtkNativeDialog *dialog,
                     int              response,
                     gpointer         user_data)
 {
-  g_autoptr (MgWindow) self = user_data;
-  g_autoptr (GFile) file = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  const char *format = g_object_get_data (G_OBJECT (dialog), "mg-format");
-  char       *text;
+  g_autoptr (ExportRequest) request = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->document != NULL)
+  if (response == GTK_RESPONSE_ACCEPT && request->self->document != NULL && request->self->annotations != NULL)
     {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      text = export_text (self, format, G_LIST_MODEL (self->annotations));
-      bytes = g_bytes_new_take (text, strlen (text));
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                           G_FILE_CREATE_REPLACE_DESTINATION,
-                                           NULL, export_written_cb, g_object_ref (self));
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      export_to_file (g_steal_pointer (&request), file);
     }
 
   gtk_native_dialog_destroy (dialog);
@@ -107,19 +142,14 @@ export_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+choose_export_file (MgWindow *self,
+                    gboolean  w3c,
+                    gboolean  close_after)
 {
-  MgWindow        *self = MG_WINDOW (widget);
-  const char      *format = g_variant_get_string (parameter, NULL);
-  gboolean         w3c = g_str_equal (format, "w3c");
   g_autofree char *name = suggested_name (self, w3c ? "jsonld" : "md");
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
   GtkFileChooserNative *dialog;
-
-  if (self->document == NULL)
-    return;
+  ExportRequest        *request;
 
   dialog = gtk_file_chooser_native_new (w3c ? _ ("Export as W3C Web Annotations") : _ ("Export as Markdown"),
                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
@@ -131,10 +161,81 @@ export_action (GtkWidget  *widget,
   if (w3c)
     gtk_file_filter_add_suffix (filter, "json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_set_data_full (G_OBJECT (dialog), "mg-format", g_strdup (w3c ? "w3c" : "markdown"), g_free);
 
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  request = g_new0 (ExportRequest, 1);
+  request->self = g_object_ref (self);
+  request->w3c = w3c;
+  request->close_after = close_after;
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), request);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MgWindow *self = MG_WINDOW (widget);
+
+  if (self->document != NULL)
+    choose_export_file (self, g_str_equal (g_variant_get_string (parameter, NULL), "w3c"), FALSE);
+}
+
+/* Closing with highlights that could not be saved ------------------------ */
+
+static gboolean
+close_discarding_cb (gpointer user_data)
+{
+  _mg_window_close_discarding (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+unsaved_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     MgWindow         *self)
+{
+  /* Once the dialog is gone: it points to the window until then. */
+  if (g_str_equal (response, "discard"))
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_discarding_cb, g_object_ref (self), g_object_unref);
+  else if (g_str_equal (response, "export") && self->document != NULL)
+    /* W3C Web Annotations keep everything, and import back. */
+    choose_export_file (self, TRUE, TRUE);
+}
+
+/**
+ * _mg_window_ask_unsaved:
+ * @self: a #MgWindow
+ * @error: why the highlights could not be saved
+ *
+ * Asks, as GNOME Text Editor does for unsaved documents, what becomes of
+ * highlights that could not be saved when the window closes: export them
+ * to another place (then close), discard them (close), or cancel.
+ */
+void
+_mg_window_ask_unsaved (MgWindow     *self,
+                        const GError *error)
+{
+  g_autofree char *body = NULL;
+  GtkWidget       *dialog;
+
+  /* Translators: %s is a document's title, then why saving failed. */
+  body = g_strdup_printf (_ ("The highlights and notes of “%s” could not be saved (%s). Export them to keep them, or they are lost when the window closes."),
+                          mg_document_get_title (self->document), error->message);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Highlights Not Saved"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _ ("_Cancel"),
+                                    "discard", _ ("_Discard"),
+                                    "export", _ ("_Export…"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -142,7 +243,11 @@ copy_markdown (MgWindow   *self,
                GListModel *annotations,
                const char *message)
 {
-  g_autofree char *text = export_text (self, "markdown", annotations);
+  MgExportOptions  options;
+  g_autofree char *text = NULL;
+
+  export_options (self, &options);
+  text = export_text (self, FALSE, annotations, &options);
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
   _mg_window_show_toast (self, message);

@@ -56,6 +56,8 @@ struct _MgWindow
   char             *banner_details;
   MgColor           color;
   gboolean          show_sidebar;
+  gboolean          close_confirmed;
+  GError           *save_error;
 
   /* Copies of deleted annotations while their Undo toast is up. */
   GHashTable *deleted;
@@ -76,6 +78,9 @@ void          _mg_window_set_color (MgWindow *self,
 void          _mg_window_class_actions_init (GtkWidgetClass *widget_class);
 void          _mg_window_actions_init (MgWindow *self);
 void          _mg_window_class_export_init (GtkWidgetClass *widget_class);
+void          _mg_window_ask_unsaved (MgWindow     *self,
+                                      const GError *error);
+void          _mg_window_close_discarding (MgWindow *self);
 
 /* For tests: the parts of the window, and what it shows. */
 GtkTextView *mg_window_get_text_view (MgWindow *self);

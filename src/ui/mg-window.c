@@ -127,6 +127,13 @@ store_error_cb (MgWindow *self,
                 GError   *error,
                 MgStore  *store)
 {
+  /* Kept until a save works again: closing asks at once, without another
+   * try that is known to fail. */
+  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
+    {
+      g_clear_error (&self->save_error);
+      self->save_error = g_error_copy (error);
+    }
   show_store_error (self, error);
 }
 
@@ -149,6 +156,7 @@ static void
 store_saved_cb (MgWindow *self)
 {
   /* A save that works again ends a save error. */
+  g_clear_error (&self->save_error);
   if (gtk_revealer_get_reveal_child (self->banner) && self->store != NULL && !mg_store_get_read_only (self->store))
     gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
@@ -766,10 +774,84 @@ mg_window_get_banner_text (MgWindow *self)
   return gtk_label_get_text (self->banner_label);
 }
 
+/* Whether closing now would lose highlights: saving them failed (the
+ * banner says so), or the store is read-only and they were changed. The
+ * save is tried once more first. */
+/**
+ * _mg_window_close_discarding:
+ * @self: a #MgWindow
+ *
+ * Closes the window, dropping the changes that could not be saved: the
+ * user chose to ("Discard"), or exported them first.
+ */
+void
+_mg_window_close_discarding (MgWindow *self)
+{
+  if (self->store != NULL)
+    mg_store_discard_changes (self->store);
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+close_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (MgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (mg_store_flush_finish (MG_STORE (object), result, &error))
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  /* Back, to ask what becomes of what could not be saved. */
+  gtk_window_present (GTK_WINDOW (self));
+  _mg_window_ask_unsaved (self, error);
+}
+
+/* Closing never waits on the disk: a window with nothing left to write
+ * goes at once; one whose last save failed (or whose store is read-only)
+ * asks at once, as GNOME Text Editor asks about unsaved documents; any
+ * other hides, finishes saving in the background, and comes back to ask
+ * only if that save fails. */
 static gboolean
 mg_window_close_request (GtkWindow *window)
 {
-  close_store (MG_WINDOW (window));
+  MgWindow *self = MG_WINDOW (window);
+
+  if (self->close_confirmed || self->store == NULL)
+    goto close;
+
+  if (self->editor != NULL)
+    mg_annotation_editor_commit (self->editor);
+
+  if (!mg_store_get_dirty (self->store))
+    goto close;
+
+  if (mg_store_get_read_only (self->store) || self->save_error != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (self->save_error != NULL)
+        error = g_error_copy (self->save_error);
+      else
+        error = g_error_new_literal (MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
+                                     gtk_label_get_text (self->banner_label));
+      _mg_window_ask_unsaved (self, error);
+      return TRUE;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  mg_store_flush_async (self->store, NULL, close_saved_cb, g_object_ref (self));
+  return TRUE;
+
+close:
+  close_store (self);
 
   return GTK_WINDOW_CLASS (mg_window_parent_class)->close_request (window);
 }
@@ -850,6 +932,7 @@ mg_window_finalize (GObject *object)
   g_clear_object (&self->tags);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->banner_details, g_free);
+  g_clear_error (&self->save_error);
   g_clear_pointer (&self->deleted, g_hash_table_unref);
   g_clear_object (&self->recent_menu);
 

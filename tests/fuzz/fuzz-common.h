@@ -4,7 +4,7 @@
 #include <glib.h>
 #include <stdlib.h>
 
-/* What the loader and import fuzz targets share: warnings (about what an
+/* What the fuzz targets share: warnings (about what an
  * input holds) are expected; criticals (a failed g_return_if_fail) and
  * errors are bugs, so they abort, for libFuzzer to keep the input. */
 

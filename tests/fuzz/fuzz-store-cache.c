@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-common.h"
 #include "mg-anchor.h"
 #include "mg-annotation-json.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-store-cache.h"
 
@@ -40,22 +42,6 @@ int LLVMFuzzerTestOneInput (const uint8_t *data,
 static MgDocument *document;
 static GBytes     *json;
 
-/* Criticals (a failed g_return_if_fail) are bugs. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
-    {
-      g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-      abort ();
-    }
-
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -63,9 +49,9 @@ LLVMFuzzerInitialize (int    *argc,
   g_autoptr (GBytes) text = g_bytes_new_static (TEXT, strlen (TEXT));
   g_autoptr (GError) error = NULL;
 
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  fuzz_abort_on_criticals ();
 
-  document = mg_document_new_from_bytes (text, "Article", URI, &error);
+  document = mg_document_loader_load_bytes (text, URI, "Article", MG_DOCUMENT_FORMAT_TEXT, &error);
   g_assert_no_error (error);
   json = g_bytes_new_static (JSON, strlen (JSON));
 
