@@ -60,11 +60,41 @@ new_window (MgDocument *document)
 
 /* Closing saves. Tests share the bundled article, so each one leaves no
  * annotations behind (deleted ones stay as tombstones in the file). */
+/* Close saves in the background and the window goes when that is done:
+ * wait for it, so that no store of this test is at work in the next. */
+static void
+wait_until_gone (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gint64      deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !found; i++)
+        {
+          g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+
+          found = item == (GObject *) window;
+        }
+      if (!found)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
 static void
 close_window_keep (MgWindow *window)
 {
-  gtk_window_close (GTK_WINDOW (window));
-  iterate ();
+  GtkWindow *toplevel = GTK_WINDOW (window);
+
+  /* The window may be gone at once: no cast after this. */
+  gtk_window_close (toplevel);
+  wait_until_gone (toplevel);
 }
 
 static void
@@ -333,45 +363,77 @@ press_key (GtkWidget *entry,
   g_error ("The tags entry has no key controller");
 }
 
+static guint
+n_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, n) != NULL)
+    n++;
+
+  return n;
+}
+
+static guint
+selected_row (GtkListBox *list)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (list);
+
+  return row != NULL ? (guint) gtk_list_box_row_get_index (row) : GTK_INVALID_LIST_POSITION;
+}
+
+/* The editor on its own, on a plain widget: what is tested is the editor
+ * (the window's Add Note is tested above). */
 static void
 test_tag_suggestions (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
-  MgWindow           *window = new_window (document);
-  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_window_get_editor (window));
+  g_autoptr (MgAnnotationList) annotations = mg_annotation_list_new ();
+  g_autoptr (MgTagList) tags = mg_tag_list_new (annotations);
+  g_autoptr (MgAnnotation) a = NULL;
+  g_autoptr (MgAnnotation) b = NULL;
+  g_autoptr (MgAnnotation) c = NULL;
   const char         *first_tags[] = { "policy", "trade", NULL };
   const char         *second_tags[] = { "Politics", NULL };
+  GtkWidget          *test_window = gtk_window_new ();
+  GtkWidget          *anchor = gtk_label_new ("Anchor");
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
   guint               start;
   GtkWidget          *entry, *suggestions;
-  GtkListView        *list;
-  GtkSingleSelection *selection;
+  GtkListBox         *list;
   g_autofree char    *first = NULL;
   g_autofree char    *expected = NULL;
 
   start = find_offset (document, "Cognitia");
-  select_range (window, start, start + 8);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
-  iterate ();
+  a = mg_annotation_new_for_range (document, start, start + 8, MG_COLOR_YELLOW);
+  mg_annotation_set_tags (a, first_tags);
   start = find_offset (document, "double standard");
-  select_range (window, start, start + 15);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
-  iterate ();
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 2);
-  mg_annotation_set_tags (find_by_exact (window, "Cognitia"), first_tags);
-  mg_annotation_set_tags (find_by_exact (window, "double standard"), second_tags);
-
+  b = mg_annotation_new_for_range (document, start, start + 15, MG_COLOR_YELLOW);
+  mg_annotation_set_tags (b, second_tags);
   start = find_offset (document, "level playing field");
-  select_range (window, start, start + 19);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
-  iterate ();
+  c = mg_annotation_new_for_range (document, start, start + 19, MG_COLOR_YELLOW);
+  mg_annotation_list_add (annotations, a);
+  mg_annotation_list_add (annotations, b);
+  mg_annotation_list_add (annotations, c);
+
+  gtk_window_set_default_size (GTK_WINDOW (test_window), 400, 500);
+  gtk_widget_set_valign (anchor, GTK_ALIGN_START);
+  gtk_window_set_child (GTK_WINDOW (test_window), anchor);
+  gtk_window_present (GTK_WINDOW (test_window));
+  wait_ms (100);
+
+  gtk_widget_set_parent (GTK_WIDGET (editor), anchor);
+  mg_annotation_editor_set_tags (editor, G_LIST_MODEL (tags));
+  mg_annotation_editor_set_annotation (editor, c);
+  gtk_popover_popup (GTK_POPOVER (editor));
+  wait_ms (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
 
   entry = find_of_type (GTK_WIDGET (editor), GTK_TYPE_ENTRY);
   g_assert_nonnull (entry);
-  list = GTK_LIST_VIEW (find_of_type (GTK_WIDGET (editor), GTK_TYPE_LIST_VIEW));
+  list = GTK_LIST_BOX (find_of_type (GTK_WIDGET (editor), GTK_TYPE_LIST_BOX));
   g_assert_nonnull (list);
   suggestions = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
-  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
   gtk_widget_grab_focus (entry);
 
   /* Typing the start of a tag, in any case, offers the tags in use that
@@ -379,19 +441,19 @@ test_tag_suggestions (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "trade, #PO");
   iterate ();
   g_assert_true (gtk_widget_get_visible (suggestions));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 2);
-  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (n_rows (list), ==, 2);
+  g_assert_cmpuint (selected_row (list), ==, GTK_INVALID_LIST_POSITION);
 
   g_assert_true (press_key (entry, GDK_KEY_Down));
-  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_cmpuint (selected_row (list), ==, 0);
   g_assert_true (press_key (entry, GDK_KEY_Down));
-  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
+  g_assert_cmpuint (selected_row (list), ==, 1);
   g_assert_true (press_key (entry, GDK_KEY_Up));
-  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  g_assert_cmpuint (selected_row (list), ==, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "trade, #PO");
 
   /* Enter takes the suggestion in place of what was typed of it. */
-  first = g_strdup (mg_tag_get_name (gtk_single_selection_get_selected_item (selection)));
+  first = g_strdup (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (gtk_list_box_get_selected_row (list)))));
   g_assert_true (press_key (entry, GDK_KEY_Return));
   expected = g_strdup_printf ("trade, %s, ", first);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, expected);
@@ -402,7 +464,7 @@ test_tag_suggestions (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "tr");
   iterate ();
   g_assert_true (gtk_widget_get_visible (suggestions));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 1);
+  g_assert_cmpuint (n_rows (list), ==, 1);
   g_assert_true (press_key (entry, GDK_KEY_Escape));
   g_assert_false (gtk_widget_get_visible (suggestions));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
@@ -419,9 +481,11 @@ test_tag_suggestions (void)
 
   gtk_popover_popdown (GTK_POPOVER (editor));
   iterate ();
-  g_assert_cmpstr (mg_annotation_get_tags (find_by_exact (window, "level playing field"))[0], ==, "zzz");
+  g_assert_cmpstr (mg_annotation_get_tags (c)[0], ==, "zzz");
 
-  close_window (window);
+  gtk_widget_unparent (GTK_WIDGET (editor));
+  gtk_window_destroy (GTK_WINDOW (test_window));
+  iterate ();
 }
 
 /* The one colour selector: in the note editor it shows the colour of the
@@ -693,6 +757,74 @@ test_caret_browsing (void)
   close_window (window);
 }
 
+/* Entries of the saved file that cannot be read are kept in it, and the
+ * sidebar says so: the document does not look as if it had none. */
+static void
+test_unreadable_entries_shown (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autofree char *dir = mg_store_default_directory ();
+  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (GError) error = NULL;
+  const char *bad[] = {
+    "{ \"id\" : \"urn:uuid:bad-1\", \"type\" : \"Annotation\", \"target\" : 5 }",
+    "{ \"id\" : \"urn:uuid:bad-2\", \"type\" : \"Annotation\" }",
+    "{ \"type\" : \"Annotation\" }",
+    "42",
+  };
+  MgWindow  *window;
+  MgSidebar *sidebar;
+  JsonArray *entries;
+  guint      start = find_offset (document, "Cognitia");
+
+  /* A file with one good highlight, then four entries nobody can read. */
+  window = new_window (document);
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  g_assert_null (mg_sidebar_get_unreadable_text (MG_SIDEBAR (mg_window_get_sidebar (window))));
+  close_window_keep (window);
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  entries = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "annotations");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    json_array_add_element (entries, json_from_string (bad[i], NULL));
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, path, &error));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be read*");
+  window = new_window (document);
+  g_test_assert_expected_messages ();
+
+  sidebar = MG_SIDEBAR (mg_window_get_sidebar (window));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+  g_assert_cmpstr (mg_sidebar_get_unreadable_text (sidebar), ==,
+                   "4 saved entries could not be read and are kept as they are.");
+
+  /* Another document has none. */
+  {
+    g_autoptr (GBytes) bytes = g_bytes_new_static ("Plain text.\n", 12);
+    g_autoptr (MgDocument) other = mg_document_loader_load_bytes (bytes, "file:///tmp/unreadable-other.txt", "Other",
+                                                                  MG_DOCUMENT_FORMAT_TEXT, &error);
+
+    g_assert_no_error (error);
+    mg_window_set_document (window, other);
+    g_assert_null (mg_sidebar_get_unreadable_text (sidebar));
+    mg_window_set_document (window, document);
+    for (guint tries = 0; tries < 2000 && mg_sidebar_get_unreadable_text (sidebar) == NULL; tries++)
+      wait_ms (5);
+    g_assert_nonnull (mg_sidebar_get_unreadable_text (sidebar));
+  }
+
+  close_window (window);
+  g_unlink (path);
+}
+
 static void
 test_reattach_orphan (void)
 {
@@ -921,6 +1053,7 @@ main (int   argc,
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);
+  g_test_add_func ("/annotate/store/unreadable-entries-shown", test_unreadable_entries_shown);
   g_test_add_func ("/annotate/orphan/reattach", test_reattach_orphan);
   g_test_add_func ("/annotate/view/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/annotate/view/caret-browsing", test_caret_browsing);

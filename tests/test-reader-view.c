@@ -116,13 +116,42 @@ new_window (void)
   return window;
 }
 
+/* Close saves in the background and the window goes when that is done:
+ * wait for it, so that no store of this test is at work in the next. */
+static void
+wait_until_gone (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gint64      deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !found; i++)
+        {
+          g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+
+          found = item == (GObject *) window;
+        }
+      if (!found)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
 static void
 close_window (MgWindow *window)
 {
+  GtkWindow *toplevel = GTK_WINDOW (window);
+
   mg_annotation_list_remove_all (mg_window_get_annotations (window));
-  gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  /* The window may be gone at once: no cast after this. */
+  gtk_window_close (toplevel);
+  wait_until_gone (toplevel);
 }
 
 static guint

@@ -15,11 +15,9 @@ typedef enum
   MG_CLI_FAILED = 5,
 } MgCliStatus;
 
-/* clang-format off */
 gboolean mg_cli_wants_headless (int    argc,
                                 char **argv);
-int      mg_cli_run            (int    argc,
-                                char **argv);
-/* clang-format on */
+int      mg_cli_run (int    argc,
+                     char **argv);
 
 G_END_DECLS

@@ -187,9 +187,7 @@ G_STATIC_ASSERT (MAX_EDITS <= MG_ALIGN_MAX_EDITS);
 /* Scores closer than this are equal; ties go to the nearer candidate. */
 #define SCORE_EPSILON 1e-9
 
-/* ------------------------------------------------------------------------
- * Candidates and scoring
- */
+/* Candidates and scoring -------------------------------------------------- */
 
 typedef struct
 {

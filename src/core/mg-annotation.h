@@ -7,8 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-
 /* The fixed palette. The string forms ("yellow", ...) are what the JSON
  * file and the exports hold. */
 typedef enum
@@ -42,69 +40,68 @@ GType mg_annotation_state_get_type (void) G_GNUC_CONST;
 #define MG_TYPE_ANNOTATION (mg_annotation_get_type ())
 G_DECLARE_FINAL_TYPE (MgAnnotation, mg_annotation, MG, ANNOTATION, GObject)
 
-const char        *mg_color_to_string (MgColor     color);
-const char        *mg_color_get_label (MgColor     color);
-gboolean           mg_color_from_string (const char *str,
-                                         MgColor    *color);
+const char *mg_color_to_string (MgColor color);
+const char *mg_color_get_label (MgColor color);
+gboolean    mg_color_from_string (const char *str,
+                                  MgColor    *color);
 
-MgAnnotation      *mg_annotation_new               (const char         *exact,
-                                                    const char         *prefix,
-                                                    const char         *suffix,
-                                                    guint               start,
-                                                    guint               end,
-                                                    MgColor             color);
-MgAnnotation      *mg_annotation_new_for_range     (MgDocument         *document,
-                                                    guint               start,
-                                                    guint               end,
-                                                    MgColor             color);
+MgAnnotation *mg_annotation_new (const char *exact,
+                                 const char *prefix,
+                                 const char *suffix,
+                                 guint       start,
+                                 guint       end,
+                                 MgColor     color);
+MgAnnotation *mg_annotation_new_for_range (MgDocument *document,
+                                           guint       start,
+                                           guint       end,
+                                           MgColor     color);
 /* The JSON shape: defined in mg-annotation-json.c, its one home. */
-MgAnnotation      *mg_annotation_new_from_json     (JsonNode           *node,
-                                                    GError            **error);
-JsonNode          *mg_annotation_to_json           (MgAnnotation       *self);
-MgAnnotation      *mg_annotation_copy              (MgAnnotation       *self);
+MgAnnotation *mg_annotation_new_from_json (JsonNode *node,
+                                           GError  **error);
+JsonNode     *mg_annotation_to_json (MgAnnotation *self);
+MgAnnotation *mg_annotation_copy (MgAnnotation *self);
 
-const char        *mg_annotation_get_id            (MgAnnotation       *self);
-GDateTime         *mg_annotation_get_created       (MgAnnotation       *self);
-GDateTime         *mg_annotation_get_modified      (MgAnnotation       *self);
-MgColor            mg_annotation_get_color         (MgAnnotation       *self);
-void               mg_annotation_set_color         (MgAnnotation       *self,
-                                                    MgColor             color);
-const char        *mg_annotation_get_note          (MgAnnotation       *self);
-void               mg_annotation_set_note          (MgAnnotation       *self,
-                                                    const char         *note);
-const char *const *mg_annotation_get_tags          (MgAnnotation       *self);
-void               mg_annotation_set_tags          (MgAnnotation       *self,
-                                                    const char *const  *tags);
-gboolean           mg_annotation_has_tag           (MgAnnotation       *self,
-                                                    const char         *tag);
+const char        *mg_annotation_get_id (MgAnnotation *self);
+GDateTime         *mg_annotation_get_created (MgAnnotation *self);
+GDateTime         *mg_annotation_get_modified (MgAnnotation *self);
+MgColor            mg_annotation_get_color (MgAnnotation *self);
+void               mg_annotation_set_color (MgAnnotation *self,
+                                            MgColor       color);
+const char        *mg_annotation_get_note (MgAnnotation *self);
+void               mg_annotation_set_note (MgAnnotation *self,
+                                           const char   *note);
+const char *const *mg_annotation_get_tags (MgAnnotation *self);
+void               mg_annotation_set_tags (MgAnnotation      *self,
+                                           const char *const *tags);
+gboolean           mg_annotation_has_tag (MgAnnotation *self,
+                                          const char   *tag);
 
 /* The stored target: the W3C quote and position selectors. */
-const char        *mg_annotation_get_exact         (MgAnnotation       *self);
-const char        *mg_annotation_get_prefix        (MgAnnotation       *self);
-const char        *mg_annotation_get_suffix        (MgAnnotation       *self);
-guint              mg_annotation_get_start         (MgAnnotation       *self);
-guint              mg_annotation_get_end           (MgAnnotation       *self);
-void               mg_annotation_set_target        (MgAnnotation       *self,
-                                                    MgDocument         *document,
-                                                    guint               start,
-                                                    guint               end);
+const char *mg_annotation_get_exact (MgAnnotation *self);
+const char *mg_annotation_get_prefix (MgAnnotation *self);
+const char *mg_annotation_get_suffix (MgAnnotation *self);
+guint       mg_annotation_get_start (MgAnnotation *self);
+guint       mg_annotation_get_end (MgAnnotation *self);
+void        mg_annotation_set_target (MgAnnotation *self,
+                                      MgDocument   *document,
+                                      guint         start,
+                                      guint         end);
 
 /* The computed anchoring: where the annotation is in the open document. */
-MgAnnotationState  mg_annotation_get_state         (MgAnnotation       *self);
-guint              mg_annotation_get_range_start   (MgAnnotation       *self);
-guint              mg_annotation_get_range_end     (MgAnnotation       *self);
-void               mg_annotation_set_anchor        (MgAnnotation       *self,
-                                                    MgAnnotationState   state,
-                                                    guint               start,
-                                                    guint               end);
+MgAnnotationState mg_annotation_get_state (MgAnnotation *self);
+guint             mg_annotation_get_range_start (MgAnnotation *self);
+guint             mg_annotation_get_range_end (MgAnnotation *self);
+void              mg_annotation_set_anchor (MgAnnotation     *self,
+                                            MgAnnotationState state,
+                                            guint             start,
+                                            guint             end);
 
 /* Low level, for the store's merge and for tests. */
-void               mg_annotation_set_modified      (MgAnnotation       *self,
-                                                    GDateTime          *modified);
+void mg_annotation_set_modified (MgAnnotation *self,
+                                 GDateTime    *modified);
 
 /* Times as the JSON file holds them (mg-annotation-json.c). */
-char              *mg_format_timestamp             (GDateTime          *datetime);
-GDateTime         *mg_parse_timestamp              (const char         *str);
-/* clang-format on */
+char      *mg_format_timestamp (GDateTime *datetime);
+GDateTime *mg_parse_timestamp (const char *str);
 
 G_END_DECLS

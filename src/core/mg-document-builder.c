@@ -595,7 +595,7 @@ mg_document_builder_finish (MgDocumentBuilder *self,
   return structure;
 }
 
-/* Links */
+/* Links ------------------------------------------------------------------- */
 
 /* Whether g_uri_resolve_relative() can take @base and @ref. In GLib 2.74
  * it fails with a critical, not an error, when the result cannot be

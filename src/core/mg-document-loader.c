@@ -64,7 +64,7 @@ set_too_large_error (GError **error,
                formatted);
 }
 
-/* Format guessing */
+/* Format guessing --------------------------------------------------------- */
 
 static const struct
 {
@@ -190,7 +190,7 @@ mg_document_format_to_string (MgDocumentFormat format)
     }
 }
 
-/* Loading */
+/* Loading ----------------------------------------------------------------- */
 
 /**
  * mg_document_loader_load_bytes:

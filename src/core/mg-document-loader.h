@@ -8,30 +8,26 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
+MgDocumentFormat mg_document_format_guess (const char *filename_or_uri,
+                                           const char *content_type,
+                                           GBytes     *head);
+const char      *mg_document_format_to_string (MgDocumentFormat format);
 
-MgDocumentFormat mg_document_format_guess                (const char          *filename_or_uri,
-                                                          const char          *content_type,
-                                                          GBytes              *head);
-const char      *mg_document_format_to_string            (MgDocumentFormat     format);
+MgDocument *mg_document_loader_load_bytes (GBytes          *bytes,
+                                           const char      *uri,
+                                           const char      *title_hint,
+                                           MgDocumentFormat format,
+                                           GError         **error);
+MgDocument *mg_document_loader_load_file (GFile        *file,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+void        mg_document_loader_load_file_async (GFile              *file,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+MgDocument *mg_document_loader_load_file_finish (GAsyncResult *result,
+                                                 GError      **error);
 
-MgDocument      *mg_document_loader_load_bytes           (GBytes              *bytes,
-                                                          const char          *uri,
-                                                          const char          *title_hint,
-                                                          MgDocumentFormat     format,
-                                                          GError             **error);
-MgDocument      *mg_document_loader_load_file            (GFile               *file,
-                                                          GCancellable        *cancellable,
-                                                          GError             **error);
-void             mg_document_loader_load_file_async      (GFile               *file,
-                                                          GCancellable        *cancellable,
-                                                          GAsyncReadyCallback  callback,
-                                                          gpointer             user_data);
-MgDocument      *mg_document_loader_load_file_finish     (GAsyncResult        *result,
-                                                          GError             **error);
-
-char            *mg_document_loader_dup_encoding_notice  (MgDocument          *document);
-
-/* clang-format on */
+char *mg_document_loader_dup_encoding_notice (MgDocument *document);
 
 G_END_DECLS

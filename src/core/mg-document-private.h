@@ -5,7 +5,6 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
 MgDocument *mg_document_new_rendered_take (char                *text,
                                            gsize                len,
                                            const char          *title,
@@ -14,6 +13,5 @@ MgDocument *mg_document_new_rendered_take (char                *text,
                                            const char          *encoding,
                                            gboolean             repaired,
                                            MgDocumentStructure *structure);
-/* clang-format on */
 
 G_END_DECLS

@@ -99,40 +99,36 @@ typedef struct
 
 typedef struct _MgDocumentStructure MgDocumentStructure;
 
-/* clang-format off */
-
 #define MG_TYPE_DOCUMENT_STRUCTURE (mg_document_structure_get_type ())
 
-GType                mg_document_structure_get_type     (void) G_GNUC_CONST;
-MgDocumentStructure *mg_document_structure_new          (void);
-MgDocumentStructure *mg_document_structure_ref          (MgDocumentStructure *self);
-void                 mg_document_structure_unref        (MgDocumentStructure *self);
+GType                mg_document_structure_get_type (void) G_GNUC_CONST;
+MgDocumentStructure *mg_document_structure_new (void);
+MgDocumentStructure *mg_document_structure_ref (MgDocumentStructure *self);
+void                 mg_document_structure_unref (MgDocumentStructure *self);
 
-void                 mg_document_structure_add_span     (MgDocumentStructure *self,
-                                                         MgSpanKind           kind,
-                                                         guint                start,
-                                                         guint                end,
-                                                         guint                level,
-                                                         const char          *url);
-void                 mg_document_structure_add_heading  (MgDocumentStructure *self,
-                                                         guint                level,
-                                                         guint                start,
-                                                         guint                end,
-                                                         const char          *text);
-void                 mg_document_structure_seal         (MgDocumentStructure *self);
-gboolean             mg_document_structure_is_sealed    (MgDocumentStructure *self);
+void     mg_document_structure_add_span (MgDocumentStructure *self,
+                                         MgSpanKind           kind,
+                                         guint                start,
+                                         guint                end,
+                                         guint                level,
+                                         const char          *url);
+void     mg_document_structure_add_heading (MgDocumentStructure *self,
+                                            guint                level,
+                                            guint                start,
+                                            guint                end,
+                                            const char          *text);
+void     mg_document_structure_seal (MgDocumentStructure *self);
+gboolean mg_document_structure_is_sealed (MgDocumentStructure *self);
 
-const MgSpan        *mg_document_structure_get_spans    (MgDocumentStructure *self,
-                                                         guint               *n_spans);
-const MgHeading     *mg_document_structure_get_headings (MgDocumentStructure *self,
-                                                         guint               *n_headings);
-guint                mg_document_structure_get_end      (MgDocumentStructure *self);
-const MgSpan        *mg_document_structure_get_link_at  (MgDocumentStructure *self,
-                                                         guint                offset);
+const MgSpan    *mg_document_structure_get_spans (MgDocumentStructure *self,
+                                                  guint               *n_spans);
+const MgHeading *mg_document_structure_get_headings (MgDocumentStructure *self,
+                                                     guint               *n_headings);
+guint            mg_document_structure_get_end (MgDocumentStructure *self);
+const MgSpan    *mg_document_structure_get_link_at (MgDocumentStructure *self,
+                                                    guint                offset);
 
-const char          *mg_span_kind_to_string             (MgSpanKind           kind);
-
-/* clang-format on */
+const char *mg_span_kind_to_string (MgSpanKind kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgDocumentStructure, mg_document_structure_unref)
 

@@ -8,8 +8,6 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-
 #define MG_DOCUMENT_ERROR (mg_document_error_quark ())
 
 typedef enum
@@ -28,44 +26,43 @@ typedef enum
 #define MG_TYPE_DOCUMENT (mg_document_get_type ())
 G_DECLARE_FINAL_TYPE (MgDocument, mg_document, MG, DOCUMENT, GObject)
 
-GQuark      mg_document_error_quark      (void);
+GQuark mg_document_error_quark (void);
 
-MgDocument *mg_document_new_from_text    (const char          *text,
-                                          gssize               len,
-                                          const char          *title,
-                                          const char          *uri);
-MgDocument *mg_document_new_bundled      (void);
-MgDocument *mg_document_new_rendered     (const char          *text,
-                                          gssize               len,
-                                          const char          *title,
-                                          const char          *uri,
-                                          MgDocumentFormat     format,
-                                          const char          *encoding,
-                                          gboolean             repaired,
-                                          MgDocumentStructure *structure);
+MgDocument *mg_document_new_from_text (const char *text,
+                                       gssize      len,
+                                       const char *title,
+                                       const char *uri);
+MgDocument *mg_document_new_bundled (void);
+MgDocument *mg_document_new_rendered (const char          *text,
+                                      gssize               len,
+                                      const char          *title,
+                                      const char          *uri,
+                                      MgDocumentFormat     format,
+                                      const char          *encoding,
+                                      gboolean             repaired,
+                                      MgDocumentStructure *structure);
 
-const char     *mg_document_get_title    (MgDocument *self);
-const char     *mg_document_get_uri      (MgDocument *self);
-const char     *mg_document_get_text     (MgDocument *self);
-gsize           mg_document_get_n_bytes  (MgDocument *self);
-gsize           mg_document_get_length   (MgDocument *self);
-const gunichar *mg_document_get_chars    (MgDocument *self,
-                                          gsize      *n_chars);
-const char     *mg_document_get_sha256   (MgDocument *self);
+const char     *mg_document_get_title (MgDocument *self);
+const char     *mg_document_get_uri (MgDocument *self);
+const char     *mg_document_get_text (MgDocument *self);
+gsize           mg_document_get_n_bytes (MgDocument *self);
+gsize           mg_document_get_length (MgDocument *self);
+const gunichar *mg_document_get_chars (MgDocument *self,
+                                       gsize      *n_chars);
+const char     *mg_document_get_sha256 (MgDocument *self);
 gboolean        mg_document_get_repaired (MgDocument *self);
-gboolean        mg_document_is_bundled   (MgDocument *self);
+gboolean        mg_document_is_bundled (MgDocument *self);
 
-MgDocumentFormat     mg_document_get_format    (MgDocument *self);
-const char          *mg_document_get_encoding  (MgDocument *self);
+MgDocumentFormat     mg_document_get_format (MgDocument *self);
+const char          *mg_document_get_encoding (MgDocument *self);
 MgDocumentStructure *mg_document_get_structure (MgDocument *self);
-const MgSpan        *mg_document_get_spans     (MgDocument *self,
-                                                guint      *n_spans);
-const MgHeading     *mg_document_get_headings  (MgDocument *self,
-                                                guint      *n_headings);
+const MgSpan        *mg_document_get_spans (MgDocument *self,
+                                            guint      *n_spans);
+const MgHeading     *mg_document_get_headings (MgDocument *self,
+                                               guint      *n_headings);
 
-char           *mg_document_normalize_text (const char *data,
-                                            gsize       len,
-                                            gboolean   *repaired);
-/* clang-format on */
+char *mg_document_normalize_text (const char *data,
+                                  gsize       len,
+                                  gboolean   *repaired);
 
 G_END_DECLS

@@ -47,24 +47,22 @@ typedef struct
   gpointer            section_data;
 } MgExportOptions;
 
-/* clang-format off */
-char    *mg_export_markdown            (MgDocument            *document,
-                                        GListModel            *annotations,
-                                        const MgExportOptions *options);
-char    *mg_export_w3c                 (MgDocument            *document,
-                                        GListModel            *annotations,
-                                        const MgExportOptions *options);
+char *mg_export_markdown (MgDocument            *document,
+                          GListModel            *annotations,
+                          const MgExportOptions *options);
+char *mg_export_w3c (MgDocument            *document,
+                     GListModel            *annotations,
+                     const MgExportOptions *options);
 
 /* The building blocks, for tests and other exporters. */
-void     mg_export_append_blockquote   (GString               *out,
-                                        const char            *text);
-char    *mg_export_tag_name            (const char            *tag);
-char    *mg_export_block_id            (const char            *id);
-char    *mg_export_heading_at          (MgDocument            *document,
-                                        guint                  offset);
-guint    mg_export_paragraph_number    (MgDocument            *document,
-                                        guint                  offset);
-char    *mg_export_uuid_urn_for_name   (const char            *name);
-/* clang-format on */
+void  mg_export_append_blockquote (GString    *out,
+                                   const char *text);
+char *mg_export_tag_name (const char *tag);
+char *mg_export_block_id (const char *id);
+char *mg_export_heading_at (MgDocument *document,
+                            guint       offset);
+guint mg_export_paragraph_number (MgDocument *document,
+                                  guint       offset);
+char *mg_export_uuid_urn_for_name (const char *name);
 
 G_END_DECLS

@@ -5,13 +5,11 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-gboolean mg_file_load_contents (GFile         *file,
-                                GCancellable  *cancellable,
-                                char         **contents,
-                                gsize         *length,
-                                char         **etag_out,
-                                GError       **error);
-/* clang-format on */
+gboolean mg_file_load_contents (GFile        *file,
+                                GCancellable *cancellable,
+                                char        **contents,
+                                gsize        *length,
+                                char        **etag_out,
+                                GError      **error);
 
 G_END_DECLS

@@ -461,8 +461,12 @@ mg_import_w3c (MgDocument       *document,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, repaired != NULL ? repaired : bytes, len, &local_error))
     {
+      /* json-glib quotes the bad token, which may be a broken escape it
+       * turned into bytes that are not UTF-8. */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, MG_IMPORT_ERROR, MG_IMPORT_ERROR_INVALID,
-                   _ ("The file is not valid JSON: %s"), local_error->message);
+                   _ ("The file is not valid JSON: %s"), reason);
       return FALSE;
     }
 

@@ -50,14 +50,12 @@ typedef struct
   guint n_renumbered;
 } MgImportResult;
 
-/* clang-format off */
-GQuark    mg_import_error_quark (void);
+GQuark mg_import_error_quark (void);
 
-gboolean  mg_import_w3c         (MgDocument       *document,
-                                 MgAnnotationList *annotations,
-                                 GBytes           *data,
-                                 MgImportResult   *result,
-                                 GError          **error);
-/* clang-format on */
+gboolean mg_import_w3c (MgDocument       *document,
+                        MgAnnotationList *annotations,
+                        GBytes           *data,
+                        MgImportResult   *result,
+                        GError          **error);
 
 G_END_DECLS

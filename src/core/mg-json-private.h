@@ -8,12 +8,10 @@ G_BEGIN_DECLS
 /* Deeper JSON is refused before it reaches json-glib's recursive parser. */
 #define MG_JSON_MAX_DEPTH 64
 
-/* clang-format off */
-gboolean mg_json_check_depth       (const char *data,
-                                    gsize       len);
+gboolean mg_json_check_depth (const char *data,
+                              gsize       len);
 char    *mg_json_repair_surrogates (const char *data,
                                     gsize       len);
-/* clang-format on */
 
 /* Getters that take any shape: NULL for a member that is missing, null,
  * or of another type. */

@@ -19,31 +19,29 @@ typedef struct
   GHashTable *raw_texts;      /* their texts as read, by mg_store_node_key() */
 } MgStoreCacheContents;
 
-/* clang-format off */
-void      mg_store_cache_contents_clear (MgStoreCacheContents *contents);
+void mg_store_cache_contents_clear (MgStoreCacheContents *contents);
 
-char     *mg_store_cache_checksum       (GBytes               *json);
-GVariant *mg_store_cache_build          (const char           *uri,
-                                         const char           *sha256,
-                                         const char           *title,
-                                         GListModel           *annotations,
-                                         GPtrArray            *raw_entries,
-                                         GHashTable           *tombstones,
-                                         GPtrArray            *raw_tombstones,
-                                         GHashTable           *raw_texts);
-gboolean  mg_store_cache_write          (GFile                *file,
-                                         GVariant             *built,
-                                         GBytes               *json,
-                                         GError              **error);
-gboolean  mg_store_cache_read           (GFile                *file,
-                                         GBytes               *json,
-                                         MgStoreCacheContents *contents);
-GBytes   *mg_store_cache_frame          (const void           *data,
-                                         gsize                 data_size,
-                                         GBytes               *json);
-gboolean  mg_store_cache_parse          (GBytes               *cache_bytes,
-                                         GBytes               *json,
-                                         MgStoreCacheContents *contents);
-/* clang-format on */
+char     *mg_store_cache_checksum (GBytes *json);
+GVariant *mg_store_cache_build (const char *uri,
+                                const char *sha256,
+                                const char *title,
+                                GListModel *annotations,
+                                GPtrArray  *raw_entries,
+                                GHashTable *tombstones,
+                                GPtrArray  *raw_tombstones,
+                                GHashTable *raw_texts);
+gboolean  mg_store_cache_write (GFile    *file,
+                                GVariant *built,
+                                GBytes   *json,
+                                GError  **error);
+gboolean  mg_store_cache_read (GFile                *file,
+                               GBytes               *json,
+                               MgStoreCacheContents *contents);
+GBytes   *mg_store_cache_frame (const void *data,
+                                gsize       data_size,
+                                GBytes     *json);
+gboolean  mg_store_cache_parse (GBytes               *cache_bytes,
+                                GBytes               *json,
+                                MgStoreCacheContents *contents);
 
 G_END_DECLS

@@ -62,12 +62,10 @@ guint             mg_store_get_n_unreadable (MgStore *self);
 char *mg_store_default_directory (void);
 char *mg_store_file_name_for_uri (const char *uri);
 
-/* clang-format off */
 char  *mg_store_default_cache_directory (void);
-void   mg_store_set_cache_directory     (MgStore    *self,
-                                         const char *directory);
-GFile *mg_store_get_cache_file          (MgStore    *self);
-/* clang-format on */
+void   mg_store_set_cache_directory (MgStore    *self,
+                                     const char *directory);
+GFile *mg_store_get_cache_file (MgStore *self);
 
 /* Low level, pure functions on whole files: for tests and the fuzzer. */
 JsonNode *mg_store_parse_bytes (GBytes  *bytes,

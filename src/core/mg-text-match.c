@@ -20,10 +20,9 @@
  * mg_pattern_search(). */
 #define SPLIT_SEARCH_LENGTH 4096
 
-/* ------------------------------------------------------------------------
- * Pattern tables for Myers' algorithm
- *
- * For each symbol of the pattern, a bit mask per 64-code-point block with
+/* Pattern tables for Myers' algorithm ------------------------------------- */
+
+/* For each symbol of the pattern, a bit mask per 64-code-point block with
  * the pattern positions holding that symbol. Code points below 256 are
  * looked up directly; others through a small open-addressing hash table.
  * Symbols absent from the pattern map to row 0, all zeros.
@@ -148,8 +147,7 @@ peq_lookup (const MgPattern *peq,
   return &peq->masks[(gsize) symbol * peq->n_blocks];
 }
 
-/* ------------------------------------------------------------------------
- * Myers' bit-parallel edit distance, one 64-row block of a DP column at a
+/* Myers' bit-parallel edit distance, one 64-row block of a DP column at a
  * time (in Hyyrö's formulation for blocks). Bit i of @pv / @mv is set when
  * the vertical difference between rows i + 1 and i of the column is +1 /
  * -1; @hin is the horizontal difference entering the block's top row
@@ -508,8 +506,7 @@ mg_align_at (const gunichar *text,
   return TRUE;
 }
 
-/* ------------------------------------------------------------------------
- * Exact search: Horspool's algorithm, with a skip table indexed by the low
+/* Exact search: Horspool's algorithm, with a skip table indexed by the low
  * byte of the code point (a shared low byte only shortens a skip, it never
  * skips an occurrence).
  */

@@ -24,7 +24,7 @@
  * #MgAnnotationEditor:color), which the #MgColorSelector shows.
  *
  * While the user types a tag, the tags already used in the document that
- * start with what was typed are offered below the entry: a list over a
+ * start with what was typed are offered below the entry: a list bound to a
  * #GtkFilterListModel of the window's #MgTagList. The entry keeps the
  * focus; Down and Up choose a suggestion, Enter takes it (the tag replaces
  * what was typed of it, followed by ", "), Escape hides them. The list is
@@ -41,9 +41,8 @@ struct _MgAnnotationEditor
 
   /* Tag suggestions */
   GtkWidget          *suggestions;
-  GtkListView        *suggestion_view;
+  GtkListBox         *suggestion_list;
   GtkFilterListModel *suggestion_model;
-  GtkSingleSelection *suggestion_selection;
   char               *typed_tag; /* folded; NULL when none */
 
   MgAnnotation *annotation;
@@ -213,7 +212,7 @@ update_suggestions (MgAnnotationEditor *self)
     self->typed_tag = mg_text_fold (typed, MG_TEXT_FOLD_CASE);
   gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
 
-  gtk_single_selection_set_selected (self->suggestion_selection, GTK_INVALID_LIST_POSITION);
+  gtk_list_box_unselect_all (self->suggestion_list);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model)) == 0)
     {
@@ -259,19 +258,30 @@ take_suggestion (MgAnnotationEditor *self,
 }
 
 static void
-suggestion_activate_cb (MgAnnotationEditor *self,
-                        guint               position)
+suggestion_activated_cb (MgAnnotationEditor *self,
+                         GtkListBoxRow      *row)
 {
-  take_suggestion (self, position);
+  take_suggestion (self, gtk_list_box_row_get_index (row));
   gtk_widget_grab_focus (GTK_WIDGET (self->tags_entry));
+}
+
+static guint
+selected_suggestion (MgAnnotationEditor *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->suggestion_list);
+
+  return row != NULL ? (guint) gtk_list_box_row_get_index (row) : GTK_INVALID_LIST_POSITION;
 }
 
 static void
 move_selection (MgAnnotationEditor *self,
                 int                 step)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model));
-  guint selected = gtk_single_selection_get_selected (self->suggestion_selection);
+  guint          n = g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model));
+  guint          selected = selected_suggestion (self);
+  GtkListBoxRow *row;
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
 
   if (n == 0)
     return;
@@ -281,8 +291,22 @@ move_selection (MgAnnotationEditor *self,
   else
     selected = (selected + n + step) % n;
 
-  gtk_single_selection_set_selected (self->suggestion_selection, selected);
-  gtk_widget_activate_action (GTK_WIDGET (self->suggestion_view), "list.scroll-to-item", "u", selected);
+  row = gtk_list_box_get_row_at_index (self->suggestion_list, selected);
+  gtk_list_box_select_row (self->suggestion_list, row);
+
+  /* The chosen one in view; the list does not scroll to its selection. */
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->suggestions));
+  if (gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (self->suggestion_list), &bounds))
+    {
+      double top = bounds.origin.y, bottom = bounds.origin.y + bounds.size.height;
+      double value = gtk_adjustment_get_value (adjustment);
+      double page = gtk_adjustment_get_page_size (adjustment);
+
+      if (top < value)
+        gtk_adjustment_set_value (adjustment, top);
+      else if (bottom > value + page)
+        gtk_adjustment_set_value (adjustment, bottom - page);
+    }
 }
 
 /* The keys that choose a suggestion, before the entry sees them. */
@@ -318,7 +342,7 @@ tags_key_pressed_cb (MgAnnotationEditor    *self,
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
-      selected = gtk_single_selection_get_selected (self->suggestion_selection);
+      selected = selected_suggestion (self);
       if (!suggesting (self) || selected == GTK_INVALID_LIST_POSITION)
         return GDK_EVENT_PROPAGATE;
       take_suggestion (self, selected);
@@ -335,43 +359,31 @@ tags_key_pressed_cb (MgAnnotationEditor    *self,
     }
 }
 
-static void
-setup_suggestion_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item)
+static GtkWidget *
+create_suggestion_cb (gpointer item,
+                      gpointer user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = gtk_label_new (mg_tag_get_name (item));
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+
+  return label;
 }
 
-static void
-bind_suggestion_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item)
-{
-  MgTag *tag = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), mg_tag_get_name (tag));
-}
-
-/* The entry keeps the focus while the suggestions are shown. */
+/* The suggestions are a GtkListBox, whose rows are made when the filter
+ * changes: a GtkListView makes them while it is laid out, and in a
+ * popover that makes the reader below lay itself out again while it is
+ * being drawn (it then stays blank). The entry keeps the focus. */
 static void
 create_suggestions (MgAnnotationEditor *self)
 {
-  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkCustomFilter    *filter = gtk_custom_filter_new (suggestion_filter_func, self, NULL);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_suggestion_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_suggestion_cb), NULL);
-
   self->suggestion_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
-  self->suggestion_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->suggestion_model)));
-  gtk_single_selection_set_autoselect (self->suggestion_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->suggestion_selection, TRUE);
-  gtk_list_view_set_model (self->suggestion_view, GTK_SELECTION_MODEL (self->suggestion_selection));
-  gtk_list_view_set_factory (self->suggestion_view, factory);
+  gtk_list_box_bind_model (self->suggestion_list, G_LIST_MODEL (self->suggestion_model),
+                           create_suggestion_cb, NULL, NULL);
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (tags_key_pressed_cb), self);
@@ -469,7 +481,6 @@ mg_annotation_editor_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MG_TYPE_ANNOTATION_EDITOR);
 
-  g_clear_object (&self->suggestion_selection);
   g_clear_object (&self->suggestion_model);
   g_clear_object (&self->annotation);
 
@@ -570,12 +581,12 @@ mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, tags_entry);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, copy_button);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestions);
-  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestion_view);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestion_list);
   gtk_widget_class_bind_template_callback (widget_class, closed_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, done_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, tags_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, suggestion_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, suggestion_activated_cb);
 
   gtk_widget_class_install_property_action (widget_class, "editor.color", "color");
 }

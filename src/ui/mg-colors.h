@@ -7,15 +7,12 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-
 const char *mg_color_get_highlight_label (MgColor color);
-void        mg_color_get_highlight  (MgColor  color,
-                                     gboolean dark,
-                                     GdkRGBA *rgba);
-void        mg_color_get_strong     (MgColor  color,
-                                     gboolean dark,
-                                     GdkRGBA *rgba);
-/* clang-format on */
+void        mg_color_get_highlight (MgColor  color,
+                                    gboolean dark,
+                                    GdkRGBA *rgba);
+void        mg_color_get_strong (MgColor  color,
+                                 gboolean dark,
+                                 GdkRGBA *rgba);
 
 G_END_DECLS

@@ -5,15 +5,11 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-
 #define MG_TYPE_PREFERENCES_WINDOW (mg_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (MgPreferencesWindow, mg_preferences_window, MG, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-GtkWidget *mg_preferences_window_new          (GtkWindow           *parent,
-                                               GSettings           *settings);
+GtkWidget *mg_preferences_window_new (GtkWindow *parent,
+                                      GSettings *settings);
 GSettings *mg_preferences_window_get_settings (MgPreferencesWindow *self);
-
-/* clang-format on */
 
 G_END_DECLS

@@ -8,33 +8,30 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
-
 #define MG_TYPE_READER_VIEW (mg_reader_view_get_type ())
 G_DECLARE_FINAL_TYPE (MgReaderView, mg_reader_view, MG, READER_VIEW, GtkTextView)
 
-GtkWidget        *mg_reader_view_new                (void);
-void              mg_reader_view_set_document       (MgReaderView     *self,
-                                                     MgDocument       *document);
-MgDocument       *mg_reader_view_get_document       (MgReaderView     *self);
-void              mg_reader_view_set_annotations    (MgReaderView     *self,
-                                                     MgAnnotationList *annotations);
-MgAnnotationList *mg_reader_view_get_annotations    (MgReaderView     *self);
-gboolean          mg_reader_view_get_selection      (MgReaderView     *self,
-                                                     guint            *start,
-                                                     guint            *end);
-MgAnnotation     *mg_reader_view_get_annotation_at  (MgReaderView     *self,
-                                                     guint             offset);
-void              mg_reader_view_reveal             (MgReaderView     *self,
-                                                     MgAnnotation     *annotation);
-gboolean          mg_reader_view_get_range_rect     (MgReaderView     *self,
-                                                     guint             start,
-                                                     guint             end,
-                                                     GdkRectangle     *rect);
-guint             mg_reader_view_get_pending_chunks (MgReaderView     *self);
-MgColor           mg_reader_view_get_color_at       (MgReaderView     *self,
-                                                     guint             offset,
-                                                     gboolean         *has_note);
-/* clang-format on */
+GtkWidget        *mg_reader_view_new (void);
+void              mg_reader_view_set_document (MgReaderView *self,
+                                               MgDocument   *document);
+MgDocument       *mg_reader_view_get_document (MgReaderView *self);
+void              mg_reader_view_set_annotations (MgReaderView     *self,
+                                                  MgAnnotationList *annotations);
+MgAnnotationList *mg_reader_view_get_annotations (MgReaderView *self);
+gboolean          mg_reader_view_get_selection (MgReaderView *self,
+                                                guint        *start,
+                                                guint        *end);
+MgAnnotation     *mg_reader_view_get_annotation_at (MgReaderView *self,
+                                                    guint         offset);
+void              mg_reader_view_reveal (MgReaderView *self,
+                                         MgAnnotation *annotation);
+gboolean          mg_reader_view_get_range_rect (MgReaderView *self,
+                                                 guint         start,
+                                                 guint         end,
+                                                 GdkRectangle *rect);
+guint             mg_reader_view_get_pending_chunks (MgReaderView *self);
+MgColor           mg_reader_view_get_color_at (MgReaderView *self,
+                                               guint         offset,
+                                               gboolean     *has_note);
 
 G_END_DECLS

@@ -24,6 +24,7 @@ struct _MgSidebar
   MgColorSelector *color_selector;
   GtkDropDown     *tag_dropdown;
   GtkLabel        *count_label;
+  GtkLabel        *unreadable_label;
   GtkWidget       *clear_button;
   GtkStack        *stack;
   GtkListView     *list_view;
@@ -53,6 +54,7 @@ struct _MgSidebar
   char *search_text;
   GStrv search_words; /* folded; NULL when not searching */
   guint color_filter;
+  guint n_unreadable;
   char *tag_filter;
   char *sort_order;
 

@@ -58,7 +58,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
-/* Searching */
+/* Searching --------------------------------------------------------------- */
 
 static gboolean
 anchored_filter_func (gpointer item,
@@ -713,6 +713,55 @@ mg_sidebar_get_n_orphans (MgSidebar *self)
 }
 
 /**
+ * mg_sidebar_set_n_unreadable:
+ * @self: a #MgSidebar
+ * @n_unreadable: how many saved entries could not be read
+ *
+ * Says, above the list, that @n_unreadable entries of the saved file
+ * could not be read and are kept as they are (see
+ * mg_store_get_n_unreadable()): without it, a file of such entries looks
+ * like a document without highlights.
+ */
+void
+mg_sidebar_set_n_unreadable (MgSidebar *self,
+                             guint      n_unreadable)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (MG_IS_SIDEBAR (self));
+
+  self->n_unreadable = n_unreadable;
+  gtk_widget_set_visible (GTK_WIDGET (self->unreadable_label), n_unreadable > 0);
+  if (n_unreadable == 0)
+    return;
+
+  /* Translators: in the sidebar, about the saved annotations file. */
+  text = g_strdup_printf (ngettext ("%u saved entry could not be read and is kept as it is.",
+                                    "%u saved entries could not be read and are kept as they are.",
+                                    n_unreadable),
+                          n_unreadable);
+  gtk_label_set_text (self->unreadable_label, text);
+}
+
+/**
+ * mg_sidebar_get_unreadable_text:
+ * @self: a #MgSidebar
+ *
+ * Returns: (nullable): what the sidebar says about unreadable entries,
+ *   if it says anything
+ */
+const char *
+mg_sidebar_get_unreadable_text (MgSidebar *self)
+{
+  g_return_val_if_fail (MG_IS_SIDEBAR (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->unreadable_label)))
+    return NULL;
+
+  return gtk_label_get_text (self->unreadable_label);
+}
+
+/**
  * mg_sidebar_find_row:
  * @self: a #MgSidebar
  * @annotation: an annotation
@@ -999,6 +1048,7 @@ mg_sidebar_class_init (MgSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, color_selector);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, count_label);
+  gtk_widget_class_bind_template_child (widget_class, MgSidebar, unreadable_label);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, clear_button);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, stack);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, list_view);

@@ -152,6 +152,14 @@ store_merged_cb (MgWindow *self,
     _mg_window_show_toast (self, _ ("Annotations updated from a change on disk"));
 }
 
+/* Entries of the file that could not be read are kept in it, untouched;
+ * the sidebar says how many, or the file would look empty. */
+static void
+store_unreadable_cb (MgWindow *self)
+{
+  mg_sidebar_set_n_unreadable (self->sidebar, self->store != NULL ? mg_store_get_n_unreadable (self->store) : 0);
+}
+
 static void
 store_saved_cb (MgWindow *self)
 {
@@ -374,6 +382,7 @@ annotations_loaded_cb (GObject      *object,
   mg_reader_view_set_annotations (self->reader, self->annotations);
   mg_sidebar_set_annotations (self->sidebar, self->annotations);
   mg_tag_list_set_annotations (self->tags, self->annotations);
+  store_unreadable_cb (self);
 
   _mg_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATIONS]);
@@ -392,6 +401,7 @@ load_annotations (MgWindow *self)
   g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "merged", G_CALLBACK (store_merged_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::n-unreadable", G_CALLBACK (store_unreadable_cb), self, G_CONNECT_SWAPPED);
   hold_while_saving (self, self->store);
 
   /* Read, decoded and anchored in a worker thread: the window stays live
@@ -487,6 +497,7 @@ mg_window_set_document (MgWindow   *self,
   mg_reader_view_set_annotations (self->reader, NULL);
   mg_sidebar_set_annotations (self->sidebar, NULL);
   mg_tag_list_set_annotations (self->tags, NULL);
+  mg_sidebar_set_n_unreadable (self->sidebar, 0);
   schedule_load_annotations (self);
 
   gtk_spinner_stop (self->spinner);

@@ -8,11 +8,9 @@ G_BEGIN_DECLS
 #define MG_TYPE_WRAP_BIN (mg_wrap_bin_get_type ())
 G_DECLARE_FINAL_TYPE (MgWrapBin, mg_wrap_bin, MG, WRAP_BIN, GtkWidget)
 
-/* clang-format off */
-GtkWidget *mg_wrap_bin_new       (GtkLabel  *label);
+GtkWidget *mg_wrap_bin_new (GtkLabel *label);
 GtkLabel  *mg_wrap_bin_get_label (MgWrapBin *self);
 void       mg_wrap_bin_set_label (MgWrapBin *self,
                                   GtkLabel  *label);
-/* clang-format on */
 
 G_END_DECLS
