@@ -165,15 +165,18 @@ apply (Binding *binding)
   else
     family = g_strdup (SERIF_FAMILIES);
 
-  /* The selection is the text in reverse: a translucent accent colour
-   * would look like a blue highlight or a find match, which are tints under
-   * dark text, and a current find match is a strong blue. */
+  /* The selection is the text in reverse, also when the window is not
+   * focused: a translucent accent colour would look like a blue highlight
+   * or a find match, which are tints under dark text, and a current find
+   * match is a strong blue. */
   css = g_strdup_printf ("textview.mg-reading { font-family: %s; font-size: %dpt; }\n"
-                         "textview.mg-reading > text > selection {"
+                         "textview.mg-reading > text > selection,"
+                         " textview.mg-reading > text > selection:backdrop {"
                          " background-color: alpha(@view_fg_color, 0.85); color: @view_bg_color; }\n"
                          "textview.mg-reading.mg-sepia > text {"
                          " background-color: " SEPIA_BACKGROUND "; color: " SEPIA_FOREGROUND "; }\n"
-                         "textview.mg-reading.mg-sepia > text > selection {"
+                         "textview.mg-reading.mg-sepia > text > selection,"
+                         " textview.mg-reading.mg-sepia > text > selection:backdrop {"
                          " background-color: alpha(" SEPIA_FOREGROUND ", 0.9); color: " SEPIA_BACKGROUND "; }\n"
                          "scrolledwindow.mg-sepia { background-color: " SEPIA_BACKGROUND "; }\n",
                          family, font_size);
