@@ -590,9 +590,9 @@ static void
 test_shortcuts_in_selection_popover (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
-  MgWindow   *window = new_window (document);
-  GtkWidget  *popover = selection_popover (window);
-  guint       start = find_offset (document, "Cognitia");
+  MgWindow     *window = new_window (document);
+  GtkWidget    *popover = selection_popover (window);
+  guint         start = find_offset (document, "Cognitia");
   MgAnnotation *annotation;
 
   g_assert_nonnull (popover);

@@ -756,13 +756,13 @@ static void
 test_selection_distinct (void)
 {
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
-  MgWindow         *window = new_window ();
-  GtkTextView      *view = mg_window_get_text_view (window);
-  GtkTextBuffer    *buffer = gtk_text_view_get_buffer (view);
-  guint             blue = find_offset (window, "global artificial intelligence");
-  guint             selected = find_offset (window, "Commerce Department");
-  GtkTextIter       s, e;
-  const char       *schemes[] = { "light", "dark", "sepia" };
+  MgWindow      *window = new_window ();
+  GtkTextView   *view = mg_window_get_text_view (window);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  guint          blue = find_offset (window, "global artificial intelligence");
+  guint          selected = find_offset (window, "Commerce Department");
+  GtkTextIter    s, e;
+  const char    *schemes[] = { "light", "dark", "sepia" };
 
   gtk_text_buffer_get_iter_at_offset (buffer, &s, blue);
   gtk_text_buffer_get_iter_at_offset (buffer, &e, blue + strlen ("global artificial intelligence"));

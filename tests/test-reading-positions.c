@@ -182,7 +182,7 @@ test_bad_file (Fixture      *f,
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autofree char *group = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "file:///c.txt", -1);
   g_autofree char *odd = NULL;
-  guint offset = 0;
+  guint            offset = 0;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (f->path, "[[[not a key file", -1, NULL));

@@ -749,16 +749,16 @@ static gboolean
 click_with_pointer (GtkWidget *widget)
 {
 #ifdef GDK_WINDOWING_X11
-  GtkNative         *native = gtk_widget_get_native (widget);
-  GdkSurface        *surface = gtk_native_get_surface (native);
-  g_autofree char   *xdotool = g_find_program_in_path ("xdotool");
-  g_autofree char   *x = NULL;
-  g_autofree char   *y = NULL;
-  g_autofree char   *xid = NULL;
+  GtkNative       *native = gtk_widget_get_native (widget);
+  GdkSurface      *surface = gtk_native_get_surface (native);
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *xid = NULL;
   g_autoptr (GError) error = NULL;
-  graphene_point_t   center;
-  double             sx, sy;
-  int                status;
+  graphene_point_t center;
+  double           sx, sy;
+  int              status;
 
   if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
     {

@@ -1252,9 +1252,9 @@ test_flush_async (Fixture      *fixture,
   g_autoptr (MgStore) store = mg_store_new (document, list, dir);
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) error = NULL;
-  FlushResult first = { 0 };
-  FlushResult second = { 0 };
-  FlushResult nothing = { 0 };
+  FlushResult   first = { 0 };
+  FlushResult   second = { 0 };
+  FlushResult   nothing = { 0 };
   MgAnnotation *annotation;
   guint         saving_notifies = 0;
   Counts        counts = { 0 };
@@ -2586,15 +2586,15 @@ test_cache_forged (Fixture      *fixture,
   /* Data that is not in normal form, with the right checksum: each byte
    * of the good data changed in turn. */
   {
-    gsize             len;
-    const char       *data = g_bytes_get_data (good, &len);
-    const gsize       header = 256;
+    gsize              len;
+    const char        *data = g_bytes_get_data (good, &len);
+    const gsize        header = 256;
     g_autofree guchar *copy = g_memdup2 (data + header, len - header);
 
     for (gsize at = 0; at < len - header; at++)
       {
         g_autoptr (GBytes) forged = NULL;
-        guchar             saved = copy[at];
+        guchar saved = copy[at];
 
         copy[at] ^= 0xff;
         forged = mg_store_cache_frame (copy, len - header, json);
@@ -2609,7 +2609,7 @@ test_cache_forged (Fixture      *fixture,
 /* Entries kept as they are ------------------------------------------------ */
 
 #define BIG_ENTRY "{\"id\": \"urn:uuid:big\", \"type\": \"Annotation\", \"target\": {\"selector\": [" \
-                  "{\"type\": \"TextQuoteSelector\", \"exact\": \"lazy dog\"}, "                       \
+                  "{\"type\": \"TextQuoteSelector\", \"exact\": \"lazy dog\"}, "                      \
                   "{\"type\": \"TextPositionSelector\", \"start\": 99999999999999999999999999999, \"end\": 1e999}]}}"
 #define ODD_TOMBSTONE "{ \"id\" : \"urn:uuid:gone\", \"modified\" : \"long ago\", \"n\" : 18446744073709551616 }"
 
@@ -2787,10 +2787,10 @@ test_repeated_ids (Fixture      *fixture,
   g_autoptr (GHashTable) notes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GError) error = NULL;
   g_autofree char *exported = NULL;
-  MgAnnotation *annotation;
-  JsonArray    *array;
-  const char   *id;
-  const guint   n_repeats = 50;
+  MgAnnotation    *annotation;
+  JsonArray       *array;
+  const char      *id;
+  const guint      n_repeats = 50;
 
   g_assert_true (mg_store_load (store, &error));
   annotation = add_annotation (list, document, "lazy dog", NULL);
@@ -2901,11 +2901,11 @@ test_full_disk (Fixture      *fixture,
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) names = NULL;
   g_autofree char *long_note = g_strnfill (400, 'n');
-  struct rlimit saved;
-  Counts        counts = { 0 };
-  MgAnnotation *late;
-  MgAnnotation *later;
-  gboolean      ok;
+  struct rlimit    saved;
+  Counts           counts = { 0 };
+  MgAnnotation    *late;
+  MgAnnotation    *later;
+  gboolean         ok;
 
   g_assert_true (mg_store_load (store, &error));
   counts_connect (&counts, store);

@@ -18,8 +18,8 @@ tagged (const char *first_tag,
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) tags = NULL;
   g_autofree char *id = g_strdup_printf ("urn:uuid:test-%u", ++annotation_serial);
-  MgAnnotation *annotation;
-  va_list       args;
+  MgAnnotation    *annotation;
+  va_list          args;
 
   va_start (args, first_tag);
   for (const char *tag = first_tag; tag != NULL; tag = va_arg (args, const char *))

@@ -28,7 +28,10 @@ test_search (void)
   assert_folds ("ΣΊΣΥΦΟΣ", MG_TEXT_FOLD_SEARCH, "σισυφοσ");
   assert_folds ("", MG_TEXT_FOLD_SEARCH, "");
   /* Invalid UTF-8 is repaired, never a crash. */
-  assert_folds ("a\xFF" "B", MG_TEXT_FOLD_SEARCH, "a\xEF\xBF\xBD" "b");
+  assert_folds ("a\xFF"
+                "B",
+                MG_TEXT_FOLD_SEARCH, "a\xEF\xBF\xBD"
+                                     "b");
 }
 
 static void

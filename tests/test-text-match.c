@@ -122,26 +122,26 @@ test_search_random (void)
 
   for (guint round = 0; round < 60; round++)
     {
-      gsize              m = round % 3 == 0 ? g_rand_int_range (rand, 65, 200) : g_rand_int_range (rand, 1, 64);
-      gsize              n = round % 4 == 0 ? g_rand_int_range (rand, 4096, 9000) : g_rand_int_range (rand, 1, 600);
-      guint              n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
+      gsize                m = round % 3 == 0 ? g_rand_int_range (rand, 65, 200) : g_rand_int_range (rand, 1, 64);
+      gsize                n = round % 4 == 0 ? g_rand_int_range (rand, 4096, 9000) : g_rand_int_range (rand, 1, 600);
+      guint                n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
       g_autofree gunichar *pattern = random_text (rand, m, n_symbols);
       g_autofree gunichar *text = random_text (rand, n, n_symbols);
-      gsize              lo = g_rand_int_range (rand, 0, n / 4 + 1);
-      gsize              hi = n - g_rand_int_range (rand, 0, n / 4 + 1);
-      guint              max_edits = MIN (m / 2, MG_ALIGN_MAX_EDITS);
-      g_autofree guint  *expected = NULL;
-      g_autofree guint  *reported = g_new (guint, n + 1);
-      Reports            reports = { reported, lo, 0 };
-      MgPattern          peq;
+      gsize                lo = g_rand_int_range (rand, 0, n / 4 + 1);
+      gsize                hi = n - g_rand_int_range (rand, 0, n / 4 + 1);
+      guint                max_edits = MIN (m / 2, MG_ALIGN_MAX_EDITS);
+      g_autofree guint    *expected = NULL;
+      g_autofree guint    *reported = g_new (guint, n + 1);
+      Reports              reports = { reported, lo, 0 };
+      MgPattern            peq;
 
       /* Plant edited copies of the pattern, so that there are matches
        * within the limit. */
       for (guint k = 0; k < 3 && m < n; k++)
         {
-          gsize              length;
+          gsize                length;
           g_autofree gunichar *copy = mutate (rand, pattern, m, g_rand_int_range (rand, 0, max_edits + 1), &length);
-          gsize              at = g_rand_int_range (rand, 0, n - MIN (length, n) + 1);
+          gsize                at = g_rand_int_range (rand, 0, n - MIN (length, n) + 1);
 
           memcpy (&text[at], copy, MIN (length, n - at) * sizeof (gunichar));
         }
@@ -211,16 +211,16 @@ test_context_distance_random (void)
 
   for (guint round = 0; round < 300; round++)
     {
-      gsize              m = g_rand_int_range (rand, 1, 65);
-      gsize              n = g_rand_int_range (rand, 0, 80);
-      guint              n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
+      gsize                m = g_rand_int_range (rand, 1, 65);
+      gsize                n = g_rand_int_range (rand, 0, 80);
+      guint                n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
       g_autofree gunichar *pattern = random_text (rand, m, n_symbols);
       g_autofree gunichar *text = random_text (rand, n, n_symbols);
-      gssize             step = round % 2 ? 1 : -1;
-      const gunichar    *start = step > 0 || n == 0 ? text : &text[n - 1];
-      guint              best = G_MAXUINT;
-      MgPattern          peq;
-      guint              found;
+      gssize               step = round % 2 ? 1 : -1;
+      const gunichar      *start = step > 0 || n == 0 ? text : &text[n - 1];
+      guint                best = G_MAXUINT;
+      MgPattern            peq;
+      guint                found;
 
       for (gsize j = 0; j <= n; j++)
         best = MIN (best, naive_distance (pattern, m, 1, start, j, step));
@@ -242,27 +242,27 @@ test_align_random (void)
 
   for (guint round = 0; round < 400; round++)
     {
-      gsize              m = g_rand_int_range (rand, 1, 150);
-      guint              n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
+      gsize                m = g_rand_int_range (rand, 1, 150);
+      guint                n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
       g_autofree gunichar *quote = random_text (rand, m, n_symbols);
-      guint              edits_wanted = g_rand_int_range (rand, 0, m / 2 + 2);
-      guint              max_edits = MIN (edits_wanted, MG_ALIGN_MAX_EDITS);
-      gsize              copy_length;
+      guint                edits_wanted = g_rand_int_range (rand, 0, m / 2 + 2);
+      guint                max_edits = MIN (edits_wanted, MG_ALIGN_MAX_EDITS);
+      gsize                copy_length;
       g_autofree gunichar *copy = mutate (rand, quote, m, g_rand_int_range (rand, 0, max_edits + 2), &copy_length);
-      gsize              before = g_rand_int_range (rand, 0, 40);
-      gsize              after = g_rand_int_range (rand, 0, 40);
-      gsize              n = before + copy_length + after;
+      gsize                before = g_rand_int_range (rand, 0, 40);
+      gsize                after = g_rand_int_range (rand, 0, 40);
+      gsize                n = before + copy_length + after;
       g_autofree gunichar *text = random_text (rand, n, n_symbols);
-      int                direction = round % 2 ? 1 : -1;
-      gsize              anchor = direction > 0 ? before : before + copy_length;
-      gsize              available = direction > 0 ? n - anchor : anchor;
-      gsize              limit = MIN (available, m + max_edits);
-      gsize              want = round % 5 == 0 ? copy_length : G_MAXSIZE;
-      gssize             best_j = -1;
-      guint              best = G_MAXUINT;
-      gsize              length = 0;
-      guint              edits = 0;
-      gboolean           found;
+      int                  direction = round % 2 ? 1 : -1;
+      gsize                anchor = direction > 0 ? before : before + copy_length;
+      gsize                available = direction > 0 ? n - anchor : anchor;
+      gsize                limit = MIN (available, m + max_edits);
+      gsize                want = round % 5 == 0 ? copy_length : G_MAXSIZE;
+      gssize               best_j = -1;
+      guint                best = G_MAXUINT;
+      gsize                length = 0;
+      guint                edits = 0;
+      gboolean             found;
 
       memcpy (&text[before], copy, copy_length * sizeof (gunichar));
 
@@ -309,16 +309,16 @@ test_horspool_random (void)
 
   for (guint round = 0; round < 300; round++)
     {
-      gsize              m = g_rand_int_range (rand, 1, 12);
-      gsize              n = m + g_rand_int_range (rand, 0, 500);
-      guint              n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
+      gsize                m = g_rand_int_range (rand, 1, 12);
+      gsize                n = m + g_rand_int_range (rand, 0, 500);
+      guint                n_symbols = g_rand_int_range (rand, 2, G_N_ELEMENTS (alphabet) + 1);
       g_autofree gunichar *pattern = random_text (rand, m, n_symbols);
       g_autofree gunichar *text = random_text (rand, n, n_symbols);
-      gsize              first = g_rand_int_range (rand, 0, n - m + 1);
-      gsize              last = g_rand_int_range (rand, first, n - m + 1);
+      gsize                first = g_rand_int_range (rand, 0, n - m + 1);
+      gsize                last = g_rand_int_range (rand, first, n - m + 1);
       g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (gsize));
-      guint              skip[256];
-      guint              k = 0;
+      guint skip[256];
+      guint k = 0;
 
       mg_horspool_init (skip, pattern, m);
       mg_horspool_search (text, first, last, pattern, m, skip, record_occurrence, found);

@@ -1059,11 +1059,11 @@ test_reading_position_after_quit (void)
  * the application stays while the store has something to write. */
 typedef struct
 {
-  gboolean  close;
-  GFile    *store_file;
-  guint     n_saved;
-  gboolean  saved_before_shutdown;
-  gboolean  hidden_while_saving;
+  gboolean close;
+  GFile   *store_file;
+  guint    n_saved;
+  gboolean saved_before_shutdown;
+  gboolean hidden_while_saving;
 } QuitCase;
 
 static void
@@ -1116,7 +1116,7 @@ highlight_and_quit (MgApplication *app,
 static void
 run_quit_case (gboolean close)
 {
-  QuitCase c = { close, NULL, 0, FALSE, FALSE };
+  QuitCase         c = { close, NULL, 0, FALSE, FALSE };
   g_autofree char *dir = g_dir_make_tmp ("test-window-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "quit.txt", NULL);
   g_autofree char *contents = NULL;
@@ -1444,12 +1444,12 @@ marginalia_binary (void)
 
 typedef struct
 {
-  char       *dir;
-  char       *path;
-  char       *export_path;
-  const char *answers[3]; /* to the question, one per Quit */
-  guint       n_asked;
-  guint       step;
+  char         *dir;
+  char         *path;
+  char         *export_path;
+  const char   *answers[3]; /* to the question, one per Quit */
+  guint         n_asked;
+  guint         step;
   GApplication *app;
 } UnsavedCase;
 
@@ -1600,7 +1600,8 @@ unsaved_at_quit (MgApplication *app,
       g_assert_true (adw_message_dialog_has_response (question, "discard"));
       g_assert_true (adw_message_dialog_has_response (question, "cancel"));
       adw_message_dialog_response (question, c->answers[c->n_asked]);
-      c->step = g_str_equal (c->answers[c->n_asked], "cancel") ? 3 : g_str_equal (c->answers[c->n_asked], "export") ? 4 : 5;
+      c->step = g_str_equal (c->answers[c->n_asked], "cancel") ? 3 : g_str_equal (c->answers[c->n_asked], "export") ? 4
+                                                                                                                    : 5;
       c->n_asked++;
       return FALSE;
 

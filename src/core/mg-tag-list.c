@@ -60,8 +60,7 @@ struct _MgTagList
 
 static void mg_tag_list_model_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (MgTagList, mg_tag_list, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, mg_tag_list_model_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (MgTagList, mg_tag_list, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, mg_tag_list_model_init))
 
 enum
 {

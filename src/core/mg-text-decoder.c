@@ -312,9 +312,9 @@ is_web_charset (const char *charset)
   };
   static const char probe[] = "<meta charset=\"x\"> <a href='/a-b_c?d&e#f'>!%()*+,-.:;@[]^{|}`</a>\n"
                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 +-";
-  g_autofree char *converted = NULL;
-  gsize            converted_len = 0;
-  gboolean         repaired = FALSE;
+  g_autofree char  *converted = NULL;
+  gsize             converted_len = 0;
+  gboolean          repaired = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     if (g_ascii_strcasecmp (charset, refused[i]) == 0)

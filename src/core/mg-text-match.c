@@ -561,4 +561,3 @@ mg_horspool_search (const gunichar  *text,
       pos += skip[c & 0xff];
     }
 }
-

@@ -277,10 +277,10 @@ static void
 move_selection (MgAnnotationEditor *self,
                 int                 step)
 {
-  guint          n = g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model));
-  guint          selected = selected_suggestion (self);
-  GtkListBoxRow *row;
-  GtkAdjustment *adjustment;
+  guint           n = g_list_model_get_n_items (G_LIST_MODEL (self->suggestion_model));
+  guint           selected = selected_suggestion (self);
+  GtkListBoxRow  *row;
+  GtkAdjustment  *adjustment;
   graphene_rect_t bounds;
 
   if (n == 0)

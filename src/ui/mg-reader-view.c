@@ -90,10 +90,10 @@ update_tag_colors (MgReaderView *self)
 
 void
 mg_reader_view_get_iters (MgReaderView *self,
-           guint         start,
-           guint         end,
-           GtkTextIter  *start_iter,
-           GtkTextIter  *end_iter)
+                          guint         start,
+                          guint         end,
+                          GtkTextIter  *start_iter,
+                          GtkTextIter  *end_iter)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
 
@@ -103,7 +103,7 @@ mg_reader_view_get_iters (MgReaderView *self,
 
 int
 mg_reader_view_compare_by_age (gconstpointer a,
-                gconstpointer b)
+                               gconstpointer b)
 {
   MgAnnotation *aa = *(MgAnnotation **) a;
   MgAnnotation *bb = *(MgAnnotation **) b;
@@ -336,7 +336,7 @@ mg_reader_view_reveal (MgReaderView *self,
   g_clear_handle_id (&self->flash_source, g_source_remove);
 
   mg_reader_view_get_iters (self, mg_annotation_get_range_start (annotation),
-             mg_annotation_get_range_end (annotation), &start, &end);
+                            mg_annotation_get_range_end (annotation), &start, &end);
   gtk_text_buffer_apply_tag (buffer, self->flash_tag, &start, &end);
 
   /* Place the caret there too, so that keyboard users continue from it. */

@@ -79,7 +79,7 @@ export_written_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr (ExportRequest) request = user_data;
-  MgWindow        *self = request->self;
+  MgWindow *self = request->self;
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;

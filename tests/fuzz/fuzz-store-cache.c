@@ -121,13 +121,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       /* The header's tail from the input: at most its first 80 bytes,
        * the rest is the data. */
-      gsize                  tail = MIN (size, 80);
+      gsize tail = MIN (size, 80);
       g_autoptr (GBytes) good = mg_store_cache_frame (data + tail, size - tail, json);
-      gsize                  len;
-      const char            *bytes = g_bytes_get_data (good, &len);
-      g_autofree char       *copy = g_memdup2 (bytes, len);
-      const char            *space = memchr (copy, ' ', HEADER_SIZE);
-      gsize                  at = 0;
+      gsize            len;
+      const char      *bytes = g_bytes_get_data (good, &len);
+      g_autofree char *copy = g_memdup2 (bytes, len);
+      const char      *space = memchr (copy, ' ', HEADER_SIZE);
+      gsize            at = 0;
 
       /* Past "MGCACHE <format> <order> <version> <JSON SHA-1> ". */
       for (guint n = 0; n < 5 && space != NULL; n++)
