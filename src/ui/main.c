@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The marginalia executable: sets up gettext and runs MgApplication. */
+
 #define G_LOG_DOMAIN "marginalia"
 
 #include "config.h"

@@ -1,4 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* MgApplication: the app's lifetime and its app-wide actions (open, open
+ * recent, quit, preferences, help, about). One window per document
+ * (mg-window.c); Quit asks each window to close, so that each saves, or
+ * asks about what could not be saved. Command-line options that need no
+ * window are handed to the headless CLI (src/cli/mg-cli.c). */
+
 #define G_LOG_DOMAIN "mg-application"
 
 #include "config.h"
