@@ -102,3 +102,37 @@ mg_test_remove_user_dirs (void)
   remove_tree (root);
   g_clear_pointer (&root, g_free);
 }
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * mg_test_iterate_until:
+ * @condition: what to wait for
+ * @user_data: passed to @condition
+ * @seconds: how long to wait at most
+ *
+ * Iterates the main loop until @condition holds, waking every 20 ms so
+ * that an iteration never blocks while nothing else is due.
+ *
+ * Returns: whether @condition held in time
+ */
+gboolean
+mg_test_iterate_until (MgTestCondition condition,
+                       gpointer        user_data,
+                       guint           seconds)
+{
+  gint64   deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint    wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+
+  return met;
+}

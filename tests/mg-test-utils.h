@@ -5,12 +5,13 @@
 
 G_BEGIN_DECLS
 
-/* clang-format off */
+typedef gboolean (*MgTestCondition) (gpointer user_data);
 
-void        mg_test_isolate_user_dirs  (const char *name);
+void        mg_test_isolate_user_dirs (const char *name);
 const char *mg_test_get_user_dirs_root (void);
-void        mg_test_remove_user_dirs   (void);
-
-/* clang-format on */
+void        mg_test_remove_user_dirs (void);
+gboolean    mg_test_iterate_until (MgTestCondition condition,
+                                   gpointer        user_data,
+                                   guint           seconds);
 
 G_END_DECLS

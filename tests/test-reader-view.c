@@ -22,28 +22,13 @@
 
 static MgApplication *app;
 
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
+typedef MgTestCondition Condition;
 
 static gboolean
 iterate_until (Condition condition,
                gpointer  user_data)
 {
-  gint64   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint    wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean met;
-
-  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-
-  return met;
+  return mg_test_iterate_until (condition, user_data, 30);
 }
 
 typedef struct
@@ -116,29 +101,28 @@ new_window (void)
   return window;
 }
 
+static gboolean
+window_gone (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (item == window)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Close saves in the background and the window goes when that is done:
  * wait for it, so that no store of this test is at work in the next. */
 static void
 wait_until_gone (GtkWindow *window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  gint64      deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      gboolean found = FALSE;
-
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !found; i++)
-        {
-          g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-          found = item == (GObject *) window;
-        }
-      if (!found)
-        break;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  mg_test_iterate_until (window_gone, window, 30);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }

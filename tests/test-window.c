@@ -322,28 +322,13 @@ test_open_in_running_instance (void)
 /* Steps that wait for the window from inside a check: the main loop is
  * iterated until @condition holds, with a timeout so that an iteration
  * never blocks while nothing else is due. */
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
+typedef MgTestCondition Condition;
 
 static gboolean
 iterate_until (Condition condition,
                gpointer  user_data)
 {
-  gint64   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint    wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean met;
-
-  while (!(met = condition (user_data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-
-  return met;
+  return mg_test_iterate_until (condition, user_data, 60);
 }
 
 static gboolean
