@@ -524,3 +524,187 @@ mg_snapshot_store_save (MgSnapshotStore *self,
          && g_file_set_contents_full (description_path, description, -1,
                                       G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
+
+/* Off the main thread ------------------------------------------------------ */
+
+typedef struct
+{
+  char       *url;
+  MgSnapshot *snapshot;
+} ThreadData;
+
+static void
+thread_data_free (ThreadData *data)
+{
+  g_free (data->url);
+  g_clear_object (&data->snapshot);
+  g_free (data);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MgSnapshotStore *self = source_object;
+  ThreadData      *data = task_data;
+  GError          *error = NULL;
+  MgDocument      *document = NULL;
+
+  data->snapshot = mg_snapshot_store_lookup (self, data->url, &error);
+  if (data->snapshot != NULL)
+    document = mg_snapshot_load_document (data->snapshot, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, document, g_object_unref);
+}
+
+static void
+keep_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MgSnapshotStore *self = source_object;
+  ThreadData      *data = task_data;
+  GError          *error = NULL;
+  MgDocument      *document;
+
+  /* Read first: a page that is no article is not kept. */
+  document = mg_snapshot_load_document (data->snapshot, &error);
+  if (document != NULL && !mg_snapshot_store_save (self, data->snapshot, &error))
+    g_clear_object (&document);
+
+  if (document == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, document, g_object_unref);
+}
+
+static void
+run_in_thread (MgSnapshotStore    *self,
+               const char         *url,
+               MgSnapshot         *snapshot,
+               GTaskThreadFunc     func,
+               gpointer            source_tag,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ThreadData *data = g_new0 (ThreadData, 1);
+
+  /* Settled here, not in the thread. */
+  mg_snapshot_store_get_directory (self);
+
+  data->url = g_strdup (url);
+  data->snapshot = snapshot != NULL ? g_object_ref (snapshot) : NULL;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) thread_data_free);
+  g_task_run_in_thread (task, func);
+}
+
+static MgDocument *
+finish_in_thread (MgSnapshotStore *self,
+                  GAsyncResult    *result,
+                  MgSnapshot     **snapshot,
+                  GError         **error)
+{
+  MgDocument *document;
+  ThreadData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  document = g_task_propagate_pointer (G_TASK (result), error);
+  if (snapshot != NULL)
+    *snapshot = document != NULL ? g_object_ref (data->snapshot) : NULL;
+
+  return document;
+}
+
+/**
+ * mg_snapshot_store_open_async:
+ * @self: a #MgSnapshotStore
+ * @url: a page's URL, normalised (mg_web_url_normalize())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Reads the snapshot of @url and its document, off the main thread.
+ */
+void
+mg_snapshot_store_open_async (MgSnapshotStore    *self,
+                              const char         *url,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_return_if_fail (MG_IS_SNAPSHOT_STORE (self));
+  g_return_if_fail (url != NULL);
+
+  run_in_thread (self, url, NULL, open_thread, mg_snapshot_store_open_async, cancellable, callback, user_data);
+}
+
+/**
+ * mg_snapshot_store_open_finish:
+ * @self: a #MgSnapshotStore
+ * @result: the result given to the callback
+ * @snapshot: (out) (optional) (transfer full): the snapshot, when there is one
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the document of the snapshot;
+ *   %NULL without @error when no snapshot of the URL was kept
+ */
+MgDocument *
+mg_snapshot_store_open_finish (MgSnapshotStore *self,
+                               GAsyncResult    *result,
+                               MgSnapshot     **snapshot,
+                               GError         **error)
+{
+  return finish_in_thread (self, result, snapshot, error);
+}
+
+/**
+ * mg_snapshot_store_keep_async:
+ * @self: a #MgSnapshotStore
+ * @snapshot: a page just fetched
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Reads @snapshot as a document and, when it can be read, keeps it in
+ * place of any earlier snapshot of its URL; off the main thread.
+ */
+void
+mg_snapshot_store_keep_async (MgSnapshotStore    *self,
+                              MgSnapshot         *snapshot,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_return_if_fail (MG_IS_SNAPSHOT_STORE (self));
+  g_return_if_fail (MG_IS_SNAPSHOT (snapshot));
+
+  run_in_thread (self, snapshot->url, snapshot, keep_thread, mg_snapshot_store_keep_async, cancellable, callback, user_data);
+}
+
+/**
+ * mg_snapshot_store_keep_finish:
+ * @self: a #MgSnapshotStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the snapshot's document, or %NULL
+ *   with @error set, when it could not be read or kept
+ */
+MgDocument *
+mg_snapshot_store_keep_finish (MgSnapshotStore *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  return finish_in_thread (self, result, NULL, error);
+}

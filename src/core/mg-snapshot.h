@@ -42,6 +42,23 @@ const char      *mg_snapshot_store_get_directory (MgSnapshotStore *self);
 MgSnapshot      *mg_snapshot_store_lookup (MgSnapshotStore *self,
                                            const char      *url,
                                            GError         **error);
+void             mg_snapshot_store_open_async (MgSnapshotStore    *self,
+                                               const char         *url,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+MgDocument      *mg_snapshot_store_open_finish (MgSnapshotStore *self,
+                                                GAsyncResult    *result,
+                                                MgSnapshot     **snapshot,
+                                                GError         **error);
+void             mg_snapshot_store_keep_async (MgSnapshotStore    *self,
+                                               MgSnapshot         *snapshot,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+MgDocument      *mg_snapshot_store_keep_finish (MgSnapshotStore *self,
+                                                GAsyncResult    *result,
+                                                GError         **error);
 gboolean         mg_snapshot_store_save (MgSnapshotStore *self,
                                          MgSnapshot      *snapshot,
                                          GError         **error);

@@ -14,7 +14,7 @@
 
 #include "mg-application.h"
 #include "mg-cli.h"
-#include "mg-window.h"
+#include "mg-window-open-link.h"
 
 struct _MgApplication
 {
@@ -60,7 +60,7 @@ mg_application_open (GApplication *application,
   MgApplication *self = MG_APPLICATION (application);
 
   for (int i = 0; i < n_files; i++)
-    mg_window_open_file (new_window (self), files[i]);
+    mg_window_open_location (new_window (self), files[i]);
 }
 
 static int

@@ -9,6 +9,7 @@
 #include "mg-colors.h"
 #include "mg-preferences-window.h"
 #include "mg-reading-style.h"
+#include "mg-window-open-link.h"
 #include "mg-window-private.h"
 
 /*
@@ -482,6 +483,7 @@ _mg_window_update_actions (MgWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar_button), has_document);
   gtk_widget_action_set_enabled (widget, "win.caret-browsing", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self->sidebar), "sidebar.reattach", has_selection);
+  _mg_window_update_open_link_actions (self);
 }
 
 /* The keys that highlight, for the window and for its selection popover:

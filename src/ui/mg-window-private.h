@@ -67,6 +67,9 @@ struct _MgWindow
 
 void          _mg_window_show_toast (MgWindow   *self,
                                      const char *title);
+void          _mg_window_show_error (MgWindow     *self,
+                                     GFile        *file,
+                                     const GError *error);
 void          _mg_window_show_banner (MgWindow   *self,
                                       const char *text,
                                       const char *details);

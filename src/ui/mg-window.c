@@ -12,6 +12,7 @@
 #include "mg-document-loader.h"
 #include "mg-reading-style.h"
 #include "mg-ui-resources.h"
+#include "mg-window-open-link.h"
 #include "mg-window-private.h"
 
 /**
@@ -169,10 +170,10 @@ store_saved_cb (MgWindow *self)
     gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
 
-static void
-show_error (MgWindow     *self,
-            GFile        *file,
-            const GError *error)
+void
+_mg_window_show_error (MgWindow     *self,
+                       GFile        *file,
+                       const GError *error)
 {
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
@@ -556,7 +557,7 @@ load_file_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;
   else if (document == NULL)
-    show_error (data->self, data->file, error);
+    _mg_window_show_error (data->self, data->file, error);
   else
     {
       g_autofree char *uri = g_file_get_uri (data->file);
@@ -656,7 +657,7 @@ drop_cb (GtkDropTarget *target,
           window = mg_window_new (app);
           gtk_window_present (GTK_WINDOW (window));
         }
-      mg_window_open_file (window, l->data);
+      mg_window_open_location (window, l->data);
     }
 
   return TRUE;
@@ -1075,6 +1076,7 @@ mg_window_class_init (MgWindowClass *klass)
 
   _mg_window_class_actions_init (widget_class);
   _mg_window_class_export_init (widget_class);
+  _mg_window_class_open_link_init (widget_class);
 }
 
 static void
@@ -1113,6 +1115,7 @@ mg_window_init (MgWindow *self)
   g_settings_bind (self->settings, "show-sidebar", self, "show-sidebar", G_SETTINGS_BIND_DEFAULT);
   adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
   _mg_window_actions_init (self);
+  _mg_window_open_link_init (self);
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->reader, "notify::cursor-visible",
