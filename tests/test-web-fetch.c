@@ -112,6 +112,13 @@ server_cb (SoupServer        *server,
       soup_server_message_pause (msg);
       g_ptr_array_add (fixture->held, g_object_ref (msg));
     }
+  else if (strcmp (path, "/script-only") == 0)
+    {
+      static const char page[] = "<html><head><title>App</title><script>render()</script></head>"
+                                 "<body><div id=\"root\"></div><script>start()</script></body></html>";
+
+      respond (msg, SOUP_STATUS_OK, "text/html", page, sizeof page - 1);
+    }
   else if (strcmp (path, "/error") == 0)
     respond (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/html", "<p>oops</p>", 11);
   else
@@ -164,15 +171,9 @@ static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer data)
 {
-  for (guint i = 0; i < fixture->held->len; i++)
-    {
-      SoupServerMessage *msg = g_ptr_array_index (fixture->held, i);
-
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_unpause (msg);
-    }
-  g_clear_pointer (&fixture->held, g_ptr_array_unref);
+  /* The slow responses die with their connections. */
   soup_server_disconnect (fixture->server);
+  g_clear_pointer (&fixture->held, g_ptr_array_unref);
   g_clear_object (&fixture->server);
   g_clear_pointer (&fixture->base, g_uri_unref);
   g_clear_pointer (&fixture->changing, g_free);
@@ -644,6 +645,44 @@ test_snapshot_charset_from_header (Fixture      *fixture,
   g_assert_nonnull (mg_document_get_encoding (document));
 }
 
+static void
+kept_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GError    **error = user_data;
+  MgDocument *document = mg_snapshot_store_keep_finish (MG_SNAPSHOT_STORE (object), result, error);
+
+  g_assert_null (document);
+}
+
+/* A page that only scripts fill is no article, and is not kept. */
+static void
+test_snapshot_no_article (Fixture      *fixture,
+                          gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgSnapshot) snapshot = fetch_path (fixture, "/script-only", &error);
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgSnapshotStore) store = mg_snapshot_store_new (fixture->dir);
+  g_autoptr (MgSnapshot) kept = NULL;
+
+  g_assert_no_error (error);
+  document = mg_snapshot_load_document (snapshot, &error);
+  g_assert_error (error, MG_SNAPSHOT_ERROR, MG_SNAPSHOT_ERROR_NO_ARTICLE);
+  g_assert_null (document);
+  g_clear_error (&error);
+
+  mg_snapshot_store_keep_async (store, snapshot, NULL, kept_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, MG_SNAPSHOT_ERROR, MG_SNAPSHOT_ERROR_NO_ARTICLE);
+  g_clear_error (&error);
+  kept = mg_snapshot_store_lookup (store, mg_snapshot_get_url (snapshot), &error);
+  g_assert_no_error (error);
+  g_assert_null (kept);
+}
+
 /* A new version of the page re-anchors the annotations: a passage still
  * there is found, one that is gone is not; exports name the web page. */
 static void
@@ -760,6 +799,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/store/default-folder", test_snapshot_store_default_folder);
   ADD ("/snapshot/charset-from-header", test_snapshot_charset_from_header);
   ADD ("/snapshot/newer-version-re-anchors", test_snapshot_newer_version);
+  ADD ("/snapshot/no-article", test_snapshot_no_article);
 #undef ADD
 
   return g_test_run ();

@@ -250,6 +250,8 @@ host_of (const char *url)
  *
  * Reads the page as a document, through the same reader mode as a local
  * HTML file. The document's URI is the page's URL (mg_snapshot_get_url()).
+ * A page without any text to read (one that a script fills in, in a
+ * browser) is refused with MG_SNAPSHOT_ERROR_NO_ARTICLE.
  *
  * Returns: (transfer full) (nullable): the document, or %NULL with @error set
  */
@@ -258,14 +260,26 @@ mg_snapshot_load_document (MgSnapshot *self,
                            GError    **error)
 {
   g_autoptr (GBytes) html = NULL;
+  g_autoptr (MgDocument) document = NULL;
   g_autofree char *host = NULL;
+  const char      *p;
 
   g_return_val_if_fail (MG_IS_SNAPSHOT (self), NULL);
 
   html = html_with_context (self);
   host = host_of (self->url);
 
-  return mg_document_loader_load_bytes (html, self->url, host, MG_DOCUMENT_FORMAT_HTML, error);
+  document = mg_document_loader_load_bytes (html, self->url, host, MG_DOCUMENT_FORMAT_HTML, error);
+  if (document == NULL)
+    return NULL;
+
+  for (p = mg_document_get_text (document); *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return g_steal_pointer (&document);
+
+  g_set_error_literal (error, MG_SNAPSHOT_ERROR, MG_SNAPSHOT_ERROR_NO_ARTICLE,
+                       _ ("This page has no readable article: its text is put there by scripts, which only a web browser runs."));
+  return NULL;
 }
 
 /* The store ---------------------------------------------------------------- */

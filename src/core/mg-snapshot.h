@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  MG_SNAPSHOT_ERROR_CORRUPT, /* the snapshot's description could not be read */
+  MG_SNAPSHOT_ERROR_CORRUPT,    /* the snapshot's description could not be read */
+  MG_SNAPSHOT_ERROR_NO_ARTICLE, /* the page has no text to read, only script */
 } MgSnapshotError;
 
 #define MG_TYPE_SNAPSHOT (mg_snapshot_get_type ())

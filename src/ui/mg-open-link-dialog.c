@@ -30,6 +30,7 @@ struct _MgOpenLinkDialog
 
   GtkEditable    *entry;
   GtkLabel       *error_label;
+  GtkWidget      *browser_button;
   GtkWidget      *progress_box;
   GtkProgressBar *progress_bar;
   GtkLabel       *status_label;
@@ -37,6 +38,7 @@ struct _MgOpenLinkDialog
   MgWebFetch   *fetch;
   GCancellable *cancellable;
   char         *host;
+  char         *url;
   gboolean      busy;
 };
 
@@ -69,7 +71,10 @@ set_busy (MgOpenLinkDialog *self,
   self->busy = busy;
   gtk_widget_set_visible (self->progress_box, busy);
   if (busy)
-    gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+      gtk_widget_set_visible (self->browser_button, FALSE);
+    }
   update_actions (self);
 }
 
@@ -92,6 +97,10 @@ mg_open_link_dialog_show_error (MgOpenLinkDialog *self,
   set_busy (self, FALSE);
   gtk_label_set_text (self->error_label, error->message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  /* What a browser can show: a page made by scripts, a PDF. */
+  gtk_widget_set_visible (self->browser_button,
+                          g_error_matches (error, MG_SNAPSHOT_ERROR, MG_SNAPSHOT_ERROR_NO_ARTICLE)
+                              || g_error_matches (error, MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_NOT_HTML));
   gtk_widget_grab_focus (GTK_WIDGET (self->entry));
 }
 
@@ -198,6 +207,8 @@ mg_open_link_dialog_fetch (MgOpenLinkDialog *self,
   if (g_strcmp0 (gtk_editable_get_text (self->entry), url) != 0)
     gtk_editable_set_text (self->entry, url);
 
+  g_free (self->url);
+  self->url = g_strdup (url);
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   g_free (self->host);
   self->host = g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
@@ -236,6 +247,33 @@ open_action (GtkWidget  *widget,
 }
 
 static void
+browser_launched_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_warning ("Could not open a web browser: %s", error->message);
+}
+
+static void
+open_in_browser_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MgOpenLinkDialog *self = MG_OPEN_LINK_DIALOG (widget);
+  g_autoptr (GAppLaunchContext) context = NULL;
+
+  if (self->url == NULL)
+    return;
+
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (widget)));
+  g_app_info_launch_default_for_uri_async (self->url, context, NULL, browser_launched_cb, NULL);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -247,6 +285,7 @@ static void
 entry_changed_cb (MgOpenLinkDialog *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_widget_set_visible (self->browser_button, FALSE);
   update_actions (self);
 }
 
@@ -286,6 +325,7 @@ mg_open_link_dialog_finalize (GObject *object)
   MgOpenLinkDialog *self = MG_OPEN_LINK_DIALOG (object);
 
   g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->url, g_free);
 
   G_OBJECT_CLASS (mg_open_link_dialog_parent_class)->finalize (object);
 }
@@ -322,12 +362,14 @@ mg_open_link_dialog_class_init (MgOpenLinkDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mg-open-link-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MgOpenLinkDialog, entry);
   gtk_widget_class_bind_template_child (widget_class, MgOpenLinkDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, MgOpenLinkDialog, browser_button);
   gtk_widget_class_bind_template_child (widget_class, MgOpenLinkDialog, progress_box);
   gtk_widget_class_bind_template_child (widget_class, MgOpenLinkDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, MgOpenLinkDialog, status_label);
 
   gtk_widget_class_install_action (widget_class, "open-link.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "open-link.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "open-link.open-in-browser", NULL, open_in_browser_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "open-link.cancel", NULL);
 }
 
@@ -382,6 +424,15 @@ mg_open_link_dialog_get_error (MgOpenLinkDialog *self)
     return NULL;
 
   return gtk_label_get_text (self->error_label);
+}
+
+/* Whether Open in Browser is offered, for tests. */
+gboolean
+mg_open_link_dialog_get_offers_browser (MgOpenLinkDialog *self)
+{
+  g_return_val_if_fail (MG_IS_OPEN_LINK_DIALOG (self), FALSE);
+
+  return gtk_widget_get_visible (self->browser_button);
 }
 
 /* Returns: (transfer none): the fetcher, for tests to set its limits */

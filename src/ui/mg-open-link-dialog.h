@@ -19,6 +19,7 @@ void              mg_open_link_dialog_show_error (MgOpenLinkDialog *self,
                                                   const GError     *error);
 gboolean          mg_open_link_dialog_get_busy (MgOpenLinkDialog *self);
 const char       *mg_open_link_dialog_get_error (MgOpenLinkDialog *self);
+gboolean          mg_open_link_dialog_get_offers_browser (MgOpenLinkDialog *self);
 MgWebFetch       *mg_open_link_dialog_get_fetch (MgOpenLinkDialog *self);
 GtkEditable      *mg_open_link_dialog_get_entry (MgOpenLinkDialog *self);
 

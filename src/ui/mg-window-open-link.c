@@ -97,6 +97,14 @@ show_snapshot (MgWindow   *self,
   window = target_window (self, mg_document_get_uri (document));
   replaced = window->document != NULL && g_strcmp0 (mg_document_get_uri (window->document), mg_document_get_uri (document)) == 0;
 
+  /* Checked for a newer version, and there is none: nothing moves. */
+  if (replaced && !kept_before && g_strcmp0 (mg_document_get_sha256 (window->document), mg_document_get_sha256 (document)) == 0)
+    {
+      adw_window_title_set_subtitle (window->window_title, source);
+      _mg_window_show_toast (window, _ ("The page has not changed since it was saved"));
+      return;
+    }
+
   mg_window_set_document (window, document);
   adw_window_title_set_subtitle (window->window_title, source);
 
