@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -13,6 +14,7 @@
 #include "mg-export.h"
 #include "mg-reading-style.h"
 #include "mg-store.h"
+#include "mg-window-open-link.h"
 #include "mg-window-private.h"
 
 /* marginalia-bench [FILE]
@@ -262,7 +264,12 @@ peak_rss_mb (void)
  *    "marginalia FILE" and "marginalia": all that a new process pays (exec,
  *    dynamic linking, GTK and libadwaita start-up, the session bus, a new
  *    window) and the load above. The files are in the page cache: a warm
- *    start, not a cold boot. */
+ *    start, not a cold boot.
+ *  open_link_first_paint: a window that is up is asked to open the address
+ *    of a 200 KB article served by a web server in this process, on
+ *    127.0.0.1 (mg_window_open_location(), as for "marginalia URL"): the
+ *    look for a kept copy, the fetch, the copy kept on disk, the reader
+ *    mode, the text laid out and painted. */
 typedef struct
 {
   MgWindow *window;
@@ -362,7 +369,7 @@ bench_open (GFile      *file,
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   probe.start = g_get_monotonic_time ();
   if (file != NULL)
-    mg_window_open_file (probe.window, file);
+    mg_window_open_location (probe.window, file);
   else
     mg_window_open_bundled (probe.window);
   wait_for_frame (clock, G_CALLBACK (first_text_cb), &probe, deadline);
@@ -388,6 +395,52 @@ bench_open (GFile      *file,
   gtk_widget_set_visible (GTK_WIDGET (probe.window), FALSE);
 
   return TRUE;
+}
+
+static void
+serve_article_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  GBytes *page = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+}
+
+/* A web server on 127.0.0.1 with a 200 KB article at the address returned. */
+static SoupServer *
+start_article_server (char **url)
+{
+  g_autofree char *text = generate_text (200 * 1024 - 200);
+  g_auto (GStrv) paragraphs = g_strsplit (text, "\n", -1);
+  GString        *html = g_string_new ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+                                       "<title>Winter Notes</title></head><body><article><h1>Winter Notes</h1>\n");
+  SoupServer     *server = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = NULL;
+  GSList          *uris;
+
+  /* A proxy of the machine must not see 127.0.0.1. */
+  g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    if (paragraphs[i][0] != '\0')
+      g_string_append_printf (html, "<p>%s</p>\n", paragraphs[i]);
+  g_string_append (html, "</article></body></html>\n");
+
+  soup_server_add_handler (server, NULL, serve_article_cb, g_string_free_to_bytes (html),
+                           (GDestroyNotify) g_bytes_unref);
+  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("No web server: %s", error->message);
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  *url = g_strconcat (base, "winter-notes.html", NULL);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return server;
 }
 
 /* open_restore_position: a window that is up is asked to open FILE (the
@@ -848,6 +901,15 @@ main (int   argc,
         bench_open (plain, "open_first_paint");
         bench_open (file, "open_with_10k_annotations_first_paint");
         bench_restore (plain, "open_restore_position");
+
+        {
+          g_autofree char *url = NULL;
+          g_autoptr (SoupServer) server = start_article_server (&url);
+          g_autoptr (GFile) page = g_file_new_for_uri (url);
+
+          bench_open (page, "open_link_first_paint");
+          soup_server_disconnect (server);
+        }
         bench_launch (path, "launch_first_paint");
         bench_launch (NULL, "launch_bundled_first_paint");
 

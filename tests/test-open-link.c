@@ -88,26 +88,18 @@ url_for (const char *path)
 /* Helpers {{{1 */
 
 static gboolean
-window_gone (gpointer window)
+is_null (gpointer pointer)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
+  return *(gpointer *) pointer == NULL;
 }
 
 static void
 close_window (MgWindow *window)
 {
+  /* Saved and gone, with nothing of ours holding it. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (mg_test_iterate_until (window_gone, window, 30));
+  g_assert_true (mg_test_iterate_until (is_null, &window, 30));
 }
 
 static MgWindow *

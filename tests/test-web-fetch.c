@@ -12,6 +12,7 @@
 #include "mg-export.h"
 #include "mg-snapshot.h"
 #include "mg-store.h"
+#include "mg-test-utils.h"
 #include "mg-web-fetch.h"
 
 /* Reading web pages and keeping them, against a SoupServer on 127.0.0.1 in
@@ -132,8 +133,8 @@ fixture_set_up (Fixture      *fixture,
   g_autoptr (GError) error = NULL;
   GSList *uris;
 
-  fixture->dir = g_dir_make_tmp ("test-web-fetch-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = g_build_filename (mg_test_get_user_dirs_root (), "fixture-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (fixture->dir));
   fixture->changing = g_strdup ("<html><body><p>First version of the text.</p></body></html>");
   fixture->held = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -150,24 +151,6 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer data)
 {
@@ -177,7 +160,7 @@ fixture_tear_down (Fixture      *fixture,
   g_clear_object (&fixture->server);
   g_clear_pointer (&fixture->base, g_uri_unref);
   g_clear_pointer (&fixture->changing, g_free);
-  remove_tree (fixture->dir);
+  /* Removed with the other folders of this run, at its end. */
   g_clear_pointer (&fixture->dir, g_free);
   the_fixture = NULL;
 }
@@ -574,6 +557,20 @@ test_snapshot_store_default_folder (void)
   g_assert_cmpstr (mg_snapshot_store_get_directory (mg_snapshot_store_get_default ()), ==, expected);
 }
 
+/* The path of a file of the snapshot of @url in @dir. */
+static char *
+snapshot_file (const char *dir,
+               const char *url,
+               const char *suffix)
+{
+  g_autofree char *name = mg_store_file_name_for_uri (url);
+
+  /* "NAME.json" without its ".json". */
+  name[strlen (name) - 5] = '\0';
+
+  return g_strconcat (dir, "/", name, suffix, NULL);
+}
+
 static void
 test_snapshot_store_files (Fixture      *fixture,
                            gconstpointer data)
@@ -583,10 +580,8 @@ test_snapshot_store_files (Fixture      *fixture,
   g_autoptr (GBytes) html = g_bytes_new_static ("<p>x</p>", 8);
   g_autoptr (GDateTime) when = g_date_time_new_utc (2026, 12, 6, 1, 2, 3);
   g_autoptr (MgSnapshot) snapshot = mg_snapshot_new ("https://example.org/notes/page", NULL, "text/html", html, when);
-  g_autofree char *name = mg_store_file_name_for_uri ("https://example.org/notes/page");
-  g_autofree char *base = g_strndup (name, strlen (name) - 5);
-  g_autofree char *html_path = g_strconcat (fixture->dir, "/", base, ".html", NULL);
-  g_autofree char *description_path = g_strconcat (fixture->dir, "/", base, ".snapshot.json", NULL);
+  g_autofree char *html_path = snapshot_file (fixture->dir, "https://example.org/notes/page", ".html");
+  g_autofree char *description_path = snapshot_file (fixture->dir, "https://example.org/notes/page", ".snapshot.json");
   g_autofree char *description = NULL;
   g_autofree char *stored = NULL;
 
@@ -617,9 +612,7 @@ test_snapshot_store_corrupt (Fixture      *fixture,
   g_autoptr (GBytes) html = g_bytes_new_static ("<p>x</p>", 8);
   g_autoptr (MgSnapshot) snapshot = mg_snapshot_new ("https://example.org/page", NULL, NULL, html, NULL);
   g_autoptr (MgSnapshot) again = NULL;
-  g_autofree char *name = mg_store_file_name_for_uri ("https://example.org/page");
-  g_autofree char *base = g_strndup (name, strlen (name) - 5);
-  g_autofree char *description_path = g_strconcat (fixture->dir, "/", base, ".snapshot.json", NULL);
+  g_autofree char *description_path = snapshot_file (fixture->dir, "https://example.org/page", ".snapshot.json");
 
   g_assert_true (mg_snapshot_store_save (store, snapshot, &error));
   g_assert_no_error (error);
@@ -769,14 +762,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = NULL;
+  int status;
 
   g_test_init (&argc, &argv, NULL);
 
   /* The default folders of this process, never the user's. */
-  data_home = g_dir_make_tmp ("test-web-fetch-data-XXXXXX", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", data_home, TRUE);
+  mg_test_isolate_user_dirs ("test-web-fetch");
   /* A proxy of the machine running the tests must not see 127.0.0.1. */
   g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
 
@@ -802,5 +793,8 @@ main (int   argc,
   ADD ("/snapshot/no-article", test_snapshot_no_article);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  mg_test_remove_user_dirs ();
+
+  return status;
 }

@@ -288,7 +288,9 @@ struct _MgSnapshotStore
 {
   GObject parent_instance;
 
-  char *directory;
+  /* The folder given; else the default one, as it was last asked. */
+  char    *directory;
+  gboolean follows_default;
 };
 
 G_DEFINE_FINAL_TYPE (MgSnapshotStore, mg_snapshot_store, G_TYPE_OBJECT)
@@ -344,6 +346,7 @@ mg_snapshot_store_new (const char *directory)
   MgSnapshotStore *self = g_object_new (MG_TYPE_SNAPSHOT_STORE, NULL);
 
   self->directory = g_strdup (directory);
+  self->follows_default = directory == NULL;
 
   return self;
 }
@@ -364,15 +367,27 @@ mg_snapshot_store_get_default (void)
   return store;
 }
 
-/* The folder, asked when it is used: the tests and a change of the
- * annotations folder move it while the app runs. */
+/**
+ * mg_snapshot_store_get_directory:
+ * @self: a #MgSnapshotStore
+ *
+ * The folder of the snapshots. For a store made without one, the default
+ * folder as it is now: a change of the annotations folder moves it while
+ * the app runs. Call it, and the functions that read and write, from one
+ * thread (the _async ones work in another on a folder fixed at the call).
+ *
+ * Returns: the folder's path, valid until the next call
+ */
 const char *
 mg_snapshot_store_get_directory (MgSnapshotStore *self)
 {
   g_return_val_if_fail (MG_IS_SNAPSHOT_STORE (self), NULL);
 
-  if (self->directory == NULL)
-    self->directory = mg_snapshot_store_default_directory ();
+  if (self->follows_default)
+    {
+      g_free (self->directory);
+      self->directory = mg_snapshot_store_default_directory ();
+    }
 
   return self->directory;
 }
@@ -543,13 +558,16 @@ mg_snapshot_store_save (MgSnapshotStore *self,
 
 typedef struct
 {
-  char       *url;
-  MgSnapshot *snapshot;
+  /* The folder of the store, fixed when the task started. */
+  MgSnapshotStore *store;
+  char            *url;
+  MgSnapshot      *snapshot;
 } ThreadData;
 
 static void
 thread_data_free (ThreadData *data)
 {
+  g_clear_object (&data->store);
   g_free (data->url);
   g_clear_object (&data->snapshot);
   g_free (data);
@@ -561,12 +579,11 @@ open_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  MgSnapshotStore *self = source_object;
-  ThreadData      *data = task_data;
-  GError          *error = NULL;
-  MgDocument      *document = NULL;
+  ThreadData *data = task_data;
+  GError     *error = NULL;
+  MgDocument *document = NULL;
 
-  data->snapshot = mg_snapshot_store_lookup (self, data->url, &error);
+  data->snapshot = mg_snapshot_store_lookup (data->store, data->url, &error);
   if (data->snapshot != NULL)
     document = mg_snapshot_load_document (data->snapshot, &error);
 
@@ -582,14 +599,13 @@ keep_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  MgSnapshotStore *self = source_object;
-  ThreadData      *data = task_data;
-  GError          *error = NULL;
-  MgDocument      *document;
+  ThreadData *data = task_data;
+  GError     *error = NULL;
+  MgDocument *document;
 
   /* Read first: a page that is no article is not kept. */
   document = mg_snapshot_load_document (data->snapshot, &error);
-  if (document != NULL && !mg_snapshot_store_save (self, data->snapshot, &error))
+  if (document != NULL && !mg_snapshot_store_save (data->store, data->snapshot, &error))
     g_clear_object (&document);
 
   if (document == NULL)
@@ -611,9 +627,7 @@ run_in_thread (MgSnapshotStore    *self,
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   ThreadData *data = g_new0 (ThreadData, 1);
 
-  /* Settled here, not in the thread. */
-  mg_snapshot_store_get_directory (self);
-
+  data->store = mg_snapshot_store_new (mg_snapshot_store_get_directory (self));
   data->url = g_strdup (url);
   data->snapshot = snapshot != NULL ? g_object_ref (snapshot) : NULL;
   g_task_set_source_tag (task, source_tag);

@@ -178,14 +178,15 @@ present_dialog (MgWindow *self)
 
 typedef struct
 {
-  MgWindow *self;
-  char     *url;
+  /* Not a reference: a window closed meanwhile goes, and cancels. */
+  GWeakRef self;
+  char    *url;
 } LookupData;
 
 static void
 lookup_data_free (LookupData *data)
 {
-  g_clear_object (&data->self);
+  g_weak_ref_clear (&data->self);
   g_free (data->url);
   g_free (data);
 }
@@ -196,7 +197,7 @@ snapshot_opened_cb (GObject      *object,
                     gpointer      user_data)
 {
   LookupData *data = user_data;
-  MgWindow   *self = data->self;
+  g_autoptr (MgWindow) self = g_weak_ref_get (&data->self);
   g_autoptr (MgSnapshot) snapshot = NULL;
   g_autoptr (MgDocument) document = NULL;
   g_autoptr (GError) error = NULL;
@@ -204,7 +205,7 @@ snapshot_opened_cb (GObject      *object,
 
   document = mg_snapshot_store_open_finish (MG_SNAPSHOT_STORE (object), result, &snapshot, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self == NULL)
     ;
   else if (document != NULL)
     {
@@ -231,7 +232,7 @@ open_normalized (MgWindow   *self,
 {
   LookupData *data = g_new0 (LookupData, 1);
 
-  data->self = g_object_ref (self);
+  g_weak_ref_init (&data->self, self);
   data->url = g_strdup (url);
   g_object_set_data_full (G_OBJECT (self), URL_KEY, g_strdup (url), g_free);
 
@@ -346,10 +347,14 @@ clipboard_text_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr (MgWindow) self = user_data;
+  GWeakRef *weak = user_data;
+  g_autoptr (MgWindow) self = g_weak_ref_get (weak);
   g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
 
-  if (mg_web_url_is_web (text))
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  if (self != NULL && mg_web_url_is_web (text))
     mg_window_open_url (self, text);
 }
 
@@ -357,8 +362,10 @@ static void
 paste_cb (MgWindow *self)
 {
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+  GWeakRef     *weak = g_new0 (GWeakRef, 1);
 
-  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, g_object_ref (self));
+  g_weak_ref_init (weak, self);
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, weak);
 }
 
 void
