@@ -12,6 +12,7 @@
 #include "mg-json-writer.h"
 #include "mg-snapshot.h"
 #include "mg-store.h"
+#include "mg-web-fetch.h"
 
 /*
  * Snapshots of web pages: a page read from the web is kept as it came (the
@@ -231,18 +232,6 @@ html_with_context (MgSnapshot *self)
   return g_string_free_to_bytes (prefix);
 }
 
-/* The page's host, for a title when the page has none. */
-static char *
-host_of (const char *url)
-{
-  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    return g_strdup (url);
-
-  return g_strdup (g_uri_get_host (uri));
-}
-
 /**
  * mg_snapshot_load_document:
  * @self: a #MgSnapshot
@@ -267,7 +256,8 @@ mg_snapshot_load_document (MgSnapshot *self,
   g_return_val_if_fail (MG_IS_SNAPSHOT (self), NULL);
 
   html = html_with_context (self);
-  host = host_of (self->url);
+  /* For a title when the page has none. */
+  host = mg_web_url_dup_host (self->url);
 
   document = mg_document_loader_load_bytes (html, self->url, host, MG_DOCUMENT_FORMAT_HTML, error);
   if (document == NULL)

@@ -172,6 +172,27 @@ mg_web_url_is_web (const char *text)
   return normal != NULL;
 }
 
+/**
+ * mg_web_url_dup_host:
+ * @url: a web address
+ *
+ * Returns: (transfer full): the host of @url, e.g. "example.org", to name
+ *   a site to the user; @url itself when it has none
+ */
+char *
+mg_web_url_dup_host (const char *url)
+{
+  g_autoptr (GUri) uri = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return g_strdup (url);
+
+  return g_strdup (g_uri_get_host (uri));
+}
+
 /* The object --------------------------------------------------------------- */
 
 static void
@@ -649,7 +670,7 @@ mg_web_fetch_fetch_async (MgWebFetch         *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  data->host = g_strdup (g_uri_get_host (soup_message_get_uri (data->message)));
+  data->host = mg_web_url_dup_host (data->url);
   data->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {

@@ -35,6 +35,7 @@ GQuark mg_web_fetch_error_quark (void);
 char    *mg_web_url_normalize (const char *text,
                                GError    **error);
 gboolean mg_web_url_is_web (const char *text);
+char    *mg_web_url_dup_host (const char *url);
 
 MgWebFetch *mg_web_fetch_new (void);
 void        mg_web_fetch_set_timeout (MgWebFetch *self,

@@ -19,10 +19,17 @@
  * the command line comes straight to mg_open_link_dialog_fetch(), so that
  * every fetch shows the same progress, Cancel and errors.
  *
+ * A fetch started while the dialog is hidden (a link pasted, dropped or
+ * given on the command line, Check for a Newer Version) shows the dialog
+ * only when it takes longer than PRESENT_DELAY_MS, or fails: a page that
+ * comes at once opens without a window flashing by.
+ *
  * An AdwWindow rather than an AdwMessageDialog: libadwaita 1.2 has no
  * AdwDialog, and a message dialog closes on any response, where this one
  * stays open to show an error.
  */
+
+#define PRESENT_DELAY_MS 400
 
 struct _MgOpenLinkDialog
 {
@@ -39,6 +46,7 @@ struct _MgOpenLinkDialog
   GCancellable *cancellable;
   char         *host;
   char         *url;
+  guint         present_id;
   gboolean      busy;
 };
 
@@ -95,6 +103,8 @@ mg_open_link_dialog_show_error (MgOpenLinkDialog *self,
   g_message ("Could not open %s: %s", gtk_editable_get_text (self->entry), error->message);
 
   set_busy (self, FALSE);
+  g_clear_handle_id (&self->present_id, g_source_remove);
+  gtk_window_present (GTK_WINDOW (self));
   gtk_label_set_text (self->error_label, error->message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
   /* What a browser can show: a page made by scripts, a PDF. */
@@ -152,6 +162,7 @@ kept_cb (GObject      *object,
 
   snapshot = g_object_steal_data (G_OBJECT (self), "mg-snapshot");
   set_busy (self, FALSE);
+  g_clear_handle_id (&self->present_id, g_source_remove);
   g_signal_emit (self, signals[OPENED], 0, document, snapshot);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -181,6 +192,17 @@ fetched_cb (GObject      *object,
                                 kept_cb, g_object_ref (self));
 }
 
+static gboolean
+present_cb (gpointer user_data)
+{
+  MgOpenLinkDialog *self = user_data;
+
+  self->present_id = 0;
+  gtk_window_present (GTK_WINDOW (self));
+
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * mg_open_link_dialog_fetch:
  * @self: a #MgOpenLinkDialog
@@ -188,13 +210,13 @@ fetched_cb (GObject      *object,
  *
  * Reads the page at @url now, showing progress, and keeps it; the dialog
  * then emits #MgOpenLinkDialog::opened and closes. An error is shown in
- * the dialog, which stays open.
+ * the dialog, which stays open. A hidden dialog shows itself when the
+ * page takes a while, or on an error.
  */
 void
 mg_open_link_dialog_fetch (MgOpenLinkDialog *self,
                            const char       *url)
 {
-  g_autoptr (GUri) uri = NULL;
   g_autofree char *status = NULL;
 
   g_return_if_fail (MG_IS_OPEN_LINK_DIALOG (self));
@@ -209,15 +231,17 @@ mg_open_link_dialog_fetch (MgOpenLinkDialog *self,
 
   g_free (self->url);
   self->url = g_strdup (url);
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   g_free (self->host);
-  self->host = g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : url);
+  self->host = mg_web_url_dup_host (url);
 
   set_busy (self, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   /* Translators: %s is a host name, e.g. “example.org”. */
   status = g_strdup_printf (_ ("Connecting to %s…"), self->host);
   gtk_label_set_text (self->status_label, status);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)) && self->present_id == 0)
+    self->present_id = g_timeout_add (PRESENT_DELAY_MS, present_cb, self);
 
   mg_web_fetch_fetch_async (self->fetch, url, self->cancellable, fetched_cb, g_object_ref (self));
 }
@@ -308,6 +332,7 @@ mg_open_link_dialog_dispose (GObject *object)
 {
   MgOpenLinkDialog *self = MG_OPEN_LINK_DIALOG (object);
 
+  g_clear_handle_id (&self->present_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->fetch != NULL)

@@ -75,10 +75,9 @@ target_window (MgWindow   *self,
 static char *
 describe_snapshot (MgSnapshot *snapshot)
 {
-  g_autoptr (GUri) uri = g_uri_parse (mg_snapshot_get_url (snapshot), G_URI_FLAGS_NONE, NULL);
   g_autoptr (GDateTime) local = g_date_time_to_local (mg_snapshot_get_fetched (snapshot));
   g_autofree char *date = g_date_time_format (local, "%x");
-  const char      *host = uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : mg_snapshot_get_url (snapshot);
+  g_autofree char *host = mg_web_url_dup_host (mg_snapshot_get_url (snapshot));
 
   /* Translators: a web site's name, then the date its page was saved. */
   return g_strdup_printf (_ ("%s, saved %s"), host, date);
@@ -157,8 +156,9 @@ static void dialog_open_cb (MgOpenLinkDialog *dialog,
                             const char       *url,
                             MgWindow         *self);
 
+/* The dialog of @self, made if need be, not shown. */
 static MgOpenLinkDialog *
-present_dialog (MgWindow *self)
+ensure_dialog (MgWindow *self)
 {
   MgOpenLinkDialog *dialog = mg_window_get_open_link_dialog (self);
 
@@ -170,8 +170,6 @@ present_dialog (MgWindow *self)
       g_signal_connect_object (dialog, "opened", G_CALLBACK (dialog_opened_cb), self, 0);
       g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self, G_CONNECT_SWAPPED);
     }
-
-  gtk_window_present (GTK_WINDOW (dialog));
 
   return dialog;
 }
@@ -219,7 +217,7 @@ snapshot_opened_cb (GObject      *object,
       /* Not kept yet, or the copy cannot be read: read the page. */
       if (error != NULL)
         g_message ("Reading %s again: %s", data->url, error->message);
-      mg_open_link_dialog_fetch (present_dialog (self), data->url);
+      mg_open_link_dialog_fetch (ensure_dialog (self), data->url);
     }
 
   lookup_data_free (data);
@@ -322,8 +320,9 @@ open_link_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   MgWindow         *self = MG_WINDOW (widget);
-  MgOpenLinkDialog *dialog = present_dialog (self);
+  MgOpenLinkDialog *dialog = ensure_dialog (self);
 
+  gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (GTK_WIDGET (mg_open_link_dialog_get_entry (dialog)));
 }
 
@@ -337,7 +336,7 @@ check_newer_version_action (GtkWidget  *widget,
   if (!is_web_document (self->document))
     return;
 
-  mg_open_link_dialog_fetch (present_dialog (self), mg_document_get_uri (self->document));
+  mg_open_link_dialog_fetch (ensure_dialog (self), mg_document_get_uri (self->document));
 }
 
 /* Ctrl+V in the reader, which has nothing to paste into: a web address on
