@@ -3226,6 +3226,19 @@ test_full_disk (Fixture      *fixture,
   counts_connect (&counts, store);
   for (guint i = 0; i < 20; i++)
     mg_annotation_set_note (add_annotation (list, document, i % 2 ? "lazy dog" : "quick brown fox", NULL), long_note);
+
+  /* The first save, with no file yet: nothing is left of it (GLib writes
+   * a new file in place, not in a temporary one). */
+  limit_file_size (1024, &saved);
+  ok = mg_store_flush (store, &error);
+  restore_file_size (&saved);
+  g_assert_false (ok);
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_clear_error (&error);
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+  g_clear_pointer (&names, g_strfreev);
+
   flush_ok (store);
   before = read_file (mg_store_get_file (store));
 
