@@ -117,6 +117,8 @@ show_store_error (MgWindow     *self,
     text = _ ("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
     text = _ ("Changes to these annotations cannot be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE))
+    text = _ ("The saved annotations of this document are too many to open. They are left as they are, and changes will not be saved.");
   else
     text = _ ("Annotations could not be saved. They are kept while this window is open, and saving is tried again with the next change.");
 
