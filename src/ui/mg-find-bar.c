@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-accessible.h"
 #include "mg-find-bar.h"
 #include "mg-text-fold.h"
 #include "mg-ui-resources.h"
@@ -789,6 +790,7 @@ mg_find_bar_init (MgFindBar *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self));
 
   self->matches = g_array_new (FALSE, FALSE, sizeof (Match));
   self->current = -1;

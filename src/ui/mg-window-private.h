@@ -38,8 +38,6 @@ struct _MgWindow
   GtkToggleButton    *sidebar_button;
   GtkRevealer        *banner;
   GtkLabel           *banner_label;
-  GtkWidget          *current_color_dot;
-  GtkPopover         *color_popover;
   GtkPopover         *selection_popover;
   MgAnnotationEditor *editor;
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-accessible.h"
 #include "mg-colors.h"
 #include "mg-contents-row.h"
 #include "mg-color-selector.h"
@@ -1066,8 +1067,6 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, current_color_dot);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, color_popover);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, selection_popover);
 
   gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
@@ -1087,6 +1086,8 @@ static void
 mg_window_init (MgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self->selection_popover));
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
@@ -1119,7 +1120,6 @@ mg_window_init (MgWindow *self)
                            G_CALLBACK (cursor_visible_cb), self, G_CONNECT_SWAPPED);
 
   self->color = MG_COLOR_YELLOW;
-  gtk_widget_add_css_class (self->current_color_dot, "mg-swatch-yellow");
   _mg_window_set_color (self, g_settings_get_enum (self->settings, "highlight-color"));
 
   {
@@ -1149,9 +1149,17 @@ mg_window_init (MgWindow *self)
 MgWindow *
 mg_window_new (GtkApplication *application)
 {
+  MgWindow           *self;
+  GtkShortcutsWindow *shortcuts;
+
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
 
-  return g_object_new (MG_TYPE_WINDOW,
-                       "application", application,
-                       NULL);
+  self = g_object_new (MG_TYPE_WINDOW, "application", application, NULL);
+
+  /* The application gave it the shortcuts window: its search button. */
+  shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+  if (shortcuts != NULL)
+    mg_accessible_label_inner_button (gtk_window_get_titlebar (GTK_WINDOW (shortcuts)), NULL, _ ("Search Shortcuts"));
+
+  return self;
 }
