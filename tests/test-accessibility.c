@@ -137,8 +137,7 @@ property_string (GtkWidget            *widget,
 static gboolean
 is_hidden (GtkWidget *widget)
 {
-  return gtk_test_accessible_has_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN) &&
-         gtk_test_accessible_check_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN, FALSE) != NULL;
+  return gtk_test_accessible_has_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN) && gtk_test_accessible_check_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN, FALSE) != NULL;
 }
 
 static gboolean
@@ -444,9 +443,9 @@ test_window (void)
   /* The popovers that open on the text: the selection's, the editor, the
    * context menu. */
   {
-    GtkTextView  *view = mg_window_get_text_view (window);
+    GtkTextView   *view = mg_window_get_text_view (window);
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-    GtkTextIter   start, end;
+    GtkTextIter    start, end;
 
     gtk_text_buffer_get_iter_at_offset (buffer, &start, 100);
     gtk_text_buffer_get_iter_at_offset (buffer, &end, 110);

@@ -131,8 +131,7 @@ document_opened (gpointer data)
       if (!MG_IS_WINDOW (window))
         continue;
       document = mg_window_get_document (MG_WINDOW (window));
-      if (document != NULL && g_strcmp0 (mg_document_get_uri (document), opened->uri) == 0 &&
-          mg_window_get_annotations (MG_WINDOW (window)) != NULL && gtk_window_is_active (window))
+      if (document != NULL && g_strcmp0 (mg_document_get_uri (document), opened->uri) == 0 && mg_window_get_annotations (MG_WINDOW (window)) != NULL && gtk_window_is_active (window))
         {
           opened->window = MG_WINDOW (window);
           return TRUE;
@@ -209,10 +208,10 @@ test_full_loop (void)
   g_autofree char *text = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (MgAnnotation) annotation = NULL;
-  Opened         opened = { uri, NULL };
-  MgWindow      *start;
-  GtkTextView   *view;
-  GListModel    *annotations;
+  Opened       opened = { uri, NULL };
+  MgWindow    *start;
+  GtkTextView *view;
+  GListModel  *annotations;
 
   if (!have_xdotool ())
     return;

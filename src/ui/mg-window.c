@@ -176,6 +176,7 @@ show_error (MgWindow     *self,
             const GError *error)
 {
   g_autofree char *name = NULL;
+  g_autofree char *basename = NULL;
   g_autofree char *message = NULL;
 
   name = g_file_get_parse_name (file);
@@ -193,10 +194,12 @@ show_error (MgWindow     *self,
   g_free (self->error_message);
   self->error_message = g_steal_pointer (&message);
 
+  /* The window is named after the file it could not open. */
+  basename = g_file_get_basename (file);
   adw_status_page_set_description (self->error_page, self->error_message);
-  adw_window_title_set_title (self->window_title, _ ("Marginalia"));
-  adw_window_title_set_subtitle (self->window_title, NULL);
-  gtk_window_set_title (GTK_WINDOW (self), _ ("Marginalia"));
+  adw_window_title_set_title (self->window_title, basename);
+  adw_window_title_set_subtitle (self->window_title, _ ("Could not be opened"));
+  gtk_window_set_title (GTK_WINDOW (self), basename);
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "error");
   update_contents (self);
@@ -739,6 +742,20 @@ mg_window_get_contents (MgWindow *self)
   return GTK_WIDGET (self->contents_list);
 }
 
+/**
+ * mg_window_get_error_open_button:
+ * @self: a #MgWindow
+ *
+ * Returns: (transfer none): the error page's Open… button
+ */
+GtkWidget *
+mg_window_get_error_open_button (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return self->error_open_button;
+}
+
 GtkWidget *
 mg_window_get_editor (MgWindow *self)
 {
@@ -1049,6 +1066,7 @@ mg_window_class_init (MgWindowClass *klass)
   g_assert (mg_ui_get_resource () != NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, stack);
@@ -1056,6 +1074,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, error_open_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
