@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-accessible.h"
 #include "mg-annotation-editor.h"
 #include "mg-color-selector.h"
 #include "mg-tag-list.h"
@@ -595,6 +596,7 @@ static void
 mg_annotation_editor_init (MgAnnotationEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self));
   create_suggestions (self);
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-accessible.h"
 #include "mg-annotation-row.h"
 #include "mg-ui-resources.h"
 #include "mg-wrap-bin.h"
@@ -290,6 +291,7 @@ ensure_orphan_box (MgAnnotationRow *self)
   attach = gtk_button_new_with_mnemonic (_ ("_Attach to Selection"));
   gtk_widget_set_tooltip_text (attach, _ ("Attach this highlight to the passage selected in the text"));
   gtk_box_append (GTK_BOX (box), attach);
+  mg_accessible_repair (attach);
 
   delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_hexpand (delete, TRUE);
