@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* The widest band mg_align_at() takes: at most this many edits. */
+/* The widest band mg_align_at() keeps on the stack: at most this many
+ * edits (wider bands are allocated). */
 #define MG_ALIGN_MAX_EDITS 64
 
 /*
