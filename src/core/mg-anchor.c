@@ -136,8 +136,8 @@ static const struct
  * independent piece of evidence that this is the place:
  *
  *  - the prefix is intact (similarity INTACT_CONTEXT or more), or partly
- *    so, counted linearly from CHANCE_CONTEXT (the similarity of unrelated
- *    contexts) up; the same for the suffix;
+ *    so, counted from CHANCE_CONTEXT (the similarity of unrelated
+ *    contexts) up (see context_support()); the same for the suffix;
  *  - the candidate is near the old position: within NEAR_FULL code points
  *    (a page, the usual shift after edits above it), counting for less
  *    beyond, and for nothing from NEAR_NONE on.
@@ -221,6 +221,7 @@ static const struct
  * any approximate candidate is considered), an approximate candidate is
  * accepted only on its own text (BASE_EDIT_RATIO): it is the passage
  * pasted elsewhere, nearly intact. */
+#define DELETION_OVERLAP 2
 
 /* How far the boundaries of an approximate match may move to meet intact
  * context: see snap_to_context(). */
@@ -250,6 +251,7 @@ typedef struct
   gsize    start;
   gsize    end;
   gsize    distance;
+  guint    edits; /* of an approximate candidate */
   double   evidence;
   double   score;
 } Candidate;
@@ -526,11 +528,17 @@ search_exact (Anchor *self,
 }
 
 /* How much a context of similarity @similarity supports a candidate: 0 at
- * the similarity of unrelated text, 1 when intact. */
+ * the similarity of unrelated text, 1 when intact, and little for a
+ * context only partly similar: the contexts of unrelated passages on the
+ * same subject (another chapter of the same book) reach 0.7 or 0.8 by
+ * shared phrasing, which is much weaker evidence than an intact context,
+ * so the support grows with the square of the similarity above chance. */
 static double
 context_support (double similarity)
 {
-  return CLAMP ((similarity - CHANCE_CONTEXT) / (INTACT_CONTEXT - CHANCE_CONTEXT), 0.0, 1.0);
+  double above_chance = CLAMP ((similarity - CHANCE_CONTEXT) / (INTACT_CONTEXT - CHANCE_CONTEXT), 0.0, 1.0);
+
+  return above_chance * above_chance;
 }
 
 static double
@@ -680,8 +688,12 @@ consider_fuzzy (Anchor *self,
       gsize length;
       guint snapped_edits;
 
+      /* Each boundary moved by d code points changes the edits by at
+       * most d. */
+      guint band = MIN (self->max_edits, edits + 2 * SNAP_DISTANCE);
+
       if (mg_align_at (self->text, self->n_text, snapped_start, 1, self->quote, self->m,
-                       self->max_edits, snapped_end - snapped_start, &length, &snapped_edits))
+                       band, snapped_end - snapped_start, &length, &snapped_edits))
         {
           start = snapped_start;
           end = snapped_end;
@@ -704,6 +716,7 @@ consider_fuzzy (Anchor *self,
       best->start = start;
       best->end = end;
       best->distance = distance;
+      best->edits = edits;
       best->evidence = evidence_of (quote, prefix, suffix);
       best->score = score;
     }
@@ -813,82 +826,122 @@ collect_probe_hit (gsize    position,
 
 /* Whether the stored prefix ends intact at @start and the stored suffix
  * begins intact right after it, with too little text between them for the
- * quote: see DELETION_SITE. */
+ * quote: see DELETION_SITE. The two may also overlap by up to
+ * DELETION_OVERLAP code points: a sentence deleted with the space after it
+ * leaves one space where the prefix ended with one and the suffix began
+ * with another. */
 static gboolean
 deletion_site_at (Anchor *self,
                   gsize   start)
 {
-  gsize gap;
+  gsize from = start > DELETION_OVERLAP ? start - DELETION_OVERLAP : 0;
+  gsize end;
 
   /* A match needs at least m - max_edits code points. */
-  for (gap = 0; gap < self->m - self->max_edits && start + gap <= self->n_text; gap++)
-    if (suffix_probe_at (self, start + gap))
-      return prefix_similarity (self, start) >= INTACT_CONTEXT && suffix_similarity (self, start + gap) >= INTACT_CONTEXT;
+  for (end = from; end < start + self->m - self->max_edits && end <= self->n_text; end++)
+    if (suffix_probe_at (self, end) && prefix_similarity (self, start) >= INTACT_CONTEXT && suffix_similarity (self, end) >= INTACT_CONTEXT)
+      return TRUE;
 
   return FALSE;
 }
 
-/* Candidates next to intact context: see CONTEXT_PROBE. */
-static void
-search_context_probes (Anchor *self,
-                       gsize   lo,
-                       gsize   hi)
+/* The most edits a candidate @distance code points from the old position
+ * may have and still beat the best approximate candidate so far, even with
+ * intact context: the band of its alignment need be no wider. */
+static guint
+edits_to_beat (Anchor *self,
+               gsize   distance)
 {
-  ProbeHits   hits;
-  ProbeSearch search = { self, &hits };
-  gsize       length;
-  guint       edits;
+  const Candidate *best = &self->best_fuzzy;
+  double           quote;
+
+  if (!best->found)
+    return self->max_edits;
+
+  quote = (best->score - SCORE_EPSILON - WEIGHT_PREFIX - WEIGHT_SUFFIX - WEIGHT_NEAR * nearness (distance)) / WEIGHT_QUOTE;
+  if (quote > 1.0)
+    return 0;
+
+  return (guint) MIN ((double) self->max_edits, (1.0 - quote) * (double) self->m + SCORE_EPSILON);
+}
+
+/* Occurrences of the context probes near the old position (see
+ * CONTEXT_PROBE), and whether one is a deletion site (see DELETION_SITE). */
+static void
+find_context_probes (Anchor    *self,
+                     gsize      lo,
+                     gsize      hi,
+                     ProbeHits *prefix_hits,
+                     ProbeHits *suffix_hits)
+{
+  ProbeSearch search = { self, prefix_hits };
   guint       i;
 
   anchor_ensure_probes (self);
 
+  prefix_hits->n_positions = 0;
   if (self->n_prefix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_prefix_probe)
+    mg_horspool_search (self->text, lo, hi - self->n_prefix_probe,
+                        self->prefix_probe, self->n_prefix_probe,
+                        self->prefix_probe_skip, collect_probe_hit, &search);
+
+  search.hits = suffix_hits;
+  suffix_hits->n_positions = 0;
+  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_suffix_probe)
+    mg_horspool_search (self->text, lo, hi - self->n_suffix_probe,
+                        self->suffix, self->n_suffix_probe,
+                        self->suffix_probe_skip, collect_probe_hit, &search);
+
+  for (i = 0; i < prefix_hits->n_positions && !self->deleted_here; i++)
+    self->deleted_here = deletion_site_at (self, prefix_hits->positions[i] + self->n_prefix_probe);
+}
+
+/* Candidates next to intact context: the quote aligned from each
+ * occurrence of a probe. */
+static void
+align_from_probes (Anchor          *self,
+                   const ProbeHits *prefix_hits,
+                   const ProbeHits *suffix_hits)
+{
+  gsize length;
+  guint edits;
+  guint i;
+
+  for (i = 0; i < prefix_hits->n_positions; i++)
     {
-      hits.n_positions = 0;
-      mg_horspool_search (self->text, lo, hi - self->n_prefix_probe,
-                          self->prefix_probe, self->n_prefix_probe,
-                          self->prefix_probe_skip, collect_probe_hit, &search);
+      gsize start = prefix_hits->positions[i] + self->n_prefix_probe;
 
-      /* Before any candidate is considered: see DELETION_SITE. */
-      for (i = 0; i < hits.n_positions && !self->deleted_here; i++)
-        self->deleted_here = deletion_site_at (self, hits.positions[i] + self->n_prefix_probe);
-
-      for (i = 0; i < hits.n_positions; i++)
-        {
-          gsize start = hits.positions[i] + self->n_prefix_probe;
-
-          if (mg_align_at (self->text, self->n_text, start, 1, self->quote, self->m,
-                           self->max_edits, G_MAXSIZE, &length, &edits))
-            consider_fuzzy (self, start, start + length, edits);
-        }
+      if (mg_align_at (self->text, self->n_text, start, 1, self->quote, self->m,
+                       edits_to_beat (self, anchor_distance (self, start)), G_MAXSIZE, &length, &edits))
+        consider_fuzzy (self, start, start + length, edits);
     }
 
-  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_suffix_probe)
+  for (i = 0; i < suffix_hits->n_positions; i++)
     {
-      hits.n_positions = 0;
-      mg_horspool_search (self->text, lo, hi - self->n_suffix_probe,
-                          self->suffix, self->n_suffix_probe,
-                          self->suffix_probe_skip, collect_probe_hit, &search);
+      gsize end = suffix_hits->positions[i];
 
-      for (i = 0; i < hits.n_positions; i++)
-        {
-          gsize end = hits.positions[i];
-
-          if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m,
-                           self->max_edits, G_MAXSIZE, &length, &edits))
-            consider_fuzzy (self, end - length, end, edits);
-        }
+      /* Where the candidate starts is not known yet: as if at the old
+       * position. */
+      if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m,
+                       edits_to_beat (self, 0), G_MAXSIZE, &length, &edits))
+        consider_fuzzy (self, end - length, end, edits);
     }
 }
 
+/* Approximate candidates in text[@lo..@hi): the quote's approximate
+ * occurrences, then the alignments next to intact context, which only need
+ * to be as good as the best of those to matter. */
 static void
 search_fuzzy (Anchor *self,
               gsize   lo,
               gsize   hi)
 {
-  guint i;
+  ProbeHits prefix_hits;
+  ProbeHits suffix_hits;
+  guint     i;
 
-  search_context_probes (self, lo, hi);
+  /* Before any candidate is considered: see DELETION_SITE. */
+  find_context_probes (self, lo, hi, &prefix_hits, &suffix_hits);
 
   if (!self->have_quote_peq)
     {
@@ -904,6 +957,37 @@ search_fuzzy (Anchor *self,
 
   for (i = 0; i < self->n_ends; i++)
     consider_fuzzy_end (self, self->ends[i].end, self->ends[i].edits);
+
+  align_from_probes (self, &prefix_hits, &suffix_hits);
+}
+
+/*
+ * Where the context of the winning approximate candidate is not intact,
+ * its boundary was chosen among near-equal ones by the similarity of
+ * context that no longer exists: a few code points of noise that may cut
+ * the last word short ("allow" for "allowed it."). There the quote's own
+ * alignment decides: the end that costs the fewest edits from the start
+ * (the one closest to the quote's length among equals), then the start
+ * that costs the fewest from that end. Neither costs more edits than the
+ * candidate's own range, which bounds the alignments' band.
+ */
+static void
+refine_boundaries (Anchor    *self,
+                   Candidate *best)
+{
+  gsize length;
+  guint edits;
+
+  anchor_ensure_probes (self);
+
+  if (!suffix_probe_at (self, best->end) && mg_align_at (self->text, self->n_text, best->start, 1, self->quote, self->m, best->edits, G_MAXSIZE, &length, &edits))
+    {
+      best->end = best->start + length;
+      best->edits = edits;
+    }
+
+  if (!prefix_probe_at (self, best->start) && mg_align_at (self->text, self->n_text, best->end, -1, self->quote, self->m, best->edits, G_MAXSIZE, &length, &edits))
+    best->start = best->end - length;
 }
 
 static void
@@ -1036,9 +1120,14 @@ anchor_search (const gunichar *text,
 
   /* 4. The best exact occurrence; failing that, the best approximate one. */
   if (self.best_exact.found)
-    best = &self.best_exact;
+    {
+      best = &self.best_exact;
+    }
   else if (self.best_fuzzy.found)
-    best = &self.best_fuzzy;
+    {
+      best = &self.best_fuzzy;
+      refine_boundaries (&self, &self.best_fuzzy);
+    }
 
   if (best != NULL)
     {
