@@ -8,7 +8,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
-#include "mg-text-match-private.h"
+#include "mg-anchor-private.h"
 
 /*
  * Re-anchoring: finding a stored highlight again in a text that may have
@@ -35,10 +35,12 @@
  * to be looked for everywhere; the common cases stay inside a window of a
  * few thousand code points around the old position.
  *
- * This file is the policy: where to look, how to score a candidate, which
- * one wins. The string matching it relies on (the approximate and exact
- * searches, the edit distance of a context, the alignment) is in
- * mg-text-match.c.
+ * This file is the search: where to look, how to score a candidate, which
+ * one wins. Whether an approximate candidate is acceptable at all, and the
+ * similarity of its context, are in mg-anchor-evidence.c (with the
+ * reasoning behind each threshold); the string matching both rely on (the
+ * approximate and exact searches, the edit distance of a context, the
+ * alignment) is in mg-text-match.c.
  */
 
 /* Windows around the old position, by radius in code points. The first
@@ -77,21 +79,6 @@ static const struct
   { STEP_FUZZY, WINDOW_ALL },
 };
 
-/* Weights of the score. The quote's own text is the strongest evidence, so
- * it weighs as much as both contexts together; the contexts are what tell
- * two occurrences of the same words apart; nearness to the old position
- * only breaks what the text cannot decide, so it weighs least: a candidate
- * with the right context beats a nearer one with unrelated context.
- * The weights add up to 1, so the score is between 0 and 1. */
-#define WEIGHT_QUOTE 0.5
-#define WEIGHT_PREFIX 0.2
-#define WEIGHT_SUFFIX 0.2
-#define WEIGHT_NEAR 0.1
-
-/* Nearness falls to one half at this distance from the old position, about
- * a page of text, and keeps falling slowly beyond. */
-#define NEAR_SCALE 1024.0
-
 /* The "evidence" of a candidate is its score without nearness, rescaled to
  * 0..1: how sure we are that it is the highlighted passage, wherever it
  * is. Two unrelated 32-code-point contexts of English text are still about
@@ -103,70 +90,6 @@ static const struct
  * windows keep growing, in case a better candidate lies beyond (except for
  * approximate candidates near the old position: see anchor_search()). */
 #define CONFIDENT_EVIDENCE 0.8
-
-/* An approximate candidate is accepted only with an evidence of 0.7 or
- * more. A quote edited as much as allowed (half of it) is then accepted
- * only if its context is intact, and a quote with unrelated context only
- * if it is nearly intact, which random text never is for quotes of a few
- * words. Exact occurrences are always accepted: the quote's text is there. */
-#define FUZZY_ACCEPT_EVIDENCE 0.7
-
-/*
- * An approximate candidate of a quote at least LONG_QUOTE_LENGTH code
- * points long is also accepted, whatever its evidence, when the share of
- * the quote in edits is small enough given the other evidence that it is
- * the passage. This is the rule that re-finds a long passage rewritten in
- * part, the common edit of real prose (measured on revisions of a real
- * book, see tests/data/anchoring): a sentence keeps half to four fifths of
- * its characters, and often one side of its context, or both, change with
- * it.
- *
- * How close does text unrelated to a quote come to it by chance? Measured
- * with the approximate search on unrelated English prose (licence texts,
- * and other chapters of the same book), for quotes of 32 to 400 code
- * points: the fewest edits found in 200,000 code points are 55 to 67 % of
- * the quote for quotes of 64 or more, 30 % or more for shorter ones (a
- * common phrase), and more the smaller the text searched. A genuinely
- * edited passage, on the other hand, rarely loses more than 40 % of its
- * characters while staying recognisably the same sentence.
- *
- * So the share of edits allowed starts at BASE_EDIT_RATIO (a fifth, below
- * any chance match of 32 code points or more: the quote's text alone is
- * convincing, wherever it is), and grows by SUPPORT_EDIT_RATIO for each
- * independent piece of evidence that this is the place:
- *
- *  - the prefix is intact (similarity INTACT_CONTEXT or more), or partly
- *    so, counted from CHANCE_CONTEXT (the similarity of unrelated
- *    contexts) up (see context_support()); the same for the suffix;
- *  - the candidate is near the old position: within NEAR_FULL code points
- *    (a page, the usual shift after edits above it), counting for less
- *    beyond, and for nothing from NEAR_NONE on.
- *
- * With two of them a passage with 45 % of it edited is found; with all
- * three the allowance reaches the search's own bound (half the quote, as
- * in Hypothesis' client). Text right after an intact prefix that is not
- * the passage (the passage was deleted) stays about 60 % away from the
- * quote, beyond what two supports allow.
- *
- * A quote shorter than SUPPORT_FULL_LENGTH comes closer to unrelated text
- * by chance (a phrase repeats): its supports count for less, in proportion
- * to its length.
- */
-#define LONG_QUOTE_LENGTH 32
-#define BASE_EDIT_RATIO 0.2
-#define SUPPORT_EDIT_RATIO 0.125
-#define INTACT_CONTEXT 0.9
-#define CHANCE_CONTEXT 0.45
-#define NEAR_FULL 1024.0
-#define NEAR_NONE 4096.0
-#define SUPPORT_FULL_LENGTH 64
-
-/* Quotes shorter than this many code points match approximately almost
- * anywhere (a 10-letter word with 2 edits is a common sight in a book), so
- * an approximate match of one is also required to keep its context at
- * least this similar. */
-#define SHORT_QUOTE_LENGTH 16
-#define SHORT_QUOTE_MIN_CONTEXT 0.6
 
 /* Below this length the approximate search is not attempted at all: with
  * half the quote allowed in edits, a 3-letter quote matches wherever two
@@ -183,31 +106,6 @@ static const struct
 /* Longer quotes (dozens of pages) are only re-found by position or exact
  * text: the approximate search's tables grow with the quote length. */
 #define MAX_FUZZY_LENGTH ((gsize) 64 * 1024)
-
-/* The approximate search keeps the end positions within this many edits
- * of the fewest found in a window, so a candidate with a couple more edits
- * but a much better context still competes (candidates with many more
- * edits but intact context come from the context probes below). At most
- * MAX_FUZZY_ENDS end positions are kept per window, those with the fewest
- * edits first: this bounds the work for short quotes that match
- * approximately in many places. */
-#define FUZZY_SLACK 2
-#define MAX_FUZZY_ENDS 256
-
-/* When the quote itself changed much, a stretch of unrelated text can come
- * closer to it than the real, edited passage, which would then lose on
- * edits before its context is even looked at. The context usually
- * survives such an edit, so the code points right next to the quote are
- * also looked for exactly: each occurrence of the last CONTEXT_PROBE code
- * points of the prefix is a possible start, each of the first ones of the
- * suffix a possible end, and the quote is aligned from there. Eight code
- * points rarely occur by chance; the MAX_PROBE_HITS occurrences nearest to
- * the old position are tried. A context shorter than MIN_CONTEXT_PROBE
- * (a quote at the very start or end of the text) occurs too often to be
- * worth it. */
-#define CONTEXT_PROBE 8
-#define MIN_CONTEXT_PROBE 4
-#define MAX_PROBE_HITS 8
 
 /* When a passage is deleted, the text around it closes up: its prefix
  * and suffix, both intact, now stand side by side, or with less text
@@ -228,94 +126,8 @@ static const struct
 #define SNAP_DISTANCE 8
 
 /* Context is compared on at most this many code points on each side (one
- * machine word of the bit-parallel algorithm), and the text side may be a
- * few code points longer than the stored side, so that an insertion right
- * next to the quote costs only its own length. */
+ * machine word of the bit-parallel algorithm). */
 #define MAX_CONTEXT 64
-#define CONTEXT_SLACK 8
-
-/* The similarity given to a stored context that is empty: full when the
- * candidate also lies at the start (or end) of the text, which is what an
- * empty context records; neutral elsewhere, since an empty context may also
- * come from a file written without context. */
-#define EMPTY_CONTEXT_ELSEWHERE 0.5
-
-/* Scores closer than this are equal; ties go to the nearer candidate. */
-#define SCORE_EPSILON 1e-9
-
-/* Candidates and scoring -------------------------------------------------- */
-
-typedef struct
-{
-  gboolean found;
-  gsize    start;
-  gsize    end;
-  gsize    distance;
-  guint    edits; /* of an approximate candidate */
-  double   evidence;
-  double   score;
-} Candidate;
-
-typedef struct
-{
-  gsize end;
-  guint edits;
-} FuzzyEnd;
-
-/* Occurrences of a context probe, the nearest to the old position. */
-typedef struct
-{
-  gsize positions[MAX_PROBE_HITS];
-  guint n_positions;
-} ProbeHits;
-
-typedef struct
-{
-  const gunichar *text;
-  gsize           n_text;
-  gsize           hint;
-
-  gunichar *quote;
-  gsize     m;
-  guint     max_edits;
-
-  /* The prefix is stored reversed: nearest code point first. */
-  gunichar *prefix;
-  gsize     n_prefix;
-  gunichar *suffix;
-  gsize     n_suffix;
-
-  MgPattern prefix_peq;
-  MgPattern suffix_peq;
-  MgPattern quote_peq;
-  gboolean  have_context_peqs;
-  gboolean  have_quote_peq;
-
-  guint    quote_skip[256];
-  gboolean have_quote_skip;
-
-  /* The probes, in text order, and their skip tables. */
-  gunichar prefix_probe[CONTEXT_PROBE];
-  gsize    n_prefix_probe;
-  guint    prefix_probe_skip[256];
-  gsize    n_suffix_probe;
-  guint    suffix_probe_skip[256];
-  gboolean have_probes;
-
-  Candidate best_exact;
-  Candidate best_fuzzy;
-
-  /* A deletion site was found: see DELETION_SITE. */
-  gboolean deleted_here;
-
-  /* The approximate search over one window: the end positions within
-   * FUZZY_SLACK edits of the fewest seen so far. */
-  gsize    window_lo;
-  FuzzyEnd ends[MAX_FUZZY_ENDS];
-  guint    n_ends;
-  guint    min_edits;
-  guint    edits_limit;
-} Anchor;
 
 static void
 anchor_clear (Anchor *self)
@@ -330,123 +142,11 @@ anchor_clear (Anchor *self)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Anchor, anchor_clear)
 
-/* The stored strings as code points, normalised as the document is: valid
- * UTF-8, CRLF and lone CR turned into LF. A quote copied from a CRLF text by
- * another tool then still matches. */
-static gunichar *
-to_code_points (const char *str,
-                gsize      *n_chars)
-{
-  g_autofree char *valid = NULL;
-  g_autofree char *normalized = NULL;
-  glong            n = 0;
-  gunichar        *chars;
-
-  *n_chars = 0;
-  if (str == NULL || *str == '\0')
-    return NULL;
-
-  if (!g_utf8_validate (str, -1, NULL))
-    str = valid = g_utf8_make_valid (str, -1);
-
-  if (strchr (str, '\r') != NULL)
-    {
-      GString    *out = g_string_new (NULL);
-      const char *p;
-
-      for (p = str; *p != '\0'; p++)
-        {
-          if (*p != '\r')
-            g_string_append_c (out, *p);
-          else if (p[1] != '\n')
-            g_string_append_c (out, '\n');
-        }
-      str = normalized = g_string_free (out, FALSE);
-    }
-
-  chars = g_utf8_to_ucs4_fast (str, -1, &n);
-  *n_chars = (gsize) n;
-  return chars;
-}
-
-static void
-anchor_ensure_context_peqs (Anchor *self)
-{
-  if (self->have_context_peqs)
-    return;
-
-  if (self->n_prefix > 0)
-    mg_pattern_init (&self->prefix_peq, self->prefix, self->n_prefix);
-  if (self->n_suffix > 0)
-    mg_pattern_init (&self->suffix_peq, self->suffix, self->n_suffix);
-  self->have_context_peqs = TRUE;
-}
-
-static double
-prefix_similarity (Anchor *self,
-                   gsize   start)
-{
-  gsize available = MIN (start, self->n_prefix + CONTEXT_SLACK);
-  gsize i;
-
-  if (self->n_prefix == 0)
-    return start == 0 ? 1.0 : EMPTY_CONTEXT_ELSEWHERE;
-
-  /* Usually the context is intact: no need for an edit distance. */
-  if (start >= self->n_prefix)
-    {
-      for (i = 0; i < self->n_prefix; i++)
-        if (self->text[start - 1 - i] != self->prefix[i])
-          break;
-      if (i == self->n_prefix)
-        return 1.0;
-    }
-
-  if (available == 0)
-    return 0.0;
-
-  anchor_ensure_context_peqs (self);
-  return 1.0 - (double) mg_pattern_context_distance (&self->prefix_peq, &self->text[start - 1], available, -1) / (double) self->n_prefix;
-}
-
-static double
-suffix_similarity (Anchor *self,
-                   gsize   end)
-{
-  gsize available = MIN (self->n_text - end, self->n_suffix + CONTEXT_SLACK);
-
-  if (self->n_suffix == 0)
-    return end == self->n_text ? 1.0 : EMPTY_CONTEXT_ELSEWHERE;
-
-  if (self->n_text - end >= self->n_suffix && memcmp (&self->text[end], self->suffix, self->n_suffix * sizeof (gunichar)) == 0)
-    return 1.0;
-
-  if (available == 0)
-    return 0.0;
-
-  anchor_ensure_context_peqs (self);
-  return 1.0 - (double) mg_pattern_context_distance (&self->suffix_peq, &self->text[end], available, 1) / (double) self->n_suffix;
-}
-
 static gsize
 anchor_distance (Anchor *self,
                  gsize   start)
 {
   return start > self->hint ? start - self->hint : self->hint - start;
-}
-
-static double
-nearness (gsize distance)
-{
-  return 1.0 / (1.0 + (double) distance / NEAR_SCALE);
-}
-
-static double
-evidence_of (double quote,
-             double prefix,
-             double suffix)
-{
-  return (WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix) / (WEIGHT_QUOTE + WEIGHT_PREFIX + WEIGHT_SUFFIX);
 }
 
 /* Whether a candidate with @score at @distance beats @best: a higher score,
@@ -483,7 +183,7 @@ consider_exact (gsize    start,
   Anchor    *self = user_data;
   Candidate *best = &self->best_exact;
   gsize      distance = anchor_distance (self, start);
-  double     near_score = WEIGHT_NEAR * nearness (distance);
+  double     near_score = WEIGHT_NEAR * mg_anchor_nearness (distance);
   double     prefix;
   double     suffix;
   double     score;
@@ -491,11 +191,11 @@ consider_exact (gsize    start,
   if (cannot_beat (best, WEIGHT_QUOTE + WEIGHT_PREFIX + WEIGHT_SUFFIX + near_score))
     return;
 
-  prefix = prefix_similarity (self, start);
+  prefix = mg_anchor_prefix_similarity (self, start);
   if (cannot_beat (best, WEIGHT_QUOTE + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX + near_score))
     return;
 
-  suffix = suffix_similarity (self, start + self->m);
+  suffix = mg_anchor_suffix_similarity (self, start + self->m);
   score = WEIGHT_QUOTE + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + near_score;
 
   if (beats (best, score, distance, start))
@@ -504,7 +204,7 @@ consider_exact (gsize    start,
       best->start = start;
       best->end = start + self->m;
       best->distance = distance;
-      best->evidence = evidence_of (1.0, prefix, suffix);
+      best->evidence = mg_anchor_evidence_of (1.0, prefix, suffix);
       best->score = score;
     }
 }
@@ -525,57 +225,6 @@ search_exact (Anchor *self,
 
   mg_horspool_search (self->text, first, last, self->quote, self->m,
                       self->quote_skip, consider_exact, self);
-}
-
-/* How much a context of similarity @similarity supports a candidate: 0 at
- * the similarity of unrelated text, 1 when intact, and little for a
- * context only partly similar: the contexts of unrelated passages on the
- * same subject (another chapter of the same book) reach 0.7 or 0.8 by
- * shared phrasing, which is much weaker evidence than an intact context,
- * so the support grows with the square of the similarity above chance. */
-static double
-context_support (double similarity)
-{
-  double above_chance = CLAMP ((similarity - CHANCE_CONTEXT) / (INTACT_CONTEXT - CHANCE_CONTEXT), 0.0, 1.0);
-
-  return above_chance * above_chance;
-}
-
-static double
-near_support (gsize distance)
-{
-  return CLAMP ((NEAR_NONE - (double) distance) / (NEAR_NONE - NEAR_FULL), 0.0, 1.0);
-}
-
-/* Whether an approximate candidate @distance code points from the old
- * position may be accepted at all. */
-static gboolean
-fuzzy_acceptable (Anchor *self,
-                  double  quote,
-                  double  prefix,
-                  double  suffix,
-                  gsize   distance)
-{
-  double support;
-
-  if (self->m < SHORT_QUOTE_LENGTH && (prefix + suffix) / 2 < SHORT_QUOTE_MIN_CONTEXT)
-    return FALSE;
-
-  /* The passage was deleted: only its own text may prove it lives on
-   * elsewhere. */
-  if (self->deleted_here)
-    return self->m >= LONG_QUOTE_LENGTH && 1.0 - quote <= BASE_EDIT_RATIO + SCORE_EPSILON;
-
-  if (evidence_of (quote, prefix, suffix) >= FUZZY_ACCEPT_EVIDENCE)
-    return TRUE;
-
-  if (self->m < LONG_QUOTE_LENGTH)
-    return FALSE;
-
-  support = context_support (prefix) + context_support (suffix) + near_support (distance);
-  support *= MIN (1.0, (double) self->m / SUPPORT_FULL_LENGTH);
-
-  return 1.0 - quote <= BASE_EDIT_RATIO + SUPPORT_EDIT_RATIO * support + SCORE_EPSILON;
 }
 
 static void
@@ -702,13 +351,13 @@ consider_fuzzy (Anchor *self,
     }
 
   quote = 1.0 - (double) edits / (double) self->m;
-  prefix = prefix_similarity (self, start);
-  suffix = suffix_similarity (self, end);
+  prefix = mg_anchor_prefix_similarity (self, start);
+  suffix = mg_anchor_suffix_similarity (self, end);
   distance = anchor_distance (self, start);
-  if (!fuzzy_acceptable (self, quote, prefix, suffix, distance))
+  if (!mg_anchor_fuzzy_acceptable (self, quote, prefix, suffix, distance))
     return;
 
-  score = WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR * nearness (distance);
+  score = WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR * mg_anchor_nearness (distance);
 
   if (beats (best, score, distance, start))
     {
@@ -717,7 +366,7 @@ consider_fuzzy (Anchor *self,
       best->end = end;
       best->distance = distance;
       best->edits = edits;
-      best->evidence = evidence_of (quote, prefix, suffix);
+      best->evidence = mg_anchor_evidence_of (quote, prefix, suffix);
       best->score = score;
     }
 }
@@ -786,8 +435,8 @@ consider_fuzzy_end (Anchor *self,
 
   /* The suffix first: it needs no alignment, and often rules the
    * candidate out. */
-  suffix = suffix_similarity (self, end);
-  if (!fuzzy_acceptable (self, quote_bound, 1.0, suffix, 0) || cannot_beat (&self->best_fuzzy, WEIGHT_QUOTE * quote_bound + WEIGHT_PREFIX + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR))
+  suffix = mg_anchor_suffix_similarity (self, end);
+  if (!mg_anchor_fuzzy_acceptable (self, quote_bound, 1.0, suffix, 0) || cannot_beat (&self->best_fuzzy, WEIGHT_QUOTE * quote_bound + WEIGHT_PREFIX + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR))
     return;
 
   if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m, edits,
@@ -826,7 +475,7 @@ collect_probe_hit (gsize    position,
 
 /* Whether the stored prefix ends intact at @start and the stored suffix
  * begins intact right after it, with too little text between them for the
- * quote: see DELETION_SITE. The two may also overlap by up to
+ * quote: see DELETION_OVERLAP. The two may also overlap by up to
  * DELETION_OVERLAP code points: a sentence deleted with the space after it
  * leaves one space where the prefix ended with one and the suffix began
  * with another. */
@@ -839,7 +488,7 @@ deletion_site_at (Anchor *self,
 
   /* A match needs at least m - max_edits code points. */
   for (end = from; end < start + self->m - self->max_edits && end <= self->n_text; end++)
-    if (suffix_probe_at (self, end) && prefix_similarity (self, start) >= INTACT_CONTEXT && suffix_similarity (self, end) >= INTACT_CONTEXT)
+    if (suffix_probe_at (self, end) && mg_anchor_prefix_similarity (self, start) >= INTACT_CONTEXT && mg_anchor_suffix_similarity (self, end) >= INTACT_CONTEXT)
       return TRUE;
 
   return FALSE;
@@ -858,7 +507,7 @@ edits_to_beat (Anchor *self,
   if (!best->found)
     return self->max_edits;
 
-  quote = (best->score - SCORE_EPSILON - WEIGHT_PREFIX - WEIGHT_SUFFIX - WEIGHT_NEAR * nearness (distance)) / WEIGHT_QUOTE;
+  quote = (best->score - SCORE_EPSILON - WEIGHT_PREFIX - WEIGHT_SUFFIX - WEIGHT_NEAR * mg_anchor_nearness (distance)) / WEIGHT_QUOTE;
   if (quote > 1.0)
     return 0;
 
@@ -866,7 +515,7 @@ edits_to_beat (Anchor *self,
 }
 
 /* Occurrences of the context probes near the old position (see
- * CONTEXT_PROBE), and whether one is a deletion site (see DELETION_SITE). */
+ * CONTEXT_PROBE), and whether one is a deletion site (see DELETION_OVERLAP). */
 static void
 find_context_probes (Anchor    *self,
                      gsize      lo,
@@ -940,7 +589,7 @@ search_fuzzy (Anchor *self,
   ProbeHits suffix_hits;
   guint     i;
 
-  /* Before any candidate is considered: see DELETION_SITE. */
+  /* Before any candidate is considered: see DELETION_OVERLAP. */
   find_context_probes (self, lo, hi, &prefix_hits, &suffix_hits);
 
   if (!self->have_quote_peq)
@@ -1042,7 +691,7 @@ anchor_search (const gunichar *text,
 
   /* Context: the MG_ANNOTATION_CONTEXT_LENGTH code points next to the quote,
    * but accept longer ones from other tools, up to one machine word. */
-  self.prefix = to_code_points (prefix, &n_context);
+  self.prefix = mg_text_match_code_points (prefix, &n_context);
   if (n_context > MAX_CONTEXT)
     {
       memmove (self.prefix, &self.prefix[n_context - MAX_CONTEXT], MAX_CONTEXT * sizeof (gunichar));
@@ -1057,7 +706,7 @@ anchor_search (const gunichar *text,
     }
   self.n_prefix = n_context;
 
-  self.suffix = to_code_points (suffix, &n_context);
+  self.suffix = mg_text_match_code_points (suffix, &n_context);
   self.n_suffix = MIN (n_context, MAX_CONTEXT);
 
   /* 2 and 3. Exact, then approximate, in growing windows. */
@@ -1187,7 +836,7 @@ mg_anchor_find (const gunichar *text,
   /* Offsets are stored as guint. Documents are far smaller (64 MB). */
   g_return_if_fail (n_text <= G_MAXUINT);
 
-  quote = to_code_points (exact, &m);
+  quote = mg_text_match_code_points (exact, &m);
   if (m == 0 || m > n_text + MAX_EDITS)
     return;
 

@@ -36,6 +36,9 @@ typedef void (*MgMatchEndFunc) (gsize    end,
 typedef void (*MgOccurrenceFunc) (gsize    start,
                                   gpointer user_data);
 
+gunichar *mg_text_match_code_points (const char *str,
+                                     gsize      *n_chars);
+
 void  mg_pattern_init (MgPattern      *peq,
                        const gunichar *pattern,
                        gsize           length);

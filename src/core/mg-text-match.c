@@ -9,7 +9,7 @@
 
 /*
  * String matching on code points, for re-anchoring (mg-anchor.c): the
- * approximate search of a quote (Myers' bit-parallel algorithm, 1999), the
+ * stored strings as code points, the approximate search of a quote (Myers' bit-parallel algorithm, 1999), the
  * edit distance of a stored context, the alignment that recovers where an
  * approximate match starts, and the exact search (Horspool). No scoring
  * and no policy: mg-anchor.c decides what to look for, where, and which
@@ -24,6 +24,54 @@
 /* Windows at least this long are searched as two halves side by side; see
  * mg_pattern_search(). */
 #define SPLIT_SEARCH_LENGTH 4096
+
+/**
+ * mg_text_match_code_points:
+ * @str: (nullable): a stored string (a quote or its context)
+ * @n_chars: (out): the number of code points returned
+ *
+ * The code points of @str, normalised as documents are: valid UTF-8, CRLF
+ * and lone CR turned into LF. A quote copied from a CRLF text by another
+ * tool then still matches.
+ *
+ * Returns: (transfer full) (nullable): the code points, %NULL when @str is
+ *   empty
+ */
+gunichar *
+mg_text_match_code_points (const char *str,
+                           gsize      *n_chars)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *normalized = NULL;
+  glong            n = 0;
+  gunichar        *chars;
+
+  *n_chars = 0;
+  if (str == NULL || *str == '\0')
+    return NULL;
+
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  if (strchr (str, '\r') != NULL)
+    {
+      GString    *out = g_string_new (NULL);
+      const char *p;
+
+      for (p = str; *p != '\0'; p++)
+        {
+          if (*p != '\r')
+            g_string_append_c (out, *p);
+          else if (p[1] != '\n')
+            g_string_append_c (out, '\n');
+        }
+      str = normalized = g_string_free (out, FALSE);
+    }
+
+  chars = g_utf8_to_ucs4_fast (str, -1, &n);
+  *n_chars = (gsize) n;
+  return chars;
+}
 
 /* Pattern tables for Myers' algorithm ------------------------------------- */
 
