@@ -951,6 +951,84 @@ test_annotation (void)
   g_assert_cmpint (mg_annotation_get_state (orphan), ==, MG_ANNOTATION_STATE_ORPHANED);
 }
 
+static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
+/* Re-anchored on changed words, a highlight takes them (they are its
+ * quote from now on, written on the next save) and keeps the words it
+ * was made on, through the JSON shape; found with the same words
+ * elsewhere, it only follows them. */
+static void
+test_annotation_follows_text (void)
+{
+  const char *moved_text = "Preface.\nThe harbour town woke slowly that morning.";
+  const char *edited_text = "Preface.\nThe harbour town awoke slowly that morning.";
+  g_autoptr (MgDocument) original = document_from_string (article);
+  g_autoptr (MgDocument) moved = document_from_string (moved_text);
+  g_autoptr (MgDocument) edited = document_from_string (edited_text);
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) read_back = NULL;
+  g_autoptr (MgAnnotation) copy = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) modified = NULL;
+  guint changed_signals = 0;
+
+  annotation = mg_annotation_new_for_range (original, 12, 28, MG_COLOR_YELLOW);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town woke slowly");
+  modified = g_date_time_ref (mg_annotation_get_modified (annotation));
+  g_signal_connect_swapped (annotation, "changed", G_CALLBACK (count_signal), &changed_signals);
+
+  /* Moved only: the position follows, the words are the same. */
+  mg_anchor_annotation (annotation, moved);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_MOVED);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town woke slowly");
+  g_assert_cmpuint (mg_annotation_get_start (annotation), ==, 21);
+  g_assert_null (mg_annotation_get_previous_exact (annotation));
+
+  /* Changed words: the quote becomes the new words, the old kept. */
+  mg_anchor_annotation (annotation, edited);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_MOVED);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town awoke slowly");
+  g_assert_cmpstr (mg_annotation_get_prefix (annotation), ==, "Preface.\nThe harbour ");
+  g_assert_cmpuint (mg_annotation_get_start (annotation), ==, 21);
+  g_assert_cmpuint (mg_annotation_get_end (annotation), ==, 38);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (annotation), ==, "town woke slowly");
+
+  /* Not a user edit. */
+  g_assert_cmpuint (changed_signals, ==, 0);
+  g_assert_true (g_date_time_equal (mg_annotation_get_modified (annotation), modified));
+
+  /* Kept through the JSON shape and a copy; found in place from there. */
+  node = mg_annotation_to_json (annotation);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "previousExact"), ==, "town woke slowly");
+  read_back = mg_annotation_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (read_back), ==, "town woke slowly");
+  g_assert_cmpstr (mg_annotation_get_exact (read_back), ==, "town awoke slowly");
+  mg_anchor_annotation (read_back, edited);
+  g_assert_cmpint (mg_annotation_get_state (read_back), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (read_back), ==, "town woke slowly");
+  copy = mg_annotation_copy (read_back);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (copy), ==, "town woke slowly");
+
+  /* Edited again: the words first highlighted stay the previous ones;
+   * back to them, nothing is left to show. */
+  mg_anchor_annotation (annotation, original);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town woke slowly");
+  g_assert_null (mg_annotation_get_previous_exact (annotation));
+  node = (json_node_unref (node), mg_annotation_to_json (annotation));
+  g_assert_false (json_object_has_member (json_node_get_object (node), "previousExact"));
+
+  /* Attached by the user to other words: those are the highlight now. */
+  g_assert_cmpstr (mg_annotation_get_previous_exact (read_back), ==, "town woke slowly");
+  mg_annotation_set_target (read_back, moved, 9, 20);
+  g_assert_null (mg_annotation_get_previous_exact (read_back));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -980,6 +1058,7 @@ main (int   argc,
   g_test_add_func ("/anchor/crlf", test_crlf);
   g_test_add_func ("/anchor/hint/past-end", test_hint_past_end);
   g_test_add_func ("/anchor/annotation", test_annotation);
+  g_test_add_func ("/anchor/annotation/follows-text", test_annotation_follows_text);
 
   return g_test_run ();
 }

@@ -860,7 +860,10 @@ mg_anchor_find (const gunichar *text,
  * @document: the document it belongs to
  *
  * Anchors @annotation in @document with mg_anchor_find(), from its stored
- * target, and records the outcome with mg_annotation_set_anchor().
+ * target, and records the outcome: found where it was, with
+ * mg_annotation_set_anchor(); found elsewhere or with other words, with
+ * mg_annotation_follow_text(), so that the highlight takes the words it is
+ * on now and keeps the ones it was made on.
  */
 void
 mg_anchor_annotation (MgAnnotation *annotation,
@@ -881,5 +884,9 @@ mg_anchor_annotation (MgAnnotation *annotation,
                   mg_annotation_get_start (annotation),
                   mg_annotation_get_end (annotation),
                   &result);
-  mg_annotation_set_anchor (annotation, result.state, result.start, result.end);
+
+  if (result.state == MG_ANNOTATION_STATE_MOVED)
+    mg_annotation_follow_text (annotation, document, result.start, result.end);
+  else
+    mg_annotation_set_anchor (annotation, result.state, result.start, result.end);
 }
