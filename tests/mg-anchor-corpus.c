@@ -8,6 +8,7 @@
 
 #include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
+#include "mg-annotation.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
 
@@ -79,50 +80,6 @@ parse_file (const char *path,
     return NULL;
 
   return json_node_copy (json_parser_get_root (parser));
-}
-
-/* One W3C annotation's selectors. */
-typedef struct
-{
-  const char *exact;
-  const char *prefix;
-  const char *suffix;
-  guint       start;
-  guint       end;
-} Selectors;
-
-static gboolean
-read_selectors (JsonObject *annotation,
-                Selectors  *selectors)
-{
-  JsonObject *target = json_object_get_object_member (annotation, "target");
-  JsonArray  *array;
-  guint       i;
-
-  memset (selectors, 0, sizeof *selectors);
-  if (target == NULL || !json_object_has_member (target, "selector"))
-    return FALSE;
-
-  array = json_object_get_array_member (target, "selector");
-  for (i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *selector = json_array_get_object_element (array, i);
-      const char *type = json_object_get_string_member_with_default (selector, "type", "");
-
-      if (g_str_equal (type, "TextQuoteSelector"))
-        {
-          selectors->exact = json_object_get_string_member_with_default (selector, "exact", NULL);
-          selectors->prefix = json_object_get_string_member_with_default (selector, "prefix", NULL);
-          selectors->suffix = json_object_get_string_member_with_default (selector, "suffix", NULL);
-        }
-      else if (g_str_equal (type, "TextPositionSelector"))
-        {
-          selectors->start = (guint) json_object_get_int_member_with_default (selector, "start", 0);
-          selectors->end = (guint) json_object_get_int_member_with_default (selector, "end", 0);
-        }
-    }
-
-  return selectors->exact != NULL;
 }
 
 static guint
@@ -214,33 +171,38 @@ run_document (const char          *dir,
 
   for (i = 0; i < json_array_get_length (items); i++)
     {
-      JsonObject *item = json_array_get_object_element (items, i);
+      JsonNode *item = json_array_get_element (items, i);
 
-      g_hash_table_insert (by_id, (gpointer) json_object_get_string_member (item, "id"), item);
+      g_hash_table_insert (by_id, (gpointer) json_object_get_string_member (json_node_get_object (item), "id"), item);
     }
 
   for (i = 0; i < json_array_get_length (passages); i++)
     {
       JsonObject    *passage = json_array_get_object_element (passages, i);
       const char    *cls = json_object_get_string_member_with_default (passage, "cls", "");
-      JsonObject    *item = g_hash_table_lookup (by_id, json_object_get_string_member_with_default (passage, "id", ""));
+      JsonNode      *item = g_hash_table_lookup (by_id, json_object_get_string_member_with_default (passage, "id", ""));
       guint          true_start = (guint) json_object_get_int_member_with_default (passage, "start", 0);
       guint          true_end = (guint) json_object_get_int_member_with_default (passage, "end", 0);
       gboolean       anchored;
       gboolean       right;
-      Selectors      selectors;
       MgAnchorResult result;
       gint64         start;
 
-      if (item == NULL || !read_selectors (item, &selectors))
+      g_autoptr (MgAnnotation) annotation = NULL;
+
+      /* Read as the importer reads a W3C annotation. */
+      if (item == NULL || (annotation = mg_annotation_new_from_json (item, error)) == NULL)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: passage %u has no annotation", name, i);
+          g_prefix_error (error, "%s: passage %u: ", name, i);
+          if (error != NULL && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: passage %u has no annotation", name, i);
           return FALSE;
         }
 
       start = g_get_monotonic_time ();
-      mg_anchor_find (text, n_text, selectors.exact, selectors.prefix, selectors.suffix,
-                      selectors.start, selectors.end, &result);
+      mg_anchor_find (text, n_text, mg_annotation_get_exact (annotation),
+                      mg_annotation_get_prefix (annotation), mg_annotation_get_suffix (annotation),
+                      mg_annotation_get_start (annotation), mg_annotation_get_end (annotation), &result);
       score->anchor_ms += (g_get_monotonic_time () - start) / 1000.0;
       anchored = result.state != MG_ANNOTATION_STATE_ORPHANED;
 
