@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-application.h"
@@ -240,6 +241,31 @@ peak_rss_mb (void)
   getrusage (RUSAGE_SELF, &usage);
 
   return usage.ru_maxrss / 1024.0;
+}
+
+/* Re-anchoring on real revisions of real prose (mg-anchor-corpus.c): the
+ * shared corpus, from $MARGINALIA_ANCHORING_CORPUS or ../shared/anchoring
+ * next to the source folder. The share of each class of passage anchored
+ * right, the false anchors (which must stay at 0), and the time to anchor
+ * one document's annotations. */
+static void
+bench_anchoring_corpus (void)
+{
+  g_autofree char *dir = mg_anchor_corpus_default_dir ();
+  g_autoptr (GError) error = NULL;
+  MgAnchorCorpusScore score;
+
+  if (!mg_anchor_corpus_run (dir, &score, NULL, &error))
+    {
+      g_printerr ("marginalia-bench: no anchoring corpus (%s), so no anchoring_ figures\n", error->message);
+      return;
+    }
+
+  report ("anchoring_kept_pct", mg_anchor_corpus_pct (score.kept_right, score.n_kept), "%");
+  report ("anchoring_edited_pct", mg_anchor_corpus_pct (score.edited_found, score.n_edited), "%");
+  report ("anchoring_deleted_pct", mg_anchor_corpus_pct (score.deleted_orphaned, score.n_deleted), "%");
+  g_print ("anchoring_false_anchors %u count\n", score.false_anchors);
+  report ("anchoring_per_document", score.anchor_ms / MAX (score.n_documents, 1), "ms");
 }
 
 /* The window part. Each figure ends at the first frame, on the window's
@@ -934,6 +960,8 @@ main (int   argc,
   g_print ("after_edits_anchored %u count\n", counts[MG_ANNOTATION_STATE_ANCHORED]);
   g_print ("after_edits_moved %u count\n", counts[MG_ANNOTATION_STATE_MOVED]);
   g_print ("after_edits_orphaned %u count\n", counts[MG_ANNOTATION_STATE_ORPHANED]);
+
+  bench_anchoring_corpus ();
 
   /* The edited copy is done with: the figures below are for the original. */
   g_clear_object (&edited);
