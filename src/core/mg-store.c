@@ -528,7 +528,7 @@ mg_store_constructed (GObject *object)
   g_assert (MG_IS_ANNOTATION_LIST (self->annotations));
 
   if (self->directory_path == NULL)
-    self->directory_path = mg_store_default_directory ();
+    self->directory_path = mg_store_get_folder ();
 
   self->directory = g_file_new_for_path (self->directory_path);
   name = mg_store_file_name_for_uri (mg_document_get_uri (self->document));

@@ -60,6 +60,8 @@ gboolean          mg_store_get_saving (MgStore *self);
 guint             mg_store_get_n_unreadable (MgStore *self);
 
 char *mg_store_default_directory (void);
+char *mg_store_get_folder (void);
+char *mg_store_get_snapshots_folder (void);
 char *mg_store_file_name_for_uri (const char *uri);
 
 char  *mg_store_default_cache_directory (void);
