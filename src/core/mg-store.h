@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "mg-document-ids.h"
 #include "mg-types.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,7 @@ typedef enum
 
 /* The "version" this code writes. A file with a larger one is never
  * written to. Any change to the format bumps it. */
-#define MG_STORE_FORMAT_VERSION 1
+#define MG_STORE_FORMAT_VERSION 2
 
 #define MG_TYPE_STORE (mg_store_get_type ())
 G_DECLARE_FINAL_TYPE (MgStore, mg_store, MG, STORE, GObject)
@@ -30,6 +31,10 @@ GQuark mg_store_error_quark (void);
 MgStore *mg_store_new (MgDocument       *document,
                        MgAnnotationList *annotations,
                        const char       *directory);
+MgStore *mg_store_new_with_ids (MgDocument       *document,
+                                MgAnnotationList *annotations,
+                                const char       *directory,
+                                MgDocumentIds    *ids);
 gboolean mg_store_load (MgStore *self,
                         GError **error);
 void     mg_store_load_async (MgStore            *self,
@@ -53,6 +58,7 @@ MgDocument       *mg_store_get_document (MgStore *self);
 MgAnnotationList *mg_store_get_annotations (MgStore *self);
 GFile            *mg_store_get_directory (MgStore *self);
 GFile            *mg_store_get_file (MgStore *self);
+const char       *mg_store_get_document_id (MgStore *self);
 gboolean          mg_store_get_read_only (MgStore *self);
 gboolean          mg_store_get_dirty (MgStore *self);
 void              mg_store_discard_changes (MgStore *self);
