@@ -252,7 +252,7 @@ _mg_store_merge_copies (MgStore   *self,
             continue;
           g_hash_table_add (self->reported_copies, g_strdup (name));
 
-          report = g_error_new (MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+          report = g_error_new (MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY,
                                 _ ("A conflict copy of the annotations of “%s” could not be read: %s. It is left as it is in “%s”."),
                                 mg_document_get_title (self->document), parse_error->message, path);
           _mg_store_emit_error (self, report);

@@ -706,7 +706,15 @@ merge_legacy (MgStore *self,
 
   if (root == NULL)
     {
-      g_warning ("%s was not migrated: %s", g_file_peek_path (self->legacy_file), error->message);
+      g_autoptr (GError) move_error = NULL;
+      g_autoptr (GError) report = NULL;
+      g_autoptr (GFile) aside = mg_store_io_set_aside (self->legacy_file, &move_error);
+      g_autofree char *path = g_file_get_parse_name (aside != NULL ? aside : self->legacy_file);
+
+      report = g_error_new (MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                            _ ("Older annotations of “%s” could not be read: %s. The file was kept as “%s”."),
+                            mg_document_get_title (self->document), error->message, path);
+      _mg_store_emit_error (self, report);
       return;
     }
 

@@ -166,6 +166,8 @@ void     _mg_store_start_monitor (MgStore *self);
 void     _mg_store_request_cache (MgStore *self);
 void     _mg_store_set_str (char      **str_pointer,
                             const char *new_str);
+
+/* mg-store.c: the document's id and file */
 void        _mg_store_set_file (MgStore    *self,
                                 GFile      *file,
                                 const char *document_id);
@@ -192,9 +194,11 @@ void     _mg_store_check_now (MgStore *self,
                               gboolean patient);
 void     _mg_store_finish_load_now (MgStore *self);
 gboolean _mg_store_load_pending (MgStore *self);
-guint    _mg_store_merge_file_into_list (MgStore    *self,
-                                         JsonNode   *root,
-                                         GHashTable *texts);
+
+/* mg-store-load.c, for conflict copies */
+guint _mg_store_merge_file_into_list (MgStore    *self,
+                                      JsonNode   *root,
+                                      GHashTable *texts);
 
 /* mg-store-format.c: the entries of a file, to sort and write them. */
 typedef enum
@@ -235,21 +239,21 @@ gboolean     mg_store_items_equal (MgStoreItem *a,
 gboolean     mg_store_items_all_equal (GPtrArray *a,
                                        GPtrArray *b);
 GBytes      *mg_store_format_write (const char *id,
-                                   const char *uri,
+                                    const char *uri,
                                     const char *sha256,
                                     const char *title,
                                     GPtrArray  *entries,
                                     GPtrArray  *deleted,
                                     gsize       size_hint);
 gboolean     mg_store_format_equals (const char *id,
-                                    const char *uri,
+                                     const char *uri,
                                      const char *sha256,
                                      const char *title,
                                      GPtrArray  *entries,
                                      GPtrArray  *deleted,
                                      GBytes     *expected);
 JsonNode    *mg_store_format_build_root (const char *id,
-                                        const char *uri,
+                                         const char *uri,
                                          const char *sha256,
                                          const char *title,
                                          GPtrArray  *entries,

@@ -17,6 +17,7 @@ typedef enum
   MG_STORE_ERROR_NEWER_VERSION, /* a newer Marginalia wrote it; left untouched */
   MG_STORE_ERROR_SAVE_FAILED,   /* nothing was written; changes kept in memory */
   MG_STORE_ERROR_READ_ONLY,     /* unsaved changes that this store will not save */
+  MG_STORE_ERROR_CONFLICT_COPY, /* a sync tool's conflict copy that does not parse: left as it is */
 } MgStoreError;
 
 /* The "version" this code writes. A file with a larger one is never

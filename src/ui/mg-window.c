@@ -114,6 +114,8 @@ show_store_error (MgWindow     *self,
     text = _ ("The saved annotations of this document could not be read. They were set aside, not deleted.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
     text = _ ("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY))
+    text = _ ("A copy of these annotations made by a sync tool could not be read. It is left as it is.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
     text = _ ("Changes to these annotations cannot be saved.");
   else
@@ -129,7 +131,7 @@ store_error_cb (MgWindow *self,
 {
   /* Kept until a save works again: closing asks at once, without another
    * try that is known to fail. */
-  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
+  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT) && !g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY))
     {
       g_clear_error (&self->save_error);
       self->save_error = g_error_copy (error);
