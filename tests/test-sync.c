@@ -1045,6 +1045,179 @@ test_two_machines_rounds (Fixture      *fixture,
   }
 }
 
+/* Changing the annotations folder ----------------------------------------- */
+
+/* Snapshots of every file under @dir, by path, to tell it was left as it
+ * was. */
+static void
+snapshot_tree (const char *dir,
+               GHashTable *into)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      char            *contents = NULL;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        snapshot_tree (path, into);
+      else if (g_file_get_contents (path, &contents, NULL, NULL))
+        g_hash_table_replace (into, g_steal_pointer (&path), contents);
+    }
+}
+
+static gboolean
+same_tree (GHashTable *a,
+           GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer       key;
+  gpointer       value;
+
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (g_strcmp0 (value, g_hash_table_lookup (b, key)) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The old folder's annotations merged with the new folder's: by id,
+ * newest wins, deletions kept, version 1 files and conflict copies
+ * included, snapshots copied; the old folder left as it was. */
+static void
+test_folder_merge (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  const char *other_text = "A second article, with a sentence of its own, and another one after it.";
+  g_autofree char *new_folder = g_build_filename (fixture->root, "Nextcloud", "Notes", NULL);
+  g_autofree char *fixture_path = v1_fixture_path ();
+  g_autoptr (MgDocument) article = document_at (fixture, 0, "article.txt", other_text);
+  g_autoptr (MgDocument) pangrams = document_at (fixture, 0, "pangrams.txt", TEXT);
+  g_autoptr (MgAnnotationList) old_list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) new_list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) copy_list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) check = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) check2 = mg_annotation_list_new ();
+  g_autoptr (MgStore) old_store = NULL;
+  g_autoptr (MgStore) new_store = NULL;
+  g_autoptr (MgStore) copy_store = NULL;
+  g_autoptr (MgStore) reader = NULL;
+  g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) later = NULL;
+  g_autofree char *copy_folder = g_build_filename (fixture->root, "copy-source", NULL);
+  g_autofree char *legacy_name = mg_store_file_name_for_uri (V1_URI);
+  g_autofree char *legacy_path = g_build_filename (fixture->folder, legacy_name, NULL);
+  g_autofree char *snapshots = g_build_filename (fixture->folder, "snapshots", "example.org", NULL);
+  g_autofree char *kept_id = NULL;
+  g_autofree char *edited_id = NULL;
+  g_autofree char *deleted_id = NULL;
+  g_autofree char *new_only_id = NULL;
+  g_autofree char *copy_only_id = NULL;
+  g_autofree char *garbage = g_build_filename (fixture->folder, "notes.json", NULL);
+  g_autofree char *copied_snapshot = NULL;
+  MgStoreFolderMerge result;
+  MgAnnotation      *edited;
+
+  /* The old folder: one document's file, a version 1 file, a conflict
+   * copy, a file that is not ours, a snapshot. */
+  old_store = store_load (fixture, 0, article, old_list);
+  kept_id = g_strdup (mg_annotation_get_id (add_annotation (old_list, article, "second article", NULL)));
+  edited_id = g_strdup (mg_annotation_get_id (add_annotation (old_list, article, "sentence of its own", "old note")));
+  deleted_id = g_strdup (mg_annotation_get_id (add_annotation (old_list, article, "another one", NULL)));
+  flush_ok (old_store);
+  copy_file (fixture_path, legacy_path);
+  g_file_set_contents (garbage, "[ not a store file", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (snapshots, 0700), ==, 0);
+  {
+    g_autofree char *page = g_build_filename (snapshots, "page.html", NULL);
+
+    g_file_set_contents (page, "<html>snapshot</html>", -1, &error);
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpint (g_mkdir_with_parents (copy_folder, 0700), ==, 0);
+  copy_store = mg_store_new_with_ids (article, copy_list, copy_folder, fixture->ids[1]);
+  g_assert_true (mg_store_load (copy_store, NULL));
+  copy_only_id = g_strdup (mg_annotation_get_id (add_annotation (copy_list, article, "after it", NULL)));
+  flush_ok (copy_store);
+  {
+    g_autofree char *copy_name = conflict_copy_name (mg_store_get_file (old_store), DROPBOX, 2);
+    g_autofree char *copy_path = g_build_filename (fixture->folder, copy_name, NULL);
+
+    copy_file (g_file_peek_path (mg_store_get_file (copy_store)), copy_path);
+  }
+
+  /* The new folder: the same document, edited later there, one deleted,
+   * one added. */
+  {
+    g_autofree char *from = g_file_get_path (mg_store_get_file (old_store));
+    g_autofree char *name = g_file_get_basename (mg_store_get_file (old_store));
+    g_autofree char *to = g_build_filename (new_folder, name, NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (new_folder, 0700), ==, 0);
+    copy_file (from, to);
+  }
+  new_store = mg_store_new_with_ids (article, new_list, new_folder, fixture->ids[0]);
+  g_assert_true (mg_store_load (new_store, NULL));
+  edited = mg_annotation_list_lookup (new_list, edited_id);
+  mg_annotation_set_note (edited, "newer note");
+  later = g_date_time_add_seconds (mg_annotation_get_modified (edited), 60);
+  mg_annotation_set_modified (edited, later);
+  mg_annotation_list_update (new_list, edited);
+  mg_annotation_list_remove (new_list, mg_annotation_list_lookup (new_list, deleted_id));
+  new_only_id = g_strdup (mg_annotation_get_id (add_annotation (new_list, article, "A second", NULL)));
+  flush_ok (new_store);
+  g_clear_object (&new_store);
+  g_clear_object (&old_store);
+
+  snapshot_tree (fixture->folder, before);
+  g_assert_true (mg_store_merge_folder (fixture->folder, new_folder, fixture->ids[0], &result, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (result.n_copied, ==, 1);     /* the version 1 file */
+  g_assert_cmpuint (result.n_merged, ==, 1);     /* the article, with its conflict copy */
+  g_assert_cmpuint (result.n_unchanged, ==, 1);  /* the conflict copy, after its file */
+  g_assert_cmpuint (result.n_unreadable, ==, 1); /* notes.json */
+  g_assert_cmpuint (result.n_snapshots, ==, 1);
+
+  /* The old folder as it was. */
+  snapshot_tree (fixture->folder, after);
+  g_assert_true (same_tree (before, after));
+
+  /* The new one holds everything once. */
+  reader = mg_store_new_with_ids (article, check, new_folder, fixture->ids[0]);
+  g_assert_true (mg_store_load (reader, NULL));
+  g_assert_nonnull (mg_annotation_list_lookup (check, kept_id));
+  g_assert_nonnull (mg_annotation_list_lookup (check, new_only_id));
+  g_assert_nonnull (mg_annotation_list_lookup (check, copy_only_id));
+  g_assert_null (mg_annotation_list_lookup (check, deleted_id));
+  g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (check, edited_id)), ==, "newer note");
+  g_clear_object (&reader);
+
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*an annotation could not be read*");
+  reader = mg_store_new_with_ids (pangrams, check2, new_folder, fixture->ids[0]);
+  g_assert_true (mg_store_load (reader, NULL));
+  g_test_assert_expected_messages ();
+  check_v1_contents (reader, check2);
+
+  copied_snapshot = g_build_filename (new_folder, "snapshots", "example.org", "page.html", NULL);
+  g_assert_true (g_file_test (copied_snapshot, G_FILE_TEST_IS_REGULAR));
+
+  /* Again: nothing more to do. */
+  g_assert_true (mg_store_merge_folder (fixture->folder, new_folder, fixture->ids[0], &result, &error));
+  g_assert_cmpuint (result.n_copied + result.n_merged + result.n_snapshots, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1080,6 +1253,7 @@ main (int   argc,
   ADD ("/sync/conflicts/monitor", test_conflict_copy_monitor, NULL);
   ADD ("/sync/conflicts/unreadable", test_conflict_copy_unreadable, NULL);
   ADD ("/sync/two-machines/rounds", test_two_machines_rounds, NULL);
+  ADD ("/sync/folder/merge", test_folder_merge, NULL);
 #undef ADD
 
   return g_test_run ();

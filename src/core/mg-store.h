@@ -69,6 +69,24 @@ guint             mg_store_get_n_unreadable (MgStore *self);
 char *mg_store_default_directory (void);
 char *mg_store_get_folder (void);
 char *mg_store_get_snapshots_folder (void);
+
+/* What mg_store_merge_folder() did: documents whose file was copied
+ * into the new folder, merged with the one there, or already there as it
+ * was; files that could not be read (left out); snapshot files copied. */
+typedef struct
+{
+  guint n_copied;
+  guint n_merged;
+  guint n_unchanged;
+  guint n_unreadable;
+  guint n_snapshots;
+} MgStoreFolderMerge;
+
+gboolean mg_store_merge_folder (const char         *from,
+                                const char         *to,
+                                MgDocumentIds      *ids,
+                                MgStoreFolderMerge *result,
+                                GError            **error);
 char *mg_store_file_name_for_uri (const char *uri);
 
 char  *mg_store_default_cache_directory (void);
