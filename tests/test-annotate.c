@@ -694,12 +694,22 @@ test_saved_and_restored (void)
   close_window (window);
 }
 
+/* The name of the document's annotations file: named after the id its
+ * text gives (since format version 2), not after its URI. */
+static char *
+store_file_name (MgDocument *document)
+{
+  g_autofree char *id = mg_document_id_for_sha256 (mg_document_get_sha256 (document));
+
+  return mg_document_id_file_name (id);
+}
+
 static void
 test_corrupt_store_shown (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   g_autofree char *dir = mg_store_default_directory ();
-  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *name = store_file_name (document);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr (GError) error = NULL;
   MgWindow *window;
@@ -763,7 +773,7 @@ test_unreadable_entries_shown (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   g_autofree char *dir = mg_store_default_directory ();
-  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *name = store_file_name (document);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();

@@ -374,8 +374,9 @@ mg_store_io_set_aside (GFile   *file,
 /* Loading ---------------------------------------------------------------- */
 
 /* Looks in the directory for the file of a document with the same text
- * (it moved, or was renamed). A file whose document no longer exists at
- * its URI is preferred: that is a move, not a copy. */
+ * (it moved, or was renamed, or is at another path on another machine).
+ * A file whose document no longer exists at its URI is preferred: that is
+ * a move, not a copy. */
 GFile *
 mg_store_io_find_by_hash (GFile      *directory,
                           GFile      *own_file,
@@ -419,6 +420,14 @@ mg_store_io_find_by_hash (GFile      *directory,
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_suffix (name, ".json") || g_str_equal (name, own_name))
         continue;
 
+      /* A conflict copy is merged into its file, never used as one. */
+      {
+        g_autofree char *stem = mg_store_conflict_copy_stem (name);
+
+        if (stem != NULL)
+          continue;
+      }
+
       if (!mg_file_load_contents (child, NULL, &contents, &len, NULL, NULL))
         continue;
 
@@ -435,10 +444,9 @@ mg_store_io_find_by_hash (GFile      *directory,
       if (g_strcmp0 (mg_json_object_get_string (stored_document, "sha256"), sha256) != 0)
         continue;
 
+      /* Also one with our URI: another id given on this machine before
+       * its table was lost, whose text changed since. */
       stored_uri = mg_json_object_get_string (stored_document, "uri");
-      if (g_strcmp0 (stored_uri, mg_document_get_uri (document)) == 0)
-        continue;
-
       stored = g_file_new_for_uri (stored_uri);
       moved = g_file_has_uri_scheme (stored, "file") && !g_file_query_exists (stored, NULL);
 

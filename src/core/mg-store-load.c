@@ -78,6 +78,24 @@ size_over_limit (GFile *file)
   return g_file_info_get_size (info);
 }
 
+/* What the store says of the document (mg_store_get_header_uri()...),
+ * from a file read without its tree: as _mg_store_take_header(). */
+static void
+take_cached_header (MgStore                    *self,
+                    const MgStoreCacheContents *cache)
+{
+  if (cache->uri != NULL && *cache->uri != '\0' && g_strcmp0 (cache->sha256, mg_document_get_sha256 (self->document)) == 0)
+    {
+      _mg_store_set_str (&self->header_uri, cache->uri);
+      _mg_store_set_str (&self->header_title, cache->title);
+    }
+  else
+    {
+      g_clear_pointer (&self->header_uri, g_free);
+      g_clear_pointer (&self->header_title, g_free);
+    }
+}
+
 static void
 too_large_error (MgStore *self,
                  goffset  size,
@@ -311,6 +329,16 @@ merge_into_list (MgStore    *self,
   return n_changed + remove->len;
 }
 
+/* merge_into_list(), for another file of the same document (a conflict
+ * copy). */
+guint
+_mg_store_merge_file_into_list (MgStore    *self,
+                                JsonNode   *root,
+                                GHashTable *texts)
+{
+  return merge_into_list (self, root, texts);
+}
+
 /* Whether what the store holds is the file's content, as JSON: whether
  * our state as the file would hold it is json_node_equal() to
  * mg_store_merge_json (disk, NULL, NULL), without building either tree. */
@@ -323,20 +351,20 @@ same_content (MgStore  *self,
   g_autoptr (GPtrArray) disk_entries = g_ptr_array_new_with_free_func (mg_store_item_free);
   g_autoptr (GPtrArray) disk_deleted = g_ptr_array_new_with_free_func (mg_store_item_free);
   JsonObject    *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (disk), "document"));
-  const char    *ours[3];
-  const char    *theirs[3];
+  const char    *ours[1];
+  const char    *theirs[1];
   MgStoreMerge   merge;
   GHashTableIter iter;
   gpointer       value;
   gboolean       same;
 
-  ours[0] = mg_document_get_uri (self->document);
-  ours[1] = mg_document_get_sha256 (self->document);
-  ours[2] = mg_document_get_title (self->document);
-  theirs[0] = mg_json_object_get_string (document, "uri");
-  theirs[1] = mg_json_object_get_string (document, "sha256");
-  theirs[2] = mg_json_object_get_string (document, "title");
-  for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
+  /* Only the id of the document: two machines with two versions of its
+   * text (or titles) that wrote their own after each other's change would
+   * write the file back and forth for ever. Each writes its own at its
+   * next change. */
+  ours[0] = self->document_id;
+  theirs[0] = mg_json_object_get_string (document, "id");
+  for (guint i = 0; i < 1; i++)
     {
       if (g_strcmp0 (ours[i] ? ours[i] : "", theirs[i] ? theirs[i] : "") != 0)
         return FALSE;
@@ -537,6 +565,7 @@ _mg_store_check_now (MgStore *self,
   g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
 
   n_changed = merge_into_list (self, root, disk_texts);
+  _mg_store_take_header (self, root);
   g_debug ("Merged a change to %s made elsewhere: %u annotations changed",
            g_file_peek_path (self->file), n_changed);
 
@@ -591,6 +620,13 @@ typedef struct
   GError  *read_error;
   GFile   *found;
   gboolean moved;
+  /* A version 1 file beside the file of the document's id. */
+  GFile  *legacy;
+  GBytes *legacy_bytes;
+  /* The id of the file found by hash, if it has one (version 2). */
+  char *found_id;
+  /* Conflict copies of the file (MgStoreCopy), or NULL. */
+  GPtrArray *copies;
 
   goffset too_large; /* the file's size, when over max_size() */
 
@@ -629,6 +665,10 @@ load_job_free (gpointer data)
   g_free (job->etag);
   g_clear_error (&job->read_error);
   g_clear_object (&job->found);
+  g_clear_object (&job->legacy);
+  g_clear_pointer (&job->legacy_bytes, g_bytes_unref);
+  g_free (job->found_id);
+  g_clear_pointer (&job->copies, g_ptr_array_unref);
   mg_store_cache_contents_clear (&job->cache);
   g_clear_pointer (&job->why, g_ptr_array_unref);
   g_clear_pointer (&job->root, json_node_unref);
@@ -653,14 +693,45 @@ load_job_run (LoadJob *job)
     return;
 
   if (mg_file_load_contents (job->file, NULL, &contents, &len, &job->etag, &local_error))
-    job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    {
+      job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      /* A version 1 file left beside it (a migration cut off, or another
+       * machine's): merged in, then removed. */
+      if (mg_file_load_contents (job->legacy, NULL, &contents, &len, NULL, NULL))
+        job->legacy_bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    }
   else if (!mg_store_io_is_missing (local_error))
     {
       job->read_error = g_steal_pointer (&local_error);
       return;
     }
   else
-    job->found = mg_store_io_find_by_hash (job->directory, job->file, job->document, &job->bytes, &job->moved);
+    {
+      g_clear_error (&local_error);
+      /* The version 1 file of the document's URI: migrated, and removed
+       * once the new file is written. */
+      if (mg_file_load_contents (job->legacy, NULL, &contents, &len, NULL, &local_error))
+        {
+          job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+          job->found = g_object_ref (job->legacy);
+          job->moved = TRUE;
+        }
+      else if (!mg_store_io_is_missing (local_error))
+        {
+          job->read_error = g_steal_pointer (&local_error);
+          job->found = g_object_ref (job->legacy);
+          return;
+        }
+      else
+        job->found = mg_store_io_find_by_hash (job->directory, job->file, job->document, &job->bytes, &job->moved);
+    }
+
+  /* Conflict copies of the file, or of the one found by hash. */
+  {
+    g_autofree char *name = g_file_get_basename (job->file);
+
+    job->copies = mg_store_conflicts_read (job->directory, name);
+  }
 
   /* Nothing stored yet. */
   if (job->bytes == NULL)
@@ -673,7 +744,7 @@ load_job_run (LoadJob *job)
   if (job->found == NULL && job->cache_file != NULL && mg_store_cache_read (job->cache_file, job->bytes, &job->cache))
     job->cached = TRUE;
   /* Tests compare it with the tree through MG_STORE_TEST_TREE. */
-  else if (job->empty && g_getenv ("MG_STORE_TEST_TREE") == NULL && mg_store_stream_read (job->bytes, &job->cache, &n_renumbered, &job->why))
+  else if (job->empty && job->found == NULL && g_getenv ("MG_STORE_TEST_TREE") == NULL && mg_store_stream_read (job->bytes, &job->cache, &n_renumbered, &job->why))
     job->streamed = TRUE;
 
   if (job->cached || job->streamed)
@@ -686,6 +757,23 @@ load_job_run (LoadJob *job)
     }
 
   job->root = parse_file (job->found ? job->found : job->file, job->bytes, &job->raw_texts, &job->parse_error);
+
+  /* A file of another id found by hash is the document's file from now
+   * on, with its conflict copies. */
+  if (job->root != NULL && job->found != NULL && job->found != job->legacy)
+    {
+      JsonObject *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (job->root), "document"));
+      const char *id = mg_json_object_get_string (document, "id");
+
+      if (mg_document_id_is_valid (id))
+        {
+          g_autofree char *name = g_file_get_basename (job->found);
+
+          job->found_id = g_strdup (id);
+          g_clear_pointer (&job->copies, g_ptr_array_unref);
+          job->copies = mg_store_conflicts_read (job->directory, name);
+        }
+    }
 }
 
 static LoadJob *
@@ -694,6 +782,7 @@ load_job_new (MgStore *self)
   LoadJob *job = g_new0 (LoadJob, 1);
 
   job->file = g_object_ref (self->file);
+  job->legacy = g_object_ref (self->legacy_file);
   job->directory = g_object_ref (self->directory);
   job->document = g_object_ref (self->document);
   /* The cache is what a file gives an empty store. */
@@ -711,6 +800,35 @@ load_begin (MgStore *self)
   _mg_store_connect_list (self);
 }
 
+/* A version 1 file beside the document's file: merged in, and removed
+ * once the file holds it. One that does not parse is left alone. */
+static void
+merge_legacy (MgStore *self,
+              GBytes  *bytes)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) texts = NULL;
+  g_autoptr (JsonNode) root = parse_file (self->legacy_file, bytes, &texts, &error);
+
+  if (root == NULL)
+    {
+      g_autoptr (GError) move_error = NULL;
+      g_autoptr (GError) report = NULL;
+      g_autoptr (GFile) aside = mg_store_io_set_aside (self->legacy_file, &move_error);
+      g_autofree char *path = g_file_get_parse_name (aside != NULL ? aside : self->legacy_file);
+
+      report = g_error_new (MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                            _ ("Older annotations of “%s” could not be read: %s. The file was kept as “%s”."),
+                            mg_document_get_title (self->document), error->message, path);
+      _mg_store_emit_error (self, report);
+      return;
+    }
+
+  merge_into_list (self, root, texts);
+  g_set_object (&self->moved_from, self->legacy_file);
+  self->dirty = TRUE;
+}
+
 /* Takes what the job read into the store, on the main thread. */
 static gboolean
 load_apply (MgStore *self,
@@ -724,7 +842,7 @@ load_apply (MgStore *self,
 
   if (job->read_error != NULL)
     {
-      g_autofree char *path = g_file_get_parse_name (self->file);
+      g_autofree char *path = g_file_get_parse_name (job->found != NULL ? job->found : self->file);
 
       _mg_store_set_read_only (self);
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
@@ -742,25 +860,30 @@ load_apply (MgStore *self,
 
   if (job->bytes == NULL)
     {
-      /* Nothing stored yet. */
+      /* Nothing stored yet (but perhaps conflict copies). */
+      _mg_store_merge_copies (self, job->copies);
       _mg_store_start_monitor (self);
       if (_mg_store_has_content (self))
         _mg_store_schedule_save (self);
       return TRUE;
     }
 
-  if (job->cached && !_mg_store_has_content (self))
+  if (job->cached && !_mg_store_has_content (self) && job->legacy_bytes == NULL)
     {
       apply_cache (self, &job->cache);
       self->disk_bytes = g_steal_pointer (&job->bytes);
       self->disk_etag = g_steal_pointer (&job->etag);
+      self->id_remembered = FALSE;
+      _mg_store_remember_id (self);
+      take_cached_header (self, &job->cache);
       if (!job->same || self->dirty)
         _mg_store_schedule_save (self);
+      _mg_store_merge_copies (self, job->copies);
       _mg_store_start_monitor (self);
       return TRUE;
     }
 
-  if (job->streamed && !_mg_store_has_content (self))
+  if (job->streamed && !_mg_store_has_content (self) && job->legacy_bytes == NULL)
     {
       g_autofree char *path = g_file_get_parse_name (self->file);
 
@@ -768,17 +891,20 @@ load_apply (MgStore *self,
       for (guint i = 0; i < job->why->len; i++)
         warn_unreadable (path, g_ptr_array_index (job->why, i));
       apply_cache (self, &job->cache);
+      take_cached_header (self, &job->cache);
     }
   else
     {
       /* The cache was read, or the file streamed, but changes came
-       * meanwhile: the file is merged with them. */
+       * meanwhile (or a version 1 file is to be merged too): the file is
+       * merged with them. */
       if (job->cached || job->streamed)
-        root = parse_file (job->found ? job->found : self->file, job->bytes, &job->raw_texts, &job->parse_error);
+        root = parse_file (self->file, job->bytes, &job->raw_texts, &job->parse_error);
 
       if (root == NULL)
         {
-          g_assert (job->found == NULL);
+          /* Only the file, or the version 1 file, may not parse. */
+          g_assert (job->found == NULL || job->found == job->legacy);
 
           if (g_error_matches (job->parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
             {
@@ -787,15 +913,42 @@ load_apply (MgStore *self,
               return FALSE;
             }
 
-          handle_corrupt (self, job->parse_error, error);
+          if (job->found != NULL)
+            {
+              /* The version 1 file is set aside as the file would be. */
+              g_autoptr (GFile) file = g_object_ref (self->file);
+
+              g_set_object (&self->file, job->found);
+              handle_corrupt (self, job->parse_error, error);
+              g_set_object (&self->file, file);
+            }
+          else
+            handle_corrupt (self, job->parse_error, error);
           _mg_store_start_monitor (self);
           return FALSE;
         }
 
       merge_into_list (self, root, job->raw_texts);
+      _mg_store_take_header (self, root);
       /* The tree is the biggest thing a load makes: gone before the rest. */
       g_clear_pointer (&root, json_node_unref);
     }
+
+  if (job->found_id != NULL)
+    {
+      /* The file of this document on another machine, or from before its
+       * text changed: the document's file from now on, as it is. */
+      _mg_store_set_file (self, job->found, job->found_id);
+      g_clear_object (&job->found);
+    }
+  else if (job->found != NULL)
+    {
+      /* Kept until the new file is written. */
+      g_debug ("Migrating %s to %s", g_file_peek_path (job->found), g_file_peek_path (self->file));
+    }
+
+  if (job->legacy_bytes != NULL)
+    merge_legacy (self, job->legacy_bytes);
 
   if (job->found != NULL)
     {
@@ -811,13 +964,17 @@ load_apply (MgStore *self,
       self->disk_bytes = g_steal_pointer (&job->bytes);
       self->disk_etag = g_steal_pointer (&job->etag);
 
-      /* E.g. the document was edited: its new SHA-256 goes in the file. */
-      if (!_mg_store_state_equals (self, self->disk_bytes))
+      /* E.g. the document was edited: its new SHA-256 goes in the file.
+       * A version 1 file merged in goes once that is written. */
+      if (self->moved_from != NULL || !_mg_store_state_equals (self, self->disk_bytes))
         _mg_store_schedule_save (self);
       else
         _mg_store_request_cache (self);
     }
 
+  self->id_remembered = FALSE;
+  _mg_store_remember_id (self);
+  _mg_store_merge_copies (self, job->copies);
   _mg_store_start_monitor (self);
 
   return TRUE;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mg-accessible.h"
 #include "mg-anchor.h"
@@ -11,6 +12,7 @@
 #include "mg-preferences-window.h"
 #include "mg-reading-style.h"
 #include "mg-window-open-link.h"
+#include "mg-store.h"
 #include "mg-window-private.h"
 
 /*
@@ -264,6 +266,95 @@ reattach_annotation_action (GtkWidget  *widget,
 
   if (annotation != NULL)
     reattach (self, annotation);
+}
+
+/* What a change of folder did, for the toast. */
+static char *
+describe_folder_change (const MgStoreFolderMerge *result)
+{
+  guint            n = result->n_copied + result->n_merged + result->n_unchanged;
+  g_autofree char *done = NULL;
+
+  if (n == 0)
+    done = g_strdup (_ ("Annotations folder changed"));
+  else
+    done = g_strdup_printf (ngettext ("Annotations folder changed: the annotations of %u document were merged into it",
+                                      "Annotations folder changed: the annotations of %u documents were merged into it",
+                                      n),
+                            n);
+
+  if (result->n_unreadable == 0)
+    return g_steal_pointer (&done);
+
+  return g_strdup_printf (ngettext ("%s; %u file could not be read and is left in the old folder",
+                                    "%s; %u files could not be read and are left in the old folder",
+                                    result->n_unreadable),
+                          done, result->n_unreadable);
+}
+
+/* Changes the annotations folder to the path given ("" for the default
+ * one): what every window has unsaved is saved in the old folder, which
+ * is then merged into the new one (left as it was), and the setting
+ * changed, on which every window reads its annotations again from the
+ * new folder. Nothing changes when something cannot be saved or the new
+ * folder cannot be written: the toast says why. */
+static void
+set_annotations_folder_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  MgWindow        *self = MG_WINDOW (widget);
+  const char      *chosen = g_variant_get_string (parameter, NULL);
+  g_autofree char *old_folder = mg_store_get_folder ();
+  g_autofree char *new_folder = *chosen != '\0' ? g_strdup (chosen) : mg_store_default_directory ();
+  g_autoptr (GFile) old_file = g_file_new_for_path (old_folder);
+  g_autoptr (GFile) new_file = g_file_new_for_path (new_folder);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *summary = NULL;
+  GtkApplication    *app = gtk_window_get_application (GTK_WINDOW (self));
+  GList             *windows = app != NULL ? gtk_application_get_windows (app) : NULL;
+  MgStoreFolderMerge result;
+
+  if (!g_path_is_absolute (new_folder))
+    {
+      _mg_window_show_toast (self, _ ("The annotations folder must be a folder on this computer"));
+      return;
+    }
+
+  if (!g_file_equal (old_file, new_file))
+    {
+      mg_window_flush (self, &error);
+      for (GList *l = windows; l != NULL && error == NULL; l = l->next)
+        {
+          if (MG_IS_WINDOW (l->data) && l->data != self)
+            mg_window_flush (l->data, &error);
+        }
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_ ("The annotations folder was not changed: some annotations could not be saved first (%s)"), error->message);
+
+          g_message ("%s", message);
+          _mg_window_show_toast (self, message);
+          return;
+        }
+
+      if (!mg_store_merge_folder (old_folder, new_folder, NULL, &result, &error))
+        {
+          g_autofree char *display = g_filename_display_name (new_folder);
+          g_autofree char *message = g_strdup_printf (_ ("The annotations folder was not changed: “%s” cannot be written (%s)"), display, error->message);
+
+          g_message ("%s", message);
+          _mg_window_show_toast (self, message);
+          return;
+        }
+    }
+  else
+    memset (&result, 0, sizeof result);
+
+  g_settings_set_string (self->settings, "annotations-folder", chosen);
+  summary = describe_folder_change (&result);
+  g_message ("%s (%s → %s)", summary, old_folder, new_folder);
+  _mg_window_show_toast (self, summary);
 }
 
 /* The sidebar choice is remembered only for a window wide enough to show
@@ -557,6 +648,7 @@ _mg_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.set-annotations-folder", "s", set_annotations_folder_action);
 
   for_each_highlight_key (add_class_binding, widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);

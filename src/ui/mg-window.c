@@ -116,6 +116,8 @@ show_store_error (MgWindow     *self,
     text = _ ("The saved annotations of this document could not be read. They were set aside, not deleted.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
     text = _ ("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY))
+    text = _ ("A copy of these annotations made by a sync tool could not be read. It is left as it is.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
     text = _ ("Changes to these annotations cannot be saved.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE))
@@ -133,7 +135,7 @@ store_error_cb (MgWindow *self,
 {
   /* Kept until a save works again: closing asks at once, without another
    * try that is known to fail. */
-  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
+  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT) && !g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY))
     {
       g_clear_error (&self->save_error);
       self->save_error = g_error_copy (error);
@@ -468,6 +470,35 @@ schedule_load_annotations (MgWindow *self)
     }
 }
 
+/* Forgets the annotations shown, and reads them again just after the next
+ * frame: for another document, or another annotations folder. */
+static void
+reload_annotations (MgWindow *self)
+{
+  g_clear_object (&self->annotations);
+  mg_reader_view_set_annotations (self->reader, NULL);
+  mg_sidebar_set_annotations (self->sidebar, NULL);
+  mg_tag_list_set_annotations (self->tags, NULL);
+  mg_sidebar_set_n_unreadable (self->sidebar, 0);
+  schedule_load_annotations (self);
+}
+
+/* The annotations folder changed (in this window or another): the old
+ * folder was merged into the new one, where the annotations are read
+ * again. */
+static void
+annotations_folder_changed_cb (MgWindow *self)
+{
+  g_autofree char *folder = mg_store_get_folder ();
+  g_autoptr (GFile) directory = g_file_new_for_path (folder);
+
+  if (self->store == NULL || g_file_equal (directory, mg_store_get_directory (self->store)))
+    return;
+
+  close_store (self);
+  reload_annotations (self);
+}
+
 void
 mg_window_set_document (MgWindow   *self,
                         MgDocument *document)
@@ -500,12 +531,7 @@ mg_window_set_document (MgWindow   *self,
    * painted just after that first frame, so that a document with
    * thousands of them opens as fast as one without. Until then the
    * actions that change annotations are off. */
-  g_clear_object (&self->annotations);
-  mg_reader_view_set_annotations (self->reader, NULL);
-  mg_sidebar_set_annotations (self->sidebar, NULL);
-  mg_tag_list_set_annotations (self->tags, NULL);
-  mg_sidebar_set_n_unreadable (self->sidebar, 0);
-  schedule_load_annotations (self);
+  reload_annotations (self);
 
   gtk_spinner_stop (self->spinner);
   /* At once, not cross-faded: the first frame of a cross-fade draws the
@@ -1114,6 +1140,7 @@ mg_window_init (MgWindow *self)
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::annotations-folder", G_CALLBACK (annotations_folder_changed_cb), self, G_CONNECT_SWAPPED);
 
   mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
   mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
