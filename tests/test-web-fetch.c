@@ -550,7 +550,7 @@ static void
 test_snapshot_store_default_folder (void)
 {
   g_autofree char *annotations = mg_store_default_directory ();
-  g_autofree char *snapshots = mg_snapshot_store_default_directory ();
+  g_autofree char *snapshots = mg_store_get_snapshots_folder ();
   g_autofree char *expected = g_build_filename (annotations, "snapshots", NULL);
 
   g_assert_cmpstr (snapshots, ==, expected);

@@ -307,26 +307,9 @@ mg_snapshot_store_init (MgSnapshotStore *self)
 }
 
 /**
- * mg_snapshot_store_default_directory:
- *
- * Where snapshots are kept: `snapshots/` in the annotations folder, so
- * that a synced annotations folder carries them. This is the one place
- * that knows it.
- *
- * Returns: (transfer full): the folder's path
- */
-char *
-mg_snapshot_store_default_directory (void)
-{
-  g_autofree char *annotations = mg_store_default_directory ();
-
-  return g_build_filename (annotations, "snapshots", NULL);
-}
-
-/**
  * mg_snapshot_store_new:
  * @directory: (nullable): the folder; %NULL is
- *   mg_snapshot_store_default_directory(), as it is when the store is used
+ *   mg_store_get_snapshots_folder(), as it is when the store is used
  *
  * Returns: (transfer full): a store of snapshots in @directory
  */
@@ -376,7 +359,7 @@ mg_snapshot_store_get_directory (MgSnapshotStore *self)
   if (self->follows_default)
     {
       g_free (self->directory);
-      self->directory = mg_snapshot_store_default_directory ();
+      self->directory = mg_store_get_snapshots_folder ();
     }
 
   return self->directory;

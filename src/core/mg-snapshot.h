@@ -36,7 +36,6 @@ GDateTime  *mg_snapshot_get_fetched (MgSnapshot *self);
 MgDocument *mg_snapshot_load_document (MgSnapshot *self,
                                        GError    **error);
 
-char            *mg_snapshot_store_default_directory (void);
 MgSnapshotStore *mg_snapshot_store_new (const char *directory);
 MgSnapshotStore *mg_snapshot_store_get_default (void);
 const char      *mg_snapshot_store_get_directory (MgSnapshotStore *self);
