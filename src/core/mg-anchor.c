@@ -801,8 +801,11 @@ anchor_search (const gunichar *text,
  * Finds a stored highlight in a possibly changed text. The stored range is
  * used when the text there still equals @exact (%MG_ANNOTATION_STATE_ANCHORED);
  * otherwise the exact quote, then an approximate one (up to half of it, and
- * at most 64 code points, in edits), is looked for around the stored
- * range first and further away only when needed. Candidates are ranked by
+ * at most 256 code points, in edits; white space counts as one symbol), is
+ * looked for around the stored range first and further away only when
+ * needed. An approximate candidate is acceptable only when its share of
+ * edits is below what its evidence allows (its context, its nearness to
+ * the stored range: see mg-anchor-evidence.c). Candidates are ranked by
  * the similarity of their text, of their context with @prefix and @suffix,
  * and by nearness to the stored range; the best is
  * %MG_ANNOTATION_STATE_MOVED. When nothing acceptable is found, or @exact
