@@ -202,6 +202,17 @@ near_support (gsize distance)
   return CLAMP ((NEAR_NONE - (double) distance) / (NEAR_NONE - NEAR_FULL), 0.0, 1.0);
 }
 
+/* The most edits a candidate may have once a deletion site was found (see
+ * mg_anchor_fuzzy_acceptable()): the search need look for no more. */
+guint
+mg_anchor_edits_after_deletion (Anchor *self)
+{
+  if (self->m < LONG_QUOTE_LENGTH)
+    return 0;
+
+  return (guint) (BASE_EDIT_RATIO * (double) self->m + SCORE_EPSILON);
+}
+
 /* Whether an approximate candidate @distance code points from the old
  * position may be accepted at all. */
 gboolean

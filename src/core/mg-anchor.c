@@ -589,8 +589,15 @@ search_fuzzy (Anchor *self,
   ProbeHits suffix_hits;
   guint     i;
 
-  /* Before any candidate is considered: see DELETION_OVERLAP. */
+  /* Before any candidate is considered: see DELETION_OVERLAP. Once the
+   * passage is known deleted, only a nearly intact copy of it can be
+   * accepted: the search looks for no more edits than that (none for a
+   * short quote, whose exact occurrences were looked for already). */
   find_context_probes (self, lo, hi, &prefix_hits, &suffix_hits);
+  if (self->deleted_here)
+    self->max_edits = MIN (self->max_edits, mg_anchor_edits_after_deletion (self));
+  if (self->max_edits == 0)
+    return;
 
   if (!self->have_quote_peq)
     {
