@@ -250,19 +250,20 @@ anchor_ensure_probes (Anchor *self)
   self->have_probes = TRUE;
 }
 
-/* Whether the prefix probe ends at @start (the suffix probe starts at @end). */
+/* Whether the prefix probe ends at @start (the suffix probe starts at @end);
+ * never for a probe too short to tell (see MIN_CONTEXT_PROBE). */
 static gboolean
 prefix_probe_at (Anchor *self,
                  gsize   start)
 {
-  return start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
+  return self->n_prefix_probe >= MIN_CONTEXT_PROBE && start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
 }
 
 static gboolean
 suffix_probe_at (Anchor *self,
                  gsize   end)
 {
-  return self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
+  return self->n_suffix_probe >= MIN_CONTEXT_PROBE && self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
 }
 
 /*
