@@ -137,6 +137,7 @@ double   mg_anchor_nearness (gsize distance);
 double   mg_anchor_evidence_of (double quote,
                                 double prefix,
                                 double suffix);
+guint    mg_anchor_edits_after_deletion (Anchor *self);
 gboolean mg_anchor_fuzzy_acceptable (Anchor *self,
                                      double  quote,
                                      double  prefix,

@@ -250,19 +250,20 @@ anchor_ensure_probes (Anchor *self)
   self->have_probes = TRUE;
 }
 
-/* Whether the prefix probe ends at @start (the suffix probe starts at @end). */
+/* Whether the prefix probe ends at @start (the suffix probe starts at @end);
+ * never for a probe too short to tell (see MIN_CONTEXT_PROBE). */
 static gboolean
 prefix_probe_at (Anchor *self,
                  gsize   start)
 {
-  return start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
+  return self->n_prefix_probe >= MIN_CONTEXT_PROBE && start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
 }
 
 static gboolean
 suffix_probe_at (Anchor *self,
                  gsize   end)
 {
-  return self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
+  return self->n_suffix_probe >= MIN_CONTEXT_PROBE && self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
 }
 
 /*
@@ -589,8 +590,15 @@ search_fuzzy (Anchor *self,
   ProbeHits suffix_hits;
   guint     i;
 
-  /* Before any candidate is considered: see DELETION_OVERLAP. */
+  /* Before any candidate is considered: see DELETION_OVERLAP. Once the
+   * passage is known deleted, only a nearly intact copy of it can be
+   * accepted: the search looks for no more edits than that (none for a
+   * short quote, whose exact occurrences were looked for already). */
   find_context_probes (self, lo, hi, &prefix_hits, &suffix_hits);
+  if (self->deleted_here)
+    self->max_edits = MIN (self->max_edits, mg_anchor_edits_after_deletion (self));
+  if (self->max_edits == 0)
+    return;
 
   if (!self->have_quote_peq)
     {
@@ -801,8 +809,11 @@ anchor_search (const gunichar *text,
  * Finds a stored highlight in a possibly changed text. The stored range is
  * used when the text there still equals @exact (%MG_ANNOTATION_STATE_ANCHORED);
  * otherwise the exact quote, then an approximate one (up to half of it, and
- * at most 64 code points, in edits), is looked for around the stored
- * range first and further away only when needed. Candidates are ranked by
+ * at most 256 code points, in edits; white space counts as one symbol), is
+ * looked for around the stored range first and further away only when
+ * needed. An approximate candidate is acceptable only when its share of
+ * edits is below what its evidence allows (its context, its nearness to
+ * the stored range: see mg-anchor-evidence.c). Candidates are ranked by
  * the similarity of their text, of their context with @prefix and @suffix,
  * and by nearness to the stored range; the best is
  * %MG_ANNOTATION_STATE_MOVED. When nothing acceptable is found, or @exact
