@@ -3028,6 +3028,8 @@ test_streamed_as_tree (Fixture      *fixture,
   g_string_append_printf (text, "  \"annotations\" : [ %s,\n %s , %s, %s, %s,\n", fox, fox_again, fox, dog, jugs);
   g_string_append (text, "    " BIG_ENTRY ", " BIG_ENTRY ",\n");
   g_string_append (text, "    { \"type\" : \"Annotation\", \"n\" : 1e999 }, {\"type\":\"Annotation\",\"n\":1e999}, 42, [ 1, 2 ], null,\n");
+  /* A lone surrogate, which is repaired in a copy of the entry's text. */
+  g_string_append (text, "    { \"id\" : \"urn:uuid:lone\", \"target\" : \"\\ud800\" },\n");
   g_string_append (text, "    { \"id\" : \"urn:uuid:bad\", \"target\" : 5 }, { \"id\" : \"urn:uuid:bad\", \"target\" : 6 }, ");
   g_string_append_printf (text, "%s ],\n", zebras);
   /* The fox's tombstone is older than the fox; the dog's newer; the
@@ -3063,11 +3065,11 @@ test_streamed_as_tree (Fixture      *fixture,
     /* The fox, its two repeats and the zebras (the dog's and the jugs'
      * tombstones are later than they are). */
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 4);
-    /* Both bigs and both bads, one of the entries without an id that are
-     * the same JSON, 42, [ 1, 2 ] and null; said once each, after the
-     * repeated ids. */
-    g_assert_cmpuint (loaded.n_unreadable, ==, 8);
-    g_assert_cmpuint (loaded.warnings->len, ==, 1 + 8);
+    /* Both bigs and both bads, the lone surrogate, one of the entries
+     * without an id that are the same JSON, 42, [ 1, 2 ] and null; said
+     * once each, after the repeated ids. */
+    g_assert_cmpuint (loaded.n_unreadable, ==, 9);
+    g_assert_cmpuint (loaded.warnings->len, ==, 1 + 9);
     loaded_clear (&loaded);
   }
 
