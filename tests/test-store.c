@@ -3147,6 +3147,19 @@ test_too_large (Fixture      *fixture,
   after = read_file (file);
   g_assert_true (g_bytes_equal (before, after));
 
+  /* Nor is it read for a copy of the document elsewhere, which finds the
+   * files of its text by their SHA-256. */
+  {
+    g_autofree char *copy_uri = uri_in (fixture, "copy.txt");
+    g_autoptr (MgDocument) copy = document_new (copy_uri, TEXT);
+    g_autoptr (MgAnnotationList) copy_list = mg_annotation_list_new ();
+    g_autoptr (MgStore) copy_store = mg_store_new (copy, copy_list, dir);
+
+    g_assert_true (mg_store_load (copy_store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (copy_list)), ==, 0);
+  }
+
   /* At the limit it is read; grown over it, it is left alone. */
   at_limit = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (before));
   g_setenv ("MG_STORE_TEST_MAX_SIZE", at_limit, TRUE);
