@@ -3045,6 +3045,8 @@ test_streamed_as_tree (Fixture      *fixture,
   g_string_append_printf (text, "  \"annotations\" : [ %s,\n %s , %s, %s, %s,\n", fox, fox_again, fox, dog, jugs);
   g_string_append (text, "    " BIG_ENTRY ", " BIG_ENTRY ",\n");
   g_string_append (text, "    { \"type\" : \"Annotation\", \"n\" : 1e999 }, {\"type\":\"Annotation\",\"n\":1e999}, 42, [ 1, 2 ], null,\n");
+  /* A lone surrogate, which is repaired in a copy of the entry's text. */
+  g_string_append (text, "    { \"id\" : \"urn:uuid:lone\", \"target\" : \"\\ud800\" },\n");
   g_string_append (text, "    { \"id\" : \"urn:uuid:bad\", \"target\" : 5 }, { \"id\" : \"urn:uuid:bad\", \"target\" : 6 }, ");
   g_string_append_printf (text, "%s ],\n", zebras);
   /* The fox's tombstone is older than the fox; the dog's newer; the
@@ -3080,11 +3082,11 @@ test_streamed_as_tree (Fixture      *fixture,
     /* The fox, its two repeats and the zebras (the dog's and the jugs'
      * tombstones are later than they are). */
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 4);
-    /* Both bigs and both bads, one of the entries without an id that are
-     * the same JSON, 42, [ 1, 2 ] and null; said once each, after the
-     * repeated ids. */
-    g_assert_cmpuint (loaded.n_unreadable, ==, 8);
-    g_assert_cmpuint (loaded.warnings->len, ==, 1 + 8);
+    /* Both bigs and both bads, the lone surrogate, one of the entries
+     * without an id that are the same JSON, 42, [ 1, 2 ] and null; said
+     * once each, after the repeated ids. */
+    g_assert_cmpuint (loaded.n_unreadable, ==, 9);
+    g_assert_cmpuint (loaded.warnings->len, ==, 1 + 9);
     loaded_clear (&loaded);
   }
 
@@ -3161,6 +3163,19 @@ test_too_large (Fixture      *fixture,
   g_clear_object (&store);
   after = read_file (file);
   g_assert_true (g_bytes_equal (before, after));
+
+  /* Nor is it read for a copy of the document elsewhere, which finds the
+   * files of its text by their SHA-256. */
+  {
+    g_autofree char *copy_uri = uri_in (fixture, "copy.txt");
+    g_autoptr (MgDocument) copy = document_new (copy_uri, TEXT);
+    g_autoptr (MgAnnotationList) copy_list = mg_annotation_list_new ();
+    g_autoptr (MgStore) copy_store = mg_store_new (copy, copy_list, dir);
+
+    g_assert_true (mg_store_load (copy_store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (copy_list)), ==, 0);
+  }
 
   /* At the limit it is read; grown over it, it is left alone. */
   at_limit = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (before));

@@ -393,7 +393,7 @@ mg_store_io_find_by_hash (GFile      *directory,
   gboolean         best_moved = FALSE;
 
   enumerator = g_file_enumerate_children (directory,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
                                           NULL, NULL);
   if (enumerator == NULL)
@@ -418,6 +418,9 @@ mg_store_io_find_by_hash (GFile      *directory,
 
       name = g_file_info_get_name (info);
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_suffix (name, ".json") || g_str_equal (name, own_name))
+        continue;
+      /* One too large to read is no one's to take over. */
+      if (g_file_info_get_size (info) > _mg_store_max_size ())
         continue;
 
       /* A conflict copy is merged into its file, never used as one. */

@@ -54,8 +54,8 @@ parse_file (GFile       *file,
  * is (the store is read-only) rather than let it take all the memory:
  * reading a file takes about three times its size. Tests lower it with
  * MG_STORE_TEST_MAX_SIZE. */
-static goffset
-max_size (void)
+goffset
+_mg_store_max_size (void)
 {
   const char *test = g_getenv ("MG_STORE_TEST_MAX_SIZE");
 
@@ -65,14 +65,14 @@ max_size (void)
   return MG_STORE_MAX_SIZE;
 }
 
-/* The size of @file when it is over max_size(), else 0. */
+/* The size of @file when it is over _mg_store_max_size(), else 0. */
 static goffset
 size_over_limit (GFile *file)
 {
   g_autoptr (GFileInfo) info = NULL;
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info == NULL || g_file_info_get_size (info) <= max_size ())
+  if (info == NULL || g_file_info_get_size (info) <= _mg_store_max_size ())
     return 0;
 
   return g_file_info_get_size (info);
@@ -103,7 +103,7 @@ too_large_error (MgStore *self,
 {
   g_autofree char *path = g_file_get_parse_name (self->file);
   g_autofree char *size_text = g_format_size (size);
-  g_autofree char *limit_text = g_format_size (max_size ());
+  g_autofree char *limit_text = g_format_size (_mg_store_max_size ());
 
   /* Translators: the document's title, the file's path, its size and the
    * largest size read, e.g. "900 MB" and "268 MB". */
@@ -628,7 +628,7 @@ typedef struct
   /* Conflict copies of the file (MgStoreCopy), or NULL. */
   GPtrArray *copies;
 
-  goffset too_large; /* the file's size, when over max_size() */
+  goffset too_large; /* the file's size, when over _mg_store_max_size() */
 
   /* Read from the cache, or an entry at a time (streamed), for a store
    * that held nothing (empty). */

@@ -195,6 +195,7 @@ void     _mg_store_schedule_check (MgStore *self,
 void     _mg_store_check_now (MgStore *self,
                               gboolean patient);
 void     _mg_store_finish_load_now (MgStore *self);
+goffset  _mg_store_max_size (void);
 gboolean _mg_store_load_pending (MgStore *self);
 
 /* mg-store-load.c, for conflict copies */
