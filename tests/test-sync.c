@@ -1218,6 +1218,169 @@ test_folder_merge (Fixture      *fixture,
   g_assert_cmpuint (result.n_copied + result.n_merged + result.n_snapshots, ==, 0);
 }
 
+/* The git merge driver ---------------------------------------------------- */
+
+typedef enum
+{
+  BOTH_ADDED,
+  BOTH_EDITED,
+  DELETED_AND_EDITED,
+} MergeCase;
+
+static void
+set_note_at (MgAnnotationList *list,
+             const char       *id,
+             const char       *note,
+             GDateTime        *when)
+{
+  MgAnnotation *annotation = mg_annotation_list_lookup (list, id);
+
+  g_assert_nonnull (annotation);
+  mg_annotation_set_note (annotation, note);
+  mg_annotation_set_modified (annotation, when);
+  mg_annotation_list_update (list, annotation);
+}
+
+/* Three versions of one file, as git has them in a merge: the ancestor
+ * and two branches, each changed by a store of its own; the driver's
+ * result, through the command line as git runs it. */
+static void
+test_merge_driver (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  MergeCase case_ = GPOINTER_TO_UINT (user_data);
+  g_autoptr (MgDocument) document = document_at (fixture, 0, "paper.txt", TEXT);
+  g_autofree char *folders[3] = { NULL, NULL, NULL };
+  g_autofree char *paths[3] = { NULL, NULL, NULL };
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *z = NULL;
+  g_autofree char *added[2] = { NULL, NULL };
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "ui", "marginalia", NULL);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) earlier = g_date_time_add_hours (now, -1);
+  g_autoptr (GDateTime) later = g_date_time_add_hours (now, 1);
+  g_autoptr (GDateTime) latest = g_date_time_add_hours (now, 2);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (MgAnnotationList) result = mg_annotation_list_new ();
+  g_autoptr (MgStore) reader = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *names[3] = { "base", "ours", "theirs" };
+  int         status;
+
+  for (guint i = 0; i < 3; i++)
+    folders[i] = g_build_filename (fixture->root, names[i], NULL);
+
+  /* The ancestor. */
+  {
+    g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+    g_autoptr (MgStore) store = mg_store_new_with_ids (document, list, folders[0], fixture->ids[0]);
+
+    g_assert_true (mg_store_load (store, NULL));
+    x = g_strdup (mg_annotation_get_id (add_annotation (list, document, "quick brown fox", "x")));
+    y = g_strdup (mg_annotation_get_id (add_annotation (list, document, "lazy dog", "y")));
+    z = g_strdup (mg_annotation_get_id (add_annotation (list, document, "liquor jugs", "z")));
+    flush_ok (store);
+    paths[0] = g_file_get_path (mg_store_get_file (store));
+  }
+
+  /* The branches. */
+  for (guint b = 1; b < 3; b++)
+    {
+      g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+      g_autoptr (MgStore) store = NULL;
+      g_autofree char *name = g_path_get_basename (paths[0]);
+
+      g_assert_cmpint (g_mkdir_with_parents (folders[b], 0700), ==, 0);
+      paths[b] = g_build_filename (folders[b], name, NULL);
+      copy_file (paths[0], paths[b]);
+      store = mg_store_new_with_ids (document, list, folders[b], fixture->ids[b - 1]);
+      g_assert_true (mg_store_load (store, NULL));
+
+      switch (case_)
+        {
+        case BOTH_ADDED:
+          added[b - 1] = g_strdup (mg_annotation_get_id (add_annotation (list, document, b == 1 ? "daft zebras" : "judge my vow", NULL)));
+          break;
+
+        case BOTH_EDITED:
+          set_note_at (list, x, b == 1 ? "ours, later" : "theirs, latest", b == 1 ? later : latest);
+          break;
+
+        case DELETED_AND_EDITED:
+          if (b == 1)
+            {
+              /* Ours deletes both, now. */
+              mg_annotation_list_remove (list, mg_annotation_list_lookup (list, y));
+              mg_annotation_list_remove (list, mg_annotation_list_lookup (list, z));
+            }
+          else
+            {
+              /* Theirs edited one before that deletion, one after. */
+              set_note_at (list, y, "edited before the deletion", earlier);
+              set_note_at (list, z, "edited after the deletion", later);
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+      flush_ok (store);
+    }
+
+  /* As git runs it. */
+  {
+    const char *argv[] = { binary, "--merge-driver", paths[0], paths[1], paths[2], NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  root = parse_path (paths[1]);
+  g_assert_cmpstr (json_object_get_string_member (root_document (root), "id"), !=, NULL);
+  reader = mg_store_new_with_ids (document, result, folders[1], fixture->ids[0]);
+  g_assert_true (mg_store_load (reader, NULL));
+
+  switch (case_)
+    {
+    case BOTH_ADDED:
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (result)), ==, 5);
+      g_assert_nonnull (mg_annotation_list_lookup (result, added[0]));
+      g_assert_nonnull (mg_annotation_list_lookup (result, added[1]));
+      break;
+
+    case BOTH_EDITED:
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (result)), ==, 3);
+      g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (result, x)), ==, "theirs, latest");
+      break;
+
+    case DELETED_AND_EDITED:
+      g_assert_null (mg_annotation_list_lookup (result, y));
+      g_assert_true (has_entry (root, "deleted", y));
+      g_assert_nonnull (mg_annotation_list_lookup (result, z));
+      g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (result, z)), ==, "edited after the deletion");
+      g_assert_nonnull (mg_annotation_list_lookup (result, x));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* A version that does not parse: a conflict, ours left as it was. */
+  {
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+
+    g_file_get_contents (paths[1], &before, NULL, NULL);
+    g_assert_true (g_file_set_contents (paths[2], "<<<<<<< not JSON", -1, NULL));
+    g_assert_false (mg_store_merge_versions (paths[0], paths[1], paths[2], &error));
+    g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT);
+    g_file_get_contents (paths[1], &after, NULL, NULL);
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1254,6 +1417,9 @@ main (int   argc,
   ADD ("/sync/conflicts/unreadable", test_conflict_copy_unreadable, NULL);
   ADD ("/sync/two-machines/rounds", test_two_machines_rounds, NULL);
   ADD ("/sync/folder/merge", test_folder_merge, NULL);
+  ADD ("/sync/merge-driver/both-added", test_merge_driver, GUINT_TO_POINTER (BOTH_ADDED));
+  ADD ("/sync/merge-driver/both-edited", test_merge_driver, GUINT_TO_POINTER (BOTH_EDITED));
+  ADD ("/sync/merge-driver/deleted-and-edited", test_merge_driver, GUINT_TO_POINTER (DELETED_AND_EDITED));
 #undef ADD
 
   return g_test_run ();
