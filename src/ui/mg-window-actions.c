@@ -333,6 +333,14 @@ set_annotations_folder_action (GtkWidget  *widget,
           if (MG_IS_WINDOW (l->data) && l->data != self)
             mg_window_flush (l->data, &error);
         }
+      /* A store that saves nothing would lose its changes in the reload. */
+      for (GList *l = windows; l != NULL && error == NULL; l = l->next)
+        {
+          MgWindow *window = l->data;
+
+          if (MG_IS_WINDOW (window) && window->store != NULL && mg_store_get_read_only (window->store) && mg_store_get_dirty (window->store))
+            error = g_error_new_literal (MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY, _ ("a window has changes that cannot be saved"));
+        }
       if (error != NULL)
         {
           g_autofree char *message = g_strdup_printf (_ ("The annotations folder was not changed: some annotations could not be saved first (%s)"), error->message);
