@@ -1218,6 +1218,53 @@ test_folder_merge (Fixture      *fixture,
   g_assert_cmpuint (result.n_copied + result.n_merged + result.n_snapshots, ==, 0);
 }
 
+/* The synced folder goes away (an unmounted disk, a sync tool that
+ * removed and makes it again) and something else is in its place: the
+ * save fails with a message, nothing is lost in memory, and the save is
+ * tried again until the folder is back. */
+static void
+test_folder_vanished (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autoptr (MgDocument) document = document_at (fixture, 0, "a.txt", TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = store_load (fixture, 0, document, list);
+  g_autoptr (MgStore) reader = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  Counts counts = { 0 };
+
+  first = g_strdup (mg_annotation_get_id (add_annotation (list, document, "quick brown fox", NULL)));
+  flush_ok (store);
+  counts_connect (&counts, store);
+  _mg_store_set_retry_delay (store, 1);
+
+  /* Gone, and a file where it was: nothing can be written there. */
+  remove_recursively (fixture->folder);
+  g_assert_true (g_file_set_contents (fixture->folder, "not a folder", -1, NULL));
+
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be saved*");
+  second = g_strdup (mg_annotation_get_id (add_annotation (list, document, "lazy dog", NULL)));
+  g_assert_true (wait_for_count (&counts.errors, 1, 5000));
+  g_test_assert_expected_messages ();
+  g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_assert_nonnull (strstr (counts.last_error->message, "could not be saved"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  g_assert_true (mg_store_get_dirty (store));
+
+  /* Back: the next try saves both. */
+  g_unlink (fixture->folder);
+  g_assert_cmpint (g_mkdir_with_parents (fixture->folder, 0700), ==, 0);
+  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
+  g_assert_false (mg_store_get_dirty (store));
+
+  reader = store_load (fixture, 1, document, again);
+  g_assert_nonnull (mg_annotation_list_lookup (again, first));
+  g_assert_nonnull (mg_annotation_list_lookup (again, second));
+  g_clear_error (&counts.last_error);
+}
+
 /* The git merge driver ---------------------------------------------------- */
 
 typedef enum
@@ -1417,6 +1464,7 @@ main (int   argc,
   ADD ("/sync/conflicts/unreadable", test_conflict_copy_unreadable, NULL);
   ADD ("/sync/two-machines/rounds", test_two_machines_rounds, NULL);
   ADD ("/sync/folder/merge", test_folder_merge, NULL);
+  ADD ("/sync/folder/vanished", test_folder_vanished, NULL);
   ADD ("/sync/merge-driver/both-added", test_merge_driver, GUINT_TO_POINTER (BOTH_ADDED));
   ADD ("/sync/merge-driver/both-edited", test_merge_driver, GUINT_TO_POINTER (BOTH_EDITED));
   ADD ("/sync/merge-driver/deleted-and-edited", test_merge_driver, GUINT_TO_POINTER (DELETED_AND_EDITED));
