@@ -113,6 +113,7 @@ run_export (const char *format,
   g_autoptr (MgStore) store = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
+  MgExportOptions  options = { 0 };
   int              status;
 
   if (!g_str_equal (format, "markdown") && !g_str_equal (format, "w3c"))
@@ -131,8 +132,10 @@ run_export (const char *format,
       return MG_CLI_NOTHING_STORED;
     }
 
+  /* Each Markdown entry links back to its passage. */
+  options.document_id = mg_store_get_document_id (store);
   if (g_str_equal (format, "markdown"))
-    text = mg_export_markdown (document, G_LIST_MODEL (annotations), NULL);
+    text = mg_export_markdown (document, G_LIST_MODEL (annotations), &options);
   else
     text = mg_export_w3c (document, G_LIST_MODEL (annotations), NULL);
 
