@@ -1297,12 +1297,12 @@ test_merge_driver (Fixture      *fixture,
 {
   MergeCase case_ = GPOINTER_TO_UINT (user_data);
   g_autoptr (MgDocument) document = document_at (fixture, 0, "paper.txt", TEXT);
-  g_autofree char *folders[3] = { NULL, NULL, NULL };
-  g_autofree char *paths[3] = { NULL, NULL, NULL };
+  g_auto (GStrv) folders = g_new0 (char *, 4);
+  g_auto (GStrv) paths = g_new0 (char *, 4);
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
   g_autofree char *z = NULL;
-  g_autofree char *added[2] = { NULL, NULL };
+  g_auto (GStrv) added = g_new0 (char *, 3);
   g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "ui", "marginalia", NULL);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GDateTime) earlier = g_date_time_add_hours (now, -1);
