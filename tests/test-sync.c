@@ -184,6 +184,32 @@ add_annotation (MgAnnotationList *list,
 }
 
 static void
+set_note_at (MgAnnotationList *list,
+             const char       *id,
+             const char       *note,
+             GDateTime        *when)
+{
+  MgAnnotation *annotation = mg_annotation_list_lookup (list, id);
+
+  g_assert_nonnull (annotation);
+  mg_annotation_set_note (annotation, note);
+  mg_annotation_set_modified (annotation, when);
+  mg_annotation_list_update (list, annotation);
+}
+
+/* Edits an annotation a minute after its last change, as another machine
+ * would. */
+static void
+edit_later (MgAnnotationList *list,
+            const char       *id,
+            const char       *note)
+{
+  g_autoptr (GDateTime) later = g_date_time_add_seconds (mg_annotation_get_modified (mg_annotation_list_lookup (list, id)), 60);
+
+  set_note_at (list, id, note, later);
+}
+
+static void
 on_saved (MgStore *store,
           Counts  *counts)
 {
@@ -712,7 +738,6 @@ test_conflict_copy_at_load (Fixture      *fixture,
   g_autoptr (MgStore) store_a = store_load (fixture, 0, on_a, list_a);
   g_autoptr (MgStore) store_b = NULL;
   g_autoptr (MgStore) store_c = NULL;
-  g_autoptr (GDateTime) later = NULL;
   g_autofree char *file_path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *laptop_path = NULL;
@@ -724,7 +749,6 @@ test_conflict_copy_at_load (Fixture      *fixture,
   g_autofree char *only_a_id = NULL;
   g_autofree char *only_b_id = NULL;
   g_auto (GStrv) files = NULL;
-  MgAnnotation *edited;
 
   shared_id = g_strdup (mg_annotation_get_id (add_annotation (list_a, on_a, "quick brown fox", "before")));
   deleted_id = g_strdup (mg_annotation_get_id (add_annotation (list_a, on_a, "lazy dog", NULL)));
@@ -738,11 +762,7 @@ test_conflict_copy_at_load (Fixture      *fixture,
   copy_file (file_path, laptop_path);
   store_b = mg_store_new_with_ids (on_b, list_b, laptop_folder, fixture->ids[1]);
   g_assert_true (mg_store_load (store_b, NULL));
-  edited = mg_annotation_list_lookup (list_b, shared_id);
-  mg_annotation_set_note (edited, "edited on the laptop");
-  later = g_date_time_add_seconds (mg_annotation_get_modified (edited), 60);
-  mg_annotation_set_modified (edited, later);
-  mg_annotation_list_update (list_b, edited);
+  edit_later (list_b, shared_id, "edited on the laptop");
   mg_annotation_list_remove (list_b, mg_annotation_list_lookup (list_b, deleted_id));
   only_b_id = g_strdup (mg_annotation_get_id (add_annotation (list_b, on_b, "daft zebras", NULL)));
   flush_ok (store_b);
@@ -1112,7 +1132,6 @@ test_folder_merge (Fixture      *fixture,
   g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) later = NULL;
   g_autofree char *copy_folder = g_build_filename (fixture->root, "copy-source", NULL);
   g_autofree char *legacy_name = mg_store_file_name_for_uri (V1_URI);
   g_autofree char *legacy_path = g_build_filename (fixture->folder, legacy_name, NULL);
@@ -1125,7 +1144,6 @@ test_folder_merge (Fixture      *fixture,
   g_autofree char *garbage = g_build_filename (fixture->folder, "notes.json", NULL);
   g_autofree char *copied_snapshot = NULL;
   MgStoreFolderMerge result;
-  MgAnnotation      *edited;
 
   /* The old folder: one document's file, a version 1 file, a conflict
    * copy, a file that is not ours, a snapshot. */
@@ -1169,11 +1187,7 @@ test_folder_merge (Fixture      *fixture,
   }
   new_store = mg_store_new_with_ids (article, new_list, new_folder, fixture->ids[0]);
   g_assert_true (mg_store_load (new_store, NULL));
-  edited = mg_annotation_list_lookup (new_list, edited_id);
-  mg_annotation_set_note (edited, "newer note");
-  later = g_date_time_add_seconds (mg_annotation_get_modified (edited), 60);
-  mg_annotation_set_modified (edited, later);
-  mg_annotation_list_update (new_list, edited);
+  edit_later (new_list, edited_id, "newer note");
   mg_annotation_list_remove (new_list, mg_annotation_list_lookup (new_list, deleted_id));
   new_only_id = g_strdup (mg_annotation_get_id (add_annotation (new_list, article, "A second", NULL)));
   flush_ok (new_store);
@@ -1274,19 +1288,6 @@ typedef enum
   DELETED_AND_EDITED,
 } MergeCase;
 
-static void
-set_note_at (MgAnnotationList *list,
-             const char       *id,
-             const char       *note,
-             GDateTime        *when)
-{
-  MgAnnotation *annotation = mg_annotation_list_lookup (list, id);
-
-  g_assert_nonnull (annotation);
-  mg_annotation_set_note (annotation, note);
-  mg_annotation_set_modified (annotation, when);
-  mg_annotation_list_update (list, annotation);
-}
 
 /* Three versions of one file, as git has them in a merge: the ancestor
  * and two branches, each changed by a store of its own; the driver's
