@@ -4,8 +4,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "mg-annotation-editor.h"
 #include "mg-application.h"
 #include "mg-document-loader.h"
+#include "mg-export.h"
 #include "mg-preferences-window.h"
 #include "mg-store.h"
 #include "mg-test-utils.h"
@@ -365,6 +367,108 @@ test_preferences_chooser (void)
   reset_folder ();
 }
 
+/* Links back into the text --------------------------------------------- */
+
+static MgWindow *
+window_showing (const char *uri)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      MgWindow *window = l->data;
+
+      if (MG_IS_WINDOW (window) && window->document != NULL && g_strcmp0 (mg_document_get_uri (window->document), uri) == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  const char *uri;
+  const char *annotation_id;
+} LinkWait;
+
+static gboolean
+editor_on_annotation (gpointer data)
+{
+  LinkWait     *wait = data;
+  MgWindow     *window = window_showing (wait->uri);
+  MgAnnotation *annotation;
+
+  if (window == NULL)
+    return FALSE;
+  annotation = mg_annotation_editor_get_annotation (MG_ANNOTATION_EDITOR (mg_window_get_editor (window)));
+
+  return annotation != NULL && g_strcmp0 (mg_annotation_get_id (annotation), wait->annotation_id) == 0;
+}
+
+static gboolean
+banner_says (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      if (MG_IS_WINDOW (l->data) && mg_window_get_banner_text (l->data) != NULL && strstr (mg_window_get_banner_text (l->data), data) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A link from an exported Markdown file, opened as the desktop opens it
+ * (g_application_open() with the URI): the document, at the passage. */
+static void
+test_link_opens_passage (void)
+{
+  g_autofree char *path = g_build_filename (mg_test_get_user_dirs_root (), "linked.txt", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = NULL;
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) link_file = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *missing = NULL;
+  MgExportOptions  options = { 0 };
+  const char      *start;
+  LinkWait         wait;
+
+  g_assert_true (g_file_set_contents (path, "First paragraph.\n\nThe passage a notebook links to.\n", -1, NULL));
+  document = mg_document_loader_load_file (file, NULL, &error);
+  g_assert_no_error (error);
+  store = mg_store_new (document, list, NULL);
+  g_assert_true (mg_store_load (store, &error));
+  annotation = annotation_on (document, "a notebook links to");
+  mg_annotation_list_add (list, annotation);
+  g_assert_true (mg_store_flush (store, &error));
+
+  options.document_id = mg_store_get_document_id (store);
+  markdown = mg_export_markdown (document, G_LIST_MODEL (list), &options);
+  g_test_message ("%s", markdown);
+  start = strstr (markdown, "](marginalia://");
+  g_assert_nonnull (start);
+  link = g_strndup (start + 2, strchr (start, ')') - start - 2);
+  g_clear_object (&store);
+
+  link_file = g_file_new_for_uri (link);
+  g_application_open (G_APPLICATION (app), &link_file, 1, "");
+  wait.uri = mg_document_get_uri (document);
+  wait.annotation_id = mg_annotation_get_id (annotation);
+  g_assert_true (mg_test_iterate_until (editor_on_annotation, &wait, 60));
+  close_window (GTK_WINDOW (window_showing (wait.uri)));
+
+  /* A document this computer never saw: said in the window. */
+  missing = g_strdup ("marginalia://open?document=0b6f2c1e-4c1a-5e1f-9d6b-3a2f1e0d9c8b&annotation=0b6f2c1e-4c1a-4e1f-9d6b-3a2f1e0d9c8b");
+  g_clear_object (&link_file);
+  link_file = g_file_new_for_uri (missing);
+  g_application_open (G_APPLICATION (app), &link_file, 1, "");
+  g_assert_true (mg_test_iterate_until (banner_says, (gpointer) "never opened on this computer", 30));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    close_window (l->data);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,6 +486,7 @@ main (int   argc,
   g_test_add_func ("/sync-window/folder/change-merges", test_change_merges);
   g_test_add_func ("/sync-window/folder/unwritable", test_change_unwritable);
   g_test_add_func ("/sync-window/preferences/chooser", test_preferences_chooser);
+  g_test_add_func ("/sync-window/link/opens-passage", test_link_opens_passage);
 
   status = g_test_run ();
 

@@ -184,6 +184,32 @@ add_annotation (MgAnnotationList *list,
 }
 
 static void
+set_note_at (MgAnnotationList *list,
+             const char       *id,
+             const char       *note,
+             GDateTime        *when)
+{
+  MgAnnotation *annotation = mg_annotation_list_lookup (list, id);
+
+  g_assert_nonnull (annotation);
+  mg_annotation_set_note (annotation, note);
+  mg_annotation_set_modified (annotation, when);
+  mg_annotation_list_update (list, annotation);
+}
+
+/* Edits an annotation a minute after its last change, as another machine
+ * would. */
+static void
+edit_later (MgAnnotationList *list,
+            const char       *id,
+            const char       *note)
+{
+  g_autoptr (GDateTime) later = g_date_time_add_seconds (mg_annotation_get_modified (mg_annotation_list_lookup (list, id)), 60);
+
+  set_note_at (list, id, note, later);
+}
+
+static void
 on_saved (MgStore *store,
           Counts  *counts)
 {
@@ -712,7 +738,6 @@ test_conflict_copy_at_load (Fixture      *fixture,
   g_autoptr (MgStore) store_a = store_load (fixture, 0, on_a, list_a);
   g_autoptr (MgStore) store_b = NULL;
   g_autoptr (MgStore) store_c = NULL;
-  g_autoptr (GDateTime) later = NULL;
   g_autofree char *file_path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *laptop_path = NULL;
@@ -724,7 +749,6 @@ test_conflict_copy_at_load (Fixture      *fixture,
   g_autofree char *only_a_id = NULL;
   g_autofree char *only_b_id = NULL;
   g_auto (GStrv) files = NULL;
-  MgAnnotation *edited;
 
   shared_id = g_strdup (mg_annotation_get_id (add_annotation (list_a, on_a, "quick brown fox", "before")));
   deleted_id = g_strdup (mg_annotation_get_id (add_annotation (list_a, on_a, "lazy dog", NULL)));
@@ -738,11 +762,7 @@ test_conflict_copy_at_load (Fixture      *fixture,
   copy_file (file_path, laptop_path);
   store_b = mg_store_new_with_ids (on_b, list_b, laptop_folder, fixture->ids[1]);
   g_assert_true (mg_store_load (store_b, NULL));
-  edited = mg_annotation_list_lookup (list_b, shared_id);
-  mg_annotation_set_note (edited, "edited on the laptop");
-  later = g_date_time_add_seconds (mg_annotation_get_modified (edited), 60);
-  mg_annotation_set_modified (edited, later);
-  mg_annotation_list_update (list_b, edited);
+  edit_later (list_b, shared_id, "edited on the laptop");
   mg_annotation_list_remove (list_b, mg_annotation_list_lookup (list_b, deleted_id));
   only_b_id = g_strdup (mg_annotation_get_id (add_annotation (list_b, on_b, "daft zebras", NULL)));
   flush_ok (store_b);
@@ -1112,7 +1132,6 @@ test_folder_merge (Fixture      *fixture,
   g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) later = NULL;
   g_autofree char *copy_folder = g_build_filename (fixture->root, "copy-source", NULL);
   g_autofree char *legacy_name = mg_store_file_name_for_uri (V1_URI);
   g_autofree char *legacy_path = g_build_filename (fixture->folder, legacy_name, NULL);
@@ -1125,7 +1144,6 @@ test_folder_merge (Fixture      *fixture,
   g_autofree char *garbage = g_build_filename (fixture->folder, "notes.json", NULL);
   g_autofree char *copied_snapshot = NULL;
   MgStoreFolderMerge result;
-  MgAnnotation      *edited;
 
   /* The old folder: one document's file, a version 1 file, a conflict
    * copy, a file that is not ours, a snapshot. */
@@ -1169,11 +1187,7 @@ test_folder_merge (Fixture      *fixture,
   }
   new_store = mg_store_new_with_ids (article, new_list, new_folder, fixture->ids[0]);
   g_assert_true (mg_store_load (new_store, NULL));
-  edited = mg_annotation_list_lookup (new_list, edited_id);
-  mg_annotation_set_note (edited, "newer note");
-  later = g_date_time_add_seconds (mg_annotation_get_modified (edited), 60);
-  mg_annotation_set_modified (edited, later);
-  mg_annotation_list_update (new_list, edited);
+  edit_later (new_list, edited_id, "newer note");
   mg_annotation_list_remove (new_list, mg_annotation_list_lookup (new_list, deleted_id));
   new_only_id = g_strdup (mg_annotation_get_id (add_annotation (new_list, article, "A second", NULL)));
   flush_ok (new_store);
@@ -1218,6 +1232,203 @@ test_folder_merge (Fixture      *fixture,
   g_assert_cmpuint (result.n_copied + result.n_merged + result.n_snapshots, ==, 0);
 }
 
+/* The synced folder goes away (an unmounted disk, a sync tool that
+ * removed and makes it again) and something else is in its place: the
+ * save fails with a message, nothing is lost in memory, and the save is
+ * tried again until the folder is back. */
+static void
+test_folder_vanished (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autoptr (MgDocument) document = document_at (fixture, 0, "a.txt", TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = store_load (fixture, 0, document, list);
+  g_autoptr (MgStore) reader = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  Counts counts = { 0 };
+
+  first = g_strdup (mg_annotation_get_id (add_annotation (list, document, "quick brown fox", NULL)));
+  flush_ok (store);
+  counts_connect (&counts, store);
+  _mg_store_set_retry_delay (store, 1);
+
+  /* Gone, and a file where it was: nothing can be written there. */
+  remove_recursively (fixture->folder);
+  g_assert_true (g_file_set_contents (fixture->folder, "not a folder", -1, NULL));
+
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be saved*");
+  second = g_strdup (mg_annotation_get_id (add_annotation (list, document, "lazy dog", NULL)));
+  g_assert_true (wait_for_count (&counts.errors, 1, 5000));
+  g_test_assert_expected_messages ();
+  g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_assert_nonnull (strstr (counts.last_error->message, "could not be saved"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  g_assert_true (mg_store_get_dirty (store));
+
+  /* Back: the next try saves both. */
+  g_unlink (fixture->folder);
+  g_assert_cmpint (g_mkdir_with_parents (fixture->folder, 0700), ==, 0);
+  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
+  g_assert_false (mg_store_get_dirty (store));
+
+  reader = store_load (fixture, 1, document, again);
+  g_assert_nonnull (mg_annotation_list_lookup (again, first));
+  g_assert_nonnull (mg_annotation_list_lookup (again, second));
+  g_clear_error (&counts.last_error);
+}
+
+/* The git merge driver ---------------------------------------------------- */
+
+typedef enum
+{
+  BOTH_ADDED,
+  BOTH_EDITED,
+  DELETED_AND_EDITED,
+} MergeCase;
+
+
+/* Three versions of one file, as git has them in a merge: the ancestor
+ * and two branches, each changed by a store of its own; the driver's
+ * result, through the command line as git runs it. */
+static void
+test_merge_driver (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  MergeCase case_ = GPOINTER_TO_UINT (user_data);
+  g_autoptr (MgDocument) document = document_at (fixture, 0, "paper.txt", TEXT);
+  g_auto (GStrv) folders = g_new0 (char *, 4);
+  g_auto (GStrv) paths = g_new0 (char *, 4);
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *z = NULL;
+  g_auto (GStrv) added = g_new0 (char *, 3);
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "ui", "marginalia", NULL);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) earlier = g_date_time_add_hours (now, -1);
+  g_autoptr (GDateTime) later = g_date_time_add_hours (now, 1);
+  g_autoptr (GDateTime) latest = g_date_time_add_hours (now, 2);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (MgAnnotationList) result = mg_annotation_list_new ();
+  g_autoptr (MgStore) reader = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *names[3] = { "base", "ours", "theirs" };
+  int         status;
+
+  for (guint i = 0; i < 3; i++)
+    folders[i] = g_build_filename (fixture->root, names[i], NULL);
+
+  /* The ancestor. */
+  {
+    g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+    g_autoptr (MgStore) store = mg_store_new_with_ids (document, list, folders[0], fixture->ids[0]);
+
+    g_assert_true (mg_store_load (store, NULL));
+    x = g_strdup (mg_annotation_get_id (add_annotation (list, document, "quick brown fox", "x")));
+    y = g_strdup (mg_annotation_get_id (add_annotation (list, document, "lazy dog", "y")));
+    z = g_strdup (mg_annotation_get_id (add_annotation (list, document, "liquor jugs", "z")));
+    flush_ok (store);
+    paths[0] = g_file_get_path (mg_store_get_file (store));
+  }
+
+  /* The branches. */
+  for (guint b = 1; b < 3; b++)
+    {
+      g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+      g_autoptr (MgStore) store = NULL;
+      g_autofree char *name = g_path_get_basename (paths[0]);
+
+      g_assert_cmpint (g_mkdir_with_parents (folders[b], 0700), ==, 0);
+      paths[b] = g_build_filename (folders[b], name, NULL);
+      copy_file (paths[0], paths[b]);
+      store = mg_store_new_with_ids (document, list, folders[b], fixture->ids[b - 1]);
+      g_assert_true (mg_store_load (store, NULL));
+
+      switch (case_)
+        {
+        case BOTH_ADDED:
+          added[b - 1] = g_strdup (mg_annotation_get_id (add_annotation (list, document, b == 1 ? "daft zebras" : "judge my vow", NULL)));
+          break;
+
+        case BOTH_EDITED:
+          set_note_at (list, x, b == 1 ? "ours, later" : "theirs, latest", b == 1 ? later : latest);
+          break;
+
+        case DELETED_AND_EDITED:
+          if (b == 1)
+            {
+              /* Ours deletes both, now. */
+              mg_annotation_list_remove (list, mg_annotation_list_lookup (list, y));
+              mg_annotation_list_remove (list, mg_annotation_list_lookup (list, z));
+            }
+          else
+            {
+              /* Theirs edited one before that deletion, one after. */
+              set_note_at (list, y, "edited before the deletion", earlier);
+              set_note_at (list, z, "edited after the deletion", later);
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+      flush_ok (store);
+    }
+
+  /* As git runs it. */
+  {
+    const char *argv[] = { binary, "--merge-driver", paths[0], paths[1], paths[2], NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  root = parse_path (paths[1]);
+  g_assert_cmpstr (json_object_get_string_member (root_document (root), "id"), !=, NULL);
+  reader = mg_store_new_with_ids (document, result, folders[1], fixture->ids[0]);
+  g_assert_true (mg_store_load (reader, NULL));
+
+  switch (case_)
+    {
+    case BOTH_ADDED:
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (result)), ==, 5);
+      g_assert_nonnull (mg_annotation_list_lookup (result, added[0]));
+      g_assert_nonnull (mg_annotation_list_lookup (result, added[1]));
+      break;
+
+    case BOTH_EDITED:
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (result)), ==, 3);
+      g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (result, x)), ==, "theirs, latest");
+      break;
+
+    case DELETED_AND_EDITED:
+      g_assert_null (mg_annotation_list_lookup (result, y));
+      g_assert_true (has_entry (root, "deleted", y));
+      g_assert_nonnull (mg_annotation_list_lookup (result, z));
+      g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (result, z)), ==, "edited after the deletion");
+      g_assert_nonnull (mg_annotation_list_lookup (result, x));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* A version that does not parse: a conflict, ours left as it was. */
+  {
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+
+    g_file_get_contents (paths[1], &before, NULL, NULL);
+    g_assert_true (g_file_set_contents (paths[2], "<<<<<<< not JSON", -1, NULL));
+    g_assert_false (mg_store_merge_versions (paths[0], paths[1], paths[2], &error));
+    g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT);
+    g_file_get_contents (paths[1], &after, NULL, NULL);
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1254,6 +1465,10 @@ main (int   argc,
   ADD ("/sync/conflicts/unreadable", test_conflict_copy_unreadable, NULL);
   ADD ("/sync/two-machines/rounds", test_two_machines_rounds, NULL);
   ADD ("/sync/folder/merge", test_folder_merge, NULL);
+  ADD ("/sync/folder/vanished", test_folder_vanished, NULL);
+  ADD ("/sync/merge-driver/both-added", test_merge_driver, GUINT_TO_POINTER (BOTH_ADDED));
+  ADD ("/sync/merge-driver/both-edited", test_merge_driver, GUINT_TO_POINTER (BOTH_EDITED));
+  ADD ("/sync/merge-driver/deleted-and-edited", test_merge_driver, GUINT_TO_POINTER (DELETED_AND_EDITED));
 #undef ADD
 
   return g_test_run ();

@@ -36,6 +36,13 @@
  * that another instance's or the command line's changes are seen, and
  * written whole and atomically. The store falls back on the content hash
  * when a URI is not in the table (a new machine, a moved file).
+ *
+ * The id also makes links back into the text that work on every machine
+ * (mg_document_link_new()): `marginalia://open?document=UUID&annotation=ID`,
+ * a scheme the desktop file registers, so that a click in a Markdown
+ * export opened in Obsidian or Zettlr brings the reader back to the
+ * passage; the table says where the document is on this machine
+ * (mg_document_ids_find_uri()).
  */
 
 struct _MgDocumentIds
@@ -246,6 +253,126 @@ mg_document_ids_remember (MgDocumentIds *self,
     }
 
   return g_key_file_save_to_file (keyfile, self->path, error);
+}
+
+/**
+ * mg_document_ids_find_uri:
+ * @self: a #MgDocumentIds
+ * @id: a document id
+ *
+ * The other way: where the document of @id is on this machine. Safe in
+ * any thread.
+ *
+ * Returns: (transfer full) (nullable): its URI (the one noted last, if
+ *   there are several), or %NULL when it was never opened here
+ */
+char *
+mg_document_ids_find_uri (MgDocumentIds *self,
+                          const char    *id)
+{
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_auto (GStrv) groups = NULL;
+  g_autofree char *found = NULL;
+  gint64 found_time = G_MININT64;
+
+  g_return_val_if_fail (MG_IS_DOCUMENT_IDS (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  keyfile = load_keyfile (self);
+  groups = g_key_file_get_groups (keyfile, NULL);
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *group_id = g_key_file_get_string (keyfile, groups[i], "id", NULL);
+      gint64           time = g_key_file_get_int64 (keyfile, groups[i], "time", NULL);
+
+      if (g_strcmp0 (group_id, id) != 0 || time < found_time)
+        continue;
+
+      g_free (found);
+      found = g_key_file_get_string (keyfile, groups[i], "uri", NULL);
+      found_time = time;
+    }
+
+  return g_steal_pointer (&found);
+}
+
+#define LINK_PREFIX "marginalia://open?"
+
+/**
+ * mg_document_link_new:
+ * @document_id: a valid document id
+ * @annotation_id: (nullable): one of its annotations
+ *
+ * A link that opens Marginalia at the annotation (or the document): the
+ * same on every machine, whatever the document's path there.
+ *
+ * Returns: (transfer full): `marginalia://open?document=UUID&annotation=ID`
+ */
+char *
+mg_document_link_new (const char *document_id,
+                      const char *annotation_id)
+{
+  g_autofree char *annotation = NULL;
+
+  g_return_val_if_fail (mg_document_id_is_valid (document_id), NULL);
+
+  if (annotation_id == NULL)
+    return g_strconcat (LINK_PREFIX "document=", document_id + strlen (ID_PREFIX), NULL);
+
+  /* Ids are URNs, or whatever an import kept: escaped as a query value. */
+  annotation = g_uri_escape_string (g_str_has_prefix (annotation_id, ID_PREFIX) ? annotation_id + strlen (ID_PREFIX) : annotation_id, NULL, FALSE);
+
+  return g_strconcat (LINK_PREFIX "document=", document_id + strlen (ID_PREFIX), "&annotation=", annotation, NULL);
+}
+
+/**
+ * mg_document_link_parse:
+ * @uri: a link of mg_document_link_new()
+ * @document_id: (out): the document's id
+ * @annotation_id: (out) (optional): the annotation's id, or %NULL when
+ *   the link is to the whole document
+ *
+ * Returns: whether @uri is such a link
+ */
+gboolean
+mg_document_link_parse (const char *uri,
+                        char      **document_id,
+                        char      **annotation_id)
+{
+  g_autoptr (GHashTable) params = NULL;
+  g_autofree char *document = NULL;
+  const char      *annotation;
+
+  g_return_val_if_fail (uri != NULL, FALSE);
+  g_return_val_if_fail (document_id != NULL, FALSE);
+
+  if (!g_str_has_prefix (uri, LINK_PREFIX))
+    return FALSE;
+
+  params = g_uri_parse_params (uri + strlen (LINK_PREFIX), -1, "&", G_URI_PARAMS_NONE, NULL);
+  if (params == NULL || g_hash_table_lookup (params, "document") == NULL)
+    return FALSE;
+
+  document = g_strconcat (ID_PREFIX, (const char *) g_hash_table_lookup (params, "document"), NULL);
+  if (!mg_document_id_is_valid (document))
+    return FALSE;
+
+  annotation = g_hash_table_lookup (params, "annotation");
+  if (annotation_id != NULL)
+    {
+      if (annotation == NULL || *annotation == '\0')
+        *annotation_id = NULL;
+      else if (g_uuid_string_is_valid (annotation))
+        *annotation_id = g_strconcat (ID_PREFIX, annotation, NULL);
+      else
+        *annotation_id = g_strdup (annotation);
+    }
+  *document_id = g_steal_pointer (&document);
+
+  return TRUE;
 }
 
 /**

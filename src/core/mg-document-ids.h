@@ -17,9 +17,17 @@ gboolean       mg_document_ids_remember (MgDocumentIds *self,
                                          const char    *uri,
                                          const char    *id,
                                          GError       **error);
+char          *mg_document_ids_find_uri (MgDocumentIds *self,
+                                         const char    *id);
 
 char    *mg_document_id_for_sha256 (const char *sha256);
 char    *mg_document_id_file_name (const char *id);
 gboolean mg_document_id_is_valid (const char *id);
+
+char    *mg_document_link_new (const char *document_id,
+                               const char *annotation_id);
+gboolean mg_document_link_parse (const char *uri,
+                                 char      **document_id,
+                                 char      **annotation_id);
 
 G_END_DECLS

@@ -119,6 +119,33 @@ id_for_file (const char    *name,
   return mg_document_id_for_sha256 (mg_json_object_get_string (document, "sha256"));
 }
 
+/* Reads and parses a store file, entries that repeat an id renumbered
+ * (as the store does). @bytes_out: (out) (optional): its bytes. */
+static JsonNode *
+read_store_file (GFile   *file,
+                 GBytes **bytes_out,
+                 GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  JsonNode *root;
+  gsize     len;
+
+  if (!mg_file_load_contents (file, NULL, &contents, &len, NULL, error))
+    return NULL;
+
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  root = mg_store_parse_bytes (bytes, error);
+  if (root == NULL)
+    return NULL;
+
+  mg_store_format_renumber_repeats (root, NULL);
+  if (bytes_out != NULL)
+    *bytes_out = g_steal_pointer (&bytes);
+
+  return root;
+}
+
 /* Merges one file of the old folder into its file in the new one. */
 static gboolean
 merge_file_into (GFile              *source,
@@ -128,10 +155,8 @@ merge_file_into (GFile              *source,
                  GError            **error)
 {
   g_autofree char *name = g_file_get_basename (source);
-  g_autofree char *contents = NULL;
   g_autofree char *id = NULL;
   g_autofree char *target_name = NULL;
-  g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GBytes) target_bytes = NULL;
   g_autoptr (GBytes) merged_bytes = NULL;
   g_autoptr (JsonNode) root = NULL;
@@ -139,23 +164,14 @@ merge_file_into (GFile              *source,
   g_autoptr (JsonNode) merged = NULL;
   g_autoptr (GFile) target = NULL;
   g_autoptr (GError) local_error = NULL;
-  gsize len;
 
-  if (!mg_file_load_contents (source, NULL, &contents, &len, NULL, &local_error))
-    {
-      g_debug ("%s is left out: %s", g_file_peek_path (source), local_error->message);
-      result->n_unreadable++;
-      return TRUE;
-    }
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  root = mg_store_parse_bytes (bytes, &local_error);
+  root = read_store_file (source, NULL, &local_error);
   if (root == NULL)
     {
       g_debug ("%s is left out: %s", g_file_peek_path (source), local_error->message);
       result->n_unreadable++;
       return TRUE;
     }
-  mg_store_format_renumber_repeats (root, NULL);
 
   /* A version 1 file gets its id on the way. */
   id = id_for_file (name, root, ids);
@@ -163,23 +179,17 @@ merge_file_into (GFile              *source,
   target_name = mg_document_id_file_name (id);
   target = g_file_get_child (to, target_name);
 
-  if (mg_file_load_contents (target, NULL, &contents, &len, NULL, &local_error))
-    {
-      target_bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-      target_root = mg_store_parse_bytes (target_bytes, &local_error);
-      if (target_root == NULL)
-        {
-          /* Never written over: the store sets it aside when it opens. */
-          g_debug ("%s is not merged into: %s", g_file_peek_path (target), local_error->message);
-          result->n_unreadable++;
-          return TRUE;
-        }
-      mg_store_format_renumber_repeats (target_root, NULL);
-      merged = mg_store_merge_json (target_root, root, NULL);
-    }
+  target_root = read_store_file (target, &target_bytes, &local_error);
+  if (target_root != NULL)
+    merged = mg_store_merge_json (target_root, root, NULL);
   else if (mg_store_io_is_missing (local_error))
+    merged = mg_store_merge_json (root, NULL, NULL);
+  else if (g_error_matches (local_error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT) || g_error_matches (local_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
     {
-      merged = mg_store_merge_json (root, NULL, NULL);
+      /* Never written over: the store sets it aside when it opens. */
+      g_debug ("%s is not merged into: %s", g_file_peek_path (target), local_error->message);
+      result->n_unreadable++;
+      return TRUE;
     }
   else
     {
@@ -368,4 +378,58 @@ mg_store_merge_folder (const char         *from,
   to_snapshots = g_file_get_child (to_dir, SNAPSHOTS_FOLDER);
 
   return copy_missing (from_snapshots, to_snapshots, &result->n_snapshots, error);
+}
+
+/* The git merge driver --------------------------------------------------- */
+
+/**
+ * mg_store_merge_versions:
+ * @base: (nullable): the common ancestor (git's `%O`), or %NULL
+ * @ours: our version (`%A`), replaced by the result
+ * @theirs: their version (`%B`)
+ * @error: return location for a #GError
+ *
+ * Merges three versions of one annotation file, for `git merge`
+ * (`marginalia --merge-driver %O %A %B`): by annotation id, the newer
+ * `modified` wins, a deletion (tombstone) removes an annotation not
+ * modified after it. The ancestor is not needed for that: the tombstones
+ * and the modification times say what it would; it need not exist (both
+ * sides added the file). The result is written in the store's canonical
+ * form, with our document header.
+ *
+ * Returns: %TRUE for a clean merge; %FALSE when a version does not parse
+ *   (@ours is then left as it was, and git reports a conflict)
+ */
+gboolean
+mg_store_merge_versions (const char *base,
+                         const char *ours,
+                         const char *theirs,
+                         GError    **error)
+{
+  g_autoptr (GFile) ours_file = NULL;
+  g_autoptr (GFile) theirs_file = NULL;
+  g_autoptr (GBytes) ours_bytes = NULL;
+  g_autoptr (GBytes) merged_bytes = NULL;
+  g_autoptr (JsonNode) ours_root = NULL;
+  g_autoptr (JsonNode) theirs_root = NULL;
+  g_autoptr (JsonNode) merged = NULL;
+
+  g_return_val_if_fail (ours != NULL && theirs != NULL, FALSE);
+
+  ours_file = g_file_new_for_path (ours);
+  theirs_file = g_file_new_for_path (theirs);
+
+  ours_root = read_store_file (ours_file, &ours_bytes, error);
+  if (ours_root == NULL)
+    return FALSE;
+  theirs_root = read_store_file (theirs_file, NULL, error);
+  if (theirs_root == NULL)
+    return FALSE;
+
+  merged = mg_store_merge_json (ours_root, theirs_root, NULL);
+  merged_bytes = mg_store_serialize_json (merged);
+  if (g_bytes_equal (merged_bytes, ours_bytes))
+    return TRUE;
+
+  return mg_store_io_write (ours_file, merged_bytes, ours_bytes, NULL, NULL, error);
 }

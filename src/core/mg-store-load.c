@@ -351,8 +351,6 @@ same_content (MgStore  *self,
   g_autoptr (GPtrArray) disk_entries = g_ptr_array_new_with_free_func (mg_store_item_free);
   g_autoptr (GPtrArray) disk_deleted = g_ptr_array_new_with_free_func (mg_store_item_free);
   JsonObject    *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (disk), "document"));
-  const char    *ours[1];
-  const char    *theirs[1];
   MgStoreMerge   merge;
   GHashTableIter iter;
   gpointer       value;
@@ -362,13 +360,8 @@ same_content (MgStore  *self,
    * text (or titles) that wrote their own after each other's change would
    * write the file back and forth for ever. Each writes its own at its
    * next change. */
-  ours[0] = self->document_id;
-  theirs[0] = mg_json_object_get_string (document, "id");
-  for (guint i = 0; i < 1; i++)
-    {
-      if (g_strcmp0 (ours[i] ? ours[i] : "", theirs[i] ? theirs[i] : "") != 0)
-        return FALSE;
-    }
+  if (g_strcmp0 (self->document_id, mg_json_object_get_string (document, "id")) != 0)
+    return FALSE;
 
   /* The file in canonical form, as mg_store_merge_json() makes it. */
   mg_store_merge_init (&merge);

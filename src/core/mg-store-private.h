@@ -173,8 +173,8 @@ void     _mg_store_set_str (char      **str_pointer,
 void        _mg_store_set_file (MgStore    *self,
                                 GFile      *file,
                                 const char *document_id);
-const char *mg_store_header_uri (MgStore *self);
-const char *mg_store_header_title (MgStore *self);
+const char *_mg_store_header_uri (MgStore *self);
+const char *_mg_store_header_title (MgStore *self);
 void        _mg_store_take_header (MgStore  *self,
                                    JsonNode *root);
 void        _mg_store_remember_id (MgStore *self);

@@ -109,9 +109,9 @@ serialize_state (MgStore *self)
     size_hint = 1024 + 1024 * (gsize) (entries->len + deleted->len);
 
   return mg_store_format_write (self->document_id,
-                                mg_store_header_uri (self),
+                                _mg_store_header_uri (self),
                                 mg_document_get_sha256 (self->document),
-                                mg_store_header_title (self),
+                                _mg_store_header_title (self),
                                 entries, deleted, size_hint);
 }
 
@@ -126,9 +126,9 @@ _mg_store_state_equals (MgStore *self,
   _mg_store_state_items (self, &entries, &deleted);
 
   return mg_store_format_equals (self->document_id,
-                                 mg_store_header_uri (self),
+                                 _mg_store_header_uri (self),
                                  mg_document_get_sha256 (self->document),
-                                 mg_store_header_title (self),
+                                 _mg_store_header_title (self),
                                  entries, deleted, bytes);
 }
 

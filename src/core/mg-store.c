@@ -207,13 +207,13 @@ _mg_store_set_file (MgStore    *self,
 
 /* The "uri" to write in the file. */
 const char *
-mg_store_header_uri (MgStore *self)
+_mg_store_header_uri (MgStore *self)
 {
   return self->header_uri != NULL ? self->header_uri : mg_document_get_uri (self->document);
 }
 
 const char *
-mg_store_header_title (MgStore *self)
+_mg_store_header_title (MgStore *self)
 {
   return self->header_uri != NULL ? self->header_title : mg_document_get_title (self->document);
 }
@@ -537,9 +537,9 @@ write_cache (MgStore *self,
   job = g_new0 (CacheJob, 1);
   job->file = g_object_ref (self->cache_file);
   job->json = g_steal_pointer (&json);
-  job->built = mg_store_cache_build (mg_store_header_uri (self),
+  job->built = mg_store_cache_build (_mg_store_header_uri (self),
                                      mg_document_get_sha256 (self->document),
-                                     mg_store_header_title (self),
+                                     _mg_store_header_title (self),
                                      G_LIST_MODEL (self->annotations),
                                      self->raw_entries, self->tombstones, self->raw_tombstones,
                                      self->raw_texts);

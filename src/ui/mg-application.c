@@ -61,7 +61,15 @@ mg_application_open (GApplication *application,
   MgApplication *self = MG_APPLICATION (application);
 
   for (int i = 0; i < n_files; i++)
-    mg_window_open_location (new_window (self), files[i]);
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      /* A link back into the text, from a Markdown export. */
+      if (g_str_has_prefix (uri, "marginalia:"))
+        mg_window_open_link (new_window (self), uri);
+      else
+        mg_window_open_location (new_window (self), files[i]);
+    }
 }
 
 static int

@@ -329,6 +329,14 @@ set_annotations_folder_action (GtkWidget  *widget,
           if (MG_IS_WINDOW (l->data) && l->data != self)
             mg_window_flush (l->data, &error);
         }
+      /* A store that saves nothing would lose its changes in the reload. */
+      for (GList *l = windows; l != NULL && error == NULL; l = l->next)
+        {
+          MgWindow *window = l->data;
+
+          if (MG_IS_WINDOW (window) && window->store != NULL && mg_store_get_read_only (window->store) && mg_store_get_dirty (window->store))
+            error = g_error_new_literal (MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY, _ ("a window has changes that cannot be saved"));
+        }
       if (error != NULL)
         {
           g_autofree char *message = g_strdup_printf (_ ("The annotations folder was not changed: some annotations could not be saved first (%s)"), error->message);
@@ -668,6 +676,82 @@ _mg_window_class_actions_init (GtkWidgetClass *widget_class)
 }
 
 /* Connects what the parts of the window report to the actions above. */
+/* Links back into the text -------------------------------------------- */
+
+#define LINK_ANNOTATION "mg-link-annotation"
+
+/* The document of a link is shown: go to its annotation. */
+static void
+link_annotations_cb (MgWindow   *self,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  g_autofree char *id = g_object_steal_data (G_OBJECT (self), LINK_ANNOTATION);
+  MgAnnotation    *annotation;
+
+  if (id == NULL || self->annotations == NULL)
+    {
+      /* Not loaded yet: kept for when they are. */
+      if (id != NULL)
+        g_object_set_data_full (G_OBJECT (self), LINK_ANNOTATION, g_steal_pointer (&id), g_free);
+      return;
+    }
+
+  annotation = mg_annotation_list_lookup (self->annotations, id);
+  if (annotation == NULL)
+    _mg_window_show_toast (self, _ ("The annotation of this link is no longer in this document"));
+  else if (mg_annotation_get_state (annotation) == MG_ANNOTATION_STATE_ORPHANED)
+    _mg_window_show_toast (self, _ ("The passage of this link is no longer in the document: the annotation is under Not Found"));
+  else
+    open_editor (self, annotation, FALSE);
+}
+
+/**
+ * mg_window_open_link:
+ * @self: a #MgWindow
+ * @uri: a `marginalia://open?document=…&annotation=…` link (from a
+ *   Markdown export: see mg_document_link_new())
+ *
+ * Opens the document of the link where it is on this machine, at the
+ * annotation. A link to a document this machine does not know opens the
+ * sample article with a banner saying so; a document that is gone from
+ * its path shows why it cannot be opened; an annotation that is gone is
+ * said in a toast.
+ */
+void
+mg_window_open_link (MgWindow   *self,
+                     const char *uri)
+{
+  g_autofree char *document_id = NULL;
+  g_autofree char *annotation_id = NULL;
+  g_autofree char *document_uri = NULL;
+  g_autoptr (GFile) file = NULL;
+
+  g_return_if_fail (MG_IS_WINDOW (self));
+  g_return_if_fail (uri != NULL);
+
+  if (!mg_document_link_parse (uri, &document_id, &annotation_id))
+    {
+      mg_window_open_bundled (self);
+      _mg_window_show_banner (self, _ ("This link is not one Marginalia can open."), uri);
+      return;
+    }
+
+  document_uri = mg_document_ids_find_uri (mg_document_ids_get_default (), document_id);
+  if (document_uri == NULL)
+    {
+      mg_window_open_bundled (self);
+      _mg_window_show_banner (self,
+                              _ ("The document of this link was never opened on this computer. Open it once from its file, and its links will find it."),
+                              uri);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (self), LINK_ANNOTATION, g_steal_pointer (&annotation_id), g_free);
+  file = g_file_new_for_uri (document_uri);
+  mg_window_open_file (self, file);
+}
+
 void
 _mg_window_actions_init (MgWindow *self)
 {
@@ -683,6 +767,7 @@ _mg_window_actions_init (MgWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
 
   g_signal_connect_object (self, "notify::show-sidebar", G_CALLBACK (show_sidebar_cb), self, 0);
+  g_signal_connect (self, "notify::annotations", G_CALLBACK (link_annotations_cb), NULL);
   g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (reveal_flap_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
 
