@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
+#include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-application.h"
@@ -155,13 +157,14 @@ report (const char *name,
 }
 
 static GPtrArray *
-make_annotations (MgDocument *document)
+make_annotations (MgDocument *document,
+                  guint       n)
 {
   GPtrArray *annotations = g_ptr_array_new_with_free_func (g_object_unref);
   GRand     *rand = g_rand_new_with_seed (SEED + 1);
   guint      length = mg_document_get_length (document);
 
-  for (guint i = 0; i < N_ANNOTATIONS; i++)
+  for (guint i = 0; i < n; i++)
     {
       guint         span = g_rand_int_range (rand, 20, 160);
       guint         start = g_rand_int_range (rand, 0, MAX (1, length - span));
@@ -238,6 +241,31 @@ peak_rss_mb (void)
   getrusage (RUSAGE_SELF, &usage);
 
   return usage.ru_maxrss / 1024.0;
+}
+
+/* Re-anchoring on real revisions of real prose (mg-anchor-corpus.c): the
+ * shared corpus, from $MARGINALIA_ANCHORING_CORPUS or ../shared/anchoring
+ * next to the source folder. The share of each class of passage anchored
+ * right, the false anchors (which must stay at 0), and the time to anchor
+ * one document's annotations. */
+static void
+bench_anchoring_corpus (void)
+{
+  g_autofree char *dir = mg_anchor_corpus_default_dir ();
+  g_autoptr (GError) error = NULL;
+  MgAnchorCorpusScore score;
+
+  if (!mg_anchor_corpus_run (dir, &score, NULL, &error))
+    {
+      g_printerr ("marginalia-bench: no anchoring corpus (%s), so no anchoring_ figures\n", error->message);
+      return;
+    }
+
+  report ("anchoring_kept_pct", mg_anchor_corpus_pct (score.kept_right, score.n_kept), "%");
+  report ("anchoring_edited_pct", mg_anchor_corpus_pct (score.edited_found, score.n_edited), "%");
+  report ("anchoring_deleted_pct", mg_anchor_corpus_pct (score.deleted_orphaned, score.n_deleted), "%");
+  g_print ("anchoring_false_anchors %u count\n", score.false_anchors);
+  report ("anchoring_per_document", score.anchor_ms / MAX (score.n_documents, 1), "ms");
 }
 
 /* The window part. Each figure ends at the first frame, on the window's
@@ -695,6 +723,127 @@ bench_open_hostile (const char *path,
   gtk_widget_set_visible (GTK_WIDGET (hostile.probe.window), FALSE);
 }
 
+/* The store part for big files ------------------------------------------
+ *
+ * marginalia-bench --store-make FILE DIR N writes N annotations of FILE in
+ * a store in DIR; marginalia-bench --store-load FILE DIR loads them, in a
+ * process of its own so that its peak memory is the load's (with the
+ * document's), and prints "ms peak_rss_mb". The main run does both for
+ * 100,000 annotations (store_load_100k); they also serve to measure a
+ * million by hand. */
+
+static MgDocument *
+load_document (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr (GError) error = NULL;
+  MgDocument *document = mg_document_loader_load_file (file, NULL, &error);
+
+  if (document == NULL)
+    g_error ("%s", error->message);
+
+  return document;
+}
+
+static int
+store_make_main (const char *path,
+                 const char *dir,
+                 guint       n)
+{
+  g_autoptr (MgDocument) document = load_document (path);
+  g_autoptr (GPtrArray) annotations = make_annotations (document, n);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GError) error = NULL;
+
+  mg_store_set_cache_directory (store, NULL);
+  if (!mg_store_load (store, &error))
+    g_error ("%s", error->message);
+  mg_annotation_list_add_many (list, annotations);
+  if (!mg_store_flush (store, &error))
+    g_error ("%s", error->message);
+
+  return 0;
+}
+
+static int
+store_load_main (const char *path,
+                 const char *dir)
+{
+  g_autoptr (MgDocument) document = load_document (path);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GError) error = NULL;
+  gint64 start;
+  double before;
+
+  mg_store_set_cache_directory (store, NULL);
+  mg_document_get_chars (document, NULL);
+  before = peak_rss_mb ();
+  start = g_get_monotonic_time ();
+  if (!mg_store_load (store, &error))
+    g_error ("%s", error->message);
+  g_print ("%.1f %.1f %.1f %u\n", ms_since (start), peak_rss_mb (), before,
+           g_list_model_get_n_items (G_LIST_MODEL (list)));
+
+  return 0;
+}
+
+/* Runs the bench itself with @args; its standard output. */
+static char *
+spawn_self (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  int   status;
+
+  g_ptr_array_add (argv, (gpointer) "/proc/self/exe");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) || !g_spawn_check_wait_status (status, &error))
+    g_error ("%s", error->message);
+
+  return out;
+}
+
+/* store_load_100k: the first load (no cache) of 100,000 annotations. */
+static void
+bench_store_load_100k (const char *path,
+                       const char *tmp)
+{
+  g_autofree char *dir = g_build_filename (tmp, "store-100k", NULL);
+  const char      *make[] = { "--store-make", path, dir, "100000", NULL };
+  const char      *load[] = { "--store-load", path, dir, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GDir) files = NULL;
+  double           ms = 0;
+  double           rss = 0;
+  double           before = 0;
+  guint            n = 0;
+  const char      *name;
+
+  g_free (spawn_self (make));
+  files = g_dir_open (dir, 0, NULL);
+  while (files != NULL && (name = g_dir_read_name (files)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      GStatBuf         buf;
+
+      if (g_str_has_suffix (name, ".json") && g_stat (file, &buf) == 0)
+        report ("store_100k_file", buf.st_size / (1024.0 * 1024.0), "MB");
+    }
+
+  out = spawn_self (load);
+  if (sscanf (out, "%lf %lf %lf %u", &ms, &rss, &before, &n) != 4 || n != 100000)
+    g_error ("marginalia-bench --store-load said: %s", out);
+  report ("store_load_100k", ms, "ms");
+  /* The whole process, and what the document had taken before. */
+  report ("store_load_100k_peak_rss", rss, "MB");
+  report ("store_load_100k_rss_before", before, "MB");
+}
+
 /* Writes @unit @n times between @head and @tail into @dir/@name. */
 static char *
 write_repeated (const char *dir,
@@ -741,6 +890,10 @@ main (int   argc,
       argv[1] = argv[0];
       return launch_main (argc - 1, argv + 1);
     }
+  if (argc == 5 && g_str_equal (argv[1], "--store-make"))
+    return store_make_main (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
+  if (argc == 4 && g_str_equal (argv[1], "--store-load"))
+    return store_load_main (argv[2], argv[3]);
 
   tmp = g_dir_make_tmp ("marginalia-bench-XXXXXX", &error);
   g_assert_no_error (error);
@@ -787,7 +940,7 @@ main (int   argc,
   g_print ("document_size %.1f MB\n", mg_document_get_n_bytes (document) / (1024.0 * 1024.0));
   g_print ("annotations %d count\n", N_ANNOTATIONS);
 
-  annotations = make_annotations (document);
+  annotations = make_annotations (document, N_ANNOTATIONS);
   mg_document_get_chars (document, NULL);
 
   start = g_get_monotonic_time ();
@@ -807,6 +960,8 @@ main (int   argc,
   g_print ("after_edits_anchored %u count\n", counts[MG_ANNOTATION_STATE_ANCHORED]);
   g_print ("after_edits_moved %u count\n", counts[MG_ANNOTATION_STATE_MOVED]);
   g_print ("after_edits_orphaned %u count\n", counts[MG_ANNOTATION_STATE_ORPHANED]);
+
+  bench_anchoring_corpus ();
 
   /* The edited copy is done with: the figures below are for the original. */
   g_clear_object (&edited);
@@ -869,6 +1024,8 @@ main (int   argc,
   }
 
   report ("peak_rss_core", peak_rss_mb (), "MB");
+
+  bench_store_load_100k (path, tmp);
 
   g_clear_object (&reader);
   g_clear_object (&store);

@@ -801,6 +801,91 @@ test_selection_distinct (void)
   close_window (window);
 }
 
+static gboolean
+is_search_entry (GtkWidget  *widget,
+                 const char *unused)
+{
+  return GTK_IS_SEARCH_ENTRY (widget);
+}
+
+/* Item 6 of issue 11: find matches and the current match are each
+ * distinct from the selection, the blue highlight, the paper and each
+ * other, in light, dark and sepia. */
+static void
+test_find_matches_distinct (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  MgWindow      *window = new_window ();
+  GtkTextView   *view = mg_window_get_text_view (window);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  guint          blue = find_offset (window, "global artificial intelligence");
+  guint          selected = find_offset (window, "Commerce Department");
+  GtkTextIter    s, e;
+  guint          current, other;
+  int            index;
+  const char    *schemes[] = { "light", "dark", "sepia" };
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &s, blue);
+  gtk_text_buffer_get_iter_at_offset (buffer, &e, blue + strlen ("global artificial intelligence"));
+  gtk_text_buffer_select_range (buffer, &s, &e);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "blue"));
+
+  /* "the ": its first two matches are on the first line, one of them
+   * current (the first after the caret). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (window->find_bar), is_search_entry, NULL)), "the ");
+  for (guint tries = 0; tries < 200 && (mg_find_bar_get_n_matches (window->find_bar) < 2 || mg_find_bar_is_searching (window->find_bar)); tries++)
+    wait_frames (GTK_WIDGET (window), 1);
+  g_assert_cmpuint (mg_find_bar_get_n_matches (window->find_bar), >=, 2);
+  index = mg_find_bar_get_current (window->find_bar);
+  g_assert_cmpint (index, >=, 0);
+  g_assert_cmpint (index, <=, 1);
+  g_assert_true (mg_find_bar_get_match (window->find_bar, index, &current, NULL));
+  g_assert_true (mg_find_bar_get_match (window->find_bar, 1 - index, &other, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autoptr (GdkTexture) texture = NULL;
+      guint8 under_selection[3], under_blue[3], paper[3], under_match[3], under_current[3];
+      const guint8 *colors[] = { under_selection, under_blue, paper, under_match, under_current };
+      const char   *names[] = { "selection", "blue highlight", "paper", "find match", "current find match" };
+
+      g_settings_set_string (settings, "color-scheme", schemes[i]);
+      gtk_text_buffer_get_iter_at_offset (buffer, &s, selected);
+      gtk_text_buffer_get_iter_at_offset (buffer, &e, selected + strlen ("Commerce Department"));
+      gtk_text_buffer_select_range (buffer, &s, &e);
+      gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 0);
+      gtk_widget_grab_focus (GTK_WIDGET (view));
+
+      for (guint tries = 0; tries < 60; tries++)
+        {
+          wait_frames (GTK_WIDGET (window), 2);
+          g_clear_object (&texture);
+          texture = render_widget (GTK_WIDGET (view));
+          /* Spaces: no ink over the background. */
+          background_at (view, texture, selected + strlen ("Commerce"), under_selection);
+          background_at (view, texture, blue + strlen ("global"), under_blue);
+          background_at (view, texture, find_offset (window, "Cognitia") - 1, paper);
+          background_at (view, texture, other + 3, under_match);
+          background_at (view, texture, current + 3, under_current);
+          if (distance (under_selection, paper) > 100)
+            break;
+        }
+
+      for (guint a = 0; a < G_N_ELEMENTS (colors); a++)
+        for (guint b = a + 1; b < G_N_ELEMENTS (colors); b++)
+          {
+            g_test_message ("%s: %s #%02x%02x%02x, %s #%02x%02x%02x: %.0f", schemes[i],
+                            names[a], colors[a][0], colors[a][1], colors[a][2],
+                            names[b], colors[b][0], colors[b][1], colors[b][2], distance (colors[a], colors[b]));
+            g_assert_cmpfloat (distance (colors[a], colors[b]), >, 40);
+          }
+    }
+
+  g_settings_reset (settings, "color-scheme");
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -820,6 +905,7 @@ main (int   argc,
   g_test_add_func ("/reader-view/selection/snaps-to-words", test_selection_snaps_to_words);
   g_test_add_func ("/reader-view/context-menu/reader-items", test_context_menu);
   g_test_add_func ("/reader-view/selection/distinct-from-blue", test_selection_distinct);
+  g_test_add_func ("/reader-view/find/distinct-from-selection-and-blue", test_find_matches_distinct);
 
   status = g_test_run ();
 

@@ -152,6 +152,17 @@ shows_error (MgApplication *app,
   g_assert_nonnull (strstr (mg_window_get_error_message (window), "does not exist"));
   g_assert_nonnull (strstr (mg_window_get_error_message (window), "missing-article.txt"));
 
+  /* The window is named after the file, and offers to open another. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "missing-article.txt");
+  {
+    GtkWidget *open = mg_window_get_error_open_button (window);
+
+    g_assert_true (gtk_widget_is_drawable (open));
+    g_assert_true (gtk_widget_has_css_class (open, "suggested-action"));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "app.open");
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (open)), ==, "_Open…");
+  }
+
   return TRUE;
 }
 

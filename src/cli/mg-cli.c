@@ -190,7 +190,9 @@ run_import (const char *import_path,
 
   if (!mg_store_flush (store, &error))
     {
-      fail (_ ("cannot save the imported annotations: %s"), error->message);
+      /* The window's words for highlights that could not be saved. */
+      fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
+            path, error->message);
       return MG_CLI_FAILED;
     }
 

@@ -737,28 +737,56 @@ mg_store_format_renumber_repeats (JsonNode   *root,
     {
       JsonObject *entry = mg_json_node_get_object (json_array_get_element (array, i));
       const char *id = mg_json_object_get_string (entry, "id");
-      guint       rank;
+      g_autofree char *new_id = NULL;
 
       if (id == NULL)
         continue;
 
-      rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
-      g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
-      if (rank > 0)
+      new_id = mg_store_format_next_id (seen, id);
+      if (new_id != NULL)
         {
-          g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
-          g_autofree char *new_id = mg_export_uuid_urn_for_name (name);
-
           json_object_set_string_member (entry, "id", new_id);
           /* Its text as read has the old id. */
           if (raw_texts != NULL)
             g_hash_table_remove (raw_texts, entry);
-          g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
           n_renumbered++;
         }
     }
 
   return n_renumbered;
+}
+
+/**
+ * mg_store_format_next_id:
+ * @seen: the ids of the entries before, as this function counted them
+ *   (made with g_str_hash, g_str_equal and g_free for the keys)
+ * @id: the id of the next entry
+ *
+ * One step of mg_store_format_renumber_repeats(), for a reader that takes
+ * the entries one at a time.
+ *
+ * Returns: (transfer full) (nullable): the new id of an entry that
+ *   repeats an earlier id, or %NULL when it keeps @id
+ */
+char *
+mg_store_format_next_id (GHashTable *seen,
+                         const char *id)
+{
+  guint rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
+  char *new_id;
+
+  g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
+  if (rank == 0)
+    return NULL;
+
+  {
+    g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
+
+    new_id = mg_export_uuid_urn_for_name (name);
+  }
+  g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
+
+  return new_id;
 }
 
 /* What a raw text is kept under: the object or array a node holds, which

@@ -258,11 +258,15 @@ replace_contents (GFile      *file,
   const char *data;
   gsize       len;
   gsize       written;
+  gboolean    existed;
 
   data = g_bytes_get_data (bytes, &len);
 
   /* REPLACE_DESTINATION writes a temporary file and renames it over the
-   * old one: a reader, or a crash, sees either the old or the new file. */
+   * old one: a reader, or a crash, sees either the old or the new file.
+   * When there is no old file, GLib writes the file itself: what a failed
+   * write leaves of it is removed. */
+  existed = g_file_query_exists (file, NULL);
   out = g_file_replace (file, etag, FALSE,
                         G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                         NULL, error);
@@ -275,13 +279,19 @@ replace_contents (GFile      *file,
 
       g_cancellable_cancel (abandon);
       g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      if (!existed)
+        g_file_delete (file, NULL, NULL);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   /* A failure here (a full disk at fsync()) also leaves the file. */
   if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
-    return FALSE;
+    {
+      if (!existed)
+        g_file_delete (file, NULL, NULL);
+      return FALSE;
+    }
 
   if (new_etag != NULL)
     *new_etag = g_file_output_stream_get_etag (out);

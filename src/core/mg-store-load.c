@@ -20,6 +20,17 @@
  * (after some patience: it may still be being written); one of a newer
  * format makes the store read-only. */
 
+static void
+warn_renumbered (GFile *file,
+                 guint  n)
+{
+  if (n > 0)
+    g_warning (ngettext ("%s: %u annotation repeated the id of another one: it was given a new id, and is kept",
+                         "%s: %u annotations repeated the id of another one: they were given new ids, and are kept",
+                         n),
+               g_file_peek_path (file), n);
+}
+
 /* mg_store_parse_bytes(), and entries that repeat an id renumbered, as
  * the log says. @raw_texts: (out): the texts of the entries as read. */
 static JsonNode *
@@ -29,20 +40,58 @@ parse_file (GFile       *file,
             GError     **error)
 {
   JsonNode *root = mg_store_parse_bytes (bytes, error);
-  guint     n;
 
   if (root == NULL)
     return NULL;
 
   *raw_texts = mg_store_format_raw_texts (bytes, root);
-  n = mg_store_format_renumber_repeats (root, *raw_texts);
-  if (n > 0)
-    g_warning (ngettext ("%s: %u annotation repeated the id of another one: it was given a new id, and is kept",
-                         "%s: %u annotations repeated the id of another one: they were given new ids, and are kept",
-                         n),
-               g_file_peek_path (file), n);
+  warn_renumbered (file, mg_store_format_renumber_repeats (root, *raw_texts));
 
   return root;
+}
+
+/* The size of the largest file a store reads. A bigger one is left as it
+ * is (the store is read-only) rather than let it take all the memory:
+ * reading a file takes about three times its size. Tests lower it with
+ * MG_STORE_TEST_MAX_SIZE. */
+static goffset
+max_size (void)
+{
+  const char *test = g_getenv ("MG_STORE_TEST_MAX_SIZE");
+
+  if (test != NULL)
+    return g_ascii_strtoll (test, NULL, 10);
+
+  return MG_STORE_MAX_SIZE;
+}
+
+/* The size of @file when it is over max_size(), else 0. */
+static goffset
+size_over_limit (GFile *file)
+{
+  g_autoptr (GFileInfo) info = NULL;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL || g_file_info_get_size (info) <= max_size ())
+    return 0;
+
+  return g_file_info_get_size (info);
+}
+
+static void
+too_large_error (MgStore *self,
+                 goffset  size,
+                 GError **error)
+{
+  g_autofree char *path = g_file_get_parse_name (self->file);
+  g_autofree char *size_text = g_format_size (size);
+  g_autofree char *limit_text = g_format_size (max_size ());
+
+  /* Translators: the document's title, the file's path, its size and the
+   * largest size read, e.g. "900 MB" and "268 MB". */
+  g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE,
+               _ ("The annotations of “%s” are too many to open: their file “%s” holds %s, and the limit is %s. The file is left as it is, and changes made here are not saved. To annotate this document again, move that file out of its folder."),
+               mg_document_get_title (self->document), path, size_text, limit_text);
 }
 
 /* Whether @node holds @annotation, as JSON: the same compact text,
@@ -84,6 +133,15 @@ keep_raw_texts (MgStore    *self,
             g_hash_table_replace (self->raw_texts, key, g_strdup (text));
         }
     }
+}
+
+/* @why: the reader's message, or NULL for an entry without an id. */
+static void
+warn_unreadable (const char *path,
+                 const char *why)
+{
+  g_warning ("%s: an annotation could not be read (%s); it is kept in the file as it is",
+             path, why != NULL ? why : _ ("it has no id"));
 }
 
 /* Merges the file's contents into the list: makes the list and the
@@ -202,8 +260,7 @@ merge_into_list (MgStore    *self,
 
       if (annotation == NULL)
         {
-          g_warning ("%s: an annotation could not be read (%s); it is kept in the file as it is",
-                     path, error ? error->message : _ ("it has no id"));
+          warn_unreadable (path, error ? error->message : NULL);
           g_ptr_array_add (self->raw_entries, json_node_copy (node));
           /* Never lose the one we have for one we cannot read. */
           if (existing != NULL)
@@ -398,6 +455,7 @@ _mg_store_check_now (MgStore *self,
   g_autofree char *etag = NULL;
   gsize            len;
   guint            n_changed;
+  goffset          size;
 
   g_clear_handle_id (&self->check_source, g_source_remove);
 
@@ -407,6 +465,16 @@ _mg_store_check_now (MgStore *self,
   if (_mg_store_write_in_flight (self))
     {
       self->check_again = TRUE;
+      return;
+    }
+
+  /* Grown elsewhere beyond what is read: never written over. */
+  size = size_over_limit (self->file);
+  if (size > 0)
+    {
+      too_large_error (self, size, &error);
+      _mg_store_set_read_only (self);
+      _mg_store_emit_error (self, error);
       return;
     }
 
@@ -524,8 +592,15 @@ typedef struct
   GFile   *found;
   gboolean moved;
 
+  goffset too_large; /* the file's size, when over max_size() */
+
+  /* Read from the cache, or an entry at a time (streamed), for a store
+   * that held nothing (empty). */
+  gboolean             empty;
   MgStoreCacheContents cache;
   gboolean             cached;
+  gboolean             streamed;
+  GPtrArray           *why; /* streamed: why each raw entry cannot be read */
   gboolean             same;
 
   JsonNode   *root;
@@ -555,6 +630,7 @@ load_job_free (gpointer data)
   g_clear_error (&job->read_error);
   g_clear_object (&job->found);
   mg_store_cache_contents_clear (&job->cache);
+  g_clear_pointer (&job->why, g_ptr_array_unref);
   g_clear_pointer (&job->root, json_node_unref);
   g_clear_pointer (&job->raw_texts, g_hash_table_unref);
   g_clear_error (&job->parse_error);
@@ -568,8 +644,13 @@ load_job_run (LoadJob *job)
   g_autoptr (GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize            len;
+  guint            n_renumbered = 0;
 
   mg_store_io_remove_stale_temporary_files (job->directory);
+
+  job->too_large = size_over_limit (job->file);
+  if (job->too_large > 0)
+    return;
 
   if (mg_file_load_contents (job->file, NULL, &contents, &len, &job->etag, &local_error))
     job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
@@ -590,11 +671,17 @@ load_job_run (LoadJob *job)
   mg_document_get_chars (job->document, NULL);
 
   if (job->found == NULL && job->cache_file != NULL && mg_store_cache_read (job->cache_file, job->bytes, &job->cache))
+    job->cached = TRUE;
+  /* Tests compare it with the tree through MG_STORE_TEST_TREE. */
+  else if (job->empty && g_getenv ("MG_STORE_TEST_TREE") == NULL && mg_store_stream_read (job->bytes, &job->cache, &n_renumbered, &job->why))
+    job->streamed = TRUE;
+
+  if (job->cached || job->streamed)
     {
+      warn_renumbered (job->found ? job->found : job->file, n_renumbered);
       for (guint i = 0; i < job->cache.annotations->len; i++)
         mg_anchor_annotation (g_ptr_array_index (job->cache.annotations, i), job->document);
       job->same = g_strcmp0 (job->cache.uri, mg_document_get_uri (job->document)) == 0 && g_strcmp0 (job->cache.sha256, mg_document_get_sha256 (job->document)) == 0 && g_strcmp0 (job->cache.title, mg_document_get_title (job->document)) == 0;
-      job->cached = TRUE;
       return;
     }
 
@@ -610,7 +697,8 @@ load_job_new (MgStore *self)
   job->directory = g_object_ref (self->directory);
   job->document = g_object_ref (self->document);
   /* The cache is what a file gives an empty store. */
-  if (self->cache_file != NULL && !_mg_store_has_content (self))
+  job->empty = !_mg_store_has_content (self);
+  if (self->cache_file != NULL && job->empty)
     job->cache_file = g_object_ref (self->cache_file);
 
   return job;
@@ -645,6 +733,13 @@ load_apply (MgStore *self,
       return FALSE;
     }
 
+  if (job->too_large > 0)
+    {
+      _mg_store_set_read_only (self);
+      too_large_error (self, job->too_large, error);
+      return FALSE;
+    }
+
   if (job->bytes == NULL)
     {
       /* Nothing stored yet. */
@@ -665,30 +760,42 @@ load_apply (MgStore *self,
       return TRUE;
     }
 
-  /* The cache was read, but changes came while it was: the file is
-   * merged with them. */
-  if (job->cached)
-    root = parse_file (self->file, job->bytes, &job->raw_texts, &job->parse_error);
-
-  if (root == NULL)
+  if (job->streamed && !_mg_store_has_content (self))
     {
-      g_assert (job->found == NULL);
+      g_autofree char *path = g_file_get_parse_name (self->file);
 
-      if (g_error_matches (job->parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+      /* Said as merge_into_list() says it. */
+      for (guint i = 0; i < job->why->len; i++)
+        warn_unreadable (path, g_ptr_array_index (job->why, i));
+      apply_cache (self, &job->cache);
+    }
+  else
+    {
+      /* The cache was read, or the file streamed, but changes came
+       * meanwhile: the file is merged with them. */
+      if (job->cached || job->streamed)
+        root = parse_file (job->found ? job->found : self->file, job->bytes, &job->raw_texts, &job->parse_error);
+
+      if (root == NULL)
         {
-          newer_version_error (self, job->parse_error, error);
-          _mg_store_set_read_only (self);
+          g_assert (job->found == NULL);
+
+          if (g_error_matches (job->parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+            {
+              newer_version_error (self, job->parse_error, error);
+              _mg_store_set_read_only (self);
+              return FALSE;
+            }
+
+          handle_corrupt (self, job->parse_error, error);
+          _mg_store_start_monitor (self);
           return FALSE;
         }
 
-      handle_corrupt (self, job->parse_error, error);
-      _mg_store_start_monitor (self);
-      return FALSE;
+      merge_into_list (self, root, job->raw_texts);
+      /* The tree is the biggest thing a load makes: gone before the rest. */
+      g_clear_pointer (&root, json_node_unref);
     }
-
-  merge_into_list (self, root, job->raw_texts);
-  /* The tree is the biggest thing a load makes: gone before the rest. */
-  g_clear_pointer (&root, json_node_unref);
 
   if (job->found != NULL)
     {

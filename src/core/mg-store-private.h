@@ -18,6 +18,7 @@
  *   mg-store-monitor.c  MgStoreMonitor: changes on disk, paused while we
  *                       write
  *   mg-store-cache.c    the disposable cache of what a file holds
+ *   mg-store-stream.c   the first read of a file, an entry at a time
  */
 
 #include <gio/gio.h>
@@ -26,6 +27,7 @@
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
+#include "mg-store-cache.h"
 #include "mg-store-monitor.h"
 #include "mg-store.h"
 
@@ -216,6 +218,8 @@ JsonNode    *mg_store_format_build_root (const char *uri,
 
 guint       mg_store_format_renumber_repeats (JsonNode   *root,
                                               GHashTable *raw_texts);
+char       *mg_store_format_next_id (GHashTable *seen,
+                                     const char *id);
 gpointer    mg_store_node_key (JsonNode *node);
 GHashTable *mg_store_format_raw_texts (GBytes   *bytes,
                                        JsonNode *root);
@@ -279,6 +283,12 @@ void mg_store_merge_add_file (MgStoreMerge *merge,
                               JsonNode     *root,
                               gboolean      ours);
 void mg_store_merge_apply_tombstones (MgStoreMerge *merge);
+
+/* mg-store-stream.c */
+gboolean mg_store_stream_read (GBytes               *bytes,
+                               MgStoreCacheContents *contents,
+                               guint                *n_renumbered,
+                               GPtrArray           **why);
 
 /* mg-store-io.c */
 gboolean mg_store_io_is_missing (const GError *error);

@@ -16,7 +16,11 @@ typedef enum
   MG_STORE_ERROR_NEWER_VERSION, /* a newer Marginalia wrote it; left untouched */
   MG_STORE_ERROR_SAVE_FAILED,   /* nothing was written; changes kept in memory */
   MG_STORE_ERROR_READ_ONLY,     /* unsaved changes that this store will not save */
+  MG_STORE_ERROR_TOO_LARGE,     /* over MG_STORE_MAX_SIZE; left untouched, read-only */
 } MgStoreError;
+
+/* The largest store file read (about 300,000 annotations). */
+#define MG_STORE_MAX_SIZE (256 * 1024 * 1024)
 
 /* The "version" this code writes. A file with a larger one is never
  * written to. Any change to the format bumps it. */

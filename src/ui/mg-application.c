@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-accessible.h"
 #include "mg-application.h"
 #include "mg-cli.h"
 #include "mg-window-open-link.h"
@@ -193,7 +194,10 @@ about_action (GSimpleAction *action,
   static const char *developers[] = { "The Marginalia developers", NULL };
   GtkWindow         *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  adw_show_about_window (parent,
+  GtkWidget         *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                         "transient-for", parent,
                          "application-name", _ ("Marginalia"),
                          "application-icon", APP_ID,
                          "developer-name", _ ("The Marginalia developers"),
@@ -206,6 +210,9 @@ about_action (GSimpleAction *action,
                          /* Translators: put your names here, one per line. */
                          "translator-credits", _ ("translator-credits"),
                          NULL);
+  /* Its version is a button that copies it: say what it is. */
+  mg_accessible_label_inner_button (about, "app-version", PACKAGE_VERSION);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 /* The user guide is a page compiled into the program (data/help), opened

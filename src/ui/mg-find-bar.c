@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-accessible.h"
 #include "mg-find-bar.h"
 #include "mg-text-fold.h"
 #include "mg-ui-resources.h"
@@ -104,12 +105,15 @@ update_tag_colors (MgFindBar *self)
   if (self->match_tag == NULL)
     return;
 
-  /* The accent colour, translucent for every match and solid for the
-   * current one: unlike the pastel highlight colours, and readable over
-   * them, since the find tags are above the highlights. */
-  gdk_rgba_parse (&rgba, dark ? "rgba(120,174,237,0.35)" : "rgba(53,132,228,0.25)");
+  /* Every match is a grey tint, underlined: no hue, so that it is not
+   * taken for a highlight (a translucent accent colour looked like the
+   * blue one), lighter than the selection (the text in reverse), and the
+   * same over white, dark or sepia paper. The current match is the solid
+   * accent colour with light text. The find tags are above the
+   * highlights, so both show over them. */
+  gdk_rgba_parse (&rgba, dark ? "rgba(255,255,255,0.3)" : "rgba(0,0,0,0.28)");
   g_object_set (self->match_tag, "background-rgba", &rgba, NULL);
-  gdk_rgba_parse (&rgba, dark ? "rgba(120,174,237,0.9)" : "rgba(53,132,228,0.9)");
+  gdk_rgba_parse (&rgba, dark ? "rgba(255,255,255,0.8)" : "rgba(0,0,0,0.75)");
   g_object_set (self->match_tag, "underline", PANGO_UNDERLINE_SINGLE, "underline-rgba", &rgba, NULL);
 
   gdk_rgba_parse (&rgba, dark ? "#78aeed" : "#1c71d8");
@@ -789,6 +793,7 @@ mg_find_bar_init (MgFindBar *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self));
 
   self->matches = g_array_new (FALSE, FALSE, sizeof (Match));
   self->current = -1;

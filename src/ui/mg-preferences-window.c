@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-accessible.h"
 #include "mg-preferences-window.h"
 #include "mg-reading-style.h"
 #include "mg-ui-resources.h"
@@ -222,6 +223,8 @@ mg_preferences_window_init (MgPreferencesWindow *self)
   gtk_font_chooser_set_level (GTK_FONT_CHOOSER (self->font_button), GTK_FONT_CHOOSER_LEVEL_FAMILY);
   G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_scale_set_format_value_func (self->text_width_scale, format_width, NULL, NULL);
+  mg_accessible_label_inner_button (GTK_WIDGET (self->font_button), NULL, _ ("Choose the custom font"));
+  mg_accessible_repair (GTK_WIDGET (self));
 }
 
 /**

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-accessible.h"
 #include "mg-color-selector.h"
 #include "mg-sidebar-private.h"
 #include "mg-text-fold.h"
@@ -555,6 +556,7 @@ _mg_sidebar_filter_init (MgSidebar *self)
   gtk_drop_down_set_list_factory (self->tag_dropdown, tag_list_factory);
   gtk_drop_down_set_expression (self->tag_dropdown, tag_expression);
   gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (self->tag_model));
+  mg_accessible_label_inner_button (GTK_WIDGET (self->tag_dropdown), NULL, _ ("Filter by Tag"));
   g_signal_connect_swapped (self->tag_dropdown, "notify::selected", G_CALLBACK (tag_selected_cb), self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.clear-filters", FALSE);

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "mg-accessible.h"
 #include "mg-color-selector.h"
 #include "mg-sidebar-private.h"
 #include "mg-ui-resources.h"
@@ -130,7 +131,7 @@ _mg_sidebar_update_view (MgSidebar *self)
   /* Translators: the page of the highlights whose passage was not found
    * in the text, with their number */
   orphans_label = g_strdup_printf (_ ("Not Found (%u)"), n_orphans);
-  gtk_button_set_label (GTK_BUTTON (self->orphans_toggle), orphans_label);
+  mg_accessible_set_button_label (GTK_BUTTON (self->orphans_toggle), orphans_label);
 
   total = orphans ? n_orphans : n_anchored;
   shown = orphans ? n_visible_orphans : n_visible;
@@ -1078,6 +1079,7 @@ mg_sidebar_init (MgSidebar *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _mg_sidebar_filter_init (self);
+  mg_accessible_repair (GTK_WIDGET (self));
 
   self->anchored_filter = GTK_FILTER (gtk_custom_filter_new (anchored_filter_func, NULL, NULL));
   self->orphan_filter = GTK_FILTER (gtk_custom_filter_new (orphan_filter_func, NULL, NULL));

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-accessible.h"
 #include "mg-anchor.h"
 #include "mg-colors.h"
 #include "mg-preferences-window.h"
@@ -25,11 +26,6 @@ void
 _mg_window_set_color (MgWindow *self,
                       MgColor   color)
 {
-  g_autofree char *old_class = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (self->color));
-  g_autofree char *new_class = g_strdup_printf ("mg-swatch-%s", mg_color_to_string (color));
-
-  gtk_widget_remove_css_class (self->current_color_dot, old_class);
-  gtk_widget_add_css_class (self->current_color_dot, new_class);
   self->color = color;
 
   if (g_settings_get_enum (self->settings, "highlight-color") != (int) color)
@@ -105,7 +101,6 @@ highlight_with_action (GtkWidget  *widget,
     return;
 
   _mg_window_set_color (self, color);
-  gtk_popover_popdown (self->color_popover);
   annotation = highlight_selection (self, color);
 }
 
@@ -416,6 +411,7 @@ banner_details_action (GtkWidget  *widget,
                                    gtk_label_get_text (self->banner_label),
                                    self->banner_details);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  mg_accessible_repair (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -439,6 +435,17 @@ annotation_clicked_cb (MgWindow     *self,
 {
   mg_sidebar_select (self->sidebar, annotation);
   open_editor (self, annotation, FALSE);
+}
+
+/* The editor closed (Escape, Done, a click outside): the keyboard goes
+ * on from the text, unless the user has already put it elsewhere. */
+static void
+editor_closed_cb (MgWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL || focus == GTK_WIDGET (self->editor) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->editor)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->reader));
 }
 
 static void
@@ -589,6 +596,8 @@ _mg_window_actions_init (MgWindow *self)
 
   g_signal_connect_object (self->editor, "delete-requested",
                            G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "closed",
+                           G_CALLBACK (editor_closed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->reader, "selection-finished",
                            G_CALLBACK (selection_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->reader, "annotation-clicked",

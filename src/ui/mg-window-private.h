@@ -21,6 +21,7 @@ struct _MgWindow
 {
   AdwApplicationWindow parent_instance;
 
+  AdwHeaderBar       *header_bar;
   AdwWindowTitle     *window_title;
   AdwToastOverlay    *toast_overlay;
   GtkStack           *stack;
@@ -28,6 +29,7 @@ struct _MgWindow
   GtkScrolledWindow  *scroller;
   MgReaderView       *reader;
   AdwStatusPage      *error_page;
+  GtkWidget          *error_open_button;
   AdwFlap            *flap;
   MgSidebar          *sidebar;
   MgFindBar          *find_bar;
@@ -38,8 +40,6 @@ struct _MgWindow
   GtkToggleButton    *sidebar_button;
   GtkRevealer        *banner;
   GtkLabel           *banner_label;
-  GtkWidget          *current_color_dot;
-  GtkPopover         *color_popover;
   GtkPopover         *selection_popover;
   MgAnnotationEditor *editor;
 
@@ -90,6 +90,7 @@ GtkTextView *mg_window_get_text_view (MgWindow *self);
 GtkWidget   *mg_window_get_sidebar (MgWindow *self);
 GtkWidget   *mg_window_get_editor (MgWindow *self);
 GtkWidget   *mg_window_get_contents (MgWindow *self);
+GtkWidget   *mg_window_get_error_open_button (MgWindow *self);
 const char  *mg_window_get_page (MgWindow *self);
 const char  *mg_window_get_error_message (MgWindow *self);
 const char  *mg_window_get_banner_text (MgWindow *self);

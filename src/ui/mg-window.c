@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-accessible.h"
 #include "mg-colors.h"
 #include "mg-contents-row.h"
 #include "mg-color-selector.h"
@@ -117,6 +118,8 @@ show_store_error (MgWindow     *self,
     text = _ ("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
     text = _ ("Changes to these annotations cannot be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE))
+    text = _ ("The saved annotations of this document are too many to open. They are left as they are, and changes will not be saved.");
   else
     text = _ ("Annotations could not be saved. They are kept while this window is open, and saving is tried again with the next change.");
 
@@ -176,6 +179,7 @@ _mg_window_show_error (MgWindow     *self,
                        const GError *error)
 {
   g_autofree char *name = NULL;
+  g_autofree char *basename = NULL;
   g_autofree char *message = NULL;
 
   name = g_file_get_parse_name (file);
@@ -193,10 +197,12 @@ _mg_window_show_error (MgWindow     *self,
   g_free (self->error_message);
   self->error_message = g_steal_pointer (&message);
 
+  /* The window is named after the file it could not open. */
+  basename = g_file_get_basename (file);
   adw_status_page_set_description (self->error_page, self->error_message);
-  adw_window_title_set_title (self->window_title, _ ("Marginalia"));
-  adw_window_title_set_subtitle (self->window_title, NULL);
-  gtk_window_set_title (GTK_WINDOW (self), _ ("Marginalia"));
+  adw_window_title_set_title (self->window_title, basename);
+  adw_window_title_set_subtitle (self->window_title, _ ("Could not be opened"));
+  gtk_window_set_title (GTK_WINDOW (self), basename);
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "error");
   update_contents (self);
@@ -739,6 +745,20 @@ mg_window_get_contents (MgWindow *self)
   return GTK_WIDGET (self->contents_list);
 }
 
+/**
+ * mg_window_get_error_open_button:
+ * @self: a #MgWindow
+ *
+ * Returns: (transfer none): the error page's Open… button
+ */
+GtkWidget *
+mg_window_get_error_open_button (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return self->error_open_button;
+}
+
 GtkWidget *
 mg_window_get_editor (MgWindow *self)
 {
@@ -1049,6 +1069,7 @@ mg_window_class_init (MgWindowClass *klass)
   g_assert (mg_ui_get_resource () != NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, stack);
@@ -1056,6 +1077,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, error_open_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
@@ -1067,8 +1089,6 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, current_color_dot);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, color_popover);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, selection_popover);
 
   gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
@@ -1089,6 +1109,8 @@ static void
 mg_window_init (MgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self));
+  mg_accessible_repair (GTK_WIDGET (self->selection_popover));
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
@@ -1122,7 +1144,6 @@ mg_window_init (MgWindow *self)
                            G_CALLBACK (cursor_visible_cb), self, G_CONNECT_SWAPPED);
 
   self->color = MG_COLOR_YELLOW;
-  gtk_widget_add_css_class (self->current_color_dot, "mg-swatch-yellow");
   _mg_window_set_color (self, g_settings_get_enum (self->settings, "highlight-color"));
 
   {
@@ -1152,9 +1173,17 @@ mg_window_init (MgWindow *self)
 MgWindow *
 mg_window_new (GtkApplication *application)
 {
+  MgWindow           *self;
+  GtkShortcutsWindow *shortcuts;
+
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
 
-  return g_object_new (MG_TYPE_WINDOW,
-                       "application", application,
-                       NULL);
+  self = g_object_new (MG_TYPE_WINDOW, "application", application, NULL);
+
+  /* The application gave it the shortcuts window: its search button. */
+  shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+  if (shortcuts != NULL)
+    mg_accessible_label_inner_button (gtk_window_get_titlebar (GTK_WINDOW (shortcuts)), NULL, _ ("Search Shortcuts"));
+
+  return self;
 }

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "mg-application.h"
+#include "mg-test-utils.h"
+#include "mg-window-private.h"
+
+/* The window's layout as a new user meets it: the header bar starts with
+ * Open, as in Text Editor and Papers, and holds no control that is
+ * disabled most of the time; the window fits a phone's 360 pixels, with
+ * the find bar open or closed and the sidebar over the text. */
+
+static MgApplication *app;
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+has_annotations (gpointer window)
+{
+  return mg_window_get_annotations (window) != NULL;
+}
+
+static gboolean
+window_gone (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (item == window)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static MgWindow *
+bundled_window (void)
+{
+  MgWindow *window = mg_window_new (GTK_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  mg_window_open_bundled (window);
+  g_assert_true (mg_test_iterate_until (has_annotations, window, 60));
+  wait_ms (100);
+
+  return window;
+}
+
+static void
+close_window (MgWindow *window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  mg_test_iterate_until (window_gone, window, 30);
+}
+
+/* What the window's content needs, without the frame that client-side
+ * decorations add around it where there is no compositor. */
+static int
+minimum_width (GtkWidget *window)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  int        minimum;
+
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+
+  return minimum;
+}
+
+static void
+test_header_bar (void)
+{
+  MgWindow  *window = bundled_window ();
+  GtkWidget *header = GTK_WIDGET (window->header_bar);
+  GtkWidget *first = NULL;
+
+  /* The first button of the header bar's start is Open. */
+  for (GtkWidget *w = gtk_widget_get_first_child (header); w != NULL && first == NULL;)
+    {
+      if (GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || ADW_IS_SPLIT_BUTTON (w))
+        first = w;
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != header && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == header ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_nonnull (first);
+  g_assert_true (GTK_IS_BUTTON (first));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (first)), ==, "app.open");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (first)), ==, "_Open");
+
+  /* No Highlight button that is disabled until there is a selection: the
+   * selection's popover and the keys do its work. */
+  for (GtkWidget *w = first; w != NULL; w = gtk_widget_get_next_sibling (w))
+    g_assert_false (ADW_IS_SPLIT_BUTTON (w));
+
+  close_window (window);
+}
+
+static void
+test_narrow (void)
+{
+  MgWindow *window = bundled_window ();
+
+  g_test_message ("minimum width %d", minimum_width (GTK_WIDGET (window)));
+  g_assert_cmpint (minimum_width (GTK_WIDGET (window)), <=, 360);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+  wait_ms (300);
+  g_test_message ("minimum width, find bar open %d", minimum_width (GTK_WIDGET (window)));
+  g_assert_cmpint (minimum_width (GTK_WIDGET (window)), <=, 360);
+
+  gtk_toggle_button_set_active (window->sidebar_button, TRUE);
+  wait_ms (300);
+  g_test_message ("minimum width, sidebar open %d", minimum_width (GTK_WIDGET (window)));
+  g_assert_cmpint (minimum_width (GTK_WIDGET (window)), <=, 360);
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  mg_test_isolate_user_dirs ("test-layout");
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = mg_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/layout/header-bar/open-first", test_header_bar);
+  g_test_add_func ("/layout/narrow/360", test_narrow);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  mg_test_remove_user_dirs ();
+
+  return status;
+}
