@@ -409,6 +409,27 @@ test_paste_link (void)
   close_window (window);
 }
 
+/* "marginalia URL": the application gets the link as a file, as
+ * GApplication makes one of each argument, and opens it in a new window. */
+static void
+test_command_line (void)
+{
+  g_autofree char *url = url_for ("/article-command-line.html");
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (url);
+  GList    *before = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  MgWindow *window = NULL;
+
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (g_list_find (before, l->data) == NULL && MG_IS_WINDOW (l->data))
+      window = l->data;
+  g_list_free (before);
+  g_assert_nonnull (window);
+
+  wait_for_uri (window, url);
+  close_window (window);
+}
+
 /* }}} */
 
 int
@@ -436,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/open-link/snapshot/offline-highlight", test_snapshot_offline_highlight);
   g_test_add_func ("/open-link/snapshot/check-newer-version", test_check_newer_version);
   g_test_add_func ("/open-link/paste", test_paste_link);
+  g_test_add_func ("/open-link/command-line", test_command_line);
 
   status = g_test_run ();
 

@@ -459,9 +459,16 @@ return_io_error (GTask  *task,
            || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
            || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND)
            || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED))
-    reported = g_error_new (MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_OFFLINE,
-                            _ ("Could not connect to %s. Check the address and that you are online."),
-                            data->host);
+    {
+      if (!g_network_monitor_get_network_available (g_network_monitor_get_default ()))
+        reported = g_error_new (MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_OFFLINE,
+                                _ ("You are offline, so %s cannot be reached. Pages you opened before open offline."),
+                                data->host);
+      else
+        reported = g_error_new (MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_OFFLINE,
+                                _ ("Could not connect to %s. Check the address and that you are online."),
+                                data->host);
+    }
   else
     reported = g_error_new (MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_FAILED,
                             _ ("The page could not be read from %s: %s"), data->host, error->message);

@@ -301,10 +301,11 @@ mg_application_init (MgApplication *self)
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     _ ("[FILE…]"));
+                                                     _ ("[FILE…|URL…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _ ("Read articles, highlight passages and keep notes.\n\n"
                                                "  marginalia [FILE…]                     open FILEs, each in a window\n"
+                                               "  marginalia https://…                   read a web page and keep it\n"
                                                "  marginalia --export=FORMAT [-o FILE] DOCUMENT\n"
                                                "                                         export DOCUMENT’s annotations\n"
                                                "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT"));
