@@ -988,6 +988,8 @@ test_import_and_copy (void)
   g_assert_true (mg_window_import_bytes (window, bytes, NULL));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
   iterate ();
+  /* In plain words, "highlight" for what the user made. */
+  g_assert_cmpstr (mg_window_get_toast_text (window), ==, "4 highlights placed, 1 could not be found in this text");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-markdown", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_text_cb, &text);
@@ -996,6 +998,7 @@ test_import_and_copy (void)
 
   g_assert_true (g_str_has_prefix (text, "---\n"));
   g_assert_nonnull (strstr (text, "> We cannot rely on the charity of a foreign government"));
+  g_assert_cmpstr (mg_window_get_toast_text (window), ==, "Highlights copied as Markdown");
 
   close_window (window);
 }

@@ -54,6 +54,7 @@ struct _MgWindow
   guint             load_source;
   char             *error_message;
   char             *banner_details;
+  char             *last_toast;
   MgColor           color;
   gboolean          show_sidebar;
   gboolean          close_confirmed;
@@ -91,6 +92,7 @@ GtkWidget   *mg_window_get_error_open_button (MgWindow *self);
 const char  *mg_window_get_page (MgWindow *self);
 const char  *mg_window_get_error_message (MgWindow *self);
 const char  *mg_window_get_banner_text (MgWindow *self);
+const char  *mg_window_get_toast_text (MgWindow *self);
 gboolean     mg_window_flush (MgWindow *self,
                               GError  **error);
 gboolean     mg_window_import_bytes (MgWindow *self,

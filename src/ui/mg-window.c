@@ -87,6 +87,8 @@ _mg_window_show_toast (MgWindow   *self,
                        const char *title)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
 }
 
 /* Problems the user must know about and that stay true until dismissed:
@@ -150,7 +152,7 @@ store_merged_cb (MgWindow *self,
     gtk_popover_popdown (GTK_POPOVER (self->editor));
 
   if (n_changed > 0)
-    _mg_window_show_toast (self, _ ("Annotations updated from a change on disk"));
+    _mg_window_show_toast (self, _ ("Highlights updated from a change on disk"));
 }
 
 /* Entries of the file that could not be read are kept in it, untouched;
@@ -743,6 +745,20 @@ mg_window_get_contents (MgWindow *self)
 }
 
 /**
+ * mg_window_get_toast_text:
+ * @self: a #MgWindow
+ *
+ * Returns: (nullable): the title of the last message shown in a toast
+ */
+const char *
+mg_window_get_toast_text (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}
+
+/**
  * mg_window_get_error_open_button:
  * @self: a #MgWindow
  *
@@ -961,6 +977,7 @@ mg_window_finalize (GObject *object)
   g_clear_object (&self->tags);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->banner_details, g_free);
+  g_clear_pointer (&self->last_toast, g_free);
   g_clear_error (&self->save_error);
   g_clear_pointer (&self->deleted, g_hash_table_unref);
   g_clear_object (&self->recent_menu);
