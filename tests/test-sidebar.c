@@ -7,6 +7,7 @@
 #include "mg-annotation-list.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
+#include "mg-note-markup.h"
 #include "mg-sidebar.h"
 #include "mg-test-utils.h"
 #include "mg-wrap-bin.h"
@@ -689,6 +690,15 @@ test_row_updates (Fixture      *f,
   row = wait_for_row (f, annotation);
   g_assert_cmpstr (mg_annotation_row_get_note_text (row), ==, "First line second line");
 
+  /* Its Markdown shown, not as typed; a link is a link, with its URL. */
+  mg_annotation_set_note (annotation, "**Key** claim, *see* [the rules](https://example.org/a?b=1&c=2) & `<code>`");
+  pump ();
+  row = wait_for_row (f, annotation);
+  g_assert_cmpstr (mg_annotation_row_get_note_text (row), ==, "Key claim, see the rules & <code>");
+  g_assert_cmpstr (mg_annotation_row_get_note_markup (row), ==,
+                   "<b>Key</b> claim, <i>see</i> <a href=\"https://example.org/a?b=1&amp;c=2\" "
+                   "title=\"https://example.org/a?b=1&amp;c=2\">the rules</a> &amp; <tt>&lt;code&gt;</tt>");
+
   set_tags (annotation, "one,two");
   pump ();
   row = wait_for_row (f, annotation);
@@ -705,6 +715,40 @@ test_row_updates (Fixture      *f,
   pump ();
   row = wait_for_row (f, annotation);
   g_assert_null (mg_annotation_row_get_note_text (row));
+}
+
+/* Notes as markup: Markdown shown, everything else escaped, cut with its
+ * elements closed, on one line or several. */
+static void
+test_note_markup (void)
+{
+  struct
+  {
+    const char       *note;
+    guint             max_chars;
+    MgNoteMarkupFlags flags;
+    const char       *markup;
+  } cases[] = {
+    { "plain & <b>raw</b>", 100, MG_NOTE_MARKUP_ONE_LINE, "plain &amp; &lt;b&gt;raw&lt;/b&gt;" },
+    { "**bold** and _it_", 100, MG_NOTE_MARKUP_ONE_LINE, "<b>bold</b> and <i>it</i>" },
+    { "[x](https://a.org)", 100, 0, "<u>x</u>" },
+    { "[x](https://a.org)", 100, MG_NOTE_MARKUP_LINKS, "<a href=\"https://a.org\" title=\"https://a.org\">x</a>" },
+    { "One.\n\nTwo\nthree.", 100, 0, "One.\n\nTwo three." },
+    { "One.\n\nTwo.", 100, MG_NOTE_MARKUP_ONE_LINE, "One. Two." },
+    { "- a\n- b", 100, 0, "• a\n• b" },
+    { "**very long bold**", 6, MG_NOTE_MARKUP_ONE_LINE, "<b>very l…</b>" },
+    { "# Title\nBody", 100, 0, "<b>Title</b>\n\nBody" },
+    { "", 100, 0, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = mg_note_markup (cases[i].note, cases[i].max_chars, cases[i].flags);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+      g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL) ||
+                     (cases[i].flags & MG_NOTE_MARKUP_LINKS) != 0);
+    }
 }
 
 /* GTK 4.8's list view makes up to 200 rows at once, so a row is cheap to
@@ -1226,6 +1270,7 @@ main (int   argc,
   ADD ("many", test_many);
   ADD ("keyboard", test_keyboard);
   g_test_add_func ("/sidebar/relative-date", test_relative_date);
+  g_test_add_func ("/sidebar/note-markup", test_note_markup);
 
 #undef ADD
 
