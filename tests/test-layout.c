@@ -7,8 +7,9 @@
 
 /* The window's layout as a new user meets it: the header bar starts with
  * Open, as in Text Editor and Papers, and holds no control that is
- * disabled most of the time; the window fits a phone's 360 pixels, with
- * the find bar open or closed and the sidebar over the text. */
+ * disabled most of the time; Open Recent lists documents only; the window
+ * fits a phone's 360 pixels, with the find bar open or closed and the
+ * sidebar over the text. */
 
 static MgApplication *app;
 
@@ -134,6 +135,66 @@ test_narrow (void)
   close_window (window);
 }
 
+static char *
+menu_label (GMenuModel *menu,
+            int         index)
+{
+  char *label = NULL;
+
+  g_menu_model_get_item_attribute (menu, index, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+
+  return label;
+}
+
+static gboolean
+recent_menu_has_one_document (gpointer window)
+{
+  GMenuModel      *menu = G_MENU_MODEL (MG_WINDOW (window)->recent_menu);
+  g_autofree char *label = NULL;
+
+  if (g_menu_model_get_n_items (menu) != 1)
+    return FALSE;
+  label = menu_label (menu, 0);
+
+  return g_strcmp0 (label, "reading.txt") == 0;
+}
+
+/* Open Recent lists the documents read, not the files exported or
+ * imported, and says so when there is none yet. */
+static void
+test_open_recent (void)
+{
+  g_autofree char *dir = g_build_filename (mg_test_get_user_dirs_root (), "recent", NULL);
+  g_autofree char *document_path = g_build_filename (dir, "reading.txt", NULL);
+  g_autofree char *export_path = g_build_filename (dir, "reading – annotations.md", NULL);
+  g_autofree char *export_uri = g_filename_to_uri (export_path, NULL, NULL);
+  g_autoptr (GFile) document = g_file_new_for_path (document_path);
+  MgWindow        *window = bundled_window ();
+  GMenuModel      *menu = G_MENU_MODEL (window->recent_menu);
+  g_autofree char *placeholder = NULL;
+  MgWindow        *reading;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (document_path, "A text to read.\n", -1, NULL));
+  g_assert_true (g_file_set_contents (export_path, "# Notes\n", -1, NULL));
+
+  /* None yet: a line says so, with no action behind it. */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  placeholder = menu_label (menu, 0);
+  g_assert_cmpstr (placeholder, ==, "No Recent Documents");
+
+  /* The file chooser adds what it saved to the recent files. */
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), export_uri);
+
+  reading = mg_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (reading));
+  mg_window_open_file (reading, document);
+  g_assert_true (mg_test_iterate_until (recent_menu_has_one_document, window, 30));
+
+  close_window (reading);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -148,6 +209,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, NULL);
   g_application_hold (G_APPLICATION (app));
 
+  g_test_add_func ("/layout/open-recent/documents-only", test_open_recent);
   g_test_add_func ("/layout/header-bar/open-first", test_header_bar);
   g_test_add_func ("/layout/narrow/360", test_narrow);
 

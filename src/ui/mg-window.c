@@ -548,6 +548,28 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
+/* Open Recent lists the documents read here, not the files exported or
+ * imported through the file chooser (which the chooser also adds to the
+ * recent files): a group marks the documents. */
+#define RECENT_GROUP "marginalia-documents"
+
+/* Listed in Open Recent here and in the desktop's recent files. */
+static void
+add_recent_document (const char *uri)
+{
+  const char      *groups[] = { RECENT_GROUP, NULL };
+  g_autofree char *type = g_content_type_guess (uri, NULL, 0, NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+  GtkRecentData    data = {
+       .mime_type = mime != NULL ? mime : (char *) "text/plain",
+       .app_name = (char *) g_get_application_name (),
+       .app_exec = (char *) "marginalia %u",
+       .groups = (char **) groups,
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
 static void
 load_file_cb (GObject      *object,
               GAsyncResult *result,
@@ -568,8 +590,7 @@ load_file_cb (GObject      *object,
       g_autofree char *uri = g_file_get_uri (data->file);
 
       mg_window_set_document (data->self, document);
-      /* Listed in Open Recent here and in the desktop's recent files. */
-      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+      add_recent_document (uri);
     }
 
   open_data_free (data);
@@ -668,7 +689,8 @@ drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
-/* The ten most recent documents, in the main menu. */
+/* The ten most recent documents, in the main menu, or a line that says
+ * there are none yet. */
 static void
 update_recent_menu (MgWindow *self)
 {
@@ -681,10 +703,9 @@ update_recent_menu (MgWindow *self)
   for (GList *l = items; l != NULL && n < 10; l = l->next)
     {
       GtkRecentInfo *info = l->data;
-      const char    *mime = gtk_recent_info_get_mime_type (info);
       g_autoptr (GMenuItem) item = NULL;
 
-      if (!gtk_recent_info_has_application (info, g_get_application_name ()) && !g_str_has_prefix (mime != NULL ? mime : "", "text/"))
+      if (!gtk_recent_info_has_group (info, RECENT_GROUP))
         continue;
       if (!gtk_recent_info_is_local (info) || !gtk_recent_info_exists (info))
         continue;
@@ -694,6 +715,10 @@ update_recent_menu (MgWindow *self)
       g_menu_append_item (self->recent_menu, item);
       n++;
     }
+
+  /* An action no one has: the line is shown, and greyed out. */
+  if (n == 0)
+    g_menu_append (self->recent_menu, _ ("No Recent Documents"), "recent.none");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
