@@ -494,6 +494,7 @@ mg_window_set_document (MgWindow   *self,
 
   mg_reader_view_set_document (self->reader, document);
   update_contents (self);
+  _mg_window_watch_document (self);
 
   /* The text is painted first; the annotations are loaded, anchored and
    * painted just after that first frame, so that a document with
@@ -972,6 +973,7 @@ mg_window_dispose (GObject *object)
   MgWindow *self = MG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  _mg_window_unwatch_document (self);
   close_store (self);
 
   if (self->editor != NULL)
@@ -1117,6 +1119,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_open_button);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, reload_bar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
@@ -1135,6 +1138,7 @@ mg_window_class_init (MgWindowClass *klass)
 
   _mg_window_class_actions_init (widget_class);
   _mg_window_class_export_init (widget_class);
+  _mg_window_class_reload_init (widget_class);
 }
 
 static void
