@@ -354,6 +354,23 @@ test_count (Fixture      *f,
   g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "3 highlights");
 }
 
+/* The Clear Filters buttons shown. */
+static guint
+count_shown_clear_buttons (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return 0;
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), "_Clear Filters") == 0)
+    n++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    n += count_shown_clear_buttons (child);
+
+  return n;
+}
+
 static void
 test_search_passage (Fixture      *f,
                      gconstpointer data)
@@ -378,6 +395,9 @@ test_search_passage (Fixture      *f,
   mg_sidebar_set_search_text (f->sidebar, "bravo charlie");
   g_assert_cmpuint (n_visible (f), ==, 0);
   g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "no-matches");
+  /* One Clear Filters button, the page's. */
+  pump ();
+  g_assert_cmpuint (count_shown_clear_buttons (GTK_WIDGET (f->sidebar)), ==, 1);
 
   /* Accents and case do not matter. */
   mg_sidebar_set_search_text (f->sidebar, "CAFES");

@@ -143,7 +143,6 @@ _mg_sidebar_update_view (MgSidebar *self)
   gtk_label_set_text (self->count_label, count);
 
   gtk_widget_set_visible (self->toolbar, n_anchored + n_orphans > 0 || self->filtered);
-  gtk_widget_set_visible (self->clear_button, self->filtered);
 
   if (orphans)
     view = n_visible_orphans > 0 ? "orphans" : "no-matches";
@@ -151,6 +150,9 @@ _mg_sidebar_update_view (MgSidebar *self)
     view = "empty";
   else
     view = n_visible > 0 ? "highlights" : "no-matches";
+
+  /* "No Matches" has a Clear Filters button of its own: one is enough. */
+  gtk_widget_set_visible (self->clear_button, self->filtered && !g_str_equal (view, "no-matches"));
 
   gtk_stack_set_visible_child_name (self->stack, view);
 }
