@@ -552,6 +552,24 @@ test_filter_tag (Fixture      *f,
   g_assert_cmpuint (n_visible (f), ==, 3);
 }
 
+/* The icon of the sidebar's sort button. */
+static const char *
+sort_button_icon (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root) && g_str_has_prefix (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root)) ?: "", "view-sort-"))
+    return gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *icon = sort_button_icon (child);
+
+      if (icon != NULL)
+        return icon;
+    }
+
+  return NULL;
+}
+
 static void
 test_sort_date (Fixture      *f,
                 gconstpointer data)
@@ -569,10 +587,13 @@ test_sort_date (Fixture      *f,
   g_assert_true (visible_item (f, 0) == alpha);
   g_assert_true (visible_item (f, 1) == bravo);
   g_assert_true (visible_item (f, 2) == charlie);
+  /* The sort button shows the order. */
+  g_assert_cmpstr (sort_button_icon (GTK_WIDGET (f->sidebar)), ==, "view-sort-ascending-symbolic");
 
   /* The sort menu's action; newest first, and remembered. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.sort", "s", "date"));
   g_assert_cmpstr (mg_sidebar_get_sort_order (f->sidebar), ==, "date");
+  g_assert_cmpstr (sort_button_icon (GTK_WIDGET (f->sidebar)), ==, "view-sort-descending-symbolic");
   {
     g_autofree char *stored = g_settings_get_string (settings, "sidebar-sort");
 
