@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
+#include "mg-color-selector.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-note-markup.h"
@@ -875,6 +876,76 @@ click_with_pointer (GtkWidget *widget)
 #endif
 }
 
+/* Keys as typed, to the focused window (xdotool, through XTEST). */
+static void
+press_keys (const char *keys)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  const char      *argv[] = { NULL, "key", "--clearmodifiers", "--delay", "80", keys, NULL };
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  argv[0] = xdotool;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; i < 30; i++)
+    {
+      pump ();
+      g_usleep (10000);
+    }
+}
+
+static gboolean
+is_color_selector (GtkWidget *widget,
+                   gpointer   unused)
+{
+  return MG_IS_COLOR_SELECTOR (widget);
+}
+
+/* The colour chips are one stop for Tab; the arrows move between them. */
+static void
+test_color_chips_keyboard (Fixture      *f,
+                           gconstpointer data)
+{
+  MgColorSelector *selector;
+  GtkWidget       *yellow, *green;
+  GtkRoot         *root;
+
+  add (f, "Alpha passage", MG_COLOR_YELLOW);
+  pump ();
+  selector = MG_COLOR_SELECTOR (find_widget (GTK_WIDGET (f->sidebar), is_color_selector, NULL));
+  g_assert_nonnull (selector);
+  yellow = mg_color_selector_get_button (selector, MG_COLOR_YELLOW);
+  green = mg_color_selector_get_button (selector, MG_COLOR_GREEN);
+  root = gtk_widget_get_root (yellow);
+
+  /* Only one chip takes the focus from Tab. */
+  g_assert_true (gtk_widget_get_focusable (yellow));
+  for (MgColor c = MG_COLOR_GREEN; c < MG_N_COLORS; c++)
+    g_assert_false (gtk_widget_get_focusable (mg_color_selector_get_button (selector, c)));
+
+  if (!click_with_pointer (yellow))
+    return;
+  click_with_pointer (yellow); /* the filter back off */
+  pump ();
+  gtk_widget_grab_focus (yellow);
+  g_assert_true (gtk_widget_has_focus (yellow));
+
+  press_keys ("Right");
+  g_assert_true (gtk_widget_has_focus (green));
+  press_keys ("Tab");
+  g_assert_false (MG_IS_COLOR_SELECTOR (gtk_widget_get_parent (gtk_root_get_focus (root))));
+  /* Back with Shift+Tab: to the chip last focused. */
+  press_keys ("shift+Tab");
+  g_assert_true (gtk_root_get_focus (root) == green);
+  press_keys ("End");
+  g_assert_true (gtk_widget_has_focus (mg_color_selector_get_button (selector, MG_COLOR_ORANGE)));
+  press_keys ("Home");
+  g_assert_true (gtk_widget_has_focus (yellow));
+  g_assert_cmpuint (mg_sidebar_get_color_filter (f->sidebar), ==, 0);
+}
+
 static void
 count_cb (MgSidebar    *sidebar,
           MgAnnotation *annotation,
@@ -1222,8 +1293,10 @@ test_keyboard (Fixture      *f,
   visited = tab_through (f);
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY)));
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON)));
+  /* The colour chips are one stop (the arrows move between them: see
+   * filter/color-chips-keyboard). */
   g_assert_true (visited_has (visited, match_css_class, (gpointer) "mg-color-yellow"));
-  g_assert_true (visited_has (visited, match_css_class, (gpointer) "mg-color-orange"));
+  g_assert_false (visited_has (visited, match_css_class, (gpointer) "mg-color-orange"));
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN)));
   g_assert_true (visited_has (visited, match_label_prefix, (gpointer) "Not Found"));
   g_assert_true (visited_has (visited, match_row_of, alpha));
@@ -1300,6 +1373,7 @@ main (int   argc,
   ADD ("filter/color", test_filter_color);
   ADD ("filter/tag", test_filter_tag);
   ADD ("sort/date", test_sort_date);
+  ADD ("filter/color-chips-keyboard", test_color_chips_keyboard);
   ADD ("orphans", test_orphans);
   ADD ("orphans/buttons-take-clicks", test_orphan_buttons_clicked);
   ADD ("actions/delete", test_delete_action);
