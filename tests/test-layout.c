@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "mg-application.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -31,22 +32,6 @@ has_annotations (gpointer window)
   return mg_window_get_annotations (window) != NULL;
 }
 
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static MgWindow *
 bundled_window (void)
 {
@@ -63,8 +48,7 @@ bundled_window (void)
 static void
 close_window (MgWindow *window)
 {
-  gtk_window_close (GTK_WINDOW (window));
-  mg_test_iterate_until (window_gone, window, 30);
+  mg_test_close_window (GTK_WINDOW (window));
 }
 
 /* What the window's content needs, without the frame that client-side
@@ -199,25 +183,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  mg_test_isolate_user_dirs ("test-layout");
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = mg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
+  app = mg_test_ui_init (&argc, &argv, "test-layout");
 
   g_test_add_func ("/layout/open-recent/documents-only", test_open_recent);
   g_test_add_func ("/layout/header-bar/open-first", test_header_bar);
   g_test_add_func ("/layout/narrow/360", test_narrow);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  mg_test_remove_user_dirs ();
-
-  return status;
+  return mg_test_ui_run (app);
 }

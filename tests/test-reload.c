@@ -5,6 +5,7 @@
 
 #include "mg-anchor.h"
 #include "mg-application.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -13,22 +14,6 @@
  * found again in it (moved where the text before them changed). */
 
 static MgApplication *app;
-
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
 
 typedef struct
 {
@@ -108,31 +93,16 @@ test_reload_changed_file (void)
   g_assert_true (g_str_has_prefix (after, mg_document_get_text (mg_window_get_document (window))));
 
   mg_annotation_list_remove_all (mg_window_get_annotations (window));
-  gtk_window_close (GTK_WINDOW (window));
-  mg_test_iterate_until (window_gone, window, 30);
+  mg_test_close_window (GTK_WINDOW (window));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  mg_test_isolate_user_dirs ("test-reload");
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = mg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
+  app = mg_test_ui_init (&argc, &argv, "test-reload");
 
   g_test_add_func ("/reload/changed-on-disk", test_reload_changed_file);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  mg_test_remove_user_dirs ();
-
-  return status;
+  return mg_test_ui_run (app);
 }
