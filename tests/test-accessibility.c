@@ -5,6 +5,7 @@
 
 #include "mg-anchor.h"
 #include "mg-application.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -54,22 +55,6 @@ new_window (MgDocument *document)
   return window;
 }
 
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 close_window (MgWindow *window)
 {
@@ -77,8 +62,7 @@ close_window (MgWindow *window)
 
   if (mg_window_get_annotations (window) != NULL)
     mg_annotation_list_remove_all (mg_window_get_annotations (window));
-  gtk_window_close (toplevel);
-  mg_test_iterate_until (window_gone, toplevel, 30);
+  mg_test_close_window (toplevel);
 }
 
 /* The toplevel that appeared since @before was taken, other than @except. */
@@ -594,27 +578,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  mg_test_isolate_user_dirs ("test-accessibility");
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = mg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
+  app = mg_test_ui_init (&argc, &argv, "test-accessibility");
 
   g_test_add_func ("/accessibility/window", test_window);
   g_test_add_func ("/accessibility/error-page", test_error_page);
   g_test_add_func ("/accessibility/preferences", test_preferences);
   g_test_add_func ("/accessibility/dialogs", test_dialogs);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  mg_test_remove_user_dirs ();
-
-  return status;
+  return mg_test_ui_run (app);
 }

@@ -13,6 +13,7 @@
 #include "mg-sidebar.h"
 #include "mg-store.h"
 #include "mg-tag-list.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -59,29 +60,13 @@ new_window (MgDocument *document)
 }
 
 /* Closing saves. Tests share the bundled article, so each one leaves no
- * annotations behind (deleted ones stay as tombstones in the file). */
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Close saves in the background and the window goes when that is done:
+ * annotations behind (deleted ones stay as tombstones in the file).
+ * Close saves in the background and the window goes when that is done:
  * wait for it, so that no store of this test is at work in the next. */
 static void
 wait_until_gone (GtkWindow *window)
 {
-  mg_test_iterate_until (window_gone, window, 30);
+  mg_test_iterate_until (mg_test_window_gone, window, 30);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }
@@ -998,6 +983,8 @@ test_import_and_copy (void)
   g_assert_true (mg_window_import_bytes (window, bytes, NULL));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
   iterate ();
+  /* In plain words, "highlight" for what the user made. */
+  g_assert_cmpstr (mg_window_get_toast_text (window), ==, "4 highlights placed, 1 could not be found in this text");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-markdown", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_text_cb, &text);
@@ -1006,6 +993,7 @@ test_import_and_copy (void)
 
   g_assert_true (g_str_has_prefix (text, "---\n"));
   g_assert_nonnull (strstr (text, "> We cannot rely on the charity of a foreign government"));
+  g_assert_cmpstr (mg_window_get_toast_text (window), ==, "Highlights copied as Markdown");
 
   close_window (window);
 }
@@ -1021,7 +1009,8 @@ test_shortcuts_listed (void)
     "F9",
     "F7",
     "&lt;ctrl&gt;&lt;shift&gt;f",
-    "&lt;ctrl&gt;1",
+    /* Ctrl+1…6 as one entry, a range. */
+    "&lt;ctrl&gt;1...&lt;ctrl&gt;6",
     "app.new-window",
     "app.quit",
     "window.close",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mg-application.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -181,22 +182,6 @@ cursor_offset (GtkTextView *view)
   return gtk_text_iter_get_offset (&iter);
 }
 
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 test_full_loop (void)
 {
@@ -300,33 +285,17 @@ test_full_loop (void)
   g_assert_nonnull (strstr (exported, "#subsidence"));
 
   mg_annotation_list_remove_all (mg_window_get_annotations (opened.window));
-  gtk_window_close (GTK_WINDOW (opened.window));
-  gtk_window_close (GTK_WINDOW (start));
-  mg_test_iterate_until (window_gone, opened.window, 30);
-  mg_test_iterate_until (window_gone, start, 30);
+  mg_test_close_window (GTK_WINDOW (opened.window));
+  mg_test_close_window (GTK_WINDOW (start));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  mg_test_isolate_user_dirs ("test-keyboard");
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = mg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
+  app = mg_test_ui_init (&argc, &argv, "test-keyboard");
 
   g_test_add_func ("/keyboard/full-loop", test_full_loop);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  mg_test_remove_user_dirs ();
-
-  return status;
+  return mg_test_ui_run (app);
 }

@@ -2,13 +2,15 @@
 #include "config.h"
 
 #include "mg-application.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
 /* The window's layout as a new user meets it: the header bar starts with
  * Open, as in Text Editor and Papers, and holds no control that is
- * disabled most of the time; the window fits a phone's 360 pixels, with
- * the find bar open or closed and the sidebar over the text. */
+ * disabled most of the time; Open Recent lists documents only; the window
+ * fits a phone's 360 pixels, with the find bar open or closed and the
+ * sidebar over the text. */
 
 static MgApplication *app;
 
@@ -30,22 +32,6 @@ has_annotations (gpointer window)
   return mg_window_get_annotations (window) != NULL;
 }
 
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static MgWindow *
 bundled_window (void)
 {
@@ -62,8 +48,7 @@ bundled_window (void)
 static void
 close_window (MgWindow *window)
 {
-  gtk_window_close (GTK_WINDOW (window));
-  mg_test_iterate_until (window_gone, window, 30);
+  mg_test_close_window (GTK_WINDOW (window));
 }
 
 /* What the window's content needs, without the frame that client-side
@@ -134,28 +119,75 @@ test_narrow (void)
   close_window (window);
 }
 
+static char *
+menu_label (GMenuModel *menu,
+            int         index)
+{
+  char *label = NULL;
+
+  g_menu_model_get_item_attribute (menu, index, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+
+  return label;
+}
+
+static gboolean
+recent_menu_has_one_document (gpointer window)
+{
+  GMenuModel      *menu = G_MENU_MODEL (MG_WINDOW (window)->recent_menu);
+  g_autofree char *label = NULL;
+
+  if (g_menu_model_get_n_items (menu) != 1)
+    return FALSE;
+  label = menu_label (menu, 0);
+
+  return g_strcmp0 (label, "reading.txt") == 0;
+}
+
+/* Open Recent lists the documents read, not the files exported or
+ * imported, and says so when there is none yet. */
+static void
+test_open_recent (void)
+{
+  g_autofree char *dir = g_build_filename (mg_test_get_user_dirs_root (), "recent", NULL);
+  g_autofree char *document_path = g_build_filename (dir, "reading.txt", NULL);
+  g_autofree char *export_path = g_build_filename (dir, "reading – annotations.md", NULL);
+  g_autofree char *export_uri = g_filename_to_uri (export_path, NULL, NULL);
+  g_autoptr (GFile) document = g_file_new_for_path (document_path);
+  MgWindow        *window = bundled_window ();
+  GMenuModel      *menu = G_MENU_MODEL (window->recent_menu);
+  g_autofree char *placeholder = NULL;
+  MgWindow        *reading;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (document_path, "A text to read.\n", -1, NULL));
+  g_assert_true (g_file_set_contents (export_path, "# Notes\n", -1, NULL));
+
+  /* None yet: a line says so, with no action behind it. */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  placeholder = menu_label (menu, 0);
+  g_assert_cmpstr (placeholder, ==, "No Recent Documents");
+
+  /* The file chooser adds what it saved to the recent files. */
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), export_uri);
+
+  reading = mg_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (reading));
+  mg_window_open_file (reading, document);
+  g_assert_true (mg_test_iterate_until (recent_menu_has_one_document, window, 30));
+
+  close_window (reading);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
+  app = mg_test_ui_init (&argc, &argv, "test-layout");
 
-  mg_test_isolate_user_dirs ("test-layout");
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = mg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
-
+  g_test_add_func ("/layout/open-recent/documents-only", test_open_recent);
   g_test_add_func ("/layout/header-bar/open-first", test_header_bar);
   g_test_add_func ("/layout/narrow/360", test_narrow);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  mg_test_remove_user_dirs ();
-
-  return status;
+  return mg_test_ui_run (app);
 }

@@ -8,6 +8,7 @@
 
 #include "mg-application.h"
 #include "mg-reader-view.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -101,28 +102,12 @@ new_window (void)
   return window;
 }
 
-static gboolean
-window_gone (gpointer window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Close saves in the background and the window goes when that is done:
  * wait for it, so that no store of this test is at work in the next. */
 static void
 wait_until_gone (GtkWindow *window)
 {
-  mg_test_iterate_until (window_gone, window, 30);
+  mg_test_iterate_until (mg_test_window_gone, window, 30);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }

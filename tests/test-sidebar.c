@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
+#include "mg-color-selector.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
+#include "mg-note-markup.h"
 #include "mg-sidebar.h"
 #include "mg-test-utils.h"
 #include "mg-wrap-bin.h"
@@ -353,6 +355,23 @@ test_count (Fixture      *f,
   g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "3 highlights");
 }
 
+/* The Clear Filters buttons shown. */
+static guint
+count_shown_clear_buttons (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return 0;
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), "_Clear Filters") == 0)
+    n++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    n += count_shown_clear_buttons (child);
+
+  return n;
+}
+
 static void
 test_search_passage (Fixture      *f,
                      gconstpointer data)
@@ -377,6 +396,9 @@ test_search_passage (Fixture      *f,
   mg_sidebar_set_search_text (f->sidebar, "bravo charlie");
   g_assert_cmpuint (n_visible (f), ==, 0);
   g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "no-matches");
+  /* One Clear Filters button, the page's. */
+  pump ();
+  g_assert_cmpuint (count_shown_clear_buttons (GTK_WIDGET (f->sidebar)), ==, 1);
 
   /* Accents and case do not matter. */
   mg_sidebar_set_search_text (f->sidebar, "CAFES");
@@ -531,6 +553,24 @@ test_filter_tag (Fixture      *f,
   g_assert_cmpuint (n_visible (f), ==, 3);
 }
 
+/* The icon of the sidebar's sort button. */
+static const char *
+sort_button_icon (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root) && g_str_has_prefix (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root)) ?: "", "view-sort-"))
+    return gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *icon = sort_button_icon (child);
+
+      if (icon != NULL)
+        return icon;
+    }
+
+  return NULL;
+}
+
 static void
 test_sort_date (Fixture      *f,
                 gconstpointer data)
@@ -548,10 +588,13 @@ test_sort_date (Fixture      *f,
   g_assert_true (visible_item (f, 0) == alpha);
   g_assert_true (visible_item (f, 1) == bravo);
   g_assert_true (visible_item (f, 2) == charlie);
+  /* The sort button shows the order. */
+  g_assert_cmpstr (sort_button_icon (GTK_WIDGET (f->sidebar)), ==, "view-sort-ascending-symbolic");
 
   /* The sort menu's action; newest first, and remembered. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sidebar), "sidebar.sort", "s", "date"));
   g_assert_cmpstr (mg_sidebar_get_sort_order (f->sidebar), ==, "date");
+  g_assert_cmpstr (sort_button_icon (GTK_WIDGET (f->sidebar)), ==, "view-sort-descending-symbolic");
   {
     g_autofree char *stored = g_settings_get_string (settings, "sidebar-sort");
 
@@ -689,6 +732,15 @@ test_row_updates (Fixture      *f,
   row = wait_for_row (f, annotation);
   g_assert_cmpstr (mg_annotation_row_get_note_text (row), ==, "First line second line");
 
+  /* Its Markdown shown, not as typed; a link is a link, with its URL. */
+  mg_annotation_set_note (annotation, "**Key** claim, *see* [the rules](https://example.org/a?b=1&c=2) & `<code>`");
+  pump ();
+  row = wait_for_row (f, annotation);
+  g_assert_cmpstr (mg_annotation_row_get_note_text (row), ==, "Key claim, see the rules & <code>");
+  g_assert_cmpstr (mg_annotation_row_get_note_markup (row), ==,
+                   "<b>Key</b> claim, <i>see</i> <a href=\"https://example.org/a?b=1&amp;c=2\" "
+                   "title=\"https://example.org/a?b=1&amp;c=2\">the rules</a> &amp; <tt>&lt;code&gt;</tt>");
+
   set_tags (annotation, "one,two");
   pump ();
   row = wait_for_row (f, annotation);
@@ -724,6 +776,40 @@ test_row_updates (Fixture      *f,
   pump ();
   row = wait_for_row (f, annotation);
   g_assert_null (mg_annotation_row_get_note_text (row));
+}
+
+/* Notes as markup: Markdown shown, everything else escaped, cut with its
+ * elements closed, on one line or several. */
+static void
+test_note_markup (void)
+{
+  struct
+  {
+    const char       *note;
+    guint             max_chars;
+    MgNoteMarkupFlags flags;
+    const char       *markup;
+  } cases[] = {
+    { "plain & <b>raw</b>", 100, MG_NOTE_MARKUP_ONE_LINE, "plain &amp; &lt;b&gt;raw&lt;/b&gt;" },
+    { "**bold** and _it_", 100, MG_NOTE_MARKUP_ONE_LINE, "<b>bold</b> and <i>it</i>" },
+    { "[x](https://a.org)", 100, 0, "<u>x</u>" },
+    { "[x](https://a.org)", 100, MG_NOTE_MARKUP_LINKS, "<a href=\"https://a.org\" title=\"https://a.org\">x</a>" },
+    { "One.\n\nTwo\nthree.", 100, 0, "One.\n\nTwo three." },
+    { "One.\n\nTwo.", 100, MG_NOTE_MARKUP_ONE_LINE, "One. Two." },
+    { "- a\n- b", 100, 0, "• a\n• b" },
+    { "**very long bold**", 6, MG_NOTE_MARKUP_ONE_LINE, "<b>very l…</b>" },
+    { "# Title\nBody", 100, 0, "<b>Title</b>\n\nBody" },
+    { "", 100, 0, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = mg_note_markup (cases[i].note, cases[i].max_chars, cases[i].flags);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+      g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL) ||
+                     (cases[i].flags & MG_NOTE_MARKUP_LINKS) != 0);
+    }
 }
 
 /* GTK 4.8's list view makes up to 200 rows at once, so a row is cheap to
@@ -807,6 +893,76 @@ click_with_pointer (GtkWidget *widget)
   g_test_skip ("needs X11 to send real pointer events");
   return FALSE;
 #endif
+}
+
+/* Keys as typed, to the focused window (xdotool, through XTEST). */
+static void
+press_keys (const char *keys)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  const char      *argv[] = { NULL, "key", "--clearmodifiers", "--delay", "80", keys, NULL };
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  argv[0] = xdotool;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; i < 30; i++)
+    {
+      pump ();
+      g_usleep (10000);
+    }
+}
+
+static gboolean
+is_color_selector (GtkWidget *widget,
+                   gpointer   unused)
+{
+  return MG_IS_COLOR_SELECTOR (widget);
+}
+
+/* The colour chips are one stop for Tab; the arrows move between them. */
+static void
+test_color_chips_keyboard (Fixture      *f,
+                           gconstpointer data)
+{
+  MgColorSelector *selector;
+  GtkWidget       *yellow, *green;
+  GtkRoot         *root;
+
+  add (f, "Alpha passage", MG_COLOR_YELLOW);
+  pump ();
+  selector = MG_COLOR_SELECTOR (find_widget (GTK_WIDGET (f->sidebar), is_color_selector, NULL));
+  g_assert_nonnull (selector);
+  yellow = mg_color_selector_get_button (selector, MG_COLOR_YELLOW);
+  green = mg_color_selector_get_button (selector, MG_COLOR_GREEN);
+  root = gtk_widget_get_root (yellow);
+
+  /* Only one chip takes the focus from Tab. */
+  g_assert_true (gtk_widget_get_focusable (yellow));
+  for (MgColor c = MG_COLOR_GREEN; c < MG_N_COLORS; c++)
+    g_assert_false (gtk_widget_get_focusable (mg_color_selector_get_button (selector, c)));
+
+  if (!click_with_pointer (yellow))
+    return;
+  click_with_pointer (yellow); /* the filter back off */
+  pump ();
+  gtk_widget_grab_focus (yellow);
+  g_assert_true (gtk_widget_has_focus (yellow));
+
+  press_keys ("Right");
+  g_assert_true (gtk_widget_has_focus (green));
+  press_keys ("Tab");
+  g_assert_false (MG_IS_COLOR_SELECTOR (gtk_widget_get_parent (gtk_root_get_focus (root))));
+  /* Back with Shift+Tab: to the chip last focused. */
+  press_keys ("shift+Tab");
+  g_assert_true (gtk_root_get_focus (root) == green);
+  press_keys ("End");
+  g_assert_true (gtk_widget_has_focus (mg_color_selector_get_button (selector, MG_COLOR_ORANGE)));
+  press_keys ("Home");
+  g_assert_true (gtk_widget_has_focus (yellow));
+  g_assert_cmpuint (mg_sidebar_get_color_filter (f->sidebar), ==, 0);
 }
 
 static void
@@ -1156,8 +1312,10 @@ test_keyboard (Fixture      *f,
   visited = tab_through (f);
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY)));
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON)));
+  /* The colour chips are one stop (the arrows move between them: see
+   * filter/color-chips-keyboard). */
   g_assert_true (visited_has (visited, match_css_class, (gpointer) "mg-color-yellow"));
-  g_assert_true (visited_has (visited, match_css_class, (gpointer) "mg-color-orange"));
+  g_assert_false (visited_has (visited, match_css_class, (gpointer) "mg-color-orange"));
   g_assert_true (visited_has (visited, match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN)));
   g_assert_true (visited_has (visited, match_label_prefix, (gpointer) "Not Found"));
   g_assert_true (visited_has (visited, match_row_of, alpha));
@@ -1234,6 +1392,7 @@ main (int   argc,
   ADD ("filter/color", test_filter_color);
   ADD ("filter/tag", test_filter_tag);
   ADD ("sort/date", test_sort_date);
+  ADD ("filter/color-chips-keyboard", test_color_chips_keyboard);
   ADD ("orphans", test_orphans);
   ADD ("orphans/buttons-take-clicks", test_orphan_buttons_clicked);
   ADD ("actions/delete", test_delete_action);
@@ -1245,6 +1404,7 @@ main (int   argc,
   ADD ("many", test_many);
   ADD ("keyboard", test_keyboard);
   g_test_add_func ("/sidebar/relative-date", test_relative_date);
+  g_test_add_func ("/sidebar/note-markup", test_note_markup);
 
 #undef ADD
 

@@ -109,7 +109,12 @@ mg_export_init (MgExport              *self,
   self->document = document;
   self->options = options != NULL ? options : &default_options;
   self->title = make_valid (mg_document_get_title (document));
-  self->uri = make_valid (mg_document_get_uri (document));
+  /* The sample article lives in the program's resources: its path there
+   * means nothing outside the program, so exports name it instead. */
+  if (g_str_has_prefix (mg_document_get_uri (document), "resource:"))
+    self->uri = g_strdup ("urn:x-marginalia:sample-article");
+  else
+    self->uri = make_valid (mg_document_get_uri (document));
   self->chars = mg_document_get_chars (document, &self->n_chars);
   self->paragraphs = NULL;
   self->n_paragraphs = 0;

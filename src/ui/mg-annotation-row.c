@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-note-markup.h"
 #include "mg-accessible.h"
 #include "mg-annotation-row.h"
 #include "mg-ui-resources.h"
@@ -257,8 +258,10 @@ update_texts (MgAnnotationRow *self)
   quote = flat_text (mg_annotation_get_exact (self->annotation), QUOTE_MAX_CHARS);
   gtk_label_set_text (self->quote_label, quote);
 
-  note = flat_text (mg_annotation_get_note (self->annotation), NOTE_MAX_CHARS);
-  gtk_label_set_text (self->note_label, note);
+  /* The note's Markdown shown (bold, links), on one line. */
+  note = mg_note_markup (mg_annotation_get_note (self->annotation), NOTE_MAX_CHARS,
+                         MG_NOTE_MARKUP_ONE_LINE | MG_NOTE_MARKUP_LINKS);
+  gtk_label_set_markup (self->note_label, note);
   gtk_widget_set_visible (self->note_bin, note[0] != '\0');
 
   tags = mg_annotation_get_tags (self->annotation);
@@ -522,6 +525,18 @@ mg_annotation_row_get_quote_text (MgAnnotationRow *self)
   g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
 
   return gtk_label_get_text (self->quote_label);
+}
+
+/* Returns: the note's markup, or %NULL when the note is hidden */
+const char *
+mg_annotation_row_get_note_markup (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->note_bin))
+    return NULL;
+
+  return gtk_label_get_label (self->note_label);
 }
 
 /* Returns: the note as shown, or %NULL when the note is hidden */

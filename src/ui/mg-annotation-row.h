@@ -20,6 +20,7 @@ void          mg_annotation_row_update_date (MgAnnotationRow *self,
 /* What the row shows, for tests. */
 const char *mg_annotation_row_get_quote_text (MgAnnotationRow *self);
 const char *mg_annotation_row_get_note_text (MgAnnotationRow *self);
+const char *mg_annotation_row_get_note_markup (MgAnnotationRow *self);
 const char *mg_annotation_row_get_tags_text (MgAnnotationRow *self);
 const char *mg_annotation_row_get_date_text (MgAnnotationRow *self);
 char       *mg_annotation_row_dup_date_tooltip (MgAnnotationRow *self);

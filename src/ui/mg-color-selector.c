@@ -29,6 +29,10 @@
  *
  * Every button has the colour's name as its tooltip and accessible name
  * ("Highlight in Yellow" with #MgColorSelector:highlight-labels).
+ *
+ * The row is one stop for Tab, as a radio group is: only one of its
+ * buttons takes the focus from Tab (the last one focused, at first the
+ * first), and the arrow keys, Home and End move between them.
  */
 
 struct _MgColorSelector
@@ -72,6 +76,83 @@ button_toggled_cb (MgColorSelector *self)
   mg_color_selector_set_selection (self, colors);
 }
 
+/* @index becomes the one button that Tab stops at. */
+static void
+set_tab_stop (MgColorSelector *self,
+              guint            index)
+{
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    gtk_widget_set_focusable (GTK_WIDGET (self->buttons[i]), i == index);
+}
+
+static void
+button_focus_enter_cb (GtkEventControllerFocus *controller,
+                       MgColorSelector         *self)
+{
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    if (GTK_WIDGET (self->buttons[i]) == button)
+      set_tab_stop (self, i);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                MgColorSelector       *self)
+{
+  int focused = -1;
+  int next;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    if (gtk_widget_has_focus (GTK_WIDGET (self->buttons[i])))
+      focused = i;
+  if (focused < 0)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      next = focused > 0 ? focused - 1 : MG_N_COLORS - 1;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      next = focused < MG_N_COLORS - 1 ? focused + 1 : 0;
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      next = 0;
+      break;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      next = MG_N_COLORS - 1;
+      break;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  /* Right-to-left text runs the row the other way. */
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL && keyval != GDK_KEY_Home && keyval != GDK_KEY_End &&
+      keyval != GDK_KEY_KP_Home && keyval != GDK_KEY_KP_End)
+    next = focused - (next - focused);
+  next = CLAMP (next, 0, MG_N_COLORS - 1);
+
+  set_tab_stop (self, next);
+  gtk_widget_grab_focus (GTK_WIDGET (self->buttons[next]));
+
+  return GDK_EVENT_STOP;
+}
+
 static void
 sync_buttons (MgColorSelector *self)
 {
@@ -92,6 +173,8 @@ sync_buttons (MgColorSelector *self)
 static void
 create_buttons (MgColorSelector *self)
 {
+  GtkEventController *focus;
+
   for (guint i = 0; i < MG_N_COLORS; i++)
     {
       GtkWidget       *button = gtk_toggle_button_new ();
@@ -120,8 +203,14 @@ create_buttons (MgColorSelector *self)
       g_signal_connect_swapped (button, "toggled", G_CALLBACK (button_toggled_cb), self);
       gtk_widget_set_parent (button, GTK_WIDGET (self));
 
+      focus = gtk_event_controller_focus_new ();
+      g_signal_connect (focus, "enter", G_CALLBACK (button_focus_enter_cb), self);
+      gtk_widget_add_controller (button, focus);
+
       self->buttons[i] = GTK_TOGGLE_BUTTON (button);
     }
+
+  set_tab_stop (self, 0);
 }
 
 /* Public API --------------------------------------------------------------- */
@@ -346,7 +435,13 @@ mg_color_selector_class_init (MgColorSelectorClass *klass)
 static void
 mg_color_selector_init (MgColorSelector *self)
 {
-  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  GtkLayoutManager   *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+
+  /* Before the buttons see the keys (a button would move the focus on). */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mg-note-markup.h"
 #include "mg-colors.h"
 #include "mg-reader-view-private.h"
 
@@ -178,19 +179,10 @@ query_tooltip_cb (MgReaderView *self,
   if (*note == '\0')
     return FALSE;
 
-  /* A long note is cut: the whole note is one click away, in the editor. */
-  if (g_utf8_strlen (note, -1) > 400)
-    {
-      g_autofree char *head = g_utf8_substring (note, 0, 400);
-
-      text = g_strconcat (head, "…", NULL);
-    }
-  else
-    {
-      text = g_strdup (note);
-    }
-
-  gtk_tooltip_set_text (tooltip, text);
+  /* Its Markdown shown; a long note is cut: the whole note is one click
+   * away, in the editor. */
+  text = mg_note_markup (note, 400, 0);
+  gtk_tooltip_set_markup (tooltip, text);
 
   return TRUE;
 }

@@ -26,6 +26,7 @@ struct _MgSidebar
   GtkLabel        *count_label;
   GtkLabel        *unreadable_label;
   GtkWidget       *clear_button;
+  GtkMenuButton   *sort_button;
   GtkStack        *stack;
   GtkListView     *list_view;
   GtkListView     *orphan_view;

@@ -143,7 +143,6 @@ _mg_sidebar_update_view (MgSidebar *self)
   gtk_label_set_text (self->count_label, count);
 
   gtk_widget_set_visible (self->toolbar, n_anchored + n_orphans > 0 || self->filtered);
-  gtk_widget_set_visible (self->clear_button, self->filtered);
 
   if (orphans)
     view = n_visible_orphans > 0 ? "orphans" : "no-matches";
@@ -151,6 +150,9 @@ _mg_sidebar_update_view (MgSidebar *self)
     view = "empty";
   else
     view = n_visible > 0 ? "highlights" : "no-matches";
+
+  /* "No Matches" has a Clear Filters button of its own: one is enough. */
+  gtk_widget_set_visible (self->clear_button, self->filtered && !g_str_equal (view, "no-matches"));
 
   gtk_stack_set_visible_child_name (self->stack, view);
 }
@@ -595,6 +597,19 @@ mg_sidebar_focus_search (MgSidebar *self)
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
+/* The sort button shows the order: first to last in the text, or the
+ * newest first. */
+static void
+update_sort_button (MgSidebar *self)
+{
+  gboolean by_date = g_strcmp0 (self->sort_order, "date") == 0;
+
+  gtk_menu_button_set_icon_name (self->sort_button,
+                                 by_date ? "view-sort-descending-symbolic" : "view-sort-ascending-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sort_button),
+                               by_date ? _ ("Sorted by Date, Newest First") : _ ("Sorted by Position in the Text"));
+}
+
 /**
  * mg_sidebar_get_sort_order:
  * @self: a #MgSidebar
@@ -628,6 +643,7 @@ mg_sidebar_set_sort_order (MgSidebar  *self,
   sorter = g_str_equal (sort_order, "date") ? self->date_sorter : NULL;
   gtk_sort_list_model_set_sorter (self->sorted_model, sorter);
   gtk_sort_list_model_set_sorter (self->sorted_orphan_model, sorter);
+  update_sort_button (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_ORDER]);
 }
@@ -1051,6 +1067,7 @@ mg_sidebar_class_init (MgSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, count_label);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, unreadable_label);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, MgSidebar, sort_button);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, stack);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, orphan_view);
@@ -1080,6 +1097,7 @@ mg_sidebar_init (MgSidebar *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   _mg_sidebar_filter_init (self);
   mg_accessible_repair (GTK_WIDGET (self));
+  update_sort_button (self);
 
   self->anchored_filter = GTK_FILTER (gtk_custom_filter_new (anchored_filter_func, NULL, NULL));
   self->orphan_filter = GTK_FILTER (gtk_custom_filter_new (orphan_filter_func, NULL, NULL));

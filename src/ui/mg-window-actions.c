@@ -246,14 +246,14 @@ reattach (MgWindow     *self,
 
   if (!get_highlight_range (self, &start, &end))
     {
-      _mg_window_show_toast (self, _ ("Select the passage in the text first, then attach the annotation to it"));
+      _mg_window_show_toast (self, _ ("Select the passage in the text first, then attach the highlight to it"));
       return;
     }
 
   mg_annotation_set_target (annotation, self->document, start, end);
   mg_annotation_list_update (self->annotations, annotation);
   mg_sidebar_select (self->sidebar, annotation);
-  _mg_window_show_toast (self, _ ("Annotation attached to the selection"));
+  _mg_window_show_toast (self, _ ("Highlight attached to the selection"));
 }
 
 static void

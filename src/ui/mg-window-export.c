@@ -265,7 +265,7 @@ copy_all_action (GtkWidget  *widget,
   MgWindow *self = MG_WINDOW (widget);
 
   if (self->annotations != NULL)
-    copy_markdown (self, G_LIST_MODEL (self->annotations), _ ("Annotations copied as Markdown"));
+    copy_markdown (self, G_LIST_MODEL (self->annotations), _ ("Highlights copied as Markdown"));
 }
 
 static void
@@ -290,7 +290,7 @@ copy_annotation_action (GtkWidget  *widget,
   options.tag = NULL;
   text = mg_export_markdown (self->document, G_LIST_MODEL (one), &options);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  _mg_window_show_toast (self, _ ("Annotation copied as Markdown"));
+  _mg_window_show_toast (self, _ ("Highlight copied as Markdown"));
 }
 
 /**
@@ -311,6 +311,7 @@ mg_window_import_bytes (MgWindow *self,
 {
   MgImportResult   result = { 0 };
   g_autofree char *message = NULL;
+  guint            placed;
 
   g_return_val_if_fail (MG_IS_WINDOW (self), FALSE);
 
@@ -320,15 +321,25 @@ mg_window_import_bytes (MgWindow *self,
   if (!mg_import_w3c (self->document, self->annotations, bytes, &result, error))
     return FALSE;
 
+  placed = result.n_anchored + result.n_moved;
   if (result.n_added + result.n_updated == 0)
     message = g_strdup (_ ("Nothing new to import"));
+  else if (result.n_orphaned == 0)
+    /* Translators: after an import, the number of highlights found in the text. */
+    message = g_strdup_printf (ngettext ("%u highlight placed", "%u highlights placed", placed), placed);
   else
-    /* Translators: after an import; the counts of annotations. */
-    message = g_strdup_printf (ngettext ("Imported %u annotation: %u in place, %u moved, %u not found",
-                                         "Imported %u annotations: %u in place, %u moved, %u not found",
-                                         result.n_added + result.n_updated),
-                               result.n_added + result.n_updated,
-                               result.n_anchored, result.n_moved, result.n_orphaned);
+    {
+      /* Translators: the first half of "2 highlights placed, 1 could
+       * not be found in this text", after an import. */
+      g_autofree char *placed_text = g_strdup_printf (ngettext ("%u highlight placed", "%u highlights placed", placed), placed);
+
+      /* Translators: %s is "2 highlights placed"; %u the highlights of
+       * the file whose passage is not in the document. */
+      message = g_strdup_printf (ngettext ("%s, %u could not be found in this text",
+                                           "%s, %u could not be found in this text",
+                                           result.n_orphaned),
+                                 placed_text, result.n_orphaned);
+    }
   _mg_window_show_toast (self, message);
 
   return TRUE;

@@ -39,6 +39,7 @@ struct _MgWindow
   AdwClampScrollable *clamp;
   GtkToggleButton    *sidebar_button;
   GtkRevealer        *banner;
+  GtkRevealer        *reload_bar;
   GtkLabel           *banner_label;
   GtkPopover         *selection_popover;
   MgAnnotationEditor *editor;
@@ -54,6 +55,9 @@ struct _MgWindow
   guint             load_source;
   char             *error_message;
   char             *banner_details;
+  char             *last_toast;
+  GFile            *watched_file;
+  GFileMonitor     *document_monitor;
   MgColor           color;
   gboolean          show_sidebar;
   gboolean          close_confirmed;
@@ -84,6 +88,9 @@ void          _mg_window_class_export_init (GtkWidgetClass *widget_class);
 void          _mg_window_ask_unsaved (MgWindow     *self,
                                       const GError *error);
 void          _mg_window_close_discarding (MgWindow *self);
+void          _mg_window_class_reload_init (GtkWidgetClass *widget_class);
+void          _mg_window_watch_document (MgWindow *self);
+void          _mg_window_unwatch_document (MgWindow *self);
 
 /* For tests: the parts of the window, and what it shows. */
 GtkTextView *mg_window_get_text_view (MgWindow *self);
@@ -94,6 +101,7 @@ GtkWidget   *mg_window_get_error_open_button (MgWindow *self);
 const char  *mg_window_get_page (MgWindow *self);
 const char  *mg_window_get_error_message (MgWindow *self);
 const char  *mg_window_get_banner_text (MgWindow *self);
+const char  *mg_window_get_toast_text (MgWindow *self);
 gboolean     mg_window_flush (MgWindow *self,
                               GError  **error);
 gboolean     mg_window_import_bytes (MgWindow *self,

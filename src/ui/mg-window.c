@@ -88,6 +88,8 @@ _mg_window_show_toast (MgWindow   *self,
                        const char *title)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
 }
 
 /* Problems the user must know about and that stay true until dismissed:
@@ -155,7 +157,7 @@ store_merged_cb (MgWindow *self,
     gtk_popover_popdown (GTK_POPOVER (self->editor));
 
   if (n_changed > 0)
-    _mg_window_show_toast (self, _ ("Annotations updated from a change on disk"));
+    _mg_window_show_toast (self, _ ("Highlights updated from a change on disk"));
 }
 
 /* Entries of the file that could not be read are kept in it, untouched;
@@ -526,6 +528,7 @@ mg_window_set_document (MgWindow   *self,
 
   mg_reader_view_set_document (self->reader, document);
   update_contents (self);
+  _mg_window_watch_document (self);
 
   /* The text is painted first; the annotations are loaded, anchored and
    * painted just after that first frame, so that a document with
@@ -575,6 +578,28 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
+/* Open Recent lists the documents read here, not the files exported or
+ * imported through the file chooser (which the chooser also adds to the
+ * recent files): a group marks the documents. */
+#define RECENT_GROUP "marginalia-documents"
+
+/* Listed in Open Recent here and in the desktop's recent files. */
+static void
+add_recent_document (const char *uri)
+{
+  const char      *groups[] = { RECENT_GROUP, NULL };
+  g_autofree char *type = g_content_type_guess (uri, NULL, 0, NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+  GtkRecentData    data = {
+       .mime_type = mime != NULL ? mime : (char *) "text/plain",
+       .app_name = (char *) g_get_application_name (),
+       .app_exec = (char *) "marginalia %u",
+       .groups = (char **) groups,
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
 static void
 load_file_cb (GObject      *object,
               GAsyncResult *result,
@@ -595,8 +620,7 @@ load_file_cb (GObject      *object,
       g_autofree char *uri = g_file_get_uri (data->file);
 
       mg_window_set_document (data->self, document);
-      /* Listed in Open Recent here and in the desktop's recent files. */
-      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+      add_recent_document (uri);
     }
 
   open_data_free (data);
@@ -695,7 +719,8 @@ drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
-/* The ten most recent documents, in the main menu. */
+/* The ten most recent documents, in the main menu, or a line that says
+ * there are none yet. */
 static void
 update_recent_menu (MgWindow *self)
 {
@@ -708,10 +733,9 @@ update_recent_menu (MgWindow *self)
   for (GList *l = items; l != NULL && n < 10; l = l->next)
     {
       GtkRecentInfo *info = l->data;
-      const char    *mime = gtk_recent_info_get_mime_type (info);
       g_autoptr (GMenuItem) item = NULL;
 
-      if (!gtk_recent_info_has_application (info, g_get_application_name ()) && !g_str_has_prefix (mime != NULL ? mime : "", "text/"))
+      if (!gtk_recent_info_has_group (info, RECENT_GROUP))
         continue;
       if (!gtk_recent_info_is_local (info) || !gtk_recent_info_exists (info))
         continue;
@@ -721,6 +745,10 @@ update_recent_menu (MgWindow *self)
       g_menu_append_item (self->recent_menu, item);
       n++;
     }
+
+  /* An action no one has: the line is shown, and greyed out. */
+  if (n == 0)
+    g_menu_append (self->recent_menu, _ ("No Recent Documents"), "recent.none");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
@@ -769,6 +797,20 @@ mg_window_get_contents (MgWindow *self)
   g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->contents_list);
+}
+
+/**
+ * mg_window_get_toast_text:
+ * @self: a #MgWindow
+ *
+ * Returns: (nullable): the title of the last message shown in a toast
+ */
+const char *
+mg_window_get_toast_text (MgWindow *self)
+{
+  g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
 }
 
 /**
@@ -960,6 +1002,7 @@ mg_window_dispose (GObject *object)
   MgWindow *self = MG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  _mg_window_unwatch_document (self);
   close_store (self);
 
   if (self->editor != NULL)
@@ -990,6 +1033,7 @@ mg_window_finalize (GObject *object)
   g_clear_object (&self->tags);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->banner_details, g_free);
+  g_clear_pointer (&self->last_toast, g_free);
   g_clear_error (&self->save_error);
   g_clear_pointer (&self->deleted, g_hash_table_unref);
   g_clear_object (&self->recent_menu);
@@ -1104,6 +1148,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, error_open_button);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, reload_bar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
@@ -1123,6 +1168,7 @@ mg_window_class_init (MgWindowClass *klass)
   _mg_window_class_actions_init (widget_class);
   _mg_window_class_export_init (widget_class);
   _mg_window_class_open_link_init (widget_class);
+  _mg_window_class_reload_init (widget_class);
 }
 
 static void

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "mg-test-ui.h"
+#include "mg-test-utils.h"
+
+/* What the UI test programs that share one application share: its
+ * making (folders of their own, GTK's test mode, an application that
+ * stays while windows come and go), and closing a window until it is gone
+ * (closing saves in the background). */
+
+/**
+ * mg_test_ui_init:
+ * @argc: main()'s
+ * @argv: main()'s
+ * @name: the test program's name, for its folders
+ *
+ * Returns: (transfer full): the application, registered and held
+ */
+MgApplication *
+mg_test_ui_init (int        *argc,
+                 char     ***argv,
+                 const char *name)
+{
+  MgApplication *app;
+
+  mg_test_isolate_user_dirs (name);
+  gtk_test_init (argc, argv, NULL);
+
+  app = mg_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  return app;
+}
+
+/**
+ * mg_test_ui_run:
+ * @app: (transfer full): from mg_test_ui_init()
+ *
+ * Runs the tests, then lets the application go and removes the folders.
+ *
+ * Returns: g_test_run()'s status
+ */
+int
+mg_test_ui_run (MgApplication *app)
+{
+  int status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_object_unref (app);
+  mg_test_remove_user_dirs ();
+
+  return status;
+}
+
+gboolean
+mg_test_window_gone (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (item == window)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Closes @window and waits until it is gone: no cast of it after this. */
+void
+mg_test_close_window (GtkWindow *window)
+{
+  gtk_window_close (window);
+  mg_test_iterate_until (mg_test_window_gone, window, 30);
+}
