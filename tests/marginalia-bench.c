@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
@@ -16,6 +17,7 @@
 #include "mg-window-private.h"
 
 /* marginalia-bench [FILE]
+ * marginalia-bench --hostile   (only the hostile documents)
  *
  * Prints one figure per line, "name value unit", for a document (FILE, or
  * a deterministic ~4 MB generated text) with 10,000 annotations. The run is
@@ -322,24 +324,12 @@ wait_for_frame (GdkFrameClock *clock,
   g_signal_handlers_disconnect_by_func (clock, callback, probe);
 }
 
-/* Opens @file (the bundled article if %NULL) in a new window of the
- * benchmark's application, once that window is up. */
-static gboolean
-bench_open (GFile      *file,
-            const char *name)
+/* One application for every window, as in the real program. */
+static MgApplication *
+bench_application (void)
 {
   static MgApplication *app = NULL;
-  PaintProbe            probe = { 0 };
-  GdkFrameClock        *clock;
-  gint64                deadline;
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("marginalia-bench: no display, so no %s\n", name);
-      return FALSE;
-    }
-
-  /* One application for every window, as in the real program. */
   if (app == NULL)
     {
       /* As g_application_run() names "marginalia", e.g. for the recent files. */
@@ -349,6 +339,28 @@ bench_open (GFile      *file,
       g_application_register (G_APPLICATION (app), NULL, NULL);
       g_application_hold (G_APPLICATION (app));
     }
+
+  return app;
+}
+
+/* Opens @file (the bundled article if %NULL) in a new window of the
+ * benchmark's application, once that window is up. */
+static gboolean
+bench_open (GFile      *file,
+            const char *name)
+{
+  MgApplication *app;
+  PaintProbe     probe = { 0 };
+  GdkFrameClock        *clock;
+  gint64                deadline;
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("marginalia-bench: no display, so no %s\n", name);
+      return FALSE;
+    }
+
+  app = bench_application ();
 
   probe.window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (probe.window));
@@ -557,18 +569,38 @@ bench_launch (const char *path,
   report (name, (g_ascii_strtoll (line + strlen ("first_text_frame_at "), NULL, 10) - start) / 1000.0, "ms");
 }
 
-/* open_nested_100k, open_entities_1m: hostile documents (a Markdown list
- * nested 100,000 deep, an HTML page of a million entities), opened as
- * open_first_paint opens FILE, to the first frame that shows their text
- * or the page that says why they were refused. _longest_stall is the
- * longest the main loop went without running meanwhile: the window must
- * answer (Quit, Close) while such a document loads. */
+/* open_nested_100k, open_entities_1m, open_long_line_1m,
+ * open_entity_lines_10k: hostile documents (a Markdown list nested
+ * 100,000 deep, an HTML page of a million entities, a text of one line of
+ * a million characters, an HTML paragraph of 10,000 lines of 100
+ * entities), opened as open_first_paint opens FILE, to the first frame
+ * that shows their text or the page that says why they were refused.
+ * _longest_stall is the longest the main loop went without running from
+ * the open until a while after that frame, while the reader goes to the
+ * end of the text and back (which has the view lay out all of it): the
+ * window must answer (Quit, Close, scrolling) at any moment.
+ * _longest_stall_cpu is the main thread's CPU time in that stretch: the
+ * same on a busy machine, where the first is mostly waiting for a CPU. */
 typedef struct
 {
   PaintProbe probe;
   gint64     last_tick;
   gint64     longest_stall;
+  gint64     last_cpu;
+  gint64     longest_cpu;
 } HostileProbe;
+
+/* The CPU time of the main thread: on a busy machine a stall of the main
+ * loop is mostly waiting for a CPU; this is the work in it. */
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static void
 hostile_frame_cb (GdkFrameClock *clock,
@@ -591,10 +623,39 @@ hostile_tick_cb (gpointer user_data)
   HostileProbe *hostile = user_data;
   gint64        now = g_get_monotonic_time ();
 
+  gint64        cpu = thread_cpu_usec ();
+
   hostile->longest_stall = MAX (hostile->longest_stall, now - hostile->last_tick);
+  hostile->longest_cpu = MAX (hostile->longest_cpu, cpu - hostile->last_cpu);
   hostile->last_tick = now;
+  hostile->last_cpu = cpu;
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+run_main_loop_for (guint msec)
+{
+  gint64 deadline = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The reader goes to the end of the text and back to the top. */
+static void
+hostile_scroll_through (MgWindow *window)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  GtkTextIter  iter;
+
+  run_main_loop_for (1000);
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (view), &iter);
+  gtk_text_view_scroll_to_iter (view, &iter, 0.0, TRUE, 0.0, 1.0);
+  run_main_loop_for (1500);
+  gtk_text_buffer_get_start_iter (gtk_text_view_get_buffer (view), &iter);
+  gtk_text_view_scroll_to_iter (view, &iter, 0.0, TRUE, 0.0, 0.0);
+  run_main_loop_for (1000);
 }
 
 static void
@@ -614,17 +675,17 @@ bench_open_hostile (const char *path,
 
   hostile.probe.window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (hostile.probe.window));
-
-  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  run_main_loop_for (500);
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (hostile.probe.window));
   deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
   hostile.probe.start = hostile.last_tick = g_get_monotonic_time ();
+  hostile.last_cpu = thread_cpu_usec ();
   tick = g_timeout_add (10, hostile_tick_cb, &hostile);
   mg_window_open_file (hostile.probe.window, file);
   wait_for_frame (clock, G_CALLBACK (hostile_frame_cb), &hostile.probe, deadline);
+  if (hostile.probe.done && g_strcmp0 (mg_window_get_page (hostile.probe.window), "error") != 0)
+    hostile_scroll_through (hostile.probe.window);
   g_source_remove (tick);
   hostile_tick_cb (&hostile);
 
@@ -636,6 +697,7 @@ bench_open_hostile (const char *path,
     {
       report (name, hostile.probe.first_paint, "ms");
       report (stall_name, hostile.longest_stall / 1000.0, "ms");
+      g_print ("%s_cpu %.1f ms\n", stall_name, hostile.longest_cpu / 1000.0);
       g_print ("%s_refused %d count\n", name, g_strcmp0 (mg_window_get_page (hostile.probe.window), "error") == 0);
     }
 
@@ -662,6 +724,36 @@ write_repeated (const char *dir,
     g_error ("%s", error->message);
 
   return path;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autofree char *quoted = g_shell_quote (path);
+  g_autofree char *command = g_strconcat ("rm -rf ", quoted, NULL);
+
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+/* The hostile documents of bench_open_hostile(), written into @dir. */
+static void
+bench_hostile (const char *dir)
+{
+  g_autofree char *nested = write_repeated (dir, "nested.md", "", "- ", 100000, "item\n");
+  g_autofree char *entities = write_repeated (dir, "entities.html", "<p>", "&amp;", 1000000, "</p>\n");
+  g_autofree char *long_line = write_repeated (dir, "long-line.txt", "", "margin ", 1000000 / 7, "\n");
+  g_autoptr (GString) line = g_string_new (NULL);
+  g_autofree char *entity_lines = NULL;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append (line, "&amp;");
+  g_string_append_c (line, '\n');
+  entity_lines = write_repeated (dir, "entity-lines.html", "<p>", line->str, 10000, "</p>\n");
+
+  bench_open_hostile (nested, "open_nested_100k");
+  bench_open_hostile (entities, "open_entities_1m");
+  bench_open_hostile (long_line, "open_long_line_1m");
+  bench_open_hostile (entity_lines, "open_entity_lines_10k");
 }
 
 int
@@ -696,6 +788,18 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", tmp, TRUE);
   g_setenv ("XDG_STATE_HOME", tmp, TRUE);
   store_dir = mg_store_default_directory ();
+
+  /* marginalia-bench --hostile: only the hostile documents. */
+  if (argc > 1 && g_str_equal (argv[1], "--hostile"))
+    {
+      if (gtk_init_check ())
+        {
+          bench_application ();
+          bench_hostile (tmp);
+        }
+      remove_tree (tmp);
+      return 0;
+    }
 
   if (argc > 1)
     {
@@ -851,24 +955,13 @@ main (int   argc,
         bench_launch (path, "launch_first_paint");
         bench_launch (NULL, "launch_bundled_first_paint");
 
-        {
-          g_autofree char *nested = write_repeated (tmp, "nested.md", "", "- ", 100000, "item\n");
-          g_autofree char *entities = write_repeated (tmp, "entities.html", "<p>", "&amp;", 1000000, "</p>\n");
-
-          bench_open_hostile (nested, "open_nested_100k");
-          bench_open_hostile (entities, "open_entities_1m");
-        }
+        bench_hostile (tmp);
       }
   }
 
   report ("peak_rss", peak_rss_mb (), "MB");
 
-  {
-    g_autofree char *quoted = g_shell_quote (tmp);
-    g_autofree char *command = g_strconcat ("rm -rf ", quoted, NULL);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  remove_tree (tmp);
 
   return 0;
 }

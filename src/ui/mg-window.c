@@ -332,6 +332,7 @@ contents_row_activated_cb (MgWindow      *self,
   GtkTextIter    iter;
 
   gtk_popover_popdown (self->contents_popover);
+  mg_reader_view_load_to (self->reader, offset);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
   gtk_text_buffer_place_cursor (buffer, &iter);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->reader), &iter, 0.0, TRUE, 0.0, 0.0);
@@ -628,7 +629,11 @@ restore_reading_position (MgWindow *self)
   guint offset;
 
   if (self->document != NULL && mg_reading_positions_get_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document), &offset) && offset > 0)
-    mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+    {
+      /* The text goes into the view in chunks: up to there now. */
+      mg_reader_view_load_to (self->reader, offset);
+      mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+    }
 }
 
 /* Files dropped on the window open as documents, each in a window of its
