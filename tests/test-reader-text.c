@@ -57,20 +57,6 @@ annotations_loaded (gpointer user_data)
   return mg_window_get_annotations (user_data) != NULL;
 }
 
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-flag_set (gpointer user_data)
-{
-  return *(gboolean *) user_data;
-}
-
 static MgDocument *
 document_from_string (GString         *text,
                       const char      *uri,
@@ -628,12 +614,7 @@ test_reading_position_near_end (void)
   g_assert_true (iterate_until (text_loaded, view));
   /* Until the view has measured every line (in the background, at a
    * higher priority than this idle). */
-  {
-    gboolean idle = FALSE;
-
-    g_idle_add_full (G_PRIORITY_LOW, set_flag_cb, &idle, NULL);
-    g_assert_true (iterate_until (flag_set, &idle));
-  }
+  g_assert_true (mg_test_wait_for_idle (60));
 
   gtk_text_view_get_visible_rect (view, &visible);
   gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, position);
