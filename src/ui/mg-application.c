@@ -59,8 +59,15 @@ mg_application_open (GApplication *application,
 {
   MgApplication *self = MG_APPLICATION (application);
 
+  /* The file is read in a worker thread while the window is shown, not
+   * after: at launch, each takes as long as the other. */
   for (int i = 0; i < n_files; i++)
-    mg_window_open_file (new_window (self), files[i]);
+    {
+      MgWindow *window = mg_window_new (GTK_APPLICATION (self));
+
+      mg_window_open_file (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
 }
 
 static int
