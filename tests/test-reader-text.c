@@ -452,6 +452,8 @@ test_tail_painted_after_chunks (void)
   g_assert_true (iterate_until (all_painted, view));
   assert_same_text (view, document);
   g_assert_cmpuint (mg_reader_view_get_n_breaks (view), ==, 0);
+  /* Nothing to undo: the chunks are not kept a second time. */
+  g_assert_false (gtk_text_buffer_get_can_undo (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view))));
 
   /* Everywhere in the tail, the colour of the newest highlight there. */
   for (guint o = length - 30000; o < length; o++)

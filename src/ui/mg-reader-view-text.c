@@ -517,6 +517,10 @@ mg_reader_view_init_text (MgReaderView *self)
   GtkTextBuffer   *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
 
+  /* A reader has nothing to undo; with undo, each chunk appended would be
+   * kept a second time in the buffer's history. */
+  gtk_text_buffer_set_enable_undo (buffer, FALSE);
+
   self->open_spans = g_array_new (FALSE, FALSE, sizeof (guint));
   self->breaks = g_array_new (FALSE, FALSE, sizeof (guint));
   self->next_break = NO_BREAK;
