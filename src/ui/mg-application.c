@@ -60,15 +60,19 @@ mg_application_open (GApplication *application,
 {
   MgApplication *self = MG_APPLICATION (application);
 
+  /* The file is read in a worker thread while the window is shown, not
+   * after: at launch, each takes as long as the other. */
   for (int i = 0; i < n_files; i++)
     {
+      MgWindow        *window = mg_window_new (GTK_APPLICATION (self));
       g_autofree char *uri = g_file_get_uri (files[i]);
 
       /* A link back into the text, from a Markdown export. */
       if (g_str_has_prefix (uri, "marginalia:"))
-        mg_window_open_link (new_window (self), uri);
+        mg_window_open_link (window, uri);
       else
-        mg_window_open_location (new_window (self), files[i]);
+        mg_window_open_location (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
     }
 }
 

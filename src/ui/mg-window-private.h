@@ -66,6 +66,7 @@ struct _MgWindow
   /* Copies of deleted annotations while their Undo toast is up. */
   GHashTable *deleted;
   GMenu      *recent_menu;
+  guint       recent_source;
   GMenu      *primary_menu;
 };
 

@@ -343,6 +343,7 @@ contents_row_activated_cb (MgWindow      *self,
   GtkTextIter    iter;
 
   gtk_popover_popdown (self->contents_popover);
+  mg_reader_view_load_to (self->reader, offset);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
   gtk_text_buffer_place_cursor (buffer, &iter);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->reader), &iter, 0.0, TRUE, 0.0, 0.0);
@@ -685,7 +686,11 @@ restore_reading_position (MgWindow *self)
   guint offset;
 
   if (self->document != NULL && mg_reading_positions_get_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document), &offset) && offset > 0)
-    mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+    {
+      /* The text goes into the view in chunks: up to there now. */
+      mg_reader_view_load_to (self->reader, offset);
+      mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+    }
 }
 
 /* Files dropped on the window open as documents, each in a window of its
@@ -751,6 +756,19 @@ update_recent_menu (MgWindow *self)
     g_menu_append (self->recent_menu, _ ("No Recent Documents"), "recent.none");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static gboolean
+watch_recent_cb (gpointer user_data)
+{
+  MgWindow *self = user_data;
+
+  self->recent_source = 0;
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 MgDocument *
@@ -1003,6 +1021,7 @@ mg_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   _mg_window_unwatch_document (self);
+  g_clear_handle_id (&self->recent_source, g_source_remove);
   close_store (self);
 
   if (self->editor != NULL)
@@ -1236,9 +1255,9 @@ mg_window_init (MgWindow *self)
 
     g_menu_insert_submenu (G_MENU (first), 1, _ ("Open _Recent"), G_MENU_MODEL (self->recent_menu));
   }
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
-  update_recent_menu (self);
+  /* The recent files are read, and watched, once the window is up: the
+   * first frame does not show them. */
+  self->recent_source = g_idle_add_full (G_PRIORITY_LOW, watch_recent_cb, self, NULL);
 
   _mg_window_update_actions (self);
 }
