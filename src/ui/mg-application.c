@@ -69,7 +69,7 @@ mg_application_open (GApplication *application,
 
       /* A link back into the text, from a Markdown export. */
       if (g_str_has_prefix (uri, "marginalia:"))
-        mg_window_open_link (window, uri);
+        mg_window_open_marginalia_uri (window, uri);
       else
         mg_window_open_location (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));

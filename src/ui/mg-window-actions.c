@@ -707,7 +707,7 @@ link_annotations_cb (MgWindow   *self,
 }
 
 /**
- * mg_window_open_link:
+ * mg_window_open_marginalia_uri:
  * @self: a #MgWindow
  * @uri: a `marginalia://open?document=…&annotation=…` link (from a
  *   Markdown export: see mg_document_link_new())
@@ -719,8 +719,8 @@ link_annotations_cb (MgWindow   *self,
  * said in a toast.
  */
 void
-mg_window_open_link (MgWindow   *self,
-                     const char *uri)
+mg_window_open_marginalia_uri (MgWindow   *self,
+                               const char *uri)
 {
   g_autofree char *document_id = NULL;
   g_autofree char *annotation_id = NULL;
