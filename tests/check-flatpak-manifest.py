@@ -10,8 +10,9 @@ instead this checks what a reviewer would:
     installed);
   - the id, command, GNOME runtime and SDK, and a runtime that is not
     older than MIN_RUNTIME;
-  - finish-args: only the ones the app needs, and no file system, network
-    or bus access (documents come through the file chooser portal);
+  - finish-args: only the ones the app needs (the network, for Open
+    Link), and no file system or bus access (documents come through the
+    file chooser portal);
   - every git source pinned to a tag *and* a commit, every archive or file
     source to a sha256, no network at build time;
   - the modules are exactly the dependencies in meson.build that the GNOME
@@ -52,6 +53,8 @@ FINISH_ARGS_ALLOWED = {
     "--socket=fallback-x11",
     "--socket=wayland",
     "--device=dri",
+    # Open Link reads web pages; nothing else uses the network.
+    "--share=network",
 }
 
 HEX40 = re.compile(r"^[0-9a-f]{40}$")

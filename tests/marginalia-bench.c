@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
+#include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-application.h"
@@ -13,9 +17,11 @@
 #include "mg-export.h"
 #include "mg-reading-style.h"
 #include "mg-store.h"
+#include "mg-window-open-link.h"
 #include "mg-window-private.h"
 
 /* marginalia-bench [FILE]
+ * marginalia-bench --hostile   (only the hostile documents)
  *
  * Prints one figure per line, "name value unit", for a document (FILE, or
  * a deterministic ~4 MB generated text) with 10,000 annotations. The run is
@@ -153,13 +159,14 @@ report (const char *name,
 }
 
 static GPtrArray *
-make_annotations (MgDocument *document)
+make_annotations (MgDocument *document,
+                  guint       n)
 {
   GPtrArray *annotations = g_ptr_array_new_with_free_func (g_object_unref);
   GRand     *rand = g_rand_new_with_seed (SEED + 1);
   guint      length = mg_document_get_length (document);
 
-  for (guint i = 0; i < N_ANNOTATIONS; i++)
+  for (guint i = 0; i < n; i++)
     {
       guint         span = g_rand_int_range (rand, 20, 160);
       guint         start = g_rand_int_range (rand, 0, MAX (1, length - span));
@@ -228,14 +235,48 @@ edit_document (MgDocument *document)
   return mg_document_loader_load_bytes (bytes, mg_document_get_uri (document), mg_document_get_title (document), MG_DOCUMENT_FORMAT_TEXT, NULL);
 }
 
+/* The kernel's high-water mark of this process's resident memory. Not
+ * getrusage(): in a process started with fork() and exec(), as
+ * bench_launch() starts the app, its ru_maxrss starts at the RSS the
+ * parent had when it forked. */
 static double
 peak_rss_mb (void)
 {
-  struct rusage usage;
+  g_autofree char *status = NULL;
+  const char      *line;
+  struct rusage    usage;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) && (line = strstr (status, "VmHWM:")) != NULL)
+    return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10) / 1024.0;
 
   getrusage (RUSAGE_SELF, &usage);
 
   return usage.ru_maxrss / 1024.0;
+}
+
+/* Re-anchoring on real revisions of real prose (mg-anchor-corpus.c): the
+ * shared corpus, from $MARGINALIA_ANCHORING_CORPUS or ../shared/anchoring
+ * next to the source folder. The share of each class of passage anchored
+ * right, the false anchors (which must stay at 0), and the time to anchor
+ * one document's annotations. */
+static void
+bench_anchoring_corpus (void)
+{
+  g_autofree char *dir = mg_anchor_corpus_default_dir ();
+  g_autoptr (GError) error = NULL;
+  MgAnchorCorpusScore score;
+
+  if (!mg_anchor_corpus_run (dir, &score, NULL, &error))
+    {
+      g_printerr ("marginalia-bench: no anchoring corpus (%s), so no anchoring_ figures\n", error->message);
+      return;
+    }
+
+  report ("anchoring_kept_pct", mg_anchor_corpus_pct (score.kept_right, score.n_kept), "%");
+  report ("anchoring_edited_pct", mg_anchor_corpus_pct (score.edited_found, score.n_edited), "%");
+  report ("anchoring_deleted_pct", mg_anchor_corpus_pct (score.deleted_orphaned, score.n_deleted), "%");
+  g_print ("anchoring_false_anchors %u count\n", score.false_anchors);
+  report ("anchoring_per_document", score.anchor_ms / MAX (score.n_documents, 1), "ms");
 }
 
 /* The window part. Each figure ends at the first frame, on the window's
@@ -257,18 +298,33 @@ peak_rss_mb (void)
  *  open_with_10k_annotations_first_paint: the same for FILE itself, with
  *    its 10,000 annotations stored. They are loaded after that first frame
  *    (_highlights_shown is the frame that paints them).
- *  launch_first_paint, launch_bundled_first_paint: from just before a new
- *    process is spawned to its first frame with the text, for
- *    "marginalia FILE" and "marginalia": all that a new process pays (exec,
+ *  launch_first_paint, launch_bundled_first_paint,
+ *  launch_with_10k_annotations_first_paint: from just before a new process
+ *    is spawned to its first frame with the text, for "marginalia FILE"
+ *    (the copy without annotations), "marginalia" and "marginalia FILE"
+ *    with its 10,000 annotations: all that a new process pays (exec,
  *    dynamic linking, GTK and libadwaita start-up, the session bus, a new
- *    window) and the load above. The files are in the page cache: a warm
- *    start, not a cold boot. */
+ *    window) and the load above. _highlights_shown is its first frame with
+ *    every highlight painted. The files are in the page cache: a warm
+ *    start, not a cold boot. The outside view of the same (to the first
+ *    text on the screen, next to a minimal GTK app) is the shared
+ *    side-by-side tool's, which `build-aux/dev bench` runs when present.
+ *  peak_rss: the peak RSS of that last launched process when its
+ *    highlights are shown: the whole app with the document and 10,000
+ *    annotations (peak_rss_bench is this process, with every window
+ *    above).
+ *  open_link_first_paint: a window that is up is asked to open the address
+ *    of a 200 KB article served by a web server in this process, on
+ *    127.0.0.1 (mg_window_open_location(), as for "marginalia URL"): the
+ *    look for a kept copy, the fetch, the copy kept on disk, the reader
+ *    mode, the text laid out and painted. */
 typedef struct
 {
   MgWindow *window;
   gint64    start;
   guint     text_frames;
   double    first_paint;
+  gboolean  text_shown;
   gboolean  done;
 } PaintProbe;
 
@@ -322,24 +378,12 @@ wait_for_frame (GdkFrameClock *clock,
   g_signal_handlers_disconnect_by_func (clock, callback, probe);
 }
 
-/* Opens @file (the bundled article if %NULL) in a new window of the
- * benchmark's application, once that window is up. */
-static gboolean
-bench_open (GFile      *file,
-            const char *name)
+/* One application for every window, as in the real program. */
+static MgApplication *
+bench_application (void)
 {
   static MgApplication *app = NULL;
-  PaintProbe            probe = { 0 };
-  GdkFrameClock        *clock;
-  gint64                deadline;
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("marginalia-bench: no display, so no %s\n", name);
-      return FALSE;
-    }
-
-  /* One application for every window, as in the real program. */
   if (app == NULL)
     {
       /* As g_application_run() names "marginalia", e.g. for the recent files. */
@@ -349,6 +393,28 @@ bench_open (GFile      *file,
       g_application_register (G_APPLICATION (app), NULL, NULL);
       g_application_hold (G_APPLICATION (app));
     }
+
+  return app;
+}
+
+/* Opens @file (the bundled article if %NULL) in a new window of the
+ * benchmark's application, once that window is up. */
+static gboolean
+bench_open (GFile      *file,
+            const char *name)
+{
+  MgApplication *app;
+  PaintProbe     probe = { 0 };
+  GdkFrameClock        *clock;
+  gint64                deadline;
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("marginalia-bench: no display, so no %s\n", name);
+      return FALSE;
+    }
+
+  app = bench_application ();
 
   probe.window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (probe.window));
@@ -362,7 +428,7 @@ bench_open (GFile      *file,
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   probe.start = g_get_monotonic_time ();
   if (file != NULL)
-    mg_window_open_file (probe.window, file);
+    mg_window_open_location (probe.window, file);
   else
     mg_window_open_bundled (probe.window);
   wait_for_frame (clock, G_CALLBACK (first_text_cb), &probe, deadline);
@@ -388,6 +454,52 @@ bench_open (GFile      *file,
   gtk_widget_set_visible (GTK_WIDGET (probe.window), FALSE);
 
   return TRUE;
+}
+
+static void
+serve_article_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  GBytes *page = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+}
+
+/* A web server on 127.0.0.1 with a 200 KB article at the address returned. */
+static SoupServer *
+start_article_server (char **url)
+{
+  g_autofree char *text = generate_text (200 * 1024 - 200);
+  g_auto (GStrv) paragraphs = g_strsplit (text, "\n", -1);
+  GString        *html = g_string_new ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+                                       "<title>Winter Notes</title></head><body><article><h1>Winter Notes</h1>\n");
+  SoupServer     *server = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = NULL;
+  GSList          *uris;
+
+  /* A proxy of the machine must not see 127.0.0.1. */
+  g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    if (paragraphs[i][0] != '\0')
+      g_string_append_printf (html, "<p>%s</p>\n", paragraphs[i]);
+  g_string_append (html, "</article></body></html>\n");
+
+  soup_server_add_handler (server, NULL, serve_article_cb, g_string_free_to_bytes (html),
+                           (GDestroyNotify) g_bytes_unref);
+  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("No web server: %s", error->message);
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  *url = g_strconcat (base, "winter-notes.html", NULL);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return server;
 }
 
 /* open_restore_position: a window that is up is asked to open FILE (the
@@ -481,17 +593,39 @@ bench_restore (GFile      *file,
 }
 
 /* marginalia-bench --launch [FILE]: "marginalia [FILE]" as main.c runs it,
- * which prints the monotonic time of its first frame with the text, and
- * quits. */
+ * which prints the monotonic time of its first frame with the text, then
+ * of the first frame with all its highlights painted and the sidebar
+ * filled, its peak RSS at that point (the whole app with the document and
+ * its annotations), and quits. */
+static gboolean
+highlights_painted (PaintProbe *probe)
+{
+  MgReaderView *reader = MG_READER_VIEW (mg_window_get_text_view (probe->window));
+
+  return mg_window_get_annotations (probe->window) != NULL && !mg_reader_view_get_loading (reader) && mg_reader_view_get_pending_chunks (reader) == 0;
+}
+
 static void
 launch_first_text_cb (GdkFrameClock *clock,
                       PaintProbe    *probe)
 {
-  if (probe->done || !frame_shows_text (probe))
-    return;
+  if (!probe->text_shown)
+    {
+      if (!frame_shows_text (probe))
+        return;
+      probe->text_shown = TRUE;
+      g_print ("first_text_frame_at %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+    }
+
+  if (probe->done || !highlights_painted (probe))
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (probe->window));
+      return;
+    }
 
   probe->done = TRUE;
-  g_print ("first_text_frame_at %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("highlights_frame_at %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("peak_rss_kb %.0f\n", peak_rss_mb () * 1024);
   g_application_quit (g_application_get_default ());
 }
 
@@ -527,16 +661,26 @@ launch_main (int   argc,
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
 
+static gint64
+read_figure (const char *out,
+             const char *key)
+{
+  const char *line = strstr (out, key);
+
+  return line != NULL ? g_ascii_strtoll (line + strlen (key), NULL, 10) : -1;
+}
+
 static void
 bench_launch (const char *path,
-              const char *name)
+              const char *name,
+              gboolean    with_rss)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *out = NULL;
+  g_autofree char *shown_name = g_strconcat (name, "_highlights_shown", NULL);
   const char      *argv[] = { self, "--launch", path, NULL };
-  const char      *line;
-  gint64           start;
+  gint64           start, text, shown;
   int              status;
 
   start = g_get_monotonic_time ();
@@ -546,29 +690,53 @@ bench_launch (const char *path,
       return;
     }
 
-  line = strstr (out, "first_text_frame_at ");
-  if (!g_spawn_check_wait_status (status, NULL) || line == NULL)
+  text = read_figure (out, "first_text_frame_at ");
+  shown = read_figure (out, "highlights_frame_at ");
+  if (!g_spawn_check_wait_status (status, NULL) || text < 0 || shown < 0)
     {
       g_printerr ("marginalia-bench: no frame with the text, so no %s\n", name);
       return;
     }
 
   /* CLOCK_MONOTONIC, the same in every process. */
-  report (name, (g_ascii_strtoll (line + strlen ("first_text_frame_at "), NULL, 10) - start) / 1000.0, "ms");
+  report (name, (text - start) / 1000.0, "ms");
+  report (shown_name, (shown - start) / 1000.0, "ms");
+  if (with_rss)
+    report ("peak_rss", read_figure (out, "peak_rss_kb ") / 1024.0, "MB");
 }
 
-/* open_nested_100k, open_entities_1m: hostile documents (a Markdown list
- * nested 100,000 deep, an HTML page of a million entities), opened as
- * open_first_paint opens FILE, to the first frame that shows their text
- * or the page that says why they were refused. _longest_stall is the
- * longest the main loop went without running meanwhile: the window must
- * answer (Quit, Close) while such a document loads. */
+/* open_nested_100k, open_entities_1m, open_long_line_1m,
+ * open_entity_lines_10k: hostile documents (a Markdown list nested
+ * 100,000 deep, an HTML page of a million entities, a text of one line of
+ * a million characters, an HTML paragraph of 10,000 lines of 100
+ * entities), opened as open_first_paint opens FILE, to the first frame
+ * that shows their text or the page that says why they were refused.
+ * _longest_stall is the longest the main loop went without running from
+ * the open until a while after that frame, while the reader goes to the
+ * end of the text and back (which has the view lay out all of it): the
+ * window must answer (Quit, Close, scrolling) at any moment.
+ * _longest_stall_cpu is the main thread's CPU time in that stretch: the
+ * same on a busy machine, where the first is mostly waiting for a CPU. */
 typedef struct
 {
   PaintProbe probe;
   gint64     last_tick;
   gint64     longest_stall;
+  gint64     last_cpu;
+  gint64     longest_cpu;
 } HostileProbe;
+
+/* The CPU time of the main thread: on a busy machine a stall of the main
+ * loop is mostly waiting for a CPU; this is the work in it. */
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static void
 hostile_frame_cb (GdkFrameClock *clock,
@@ -591,10 +759,39 @@ hostile_tick_cb (gpointer user_data)
   HostileProbe *hostile = user_data;
   gint64        now = g_get_monotonic_time ();
 
+  gint64        cpu = thread_cpu_usec ();
+
   hostile->longest_stall = MAX (hostile->longest_stall, now - hostile->last_tick);
+  hostile->longest_cpu = MAX (hostile->longest_cpu, cpu - hostile->last_cpu);
   hostile->last_tick = now;
+  hostile->last_cpu = cpu;
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+run_main_loop_for (guint msec)
+{
+  gint64 deadline = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The reader goes to the end of the text and back to the top. */
+static void
+hostile_scroll_through (MgWindow *window)
+{
+  GtkTextView *view = mg_window_get_text_view (window);
+  GtkTextIter  iter;
+
+  run_main_loop_for (1000);
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (view), &iter);
+  gtk_text_view_scroll_to_iter (view, &iter, 0.0, TRUE, 0.0, 1.0);
+  run_main_loop_for (1500);
+  gtk_text_buffer_get_start_iter (gtk_text_view_get_buffer (view), &iter);
+  gtk_text_view_scroll_to_iter (view, &iter, 0.0, TRUE, 0.0, 0.0);
+  run_main_loop_for (1000);
 }
 
 static void
@@ -614,17 +811,17 @@ bench_open_hostile (const char *path,
 
   hostile.probe.window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (hostile.probe.window));
-
-  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  run_main_loop_for (500);
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (hostile.probe.window));
   deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
   hostile.probe.start = hostile.last_tick = g_get_monotonic_time ();
+  hostile.last_cpu = thread_cpu_usec ();
   tick = g_timeout_add (10, hostile_tick_cb, &hostile);
   mg_window_open_file (hostile.probe.window, file);
   wait_for_frame (clock, G_CALLBACK (hostile_frame_cb), &hostile.probe, deadline);
+  if (hostile.probe.done && g_strcmp0 (mg_window_get_page (hostile.probe.window), "error") != 0)
+    hostile_scroll_through (hostile.probe.window);
   g_source_remove (tick);
   hostile_tick_cb (&hostile);
 
@@ -636,10 +833,132 @@ bench_open_hostile (const char *path,
     {
       report (name, hostile.probe.first_paint, "ms");
       report (stall_name, hostile.longest_stall / 1000.0, "ms");
+      g_print ("%s_cpu %.1f ms\n", stall_name, hostile.longest_cpu / 1000.0);
       g_print ("%s_refused %d count\n", name, g_strcmp0 (mg_window_get_page (hostile.probe.window), "error") == 0);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (hostile.probe.window), FALSE);
+}
+
+/* The store part for big files ------------------------------------------
+ *
+ * marginalia-bench --store-make FILE DIR N writes N annotations of FILE in
+ * a store in DIR; marginalia-bench --store-load FILE DIR loads them, in a
+ * process of its own so that its peak memory is the load's (with the
+ * document's), and prints "ms peak_rss_mb". The main run does both for
+ * 100,000 annotations (store_load_100k); they also serve to measure a
+ * million by hand. */
+
+static MgDocument *
+load_document (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr (GError) error = NULL;
+  MgDocument *document = mg_document_loader_load_file (file, NULL, &error);
+
+  if (document == NULL)
+    g_error ("%s", error->message);
+
+  return document;
+}
+
+static int
+store_make_main (const char *path,
+                 const char *dir,
+                 guint       n)
+{
+  g_autoptr (MgDocument) document = load_document (path);
+  g_autoptr (GPtrArray) annotations = make_annotations (document, n);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GError) error = NULL;
+
+  mg_store_set_cache_directory (store, NULL);
+  if (!mg_store_load (store, &error))
+    g_error ("%s", error->message);
+  mg_annotation_list_add_many (list, annotations);
+  if (!mg_store_flush (store, &error))
+    g_error ("%s", error->message);
+
+  return 0;
+}
+
+static int
+store_load_main (const char *path,
+                 const char *dir)
+{
+  g_autoptr (MgDocument) document = load_document (path);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GError) error = NULL;
+  gint64 start;
+  double before;
+
+  mg_store_set_cache_directory (store, NULL);
+  mg_document_get_chars (document, NULL);
+  before = peak_rss_mb ();
+  start = g_get_monotonic_time ();
+  if (!mg_store_load (store, &error))
+    g_error ("%s", error->message);
+  g_print ("%.1f %.1f %.1f %u\n", ms_since (start), peak_rss_mb (), before,
+           g_list_model_get_n_items (G_LIST_MODEL (list)));
+
+  return 0;
+}
+
+/* Runs the bench itself with @args; its standard output. */
+static char *
+spawn_self (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  int   status;
+
+  g_ptr_array_add (argv, (gpointer) "/proc/self/exe");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) || !g_spawn_check_wait_status (status, &error))
+    g_error ("%s", error->message);
+
+  return out;
+}
+
+/* store_load_100k: the first load (no cache) of 100,000 annotations. */
+static void
+bench_store_load_100k (const char *path,
+                       const char *tmp)
+{
+  g_autofree char *dir = g_build_filename (tmp, "store-100k", NULL);
+  const char      *make[] = { "--store-make", path, dir, "100000", NULL };
+  const char      *load[] = { "--store-load", path, dir, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GDir) files = NULL;
+  double           ms = 0;
+  double           rss = 0;
+  double           before = 0;
+  guint            n = 0;
+  const char      *name;
+
+  g_free (spawn_self (make));
+  files = g_dir_open (dir, 0, NULL);
+  while (files != NULL && (name = g_dir_read_name (files)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      GStatBuf         buf;
+
+      if (g_str_has_suffix (name, ".json") && g_stat (file, &buf) == 0)
+        report ("store_100k_file", buf.st_size / (1024.0 * 1024.0), "MB");
+    }
+
+  out = spawn_self (load);
+  if (sscanf (out, "%lf %lf %lf %u", &ms, &rss, &before, &n) != 4 || n != 100000)
+    g_error ("marginalia-bench --store-load said: %s", out);
+  report ("store_load_100k", ms, "ms");
+  /* The whole process, and what the document had taken before. */
+  report ("store_load_100k_peak_rss", rss, "MB");
+  report ("store_load_100k_rss_before", before, "MB");
 }
 
 /* Writes @unit @n times between @head and @tail into @dir/@name. */
@@ -662,6 +981,36 @@ write_repeated (const char *dir,
     g_error ("%s", error->message);
 
   return path;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autofree char *quoted = g_shell_quote (path);
+  g_autofree char *command = g_strconcat ("rm -rf ", quoted, NULL);
+
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+/* The hostile documents of bench_open_hostile(), written into @dir. */
+static void
+bench_hostile (const char *dir)
+{
+  g_autofree char *nested = write_repeated (dir, "nested.md", "", "- ", 100000, "item\n");
+  g_autofree char *entities = write_repeated (dir, "entities.html", "<p>", "&amp;", 1000000, "</p>\n");
+  g_autofree char *long_line = write_repeated (dir, "long-line.txt", "", "margin ", 1000000 / 7, "\n");
+  g_autoptr (GString) line = g_string_new (NULL);
+  g_autofree char *entity_lines = NULL;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append (line, "&amp;");
+  g_string_append_c (line, '\n');
+  entity_lines = write_repeated (dir, "entity-lines.html", "<p>", line->str, 10000, "</p>\n");
+
+  bench_open_hostile (nested, "open_nested_100k");
+  bench_open_hostile (entities, "open_entities_1m");
+  bench_open_hostile (long_line, "open_long_line_1m");
+  bench_open_hostile (entity_lines, "open_entity_lines_10k");
 }
 
 int
@@ -688,6 +1037,10 @@ main (int   argc,
       argv[1] = argv[0];
       return launch_main (argc - 1, argv + 1);
     }
+  if (argc == 5 && g_str_equal (argv[1], "--store-make"))
+    return store_make_main (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
+  if (argc == 4 && g_str_equal (argv[1], "--store-load"))
+    return store_load_main (argv[2], argv[3]);
 
   tmp = g_dir_make_tmp ("marginalia-bench-XXXXXX", &error);
   g_assert_no_error (error);
@@ -696,6 +1049,18 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", tmp, TRUE);
   g_setenv ("XDG_STATE_HOME", tmp, TRUE);
   store_dir = mg_store_default_directory ();
+
+  /* marginalia-bench --hostile: only the hostile documents. */
+  if (argc > 1 && g_str_equal (argv[1], "--hostile"))
+    {
+      if (gtk_init_check ())
+        {
+          bench_application ();
+          bench_hostile (tmp);
+        }
+      remove_tree (tmp);
+      return 0;
+    }
 
   if (argc > 1)
     {
@@ -734,7 +1099,7 @@ main (int   argc,
   g_print ("document_size %.1f MB\n", mg_document_get_n_bytes (document) / (1024.0 * 1024.0));
   g_print ("annotations %d count\n", N_ANNOTATIONS);
 
-  annotations = make_annotations (document);
+  annotations = make_annotations (document, N_ANNOTATIONS);
   mg_document_get_chars (document, NULL);
 
   start = g_get_monotonic_time ();
@@ -754,6 +1119,8 @@ main (int   argc,
   g_print ("after_edits_anchored %u count\n", counts[MG_ANNOTATION_STATE_ANCHORED]);
   g_print ("after_edits_moved %u count\n", counts[MG_ANNOTATION_STATE_MOVED]);
   g_print ("after_edits_orphaned %u count\n", counts[MG_ANNOTATION_STATE_ORPHANED]);
+
+  bench_anchoring_corpus ();
 
   /* The edited copy is done with: the figures below are for the original. */
   g_clear_object (&edited);
@@ -817,6 +1184,8 @@ main (int   argc,
 
   report ("peak_rss_core", peak_rss_mb (), "MB");
 
+  bench_store_load_100k (path, tmp);
+
   g_clear_object (&reader);
   g_clear_object (&store);
 
@@ -848,27 +1217,27 @@ main (int   argc,
         bench_open (plain, "open_first_paint");
         bench_open (file, "open_with_10k_annotations_first_paint");
         bench_restore (plain, "open_restore_position");
-        bench_launch (path, "launch_first_paint");
-        bench_launch (NULL, "launch_bundled_first_paint");
 
         {
-          g_autofree char *nested = write_repeated (tmp, "nested.md", "", "- ", 100000, "item\n");
-          g_autofree char *entities = write_repeated (tmp, "entities.html", "<p>", "&amp;", 1000000, "</p>\n");
+          g_autofree char *url = NULL;
+          g_autoptr (SoupServer) server = start_article_server (&url);
+          g_autoptr (GFile) page = g_file_new_for_uri (url);
 
-          bench_open_hostile (nested, "open_nested_100k");
-          bench_open_hostile (entities, "open_entities_1m");
+          bench_open (page, "open_link_first_paint");
+          soup_server_disconnect (server);
         }
+        bench_launch (path, "launch_with_10k_annotations_first_paint", TRUE);
+        bench_launch (plain_path, "launch_first_paint", FALSE);
+        bench_launch (NULL, "launch_bundled_first_paint", FALSE);
+
+        bench_hostile (tmp);
       }
   }
 
-  report ("peak_rss", peak_rss_mb (), "MB");
+  /* This process: the core figures and every window above. */
+  report ("peak_rss_bench", peak_rss_mb (), "MB");
 
-  {
-    g_autofree char *quoted = g_shell_quote (tmp);
-    g_autofree char *command = g_strconcat ("rm -rf ", quoted, NULL);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  remove_tree (tmp);
 
   return 0;
 }

@@ -136,3 +136,40 @@ mg_test_iterate_until (MgTestCondition condition,
 
   return met;
 }
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+/**
+ * mg_test_wait_for_idle:
+ * @seconds: how long to wait at most
+ *
+ * Iterates the main loop until an idle of %G_PRIORITY_LOW has run, that is
+ * until nothing of a higher priority is left to do (GtkTextView measuring
+ * a long text in the background, for one).
+ *
+ * Returns: whether that came in time
+ */
+gboolean
+mg_test_wait_for_idle (guint seconds)
+{
+  gboolean idle = FALSE;
+  guint    source = g_idle_add_full (G_PRIORITY_LOW, set_flag_cb, &idle, NULL);
+  gboolean met = mg_test_iterate_until (flag_set, &idle, seconds);
+
+  if (!met)
+    g_source_remove (source);
+
+  return met;
+}

@@ -13,5 +13,6 @@ void        mg_test_remove_user_dirs (void);
 gboolean    mg_test_iterate_until (MgTestCondition condition,
                                    gpointer        user_data,
                                    guint           seconds);
+gboolean    mg_test_wait_for_idle (guint seconds);
 
 G_END_DECLS

@@ -725,6 +725,207 @@ test_moved_far (void)
   }
 }
 
+/* Passages of real prose are edited the way a writer revises: words
+ * replaced here and there all through a long passage, a sentence said
+ * again in other words, lines wrapped anew, a paragraph moved. */
+static const char keeper_old[] = "The lighthouse keeper kept a log of every ship that passed the point, with the "
+                                 "hour, the weather and the colour of its flag. When the log was full he bound it "
+                                 "with twine and carried it up to the lamp room, where the older volumes stood on "
+                                 "a shelf above the stove. Nobody ever asked to read them, but he said that a coast "
+                                 "without a record was a coast that forgot its own wrecks, and that the sea would "
+                                 "take advantage of such forgetfulness.";
+static const char keeper_new[] = "The keeper of the lighthouse kept a record of each ship that went past the point, "
+                                 "noting the time, the weather and the colours it flew. Whenever a log was full he "
+                                 "tied it with string and took it up to the lamp room, where the earlier volumes "
+                                 "stood on a shelf over the stove. No one ever asked to see them, yet he claimed "
+                                 "that a coast without records was a coast that forgot its wrecks, and that the sea "
+                                 "would profit from that kind of forgetting.";
+
+/* The edit distance of two strings of code points (plain dynamic
+ * programme), to check how much a test edits. */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  glong                n_a = 0;
+  glong                n_b = 0;
+  g_autofree gunichar *x = g_utf8_to_ucs4_fast (a, -1, &n_a);
+  g_autofree gunichar *y = g_utf8_to_ucs4_fast (b, -1, &n_b);
+  g_autofree guint    *row = g_new (guint, n_b + 1);
+
+  for (glong j = 0; j <= n_b; j++)
+    row[j] = (guint) j;
+  for (glong i = 1; i <= n_a; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = (guint) i;
+      for (glong j = 1; j <= n_b; j++)
+        {
+          guint up = row[j];
+
+          row[j] = MIN (diagonal + (x[i - 1] != y[j - 1]), MIN (up, row[j - 1]) + 1);
+          diagonal = up;
+        }
+    }
+
+  return row[n_b];
+}
+
+/* A long passage with words changed all through it: more than a quarter
+ * of it, far more than 64 code points, while the text before it stayed. */
+static void
+test_fuzzy_long_many_edits (void)
+{
+  g_autofree char *old = g_strconcat (article, "\n", keeper_old, " His daughter later gave the logs to the museum.\n", NULL);
+  g_autofree char *new = g_strconcat (article, "\n", keeper_new, " Years afterwards they went to a museum in town.\n", NULL);
+  guint m = (guint) g_utf8_strlen (keeper_old, -1);
+  g_auto (Target) target = { 0 };
+  MgAnchorResult result;
+
+  g_assert_cmpuint (edit_distance (keeper_old, keeper_new), >, 64);
+  g_assert_cmpuint (edit_distance (keeper_old, keeper_new), >, m / 4);
+
+  target_init (&target, old, keeper_old, 0);
+  anchor_in (new, &target, &result);
+  g_assert_cmpint (result.state, ==, MG_ANNOTATION_STATE_MOVED);
+  assert_range_text (new, &result, keeper_new);
+}
+
+/* One sentence said again in other words (a third of it edited), the
+ * text before it intact, the text after it rewritten, and a paragraph
+ * added above. */
+static void
+test_fuzzy_reworded_sentence (void)
+{
+  const char      *said = "The ferry ran twice a day in summer, but in winter the crossing was made only when "
+                          "the harbour master thought the swell would allow it.";
+  const char      *said_again = "The ferry crossed twice daily in summer, but in winter it sailed only on days when "
+                                "the harbour master judged that the swell allowed it.";
+  g_autofree char *old = g_strconcat ("The island had one road and one shop. ", said,
+                                      " There was no doctor of its own.\n", article, NULL);
+  g_autofree char *new = g_strconcat ("A new paragraph about the island's history comes first now.\n"
+                                      "The island had one road and one shop. ",
+                                      said_again, " A doctor came over on Thursdays.\n", article, NULL);
+  g_auto (Target) target = { 0 };
+  MgAnchorResult result;
+
+  g_assert_cmpuint (edit_distance (said, said_again), >, g_utf8_strlen (said, -1) / 3);
+
+  target_init (&target, old, said, 0);
+  anchor_in (new, &target, &result);
+  g_assert_cmpint (result.state, ==, MG_ANNOTATION_STATE_MOVED);
+  assert_range_text (new, &result, said_again);
+}
+
+/* Lines wrapped anew by an editor (every line break moved) cost nothing;
+ * with a few words changed as well, and the passage moved a long way
+ * among unrelated text, its own words still find it. */
+static void
+test_fuzzy_reflowed (void)
+{
+  const char      *narrow = "The tide tables were pinned\nto the door of the boathouse,\nand every "
+                            "fisherman checked\nthem twice before he untied\nhis boat, because "
+                            "the rocks\noff the northern point had\ntaken three boats in a\nsingle "
+                            "winter and nobody\nwanted to be the fourth.";
+  const char      *wide = "The tide tables were pinned to the door of the boathouse, and every\n"
+                          "fisherman checked them twice before he untied his boat, because the\n"
+                          "rocks off the northern point had taken three boats in a single\n"
+                          "winter and nobody wanted to be the fourth.";
+  const char      *reworded = "The tide tables hung on the door of the boathouse, and each\n"
+                              "fisherman read them twice before he untied his boat, since the\n"
+                              "reef off the northern point had sunk three boats in one single\n"
+                              "winter and no one wanted to be the fourth.";
+  g_autofree char *filler = generate_text (11, 2000);
+  g_autofree char *old = g_strconcat ("Harbour notes.\n", narrow, "\nSee also the chart.\n", filler, NULL);
+  g_autofree char *reflowed = g_strconcat ("Harbour notes.\n", wide, "\nSee also the chart.\n", filler, NULL);
+  g_autofree char *moved = g_strconcat ("Harbour notes, revised.\n", filler, "\nIn the appendix: ", reworded, " That is all.\n", NULL);
+  g_auto (Target) target = { 0 };
+  MgAnchorResult result;
+
+  target_init (&target, old, narrow, 0);
+
+  /* Only the line breaks moved: the whole new paragraph, to the letter. */
+  anchor_in (reflowed, &target, &result);
+  g_assert_cmpint (result.state, ==, MG_ANNOTATION_STATE_MOVED);
+  assert_range_text (reflowed, &result, wide);
+  g_assert_cmpfloat (result.score, >, 0.99);
+
+  /* Wrapped anew with words changed too (more than a fifth of the quote
+   * with the line breaks, less without them), and moved far, into
+   * unrelated context. */
+  g_assert_cmpuint (edit_distance (narrow, reworded), >, g_utf8_strlen (narrow, -1) / 5);
+  g_assert_cmpuint (g_utf8_strlen (filler, -1), >, 8192);
+  anchor_in (moved, &target, &result);
+  g_assert_cmpint (result.state, ==, MG_ANNOTATION_STATE_MOVED);
+  assert_range_text (moved, &result, reworded);
+}
+
+/* A long passage edited in many places (more than 64 code points) and
+ * pasted far away, among unrelated text. */
+static void
+test_fuzzy_moved_far_long (void)
+{
+  const char      *letters = "At the far end of the archive, behind the maps of the estuary, there was a box of "
+                             "letters that the first keeper had written to his sister in the city. They described "
+                             "the building of the tower, the arrival of the great lens by barge, and the night the "
+                             "lamp was first lit, when half the town came down to the shore to watch the beam sweep "
+                             "across the water for the very first time in the history of the bay.";
+  const char      *edited = "At the far end of the archive, behind the estuary maps, there was a box of letters "
+                            "the first keeper had written to his sister in town. They described the building of "
+                            "the tower, the great lens arriving by barge, and the night the lamp was first lit, "
+                            "when half of the town came down to the shore to see its beam sweep over the water "
+                            "for the first time in all the history of the bay.";
+  g_autofree char *filler = generate_text (13, 60000);
+  g_autofree char *old = g_strconcat ("Opening words. ", letters, " Then a long stretch.\n", filler, NULL);
+  g_autofree char *new = g_strconcat ("Opening words. Then a long stretch.\n", filler, " ", edited, " The end.", NULL);
+  guint m = (guint) g_utf8_strlen (letters, -1);
+  g_auto (Target) target = { 0 };
+  MgAnchorResult result;
+
+  g_assert_cmpuint (edit_distance (letters, edited), >, 64);
+  g_assert_cmpuint (edit_distance (letters, edited), <, m / 5);
+
+  target_init (&target, old, letters, 0);
+  anchor_in (new, &target, &result);
+  g_assert_cmpint (result.state, ==, MG_ANNOTATION_STATE_MOVED);
+  assert_range_text (new, &result, edited);
+}
+
+/* A deleted sentence whose neighbour is worded much like it: the text
+ * closed up around the deletion, so the neighbour has the quote's prefix
+ * (or suffix) intact and stands at the old position. It must not take
+ * the highlight. */
+static void
+test_orphan_deleted_beside_similar (void)
+{
+  const char      *success = "If the file opens, the function returns an Ok value that holds a handle the "
+                             "caller can read from.";
+  const char      *failure = "If the file fails to open, the function returns an Err value that holds an "
+                             "error the caller can look at.";
+  g_autofree char *old = g_strconcat ("Opening a file can fail. ", success, " ", failure,
+                                      " Both cases must be handled.\n", article, NULL);
+  g_autofree char *new = g_strconcat ("Opening a file can fail. ", failure,
+                                      " Both cases must be handled.\n", article, NULL);
+  g_auto (Target) target = { 0 };
+  g_auto (Target) second = { 0 };
+  MgAnchorResult result;
+
+  target_init (&target, old, success, 0);
+  anchor_in (new, &target, &result);
+  assert_orphaned (&result);
+
+  /* The same with the deleted sentence after its twin. */
+  {
+    g_autofree char *old2 = g_strconcat ("Opening a file can fail. ", failure, " ", success, " Both cases must be handled.\n", NULL);
+    g_autofree char *new2 = g_strconcat ("Opening a file can fail. ", failure, " Both cases must be handled.\n", NULL);
+
+    target_init (&second, old2, success, 0);
+    anchor_in (new2, &second, &result);
+    assert_orphaned (&result);
+  }
+}
+
 static void
 test_annotation (void)
 {
@@ -750,6 +951,84 @@ test_annotation (void)
   g_assert_cmpint (mg_annotation_get_state (orphan), ==, MG_ANNOTATION_STATE_ORPHANED);
 }
 
+static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
+/* Re-anchored on changed words, a highlight takes them (they are its
+ * quote from now on, written on the next save) and keeps the words it
+ * was made on, through the JSON shape; found with the same words
+ * elsewhere, it only follows them. */
+static void
+test_annotation_follows_text (void)
+{
+  const char *moved_text = "Preface.\nThe harbour town woke slowly that morning.";
+  const char *edited_text = "Preface.\nThe harbour town awoke slowly that morning.";
+  g_autoptr (MgDocument) original = document_from_string (article);
+  g_autoptr (MgDocument) moved = document_from_string (moved_text);
+  g_autoptr (MgDocument) edited = document_from_string (edited_text);
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autoptr (MgAnnotation) read_back = NULL;
+  g_autoptr (MgAnnotation) copy = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) modified = NULL;
+  guint changed_signals = 0;
+
+  annotation = mg_annotation_new_for_range (original, 12, 28, MG_COLOR_YELLOW);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town woke slowly");
+  modified = g_date_time_ref (mg_annotation_get_modified (annotation));
+  g_signal_connect_swapped (annotation, "changed", G_CALLBACK (count_signal), &changed_signals);
+
+  /* Moved only: the position follows, the words are the same. */
+  mg_anchor_annotation (annotation, moved);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_MOVED);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town woke slowly");
+  g_assert_cmpuint (mg_annotation_get_start (annotation), ==, 21);
+  g_assert_null (mg_annotation_get_previous_exact (annotation));
+
+  /* Changed words: the quote becomes the new words, the old kept. */
+  mg_anchor_annotation (annotation, edited);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_MOVED);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town awoke slowly");
+  g_assert_cmpstr (mg_annotation_get_prefix (annotation), ==, "Preface.\nThe harbour ");
+  g_assert_cmpuint (mg_annotation_get_start (annotation), ==, 21);
+  g_assert_cmpuint (mg_annotation_get_end (annotation), ==, 38);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (annotation), ==, "town woke slowly");
+
+  /* Not a user edit. */
+  g_assert_cmpuint (changed_signals, ==, 0);
+  g_assert_true (g_date_time_equal (mg_annotation_get_modified (annotation), modified));
+
+  /* Kept through the JSON shape and a copy; found in place from there. */
+  node = mg_annotation_to_json (annotation);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "previousExact"), ==, "town woke slowly");
+  read_back = mg_annotation_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (read_back), ==, "town woke slowly");
+  g_assert_cmpstr (mg_annotation_get_exact (read_back), ==, "town awoke slowly");
+  mg_anchor_annotation (read_back, edited);
+  g_assert_cmpint (mg_annotation_get_state (read_back), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (read_back), ==, "town woke slowly");
+  copy = mg_annotation_copy (read_back);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (copy), ==, "town woke slowly");
+
+  /* Edited again: the words first highlighted stay the previous ones;
+   * back to them, nothing is left to show. */
+  mg_anchor_annotation (annotation, original);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "town woke slowly");
+  g_assert_null (mg_annotation_get_previous_exact (annotation));
+  node = (json_node_unref (node), mg_annotation_to_json (annotation));
+  g_assert_false (json_object_has_member (json_node_get_object (node), "previousExact"));
+
+  /* Attached by the user to other words: those are the highlight now. */
+  g_assert_cmpstr (mg_annotation_get_previous_exact (read_back), ==, "town woke slowly");
+  mg_annotation_set_target (read_back, moved, 9, 20);
+  g_assert_null (mg_annotation_get_previous_exact (read_back));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,13 +1046,19 @@ main (int   argc,
   g_test_add_func ("/anchor/fuzzy/heavily-edited", test_fuzzy_heavily_edited);
   g_test_add_func ("/anchor/fuzzy/short-quote", test_fuzzy_short_quote);
   g_test_add_func ("/anchor/fuzzy/long-quote", test_fuzzy_long_quote);
+  g_test_add_func ("/anchor/fuzzy/long-quote-many-edits", test_fuzzy_long_many_edits);
+  g_test_add_func ("/anchor/fuzzy/sentence-reworded", test_fuzzy_reworded_sentence);
+  g_test_add_func ("/anchor/fuzzy/reflowed", test_fuzzy_reflowed);
+  g_test_add_func ("/anchor/fuzzy/moved-far-long", test_fuzzy_moved_far_long);
   g_test_add_func ("/anchor/orphan/quote-deleted", test_orphan_quote_deleted);
+  g_test_add_func ("/anchor/orphan/deleted-beside-similar", test_orphan_deleted_beside_similar);
   g_test_add_func ("/anchor/orphan/empty-exact", test_orphan_empty_exact);
   g_test_add_func ("/anchor/orphan/quote-longer-than-text", test_quote_longer_than_text);
   g_test_add_func ("/anchor/unicode/emoji-and-combining", test_unicode_emoji_combining);
   g_test_add_func ("/anchor/crlf", test_crlf);
   g_test_add_func ("/anchor/hint/past-end", test_hint_past_end);
   g_test_add_func ("/anchor/annotation", test_annotation);
+  g_test_add_func ("/anchor/annotation/follows-text", test_annotation_follows_text);
 
   return g_test_run ();
 }

@@ -679,12 +679,22 @@ test_saved_and_restored (void)
   close_window (window);
 }
 
+/* The name of the document's annotations file: named after the id its
+ * text gives (since format version 2), not after its URI. */
+static char *
+store_file_name (MgDocument *document)
+{
+  g_autofree char *id = mg_document_id_for_sha256 (mg_document_get_sha256 (document));
+
+  return mg_document_id_file_name (id);
+}
+
 static void
 test_corrupt_store_shown (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   g_autofree char *dir = mg_store_default_directory ();
-  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *name = store_file_name (document);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr (GError) error = NULL;
   MgWindow *window;
@@ -748,7 +758,7 @@ test_unreadable_entries_shown (void)
 {
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   g_autofree char *dir = mg_store_default_directory ();
-  g_autofree char *name = mg_store_file_name_for_uri (mg_document_get_uri (document));
+  g_autofree char *name = store_file_name (document);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
@@ -1012,6 +1022,42 @@ test_shortcuts_listed (void)
       g_error ("%s is not in the shortcuts window", expected[i]);
 }
 
+/* A highlight whose words changed since it was made (re-anchoring found it
+ * on other words): its editor says what it read. */
+static void
+test_previous_quote_shown (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autoptr (MgDocument) edited = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+  MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
+  const char         *shown;
+  guint               start = find_offset (document, "double standard");
+  GString            *changed = g_string_new (mg_document_get_text (document));
+
+  annotation = mg_annotation_new_for_range (document, start, start + 15, MG_COLOR_YELLOW);
+  g_object_ref_sink (editor);
+  mg_annotation_editor_set_annotation (editor, annotation);
+  g_assert_null (mg_annotation_editor_get_previous_text (editor));
+
+  /* "double standard" becomes "double bind" in a new version. */
+  g_string_replace (changed, "double standard", "double bind", 1);
+  text = g_string_free (changed, FALSE);
+  bytes = g_bytes_new (text, strlen (text));
+  edited = mg_document_loader_load_bytes (bytes, "file:///tmp/edited.txt", NULL, MG_DOCUMENT_FORMAT_TEXT, NULL);
+  mg_anchor_annotation (annotation, edited);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "double bind");
+
+  mg_annotation_editor_set_annotation (editor, annotation);
+  shown = mg_annotation_editor_get_previous_text (editor);
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, "“double standard”"));
+
+  g_object_unref (editor);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1037,6 +1083,7 @@ main (int   argc,
   g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
   g_test_add_func ("/annotate/note/tag-suggestions", test_tag_suggestions);
   g_test_add_func ("/annotate/note/color-selector", test_color_selector);
+  g_test_add_func ("/annotate/note/previous-quote-shown", test_previous_quote_shown);
   g_test_add_func ("/annotate/shortcuts/in-selection-popover", test_shortcuts_in_selection_popover);
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);

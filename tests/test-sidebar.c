@@ -746,12 +746,31 @@ test_row_updates (Fixture      *f,
   row = wait_for_row (f, annotation);
   g_assert_cmpstr (mg_annotation_row_get_tags_text (row), ==, "#one  #two");
 
+  /* Found elsewhere with the same words: no mark. */
   mg_annotation_set_anchor (annotation, MG_ANNOTATION_STATE_MOVED,
                             mg_annotation_get_range_start (annotation),
                             mg_annotation_get_range_end (annotation));
   pump ();
   row = wait_for_row (f, annotation);
-  g_assert_true (mg_annotation_row_get_shows_moved (row));
+  g_assert_false (mg_annotation_row_get_shows_moved (row));
+  g_assert_null (mg_annotation_row_dup_changed_tooltip (row));
+
+  /* Found on other words: the row shows them, with the mark, whose
+   * tooltip gives the words that were highlighted. */
+  {
+    const char      *edited_text = "Coffee.\nCharlie was here first, then the others came.";
+    g_autoptr (GBytes) bytes = g_bytes_new_static (edited_text, strlen (edited_text));
+    g_autoptr (MgDocument) edited = mg_document_loader_load_bytes (bytes, "file:///tmp/test.txt", "Test", MG_DOCUMENT_FORMAT_TEXT, NULL);
+    g_autofree char *tooltip = NULL;
+
+    mg_annotation_follow_text (annotation, edited, 0, 15);
+    pump ();
+    row = wait_for_row (f, annotation);
+    g_assert_cmpstr (mg_annotation_row_get_quote_text (row), ==, "Coffee. Charlie");
+    g_assert_true (mg_annotation_row_get_shows_moved (row));
+    tooltip = mg_annotation_row_dup_changed_tooltip (row);
+    g_assert_nonnull (strstr (tooltip, "“tea. Bravo”"));
+  }
 
   mg_annotation_set_note (annotation, NULL);
   pump ();

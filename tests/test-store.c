@@ -121,6 +121,18 @@ store_dir (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
+/* The name of the file of a document of @text, whatever its path: named
+ * after the id its text gives (the store's files are named after the
+ * document's id since format version 2). */
+static char *
+file_name_for_text (const char *text)
+{
+  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  g_autofree char *id = mg_document_id_for_sha256 (sha256);
+
+  return mg_document_id_file_name (id);
+}
+
 static GDateTime *
 timestamp (const char *iso)
 {
@@ -587,8 +599,8 @@ test_stable_pretty (Fixture      *fixture,
   text = g_bytes_get_data (first, NULL);
   g_test_message ("%.*s", (int) g_bytes_get_size (first), text);
 
-  expected_start = g_strdup_printf ("{\n  \"version\" : 1,\n  \"document\" : {\n    \"uri\" : \"%s\",\n    \"sha256\" : \"%s\",\n    \"title\" : \"article.txt\"\n  },\n  \"annotations\" : [\n    {\n      \"id\" : \"urn:uuid:",
-                                    uri, mg_document_get_sha256 (document));
+  expected_start = g_strdup_printf ("{\n  \"version\" : 2,\n  \"document\" : {\n    \"id\" : \"%s\",\n    \"uri\" : \"%s\",\n    \"sha256\" : \"%s\",\n    \"title\" : \"article.txt\"\n  },\n  \"annotations\" : [\n    {\n      \"id\" : \"urn:uuid:",
+                                    mg_store_get_document_id (store), uri, mg_document_get_sha256 (document));
   g_assert_true (g_str_has_prefix (text, expected_start));
   g_assert_true (g_str_has_suffix (text, "}\n"));
 
@@ -665,7 +677,9 @@ test_moved (Fixture      *fixture,
   /* The document is now elsewhere (old-name.txt does not exist). */
   store2 = mg_store_new (moved, list2, dir);
   counts_connect (&counts, store2);
-  g_assert_false (g_file_equal (old_file, mg_store_get_file (store2)));
+  /* Since format version 2 the file is named after the document's id,
+   * not its path: the same file. */
+  g_assert_true (g_file_equal (old_file, mg_store_get_file (store2)));
   g_assert_true (mg_store_load (store2, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list2)), ==, 1);
@@ -674,19 +688,20 @@ test_moved (Fixture      *fixture,
   g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "moved with the file");
   g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ANCHORED);
 
-  /* Saved under the new name at once; then the old file goes. */
-  g_assert_true (wait_for_count (&counts.saved, 1, 5000));
-  g_assert_true (g_file_query_exists (mg_store_get_file (store2), NULL));
-  g_assert_false (g_file_query_exists (old_file, NULL));
+  /* Nothing to write: the path is not a reason to write the file again
+   * (on another machine it would be written back and forth). */
+  g_assert_false (wait_for_count (&counts.saved, 1, SAVE_WAIT_MS));
+  g_assert_true (g_file_query_exists (old_file, NULL));
 
   root = parse_file (mg_store_get_file (store2));
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (root), "document"), "uri"), ==, new_uri);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (root), "document"), "uri"), ==, old_uri);
   g_assert_nonnull (find_entry (root, mg_annotation_get_id (annotation)));
   counts_clear (&counts);
 }
 
 /* A copy of a document, the original still in place: the copy gets the
- * annotations, the original keeps its file. */
+ * annotations, and the original keeps them. One text, one file (since
+ * format version 2): both use the same one. */
 static void
 test_copied (Fixture      *fixture,
              gconstpointer user_data)
@@ -846,7 +861,7 @@ test_newer_version (Fixture      *fixture,
   g_autoptr (MgDocument) document = document_new (uri, TEXT);
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
   g_autoptr (MgStore) store = mg_store_new (document, list, dir);
-  g_autofree char *contents = g_strdup_printf ("{\n  \"version\" : 2,\n  \"document\" : { \"uri\" : \"%s\" },\n  \"annotations\" : { \"shape\" : \"from the future\" }\n}\n", uri);
+  g_autofree char *contents = g_strdup_printf ("{\n  \"version\" : 3,\n  \"document\" : { \"uri\" : \"%s\" },\n  \"annotations\" : { \"shape\" : \"from the future\" }\n}\n", uri);
   g_autoptr (GBytes) original = g_bytes_new (contents, strlen (contents));
   g_autoptr (GBytes) after = NULL;
   g_autoptr (GError) error = NULL;
@@ -938,6 +953,8 @@ test_writes_as_json (Fixture      *fixture,
   json_builder_add_int_value (builder, MG_STORE_FORMAT_VERSION);
   json_builder_set_member_name (builder, "document");
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, mg_store_get_document_id (store));
   json_builder_set_member_name (builder, "uri");
   json_builder_add_string_value (builder, mg_document_get_uri (document));
   json_builder_set_member_name (builder, "sha256");
@@ -1308,7 +1325,7 @@ test_flush_async_read_only (Fixture      *fixture,
   g_autoptr (MgDocument) document = document_new (uri, TEXT);
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
   g_autoptr (MgStore) store = mg_store_new (document, list, dir);
-  g_autofree char *contents = g_strdup_printf ("{ \"version\" : 2, \"document\" : { \"uri\" : \"%s\" } }\n", uri);
+  g_autofree char *contents = g_strdup_printf ("{ \"version\" : 3, \"document\" : { \"uri\" : \"%s\" } }\n", uri);
   g_autoptr (GBytes) original = g_bytes_new (contents, strlen (contents));
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
@@ -1840,7 +1857,7 @@ test_kill_while_saving (Fixture      *fixture,
                         gconstpointer user_data)
 {
   g_autofree char *dir = store_dir (fixture, "store");
-  g_autofree char *name = mg_store_file_name_for_uri (KILL_URI);
+  g_autofree char *name = file_name_for_text (TEXT);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
@@ -2858,6 +2875,336 @@ test_repeated_ids (Fixture      *fixture,
   g_assert_cmpuint (g_hash_table_size (notes), ==, n_repeats);
 }
 
+/* Streamed reading and the size limit ------------------------------------
+ *
+ * A store that holds nothing reads its file one entry at a time; the tree
+ * of the whole file is read only when the streamed reading cannot follow
+ * the file, or by tests (MG_STORE_TEST_TREE). */
+
+static GMutex     warnings_mutex;
+static GPtrArray *warnings;
+
+static void
+collect_warning (const char    *log_domain,
+                 GLogLevelFlags log_level,
+                 const char    *message,
+                 gpointer       user_data)
+{
+  g_mutex_lock (&warnings_mutex);
+  g_ptr_array_add (warnings, g_strdup (message));
+  g_mutex_unlock (&warnings_mutex);
+}
+
+static gboolean
+store_warning_not_fatal (const char    *log_domain,
+                         GLogLevelFlags log_level,
+                         const char    *message,
+                         gpointer       user_data)
+{
+  return !(g_strcmp0 (log_domain, "mg-store") == 0 && (log_level & G_LOG_LEVEL_WARNING) != 0);
+}
+
+typedef struct
+{
+  GPtrArray *warnings; /* what the load said, in its order */
+  gboolean   dirty;    /* whether the load wanted to write */
+  guint      n_unreadable;
+  GBytes    *written; /* the file the store writes of what it holds */
+} Loaded;
+
+static void
+loaded_clear (Loaded *loaded)
+{
+  g_clear_pointer (&loaded->warnings, g_ptr_array_unref);
+  g_clear_pointer (&loaded->written, g_bytes_unref);
+}
+
+/* Loads the file of @document in @dir into @list, streamed or as a tree
+ * (without the cache), and leaves the file as it was. */
+static void
+load_streamed_or_tree (MgDocument       *document,
+                       const char       *dir,
+                       gboolean          tree,
+                       MgAnnotationList *list,
+                       Loaded           *loaded)
+{
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GBytes) original = read_file (mg_store_get_file (store));
+  g_autoptr (GError) error = NULL;
+  guint handler;
+
+  mg_store_set_cache_directory (store, NULL);
+  if (tree)
+    g_setenv ("MG_STORE_TEST_TREE", "1", TRUE);
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  handler = g_log_set_handler ("mg-store", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION, collect_warning, NULL);
+  g_test_log_set_fatal_handler (store_warning_not_fatal, NULL);
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  g_log_remove_handler ("mg-store", handler);
+  g_unsetenv ("MG_STORE_TEST_TREE");
+  loaded->warnings = g_steal_pointer (&warnings);
+
+  loaded->dirty = mg_store_get_dirty (store);
+  loaded->n_unreadable = mg_store_get_n_unreadable (store);
+  /* Written whether or not it would be. */
+  store->dirty = TRUE;
+  flush_ok (store);
+  loaded->written = read_file (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  store = mg_store_new (document, list, dir);
+  write_file (mg_store_get_file (store), original);
+}
+
+/* The file of @document in @dir is read the same way streamed and as a
+ * tree: the same annotations, warnings, need to write, and the same file
+ * written byte for byte. Returns what was written. */
+static GBytes *
+assert_streamed_as_tree (MgDocument *document,
+                         const char *dir)
+{
+  g_autoptr (MgAnnotationList) streamed_list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) tree_list = mg_annotation_list_new ();
+  Loaded streamed = { 0 };
+  Loaded tree = { 0 };
+  GBytes *written;
+
+  load_streamed_or_tree (document, dir, FALSE, streamed_list, &streamed);
+  load_streamed_or_tree (document, dir, TRUE, tree_list, &tree);
+
+  assert_same_lists (streamed_list, tree_list);
+  g_assert_cmpuint (streamed.warnings->len, ==, tree.warnings->len);
+  for (guint i = 0; i < tree.warnings->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (streamed.warnings, i), ==, g_ptr_array_index (tree.warnings, i));
+  g_assert_cmpint (streamed.dirty, ==, tree.dirty);
+  g_assert_cmpuint (streamed.n_unreadable, ==, tree.n_unreadable);
+  if (!g_bytes_equal (streamed.written, tree.written))
+    g_error ("Streamed, the store wrote:\n%s\nAs a tree:\n%s",
+             (const char *) g_bytes_get_data (streamed.written, NULL),
+             (const char *) g_bytes_get_data (tree.written, NULL));
+
+  written = g_bytes_ref (streamed.written);
+  loaded_clear (&streamed);
+  loaded_clear (&tree);
+
+  return written;
+}
+
+/* The compact text of the annotation as the file holds it. */
+static char *
+entry_text (MgAnnotation *annotation)
+{
+  g_autoptr (JsonNode) node = mg_annotation_to_json (annotation);
+
+  return json_to_string (node, FALSE);
+}
+
+/* Everything a file can hold that the reading decides on: entries that
+ * repeat an id (readable or not), tombstones older and newer than their
+ * annotation, repeated ones, unreadable entries and tombstones (some
+ * repeated, with numbers no integer holds), entries that are no object. */
+static void
+test_streamed_as_tree (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) written = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *fox = NULL;
+  g_autofree char *fox_again = NULL;
+  g_autofree char *dog = NULL;
+  g_autofree char *jugs = NULL;
+  g_autofree char *zebras = NULL;
+  g_autofree char *head = NULL;
+  MgAnnotation    *annotation;
+
+  g_assert_true (mg_store_load (store, &error));
+  annotation = add_annotation (list, document, "quick brown fox", "2020-01-01T00:00:00.000Z");
+  fox = entry_text (annotation);
+  mg_annotation_set_note (annotation, "the same id, another note");
+  fox_again = entry_text (annotation);
+  dog = entry_text (add_annotation (list, document, "lazy dog", "2020-01-01T00:00:00.000Z"));
+  jugs = entry_text (add_annotation (list, document, "liquor jugs", "2020-01-01T00:00:00.000Z"));
+  zebras = entry_text (add_annotation (list, document, "daft zebras", "2020-01-01T00:00:00.000Z"));
+  flush_ok (store);
+  file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+
+  head = g_strdup_printf ("{ \"version\" : 1, \"document\" : { \"uri\" : \"%s\", \"sha256\" : \"%s\", \"title\" : \"Old title\" }",
+                          uri, mg_document_get_sha256 (document));
+  g_string_append_printf (text, "%s,\n", head);
+  g_string_append_printf (text, "  \"annotations\" : [ %s,\n %s , %s, %s, %s,\n", fox, fox_again, fox, dog, jugs);
+  g_string_append (text, "    " BIG_ENTRY ", " BIG_ENTRY ",\n");
+  g_string_append (text, "    { \"type\" : \"Annotation\", \"n\" : 1e999 }, {\"type\":\"Annotation\",\"n\":1e999}, 42, [ 1, 2 ], null,\n");
+  /* A lone surrogate, which is repaired in a copy of the entry's text. */
+  g_string_append (text, "    { \"id\" : \"urn:uuid:lone\", \"target\" : \"\\ud800\" },\n");
+  g_string_append (text, "    { \"id\" : \"urn:uuid:bad\", \"target\" : 5 }, { \"id\" : \"urn:uuid:bad\", \"target\" : 6 }, ");
+  g_string_append_printf (text, "%s ],\n", zebras);
+  /* The fox's tombstone is older than the fox; the dog's newer; the
+   * jugs' twice, the later first. */
+  g_string_append_printf (text, "  \"deleted\" : [ { \"id\" : \"%s\", \"modified\" : \"2019-01-01T00:00:00.000Z\" },\n",
+                          mg_annotation_get_id (annotation));
+  {
+    g_autoptr (JsonNode) dog_node = json_from_string (dog, NULL);
+    g_autoptr (JsonNode) jugs_node = json_from_string (jugs, NULL);
+
+    g_string_append_printf (text, "    { \"id\" : \"%s\", \"modified\" : \"2021-01-01T00:00:00.000Z\" },\n",
+                            json_object_get_string_member (json_node_get_object (dog_node), "id"));
+    g_string_append_printf (text, "    { \"id\" : \"%s\", \"modified\" : \"2022-01-01T00:00:00.000Z\" },\n",
+                            json_object_get_string_member (json_node_get_object (jugs_node), "id"));
+    g_string_append_printf (text, "    { \"id\" : \"%s\", \"modified\" : \"2021-06-01T00:00:00.000Z\" },\n",
+                            json_object_get_string_member (json_node_get_object (jugs_node), "id"));
+  }
+  g_string_append (text, "    " ODD_TOMBSTONE ", " ODD_TOMBSTONE ", { \"id\" : \"urn:uuid:elsewhere\", \"modified\" : \"2020-01-01T00:00:00.000Z\" }, 7 ] }\n");
+  bytes = g_bytes_new (text->str, text->len);
+  write_file (file, bytes);
+
+  written = assert_streamed_as_tree (document, dir);
+  /* What is kept as it is stays as written. */
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (written, NULL), -1, BIG_ENTRY));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (written, NULL), -1, ODD_TOMBSTONE));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (written, NULL), -1, "{ \"type\" : \"Annotation\", \"n\" : 1e999 }"));
+
+  {
+    g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+    Loaded loaded = { 0 };
+
+    load_streamed_or_tree (document, dir, FALSE, again, &loaded);
+    /* The fox, its two repeats and the zebras (the dog's and the jugs'
+     * tombstones are later than they are). */
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 4);
+    /* Both bigs and both bads, the lone surrogate, one of the entries
+     * without an id that are the same JSON, 42, [ 1, 2 ] and null; said
+     * once each, after the repeated ids. */
+    g_assert_cmpuint (loaded.n_unreadable, ==, 9);
+    g_assert_cmpuint (loaded.warnings->len, ==, 1 + 9);
+    loaded_clear (&loaded);
+  }
+
+  /* Files the streamed reading does not follow, or that hold their
+   * entries otherwise, which the tree reads. */
+  {
+    g_autofree char *comment = g_strdup_printf ("%s, /* a comment */ \"annotations\" : [ %s ], \"deleted\" : [] }", head, fox);
+    g_autofree char *twice = g_strdup_printf ("%s, \"annotations\" : [ %s ], \"annotations\" : [ %s, %s ] }", head, fox, dog, zebras);
+    g_autofree char *order = g_strdup_printf ("%s, \"deleted\" : [], \"annotations\" : [ %s, 1 ] }", head, fox);
+    g_autofree char *no_deleted = g_strdup_printf ("%s, \"annotations\" : [ %s\n] }", head, dog);
+    g_autofree char *no_entries = g_strdup_printf ("%s, \"deleted\" : [ " ODD_TOMBSTONE " ] }", head);
+    const char *const others[] = { comment, twice, order, no_deleted, no_entries };
+
+    for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+      {
+        g_autoptr (GBytes) other_bytes = g_bytes_new (others[i], strlen (others[i]));
+        g_autoptr (GBytes) other_written = NULL;
+
+        write_file (file, other_bytes);
+        other_written = assert_streamed_as_tree (document, dir);
+      }
+  }
+}
+
+/* A file over the size limit (lowered by MG_STORE_TEST_MAX_SIZE) is not
+ * read: the load fails with a message that says what to do, the store is
+ * read-only and the file stays as it is. One that grows over the limit
+ * while the store is open is left alone the same way. */
+static void
+test_too_large (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) refused = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) open_list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GBytes) grown = NULL;
+  g_autoptr (GString) bigger = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *limit = NULL;
+  g_autofree char *at_limit = NULL;
+  Counts counts = { 0 };
+
+  g_assert_true (mg_store_load (store, &error));
+  add_annotation (list, document, "quick brown fox", NULL);
+  flush_ok (store);
+  file = g_object_ref (mg_store_get_file (store));
+  g_clear_object (&store);
+  before = read_file (file);
+
+  limit = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (before) - 1);
+  g_setenv ("MG_STORE_TEST_MAX_SIZE", limit, TRUE);
+  store = mg_store_new (document, refused, dir);
+  g_assert_false (mg_store_load (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, g_file_peek_path (file)));
+  g_assert_nonnull (strstr (error->message, "too many to open"));
+  g_assert_nonnull (strstr (error->message, "move that file"));
+  g_assert_true (mg_store_get_read_only (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (refused)), ==, 0);
+  g_clear_error (&error);
+
+  add_annotation (refused, document, "lazy dog", NULL);
+  g_assert_false (mg_store_flush (store, &error));
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  after = read_file (file);
+  g_assert_true (g_bytes_equal (before, after));
+
+  /* Nor is it read for a copy of the document elsewhere, which finds the
+   * files of its text by their SHA-256. */
+  {
+    g_autofree char *copy_uri = uri_in (fixture, "copy.txt");
+    g_autoptr (MgDocument) copy = document_new (copy_uri, TEXT);
+    g_autoptr (MgAnnotationList) copy_list = mg_annotation_list_new ();
+    g_autoptr (MgStore) copy_store = mg_store_new (copy, copy_list, dir);
+
+    g_assert_true (mg_store_load (copy_store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (copy_list)), ==, 0);
+  }
+
+  /* At the limit it is read; grown over it, it is left alone. */
+  at_limit = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (before));
+  g_setenv ("MG_STORE_TEST_MAX_SIZE", at_limit, TRUE);
+  store = mg_store_new (document, open_list, dir);
+  counts_connect (&counts, store);
+  g_assert_true (mg_store_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (open_list)), ==, 1);
+
+  bigger = g_string_new_len (g_bytes_get_data (before, NULL), g_bytes_get_size (before));
+  g_string_append (bigger, "\n\n");
+  grown = g_bytes_new (bigger->str, bigger->len);
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*too many to open*move that file*");
+  write_file (file, grown);
+  g_assert_true (wait_for_count (&counts.errors, 1, 5000));
+  g_test_assert_expected_messages ();
+  g_assert_error (counts.last_error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE);
+  g_assert_true (mg_store_get_read_only (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (open_list)), ==, 1);
+  g_clear_object (&store);
+  g_clear_pointer (&after, g_bytes_unref);
+  after = read_file (file);
+  g_assert_true (g_bytes_equal (grown, after));
+
+  g_unsetenv ("MG_STORE_TEST_MAX_SIZE");
+  counts_clear (&counts);
+}
+
 /* A full disk ------------------------------------------------------------
  *
  * A file size limit (RLIMIT_FSIZE) makes writes fail past a size as a
@@ -2911,6 +3258,19 @@ test_full_disk (Fixture      *fixture,
   counts_connect (&counts, store);
   for (guint i = 0; i < 20; i++)
     mg_annotation_set_note (add_annotation (list, document, i % 2 ? "lazy dog" : "quick brown fox", NULL), long_note);
+
+  /* The first save, with no file yet: nothing is left of it (GLib writes
+   * a new file in place, not in a temporary one). */
+  limit_file_size (1024, &saved);
+  ok = mg_store_flush (store, &error);
+  restore_file_size (&saved);
+  g_assert_false (ok);
+  g_assert_error (error, MG_STORE_ERROR, MG_STORE_ERROR_SAVE_FAILED);
+  g_clear_error (&error);
+  names = list_dir (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+  g_clear_pointer (&names, g_strfreev);
+
   flush_ok (store);
   before = read_file (mg_store_get_file (store));
 
@@ -3021,7 +3381,7 @@ test_two_writers (Fixture      *fixture,
     {
       g_autofree char *name = g_strdup_printf ("round-%u", round);
       g_autofree char *dir = store_dir (fixture, name);
-      g_autofree char *file_name = mg_store_file_name_for_uri (WRITERS_URI);
+      g_autofree char *file_name = file_name_for_text (TEXT);
       g_autofree char *path = g_build_filename (dir, file_name, NULL);
       g_autoptr (GFile) file = g_file_new_for_path (path);
       g_autoptr (JsonNode) root = NULL;
@@ -3114,6 +3474,8 @@ main (int   argc,
   ADD ("/store/repeated-ids", test_repeated_ids);
   ADD ("/store/n-unreadable", test_n_unreadable);
   ADD ("/store/raw-entries-verbatim", test_raw_entries_verbatim);
+  ADD ("/store/streamed-as-tree", test_streamed_as_tree);
+  ADD ("/store/too-large", test_too_large);
   ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);

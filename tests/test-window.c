@@ -1653,6 +1653,7 @@ run_unsaved_case (const char *first,
   UnsavedCase c = { 0 };
   const char *argv[] = { "marginalia", NULL, NULL };
   g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
 
   c.dir = g_dir_make_tmp ("mg-unsaved-XXXXXX", &error);
   g_assert_no_error (error);
@@ -1660,7 +1661,10 @@ run_unsaved_case (const char *first,
   c.export_path = g_build_filename (c.dir, "kept.jsonld", NULL);
   c.answers[0] = first;
   c.answers[1] = second;
-  g_file_set_contents (c.path, "Alpha beta gamma.\n\nDelta epsilon.\n", -1, &error);
+  /* A text of its own: the annotations file is named after the text's
+   * id, and the one of the case before was made a folder. */
+  text = g_strdup_printf ("Alpha beta gamma.\n\nDelta epsilon %s.\n", c.dir);
+  g_file_set_contents (c.path, text, -1, &error);
   g_assert_no_error (error);
   argv[1] = c.path;
 
@@ -1725,11 +1729,13 @@ test_unsaved_close (void)
   UnsavedCase c = { 0 };
   const char *argv[] = { "marginalia", NULL, NULL };
   g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
 
   c.dir = g_dir_make_tmp ("mg-unsaved-XXXXXX", &error);
   c.path = g_build_filename (c.dir, "notes.txt", NULL);
   c.answers[0] = "discard";
-  g_file_set_contents (c.path, "Alpha beta gamma.\n", -1, &error);
+  text = g_strdup_printf ("Alpha beta gamma %s.\n", c.dir);
+  g_file_set_contents (c.path, text, -1, &error);
   g_assert_no_error (error);
   argv[1] = c.path;
 

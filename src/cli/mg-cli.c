@@ -22,7 +22,8 @@
  * Export and import from the command line, without a window or a display:
  * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT` and
  * `marginalia --import=FILE DOCUMENT`. It reaches the same store and the
- * same exporters as the window. The options are also registered with the
+ * same exporters as the window. `marginalia --merge-driver %O %A %B` is
+ * git's merge driver for annotation files (see the README). The options are also registered with the
  * application, so that `marginalia --help` lists them.
  */
 
@@ -42,7 +43,7 @@ mg_cli_wants_headless (int    argc,
     {
       if (g_str_equal (argv[i], "--"))
         break;
-      if (g_str_has_prefix (argv[i], "--export") || g_str_has_prefix (argv[i], "--import"))
+      if (g_str_has_prefix (argv[i], "--export") || g_str_has_prefix (argv[i], "--import") || g_str_equal (argv[i], "--merge-driver"))
         return TRUE;
     }
 
@@ -112,6 +113,7 @@ run_export (const char *format,
   g_autoptr (MgStore) store = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
+  MgExportOptions  options = { 0 };
   int              status;
 
   if (!g_str_equal (format, "markdown") && !g_str_equal (format, "w3c"))
@@ -130,8 +132,10 @@ run_export (const char *format,
       return MG_CLI_NOTHING_STORED;
     }
 
+  /* Each Markdown entry links back to its passage. */
+  options.document_id = mg_store_get_document_id (store);
   if (g_str_equal (format, "markdown"))
-    text = mg_export_markdown (document, G_LIST_MODEL (annotations), NULL);
+    text = mg_export_markdown (document, G_LIST_MODEL (annotations), &options);
   else
     text = mg_export_w3c (document, G_LIST_MODEL (annotations), NULL);
 
@@ -190,7 +194,9 @@ run_import (const char *import_path,
 
   if (!mg_store_flush (store, &error))
     {
-      fail (_ ("cannot save the imported annotations: %s"), error->message);
+      /* The window's words for highlights that could not be saved. */
+      fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
+            path, error->message);
       return MG_CLI_FAILED;
     }
 
@@ -207,6 +213,28 @@ run_import (const char *import_path,
       g_print (_ ("Left out: %u already up to date, %u not passages of a text"),
                result.n_skipped, result.n_ignored);
       g_print ("\n");
+    }
+
+  return MG_CLI_OK;
+}
+
+/* git's merge driver: merges %B into %A, with %O the ancestor. */
+static int
+run_merge_driver (int    argc,
+                  char **argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (argc != 5)
+    {
+      fail (_ ("the merge driver takes three files: marginalia --merge-driver %%O %%A %%B"));
+      return MG_CLI_USAGE;
+    }
+
+  if (!mg_store_merge_versions (argv[2], argv[3], argv[4], &error))
+    {
+      fail (_ ("the annotations in “%s” and “%s” cannot be merged: %s"), argv[3], argv[4], error->message);
+      return MG_CLI_FAILED;
     }
 
   return MG_CLI_OK;
@@ -239,6 +267,9 @@ mg_cli_run (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
     { NULL }
   };
+
+  if (argc >= 2 && g_str_equal (argv[1], "--merge-driver"))
+    return run_merge_driver (argc, argv);
 
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);

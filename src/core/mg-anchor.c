@@ -8,7 +8,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation.h"
 #include "mg-document.h"
-#include "mg-text-match-private.h"
+#include "mg-anchor-private.h"
 
 /*
  * Re-anchoring: finding a stored highlight again in a text that may have
@@ -35,10 +35,12 @@
  * to be looked for everywhere; the common cases stay inside a window of a
  * few thousand code points around the old position.
  *
- * This file is the policy: where to look, how to score a candidate, which
- * one wins. The string matching it relies on (the approximate and exact
- * searches, the edit distance of a context, the alignment) is in
- * mg-text-match.c.
+ * This file is the search: where to look, how to score a candidate, which
+ * one wins. Whether an approximate candidate is acceptable at all, and the
+ * similarity of its context, are in mg-anchor-evidence.c (with the
+ * reasoning behind each threshold); the string matching both rely on (the
+ * approximate and exact searches, the edit distance of a context, the
+ * alignment) is in mg-text-match.c.
  */
 
 /* Windows around the old position, by radius in code points. The first
@@ -77,21 +79,6 @@ static const struct
   { STEP_FUZZY, WINDOW_ALL },
 };
 
-/* Weights of the score. The quote's own text is the strongest evidence, so
- * it weighs as much as both contexts together; the contexts are what tell
- * two occurrences of the same words apart; nearness to the old position
- * only breaks what the text cannot decide, so it weighs least: a candidate
- * with the right context beats a nearer one with unrelated context.
- * The weights add up to 1, so the score is between 0 and 1. */
-#define WEIGHT_QUOTE 0.5
-#define WEIGHT_PREFIX 0.2
-#define WEIGHT_SUFFIX 0.2
-#define WEIGHT_NEAR 0.1
-
-/* Nearness falls to one half at this distance from the old position, about
- * a page of text, and keeps falling slowly beyond. */
-#define NEAR_SCALE 1024.0
-
 /* The "evidence" of a candidate is its score without nearness, rescaled to
  * 0..1: how sure we are that it is the highlighted passage, wherever it
  * is. Two unrelated 32-code-point contexts of English text are still about
@@ -104,158 +91,43 @@ static const struct
  * approximate candidates near the old position: see anchor_search()). */
 #define CONFIDENT_EVIDENCE 0.8
 
-/* An approximate candidate is accepted only with an evidence of 0.7 or
- * more. A quote edited as much as allowed (half of it) is then accepted
- * only if its context is intact, and a quote with unrelated context only
- * if it is nearly intact, which random text never is for quotes of a few
- * words. Exact occurrences are always accepted: the quote's text is there. */
-#define FUZZY_ACCEPT_EVIDENCE 0.7
-
-/* An approximate candidate of a quote at least this long is also accepted
- * on its text alone, whatever its context, when at most a fifth of it is
- * edited: text with nothing to do with a 32-code-point quote never comes
- * that close to it, so the passage moved and was edited at once (rewritten
- * and pasted elsewhere). */
-#define LONG_QUOTE_LENGTH 32
-#define LONG_QUOTE_MIN_SIMILARITY 0.8
-
-/* Quotes shorter than this many code points match approximately almost
- * anywhere (a 10-letter word with 2 edits is a common sight in a book), so
- * an approximate match of one is also required to keep its context at
- * least this similar. */
-#define SHORT_QUOTE_LENGTH 16
-#define SHORT_QUOTE_MIN_CONTEXT 0.6
-
 /* Below this length the approximate search is not attempted at all: with
  * half the quote allowed in edits, a 3-letter quote matches wherever two
  * of its letters stand side by side. */
 #define MIN_FUZZY_LENGTH 4
 
-/* At most half the quote in edits, and at most this many: beyond 64 edits
- * the passage has been rewritten rather than edited, and the cap keeps the
- * approximate search's band (and the alignment's band, see mg_align_at())
- * narrow for long quotes. */
-#define MAX_EDITS 64
-G_STATIC_ASSERT (MAX_EDITS <= MG_ALIGN_MAX_EDITS);
+/* At most half the quote in edits (beyond that, unrelated text comes as
+ * close: see BASE_EDIT_RATIO), and at most this many: a quote of more than
+ * 512 code points with more edits than that has been rewritten rather than
+ * edited, and the cap bounds the approximate search's band (and the
+ * alignment's, see mg_align_at()) for long quotes. */
+#define MAX_EDITS 256
 
 /* Longer quotes (dozens of pages) are only re-found by position or exact
  * text: the approximate search's tables grow with the quote length. */
 #define MAX_FUZZY_LENGTH ((gsize) 64 * 1024)
 
-/* The approximate search keeps the end positions within this many edits
- * of the fewest found in a window, so a candidate with a couple more edits
- * but a much better context still competes (candidates with many more
- * edits but intact context come from the context probes below). At most
- * MAX_FUZZY_ENDS end positions are kept per window, those with the fewest
- * edits first: this bounds the work for short quotes that match
- * approximately in many places. */
-#define FUZZY_SLACK 2
-#define MAX_FUZZY_ENDS 256
-
-/* When the quote itself changed much, a stretch of unrelated text can come
- * closer to it than the real, edited passage, which would then lose on
- * edits before its context is even looked at. The context usually
- * survives such an edit, so the code points right next to the quote are
- * also looked for exactly: each occurrence of the last CONTEXT_PROBE code
- * points of the prefix is a possible start, each of the first ones of the
- * suffix a possible end, and the quote is aligned from there. Eight code
- * points rarely occur by chance; the MAX_PROBE_HITS occurrences nearest to
- * the old position are tried. A context shorter than MIN_CONTEXT_PROBE
- * (a quote at the very start or end of the text) occurs too often to be
- * worth it. */
-#define CONTEXT_PROBE 8
-#define MIN_CONTEXT_PROBE 4
-#define MAX_PROBE_HITS 8
+/* When a passage is deleted, the text around it closes up: its prefix
+ * and suffix, both intact, now stand side by side, or with less text
+ * between them than an edited version of the quote would take. The
+ * sentence after the deletion point then has the quote's intact prefix,
+ * the one before it its intact suffix, and both are near the old
+ * position: a neighbouring sentence worded like the deleted one (a common
+ * pattern in prose: "If it succeeds, ..." then "If it fails, ...") would
+ * gather all the support of a genuinely edited passage. So once such a
+ * deletion site is found (looked for where the prefix probe occurs, before
+ * any approximate candidate is considered), an approximate candidate is
+ * accepted only on its own text (BASE_EDIT_RATIO): it is the passage
+ * pasted elsewhere, nearly intact. */
+#define DELETION_OVERLAP 2
 
 /* How far the boundaries of an approximate match may move to meet intact
  * context: see snap_to_context(). */
 #define SNAP_DISTANCE 8
 
 /* Context is compared on at most this many code points on each side (one
- * machine word of the bit-parallel algorithm), and the text side may be a
- * few code points longer than the stored side, so that an insertion right
- * next to the quote costs only its own length. */
+ * machine word of the bit-parallel algorithm). */
 #define MAX_CONTEXT 64
-#define CONTEXT_SLACK 8
-
-/* The similarity given to a stored context that is empty: full when the
- * candidate also lies at the start (or end) of the text, which is what an
- * empty context records; neutral elsewhere, since an empty context may also
- * come from a file written without context. */
-#define EMPTY_CONTEXT_ELSEWHERE 0.5
-
-/* Scores closer than this are equal; ties go to the nearer candidate. */
-#define SCORE_EPSILON 1e-9
-
-/* Candidates and scoring -------------------------------------------------- */
-
-typedef struct
-{
-  gboolean found;
-  gsize    start;
-  gsize    end;
-  gsize    distance;
-  double   evidence;
-  double   score;
-} Candidate;
-
-typedef struct
-{
-  gsize end;
-  guint edits;
-} FuzzyEnd;
-
-/* Occurrences of a context probe, the nearest to the old position. */
-typedef struct
-{
-  gsize positions[MAX_PROBE_HITS];
-  guint n_positions;
-} ProbeHits;
-
-typedef struct
-{
-  const gunichar *text;
-  gsize           n_text;
-  gsize           hint;
-
-  gunichar *quote;
-  gsize     m;
-  guint     max_edits;
-
-  /* The prefix is stored reversed: nearest code point first. */
-  gunichar *prefix;
-  gsize     n_prefix;
-  gunichar *suffix;
-  gsize     n_suffix;
-
-  MgPattern prefix_peq;
-  MgPattern suffix_peq;
-  MgPattern quote_peq;
-  gboolean  have_context_peqs;
-  gboolean  have_quote_peq;
-
-  guint    quote_skip[256];
-  gboolean have_quote_skip;
-
-  /* The probes, in text order, and their skip tables. */
-  gunichar prefix_probe[CONTEXT_PROBE];
-  gsize    n_prefix_probe;
-  guint    prefix_probe_skip[256];
-  gsize    n_suffix_probe;
-  guint    suffix_probe_skip[256];
-  gboolean have_probes;
-
-  Candidate best_exact;
-  Candidate best_fuzzy;
-
-  /* The approximate search over one window: the end positions within
-   * FUZZY_SLACK edits of the fewest seen so far. */
-  gsize    window_lo;
-  FuzzyEnd ends[MAX_FUZZY_ENDS];
-  guint    n_ends;
-  guint    min_edits;
-  guint    edits_limit;
-} Anchor;
 
 static void
 anchor_clear (Anchor *self)
@@ -270,123 +142,11 @@ anchor_clear (Anchor *self)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Anchor, anchor_clear)
 
-/* The stored strings as code points, normalised as the document is: valid
- * UTF-8, CRLF and lone CR turned into LF. A quote copied from a CRLF text by
- * another tool then still matches. */
-static gunichar *
-to_code_points (const char *str,
-                gsize      *n_chars)
-{
-  g_autofree char *valid = NULL;
-  g_autofree char *normalized = NULL;
-  glong            n = 0;
-  gunichar        *chars;
-
-  *n_chars = 0;
-  if (str == NULL || *str == '\0')
-    return NULL;
-
-  if (!g_utf8_validate (str, -1, NULL))
-    str = valid = g_utf8_make_valid (str, -1);
-
-  if (strchr (str, '\r') != NULL)
-    {
-      GString    *out = g_string_new (NULL);
-      const char *p;
-
-      for (p = str; *p != '\0'; p++)
-        {
-          if (*p != '\r')
-            g_string_append_c (out, *p);
-          else if (p[1] != '\n')
-            g_string_append_c (out, '\n');
-        }
-      str = normalized = g_string_free (out, FALSE);
-    }
-
-  chars = g_utf8_to_ucs4_fast (str, -1, &n);
-  *n_chars = (gsize) n;
-  return chars;
-}
-
-static void
-anchor_ensure_context_peqs (Anchor *self)
-{
-  if (self->have_context_peqs)
-    return;
-
-  if (self->n_prefix > 0)
-    mg_pattern_init (&self->prefix_peq, self->prefix, self->n_prefix);
-  if (self->n_suffix > 0)
-    mg_pattern_init (&self->suffix_peq, self->suffix, self->n_suffix);
-  self->have_context_peqs = TRUE;
-}
-
-static double
-prefix_similarity (Anchor *self,
-                   gsize   start)
-{
-  gsize available = MIN (start, self->n_prefix + CONTEXT_SLACK);
-  gsize i;
-
-  if (self->n_prefix == 0)
-    return start == 0 ? 1.0 : EMPTY_CONTEXT_ELSEWHERE;
-
-  /* Usually the context is intact: no need for an edit distance. */
-  if (start >= self->n_prefix)
-    {
-      for (i = 0; i < self->n_prefix; i++)
-        if (self->text[start - 1 - i] != self->prefix[i])
-          break;
-      if (i == self->n_prefix)
-        return 1.0;
-    }
-
-  if (available == 0)
-    return 0.0;
-
-  anchor_ensure_context_peqs (self);
-  return 1.0 - (double) mg_pattern_context_distance (&self->prefix_peq, &self->text[start - 1], available, -1) / (double) self->n_prefix;
-}
-
-static double
-suffix_similarity (Anchor *self,
-                   gsize   end)
-{
-  gsize available = MIN (self->n_text - end, self->n_suffix + CONTEXT_SLACK);
-
-  if (self->n_suffix == 0)
-    return end == self->n_text ? 1.0 : EMPTY_CONTEXT_ELSEWHERE;
-
-  if (self->n_text - end >= self->n_suffix && memcmp (&self->text[end], self->suffix, self->n_suffix * sizeof (gunichar)) == 0)
-    return 1.0;
-
-  if (available == 0)
-    return 0.0;
-
-  anchor_ensure_context_peqs (self);
-  return 1.0 - (double) mg_pattern_context_distance (&self->suffix_peq, &self->text[end], available, 1) / (double) self->n_suffix;
-}
-
 static gsize
 anchor_distance (Anchor *self,
                  gsize   start)
 {
   return start > self->hint ? start - self->hint : self->hint - start;
-}
-
-static double
-nearness (gsize distance)
-{
-  return 1.0 / (1.0 + (double) distance / NEAR_SCALE);
-}
-
-static double
-evidence_of (double quote,
-             double prefix,
-             double suffix)
-{
-  return (WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix) / (WEIGHT_QUOTE + WEIGHT_PREFIX + WEIGHT_SUFFIX);
 }
 
 /* Whether a candidate with @score at @distance beats @best: a higher score,
@@ -423,7 +183,7 @@ consider_exact (gsize    start,
   Anchor    *self = user_data;
   Candidate *best = &self->best_exact;
   gsize      distance = anchor_distance (self, start);
-  double     near_score = WEIGHT_NEAR * nearness (distance);
+  double     near_score = WEIGHT_NEAR * mg_anchor_nearness (distance);
   double     prefix;
   double     suffix;
   double     score;
@@ -431,11 +191,11 @@ consider_exact (gsize    start,
   if (cannot_beat (best, WEIGHT_QUOTE + WEIGHT_PREFIX + WEIGHT_SUFFIX + near_score))
     return;
 
-  prefix = prefix_similarity (self, start);
+  prefix = mg_anchor_prefix_similarity (self, start);
   if (cannot_beat (best, WEIGHT_QUOTE + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX + near_score))
     return;
 
-  suffix = suffix_similarity (self, start + self->m);
+  suffix = mg_anchor_suffix_similarity (self, start + self->m);
   score = WEIGHT_QUOTE + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + near_score;
 
   if (beats (best, score, distance, start))
@@ -444,7 +204,7 @@ consider_exact (gsize    start,
       best->start = start;
       best->end = start + self->m;
       best->distance = distance;
-      best->evidence = evidence_of (1.0, prefix, suffix);
+      best->evidence = mg_anchor_evidence_of (1.0, prefix, suffix);
       best->score = score;
     }
 }
@@ -465,19 +225,6 @@ search_exact (Anchor *self,
 
   mg_horspool_search (self->text, first, last, self->quote, self->m,
                       self->quote_skip, consider_exact, self);
-}
-
-/* Whether an approximate candidate may be accepted at all. */
-static gboolean
-fuzzy_acceptable (Anchor *self,
-                  double  quote,
-                  double  prefix,
-                  double  suffix)
-{
-  if (self->m < SHORT_QUOTE_LENGTH && (prefix + suffix) / 2 < SHORT_QUOTE_MIN_CONTEXT)
-    return FALSE;
-
-  return evidence_of (quote, prefix, suffix) >= FUZZY_ACCEPT_EVIDENCE || (self->m >= LONG_QUOTE_LENGTH && quote >= LONG_QUOTE_MIN_SIMILARITY);
 }
 
 static void
@@ -503,19 +250,20 @@ anchor_ensure_probes (Anchor *self)
   self->have_probes = TRUE;
 }
 
-/* Whether the prefix probe ends at @start (the suffix probe starts at @end). */
+/* Whether the prefix probe ends at @start (the suffix probe starts at @end);
+ * never for a probe too short to tell (see MIN_CONTEXT_PROBE). */
 static gboolean
 prefix_probe_at (Anchor *self,
                  gsize   start)
 {
-  return start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
+  return self->n_prefix_probe >= MIN_CONTEXT_PROBE && start >= self->n_prefix_probe && memcmp (&self->text[start - self->n_prefix_probe], self->prefix_probe, self->n_prefix_probe * sizeof (gunichar)) == 0;
 }
 
 static gboolean
 suffix_probe_at (Anchor *self,
                  gsize   end)
 {
-  return self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
+  return self->n_suffix_probe >= MIN_CONTEXT_PROBE && self->n_text - end >= self->n_suffix_probe && memcmp (&self->text[end], self->suffix, self->n_suffix_probe * sizeof (gunichar)) == 0;
 }
 
 /*
@@ -590,8 +338,12 @@ consider_fuzzy (Anchor *self,
       gsize length;
       guint snapped_edits;
 
+      /* Each boundary moved by d code points changes the edits by at
+       * most d. */
+      guint band = MIN (self->max_edits, edits + 2 * SNAP_DISTANCE);
+
       if (mg_align_at (self->text, self->n_text, snapped_start, 1, self->quote, self->m,
-                       self->max_edits, snapped_end - snapped_start, &length, &snapped_edits))
+                       band, snapped_end - snapped_start, &length, &snapped_edits))
         {
           start = snapped_start;
           end = snapped_end;
@@ -600,13 +352,13 @@ consider_fuzzy (Anchor *self,
     }
 
   quote = 1.0 - (double) edits / (double) self->m;
-  prefix = prefix_similarity (self, start);
-  suffix = suffix_similarity (self, end);
-  if (!fuzzy_acceptable (self, quote, prefix, suffix))
+  prefix = mg_anchor_prefix_similarity (self, start);
+  suffix = mg_anchor_suffix_similarity (self, end);
+  distance = anchor_distance (self, start);
+  if (!mg_anchor_fuzzy_acceptable (self, quote, prefix, suffix, distance))
     return;
 
-  distance = anchor_distance (self, start);
-  score = WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR * nearness (distance);
+  score = WEIGHT_QUOTE * quote + WEIGHT_PREFIX * prefix + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR * mg_anchor_nearness (distance);
 
   if (beats (best, score, distance, start))
     {
@@ -614,7 +366,8 @@ consider_fuzzy (Anchor *self,
       best->start = start;
       best->end = end;
       best->distance = distance;
-      best->evidence = evidence_of (quote, prefix, suffix);
+      best->edits = edits;
+      best->evidence = mg_anchor_evidence_of (quote, prefix, suffix);
       best->score = score;
     }
 }
@@ -683,8 +436,8 @@ consider_fuzzy_end (Anchor *self,
 
   /* The suffix first: it needs no alignment, and often rules the
    * candidate out. */
-  suffix = suffix_similarity (self, end);
-  if (!fuzzy_acceptable (self, quote_bound, 1.0, suffix) || cannot_beat (&self->best_fuzzy, WEIGHT_QUOTE * quote_bound + WEIGHT_PREFIX + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR))
+  suffix = mg_anchor_suffix_similarity (self, end);
+  if (!mg_anchor_fuzzy_acceptable (self, quote_bound, 1.0, suffix, 0) || cannot_beat (&self->best_fuzzy, WEIGHT_QUOTE * quote_bound + WEIGHT_PREFIX + WEIGHT_SUFFIX * suffix + WEIGHT_NEAR))
     return;
 
   if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m, edits,
@@ -721,63 +474,131 @@ collect_probe_hit (gsize    position,
     hits->positions[farthest] = position;
 }
 
-/* Candidates next to intact context: see CONTEXT_PROBE. */
-static void
-search_context_probes (Anchor *self,
-                       gsize   lo,
-                       gsize   hi)
+/* Whether the stored prefix ends intact at @start and the stored suffix
+ * begins intact right after it, with too little text between them for the
+ * quote: see DELETION_OVERLAP. The two may also overlap by up to
+ * DELETION_OVERLAP code points: a sentence deleted with the space after it
+ * leaves one space where the prefix ended with one and the suffix began
+ * with another. */
+static gboolean
+deletion_site_at (Anchor *self,
+                  gsize   start)
 {
-  ProbeHits   hits;
-  ProbeSearch search = { self, &hits };
-  gsize       length;
-  guint       edits;
+  gsize from = start > DELETION_OVERLAP ? start - DELETION_OVERLAP : 0;
+  gsize end;
+
+  /* A match needs at least m - max_edits code points. */
+  for (end = from; end < start + self->m - self->max_edits && end <= self->n_text; end++)
+    if (suffix_probe_at (self, end) && mg_anchor_prefix_similarity (self, start) >= INTACT_CONTEXT && mg_anchor_suffix_similarity (self, end) >= INTACT_CONTEXT)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The most edits a candidate @distance code points from the old position
+ * may have and still beat the best approximate candidate so far, even with
+ * intact context: the band of its alignment need be no wider. */
+static guint
+edits_to_beat (Anchor *self,
+               gsize   distance)
+{
+  const Candidate *best = &self->best_fuzzy;
+  double           quote;
+
+  if (!best->found)
+    return self->max_edits;
+
+  quote = (best->score - SCORE_EPSILON - WEIGHT_PREFIX - WEIGHT_SUFFIX - WEIGHT_NEAR * mg_anchor_nearness (distance)) / WEIGHT_QUOTE;
+  if (quote > 1.0)
+    return 0;
+
+  return (guint) MIN ((double) self->max_edits, (1.0 - quote) * (double) self->m + SCORE_EPSILON);
+}
+
+/* Occurrences of the context probes near the old position (see
+ * CONTEXT_PROBE), and whether one is a deletion site (see DELETION_OVERLAP). */
+static void
+find_context_probes (Anchor    *self,
+                     gsize      lo,
+                     gsize      hi,
+                     ProbeHits *prefix_hits,
+                     ProbeHits *suffix_hits)
+{
+  ProbeSearch search = { self, prefix_hits };
   guint       i;
 
   anchor_ensure_probes (self);
 
+  prefix_hits->n_positions = 0;
   if (self->n_prefix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_prefix_probe)
+    mg_horspool_search (self->text, lo, hi - self->n_prefix_probe,
+                        self->prefix_probe, self->n_prefix_probe,
+                        self->prefix_probe_skip, collect_probe_hit, &search);
+
+  search.hits = suffix_hits;
+  suffix_hits->n_positions = 0;
+  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_suffix_probe)
+    mg_horspool_search (self->text, lo, hi - self->n_suffix_probe,
+                        self->suffix, self->n_suffix_probe,
+                        self->suffix_probe_skip, collect_probe_hit, &search);
+
+  for (i = 0; i < prefix_hits->n_positions && !self->deleted_here; i++)
+    self->deleted_here = deletion_site_at (self, prefix_hits->positions[i] + self->n_prefix_probe);
+}
+
+/* Candidates next to intact context: the quote aligned from each
+ * occurrence of a probe. */
+static void
+align_from_probes (Anchor          *self,
+                   const ProbeHits *prefix_hits,
+                   const ProbeHits *suffix_hits)
+{
+  gsize length;
+  guint edits;
+  guint i;
+
+  for (i = 0; i < prefix_hits->n_positions; i++)
     {
-      hits.n_positions = 0;
-      mg_horspool_search (self->text, lo, hi - self->n_prefix_probe,
-                          self->prefix_probe, self->n_prefix_probe,
-                          self->prefix_probe_skip, collect_probe_hit, &search);
+      gsize start = prefix_hits->positions[i] + self->n_prefix_probe;
 
-      for (i = 0; i < hits.n_positions; i++)
-        {
-          gsize start = hits.positions[i] + self->n_prefix_probe;
-
-          if (mg_align_at (self->text, self->n_text, start, 1, self->quote, self->m,
-                           self->max_edits, G_MAXSIZE, &length, &edits))
-            consider_fuzzy (self, start, start + length, edits);
-        }
+      if (mg_align_at (self->text, self->n_text, start, 1, self->quote, self->m,
+                       edits_to_beat (self, anchor_distance (self, start)), G_MAXSIZE, &length, &edits))
+        consider_fuzzy (self, start, start + length, edits);
     }
 
-  if (self->n_suffix_probe >= MIN_CONTEXT_PROBE && hi - lo >= self->n_suffix_probe)
+  for (i = 0; i < suffix_hits->n_positions; i++)
     {
-      hits.n_positions = 0;
-      mg_horspool_search (self->text, lo, hi - self->n_suffix_probe,
-                          self->suffix, self->n_suffix_probe,
-                          self->suffix_probe_skip, collect_probe_hit, &search);
+      gsize end = suffix_hits->positions[i];
 
-      for (i = 0; i < hits.n_positions; i++)
-        {
-          gsize end = hits.positions[i];
-
-          if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m,
-                           self->max_edits, G_MAXSIZE, &length, &edits))
-            consider_fuzzy (self, end - length, end, edits);
-        }
+      /* Where the candidate starts is not known yet: as if at the old
+       * position. */
+      if (mg_align_at (self->text, self->n_text, end, -1, self->quote, self->m,
+                       edits_to_beat (self, 0), G_MAXSIZE, &length, &edits))
+        consider_fuzzy (self, end - length, end, edits);
     }
 }
 
+/* Approximate candidates in text[@lo..@hi): the quote's approximate
+ * occurrences, then the alignments next to intact context, which only need
+ * to be as good as the best of those to matter. */
 static void
 search_fuzzy (Anchor *self,
               gsize   lo,
               gsize   hi)
 {
-  guint i;
+  ProbeHits prefix_hits;
+  ProbeHits suffix_hits;
+  guint     i;
 
-  search_context_probes (self, lo, hi);
+  /* Before any candidate is considered: see DELETION_OVERLAP. Once the
+   * passage is known deleted, only a nearly intact copy of it can be
+   * accepted: the search looks for no more edits than that (none for a
+   * short quote, whose exact occurrences were looked for already). */
+  find_context_probes (self, lo, hi, &prefix_hits, &suffix_hits);
+  if (self->deleted_here)
+    self->max_edits = MIN (self->max_edits, mg_anchor_edits_after_deletion (self));
+  if (self->max_edits == 0)
+    return;
 
   if (!self->have_quote_peq)
     {
@@ -793,6 +614,37 @@ search_fuzzy (Anchor *self,
 
   for (i = 0; i < self->n_ends; i++)
     consider_fuzzy_end (self, self->ends[i].end, self->ends[i].edits);
+
+  align_from_probes (self, &prefix_hits, &suffix_hits);
+}
+
+/*
+ * Where the context of the winning approximate candidate is not intact,
+ * its boundary was chosen among near-equal ones by the similarity of
+ * context that no longer exists: a few code points of noise that may cut
+ * the last word short ("allow" for "allowed it."). There the quote's own
+ * alignment decides: the end that costs the fewest edits from the start
+ * (the one closest to the quote's length among equals), then the start
+ * that costs the fewest from that end. Neither costs more edits than the
+ * candidate's own range, which bounds the alignments' band.
+ */
+static void
+refine_boundaries (Anchor    *self,
+                   Candidate *best)
+{
+  gsize length;
+  guint edits;
+
+  anchor_ensure_probes (self);
+
+  if (!suffix_probe_at (self, best->end) && mg_align_at (self->text, self->n_text, best->start, 1, self->quote, self->m, best->edits, G_MAXSIZE, &length, &edits))
+    {
+      best->end = best->start + length;
+      best->edits = edits;
+    }
+
+  if (!prefix_probe_at (self, best->start) && mg_align_at (self->text, self->n_text, best->end, -1, self->quote, self->m, best->edits, G_MAXSIZE, &length, &edits))
+    best->start = best->end - length;
 }
 
 static void
@@ -847,7 +699,7 @@ anchor_search (const gunichar *text,
 
   /* Context: the MG_ANNOTATION_CONTEXT_LENGTH code points next to the quote,
    * but accept longer ones from other tools, up to one machine word. */
-  self.prefix = to_code_points (prefix, &n_context);
+  self.prefix = mg_text_match_code_points (prefix, &n_context);
   if (n_context > MAX_CONTEXT)
     {
       memmove (self.prefix, &self.prefix[n_context - MAX_CONTEXT], MAX_CONTEXT * sizeof (gunichar));
@@ -862,7 +714,7 @@ anchor_search (const gunichar *text,
     }
   self.n_prefix = n_context;
 
-  self.suffix = to_code_points (suffix, &n_context);
+  self.suffix = mg_text_match_code_points (suffix, &n_context);
   self.n_suffix = MIN (n_context, MAX_CONTEXT);
 
   /* 2 and 3. Exact, then approximate, in growing windows. */
@@ -925,9 +777,14 @@ anchor_search (const gunichar *text,
 
   /* 4. The best exact occurrence; failing that, the best approximate one. */
   if (self.best_exact.found)
-    best = &self.best_exact;
+    {
+      best = &self.best_exact;
+    }
   else if (self.best_fuzzy.found)
-    best = &self.best_fuzzy;
+    {
+      best = &self.best_fuzzy;
+      refine_boundaries (&self, &self.best_fuzzy);
+    }
 
   if (best != NULL)
     {
@@ -952,8 +809,11 @@ anchor_search (const gunichar *text,
  * Finds a stored highlight in a possibly changed text. The stored range is
  * used when the text there still equals @exact (%MG_ANNOTATION_STATE_ANCHORED);
  * otherwise the exact quote, then an approximate one (up to half of it, and
- * at most 64 code points, in edits), is looked for around the stored
- * range first and further away only when needed. Candidates are ranked by
+ * at most 256 code points, in edits; white space counts as one symbol), is
+ * looked for around the stored range first and further away only when
+ * needed. An approximate candidate is acceptable only when its share of
+ * edits is below what its evidence allows (its context, its nearness to
+ * the stored range: see mg-anchor-evidence.c). Candidates are ranked by
  * the similarity of their text, of their context with @prefix and @suffix,
  * and by nearness to the stored range; the best is
  * %MG_ANNOTATION_STATE_MOVED. When nothing acceptable is found, or @exact
@@ -987,7 +847,7 @@ mg_anchor_find (const gunichar *text,
   /* Offsets are stored as guint. Documents are far smaller (64 MB). */
   g_return_if_fail (n_text <= G_MAXUINT);
 
-  quote = to_code_points (exact, &m);
+  quote = mg_text_match_code_points (exact, &m);
   if (m == 0 || m > n_text + MAX_EDITS)
     return;
 
@@ -1011,7 +871,10 @@ mg_anchor_find (const gunichar *text,
  * @document: the document it belongs to
  *
  * Anchors @annotation in @document with mg_anchor_find(), from its stored
- * target, and records the outcome with mg_annotation_set_anchor().
+ * target, and records the outcome: found where it was, with
+ * mg_annotation_set_anchor(); found elsewhere or with other words, with
+ * mg_annotation_follow_text(), so that the highlight takes the words it is
+ * on now and keeps the ones it was made on.
  */
 void
 mg_anchor_annotation (MgAnnotation *annotation,
@@ -1032,5 +895,9 @@ mg_anchor_annotation (MgAnnotation *annotation,
                   mg_annotation_get_start (annotation),
                   mg_annotation_get_end (annotation),
                   &result);
-  mg_annotation_set_anchor (annotation, result.state, result.start, result.end);
+
+  if (result.state == MG_ANNOTATION_STATE_MOVED)
+    mg_annotation_follow_text (annotation, document, result.start, result.end);
+  else
+    mg_annotation_set_anchor (annotation, result.state, result.start, result.end);
 }

@@ -23,7 +23,9 @@
  *
  *   id, type, motivation, created, modified, color,
  *   body: [ the note (TextualBody, commenting), one TextualBody per tag ],
- *   target: { selector: [ TextQuoteSelector, TextPositionSelector ] }
+ *   target: { selector: [ TextQuoteSelector, TextPositionSelector ] },
+ *   previousExact (only when the passage's words changed since it was
+ *   highlighted: the quote as highlighted; not in the W3C export)
  *
  * A tombstone (a deleted annotation) is { id, modified }.
  */
@@ -37,7 +39,105 @@
  * spends any time on it. */
 #define MAX_TIMESTAMP_LENGTH 64
 
+/* Colours: their names in the file ------------------------------------- */
+
+static const char *const color_names[MG_N_COLORS] = {
+  [MG_COLOR_YELLOW] = "yellow",
+  [MG_COLOR_GREEN] = "green",
+  [MG_COLOR_BLUE] = "blue",
+  [MG_COLOR_PINK] = "pink",
+  [MG_COLOR_PURPLE] = "purple",
+  [MG_COLOR_ORANGE] = "orange",
+};
+
+/**
+ * mg_color_to_string:
+ * @color: a #MgColor
+ *
+ * Returns: the colour's name as the file and the exports hold it,
+ *   e.g. "yellow"
+ */
+const char *
+mg_color_to_string (MgColor color)
+{
+  g_return_val_if_fail ((guint) color < MG_N_COLORS, color_names[MG_COLOR_YELLOW]);
+
+  return color_names[color];
+}
+
+/**
+ * mg_color_from_string:
+ * @str: (nullable): a colour name, e.g. "yellow"
+ * @color: (out) (optional): the colour; yellow when @str is not one
+ *
+ * Reads a colour name, ignoring ASCII case.
+ *
+ * Returns: %TRUE if @str names a colour of the palette
+ */
+gboolean
+mg_color_from_string (const char *str,
+                      MgColor    *color)
+{
+  guint i;
+
+  if (color != NULL)
+    *color = MG_COLOR_YELLOW;
+
+  if (str == NULL)
+    return FALSE;
+
+  for (i = 0; i < MG_N_COLORS; i++)
+    {
+      if (g_ascii_strcasecmp (str, color_names[i]) == 0)
+        {
+          if (color != NULL)
+            *color = (MgColor) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 /* Times ------------------------------------------------------------------ */
+
+/* GLib's UTC zone, which g_date_time_to_utc() gives every result. */
+GTimeZone *
+mg_annotation_utc_zone (void)
+{
+  static GTimeZone *utc;
+
+  if (g_once_init_enter (&utc))
+    g_once_init_leave (&utc, g_time_zone_new_utc ());
+
+  return utc;
+}
+
+/* Drops the sub-millisecond part, which the file cannot hold. */
+GDateTime *
+mg_annotation_truncate_time (GDateTime *datetime)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  int usec;
+
+  /* Already so (every time read from a file or made here): a GDateTime
+   * never changes, so the same one does. */
+  if (g_date_time_get_timezone (datetime) == mg_annotation_utc_zone () && g_date_time_get_microsecond (datetime) % 1000 == 0)
+    return g_date_time_ref (datetime);
+
+  utc = g_date_time_to_utc (datetime);
+  usec = g_date_time_get_microsecond (utc);
+
+  return g_date_time_add (utc, -(GTimeSpan) (usec % 1000));
+}
+
+GDateTime *
+mg_annotation_now (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  return mg_annotation_truncate_time (now);
+}
 
 /**
  * mg_format_timestamp:
@@ -234,6 +334,11 @@ mg_annotation_json_write (MgJsonWriter              *w,
 
   mg_json_writer_close (w, ']');
   mg_json_writer_close (w, '}');
+
+  /* The store's shape only: the quote as highlighted, when re-anchoring
+   * found the passage with other words (mg_annotation_follow_text()). */
+  if (w3c == NULL && mg_annotation_get_previous_exact (annotation) != NULL)
+    mg_json_writer_string_member (w, "previousExact", mg_annotation_get_previous_exact (annotation));
 
   mg_json_writer_close (w, '}');
 }
@@ -772,6 +877,7 @@ mg_annotation_new_from_json (JsonNode *node,
   JsonNode   *type_node;
   const char *id;
   const char *color_name;
+  const char *previous_exact;
   MgColor     color = MG_COLOR_YELLOW;
   Target      target = { 0 };
   Body        body;
@@ -837,12 +943,16 @@ mg_annotation_new_from_json (JsonNode *node,
   if (!read_target (object, &target, error))
     return NULL;
 
+  if (!get_string_member (object, "previousExact", &previous_exact, error))
+    return NULL;
+
   return mg_annotation_new_full (id, created, modified, color, note->str,
                                  (const char *const *) normalized_tags,
                                  target.exact,
                                  target.prefix ? target.prefix : "",
                                  target.suffix ? target.suffix : "",
-                                 target.start, target.end);
+                                 target.start, target.end,
+                                 previous_exact != NULL && previous_exact[0] != '\0' ? previous_exact : NULL);
 }
 
 /* The cache's columns ---------------------------------------------------
@@ -933,7 +1043,7 @@ mg_annotation_json_restore (const char        *id,
     return NULL;
 
   return mg_annotation_new_full (id, created, modified, color, note, tags,
-                                 exact, prefix, suffix, start, end);
+                                 exact, prefix, suffix, start, end, NULL);
 }
 
 /**
@@ -941,7 +1051,9 @@ mg_annotation_json_restore (const char        *id,
  * @annotation: a #MgAnnotation
  *
  * Returns: whether reading what mg_annotation_json_write() writes of
- *   @annotation gives its very values back (what the cache may keep)
+ *   @annotation gives its very values back (what the cache may keep; it
+ *   keeps no previous quote, so an annotation with one is read from the
+ *   JSON)
  */
 gboolean
 mg_annotation_json_reads_back (MgAnnotation *annotation)
@@ -949,5 +1061,5 @@ mg_annotation_json_reads_back (MgAnnotation *annotation)
   const char *id = mg_annotation_get_id (annotation);
   const char *exact = mg_annotation_get_exact (annotation);
 
-  return is_text (id) && id[0] != '\0' && is_text (mg_annotation_get_note (annotation)) && is_text (exact) && exact[0] != '\0' && is_text (mg_annotation_get_prefix (annotation)) && is_text (mg_annotation_get_suffix (annotation)) && tags_read_back (mg_annotation_get_tags (annotation)) && mg_annotation_get_end (annotation) <= MAX_POSITION;
+  return is_text (id) && id[0] != '\0' && is_text (mg_annotation_get_note (annotation)) && is_text (exact) && exact[0] != '\0' && is_text (mg_annotation_get_prefix (annotation)) && is_text (mg_annotation_get_suffix (annotation)) && tags_read_back (mg_annotation_get_tags (annotation)) && mg_annotation_get_end (annotation) <= MAX_POSITION && mg_annotation_get_previous_exact (annotation) == NULL;
 }

@@ -17,10 +17,12 @@ MgAnnotation *mg_annotation_new_full (const char        *id,
                                       const char        *prefix,
                                       const char        *suffix,
                                       guint              start,
-                                      guint              end);
+                                      guint              end,
+                                      const char        *previous_exact);
 char        **mg_annotation_normalize_tags (const char *const *tags);
 
-/* Times as the file holds them: UTC, whole milliseconds. */
+/* Times as the file holds them: UTC, whole milliseconds
+ * (mg-annotation-json.c). */
 GTimeZone *mg_annotation_utc_zone (void);
 GDateTime *mg_annotation_truncate_time (GDateTime *datetime);
 GDateTime *mg_annotation_now (void);

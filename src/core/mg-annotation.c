@@ -44,6 +44,7 @@ struct _MgAnnotation
   char *suffix;
   guint start;
   guint end;
+  char *previous_exact; /* the quote as highlighted, if its words changed */
 
   guint range_start;
   guint range_end;
@@ -99,69 +100,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static const char *const color_names[MG_N_COLORS] = {
-  [MG_COLOR_YELLOW] = "yellow",
-  [MG_COLOR_GREEN] = "green",
-  [MG_COLOR_BLUE] = "blue",
-  [MG_COLOR_PINK] = "pink",
-  [MG_COLOR_PURPLE] = "purple",
-  [MG_COLOR_ORANGE] = "orange",
-};
-
 static const char *const empty_strv[] = { NULL };
-
-/* GLib's UTC zone, which g_date_time_to_utc() gives every result. */
-GTimeZone *
-mg_annotation_utc_zone (void)
-{
-  static GTimeZone *utc;
-
-  if (g_once_init_enter (&utc))
-    g_once_init_leave (&utc, g_time_zone_new_utc ());
-
-  return utc;
-}
-
-/* Drops the sub-millisecond part, which the file cannot hold. */
-GDateTime *
-mg_annotation_truncate_time (GDateTime *datetime)
-{
-  g_autoptr (GDateTime) utc = NULL;
-  int usec;
-
-  /* Already so (every time read from a file or made here): a GDateTime
-   * never changes, so the same one does. */
-  if (g_date_time_get_timezone (datetime) == mg_annotation_utc_zone () && g_date_time_get_microsecond (datetime) % 1000 == 0)
-    return g_date_time_ref (datetime);
-
-  utc = g_date_time_to_utc (datetime);
-  usec = g_date_time_get_microsecond (utc);
-
-  return g_date_time_add (utc, -(GTimeSpan) (usec % 1000));
-}
-
-GDateTime *
-mg_annotation_now (void)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-
-  return mg_annotation_truncate_time (now);
-}
-
-/**
- * mg_color_to_string:
- * @color: a #MgColor
- *
- * Returns: the colour's name as the file and the exports hold it,
- *   e.g. "yellow"
- */
-const char *
-mg_color_to_string (MgColor color)
-{
-  g_return_val_if_fail ((guint) color < MG_N_COLORS, color_names[MG_COLOR_YELLOW]);
-
-  return color_names[color];
-}
 
 /**
  * mg_color_get_label:
@@ -190,40 +129,6 @@ mg_color_get_label (MgColor color)
     default:
       g_return_val_if_reached (NULL);
     }
-}
-
-/**
- * mg_color_from_string:
- * @str: (nullable): a colour name, e.g. "yellow"
- * @color: (out) (optional): the colour; yellow when @str is not one
- *
- * Reads a colour name, ignoring ASCII case.
- *
- * Returns: %TRUE if @str names a colour of the palette
- */
-gboolean
-mg_color_from_string (const char *str,
-                      MgColor    *color)
-{
-  guint i;
-
-  if (color != NULL)
-    *color = MG_COLOR_YELLOW;
-
-  if (str == NULL)
-    return FALSE;
-
-  for (i = 0; i < MG_N_COLORS; i++)
-    {
-      if (g_ascii_strcasecmp (str, color_names[i]) == 0)
-        {
-          if (color != NULL)
-            *color = (MgColor) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
 }
 
 /* Trims Unicode white space from both ends of @str. */
@@ -297,6 +202,7 @@ mg_annotation_finalize (GObject *object)
   g_clear_pointer (&self->exact, g_free);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->suffix, g_free);
+  g_clear_pointer (&self->previous_exact, g_free);
 
   G_OBJECT_CLASS (mg_annotation_parent_class)->finalize (object);
 }
@@ -718,6 +624,7 @@ mg_annotation_copy (MgAnnotation *self)
   copy->suffix = g_strdup (self->suffix);
   copy->start = self->start;
   copy->end = self->end;
+  copy->previous_exact = g_strdup (self->previous_exact);
   copy->state = self->state;
   copy->range_start = self->range_start;
   copy->range_end = self->range_end;
@@ -1024,6 +931,32 @@ apply_anchor (MgAnnotation     *self,
   return changed;
 }
 
+/* Takes the stored target from [@start, @end) of @document, anchored there
+ * with @state. Returns whether the stored target changed. */
+static gboolean
+take_target (MgAnnotation     *self,
+             MgDocument       *document,
+             guint             start,
+             guint             end,
+             MgAnnotationState state)
+{
+  g_autofree char *exact = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *suffix = NULL;
+  gboolean         changed = FALSE;
+
+  extract_target (document, start, end, &exact, &prefix, &suffix);
+
+  set_string (self, &self->exact, exact, PROP_EXACT, &changed);
+  set_string (self, &self->prefix, prefix, PROP_PREFIX, &changed);
+  set_string (self, &self->suffix, suffix, PROP_SUFFIX, &changed);
+  set_uint (self, &self->start, start, PROP_START, &changed);
+  set_uint (self, &self->end, end, PROP_END, &changed);
+  apply_anchor (self, state, start, end);
+
+  return changed;
+}
+
 /**
  * mg_annotation_set_target:
  * @self: a #MgAnnotation
@@ -1035,7 +968,8 @@ apply_anchor (MgAnnotation     *self,
  * orphan to the user's selection: the stored quote, context and position
  * are taken from there, and the annotation is anchored there. A user edit:
  * when the stored target changes, bumps the modification time and emits
- * #MgAnnotation::changed.
+ * #MgAnnotation::changed. The user chose these words: no previous quote
+ * is kept.
  */
 void
 mg_annotation_set_target (MgAnnotation *self,
@@ -1043,28 +977,68 @@ mg_annotation_set_target (MgAnnotation *self,
                           guint         start,
                           guint         end)
 {
-  g_autofree char *exact = NULL;
-  g_autofree char *prefix = NULL;
-  g_autofree char *suffix = NULL;
-  gboolean         changed = FALSE;
-
   g_return_if_fail (MG_IS_ANNOTATION (self));
   g_return_if_fail (MG_IS_DOCUMENT (document));
   g_return_if_fail (start <= end);
   g_return_if_fail (end <= mg_document_get_length (document));
 
-  extract_target (document, start, end, &exact, &prefix, &suffix);
-
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->exact, exact, PROP_EXACT, &changed);
-  set_string (self, &self->prefix, prefix, PROP_PREFIX, &changed);
-  set_string (self, &self->suffix, suffix, PROP_SUFFIX, &changed);
-  set_uint (self, &self->start, start, PROP_START, &changed);
-  set_uint (self, &self->end, end, PROP_END, &changed);
-  apply_anchor (self, MG_ANNOTATION_STATE_ANCHORED, start, end);
-  if (changed)
+  g_clear_pointer (&self->previous_exact, g_free);
+  if (take_target (self, document, start, end, MG_ANNOTATION_STATE_ANCHORED))
     mg_annotation_edited (self);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_follow_text:
+ * @self: a #MgAnnotation
+ * @document: the open #MgDocument
+ * @start: where anchoring found the annotation, in code points
+ * @end: where it ends (exclusive), in code points
+ *
+ * Records that anchoring found the annotation at [@start, @end) of
+ * @document, not where its position selector says or with other words
+ * (%MG_ANNOTATION_STATE_MOVED). The stored target follows the text: quote,
+ * context and position are taken from there (the next save writes them).
+ * When the words changed, the quote as the user highlighted it stays
+ * available as mg_annotation_get_previous_exact() (the first one, over
+ * several changes; none once the words are those again). Not a user edit:
+ * neither bumps the modification time nor emits #MgAnnotation::changed.
+ */
+void
+mg_annotation_follow_text (MgAnnotation *self,
+                           MgDocument   *document,
+                           guint         start,
+                           guint         end)
+{
+  g_autofree char *previous = NULL;
+
+  g_return_if_fail (MG_IS_ANNOTATION (self));
+  g_return_if_fail (MG_IS_DOCUMENT (document));
+  g_return_if_fail (start <= end && end <= mg_document_get_length (document));
+
+  previous = g_strdup (self->previous_exact != NULL ? self->previous_exact : self->exact);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  take_target (self, document, start, end, MG_ANNOTATION_STATE_MOVED);
+  g_free (self->previous_exact);
+  self->previous_exact = g_strcmp0 (previous, self->exact) != 0 ? g_steal_pointer (&previous) : NULL;
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mg_annotation_get_previous_exact:
+ * @self: a #MgAnnotation
+ *
+ * Returns: (nullable): the quote as the user highlighted it, when the
+ *   words of the passage changed since (see mg_annotation_follow_text())
+ */
+const char *
+mg_annotation_get_previous_exact (MgAnnotation *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION (self), NULL);
+
+  return self->previous_exact;
 }
 
 /**
@@ -1152,7 +1126,8 @@ mg_annotation_new_full (const char        *id,
                         const char        *prefix,
                         const char        *suffix,
                         guint              start,
-                        guint              end)
+                        guint              end,
+                        const char        *previous_exact)
 {
   MgAnnotation *self;
 
@@ -1181,6 +1156,7 @@ mg_annotation_new_full (const char        *id,
   self->suffix = g_strdup (suffix ? suffix : "");
   self->start = self->range_start = start;
   self->end = self->range_end = end;
+  self->previous_exact = g_strdup (previous_exact);
   self->state = MG_ANNOTATION_STATE_ORPHANED;
 
   return self;

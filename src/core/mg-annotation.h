@@ -86,6 +86,11 @@ void        mg_annotation_set_target (MgAnnotation *self,
                                       MgDocument   *document,
                                       guint         start,
                                       guint         end);
+void        mg_annotation_follow_text (MgAnnotation *self,
+                                       MgDocument   *document,
+                                       guint         start,
+                                       guint         end);
+const char *mg_annotation_get_previous_exact (MgAnnotation *self);
 
 /* The computed anchoring: where the annotation is in the open document. */
 MgAnnotationState mg_annotation_get_state (MgAnnotation *self);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mg-document-ids.h"
 #include "mg-export-private.h"
 
 /*
@@ -827,6 +828,31 @@ first_visible_offset (MgExport           *self,
   return item->start;
 }
 
+/* @text, a link back to the passage when the document's id is known (a
+ * marginalia:// URI: a click in Obsidian or Zettlr opens Marginalia
+ * there). */
+static void
+append_link (MgExport           *self,
+             GString            *out,
+             const MgExportItem *item,
+             const char         *text)
+{
+  g_autofree char *link = NULL;
+
+  if (self->options->document_id == NULL || !mg_document_id_is_valid (self->options->document_id))
+    {
+      append_escaped_inline (out, text);
+      return;
+    }
+
+  link = mg_document_link_new (self->options->document_id, mg_annotation_get_id (item->annotation));
+  g_string_append_c (out, '[');
+  append_escaped_inline (out, text);
+  g_string_append (out, "](");
+  g_string_append (out, link);
+  g_string_append_c (out, ')');
+}
+
 static void
 append_entry (MgExport           *self,
               GString            *out,
@@ -897,7 +923,13 @@ append_entry (MgExport           *self,
       /* Translators: in a Markdown export, before a passage's location. */
       append_escaped_inline (out, _ ("Location:"));
       g_string_append_c (out, ' ');
-      append_escaped_inline (out, location);
+      append_link (self, out, item, location);
+    }
+  else if (self->options->document_id != NULL)
+    {
+      append_separator (out, &first);
+      /* Translators: in a Markdown export, a link that opens Marginalia. */
+      append_link (self, out, item, _ ("Open in Marginalia"));
     }
 
   g_string_append (out, "\n\n");

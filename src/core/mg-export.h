@@ -34,6 +34,9 @@ typedef char *(*MgExportSectionFunc) (MgDocument *document,
  *   current time (tests pass a fixed one)
  * @section_func: (nullable): names the section of each passage's location
  * @section_data: data for @section_func
+ * @document_id: (nullable): the document's stable id (mg-document-ids.h):
+ *   then each Markdown entry links back to its passage in Marginalia
+ *   (mg_document_link_new())
  *
  * What to export. A zero-filled struct, or %NULL, exports everything.
  */
@@ -45,6 +48,7 @@ typedef struct
   GDateTime          *now;
   MgExportSectionFunc section_func;
   gpointer            section_data;
+  const char         *document_id;
 } MgExportOptions;
 
 char *mg_export_markdown (MgDocument            *document,

@@ -361,7 +361,8 @@ renumbered (MgAnnotation *annotation,
                                  mg_annotation_get_color (old), mg_annotation_get_note (old),
                                  mg_annotation_get_tags (old), mg_annotation_get_exact (old),
                                  mg_annotation_get_prefix (old), mg_annotation_get_suffix (old),
-                                 mg_annotation_get_start (old), mg_annotation_get_end (old));
+                                 mg_annotation_get_start (old), mg_annotation_get_end (old),
+                                 mg_annotation_get_previous_exact (old));
 }
 
 /**

@@ -97,7 +97,8 @@ read_hex4 (const char *data,
  * bytes that are not UTF-8 (and drops the character after it): replace
  * such escapes with \ufffd, as any invalid text is repaired. Escapes are
  * taken in order, so "\\ud800" (an escaped backslash) is left alone.
- * Returns NULL when there is nothing to replace. */
+ * Returns NULL when there is nothing to replace; else @len bytes and a
+ * NUL. */
 char *
 mg_json_repair_surrogates (const char *data,
                            gsize       len)
@@ -130,8 +131,13 @@ mg_json_repair_surrogates (const char *data,
 
       if (unit >= 0xd800 && unit <= 0xdfff)
         {
+          /* NUL-terminated, for readers of strings. */
           if (copy == NULL)
-            copy = g_memdup2 (data, len);
+            {
+              copy = g_malloc (len + 1);
+              memcpy (copy, data, len);
+              copy[len] = '\0';
+            }
           memcpy (copy + i + 2, "fffd", 4);
         }
 

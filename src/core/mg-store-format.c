@@ -21,8 +21,8 @@
  *
  * |[
  * {
- *   "version" : 1,
- *   "document" : { "uri" : "...", "sha256" : "...", "title" : "..." },
+ *   "version" : 2,
+ *   "document" : { "id" : "urn:uuid:...", "uri" : "...", "sha256" : "...", "title" : "..." },
  *   "annotations" : [ { "id" : "urn:uuid:...", ... }, ... ],
  *   "deleted" : [ { "id" : "urn:uuid:...", "modified" : "...Z" }, ... ]
  * }
@@ -31,7 +31,12 @@
  * Keys come in a fixed order, annotations sorted by creation time then id
  * and tombstones by id, pretty-printed with one annotation per entry, so
  * that a git diff or the merge of a synced folder reads well. An
- * annotation's own shape is mg-annotation-json.c's. */
+ * annotation's own shape is mg-annotation-json.c's.
+ *
+ * Version 2 added the document's "id" (mg-document-ids.c): the file is
+ * named after it, and "uri" is only where the last writer had the
+ * document. Version 1 files (no id, named after the URI) are read as
+ * they are and migrated by the store. */
 
 /* The entries of a file ----------------------------------------------------
  *
@@ -252,6 +257,7 @@ mg_store_items_all_equal (GPtrArray *a,
  * (of MgStoreItem) are sorted in place. */
 static void
 write_store_file (MgJsonWriter *w,
+                  const char   *id,
                   const char   *uri,
                   const char   *sha256,
                   const char   *title,
@@ -266,6 +272,8 @@ write_store_file (MgJsonWriter *w,
 
   mg_json_writer_plain_member (w, "document");
   mg_json_writer_open (w, '{');
+  if (id != NULL)
+    mg_json_writer_string_member (w, "id", id);
   mg_json_writer_string_member (w, "uri", uri ? uri : "");
   mg_json_writer_string_member (w, "sha256", sha256 ? sha256 : "");
   mg_json_writer_string_member (w, "title", title ? title : "");
@@ -297,7 +305,8 @@ write_store_file (MgJsonWriter *w,
 
 /* The bytes of the file. @size_hint: about how long it will be. */
 GBytes *
-mg_store_format_write (const char *uri,
+mg_store_format_write (const char *id,
+                      const char *uri,
                        const char *sha256,
                        const char *title,
                        GPtrArray  *entries,
@@ -310,7 +319,7 @@ mg_store_format_write (const char *uri,
   char        *data;
 
   mg_json_writer_init (&w, g_string_sized_new (size_hint), MG_JSON_WRITER_PRETTY);
-  write_store_file (&w, uri, sha256, title, entries, deleted);
+  write_store_file (&w, id, uri, sha256, title, entries, deleted);
 
   /* Give back what was reserved beyond the end: the bytes are kept. */
   len = w.out->len;
@@ -325,7 +334,8 @@ mg_store_format_write (const char *uri,
 /* Whether the file would be @expected, byte for byte: the file is
  * written in pieces that are compared and let go, never held whole. */
 gboolean
-mg_store_format_equals (const char *uri,
+mg_store_format_equals (const char *id,
+                       const char *uri,
                         const char *sha256,
                         const char *title,
                         GPtrArray  *entries,
@@ -336,7 +346,7 @@ mg_store_format_equals (const char *uri,
 
   mg_json_writer_init (&w, g_string_sized_new (2 * MG_STORE_COMPARE_CHUNK), MG_JSON_WRITER_PRETTY);
   w.expected = g_bytes_get_data (expected, &w.expected_len);
-  write_store_file (&w, uri, sha256, title, entries, deleted);
+  write_store_file (&w, id, uri, sha256, title, entries, deleted);
   mg_json_writer_compare (&w);
   g_string_free (w.out, TRUE);
 
@@ -346,7 +356,8 @@ mg_store_format_equals (const char *uri,
 /* Builds a whole file as JSON, in its canonical order. The nodes of
  * @entries and @deleted are copied. */
 JsonNode *
-mg_store_format_build_root (const char *uri,
+mg_store_format_build_root (const char *id,
+                           const char *uri,
                             const char *sha256,
                             const char *title,
                             GPtrArray  *entries,
@@ -373,6 +384,8 @@ mg_store_format_build_root (const char *uri,
   for (guint i = 0; i < deleted_items->len; i++)
     json_array_add_element (tombstones, json_node_copy (((MgStoreItem *) g_ptr_array_index (deleted_items, i))->node));
 
+  if (id != NULL)
+    json_object_set_string_member (document, "id", id);
   json_object_set_string_member (document, "uri", uri ? uri : "");
   json_object_set_string_member (document, "sha256", sha256 ? sha256 : "");
   json_object_set_string_member (document, "title", title ? title : "");
@@ -737,28 +750,56 @@ mg_store_format_renumber_repeats (JsonNode   *root,
     {
       JsonObject *entry = mg_json_node_get_object (json_array_get_element (array, i));
       const char *id = mg_json_object_get_string (entry, "id");
-      guint       rank;
+      g_autofree char *new_id = NULL;
 
       if (id == NULL)
         continue;
 
-      rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
-      g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
-      if (rank > 0)
+      new_id = mg_store_format_next_id (seen, id);
+      if (new_id != NULL)
         {
-          g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
-          g_autofree char *new_id = mg_export_uuid_urn_for_name (name);
-
           json_object_set_string_member (entry, "id", new_id);
           /* Its text as read has the old id. */
           if (raw_texts != NULL)
             g_hash_table_remove (raw_texts, entry);
-          g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
           n_renumbered++;
         }
     }
 
   return n_renumbered;
+}
+
+/**
+ * mg_store_format_next_id:
+ * @seen: the ids of the entries before, as this function counted them
+ *   (made with g_str_hash, g_str_equal and g_free for the keys)
+ * @id: the id of the next entry
+ *
+ * One step of mg_store_format_renumber_repeats(), for a reader that takes
+ * the entries one at a time.
+ *
+ * Returns: (transfer full) (nullable): the new id of an entry that
+ *   repeats an earlier id, or %NULL when it keeps @id
+ */
+char *
+mg_store_format_next_id (GHashTable *seen,
+                         const char *id)
+{
+  guint rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
+  char *new_id;
+
+  g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
+  if (rank == 0)
+    return NULL;
+
+  {
+    g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
+
+    new_id = mg_export_uuid_urn_for_name (name);
+  }
+  g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
+
+  return new_id;
 }
 
 /* What a raw text is kept under: the object or array a node holds, which

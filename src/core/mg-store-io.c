@@ -258,11 +258,15 @@ replace_contents (GFile      *file,
   const char *data;
   gsize       len;
   gsize       written;
+  gboolean    existed;
 
   data = g_bytes_get_data (bytes, &len);
 
   /* REPLACE_DESTINATION writes a temporary file and renames it over the
-   * old one: a reader, or a crash, sees either the old or the new file. */
+   * old one: a reader, or a crash, sees either the old or the new file.
+   * When there is no old file, GLib writes the file itself: what a failed
+   * write leaves of it is removed. */
+  existed = g_file_query_exists (file, NULL);
   out = g_file_replace (file, etag, FALSE,
                         G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                         NULL, error);
@@ -275,13 +279,19 @@ replace_contents (GFile      *file,
 
       g_cancellable_cancel (abandon);
       g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      if (!existed)
+        g_file_delete (file, NULL, NULL);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   /* A failure here (a full disk at fsync()) also leaves the file. */
   if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
-    return FALSE;
+    {
+      if (!existed)
+        g_file_delete (file, NULL, NULL);
+      return FALSE;
+    }
 
   if (new_etag != NULL)
     *new_etag = g_file_output_stream_get_etag (out);
@@ -364,8 +374,9 @@ mg_store_io_set_aside (GFile   *file,
 /* Loading ---------------------------------------------------------------- */
 
 /* Looks in the directory for the file of a document with the same text
- * (it moved, or was renamed). A file whose document no longer exists at
- * its URI is preferred: that is a move, not a copy. */
+ * (it moved, or was renamed, or is at another path on another machine).
+ * A file whose document no longer exists at its URI is preferred: that is
+ * a move, not a copy. */
 GFile *
 mg_store_io_find_by_hash (GFile      *directory,
                           GFile      *own_file,
@@ -382,7 +393,7 @@ mg_store_io_find_by_hash (GFile      *directory,
   gboolean         best_moved = FALSE;
 
   enumerator = g_file_enumerate_children (directory,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
                                           NULL, NULL);
   if (enumerator == NULL)
@@ -408,6 +419,17 @@ mg_store_io_find_by_hash (GFile      *directory,
       name = g_file_info_get_name (info);
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !g_str_has_suffix (name, ".json") || g_str_equal (name, own_name))
         continue;
+      /* One too large to read is no one's to take over. */
+      if (g_file_info_get_size (info) > _mg_store_max_size ())
+        continue;
+
+      /* A conflict copy is merged into its file, never used as one. */
+      {
+        g_autofree char *stem = mg_store_conflict_copy_stem (name);
+
+        if (stem != NULL)
+          continue;
+      }
 
       if (!mg_file_load_contents (child, NULL, &contents, &len, NULL, NULL))
         continue;
@@ -425,10 +447,9 @@ mg_store_io_find_by_hash (GFile      *directory,
       if (g_strcmp0 (mg_json_object_get_string (stored_document, "sha256"), sha256) != 0)
         continue;
 
+      /* Also one with our URI: another id given on this machine before
+       * its table was lost, whose text changed since. */
       stored_uri = mg_json_object_get_string (stored_document, "uri");
-      if (g_strcmp0 (stored_uri, mg_document_get_uri (document)) == 0)
-        continue;
-
       stored = g_file_new_for_uri (stored_uri);
       moved = g_file_has_uri_scheme (stored, "file") && !g_file_query_exists (stored, NULL);
 

@@ -20,6 +20,17 @@
  * (after some patience: it may still be being written); one of a newer
  * format makes the store read-only. */
 
+static void
+warn_renumbered (GFile *file,
+                 guint  n)
+{
+  if (n > 0)
+    g_warning (ngettext ("%s: %u annotation repeated the id of another one: it was given a new id, and is kept",
+                         "%s: %u annotations repeated the id of another one: they were given new ids, and are kept",
+                         n),
+               g_file_peek_path (file), n);
+}
+
 /* mg_store_parse_bytes(), and entries that repeat an id renumbered, as
  * the log says. @raw_texts: (out): the texts of the entries as read. */
 static JsonNode *
@@ -29,20 +40,76 @@ parse_file (GFile       *file,
             GError     **error)
 {
   JsonNode *root = mg_store_parse_bytes (bytes, error);
-  guint     n;
 
   if (root == NULL)
     return NULL;
 
   *raw_texts = mg_store_format_raw_texts (bytes, root);
-  n = mg_store_format_renumber_repeats (root, *raw_texts);
-  if (n > 0)
-    g_warning (ngettext ("%s: %u annotation repeated the id of another one: it was given a new id, and is kept",
-                         "%s: %u annotations repeated the id of another one: they were given new ids, and are kept",
-                         n),
-               g_file_peek_path (file), n);
+  warn_renumbered (file, mg_store_format_renumber_repeats (root, *raw_texts));
 
   return root;
+}
+
+/* The size of the largest file a store reads. A bigger one is left as it
+ * is (the store is read-only) rather than let it take all the memory:
+ * reading a file takes about three times its size. Tests lower it with
+ * MG_STORE_TEST_MAX_SIZE. */
+goffset
+_mg_store_max_size (void)
+{
+  const char *test = g_getenv ("MG_STORE_TEST_MAX_SIZE");
+
+  if (test != NULL)
+    return g_ascii_strtoll (test, NULL, 10);
+
+  return MG_STORE_MAX_SIZE;
+}
+
+/* The size of @file when it is over _mg_store_max_size(), else 0. */
+static goffset
+size_over_limit (GFile *file)
+{
+  g_autoptr (GFileInfo) info = NULL;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL || g_file_info_get_size (info) <= _mg_store_max_size ())
+    return 0;
+
+  return g_file_info_get_size (info);
+}
+
+/* What the store says of the document (mg_store_get_header_uri()...),
+ * from a file read without its tree: as _mg_store_take_header(). */
+static void
+take_cached_header (MgStore                    *self,
+                    const MgStoreCacheContents *cache)
+{
+  if (cache->uri != NULL && *cache->uri != '\0' && g_strcmp0 (cache->sha256, mg_document_get_sha256 (self->document)) == 0)
+    {
+      _mg_store_set_str (&self->header_uri, cache->uri);
+      _mg_store_set_str (&self->header_title, cache->title);
+    }
+  else
+    {
+      g_clear_pointer (&self->header_uri, g_free);
+      g_clear_pointer (&self->header_title, g_free);
+    }
+}
+
+static void
+too_large_error (MgStore *self,
+                 goffset  size,
+                 GError **error)
+{
+  g_autofree char *path = g_file_get_parse_name (self->file);
+  g_autofree char *size_text = g_format_size (size);
+  g_autofree char *limit_text = g_format_size (_mg_store_max_size ());
+
+  /* Translators: the document's title, the file's path, its size and the
+   * largest size read, e.g. "900 MB" and "268 MB". */
+  g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE,
+               _ ("The annotations of “%s” are too many to open: their file “%s” holds %s, and the limit is %s. The file is left as it is, and changes made here are not saved. To annotate this document again, move that file out of its folder."),
+               mg_document_get_title (self->document), path, size_text, limit_text);
 }
 
 /* Whether @node holds @annotation, as JSON: the same compact text,
@@ -84,6 +151,15 @@ keep_raw_texts (MgStore    *self,
             g_hash_table_replace (self->raw_texts, key, g_strdup (text));
         }
     }
+}
+
+/* @why: the reader's message, or NULL for an entry without an id. */
+static void
+warn_unreadable (const char *path,
+                 const char *why)
+{
+  g_warning ("%s: an annotation could not be read (%s); it is kept in the file as it is",
+             path, why != NULL ? why : _ ("it has no id"));
 }
 
 /* Merges the file's contents into the list: makes the list and the
@@ -202,8 +278,7 @@ merge_into_list (MgStore    *self,
 
       if (annotation == NULL)
         {
-          g_warning ("%s: an annotation could not be read (%s); it is kept in the file as it is",
-                     path, error ? error->message : _ ("it has no id"));
+          warn_unreadable (path, error ? error->message : NULL);
           g_ptr_array_add (self->raw_entries, json_node_copy (node));
           /* Never lose the one we have for one we cannot read. */
           if (existing != NULL)
@@ -254,6 +329,16 @@ merge_into_list (MgStore    *self,
   return n_changed + remove->len;
 }
 
+/* merge_into_list(), for another file of the same document (a conflict
+ * copy). */
+guint
+_mg_store_merge_file_into_list (MgStore    *self,
+                                JsonNode   *root,
+                                GHashTable *texts)
+{
+  return merge_into_list (self, root, texts);
+}
+
 /* Whether what the store holds is the file's content, as JSON: whether
  * our state as the file would hold it is json_node_equal() to
  * mg_store_merge_json (disk, NULL, NULL), without building either tree. */
@@ -266,24 +351,17 @@ same_content (MgStore  *self,
   g_autoptr (GPtrArray) disk_entries = g_ptr_array_new_with_free_func (mg_store_item_free);
   g_autoptr (GPtrArray) disk_deleted = g_ptr_array_new_with_free_func (mg_store_item_free);
   JsonObject    *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (disk), "document"));
-  const char    *ours[3];
-  const char    *theirs[3];
   MgStoreMerge   merge;
   GHashTableIter iter;
   gpointer       value;
   gboolean       same;
 
-  ours[0] = mg_document_get_uri (self->document);
-  ours[1] = mg_document_get_sha256 (self->document);
-  ours[2] = mg_document_get_title (self->document);
-  theirs[0] = mg_json_object_get_string (document, "uri");
-  theirs[1] = mg_json_object_get_string (document, "sha256");
-  theirs[2] = mg_json_object_get_string (document, "title");
-  for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
-    {
-      if (g_strcmp0 (ours[i] ? ours[i] : "", theirs[i] ? theirs[i] : "") != 0)
-        return FALSE;
-    }
+  /* Only the id of the document: two machines with two versions of its
+   * text (or titles) that wrote their own after each other's change would
+   * write the file back and forth for ever. Each writes its own at its
+   * next change. */
+  if (g_strcmp0 (self->document_id, mg_json_object_get_string (document, "id")) != 0)
+    return FALSE;
 
   /* The file in canonical form, as mg_store_merge_json() makes it. */
   mg_store_merge_init (&merge);
@@ -398,6 +476,7 @@ _mg_store_check_now (MgStore *self,
   g_autofree char *etag = NULL;
   gsize            len;
   guint            n_changed;
+  goffset          size;
 
   g_clear_handle_id (&self->check_source, g_source_remove);
 
@@ -407,6 +486,16 @@ _mg_store_check_now (MgStore *self,
   if (_mg_store_write_in_flight (self))
     {
       self->check_again = TRUE;
+      return;
+    }
+
+  /* Grown elsewhere beyond what is read: never written over. */
+  size = size_over_limit (self->file);
+  if (size > 0)
+    {
+      too_large_error (self, size, &error);
+      _mg_store_set_read_only (self);
+      _mg_store_emit_error (self, error);
       return;
     }
 
@@ -469,6 +558,7 @@ _mg_store_check_now (MgStore *self,
   g_clear_pointer (&self->suspect_bytes, g_bytes_unref);
 
   n_changed = merge_into_list (self, root, disk_texts);
+  _mg_store_take_header (self, root);
   g_debug ("Merged a change to %s made elsewhere: %u annotations changed",
            g_file_peek_path (self->file), n_changed);
 
@@ -523,9 +613,23 @@ typedef struct
   GError  *read_error;
   GFile   *found;
   gboolean moved;
+  /* A version 1 file beside the file of the document's id. */
+  GFile  *legacy;
+  GBytes *legacy_bytes;
+  /* The id of the file found by hash, if it has one (version 2). */
+  char *found_id;
+  /* Conflict copies of the file (MgStoreCopy), or NULL. */
+  GPtrArray *copies;
 
+  goffset too_large; /* the file's size, when over _mg_store_max_size() */
+
+  /* Read from the cache, or an entry at a time (streamed), for a store
+   * that held nothing (empty). */
+  gboolean             empty;
   MgStoreCacheContents cache;
   gboolean             cached;
+  gboolean             streamed;
+  GPtrArray           *why; /* streamed: why each raw entry cannot be read */
   gboolean             same;
 
   JsonNode   *root;
@@ -554,7 +658,12 @@ load_job_free (gpointer data)
   g_free (job->etag);
   g_clear_error (&job->read_error);
   g_clear_object (&job->found);
+  g_clear_object (&job->legacy);
+  g_clear_pointer (&job->legacy_bytes, g_bytes_unref);
+  g_free (job->found_id);
+  g_clear_pointer (&job->copies, g_ptr_array_unref);
   mg_store_cache_contents_clear (&job->cache);
+  g_clear_pointer (&job->why, g_ptr_array_unref);
   g_clear_pointer (&job->root, json_node_unref);
   g_clear_pointer (&job->raw_texts, g_hash_table_unref);
   g_clear_error (&job->parse_error);
@@ -568,18 +677,54 @@ load_job_run (LoadJob *job)
   g_autoptr (GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize            len;
+  guint            n_renumbered = 0;
 
   mg_store_io_remove_stale_temporary_files (job->directory);
 
+  job->too_large = size_over_limit (job->file);
+  if (job->too_large > 0)
+    return;
+
   if (mg_file_load_contents (job->file, NULL, &contents, &len, &job->etag, &local_error))
-    job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    {
+      job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      /* A version 1 file left beside it (a migration cut off, or another
+       * machine's): merged in, then removed. */
+      if (mg_file_load_contents (job->legacy, NULL, &contents, &len, NULL, NULL))
+        job->legacy_bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    }
   else if (!mg_store_io_is_missing (local_error))
     {
       job->read_error = g_steal_pointer (&local_error);
       return;
     }
   else
-    job->found = mg_store_io_find_by_hash (job->directory, job->file, job->document, &job->bytes, &job->moved);
+    {
+      g_clear_error (&local_error);
+      /* The version 1 file of the document's URI: migrated, and removed
+       * once the new file is written. */
+      if (mg_file_load_contents (job->legacy, NULL, &contents, &len, NULL, &local_error))
+        {
+          job->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+          job->found = g_object_ref (job->legacy);
+          job->moved = TRUE;
+        }
+      else if (!mg_store_io_is_missing (local_error))
+        {
+          job->read_error = g_steal_pointer (&local_error);
+          job->found = g_object_ref (job->legacy);
+          return;
+        }
+      else
+        job->found = mg_store_io_find_by_hash (job->directory, job->file, job->document, &job->bytes, &job->moved);
+    }
+
+  /* Conflict copies of the file, or of the one found by hash. */
+  {
+    g_autofree char *name = g_file_get_basename (job->file);
+
+    job->copies = mg_store_conflicts_read (job->directory, name);
+  }
 
   /* Nothing stored yet. */
   if (job->bytes == NULL)
@@ -590,15 +735,38 @@ load_job_run (LoadJob *job)
   mg_document_get_chars (job->document, NULL);
 
   if (job->found == NULL && job->cache_file != NULL && mg_store_cache_read (job->cache_file, job->bytes, &job->cache))
+    job->cached = TRUE;
+  /* Tests compare it with the tree through MG_STORE_TEST_TREE. */
+  else if (job->empty && job->found == NULL && g_getenv ("MG_STORE_TEST_TREE") == NULL && mg_store_stream_read (job->bytes, &job->cache, &n_renumbered, &job->why))
+    job->streamed = TRUE;
+
+  if (job->cached || job->streamed)
     {
+      warn_renumbered (job->found ? job->found : job->file, n_renumbered);
       for (guint i = 0; i < job->cache.annotations->len; i++)
         mg_anchor_annotation (g_ptr_array_index (job->cache.annotations, i), job->document);
       job->same = g_strcmp0 (job->cache.uri, mg_document_get_uri (job->document)) == 0 && g_strcmp0 (job->cache.sha256, mg_document_get_sha256 (job->document)) == 0 && g_strcmp0 (job->cache.title, mg_document_get_title (job->document)) == 0;
-      job->cached = TRUE;
       return;
     }
 
   job->root = parse_file (job->found ? job->found : job->file, job->bytes, &job->raw_texts, &job->parse_error);
+
+  /* A file of another id found by hash is the document's file from now
+   * on, with its conflict copies. */
+  if (job->root != NULL && job->found != NULL && job->found != job->legacy)
+    {
+      JsonObject *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (job->root), "document"));
+      const char *id = mg_json_object_get_string (document, "id");
+
+      if (mg_document_id_is_valid (id))
+        {
+          g_autofree char *name = g_file_get_basename (job->found);
+
+          job->found_id = g_strdup (id);
+          g_clear_pointer (&job->copies, g_ptr_array_unref);
+          job->copies = mg_store_conflicts_read (job->directory, name);
+        }
+    }
 }
 
 static LoadJob *
@@ -607,10 +775,12 @@ load_job_new (MgStore *self)
   LoadJob *job = g_new0 (LoadJob, 1);
 
   job->file = g_object_ref (self->file);
+  job->legacy = g_object_ref (self->legacy_file);
   job->directory = g_object_ref (self->directory);
   job->document = g_object_ref (self->document);
   /* The cache is what a file gives an empty store. */
-  if (self->cache_file != NULL && !_mg_store_has_content (self))
+  job->empty = !_mg_store_has_content (self);
+  if (self->cache_file != NULL && job->empty)
     job->cache_file = g_object_ref (self->cache_file);
 
   return job;
@@ -621,6 +791,35 @@ load_begin (MgStore *self)
 {
   self->loading = TRUE;
   _mg_store_connect_list (self);
+}
+
+/* A version 1 file beside the document's file: merged in, and removed
+ * once the file holds it. One that does not parse is left alone. */
+static void
+merge_legacy (MgStore *self,
+              GBytes  *bytes)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) texts = NULL;
+  g_autoptr (JsonNode) root = parse_file (self->legacy_file, bytes, &texts, &error);
+
+  if (root == NULL)
+    {
+      g_autoptr (GError) move_error = NULL;
+      g_autoptr (GError) report = NULL;
+      g_autoptr (GFile) aside = mg_store_io_set_aside (self->legacy_file, &move_error);
+      g_autofree char *path = g_file_get_parse_name (aside != NULL ? aside : self->legacy_file);
+
+      report = g_error_new (MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT,
+                            _ ("Older annotations of “%s” could not be read: %s. The file was kept as “%s”."),
+                            mg_document_get_title (self->document), error->message, path);
+      _mg_store_emit_error (self, report);
+      return;
+    }
+
+  merge_into_list (self, root, texts);
+  g_set_object (&self->moved_from, self->legacy_file);
+  self->dirty = TRUE;
 }
 
 /* Takes what the job read into the store, on the main thread. */
@@ -636,7 +835,7 @@ load_apply (MgStore *self,
 
   if (job->read_error != NULL)
     {
-      g_autofree char *path = g_file_get_parse_name (self->file);
+      g_autofree char *path = g_file_get_parse_name (job->found != NULL ? job->found : self->file);
 
       _mg_store_set_read_only (self);
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY,
@@ -645,50 +844,104 @@ load_apply (MgStore *self,
       return FALSE;
     }
 
+  if (job->too_large > 0)
+    {
+      _mg_store_set_read_only (self);
+      too_large_error (self, job->too_large, error);
+      return FALSE;
+    }
+
   if (job->bytes == NULL)
     {
-      /* Nothing stored yet. */
+      /* Nothing stored yet (but perhaps conflict copies). */
+      _mg_store_merge_copies (self, job->copies);
       _mg_store_start_monitor (self);
       if (_mg_store_has_content (self))
         _mg_store_schedule_save (self);
       return TRUE;
     }
 
-  if (job->cached && !_mg_store_has_content (self))
+  if (job->cached && !_mg_store_has_content (self) && job->legacy_bytes == NULL)
     {
       apply_cache (self, &job->cache);
       self->disk_bytes = g_steal_pointer (&job->bytes);
       self->disk_etag = g_steal_pointer (&job->etag);
+      self->id_remembered = FALSE;
+      _mg_store_remember_id (self);
+      take_cached_header (self, &job->cache);
       if (!job->same || self->dirty)
         _mg_store_schedule_save (self);
+      _mg_store_merge_copies (self, job->copies);
       _mg_store_start_monitor (self);
       return TRUE;
     }
 
-  /* The cache was read, but changes came while it was: the file is
-   * merged with them. */
-  if (job->cached)
-    root = parse_file (self->file, job->bytes, &job->raw_texts, &job->parse_error);
-
-  if (root == NULL)
+  if (job->streamed && !_mg_store_has_content (self) && job->legacy_bytes == NULL)
     {
-      g_assert (job->found == NULL);
+      g_autofree char *path = g_file_get_parse_name (self->file);
 
-      if (g_error_matches (job->parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+      /* Said as merge_into_list() says it. */
+      for (guint i = 0; i < job->why->len; i++)
+        warn_unreadable (path, g_ptr_array_index (job->why, i));
+      apply_cache (self, &job->cache);
+      take_cached_header (self, &job->cache);
+    }
+  else
+    {
+      /* The cache was read, or the file streamed, but changes came
+       * meanwhile (or a version 1 file is to be merged too): the file is
+       * merged with them. */
+      if (job->cached || job->streamed)
+        root = parse_file (self->file, job->bytes, &job->raw_texts, &job->parse_error);
+
+      if (root == NULL)
         {
-          newer_version_error (self, job->parse_error, error);
-          _mg_store_set_read_only (self);
+          /* Only the file, or the version 1 file, may not parse. */
+          g_assert (job->found == NULL || job->found == job->legacy);
+
+          if (g_error_matches (job->parse_error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
+            {
+              newer_version_error (self, job->parse_error, error);
+              _mg_store_set_read_only (self);
+              return FALSE;
+            }
+
+          if (job->found != NULL)
+            {
+              /* The version 1 file is set aside as the file would be. */
+              g_autoptr (GFile) file = g_object_ref (self->file);
+
+              g_set_object (&self->file, job->found);
+              handle_corrupt (self, job->parse_error, error);
+              g_set_object (&self->file, file);
+            }
+          else
+            handle_corrupt (self, job->parse_error, error);
+          _mg_store_start_monitor (self);
           return FALSE;
         }
 
-      handle_corrupt (self, job->parse_error, error);
-      _mg_store_start_monitor (self);
-      return FALSE;
+      merge_into_list (self, root, job->raw_texts);
+      _mg_store_take_header (self, root);
+      /* The tree is the biggest thing a load makes: gone before the rest. */
+      g_clear_pointer (&root, json_node_unref);
     }
 
-  merge_into_list (self, root, job->raw_texts);
-  /* The tree is the biggest thing a load makes: gone before the rest. */
-  g_clear_pointer (&root, json_node_unref);
+  if (job->found_id != NULL)
+    {
+      /* The file of this document on another machine, or from before its
+       * text changed: the document's file from now on, as it is. */
+      _mg_store_set_file (self, job->found, job->found_id);
+      g_clear_object (&job->found);
+    }
+  else if (job->found != NULL)
+    {
+      /* Kept until the new file is written. */
+      g_debug ("Migrating %s to %s", g_file_peek_path (job->found), g_file_peek_path (self->file));
+    }
+
+  if (job->legacy_bytes != NULL)
+    merge_legacy (self, job->legacy_bytes);
 
   if (job->found != NULL)
     {
@@ -704,13 +957,17 @@ load_apply (MgStore *self,
       self->disk_bytes = g_steal_pointer (&job->bytes);
       self->disk_etag = g_steal_pointer (&job->etag);
 
-      /* E.g. the document was edited: its new SHA-256 goes in the file. */
-      if (!_mg_store_state_equals (self, self->disk_bytes))
+      /* E.g. the document was edited: its new SHA-256 goes in the file.
+       * A version 1 file merged in goes once that is written. */
+      if (self->moved_from != NULL || !_mg_store_state_equals (self, self->disk_bytes))
         _mg_store_schedule_save (self);
       else
         _mg_store_request_cache (self);
     }
 
+  self->id_remembered = FALSE;
+  _mg_store_remember_id (self);
+  _mg_store_merge_copies (self, job->copies);
   _mg_store_start_monitor (self);
 
   return TRUE;

@@ -454,7 +454,8 @@ mg_store_merge_json (JsonNode *ours,
     g_ptr_array_add (deleted, value);
 
   document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (ours), "document"));
-  result = mg_store_format_build_root (mg_json_object_get_string (document, "uri"),
+  result = mg_store_format_build_root (mg_json_object_get_string (document, "id"),
+                                       mg_json_object_get_string (document, "uri"),
                                        mg_json_object_get_string (document, "sha256"),
                                        mg_json_object_get_string (document, "title"),
                                        entries, deleted);

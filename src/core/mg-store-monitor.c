@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "mg-store-monitor.h"
+#include "mg-store-private.h"
 
 /**
  * MgStoreMonitor:
@@ -21,6 +22,10 @@
  * Only events that say a change is complete count: CHANGES_DONE_HINT,
  * CREATED (a rename over the file, which is how atomic saves end) and
  * DELETED. CHANGED comes while a writer is still writing.
+ *
+ * The folder is followed too, for the conflict copies of the file that
+ * sync tools make beside it (mg-store-conflicts.c):
+ * #MgStoreMonitor::conflict-copy when one appears or is complete.
  */
 
 /* Events of a file that keeps changing come at most this often. */
@@ -32,6 +37,8 @@ struct _MgStoreMonitor
 
   GFile        *file;
   GFileMonitor *monitor;
+  GFileMonitor *folder_monitor;
+  char         *name;
   guint         pause_count;
   guint         changed_while_paused : 1;
 };
@@ -41,6 +48,7 @@ G_DEFINE_FINAL_TYPE (MgStoreMonitor, mg_store_monitor, G_TYPE_OBJECT)
 enum
 {
   CHANGED,
+  CONFLICT_COPY,
   N_SIGNALS
 };
 
@@ -78,12 +86,31 @@ on_file_changed (GFileMonitor     *monitor,
 }
 
 static void
+on_folder_changed (GFileMonitor     *monitor,
+                   GFile            *file,
+                   GFile            *other_file,
+                   GFileMonitorEvent event,
+                   MgStoreMonitor   *self)
+{
+  g_autofree char *name = NULL;
+
+  if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT && event != G_FILE_MONITOR_EVENT_CREATED && event != G_FILE_MONITOR_EVENT_MOVED_IN && event != G_FILE_MONITOR_EVENT_RENAMED)
+    return;
+
+  /* A rename gives the new name as the other file. */
+  name = g_file_get_basename (event == G_FILE_MONITOR_EVENT_RENAMED && other_file != NULL ? other_file : file);
+  if (mg_store_conflict_copy_of (name, self->name))
+    g_signal_emit (self, signals[CONFLICT_COPY], 0);
+}
+
+static void
 mg_store_monitor_dispose (GObject *object)
 {
   MgStoreMonitor *self = MG_STORE_MONITOR (object);
 
   mg_store_monitor_cancel (self);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (mg_store_monitor_parent_class)->dispose (object);
 }
@@ -106,6 +133,17 @@ mg_store_monitor_class_init (MgStoreMonitorClass *klass)
                                    G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
+
+  /**
+   * MgStoreMonitor::conflict-copy:
+   *
+   * A sync tool's conflict copy of the file appeared beside it.
+   */
+  signals[CONFLICT_COPY] = g_signal_new ("conflict-copy",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
 }
 
 static void
@@ -140,6 +178,20 @@ mg_store_monitor_new (GFile *file)
 
   g_file_monitor_set_rate_limit (self->monitor, RATE_LIMIT_MS);
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_file_changed), self, 0);
+
+  /* Conflict copies come without a change to the file itself. */
+  {
+    g_autoptr (GFile) parent = g_file_get_parent (file);
+    g_autoptr (GError) folder_error = NULL;
+
+    self->name = g_file_get_basename (file);
+    self->folder_monitor = g_file_monitor_directory (parent, G_FILE_MONITOR_WATCH_MOVES, NULL, &folder_error);
+    if (self->folder_monitor == NULL)
+      g_debug ("Conflict copies of %s will be noticed only at the next opening: %s",
+               g_file_peek_path (file), folder_error->message);
+    else
+      g_signal_connect_object (self->folder_monitor, "changed", G_CALLBACK (on_folder_changed), self, 0);
+  }
 
   return g_steal_pointer (&self);
 }
@@ -185,5 +237,11 @@ mg_store_monitor_cancel (MgStoreMonitor *self)
       g_signal_handlers_disconnect_by_data (self->monitor, self);
       g_file_monitor_cancel (self->monitor);
       g_clear_object (&self->monitor);
+    }
+  if (self->folder_monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->folder_monitor, self);
+      g_file_monitor_cancel (self->folder_monitor);
+      g_clear_object (&self->folder_monitor);
     }
 }

@@ -18,6 +18,15 @@
  *   mg-store-monitor.c  MgStoreMonitor: changes on disk, paused while we
  *                       write
  *   mg-store-cache.c    the disposable cache of what a file holds
+ *   mg-store-stream.c   the first read of a file, an entry at a time
+ *   mg-store-conflicts.c  the conflict copies of sync tools, merged in
+ *   mg-store-folder.c   which folder, and merging one folder into another
+ *
+ * The file is named after the document's id (mg-document-ids.c), which
+ * this machine's table gives for the document's URI, else the hash of its
+ * text; failing a file of that name, one with the document's hash (found
+ * by mg_store_io_find_by_hash()) is adopted, or a version 1 file (named
+ * after the URI) migrated.
  */
 
 #include <gio/gio.h>
@@ -25,7 +34,9 @@
 
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-ids.h"
 #include "mg-document.h"
+#include "mg-store-cache.h"
 #include "mg-store-monitor.h"
 #include "mg-store.h"
 
@@ -60,6 +71,23 @@ struct _MgStore
   char             *directory_path;
   GFile            *directory;
   GFile            *file;
+
+  /* The document's id (the file is named after it), and the table of
+   * this machine's ids it came from. */
+  char          *document_id;
+  MgDocumentIds *ids;
+  /* The version 1 file of the document, named after its URI: migrated,
+   * then removed once the new file is written. */
+  GFile *legacy_file;
+  /* The "uri" and "title" the file holds, kept while the text is the
+   * same: another machine's path is not a reason to write the file. */
+  char *header_uri;
+  char *header_title;
+  /* Conflict copies merged, moved into merged/ after the next write. */
+  GPtrArray *merged_copies;
+  /* Names of conflict copies that did not parse, told once. */
+  GHashTable *reported_copies;
+  guint       conflicts_source;
 
   /* The list's items in its order, to know which ones were removed. */
   GPtrArray *mirror;
@@ -118,6 +146,7 @@ struct _MgStore
   guint saving : 1;
   guint retrying : 1;
   guint edited : 1; /* the list changed since the load */
+  guint id_remembered : 1;
 };
 
 /* mg-store.c */
@@ -140,6 +169,16 @@ void     _mg_store_request_cache (MgStore *self);
 void     _mg_store_set_str (char      **str_pointer,
                             const char *new_str);
 
+/* mg-store.c: the document's id and file */
+void        _mg_store_set_file (MgStore    *self,
+                                GFile      *file,
+                                const char *document_id);
+const char *_mg_store_header_uri (MgStore *self);
+const char *_mg_store_header_title (MgStore *self);
+void        _mg_store_take_header (MgStore  *self,
+                                   JsonNode *root);
+void        _mg_store_remember_id (MgStore *self);
+
 /* mg-store-save.c */
 void     _mg_store_set_retry_delay (MgStore *self,
                                     guint    seconds);
@@ -156,7 +195,13 @@ void     _mg_store_schedule_check (MgStore *self,
 void     _mg_store_check_now (MgStore *self,
                               gboolean patient);
 void     _mg_store_finish_load_now (MgStore *self);
+goffset  _mg_store_max_size (void);
 gboolean _mg_store_load_pending (MgStore *self);
+
+/* mg-store-load.c, for conflict copies */
+guint _mg_store_merge_file_into_list (MgStore    *self,
+                                      JsonNode   *root,
+                                      GHashTable *texts);
 
 /* mg-store-format.c: the entries of a file, to sort and write them. */
 typedef enum
@@ -196,19 +241,22 @@ gboolean     mg_store_items_equal (MgStoreItem *a,
                                    MgStoreItem *b);
 gboolean     mg_store_items_all_equal (GPtrArray *a,
                                        GPtrArray *b);
-GBytes      *mg_store_format_write (const char *uri,
+GBytes      *mg_store_format_write (const char *id,
+                                    const char *uri,
                                     const char *sha256,
                                     const char *title,
                                     GPtrArray  *entries,
                                     GPtrArray  *deleted,
                                     gsize       size_hint);
-gboolean     mg_store_format_equals (const char *uri,
+gboolean     mg_store_format_equals (const char *id,
+                                     const char *uri,
                                      const char *sha256,
                                      const char *title,
                                      GPtrArray  *entries,
                                      GPtrArray  *deleted,
                                      GBytes     *expected);
-JsonNode    *mg_store_format_build_root (const char *uri,
+JsonNode    *mg_store_format_build_root (const char *id,
+                                         const char *uri,
                                          const char *sha256,
                                          const char *title,
                                          GPtrArray  *entries,
@@ -216,6 +264,8 @@ JsonNode    *mg_store_format_build_root (const char *uri,
 
 guint       mg_store_format_renumber_repeats (JsonNode   *root,
                                               GHashTable *raw_texts);
+char       *mg_store_format_next_id (GHashTable *seen,
+                                     const char *id);
 gpointer    mg_store_node_key (JsonNode *node);
 GHashTable *mg_store_format_raw_texts (GBytes   *bytes,
                                        JsonNode *root);
@@ -280,6 +330,12 @@ void mg_store_merge_add_file (MgStoreMerge *merge,
                               gboolean      ours);
 void mg_store_merge_apply_tombstones (MgStoreMerge *merge);
 
+/* mg-store-stream.c */
+gboolean mg_store_stream_read (GBytes               *bytes,
+                               MgStoreCacheContents *contents,
+                               guint                *n_renumbered,
+                               GPtrArray           **why);
+
 /* mg-store-io.c */
 gboolean mg_store_io_is_missing (const GError *error);
 gboolean mg_store_io_write (GFile      *file,
@@ -296,5 +352,25 @@ GFile   *mg_store_io_find_by_hash (GFile      *directory,
                                    GBytes    **bytes_out,
                                    gboolean   *moved_out);
 void     mg_store_io_remove_stale_temporary_files (GFile *directory);
+
+/* mg-store-conflicts.c */
+typedef struct
+{
+  GFile  *file;
+  GBytes *bytes;
+} MgStoreCopy;
+
+void       mg_store_copy_free (gpointer data);
+char      *mg_store_conflict_copy_stem (const char *name);
+gboolean   mg_store_conflict_copy_of (const char *name,
+                                      const char *file_name);
+GPtrArray *mg_store_conflicts_read (GFile      *directory,
+                                    const char *file_name);
+GFile     *mg_store_conflicts_set_aside (GFile   *copy,
+                                         GError **error);
+guint      _mg_store_merge_copies (MgStore   *self,
+                                   GPtrArray *copies);
+void       _mg_store_check_conflicts (MgStore *self);
+void       _mg_store_set_aside_merged_copies (MgStore *self);
 
 G_END_DECLS

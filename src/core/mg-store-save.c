@@ -108,9 +108,10 @@ serialize_state (MgStore *self)
   else
     size_hint = 1024 + 1024 * (gsize) (entries->len + deleted->len);
 
-  return mg_store_format_write (mg_document_get_uri (self->document),
+  return mg_store_format_write (self->document_id,
+                                _mg_store_header_uri (self),
                                 mg_document_get_sha256 (self->document),
-                                mg_document_get_title (self->document),
+                                _mg_store_header_title (self),
                                 entries, deleted, size_hint);
 }
 
@@ -124,9 +125,10 @@ _mg_store_state_equals (MgStore *self,
 
   _mg_store_state_items (self, &entries, &deleted);
 
-  return mg_store_format_equals (mg_document_get_uri (self->document),
+  return mg_store_format_equals (self->document_id,
+                                 _mg_store_header_uri (self),
                                  mg_document_get_sha256 (self->document),
-                                 mg_document_get_title (self->document),
+                                 _mg_store_header_title (self),
                                  entries, deleted, bytes);
 }
 
@@ -181,6 +183,25 @@ save_error_new (MgStore      *self,
                       path, cause->message);
 }
 
+/* The file holds everything the store holds: the old file of a moved or
+ * migrated document, and the conflict copies merged, can go. */
+static void
+file_holds_all (MgStore *self)
+{
+  if (self->moved_from != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!g_file_delete (self->moved_from, NULL, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_warning ("The annotations of a moved document were saved anew, but their old file could not be removed: %s",
+                   error->message);
+      g_clear_object (&self->moved_from);
+    }
+
+  _mg_store_set_aside_merged_copies (self);
+  _mg_store_remember_id (self);
+}
+
 /* A write of @bytes succeeded. */
 static void
 note_written (MgStore    *self,
@@ -194,15 +215,7 @@ note_written (MgStore    *self,
   self->disk_bytes = g_bytes_ref (bytes);
   _mg_store_set_str (&self->disk_etag, etag);
 
-  if (self->moved_from != NULL)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!g_file_delete (self->moved_from, NULL, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_warning ("The annotations of a moved document were saved anew, but their old file could not be removed: %s",
-                   error->message);
-      g_clear_object (&self->moved_from);
-    }
+  file_holds_all (self);
 
   _mg_store_request_cache (self);
 
@@ -351,6 +364,7 @@ write_async (MgStore *self)
     {
       g_bytes_unref (bytes);
       self->dirty = FALSE;
+      file_holds_all (self);
       return;
     }
 
@@ -463,6 +477,7 @@ flush (MgStore *self,
       if (self->disk_bytes != NULL && g_bytes_equal (bytes, self->disk_bytes))
         {
           self->dirty = FALSE;
+          file_holds_all (self);
           return TRUE;
         }
 

@@ -8,7 +8,9 @@
 
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-ids.h"
 #include "mg-document.h"
+#include "mg-json-private.h"
 #include "mg-store-cache.h"
 #include "mg-store-private.h"
 
@@ -20,10 +22,16 @@
  * which file of the store does what). This file holds the GObject and the
  * scheduling: following the list, saving, flushing, and the cache.
  *
- * The file is named after the document's URI. A document that moved is
- * recognised by the SHA-256 of its text: its annotations are saved under
- * the new name, and the old file is removed once the new one is written
- * (kept if the document at the old URI still exists: that was a copy).
+ * The file is named after the document's id (mg-document-ids.c), never
+ * after its path, so that a synced folder carries one file per document
+ * to every machine. The id is this machine's for the document's URI, else
+ * the one the hash of its text gives. A document whose text changed since
+ * its id was given, opened at a new path, is recognised by the SHA-256
+ * its file holds, and that file is used. A version 1 file (named after
+ * the URI) is migrated: its annotations are saved under the new name, and
+ * the old file is removed once the new one is written (kept if it was
+ * found by hash and the document at its URI still exists: then that is
+ * a copy, whose own opening migrates it).
  *
  * The store follows the list: each change schedules a save half a second
  * after the last one (at most five seconds after the first), written
@@ -66,6 +74,7 @@ enum
   PROP_DOCUMENT,
   PROP_ANNOTATIONS,
   PROP_DIRECTORY,
+  PROP_DOCUMENT_IDS,
   PROP_FILE,
   PROP_READ_ONLY,
   PROP_SAVING,
@@ -110,18 +119,28 @@ _mg_store_set_str (char      **str_pointer,
  * next load of the same file is quick (see mg-store-cache.c). The default
  * is mg_store_default_cache_directory(). Call it before mg_store_load().
  */
+static void update_cache_file (MgStore *self);
+
 void
 mg_store_set_cache_directory (MgStore    *self,
                               const char *directory)
 {
-  g_autofree char *name = NULL;
-
   g_return_if_fail (MG_IS_STORE (self));
   g_return_if_fail (!self->loaded && !self->loading);
 
   self->cache_directory_set = TRUE;
-  g_clear_object (&self->cache_file);
   _mg_store_set_str (&self->cache_directory, directory);
+  update_cache_file (self);
+}
+
+/* The cache is named after the file, which may change at the load. */
+static void
+update_cache_file (MgStore *self)
+{
+  g_autofree char *name = NULL;
+  const char      *directory = self->cache_directory;
+
+  g_clear_object (&self->cache_file);
   if (directory == NULL || self->file == NULL)
     return;
 
@@ -168,6 +187,91 @@ _mg_store_set_read_only (MgStore *self)
   g_clear_object (&self->monitor);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ONLY]);
   _mg_store_update_saving (self);
+}
+
+/* Uses @file, holding the document of @document_id: one found by hash at
+ * the load. */
+void
+_mg_store_set_file (MgStore    *self,
+                    GFile      *file,
+                    const char *document_id)
+{
+  _mg_store_set_str (&self->document_id, document_id);
+  if (g_file_equal (file, self->file))
+    return;
+
+  g_set_object (&self->file, file);
+  update_cache_file (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+/* The "uri" to write in the file. */
+const char *
+_mg_store_header_uri (MgStore *self)
+{
+  return self->header_uri != NULL ? self->header_uri : mg_document_get_uri (self->document);
+}
+
+const char *
+_mg_store_header_title (MgStore *self)
+{
+  return self->header_uri != NULL ? self->header_title : mg_document_get_title (self->document);
+}
+
+/* Takes the "uri" and "title" of a file read, if it is of the same text
+ * as ours (the title of a text file is its file name):
+ * each machine writing its own path would rewrite the file at every
+ * opening, on every machine. */
+void
+_mg_store_take_header (MgStore  *self,
+                       JsonNode *root)
+{
+  JsonObject *document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (root), "document"));
+  const char *uri = mg_json_object_get_string (document, "uri");
+
+  if (uri != NULL && *uri != '\0' && g_strcmp0 (mg_json_object_get_string (document, "sha256"), mg_document_get_sha256 (self->document)) == 0)
+    {
+      _mg_store_set_str (&self->header_uri, uri);
+      _mg_store_set_str (&self->header_title, mg_json_object_get_string (document, "title"));
+    }
+  else
+    {
+      g_clear_pointer (&self->header_uri, g_free);
+      g_clear_pointer (&self->header_title, g_free);
+    }
+}
+
+/* Notes in this machine's table which id the document has, once it has a
+ * file. */
+void
+_mg_store_remember_id (MgStore *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->id_remembered)
+    return;
+
+  self->id_remembered = TRUE;
+  if (!mg_document_ids_remember (self->ids, mg_document_get_uri (self->document), self->document_id, &error))
+    g_warning ("The id of “%s” could not be noted: %s", mg_document_get_uri (self->document), error->message);
+}
+
+/**
+ * mg_store_get_document_id:
+ * @self: a #MgStore
+ *
+ * The document's stable id, "urn:uuid:…", which its file is named after
+ * and holds. It may change at the load (a file found by hash), never
+ * after.
+ *
+ * Returns: the id
+ */
+const char *
+mg_store_get_document_id (MgStore *self)
+{
+  g_return_val_if_fail (MG_IS_STORE (self), NULL);
+
+  return self->document_id;
 }
 
 void
@@ -325,6 +429,25 @@ on_monitor_changed (MgStoreMonitor *monitor,
   _mg_store_schedule_check (self, MG_STORE_CHECK_DELAY_MS);
 }
 
+static gboolean
+conflicts_timeout_cb (gpointer data)
+{
+  MgStore *self = data;
+
+  self->conflicts_source = 0;
+  _mg_store_check_conflicts (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_monitor_conflict_copy (MgStoreMonitor *monitor,
+                          MgStore        *self)
+{
+  g_clear_handle_id (&self->conflicts_source, g_source_remove);
+  self->conflicts_source = g_timeout_add (MG_STORE_CHECK_DELAY_MS, conflicts_timeout_cb, self);
+}
+
 void
 _mg_store_start_monitor (MgStore *self)
 {
@@ -333,7 +456,10 @@ _mg_store_start_monitor (MgStore *self)
 
   self->monitor = mg_store_monitor_new (self->file);
   if (self->monitor != NULL)
-    g_signal_connect (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self);
+    {
+      g_signal_connect (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self);
+      g_signal_connect (self->monitor, "conflict-copy", G_CALLBACK (on_monitor_conflict_copy), self);
+    }
 }
 
 /* The cache ----------------------------------------------------------- */
@@ -343,7 +469,7 @@ _mg_store_start_monitor (MgStore *self)
 static gboolean
 cache_wanted_now (MgStore *self)
 {
-  return self->cache_file != NULL && self->cache_for != NULL && self->cache_for == self->disk_bytes && self->loaded && !self->read_only && !self->dirty && self->job == NULL && self->save_source == 0 && self->check_source == 0 && self->suspect_bytes == NULL && self->moved_from == NULL;
+  return self->cache_file != NULL && self->cache_for != NULL && self->cache_for == self->disk_bytes && self->loaded && !self->read_only && !self->dirty && self->job == NULL && self->save_source == 0 && self->check_source == 0 && self->suspect_bytes == NULL && self->moved_from == NULL && self->merged_copies == NULL;
 }
 
 typedef struct
@@ -411,9 +537,9 @@ write_cache (MgStore *self,
   job = g_new0 (CacheJob, 1);
   job->file = g_object_ref (self->cache_file);
   job->json = g_steal_pointer (&json);
-  job->built = mg_store_cache_build (mg_document_get_uri (self->document),
+  job->built = mg_store_cache_build (_mg_store_header_uri (self),
                                      mg_document_get_sha256 (self->document),
-                                     mg_document_get_title (self->document),
+                                     _mg_store_header_title (self),
                                      G_LIST_MODEL (self->annotations),
                                      self->raw_entries, self->tombstones, self->raw_tombstones,
                                      self->raw_texts);
@@ -528,11 +654,21 @@ mg_store_constructed (GObject *object)
   g_assert (MG_IS_ANNOTATION_LIST (self->annotations));
 
   if (self->directory_path == NULL)
-    self->directory_path = mg_store_default_directory ();
+    self->directory_path = mg_store_get_folder ();
+  if (self->ids == NULL)
+    self->ids = g_object_ref (mg_document_ids_get_default ());
+
+  /* This machine's id for the document, else the one its text gives. */
+  self->document_id = mg_document_ids_lookup (self->ids, mg_document_get_uri (self->document));
+  if (self->document_id == NULL)
+    self->document_id = mg_document_id_for_sha256 (mg_document_get_sha256 (self->document));
 
   self->directory = g_file_new_for_path (self->directory_path);
-  name = mg_store_file_name_for_uri (mg_document_get_uri (self->document));
+  name = mg_document_id_file_name (self->document_id);
   self->file = g_file_get_child (self->directory, name);
+  g_clear_pointer (&name, g_free);
+  name = mg_store_file_name_for_uri (mg_document_get_uri (self->document));
+  self->legacy_file = g_file_get_child (self->directory, name);
 
   if (!self->cache_directory_set)
     {
@@ -551,6 +687,7 @@ mg_store_dispose (GObject *object)
   g_clear_handle_id (&self->check_source, g_source_remove);
   g_clear_handle_id (&self->cache_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->conflicts_source, g_source_remove);
 
   /* Changes are never dropped quietly: save what the owner did not. Only
    * changes to the list: a store that was only read (an export) never
@@ -601,6 +738,13 @@ mg_store_finalize (GObject *object)
   g_clear_object (&self->directory);
   g_clear_object (&self->file);
   g_clear_object (&self->moved_from);
+  g_clear_object (&self->legacy_file);
+  g_clear_object (&self->ids);
+  g_clear_pointer (&self->document_id, g_free);
+  g_clear_pointer (&self->header_uri, g_free);
+  g_clear_pointer (&self->header_title, g_free);
+  g_clear_pointer (&self->merged_copies, g_ptr_array_unref);
+  g_clear_pointer (&self->reported_copies, g_hash_table_unref);
   g_clear_pointer (&self->flush_tasks, g_ptr_array_unref);
   g_mutex_clear (&self->job_mutex);
   g_cond_clear (&self->job_cond);
@@ -628,6 +772,10 @@ mg_store_get_property (GObject    *object,
 
     case PROP_DIRECTORY:
       g_value_set_string (value, self->directory_path);
+      break;
+
+    case PROP_DOCUMENT_IDS:
+      g_value_set_object (value, self->ids);
       break;
 
     case PROP_FILE:
@@ -673,6 +821,10 @@ mg_store_set_property (GObject      *object,
       self->directory_path = g_value_dup_string (value);
       break;
 
+    case PROP_DOCUMENT_IDS:
+      self->ids = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -700,6 +852,16 @@ mg_store_class_init (MgStoreClass *klass)
   properties[PROP_DIRECTORY] = g_param_spec_string ("directory", NULL, NULL,
                                                     NULL,
                                                     G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MgStore:document-ids:
+   *
+   * This machine's table of document ids, or %NULL for
+   * mg_document_ids_get_default().
+   */
+  properties[PROP_DOCUMENT_IDS] = g_param_spec_object ("document-ids", NULL, NULL,
+                                                       MG_TYPE_DOCUMENT_IDS,
+                                                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL,
                                                G_TYPE_FILE,
@@ -778,6 +940,7 @@ mg_store_init (MgStore *self)
   self->raw_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->raw_tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->raw_texts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->reported_copies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->flush_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->retry_delay_s = MG_STORE_RETRY_DELAY_S;
   g_mutex_init (&self->job_mutex);
@@ -789,7 +952,7 @@ mg_store_init (MgStore *self)
  * @document: the document the annotations belong to
  * @annotations: the list to fill and to follow
  * @directory: (nullable): where to keep the files, or %NULL for
- *   mg_store_default_directory()
+ *   mg_store_get_folder()
  *
  * Creates a store. Nothing is read or written before mg_store_load().
  *
@@ -807,6 +970,37 @@ mg_store_new (MgDocument       *document,
                        "document", document,
                        "annotations", annotations,
                        "directory", directory,
+                       NULL);
+}
+
+/**
+ * mg_store_new_with_ids:
+ * @document: the document the annotations belong to
+ * @annotations: the list to fill and to follow
+ * @directory: (nullable): where to keep the files, or %NULL for
+ *   mg_store_get_folder()
+ * @ids: (nullable): the table of document ids to use, or %NULL for this
+ *   machine's (tests make one per "machine")
+ *
+ * mg_store_new() with another table of document ids.
+ *
+ * Returns: (transfer full): a new #MgStore
+ */
+MgStore *
+mg_store_new_with_ids (MgDocument       *document,
+                       MgAnnotationList *annotations,
+                       const char       *directory,
+                       MgDocumentIds    *ids)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (document), NULL);
+  g_return_val_if_fail (MG_IS_ANNOTATION_LIST (annotations), NULL);
+  g_return_val_if_fail (ids == NULL || MG_IS_DOCUMENT_IDS (ids), NULL);
+
+  return g_object_new (MG_TYPE_STORE,
+                       "document", document,
+                       "annotations", annotations,
+                       "directory", directory,
+                       "document-ids", ids,
                        NULL);
 }
 

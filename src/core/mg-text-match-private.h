@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* The widest band mg_align_at() takes: at most this many edits. */
+/* The widest band mg_align_at() keeps on the stack: at most this many
+ * edits (wider bands are allocated). */
 #define MG_ALIGN_MAX_EDITS 64
 
 /*
@@ -34,6 +35,9 @@ typedef void (*MgMatchEndFunc) (gsize    end,
                                 gpointer user_data);
 typedef void (*MgOccurrenceFunc) (gsize    start,
                                   gpointer user_data);
+
+gunichar *mg_text_match_code_points (const char *str,
+                                     gsize      *n_chars);
 
 void  mg_pattern_init (MgPattern      *peq,
                        const gunichar *pattern,

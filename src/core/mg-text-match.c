@@ -9,16 +9,69 @@
 
 /*
  * String matching on code points, for re-anchoring (mg-anchor.c): the
- * approximate search of a quote (Myers' bit-parallel algorithm, 1999), the
+ * stored strings as code points, the approximate search of a quote (Myers' bit-parallel algorithm, 1999), the
  * edit distance of a stored context, the alignment that recovers where an
  * approximate match starts, and the exact search (Horspool). No scoring
  * and no policy: mg-anchor.c decides what to look for, where, and which
  * match wins.
+ *
+ * All the approximate matching treats the white-space characters (space,
+ * line feed, tab, no-break space) as one symbol: a paragraph reflowed by an
+ * editor moves its line breaks onto other spaces, and that is no change a
+ * reader sees. The exact search stays exact.
  */
 
 /* Windows at least this long are searched as two halves side by side; see
  * mg_pattern_search(). */
 #define SPLIT_SEARCH_LENGTH 4096
+
+/**
+ * mg_text_match_code_points:
+ * @str: (nullable): a stored string (a quote or its context)
+ * @n_chars: (out): the number of code points returned
+ *
+ * The code points of @str, normalised as documents are: valid UTF-8, CRLF
+ * and lone CR turned into LF. A quote copied from a CRLF text by another
+ * tool then still matches.
+ *
+ * Returns: (transfer full) (nullable): the code points, %NULL when @str is
+ *   empty
+ */
+gunichar *
+mg_text_match_code_points (const char *str,
+                           gsize      *n_chars)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *normalized = NULL;
+  glong            n = 0;
+  gunichar        *chars;
+
+  *n_chars = 0;
+  if (str == NULL || *str == '\0')
+    return NULL;
+
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  if (strchr (str, '\r') != NULL)
+    {
+      GString    *out = g_string_new (NULL);
+      const char *p;
+
+      for (p = str; *p != '\0'; p++)
+        {
+          if (*p != '\r')
+            g_string_append_c (out, *p);
+          else if (p[1] != '\n')
+            g_string_append_c (out, '\n');
+        }
+      str = normalized = g_string_free (out, FALSE);
+    }
+
+  chars = g_utf8_to_ucs4_fast (str, -1, &n);
+  *n_chars = (gsize) n;
+  return chars;
+}
 
 /* Pattern tables for Myers' algorithm ------------------------------------- */
 
@@ -27,6 +80,14 @@
  * looked up directly; others through a small open-addressing hash table.
  * Symbols absent from the pattern map to row 0, all zeros.
  */
+
+/* The symbol a code point stands for in approximate matching: every
+ * white-space character is a space. */
+static inline gunichar
+fold_space (gunichar c)
+{
+  return c == '\n' || c == '\t' || c == 0x00a0 ? ' ' : c;
+}
 
 static inline guint
 peq_hash (gunichar c)
@@ -72,7 +133,7 @@ mg_pattern_init (MgPattern      *peq,
   peq->n_blocks = (guint) ((length + 63) / 64);
 
   for (i = 0; i < length; i++)
-    if (pattern[i] >= 256)
+    if (fold_space (pattern[i]) >= 256)
       n_high++;
 
   if (n_high > 0)
@@ -89,7 +150,7 @@ mg_pattern_init (MgPattern      *peq,
   /* Number the distinct symbols from 1; 0 is the all-zero row. */
   for (i = 0; i < length; i++)
     {
-      gunichar c = pattern[i];
+      gunichar c = fold_space (pattern[i]);
 
       if (c < 256)
         {
@@ -112,11 +173,14 @@ mg_pattern_init (MgPattern      *peq,
 
   for (i = 0; i < length; i++)
     {
-      gunichar c = pattern[i];
+      gunichar c = fold_space (pattern[i]);
       guint32  symbol = c < 256 ? peq->low[c] : *peq_slot (peq, c);
 
       peq->masks[(gsize) symbol * peq->n_blocks + i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
     }
+
+  /* The other white space of the text looks up the space's row. */
+  peq->low['\n'] = peq->low['\t'] = peq->low[0x00a0] = peq->low[' '];
 
   if (peq->n_blocks == 1)
     for (i = 0; i < 256; i++)
@@ -417,21 +481,29 @@ mg_align_at (const gunichar *text,
              gsize          *length,
              guint          *edits)
 {
-  const guint infinity = G_MAXUINT / 2;
-  guint       rows[2][2 * MG_ALIGN_MAX_EDITS + 1];
-  guint      *previous = rows[0];
-  guint      *current = rows[1];
-  gssize      d = max_edits;
-  gssize      width = 2 * d + 1;
-  gsize       available = direction < 0 ? anchor : n_text - anchor;
-  gssize      limit = (gssize) MIN (available, m + max_edits);
-  gssize      best_j = -1;
-  guint       best = infinity;
-  gssize      i;
-  gssize      off;
+  const guint       infinity = G_MAXUINT / 2;
+  guint             stack_rows[2 * (2 * MG_ALIGN_MAX_EDITS + 1)];
+  g_autofree guint *heap_rows = NULL;
+  guint            *previous;
+  guint            *current;
+  gssize            d = max_edits;
+  gssize            width = 2 * d + 1;
+  gsize             available = direction < 0 ? anchor : n_text - anchor;
+  gssize            limit = (gssize) MIN (available, m + max_edits);
+  gssize            best_j = -1;
+  guint             best = infinity;
+  gssize            i;
+  gssize            off;
 
-  g_assert (max_edits <= MG_ALIGN_MAX_EDITS);
   g_assert (anchor <= n_text);
+
+  /* The usual band fits on the stack; wider ones (long quotes) go on the
+   * heap. */
+  if (max_edits <= MG_ALIGN_MAX_EDITS)
+    previous = stack_rows;
+  else
+    previous = heap_rows = g_new (guint, 2 * (gsize) width);
+  current = previous + width;
 
   /* Cell (i, j), i quote code points against j text code points, both
    * counted from the anchor, is at index j - i + d of row i. */
@@ -444,7 +516,11 @@ mg_align_at (const gunichar *text,
 
   for (i = 1; i <= (gssize) m; i++)
     {
-      gunichar q = direction < 0 ? quote[m - i] : quote[i - 1];
+      /* The quote's symbol, and whether any white space matches it. */
+      gunichar q = fold_space (direction < 0 ? quote[m - i] : quote[i - 1]);
+      gboolean q_space = q == ' ';
+      gssize   first = MAX (0, 1 - i + d);            /* the cells with 1 <= j ... */
+      gssize   last = MIN (width - 1, limit - i + d); /* ... and j <= limit */
       guint   *swap = previous;
       guint    row_min = infinity;
 
@@ -452,25 +528,21 @@ mg_align_at (const gunichar *text,
       current = swap;
 
       for (off = 0; off < width; off++)
+        current[off] = infinity;
+      /* Column 0: the first i quote code points all deleted. */
+      if (d - i >= 0)
+        {
+          current[d - i] = (guint) i;
+          row_min = (guint) i;
+        }
+
+      for (off = first; off <= last; off++)
         {
           gssize   j = i + off - d;
-          gunichar t;
+          gunichar t = direction < 0 ? text[anchor - j] : text[anchor + j - 1];
           guint    value;
 
-          if (j < 0 || j > limit)
-            {
-              current[off] = infinity;
-              continue;
-            }
-          if (j == 0)
-            {
-              current[off] = (guint) i;
-              row_min = MIN (row_min, current[off]);
-              continue;
-            }
-
-          t = direction < 0 ? text[anchor - j] : text[anchor + j - 1];
-          value = previous[off] + (q != t ? 1 : 0);
+          value = previous[off] + (t == q || (q_space && fold_space (t) == ' ') ? 0 : 1);
           if (off + 1 < width)
             value = MIN (value, previous[off + 1] + 1);
           if (off > 0)

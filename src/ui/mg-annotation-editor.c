@@ -39,6 +39,7 @@ struct _MgAnnotationEditor
   GtkTextView *note_view;
   GtkEntry    *tags_entry;
   GtkWidget   *copy_button;
+  GtkLabel    *previous_label;
 
   /* Tag suggestions */
   GtkWidget          *suggestions;
@@ -436,8 +437,36 @@ mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->tags_entry), tags);
   self->updating = FALSE;
 
+  /* The words the user highlighted, when the passage's changed since. */
+  if (mg_annotation_get_previous_exact (annotation) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Changed since you highlighted it. It read: “%s”"),
+                                               mg_annotation_get_previous_exact (annotation));
+
+      gtk_label_set_text (self->previous_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->previous_label), mg_annotation_get_previous_exact (annotation) != NULL);
+
   hide_suggestions (self);
 }
+/**
+ * mg_annotation_editor_get_previous_text:
+ * @self: a #MgAnnotationEditor
+ *
+ * Returns: (nullable): what the editor says of the words a changed
+ *   passage was highlighted on, or %NULL when it says nothing (for tests)
+ */
+const char *
+mg_annotation_editor_get_previous_text (MgAnnotationEditor *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_EDITOR (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->previous_label)))
+    return NULL;
+
+  return gtk_label_get_text (self->previous_label);
+}
+
 MgAnnotation *
 mg_annotation_editor_get_annotation (MgAnnotationEditor *self)
 {
@@ -581,6 +610,7 @@ mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, note_view);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, tags_entry);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, previous_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestions);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestion_list);
   gtk_widget_class_bind_template_callback (widget_class, closed_cb);

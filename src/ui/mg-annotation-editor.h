@@ -16,6 +16,7 @@ void          mg_annotation_editor_set_annotation (MgAnnotationEditor *self,
 void          mg_annotation_editor_set_tags (MgAnnotationEditor *self,
                                              GListModel         *tags);
 MgAnnotation *mg_annotation_editor_get_annotation (MgAnnotationEditor *self);
+const char   *mg_annotation_editor_get_previous_text (MgAnnotationEditor *self);
 void          mg_annotation_editor_focus_note (MgAnnotationEditor *self);
 void          mg_annotation_editor_commit (MgAnnotationEditor *self);
 void          mg_annotation_editor_set_note_text (MgAnnotationEditor *self,

@@ -313,13 +313,54 @@ ensure_orphan_box (MgAnnotationRow *self)
   self->delete_button = delete;
 }
 
+/* The words a passage read when it was highlighted, when they changed
+ * since: the mark's tooltip and accessible name. */
+static char *
+dup_changed_text (MgAnnotationRow *self)
+{
+  const char      *previous = mg_annotation_get_previous_exact (self->annotation);
+  g_autofree char *quote = NULL;
+
+  if (previous == NULL)
+    return NULL;
+
+  quote = flat_text (previous, QUOTE_MAX_CHARS);
+  /* Translators: the quote is the passage as it read when it was highlighted */
+  return g_strdup_printf (_ ("The words of this passage changed since it was highlighted. It read: “%s”"), quote);
+}
+
+/* Written when it is asked for, as the date's (see test_row_cheap). */
+static gboolean
+moved_query_tooltip_cb (MgAnnotationRow *self,
+                        int              x,
+                        int              y,
+                        gboolean         keyboard,
+                        GtkTooltip      *tooltip,
+                        GtkWidget       *widget)
+{
+  g_autofree char *text = self->annotation != NULL ? dup_changed_text (self) : NULL;
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+
+  return TRUE;
+}
+
 static void
 update_state (MgAnnotationRow *self)
 {
   MgAnnotationState state = mg_annotation_get_state (self->annotation);
   gboolean          orphan = state == MG_ANNOTATION_STATE_ORPHANED;
+  g_autofree char  *changed = orphan ? NULL : dup_changed_text (self);
 
-  gtk_widget_set_visible (self->moved_icon, state == MG_ANNOTATION_STATE_MOVED);
+  /* Marked only when the words changed, not when the passage only moved. */
+  gtk_widget_set_visible (self->moved_icon, changed != NULL);
+  if (changed != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->moved_icon),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, changed,
+                                    -1);
   if (orphan)
     ensure_orphan_box (self);
   if (self->orphan_box != NULL)
@@ -424,10 +465,16 @@ on_annotation_changed (MgAnnotationRow *self)
   update_texts (self);
 }
 
+/* Re-anchoring changes the state, and the quote of a passage whose words
+ * changed, without a user edit. */
 static void
-on_state_changed (MgAnnotationRow *self)
+on_notify (MgAnnotationRow *self,
+           GParamSpec      *pspec)
 {
-  update_state (self);
+  if (g_str_equal (pspec->name, "exact"))
+    update_texts (self);
+  if (g_str_equal (pspec->name, "exact") || g_str_equal (pspec->name, "state"))
+    update_state (self);
 }
 
 /**
@@ -459,7 +506,7 @@ mg_annotation_row_set_annotation (MgAnnotationRow *self,
     return;
 
   self->changed_handler = g_signal_connect_swapped (annotation, "changed", G_CALLBACK (on_annotation_changed), self);
-  self->state_handler = g_signal_connect_swapped (annotation, "notify::state", G_CALLBACK (on_state_changed), self);
+  self->state_handler = g_signal_connect_swapped (annotation, "notify", G_CALLBACK (on_notify), self);
 
   update_all (self);
 }
@@ -528,6 +575,21 @@ mg_annotation_row_get_shows_moved (MgAnnotationRow *self)
   return gtk_widget_get_visible (self->moved_icon);
 }
 
+/**
+ * mg_annotation_row_dup_changed_tooltip:
+ * @self: a #MgAnnotationRow
+ *
+ * Returns: (transfer full) (nullable): the tooltip of the mark of a passage
+ *   whose words changed (with the words it was highlighted on), or %NULL
+ */
+char *
+mg_annotation_row_dup_changed_tooltip (MgAnnotationRow *self)
+{
+  g_return_val_if_fail (MG_IS_ANNOTATION_ROW (self), NULL);
+
+  return self->annotation != NULL ? dup_changed_text (self) : NULL;
+}
+
 static void
 mg_annotation_row_dispose (GObject *object)
 {
@@ -572,6 +634,8 @@ mg_annotation_row_init (MgAnnotationRow *self)
 
   g_signal_connect_object (self->date_label, "query-tooltip",
                            G_CALLBACK (date_query_tooltip_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->moved_icon, "query-tooltip",
+                           G_CALLBACK (moved_query_tooltip_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

@@ -25,6 +25,7 @@ const char *mg_annotation_row_get_tags_text (MgAnnotationRow *self);
 const char *mg_annotation_row_get_date_text (MgAnnotationRow *self);
 char       *mg_annotation_row_dup_date_tooltip (MgAnnotationRow *self);
 gboolean    mg_annotation_row_get_shows_moved (MgAnnotationRow *self);
+char       *mg_annotation_row_dup_changed_tooltip (MgAnnotationRow *self);
 
 char *mg_format_relative_date (GDateTime *datetime,
                                GDateTime *now);

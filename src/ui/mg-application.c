@@ -15,7 +15,7 @@
 #include "mg-accessible.h"
 #include "mg-application.h"
 #include "mg-cli.h"
-#include "mg-window.h"
+#include "mg-window-open-link.h"
 
 struct _MgApplication
 {
@@ -60,8 +60,20 @@ mg_application_open (GApplication *application,
 {
   MgApplication *self = MG_APPLICATION (application);
 
+  /* The file is read in a worker thread while the window is shown, not
+   * after: at launch, each takes as long as the other. */
   for (int i = 0; i < n_files; i++)
-    mg_window_open_file (new_window (self), files[i]);
+    {
+      MgWindow        *window = mg_window_new (GTK_APPLICATION (self));
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      /* A link back into the text, from a Markdown export. */
+      if (g_str_has_prefix (uri, "marginalia:"))
+        mg_window_open_marginalia_uri (window, uri);
+      else
+        mg_window_open_location (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
 }
 
 static int
@@ -293,10 +305,11 @@ mg_application_init (MgApplication *self)
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     _ ("[FILE…]"));
+                                                     _ ("[FILE…|URL…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _ ("Read articles, highlight passages and keep notes.\n\n"
                                                "  marginalia [FILE…]                     open FILEs, each in a window\n"
+                                               "  marginalia https://…                   read a web page and keep it\n"
                                                "  marginalia --export=FORMAT [-o FILE] DOCUMENT\n"
                                                "                                         export DOCUMENT’s annotations\n"
                                                "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT"));

@@ -9,6 +9,7 @@
 
 #include "mg-accessible.h"
 #include "mg-find-bar.h"
+#include "mg-reader-view.h"
 #include "mg-text-fold.h"
 #include "mg-ui-resources.h"
 
@@ -242,8 +243,12 @@ search_chunk (MgFindBar *self,
   slice_end = MIN (end + m, self->n_chars);
   get_iters (self, start, slice_end, &start_iter, &end_iter);
   /* A slice, not the text: it keeps one code point for each embedded
-   * object, so offsets stay the buffer's. */
-  text = gtk_text_buffer_get_slice (self->buffer, &start_iter, &end_iter, TRUE);
+   * object, so offsets stay the buffer's. The reader's is the document's
+   * text, without the breaks it shows in long paragraphs. */
+  if (MG_IS_READER_VIEW (self->view))
+    text = mg_reader_view_get_slice (MG_READER_VIEW (self->view), &start_iter, &end_iter);
+  else
+    text = gtk_text_buffer_get_slice (self->buffer, &start_iter, &end_iter, TRUE);
 
   folded = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), slice_end - start + 16);
   owners = g_array_sized_new (FALSE, FALSE, sizeof (guint), slice_end - start + 16);

@@ -8,6 +8,7 @@
 #include "mg-accessible.h"
 #include "mg-preferences-window.h"
 #include "mg-reading-style.h"
+#include "mg-store.h"
 #include "mg-ui-resources.h"
 
 /**
@@ -15,7 +16,11 @@
  *
  * Reading comfort: the font, its size, the spacing of lines, the width of
  * the column and the style, each bound to its key in GSettings, above a
- * preview that the same settings style as the reader.
+ * preview that the same settings style as the reader; and the annotations
+ * folder (a synced folder, for annotations on every computer), chosen with
+ * the file chooser portal. Changing the folder is the window's
+ * `win.set-annotations-folder` action: the window it is for saves what is
+ * pending, merges the old folder into the new one and says what it did.
  */
 
 struct _MgPreferencesWindow
@@ -29,8 +34,11 @@ struct _MgPreferencesWindow
   GtkAdjustment     *line_spacing_adjustment;
   GtkAdjustment     *text_width_adjustment;
   GtkScale          *text_width_scale;
+  AdwActionRow      *folder_row;
+  GtkWidget         *default_folder_button;
 
-  GSettings *settings;
+  GSettings            *settings;
+  GtkFileChooserNative *folder_chooser;
 };
 
 G_DEFINE_FINAL_TYPE (MgPreferencesWindow, mg_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -91,6 +99,89 @@ format_width (GtkScale *scale,
   return g_strdup_printf (_ ("%d px"), (int) value);
 }
 
+/* The folder row says which folder is used; "Default" is there for a
+ * folder of the user's. */
+static void
+update_folder_row (MgPreferencesWindow *self)
+{
+  g_autofree char *chosen = g_settings_get_string (self->settings, "annotations-folder");
+  g_autofree char *folder = mg_store_get_folder ();
+  g_autofree char *shown = g_filename_display_name (folder);
+
+  adw_action_row_set_subtitle (self->folder_row, shown);
+  gtk_widget_set_visible (self->default_folder_button, *chosen != '\0');
+}
+
+/* Asks the window the preferences are for to change the folder ("" for
+ * the default one). */
+static void
+change_folder (MgPreferencesWindow *self,
+               const char          *folder)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent == NULL || !gtk_widget_activate_action (GTK_WIDGET (parent), "win.set-annotations-folder", "s", folder))
+    g_warning ("The annotations folder can only be changed from a document window");
+}
+
+static void
+folder_chosen_cb (MgPreferencesWindow *self,
+                  int                  response,
+                  GtkNativeDialog     *chooser)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->folder_chooser);
+
+  if (file == NULL)
+    return;
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_ ("Choose a folder on this computer")));
+      return;
+    }
+
+  change_folder (self, path);
+}
+
+static void
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MgPreferencesWindow *self = MG_PREFERENCES_WINDOW (widget);
+  g_autofree char     *current = mg_store_get_folder ();
+  g_autoptr (GFile) folder = g_file_new_for_path (current);
+
+  if (self->folder_chooser != NULL)
+    return;
+
+  /* Native: the portal's chooser under Flatpak. */
+  self->folder_chooser = gtk_file_chooser_native_new (_ ("Annotations Folder"),
+                                                      GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                      _ ("_Use Folder"),
+                                                      _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->folder_chooser), TRUE);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->folder_chooser), folder, NULL);
+  g_signal_connect_object (self->folder_chooser, "response", G_CALLBACK (folder_chosen_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->folder_chooser));
+}
+
+static void
+default_folder_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  change_folder (MG_PREFERENCES_WINDOW (widget), "");
+}
+
 static void
 mg_preferences_window_constructed (GObject *object)
 {
@@ -126,6 +217,9 @@ mg_preferences_window_constructed (GObject *object)
                                "she wanted to keep."),
                             -1);
   mg_reading_style_apply (self->settings, self->preview, NULL);
+
+  g_signal_connect_object (self->settings, "changed::annotations-folder", G_CALLBACK (update_folder_row), self, G_CONNECT_SWAPPED);
+  update_folder_row (self);
 }
 
 static void
@@ -133,6 +227,9 @@ mg_preferences_window_dispose (GObject *object)
 {
   MgPreferencesWindow *self = MG_PREFERENCES_WINDOW (object);
 
+  if (self->folder_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->folder_chooser));
+  g_clear_object (&self->folder_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), MG_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -209,6 +306,11 @@ mg_preferences_window_class_init (MgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgPreferencesWindow, line_spacing_adjustment);
   gtk_widget_class_bind_template_child (widget_class, MgPreferencesWindow, text_width_adjustment);
   gtk_widget_class_bind_template_child (widget_class, MgPreferencesWindow, text_width_scale);
+  gtk_widget_class_bind_template_child (widget_class, MgPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, MgPreferencesWindow, default_folder_button);
+
+  gtk_widget_class_install_action (widget_class, "folder.choose", NULL, choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "folder.use-default", NULL, default_folder_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }

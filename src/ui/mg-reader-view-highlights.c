@@ -121,13 +121,12 @@ paint_region (MgReaderView *self,
   g_autoptr (GPtrArray) found = NULL;
   g_autofree gboolean *overlaps = NULL;
   GtkTextIter          start_iter, end_iter;
-  guint                length;
 
   if (self->document == NULL)
     return;
 
-  length = mg_document_get_length (self->document);
-  end = MIN (end, length);
+  /* The rest is painted with its chunk, once its text is in. */
+  end = MIN (end, self->n_loaded);
   if (start >= end)
     return;
 
@@ -164,13 +163,21 @@ paint_region (MgReaderView *self,
     }
 }
 
+/* Whether the text of @chunk is all in the buffer. */
+static gboolean
+chunk_loaded (MgReaderView *self,
+              guint         chunk)
+{
+  return !mg_reader_view_get_loading (self) || (chunk + 1) * CHUNK_SIZE <= self->n_loaded;
+}
+
 static void
 paint_chunk (MgReaderView *self,
              guint         chunk)
 {
   g_assert (chunk < self->n_chunks);
 
-  if (self->painted[chunk])
+  if (self->painted[chunk] || !chunk_loaded (self, chunk))
     return;
 
   self->painted[chunk] = TRUE;
@@ -207,10 +214,14 @@ paint_idle_cb (gpointer user_data)
   MgReaderView *self = user_data;
   gint64        deadline = g_get_monotonic_time () + IDLE_BUDGET_USEC;
 
-  for (guint c = 0; c < self->n_chunks && g_get_monotonic_time () < deadline; c++)
+  guint         c;
+
+  for (c = 0; c < self->n_chunks && chunk_loaded (self, c) && g_get_monotonic_time () < deadline; c++)
     paint_chunk (self, c);
 
-  if (self->n_pending > 0)
+  /* Chunks whose text is not in yet wait for it:
+   * mg_reader_view_text_appended() starts again. */
+  if (self->n_pending > 0 && c < self->n_chunks && chunk_loaded (self, c))
     return G_SOURCE_CONTINUE;
 
   self->paint_source = 0;
@@ -252,7 +263,14 @@ mg_reader_view_restart_painting (MgReaderView *self)
   else
     paint_chunk (self, 0);
 
-  if (self->n_pending > 0)
+  mg_reader_view_text_appended (self);
+}
+
+/* More of the text is in the buffer: its chunks can be painted. */
+void
+mg_reader_view_text_appended (MgReaderView *self)
+{
+  if (self->n_pending > 0 && self->paint_source == 0)
     self->paint_source = g_idle_add_full (PAINT_PRIORITY, paint_idle_cb, self, NULL);
 }
 

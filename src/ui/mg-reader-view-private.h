@@ -2,9 +2,11 @@
 #pragma once
 
 /* The insides of MgReaderView, shared by its files: mg-reader-view.c (the
- * type, the document and its structure), mg-reader-view-highlights.c (the
- * highlights, painted in chunks) and mg-reader-view-pointer.c (what the
- * pointer does: clicks, selections, the context menu, tooltips). */
+ * type and what the window asks of it), mg-reader-view-text.c (the
+ * document's text and structure, put into the buffer in chunks),
+ * mg-reader-view-highlights.c (the highlights, painted in chunks) and
+ * mg-reader-view-pointer.c (what the pointer does: clicks, selections, the
+ * context menu, tooltips). */
 
 #include "mg-reader-view.h"
 
@@ -32,6 +34,19 @@ struct _MgReaderView
   GtkTextTag *link_tag;
   GtkTextTag *rule_tag;
   GHashTable *indent_tags;
+
+  /* The text, put into the buffer in chunks (mg-reader-view-text.c). */
+  gsize       text_pos;   /* bytes of the document's text in the buffer */
+  guint       n_loaded;   /* code points in the buffer */
+  gsize       planned;    /* bytes scanned for long paragraphs */
+  gsize       next_break; /* byte shown as a paragraph break, or G_MAXSIZE */
+  guint       text_source;
+  guint       next_span;  /* the first span not applied yet */
+  GArray     *open_spans; /* indices of spans applied up to n_loaded only */
+  GArray     *breaks;     /* code points shown as paragraph breaks */
+  guint       n_tagged_breaks;
+  GtkTextTag *continued_tag; /* the start of a piece after a break */
+  GtkTextTag *continues_tag; /* the start of a piece before a break */
 
   /* Which chunks of the text have been painted. */
   guint8 *painted;
@@ -68,9 +83,16 @@ void mg_reader_view_emit_annotation_clicked (MgReaderView *self,
                                              MgAnnotation *annotation);
 void mg_reader_view_emit_selection_finished (MgReaderView *self);
 
+/* mg-reader-view-text.c */
+void mg_reader_view_init_text (MgReaderView *self);
+void mg_reader_view_dispose_text (MgReaderView *self);
+void mg_reader_view_finalize_text (MgReaderView *self);
+void mg_reader_view_start_text (MgReaderView *self);
+
 /* mg-reader-view-highlights.c */
 void mg_reader_view_init_highlights (MgReaderView *self);
 void mg_reader_view_restart_painting (MgReaderView *self);
+void mg_reader_view_text_appended (MgReaderView *self);
 
 /* mg-reader-view-pointer.c */
 void mg_reader_view_class_init_pointer (GtkWidgetClass *widget_class);

@@ -23,14 +23,15 @@
  * note or colour; kept apart, each stays exactly what its author made, and
  * deleting the newer one reveals the older one again.
  *
- * Painting a large document is done in chunks of text: the visible part at
- * once, the rest from an idle handler, so that opening a book with many
- * highlights is never held back by the tags.
+ * A large document goes into the view, and its highlights are painted, in
+ * chunks of text: the visible part at once, the rest from an idle handler,
+ * so that opening a book with many highlights is never held back by them.
  *
- * This file holds the type, the document with its structure (headings,
- * emphasis, links...) and what the window asks of the view;
- * mg-reader-view-highlights.c paints the highlights, and
- * mg-reader-view-pointer.c handles the pointer and the context menu.
+ * This file holds the type and what the window asks of the view;
+ * mg-reader-view-text.c puts the document's text and structure (headings,
+ * emphasis, links...) into the buffer, mg-reader-view-highlights.c paints
+ * the highlights, and mg-reader-view-pointer.c handles the pointer and the
+ * context menu.
  */
 
 #define FLASH_MSEC 900
@@ -45,6 +46,15 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+enum
+{
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 void
 mg_reader_view_emit_annotation_clicked (MgReaderView *self,
@@ -115,104 +125,19 @@ mg_reader_view_compare_by_age (gconstpointer a,
   return g_strcmp0 (mg_annotation_get_id (aa), mg_annotation_get_id (bb));
 }
 
-static GtkTextTag *
-indent_tag (MgReaderView *self,
-            guint         level)
-{
-  GtkTextTag *tag = g_hash_table_lookup (self->indent_tags, GUINT_TO_POINTER (level));
-
-  if (tag == NULL)
-    {
-      tag = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), NULL,
-                                        "left-margin", 28 + 24 * (int) MIN (level, 8),
-                                        "pixels-below-lines", 4,
-                                        NULL);
-      g_hash_table_insert (self->indent_tags, GUINT_TO_POINTER (level), tag);
-
-      /* A nested item lies inside its parent's span: the deeper level must
-       * win, so indent tags are ordered by level, below every other tag
-       * (they only set paragraph margins). */
-      {
-        guint priority = 0;
-
-        for (guint l = 0; l <= 64; l++)
-          {
-            GtkTextTag *t = g_hash_table_lookup (self->indent_tags, GUINT_TO_POINTER (l));
-
-            if (t != NULL)
-              gtk_text_tag_set_priority (t, priority++);
-          }
-      }
-    }
-
-  return tag;
-}
-
-/* Markdown and HTML documents come with their structure as spans of the
- * rendered text; each kind has a tag. */
-static void
-apply_structure (MgReaderView *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  const MgSpan  *spans;
-  guint          n_spans = 0;
-
-  spans = mg_document_get_spans (self->document, &n_spans);
-
-  for (guint i = 0; i < n_spans; i++)
-    {
-      const MgSpan *span = &spans[i];
-      GtkTextTag   *tag = NULL;
-      GtkTextIter   start, end;
-
-      switch (span->kind)
-        {
-        case MG_SPAN_HEADING:
-          tag = self->heading_tags[CLAMP (span->level, 1, 6) - 1];
-          break;
-        case MG_SPAN_EMPHASIS:
-          tag = self->emphasis_tag;
-          break;
-        case MG_SPAN_STRONG:
-          tag = self->strong_tag;
-          break;
-        case MG_SPAN_CODE:
-          tag = self->code_tag;
-          break;
-        case MG_SPAN_CODE_BLOCK:
-          tag = self->code_block_tag;
-          break;
-        case MG_SPAN_BLOCK_QUOTE:
-          tag = self->quote_tag;
-          break;
-        case MG_SPAN_LIST_ITEM:
-          tag = indent_tag (self, span->level);
-          break;
-        case MG_SPAN_LINK:
-          tag = self->link_tag;
-          break;
-        case MG_SPAN_RULE:
-          tag = self->rule_tag;
-          break;
-        default:
-          break;
-        }
-
-      if (tag == NULL || span->start >= span->end)
-        continue;
-
-      mg_reader_view_get_iters (self, span->start, span->end, &start, &end);
-      gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
-    }
-}
-
+/**
+ * mg_reader_view_set_document:
+ * @self: a #MgReaderView
+ * @document: the document to show
+ *
+ * Shows @document from its start. Its first screens are in the view when
+ * this returns, the rest follows in idle time (#MgReaderView:loading);
+ * mg_reader_view_load_to() brings a later place in at once.
+ */
 void
 mg_reader_view_set_document (MgReaderView *self,
                              MgDocument   *document)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter    start;
-
   g_return_if_fail (MG_IS_READER_VIEW (self));
   g_return_if_fail (MG_IS_DOCUMENT (document));
 
@@ -220,15 +145,7 @@ mg_reader_view_set_document (MgReaderView *self,
     return;
 
   mg_reader_view_set_annotations (self, NULL);
-
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  gtk_text_buffer_set_text (buffer,
-                            mg_document_get_text (document),
-                            mg_document_get_n_bytes (document));
-  gtk_text_buffer_get_start_iter (buffer, &start);
-  gtk_text_buffer_place_cursor (buffer, &start);
-
-  apply_structure (self);
+  mg_reader_view_start_text (self);
 }
 
 MgDocument *
@@ -332,6 +249,7 @@ mg_reader_view_reveal (MgReaderView *self,
     return;
 
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  mg_reader_view_load_to (self, mg_annotation_get_range_end (annotation));
   flash_done_cb (self);
   g_clear_handle_id (&self->flash_source, g_source_remove);
 
@@ -429,6 +347,7 @@ mg_reader_view_dispose (GObject *object)
 {
   MgReaderView *self = MG_READER_VIEW (object);
 
+  mg_reader_view_dispose_text (self);
   g_clear_handle_id (&self->paint_source, g_source_remove);
   g_clear_handle_id (&self->dirty_source, g_source_remove);
   g_clear_handle_id (&self->flash_source, g_source_remove);
@@ -450,8 +369,28 @@ mg_reader_view_finalize (GObject *object)
   g_clear_pointer (&self->painted_ranges, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_ptr_array_unref);
   g_clear_pointer (&self->indent_tags, g_hash_table_unref);
+  mg_reader_view_finalize_text (self);
 
   G_OBJECT_CLASS (mg_reader_view_parent_class)->finalize (object);
+}
+
+static void
+mg_reader_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  MgReaderView *self = MG_READER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, mg_reader_view_get_loading (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -462,10 +401,20 @@ mg_reader_view_class_init (MgReaderViewClass *klass)
 
   object_class->dispose = mg_reader_view_dispose;
   object_class->finalize = mg_reader_view_finalize;
+  object_class->get_property = mg_reader_view_get_property;
 
   widget_class->size_allocate = mg_reader_view_size_allocate;
 
   mg_reader_view_class_init_pointer (widget_class);
+
+  /**
+   * MgReaderView:loading:
+   *
+   * Whether the document's text is still going into the view.
+   */
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * MgReaderView::annotation-clicked:
@@ -546,6 +495,7 @@ mg_reader_view_init (MgReaderView *self)
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_tag_colors), self, G_CONNECT_SWAPPED);
 
+  mg_reader_view_init_text (self);
   mg_reader_view_init_highlights (self);
   mg_reader_view_init_pointer (self);
 }

@@ -15,6 +15,13 @@ GtkWidget        *mg_reader_view_new (void);
 void              mg_reader_view_set_document (MgReaderView *self,
                                                MgDocument   *document);
 MgDocument       *mg_reader_view_get_document (MgReaderView *self);
+gboolean          mg_reader_view_get_loading (MgReaderView *self);
+void              mg_reader_view_load_to (MgReaderView *self,
+                                          guint         offset);
+guint             mg_reader_view_get_n_breaks (MgReaderView *self);
+char             *mg_reader_view_get_slice (MgReaderView      *self,
+                                            const GtkTextIter *start,
+                                            const GtkTextIter *end);
 void              mg_reader_view_set_annotations (MgReaderView     *self,
                                                   MgAnnotationList *annotations);
 MgAnnotationList *mg_reader_view_get_annotations (MgReaderView *self);

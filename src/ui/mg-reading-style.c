@@ -372,6 +372,7 @@ typedef struct
   gulong         value_changed_id;
   gulong         view_changed_ids[2];
   gulong         buffer_changed_id;
+  guint          offset;     /* where the mark was made */
   int            location_y; /* where the position was when last placed */
   double         value;      /* the value it was placed with */
   gboolean       placing;
@@ -480,6 +481,19 @@ restore_invalidated_cb (GtkTextView *view)
   restore_stop (view);
 }
 
+/* Text appended after the position (a long document still going into the
+ * view) leaves it where it is; any other change of the text ends it. */
+static void
+restore_buffer_changed_cb (GtkTextBuffer *buffer,
+                           Restore       *restore)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, restore->mark);
+  if ((guint) gtk_text_iter_get_offset (&iter) != restore->offset)
+    restore_stop (restore->view);
+}
+
 /**
  * mg_reading_style_scroll_to_offset:
  * @view: a text view
@@ -488,8 +502,10 @@ restore_invalidated_cb (GtkTextView *view)
  * Shows the display line of @offset at the top of @view, at once rather
  * than scrolled to, as soon as @view has measured it, and keeps it there
  * while @view measures the lines above it, until @view is scrolled by
- * anything else or its text changes. Call it just after setting the text:
- * the first frame of a long text is then already at @offset.
+ * anything else or its text changes (text appended after @offset, as a
+ * long document goes into the view, is no change). Call it just after
+ * setting the text: the first frame of a long text is then already at
+ * @offset.
  */
 void
 mg_reading_style_scroll_to_offset (GtkTextView *view,
@@ -522,8 +538,9 @@ mg_reading_style_scroll_to_offset (GtkTextView *view,
                                           G_CALLBACK (restore_adjustment_changed_cb), restore);
   restore->value_changed_id = g_signal_connect (restore->adjustment, "value-changed",
                                                 G_CALLBACK (restore_value_changed_cb), restore);
-  restore->buffer_changed_id = g_signal_connect_swapped (buffer, "changed",
-                                                         G_CALLBACK (restore_invalidated_cb), view);
+  restore->offset = gtk_text_iter_get_offset (&iter);
+  restore->buffer_changed_id = g_signal_connect (buffer, "changed",
+                                                 G_CALLBACK (restore_buffer_changed_cb), restore);
   restore->view_changed_ids[0] = g_signal_connect (view, "notify::vadjustment",
                                                    G_CALLBACK (restore_invalidated_cb), NULL);
   restore->view_changed_ids[1] = g_signal_connect (view, "notify::buffer",

@@ -4,12 +4,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mg-accessible.h"
 #include "mg-anchor.h"
 #include "mg-colors.h"
 #include "mg-preferences-window.h"
 #include "mg-reading-style.h"
+#include "mg-window-open-link.h"
+#include "mg-store.h"
 #include "mg-window-private.h"
 
 /*
@@ -265,6 +268,103 @@ reattach_annotation_action (GtkWidget  *widget,
     reattach (self, annotation);
 }
 
+/* What a change of folder did, for the toast. */
+static char *
+describe_folder_change (const MgStoreFolderMerge *result)
+{
+  guint            n = result->n_copied + result->n_merged + result->n_unchanged;
+  g_autofree char *done = NULL;
+
+  if (n == 0)
+    done = g_strdup (_ ("Annotations folder changed"));
+  else
+    done = g_strdup_printf (ngettext ("Annotations folder changed: the annotations of %u document were merged into it",
+                                      "Annotations folder changed: the annotations of %u documents were merged into it",
+                                      n),
+                            n);
+
+  if (result->n_unreadable == 0)
+    return g_steal_pointer (&done);
+
+  return g_strdup_printf (ngettext ("%s; %u file could not be read and is left in the old folder",
+                                    "%s; %u files could not be read and are left in the old folder",
+                                    result->n_unreadable),
+                          done, result->n_unreadable);
+}
+
+/* Changes the annotations folder to the path given ("" for the default
+ * one): what every window has unsaved is saved in the old folder, which
+ * is then merged into the new one (left as it was), and the setting
+ * changed, on which every window reads its annotations again from the
+ * new folder. Nothing changes when something cannot be saved or the new
+ * folder cannot be written: the toast says why. */
+static void
+set_annotations_folder_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  MgWindow        *self = MG_WINDOW (widget);
+  const char      *chosen = g_variant_get_string (parameter, NULL);
+  g_autofree char *old_folder = mg_store_get_folder ();
+  g_autofree char *new_folder = *chosen != '\0' ? g_strdup (chosen) : mg_store_default_directory ();
+  g_autoptr (GFile) old_file = g_file_new_for_path (old_folder);
+  g_autoptr (GFile) new_file = g_file_new_for_path (new_folder);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *summary = NULL;
+  GtkApplication    *app = gtk_window_get_application (GTK_WINDOW (self));
+  GList             *windows = app != NULL ? gtk_application_get_windows (app) : NULL;
+  MgStoreFolderMerge result;
+
+  if (!g_path_is_absolute (new_folder))
+    {
+      _mg_window_show_toast (self, _ ("The annotations folder must be a folder on this computer"));
+      return;
+    }
+
+  if (!g_file_equal (old_file, new_file))
+    {
+      mg_window_flush (self, &error);
+      for (GList *l = windows; l != NULL && error == NULL; l = l->next)
+        {
+          if (MG_IS_WINDOW (l->data) && l->data != self)
+            mg_window_flush (l->data, &error);
+        }
+      /* A store that saves nothing would lose its changes in the reload. */
+      for (GList *l = windows; l != NULL && error == NULL; l = l->next)
+        {
+          MgWindow *window = l->data;
+
+          if (MG_IS_WINDOW (window) && window->store != NULL && mg_store_get_read_only (window->store) && mg_store_get_dirty (window->store))
+            error = g_error_new_literal (MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY, _ ("a window has changes that cannot be saved"));
+        }
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_ ("The annotations folder was not changed: some annotations could not be saved first (%s)"), error->message);
+
+          g_message ("%s", message);
+          _mg_window_show_toast (self, message);
+          return;
+        }
+
+      if (!mg_store_merge_folder (old_folder, new_folder, NULL, &result, &error))
+        {
+          g_autofree char *display = g_filename_display_name (new_folder);
+          g_autofree char *message = g_strdup_printf (_ ("The annotations folder was not changed: “%s” cannot be written (%s)"), display, error->message);
+
+          g_message ("%s", message);
+          _mg_window_show_toast (self, message);
+          return;
+        }
+    }
+  else
+    memset (&result, 0, sizeof result);
+
+  g_settings_set_string (self->settings, "annotations-folder", chosen);
+  summary = describe_folder_change (&result);
+  g_message ("%s (%s → %s)", summary, old_folder, new_folder);
+  _mg_window_show_toast (self, summary);
+}
+
 /* The sidebar choice is remembered only for a window wide enough to show
  * it beside the text. On a narrow window the sidebar folds over the text:
  * it starts hidden, and showing it there is for the moment, not a new
@@ -489,6 +589,7 @@ _mg_window_update_actions (MgWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar_button), has_document);
   gtk_widget_action_set_enabled (widget, "win.caret-browsing", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self->sidebar), "sidebar.reattach", has_selection);
+  _mg_window_update_open_link_actions (self);
 }
 
 /* The keys that highlight, for the window and for its selection popover:
@@ -555,6 +656,7 @@ _mg_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.banner-details", NULL, banner_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.set-annotations-folder", "s", set_annotations_folder_action);
 
   for_each_highlight_key (add_class_binding, widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
@@ -574,6 +676,82 @@ _mg_window_class_actions_init (GtkWidgetClass *widget_class)
 }
 
 /* Connects what the parts of the window report to the actions above. */
+/* Links back into the text -------------------------------------------- */
+
+#define LINK_ANNOTATION "mg-link-annotation"
+
+/* The document of a link is shown: go to its annotation. */
+static void
+link_annotations_cb (MgWindow   *self,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  g_autofree char *id = g_object_steal_data (G_OBJECT (self), LINK_ANNOTATION);
+  MgAnnotation    *annotation;
+
+  if (id == NULL || self->annotations == NULL)
+    {
+      /* Not loaded yet: kept for when they are. */
+      if (id != NULL)
+        g_object_set_data_full (G_OBJECT (self), LINK_ANNOTATION, g_steal_pointer (&id), g_free);
+      return;
+    }
+
+  annotation = mg_annotation_list_lookup (self->annotations, id);
+  if (annotation == NULL)
+    _mg_window_show_toast (self, _ ("The annotation of this link is no longer in this document"));
+  else if (mg_annotation_get_state (annotation) == MG_ANNOTATION_STATE_ORPHANED)
+    _mg_window_show_toast (self, _ ("The passage of this link is no longer in the document: the annotation is under Not Found"));
+  else
+    open_editor (self, annotation, FALSE);
+}
+
+/**
+ * mg_window_open_marginalia_uri:
+ * @self: a #MgWindow
+ * @uri: a `marginalia://open?document=…&annotation=…` link (from a
+ *   Markdown export: see mg_document_link_new())
+ *
+ * Opens the document of the link where it is on this machine, at the
+ * annotation. A link to a document this machine does not know opens the
+ * sample article with a banner saying so; a document that is gone from
+ * its path shows why it cannot be opened; an annotation that is gone is
+ * said in a toast.
+ */
+void
+mg_window_open_marginalia_uri (MgWindow   *self,
+                               const char *uri)
+{
+  g_autofree char *document_id = NULL;
+  g_autofree char *annotation_id = NULL;
+  g_autofree char *document_uri = NULL;
+  g_autoptr (GFile) file = NULL;
+
+  g_return_if_fail (MG_IS_WINDOW (self));
+  g_return_if_fail (uri != NULL);
+
+  if (!mg_document_link_parse (uri, &document_id, &annotation_id))
+    {
+      mg_window_open_bundled (self);
+      _mg_window_show_banner (self, _ ("This link is not one Marginalia can open."), uri);
+      return;
+    }
+
+  document_uri = mg_document_ids_find_uri (mg_document_ids_get_default (), document_id);
+  if (document_uri == NULL)
+    {
+      mg_window_open_bundled (self);
+      _mg_window_show_banner (self,
+                              _ ("The document of this link was never opened on this computer. Open it once from its file, and its links will find it."),
+                              uri);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (self), LINK_ANNOTATION, g_steal_pointer (&annotation_id), g_free);
+  file = g_file_new_for_uri (document_uri);
+  mg_window_open_file (self, file);
+}
+
 void
 _mg_window_actions_init (MgWindow *self)
 {
@@ -589,6 +767,7 @@ _mg_window_actions_init (MgWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
 
   g_signal_connect_object (self, "notify::show-sidebar", G_CALLBACK (show_sidebar_cb), self, 0);
+  g_signal_connect (self, "notify::annotations", G_CALLBACK (link_annotations_cb), NULL);
   g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (reveal_flap_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
 

@@ -28,6 +28,8 @@ export_options (MgWindow        *self,
   memset (options, 0, sizeof *options);
   options->color_mask = mg_sidebar_get_color_filter (self->sidebar);
   options->tag = mg_sidebar_get_tag_filter (self->sidebar);
+  /* Each entry links back here (marginalia:// links). */
+  options->document_id = self->store != NULL ? mg_store_get_document_id (self->store) : NULL;
 }
 
 static char *
@@ -275,6 +277,7 @@ copy_annotation_action (GtkWidget  *widget,
   MgAnnotation *annotation = _mg_window_lookup_parameter (self, parameter);
   g_autoptr (GListStore) one = NULL;
   g_autofree char *text = NULL;
+  MgExportOptions options;
 
   if (annotation == NULL)
     return;
@@ -282,7 +285,10 @@ copy_annotation_action (GtkWidget  *widget,
   /* One annotation is copied whatever the sidebar's filters. */
   one = g_list_store_new (MG_TYPE_ANNOTATION);
   g_list_store_append (one, annotation);
-  text = mg_export_markdown (self->document, G_LIST_MODEL (one), NULL);
+  export_options (self, &options);
+  options.color_mask = 0;
+  options.tag = NULL;
+  text = mg_export_markdown (self->document, G_LIST_MODEL (one), &options);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
   _mg_window_show_toast (self, _ ("Highlight copied as Markdown"));
 }

@@ -66,11 +66,15 @@ struct _MgWindow
   /* Copies of deleted annotations while their Undo toast is up. */
   GHashTable *deleted;
   GMenu      *recent_menu;
+  guint       recent_source;
   GMenu      *primary_menu;
 };
 
 void          _mg_window_show_toast (MgWindow   *self,
                                      const char *title);
+void          _mg_window_show_error (MgWindow     *self,
+                                     GFile        *file,
+                                     const GError *error);
 void          _mg_window_show_banner (MgWindow   *self,
                                       const char *text,
                                       const char *details);

@@ -69,6 +69,19 @@ update_recent_menu (MgWindow *self)
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
 
+static gboolean
+watch_recent_cb (gpointer user_data)
+{
+  MgWindow *self = user_data;
+
+  self->recent_source = 0;
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 /* The Open Recent submenu of the main menu, kept up to date. */
 void
 _mg_window_recent_init (MgWindow *self)
@@ -78,7 +91,7 @@ _mg_window_recent_init (MgWindow *self)
 
   self->recent_menu = g_menu_new ();
   g_menu_insert_submenu (G_MENU (first), 1, _ ("Open _Recent"), G_MENU_MODEL (self->recent_menu));
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
-  update_recent_menu (self);
+  /* The recent files are read, and watched, once the window is up: the
+   * first frame does not show them. */
+  self->recent_source = g_idle_add_full (G_PRIORITY_LOW, watch_recent_cb, self, NULL);
 }

@@ -13,6 +13,7 @@
 #include "mg-document-loader.h"
 #include "mg-reading-style.h"
 #include "mg-ui-resources.h"
+#include "mg-window-open-link.h"
 #include "mg-window-private.h"
 
 /**
@@ -118,8 +119,12 @@ show_store_error (MgWindow     *self,
     text = _ ("The saved annotations of this document could not be read. They were set aside, not deleted.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_NEWER_VERSION))
     text = _ ("These annotations were saved by a newer version of Marginalia. You can read them, but changes will not be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY))
+    text = _ ("A copy of these annotations made by a sync tool could not be read. It is left as it is.");
   else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_READ_ONLY))
     text = _ ("Changes to these annotations cannot be saved.");
+  else if (g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_TOO_LARGE))
+    text = _ ("The saved annotations of this document are too many to open. They are left as they are, and changes will not be saved.");
   else
     text = _ ("Annotations could not be saved. They are kept while this window is open, and saving is tried again with the next change.");
 
@@ -133,7 +138,7 @@ store_error_cb (MgWindow *self,
 {
   /* Kept until a save works again: closing asks at once, without another
    * try that is known to fail. */
-  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT))
+  if (!g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CORRUPT) && !g_error_matches (error, MG_STORE_ERROR, MG_STORE_ERROR_CONFLICT_COPY))
     {
       g_clear_error (&self->save_error);
       self->save_error = g_error_copy (error);
@@ -173,10 +178,10 @@ store_saved_cb (MgWindow *self)
     gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
 
-static void
-show_error (MgWindow     *self,
-            GFile        *file,
-            const GError *error)
+void
+_mg_window_show_error (MgWindow     *self,
+                       GFile        *file,
+                       const GError *error)
 {
   g_autofree char *name = NULL;
   g_autofree char *basename = NULL;
@@ -339,6 +344,7 @@ contents_row_activated_cb (MgWindow      *self,
   GtkTextIter    iter;
 
   gtk_popover_popdown (self->contents_popover);
+  mg_reader_view_load_to (self->reader, offset);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
   gtk_text_buffer_place_cursor (buffer, &iter);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->reader), &iter, 0.0, TRUE, 0.0, 0.0);
@@ -468,6 +474,35 @@ schedule_load_annotations (MgWindow *self)
     }
 }
 
+/* Forgets the annotations shown, and reads them again just after the next
+ * frame: for another document, or another annotations folder. */
+static void
+reload_annotations (MgWindow *self)
+{
+  g_clear_object (&self->annotations);
+  mg_reader_view_set_annotations (self->reader, NULL);
+  mg_sidebar_set_annotations (self->sidebar, NULL);
+  mg_tag_list_set_annotations (self->tags, NULL);
+  mg_sidebar_set_n_unreadable (self->sidebar, 0);
+  schedule_load_annotations (self);
+}
+
+/* The annotations folder changed (in this window or another): the old
+ * folder was merged into the new one, where the annotations are read
+ * again. */
+static void
+annotations_folder_changed_cb (MgWindow *self)
+{
+  g_autofree char *folder = mg_store_get_folder ();
+  g_autoptr (GFile) directory = g_file_new_for_path (folder);
+
+  if (self->store == NULL || g_file_equal (directory, mg_store_get_directory (self->store)))
+    return;
+
+  close_store (self);
+  reload_annotations (self);
+}
+
 void
 mg_window_set_document (MgWindow   *self,
                         MgDocument *document)
@@ -501,12 +536,7 @@ mg_window_set_document (MgWindow   *self,
    * painted just after that first frame, so that a document with
    * thousands of them opens as fast as one without. Until then the
    * actions that change annotations are off. */
-  g_clear_object (&self->annotations);
-  mg_reader_view_set_annotations (self->reader, NULL);
-  mg_sidebar_set_annotations (self->sidebar, NULL);
-  mg_tag_list_set_annotations (self->tags, NULL);
-  mg_sidebar_set_n_unreadable (self->sidebar, 0);
-  schedule_load_annotations (self);
+  reload_annotations (self);
 
   gtk_spinner_stop (self->spinner);
   /* At once, not cross-faded: the first frame of a cross-fade draws the
@@ -564,7 +594,7 @@ load_file_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;
   else if (document == NULL)
-    show_error (data->self, data->file, error);
+    _mg_window_show_error (data->self, data->file, error);
   else
     {
       g_autofree char *uri = g_file_get_uri (data->file);
@@ -635,7 +665,11 @@ restore_reading_position (MgWindow *self)
   guint offset;
 
   if (self->document != NULL && mg_reading_positions_get_offset (mg_reading_positions_get_default (), mg_document_get_uri (self->document), &offset) && offset > 0)
-    mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+    {
+      /* The text goes into the view in chunks: up to there now. */
+      mg_reader_view_load_to (self->reader, offset);
+      mg_reading_style_scroll_to_offset (GTK_TEXT_VIEW (self->reader), offset);
+    }
 }
 
 /* Files dropped on the window open as documents, each in a window of its
@@ -663,7 +697,7 @@ drop_cb (GtkDropTarget *target,
           window = mg_window_new (app);
           gtk_window_present (GTK_WINDOW (window));
         }
-      mg_window_open_file (window, l->data);
+      mg_window_open_location (window, l->data);
     }
 
   return TRUE;
@@ -715,12 +749,7 @@ mg_window_get_contents (MgWindow *self)
   return GTK_WIDGET (self->contents_list);
 }
 
-/**
- * mg_window_get_toast_text:
- * @self: a #MgWindow
- *
- * Returns: (nullable): the title of the last message shown in a toast
- */
+/* Returns: (nullable): the title of the last toast shown */
 const char *
 mg_window_get_toast_text (MgWindow *self)
 {
@@ -729,12 +758,7 @@ mg_window_get_toast_text (MgWindow *self)
   return self->last_toast;
 }
 
-/**
- * mg_window_get_error_open_button:
- * @self: a #MgWindow
- *
- * Returns: (transfer none): the error page's Open… button
- */
+/* Returns: (transfer none): the error page's Open… button */
 GtkWidget *
 mg_window_get_error_open_button (MgWindow *self)
 {
@@ -919,6 +943,7 @@ mg_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   _mg_window_unwatch_document (self);
+  g_clear_handle_id (&self->recent_source, g_source_remove);
   close_store (self);
 
   if (self->editor != NULL)
@@ -1083,6 +1108,7 @@ mg_window_class_init (MgWindowClass *klass)
 
   _mg_window_class_actions_init (widget_class);
   _mg_window_class_export_init (widget_class);
+  _mg_window_class_open_link_init (widget_class);
   _mg_window_class_reload_init (widget_class);
 }
 
@@ -1101,6 +1127,7 @@ mg_window_init (MgWindow *self)
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::annotations-folder", G_CALLBACK (annotations_folder_changed_cb), self, G_CONNECT_SWAPPED);
 
   mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
   mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
@@ -1124,6 +1151,7 @@ mg_window_init (MgWindow *self)
   g_settings_bind (self->settings, "show-sidebar", self, "show-sidebar", G_SETTINGS_BIND_DEFAULT);
   adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
   _mg_window_actions_init (self);
+  _mg_window_open_link_init (self);
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->reader, "notify::cursor-visible",

@@ -15,6 +15,8 @@ MgWindow         *mg_window_new (GtkApplication *application);
 void              mg_window_open_file (MgWindow *self,
                                        GFile    *file);
 void              mg_window_open_bundled (MgWindow *self);
+void              mg_window_open_marginalia_uri (MgWindow   *self,
+                                                 const char *uri);
 void              mg_window_set_document (MgWindow   *self,
                                           MgDocument *document);
 MgDocument       *mg_window_get_document (MgWindow *self);

@@ -10,6 +10,7 @@
 
 #include "fuzz-common.h"
 #include "mg-anchor.h"
+#include "mg-annotation-json.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document-loader.h"
@@ -23,7 +24,8 @@
  * with their properties checked (merging is idempotent; what the store
  * writes parses back to the same thing), every entry through the
  * annotation reader and anchoring, and, when it parses, through a real
- * store: load from a file, flush, load again. */
+ * store: load from a file, flush, load again; and the first read, an
+ * entry at a time, against the reading of the whole tree. */
 
 #define TEXT                                                            \
   "The quick brown fox jumps over the lazy dog. Pack my box with five " \
@@ -240,6 +242,96 @@ check_store (GBytes *bytes)
   remove_files ();
 }
 
+/* The store's file after a first read of @bytes (streamed, or as a tree
+ * with MG_STORE_TEST_TREE) and a flush, into @list. */
+static GBytes *
+read_and_write (GBytes           *bytes,
+                gboolean          tree,
+                MgAnnotationList *list,
+                gboolean         *dirty,
+                guint            *n_unreadable)
+{
+  g_autoptr (MgStore) store = store_new (list, FALSE);
+  g_autoptr (GError) error = NULL;
+  GFile *file = mg_store_get_file (store);
+  char  *contents = NULL;
+  gsize  len;
+
+  g_file_set_contents (g_file_peek_path (file),
+                       g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                       &error);
+  g_assert_no_error (error);
+
+  if (tree)
+    g_setenv ("MG_STORE_TEST_TREE", "1", TRUE);
+  g_assert_true (mg_store_load (store, &error));
+  g_unsetenv ("MG_STORE_TEST_TREE");
+  g_assert_no_error (error);
+  *dirty = mg_store_get_dirty (store);
+  *n_unreadable = mg_store_get_n_unreadable (store);
+  g_assert_true (mg_store_flush (store, &error));
+  g_assert_no_error (error);
+
+  g_file_get_contents (g_file_peek_path (file), &contents, &len, &error);
+  g_assert_no_error (error);
+  remove_files ();
+
+  return g_bytes_new_take (contents, len);
+}
+
+/* Whether an entry of @root has no time at all: each reading gives it
+ * the time it is read. */
+static gboolean
+has_undated_entry (JsonNode *root)
+{
+  JsonObject *object = json_node_get_object (root);
+  JsonArray  *array;
+
+  if (!json_object_has_member (object, "annotations"))
+    return FALSE;
+
+  array = json_object_get_array_member (object, "annotations");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr (GDateTime) modified = mg_annotation_json_get_modified (json_array_get_element (array, i));
+
+      if (modified == NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The first read of a file, an entry at a time, gives what reading its
+ * tree gives: the same list, the same need to write, the same file (but
+ * for the times of entries that have none). */
+static void
+check_streamed_as_tree (GBytes   *bytes,
+                        JsonNode *root)
+{
+  g_autoptr (MgAnnotationList) streamed_list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) tree_list = mg_annotation_list_new ();
+  g_autoptr (GBytes) streamed = NULL;
+  g_autoptr (GBytes) tree = NULL;
+  gboolean streamed_dirty;
+  gboolean tree_dirty;
+  guint    streamed_unreadable;
+  guint    tree_unreadable;
+
+  streamed = read_and_write (bytes, FALSE, streamed_list, &streamed_dirty, &streamed_unreadable);
+  tree = read_and_write (bytes, TRUE, tree_list, &tree_dirty, &tree_unreadable);
+  g_assert_cmpint (streamed_dirty, ==, tree_dirty);
+  g_assert_cmpuint (streamed_unreadable, ==, tree_unreadable);
+  if (has_undated_entry (root))
+    {
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (streamed_list)), ==,
+                        g_list_model_get_n_items (G_LIST_MODEL (tree_list)));
+      return;
+    }
+  check_same_lists (streamed_list, tree_list);
+  g_assert_true (g_bytes_equal (streamed, tree));
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -258,6 +350,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   check_pure (root);
   check_store (bytes);
+  check_streamed_as_tree (bytes, root);
 
   return 0;
 }
