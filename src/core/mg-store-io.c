@@ -87,9 +87,11 @@ slug_for_uri (const char *uri)
  * mg_store_file_name_for_uri:
  * @uri: a document's URI
  *
- * The name of the store file for the document at @uri: a readable slug of
- * its basename, then the first 16 hex digits of the SHA-256 of @uri, e.g.
- * `my-article-txt-0123456789abcdef.json`.
+ * The name that format version 1 gave the store file of the document at
+ * @uri: a readable slug of its basename, then the first 16 hex digits of
+ * the SHA-256 of @uri, e.g. `my-article-txt-0123456789abcdef.json`. Files
+ * are now named after the document's id (mg_document_id_file_name()); a
+ * file of this name is migrated when its document is opened.
  *
  * Returns: (transfer full): the file name
  */
