@@ -2,14 +2,17 @@
 #include "config.h"
 
 #include <cmark.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-ids.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
+#include "mg-store.h"
 
 /* Exports: golden files for both formats, the Markdown quoting checked
  * against libcmark on thousands of adversarial passages, the YAML front
@@ -2014,12 +2017,9 @@ test_w3c_content (void)
       JsonObject *target = json_object_get_object_member (item, "target");
       JsonArray  *selectors = json_object_get_array_member (target, "selector");
       JsonObject *quote = json_array_get_object_element (selectors, 0);
-      JsonObject *position = json_array_get_object_element (selectors, 1);
       gboolean    with_note = mg_annotation_get_note (annotation)[0] != '\0';
       guint       n_bodies = (with_note ? 1 : 0) + g_strv_length ((GStrv) mg_annotation_get_tags (annotation));
       const char *exact = json_object_get_string_member (quote, "exact");
-      gint64      start = json_object_get_int_member (position, "start");
-      gint64      end = json_object_get_int_member (position, "end");
 
       g_assert_cmpstr (json_object_get_string_member (item, "id"), ==, mg_annotation_get_id (annotation));
       g_assert_cmpstr (json_object_get_string_member (item, "motivation"), ==, with_note ? "commenting" : "highlighting");
@@ -2027,7 +2027,6 @@ test_w3c_content (void)
       g_assert_cmpstr (json_object_get_string_member (target, "styleClass"), ==,
                        mg_color_to_string (mg_annotation_get_color (annotation)));
       g_assert_cmpstr (json_object_get_string_member (quote, "type"), ==, "TextQuoteSelector");
-      g_assert_cmpstr (json_object_get_string_member (position, "type"), ==, "TextPositionSelector");
       if (n_bodies == 0)
         g_assert_false (json_object_has_member (item, "body"));
       else
@@ -2035,15 +2034,26 @@ test_w3c_content (void)
 
       if (mg_annotation_get_state (annotation) == MG_ANNOTATION_STATE_ORPHANED)
         {
+          /* Its quote and context as stored, and no place: its stored
+           * position now covers other words. */
           g_assert_cmpstr (exact, ==, mg_annotation_get_exact (annotation));
-          g_assert_cmpint (start, ==, mg_annotation_get_start (annotation));
+          g_assert_cmpstr (json_object_get_string_member (quote, "prefix"), ==, mg_annotation_get_prefix (annotation));
+          g_assert_cmpstr (json_object_get_string_member (quote, "suffix"), ==, mg_annotation_get_suffix (annotation));
+          g_assert_cmpuint (json_array_get_length (selectors), ==, 1);
+          g_assert_cmpstr (json_object_get_string_member_with_default (target, "marginalia:state", NULL), ==, "orphaned");
         }
       else
         {
           /* Where it is now, in code points, with the text there. */
+          JsonObject      *position = json_array_get_object_element (selectors, 1);
+          gint64           start = json_object_get_int_member (position, "start");
+          gint64           end = json_object_get_int_member (position, "end");
           g_autofree char *there = g_utf8_substring (text, start, end);
           g_autofree char *prefix = g_utf8_substring (text, MAX (start - MG_ANNOTATION_CONTEXT_LENGTH, 0), start);
 
+          g_assert_cmpuint (json_array_get_length (selectors), ==, 2);
+          g_assert_cmpstr (json_object_get_string_member (position, "type"), ==, "TextPositionSelector");
+          g_assert_false (json_object_has_member (target, "marginalia:state"));
           g_assert_cmpint (start, ==, mg_annotation_get_range_start (annotation));
           g_assert_cmpint (end, ==, mg_annotation_get_range_end (annotation));
           g_assert_cmpstr (exact, ==, there);
@@ -2169,6 +2179,255 @@ test_markdown_location_heading (void)
   g_assert_nonnull (strstr (markdown, "Location: Why it matters — “half a billion people”, paragraph"));
 }
 
+static gboolean
+timeout_set (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+/* Orphans ----------------------------------------------------------------
+ *
+ * An orphan's passage is not in this version of the document, and its
+ * stored position now covers other words: no export may claim a place
+ * for it. */
+
+static const char orphan_text[] = "The quick brown fox jumps over the lazy dog.\n"
+                                  "A second paragraph says something else entirely.\n";
+
+/* In @document: one highlight found where it was made, one that moved,
+ * and an orphan whose stored position covers "quick brown fox". */
+static void
+add_orphan_and_others (MgDocument       *document,
+                       MgAnnotationList *list)
+{
+  const char *text = mg_document_get_text (document);
+  guint       lazy = offset_of (text, "lazy dog", 0);
+  guint       second = offset_of (text, "second paragraph", 0);
+  g_autoptr (MgAnnotation) found = mg_annotation_new_for_range (document, lazy, lazy + 8, MG_COLOR_GREEN);
+  g_autoptr (MgAnnotation) moved = mg_annotation_new ("second paragraph", "A ", " says", second + 5, second + 21, MG_COLOR_BLUE);
+  g_autoptr (MgAnnotation) orphan = mg_annotation_new ("a sentence cut from this version", "words that came before ", " and words after it",
+                                                       4, 19, MG_COLOR_PINK);
+  const char *const tags[] = { "lost", "draft one", NULL };
+
+  mg_annotation_set_note (orphan, "Cut in the second draft.");
+  mg_annotation_set_tags (orphan, tags);
+  mg_anchor_annotation (found, document);
+  mg_anchor_annotation (moved, document);
+  mg_anchor_annotation (orphan, document);
+  g_assert_cmpint (mg_annotation_get_state (found), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_assert_cmpint (mg_annotation_get_state (moved), ==, MG_ANNOTATION_STATE_MOVED);
+  g_assert_cmpint (mg_annotation_get_state (orphan), ==, MG_ANNOTATION_STATE_ORPHANED);
+  mg_annotation_list_add (list, orphan);
+  mg_annotation_list_add (list, moved);
+  mg_annotation_list_add (list, found);
+}
+
+static MgDocument *
+orphan_document (const char *uri)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new_static (orphan_text, strlen (orphan_text));
+  g_autoptr (GError) error = NULL;
+  MgDocument *document;
+
+  document = mg_document_loader_load_bytes (bytes, uri, "Orphans", MG_DOCUMENT_FORMAT_TEXT, &error);
+  g_assert_no_error (error);
+
+  return document;
+}
+
+/* The W3C export gives an orphan its quote and context, no position, and
+ * the mark that says it is not found; the others keep their positions. */
+static void
+test_w3c_orphan_claims_no_place (void)
+{
+  g_autoptr (MgDocument) document = orphan_document ("file:///tmp/orphans.txt");
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autofree char *json = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *items;
+  guint      n_positions = 0;
+
+  add_orphan_and_others (document, list);
+  json = mg_export_w3c (document, G_LIST_MODEL (list), NULL);
+  assert_valid (json);
+
+  root = parse_json (json);
+  items = json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "first"), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *target = json_object_get_object_member (json_array_get_object_element (items, i), "target");
+      JsonArray  *selectors = json_object_get_array_member (target, "selector");
+      const char *state = json_object_get_string_member_with_default (target, "marginalia:state", NULL);
+
+      /* Orphans last. */
+      g_assert_cmpstr (state, ==, i == 2 ? "orphaned" : NULL);
+      g_assert_cmpstr (json_object_get_string_member (target, "source"), ==, "file:///tmp/orphans.txt");
+      for (guint k = 0; k < json_array_get_length (selectors); k++)
+        n_positions += g_str_equal (json_object_get_string_member (json_array_get_object_element (selectors, k), "type"), "TextPositionSelector");
+      if (i == 2)
+        {
+          JsonObject *quote = json_array_get_object_element (selectors, 0);
+
+          g_assert_cmpuint (json_array_get_length (selectors), ==, 1);
+          g_assert_cmpstr (json_object_get_string_member (quote, "exact"), ==, "a sentence cut from this version");
+          g_assert_cmpstr (json_object_get_string_member (quote, "prefix"), ==, "words that came before ");
+          g_assert_cmpstr (json_object_get_string_member (quote, "suffix"), ==, " and words after it");
+        }
+    }
+  g_assert_cmpuint (n_positions, ==, 2);
+  g_assert_null (strstr (json, "\"start\": 4,"));
+}
+
+/* The Markdown export lists orphans apart, after every passage found:
+ * quote, note, #tags and colour, and no location. */
+static void
+test_markdown_orphans_apart (void)
+{
+  g_autoptr (MgDocument) document = orphan_document ("file:///tmp/orphans.txt");
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  MgExportOptions  options = { .document_id = "urn:uuid:0b6f2c1e-4c1a-5e1f-9d6b-3a2f1e0d9c8b" };
+  g_autofree char *markdown = NULL;
+  const char      *section;
+
+  add_orphan_and_others (document, list);
+  markdown = mg_export_markdown (document, G_LIST_MODEL (list), &options);
+
+  section = strstr (markdown, "\n## Not found in the document\n\n"
+                              "The passages of these highlights are not in this version of the document. "
+                              "They are quoted as they were highlighted.\n\n");
+  /* The last heading. */
+  g_assert_nonnull (section);
+  g_assert_true (g_strrstr (markdown, "\n## ") == section);
+
+  /* Before it, the two found; in it, the orphan alone. */
+  g_assert_true (strstr (markdown, "> lazy dog\n") < section);
+  g_assert_true (strstr (markdown, "> second paragraph\n") < section);
+  g_assert_null (strstr (section, "lazy dog"));
+  g_assert_nonnull (strstr (section, "> a sentence cut from this version\n"));
+  g_assert_nonnull (strstr (section, "\nCut in the second draft.\n"));
+  g_assert_nonnull (strstr (section, "Tags: #lost #draft-one · Color: Pink"));
+  g_assert_null (strstr (section, "Location:"));
+  g_assert_null (strstr (section, "paragraph"));
+  g_assert_nonnull (strstr (markdown, "Location: [paragraph 1](marginalia://"));
+}
+
+/* Exporting only reads the store: an orphan, or a passage found moved,
+ * is no change the user made, and the file is not written again. */
+static void
+test_export_leaves_store (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-export-store-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (tmp, "store", NULL);
+  g_autofree char *cache = g_build_filename (tmp, "cache", NULL);
+  g_autofree char *ids_path = g_build_filename (tmp, "document-ids.ini", NULL);
+  g_autofree char *doc_path = g_build_filename (tmp, "orphans.txt", NULL);
+  g_autofree char *uri = g_filename_to_uri (doc_path, NULL, NULL);
+  g_autoptr (MgDocumentIds) ids = mg_document_ids_new (ids_path);
+  g_autoptr (MgDocument) document = orphan_document (uri);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GFileInfo) before_info = NULL;
+  g_autofree char *before = NULL;
+  gsize            before_len = 0;
+
+  g_assert_no_error (error);
+
+  {
+    g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+    g_autoptr (MgStore) store = mg_store_new_with_ids (document, list, dir, ids);
+
+    mg_store_set_cache_directory (store, cache);
+    g_assert_true (mg_store_load (store, &error));
+    g_assert_no_error (error);
+    add_orphan_and_others (document, list);
+    g_assert_true (mg_store_flush (store, &error));
+    g_assert_no_error (error);
+    file = g_object_ref (mg_store_get_file (store));
+  }
+
+  g_assert_true (g_file_load_contents (file, NULL, &before, &before_len, NULL, &error));
+  before_info = g_file_query_info (file, G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                   G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  /* As the command line exports, twice: the second load from the cache. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+      g_autoptr (MgStore) store = mg_store_new_with_ids (document, list, dir, ids);
+      g_autofree char *markdown = NULL;
+      g_autofree char *json = NULL;
+      g_autofree char *after = NULL;
+      g_autoptr (GFileInfo) after_info = NULL;
+      MgExportOptions  options = { 0 };
+      guint            n_orphans = 0;
+      gsize            after_len = 0;
+      gboolean         timed_out = FALSE;
+
+      mg_store_set_cache_directory (store, cache);
+      g_assert_true (mg_store_load (store, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+          n_orphans += mg_annotation_get_state (annotation) == MG_ANNOTATION_STATE_ORPHANED;
+        }
+      g_assert_cmpuint (n_orphans, ==, 1);
+
+      options.document_id = mg_store_get_document_id (store);
+      markdown = mg_export_markdown (document, G_LIST_MODEL (list), &options);
+      json = mg_export_w3c (document, G_LIST_MODEL (list), NULL);
+      g_assert_nonnull (strstr (markdown, "a sentence cut from this version"));
+      g_assert_nonnull (strstr (json, "\"marginalia:state\": \"orphaned\""));
+      g_assert_false (mg_store_get_dirty (store));
+
+      /* Longer than the store's save delay (0.5 s), then closed. */
+      g_timeout_add (1000, timeout_set, &timed_out);
+      while (!timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_object (&store);
+
+      g_assert_true (g_file_load_contents (file, NULL, &after, &after_len, NULL, &error));
+      g_assert_cmpmem (after, after_len, before, before_len);
+      after_info = g_file_query_info (file, G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                      G_FILE_QUERY_INFO_NONE, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_file_info_get_attribute_uint64 (after_info, G_FILE_ATTRIBUTE_UNIX_INODE), ==,
+                        g_file_info_get_attribute_uint64 (before_info, G_FILE_ATTRIBUTE_UNIX_INODE));
+      g_assert_cmpuint (g_file_info_get_attribute_uint64 (after_info, G_FILE_ATTRIBUTE_TIME_MODIFIED), ==,
+                        g_file_info_get_attribute_uint64 (before_info, G_FILE_ATTRIBUTE_TIME_MODIFIED));
+      g_assert_cmpuint (g_file_info_get_attribute_uint32 (after_info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC), ==,
+                        g_file_info_get_attribute_uint32 (before_info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC));
+    }
+
+  remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2203,6 +2462,9 @@ main (int   argc,
   g_test_add_func ("/export/w3c/stable-ids", test_w3c_stable_ids);
   g_test_add_func ("/export/w3c/uuid-v5", test_uuid_v5);
   g_test_add_func ("/export/markdown/location-heading", test_markdown_location_heading);
+  g_test_add_func ("/export/w3c/orphan/claims-no-place", test_w3c_orphan_claims_no_place);
+  g_test_add_func ("/export/markdown/orphans-apart", test_markdown_orphans_apart);
+  g_test_add_func ("/export/store/untouched-with-orphans", test_export_leaves_store);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
+#include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
 #include "mg-import.h"
@@ -559,6 +560,148 @@ test_lone_surrogate_repaired (void)
   g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "broken \xEF\xBF\xBD escape");
 }
 
+/* Orphans: our W3C export marks an annotation whose passage it did not
+ * find, and gives it no position; imported, it claims no place either. */
+
+static const char orphan_text[] = "The quick brown fox jumps over the lazy dog.\n";
+
+static MgDocument *
+document_for (const char *text)
+{
+  g_autoptr (GBytes) bytes = bytes_for (text);
+  g_autoptr (GError) error = NULL;
+  MgDocument *document;
+
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/orphans.txt", "Orphans", MG_DOCUMENT_FORMAT_TEXT, &error);
+  g_assert_no_error (error);
+
+  return document;
+}
+
+/* The export of an orphan whose stored position covers "quick brown fox". */
+static char *
+export_orphan (MgDocument *document,
+               GDateTime  *now)
+{
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotation) orphan = mg_annotation_new ("a sentence cut from this version", "words that came before ", " and words after it",
+                                                       4, 19, MG_COLOR_PINK);
+  const char *const tags[] = { "lost", NULL };
+  MgExportOptions   options = { .now = now };
+
+  mg_annotation_set_note (orphan, "Cut in the second draft.");
+  mg_annotation_set_tags (orphan, tags);
+  mg_anchor_annotation (orphan, document);
+  g_assert_cmpint (mg_annotation_get_state (orphan), ==, MG_ANNOTATION_STATE_ORPHANED);
+  mg_annotation_list_add (list, orphan);
+
+  return mg_export_w3c (document, G_LIST_MODEL (list), &options);
+}
+
+static MgAnnotation *
+only_annotation (MgAnnotationList *list)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+
+  return g_list_model_get_item (G_LIST_MODEL (list), 0);
+}
+
+/* Exported and imported again: not found, with its quote, context, note
+ * and tags, and no position; exported again, the same file. */
+static void
+test_w3c_orphan_round_trip (void)
+{
+  g_autoptr (MgDocument) document = document_for (orphan_text);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) now = g_date_time_new_from_iso8601 ("2026-03-14T09:26:53Z", utc);
+  g_autofree char *json = export_orphan (document, now);
+  g_autoptr (GBytes) data = bytes_for (json);
+  g_autoptr (MgAnnotation) annotation = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *again = NULL;
+  MgExportOptions  options = { .now = now };
+  MgImportResult   result;
+
+  g_assert_null (strstr (json, "TextPositionSelector"));
+  g_assert_nonnull (strstr (json, "\"marginalia:state\": \"orphaned\""));
+
+  g_assert_true (mg_import_w3c (document, list, data, &result, &error));
+  g_assert_no_error (error);
+  assert_result (&result, 1, 1, 0, 0, 0, 0, 0, 1);
+
+  annotation = only_annotation (list);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ORPHANED);
+  g_assert_cmpstr (mg_annotation_get_exact (annotation), ==, "a sentence cut from this version");
+  g_assert_cmpstr (mg_annotation_get_prefix (annotation), ==, "words that came before ");
+  g_assert_cmpstr (mg_annotation_get_suffix (annotation), ==, " and words after it");
+  g_assert_cmpstr (mg_annotation_get_note (annotation), ==, "Cut in the second draft.");
+  g_assert_true (mg_annotation_has_tag (annotation, "lost"));
+  g_assert_cmpint (mg_annotation_get_color (annotation), ==, MG_COLOR_PINK);
+  g_assert_cmpuint (mg_annotation_get_start (annotation), ==, 0);
+  g_assert_cmpuint (mg_annotation_get_end (annotation), ==, 0);
+
+  again = mg_export_w3c (document, G_LIST_MODEL (list), &options);
+  g_assert_cmpstr (again, ==, json);
+}
+
+/* A target marked as not found claims no place even with a position
+ * selector in it: the position is dropped. Without the mark it is kept.
+ * In a version of the document that holds the passage, the marked
+ * annotation is found by its quote. */
+static void
+test_w3c_orphan_mark_read (void)
+{
+  g_autoptr (MgDocument) document = document_for (orphan_text);
+  g_autoptr (MgDocument) older = document_for ("Some words that came before a sentence cut from this version and words after it.\n");
+  g_autofree char *json = export_orphan (document, NULL);
+
+  for (guint marked = 0; marked < 2; marked++)
+    {
+      g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MgAnnotation) annotation = NULL;
+      g_autoptr (GBytes) data = NULL;
+      g_autofree char *edited = NULL;
+      JsonObject *target;
+      JsonObject *position = json_object_new ();
+
+      g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+      target = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "first"), "items"), 0), "target");
+      json_object_set_string_member (position, "type", "TextPositionSelector");
+      json_object_set_int_member (position, "start", 4);
+      json_object_set_int_member (position, "end", 19);
+      json_array_add_object_element (json_object_get_array_member (target, "selector"), position);
+      if (!marked)
+        json_object_remove_member (target, "marginalia:state");
+      edited = json_to_string (json_parser_get_root (parser), FALSE);
+      data = bytes_for (edited);
+
+      g_assert_true (mg_import_w3c (document, list, data, NULL, &error));
+      g_assert_no_error (error);
+      annotation = only_annotation (list);
+      g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ORPHANED);
+      g_assert_cmpuint (mg_annotation_get_start (annotation), ==, marked ? 0 : 4);
+      g_assert_cmpuint (mg_annotation_get_end (annotation), ==, marked ? 0 : 19);
+    }
+
+  {
+    g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+    g_autoptr (GBytes) data = bytes_for (json);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (MgAnnotation) annotation = NULL;
+
+    g_assert_true (mg_import_w3c (older, list, data, NULL, &error));
+    g_assert_no_error (error);
+    annotation = only_annotation (list);
+    /* Found (without a position to have been found at). */
+    g_assert_cmpint (mg_annotation_get_state (annotation), !=, MG_ANNOTATION_STATE_ORPHANED);
+    g_assert_cmpuint (mg_annotation_get_range_start (annotation), ==, 28);
+    g_assert_cmpuint (mg_annotation_get_range_end (annotation), ==, 28 + strlen ("a sentence cut from this version"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -569,6 +712,8 @@ main (int   argc,
   g_test_add_func ("/import/w3c/lone-surrogate-repaired", test_lone_surrogate_repaired);
   g_test_add_func ("/import/hypothesis/single-row", test_hypothesis_single_row);
   g_test_add_func ("/import/w3c/round-trip", test_w3c_round_trip);
+  g_test_add_func ("/import/w3c/orphan/round-trip", test_w3c_orphan_round_trip);
+  g_test_add_func ("/import/w3c/orphan/mark-read", test_w3c_orphan_mark_read);
   g_test_add_func ("/import/w3c/shapes", test_w3c_shapes);
   g_test_add_func ("/import/ignored-entries", test_ignored_entries);
   g_test_add_func ("/import/merge/by-modified", test_merge);

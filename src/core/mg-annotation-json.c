@@ -262,7 +262,9 @@ write_body_item (MgJsonWriter *w,
  *
  * The export's shape has a CssStylesheet instead of the colour, a body
  * only when there is one, and a target with the document as its source,
- * the colour's styleClass and the selectors as the passage is now.
+ * the colour's styleClass and the selectors as the passage is now; an
+ * orphan's target has the quote selector only, and the not-found mark
+ * (%MG_ANNOTATION_JSON_STATE_MEMBER).
  */
 void
 mg_annotation_json_write (MgJsonWriter              *w,
@@ -313,6 +315,8 @@ mg_annotation_json_write (MgJsonWriter              *w,
     {
       mg_json_writer_string_member (w, "source", w3c->source);
       mg_json_writer_plain_string_member (w, "styleClass", color);
+      if (w3c->not_found)
+        mg_json_writer_plain_string_member (w, MG_ANNOTATION_JSON_STATE_MEMBER, MG_ANNOTATION_JSON_STATE_ORPHANED);
     }
   mg_json_writer_plain_member (w, "selector");
   mg_json_writer_open (w, '[');
@@ -325,12 +329,16 @@ mg_annotation_json_write (MgJsonWriter              *w,
   mg_json_writer_string_member (w, "suffix", w3c ? w3c->suffix : mg_annotation_get_suffix (annotation));
   mg_json_writer_close (w, '}');
 
-  mg_json_writer_element (w);
-  mg_json_writer_open (w, '{');
-  mg_json_writer_plain_string_member (w, "type", "TextPositionSelector");
-  mg_json_writer_int_member (w, "start", w3c ? w3c->start : mg_annotation_get_start (annotation));
-  mg_json_writer_int_member (w, "end", w3c ? w3c->end : mg_annotation_get_end (annotation));
-  mg_json_writer_close (w, '}');
+  /* An orphan's old position now covers other words: it claims none. */
+  if (w3c == NULL || !w3c->not_found)
+    {
+      mg_json_writer_element (w);
+      mg_json_writer_open (w, '{');
+      mg_json_writer_plain_string_member (w, "type", "TextPositionSelector");
+      mg_json_writer_int_member (w, "start", w3c ? w3c->start : mg_annotation_get_start (annotation));
+      mg_json_writer_int_member (w, "end", w3c ? w3c->end : mg_annotation_get_end (annotation));
+      mg_json_writer_close (w, '}');
+    }
 
   mg_json_writer_close (w, ']');
   mg_json_writer_close (w, '}');

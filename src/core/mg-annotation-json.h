@@ -6,6 +6,13 @@
 
 G_BEGIN_DECLS
 
+/* The W3C export's mark on the target of an annotation whose passage is
+ * not in this version of the document (an orphan): a member in
+ * Marginalia's own namespace, which other tools ignore and our importer
+ * reads (mg-import.c). Such a target has no position selector. */
+#define MG_ANNOTATION_JSON_STATE_MEMBER "marginalia:state"
+#define MG_ANNOTATION_JSON_STATE_ORPHANED "orphaned"
+
 /* What the W3C export writes of an annotation beyond the store's shape:
  * where it was found now, and how it looks. */
 typedef struct
@@ -18,6 +25,7 @@ typedef struct
   guint       start;
   guint       end;
   gboolean    with_note; /* whether the note says anything */
+  gboolean    not_found; /* an orphan: no position, and the state mark */
 } MgAnnotationJsonW3c;
 
 void       mg_annotation_json_write (MgJsonWriter              *w,

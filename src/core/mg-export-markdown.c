@@ -948,8 +948,9 @@ append_entry (MgExport           *self,
  * shows as exactly the passage, an Obsidian block id (`^mg-…`, the same at
  * every export), the note as written (Markdown), and a line with the
  * #tags, the colour and the location (the paragraph, and the section when
- * @options has a #MgExportSectionFunc). Orphans come last, under a
- * heading of their own.
+ * @options has a #MgExportSectionFunc). Orphans (passages not in this
+ * version of the document) come last, under a heading of their own, each
+ * with its stored quote, note, #tags and colour, and no location.
  *
  * Returns: (transfer full): the Markdown text
  */
@@ -997,6 +998,9 @@ mg_export_markdown (MgDocument            *document,
           /* Translators: the heading of the annotations of a Markdown export
            * whose passage is no longer in the document. */
           append_escaped_inline (out, _ ("Not found in the document"));
+          g_string_append (out, "\n\n");
+          /* Translators: under that heading in a Markdown export. */
+          append_escaped_inline (out, _ ("The passages of these highlights are not in this version of the document. They are quoted as they were highlighted."));
           g_string_append (out, "\n\n");
           in_orphans = TRUE;
         }

@@ -12,7 +12,8 @@
 /* The W3C Web Annotation export: an AnnotationCollection in JSON-LD for
  * other annotation tools, written with the one JSON writer, each
  * annotation in its one JSON shape (mg-annotation-json.c) with what only
- * an export says: where the passage is now, and its stylesheet. */
+ * an export says: where the passage is now (or that it is not found), and
+ * its stylesheet. */
 
 /* Highlight colours as the reader shows them in a light theme, for the
  * stylesheet of the W3C export. */
@@ -61,8 +62,14 @@ write_annotation (MgExport           *self,
   w3c.start = item->start;
   w3c.end = item->end;
 
+  /* An orphan's passage is not in this version of the document, and its
+   * stored position now covers other words, which a tool that trusts
+   * positions would highlight: it is exported with its quote and context
+   * only, marked as not found (see MG_ANNOTATION_JSON_STATE_MEMBER). Its
+   * source stays the document, of which an earlier version held it. */
   if (item->state == MG_ANNOTATION_STATE_ORPHANED)
     {
+      w3c.not_found = TRUE;
       w3c.exact = mg_annotation_get_exact (annotation);
       w3c.prefix = mg_annotation_get_prefix (annotation);
       w3c.suffix = mg_annotation_get_suffix (annotation);
@@ -99,8 +106,10 @@ write_annotation (MgExport           *self,
  * "commenting" and format "text/markdown", and one per tag, purpose
  * "tagging"), and a target: the document's URI as source, the colour's
  * styleClass, a quote selector and a position selector, in code
- * points, as the annotation was found in the document (orphans: as
- * stored).
+ * points, as the annotation was found in the document. An orphan (its
+ * passage is not in the document) claims no place: its target has its
+ * stored quote selector only, and `"marginalia:state": "orphaned"`, which
+ * mg_import_w3c() reads back.
  *
  * Returns: (transfer full): the JSON text, indented, keys in a fixed order
  */

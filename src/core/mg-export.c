@@ -20,8 +20,10 @@
  * Both describe the document as it is now: an annotation found in the text
  * is exported with the text and position where it was found (for a moved
  * annotation that is not its stored target), an orphan with its stored
- * target. Both list annotations in document order, orphans last, whatever
- * the order of the model they are given.
+ * quote and context and no place in the document (its stored position
+ * now covers other words). Both list annotations in document order,
+ * orphans last and apart, whatever the order of the model they are
+ * given.
  */
 
 static const MgExportOptions default_options = { 0 };

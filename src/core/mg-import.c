@@ -302,6 +302,36 @@ is_iri (const char *id)
   return *p == ':';
 }
 
+/* Whether a target bears the W3C export's mark of an orphan: its passage
+ * was not in the version of the document it was exported from. */
+static gboolean
+is_marked_not_found (JsonObject *target)
+{
+  return g_strcmp0 (mg_json_object_get_string (target, MG_ANNOTATION_JSON_STATE_MEMBER),
+                    MG_ANNOTATION_JSON_STATE_ORPHANED) == 0;
+}
+
+/* Takes the position selectors out of @target's selector array. */
+static void
+drop_position_selectors (JsonObject *target)
+{
+  JsonNode  *selector = mg_json_get_member (target, "selector");
+  JsonArray *array;
+  guint      i;
+
+  if (selector == NULL || !JSON_NODE_HOLDS_ARRAY (selector))
+    return;
+
+  array = json_node_get_array (selector);
+  for (i = json_array_get_length (array); i-- > 0;)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) && has_type (json_node_get_object (node), "TextPositionSelector"))
+        json_array_remove_element (array, i);
+    }
+}
+
 /* Fits what other tools write into what mg_annotation_new_from_json()
  * reads, in the parsed tree (which is ours to change):
  * - An id that is no IRI (Hypothesis' own ids) becomes the annotation's
@@ -309,7 +339,10 @@ is_iri (const char *id)
  *   name-based UUID of it: the same at every import, so a second import
  *   merges with the first, and an IRI, as W3C ids must be.
  * - Without a "color", the target's "styleClass" gives it, if it names one
- *   of the palette (as the W3C export writes it). */
+ *   of the palette (as the W3C export writes it).
+ * - A target marked as not found (an orphan in our W3C export) claims no
+ *   place: a position selector in it, which could only cover other words,
+ *   is dropped, and the passage is looked for by its quote and context. */
 static void
 prepare_entry (JsonObject *annotation)
 {
@@ -344,6 +377,9 @@ prepare_entry (JsonObject *annotation)
       if (mg_color_from_string (style_class, NULL))
         json_object_set_string_member (annotation, "color", style_class);
     }
+
+  if (target != NULL && is_marked_not_found (target))
+    drop_position_selectors (target);
 }
 
 /* @annotation, with an id of its own: name-based on its old one and
@@ -382,7 +418,9 @@ renumbered (MgAnnotation *annotation,
  * @annotations, merged by id: an annotation already in the list is
  * replaced only when the imported one's `modified` is later. Entries that
  * are not annotations of a passage (no TextQuoteSelector: page notes,
- * replies) are counted in @result and left out.
+ * replies) are counted in @result and left out. A target marked
+ * `"marginalia:state": "orphaned"` (an orphan in our W3C export) is
+ * looked for by its quote and context alone, as it claims no place.
  *
  * The file is read in full before anything changes: when it cannot be,
  * %MG_IMPORT_ERROR_INVALID (or %MG_IMPORT_ERROR_TOO_LARGE) is set with a
