@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include "mg-annotation.h"
 #include "mg-document-loader.h"
 #include "mg-document-metadata.h"
+#include "mg-export.h"
 
 /* Tests of the metadata for citing a document: what the test pages in
  * tests/data/metadata carry (modelled on a news site, a blog, a reference
@@ -222,6 +224,28 @@ test_citation_format (void)
   g_assert_cmpstr (quote, ==, "> First \\*line\\*\n>\n> Second\n\nAmara Okafor, Per Lindqvist, and Jo Lee, *Tidal Power*, The Morning Ledger, 2026-03-14\n");
 }
 
+static void
+test_export_front_matter (void)
+{
+  g_autoptr (MgDocument) document = load_page ("news-article.html", NULL, MG_DOCUMENT_FORMAT_HTML);
+  g_autoptr (MgDocument) snapshot = load_page ("title-only.html", "https://coastal.example.com/lighthouses", MG_DOCUMENT_FORMAT_HTML);
+  g_autoptr (GListStore) none = g_list_store_new (MG_TYPE_ANNOTATION);
+  g_autofree char *markdown = mg_export_markdown (document, G_LIST_MODEL (none), NULL);
+  g_autofree char *web = mg_export_markdown (snapshot, G_LIST_MODEL (none), NULL);
+
+  g_assert_true (g_str_has_prefix (markdown, "---\ntitle: \"Tidal Power Gets a Second Look in the North Sea\"\n"
+                                             "author: [\"Amara Okafor\", \"Per Lindqvist\"]\n"
+                                             "site: \"The Morning Ledger\"\n"
+                                             "published: \"2026-03-14\"\n"
+                                             "url: \"https://ledger.example.com/energy/tidal-power\"\n"
+                                             "lang: \"en-GB\"\n"
+                                             "source: \"file://"));
+  /* The snapshot's address is its source already. */
+  g_assert_true (g_str_has_prefix (web, "---\ntitle: \"Why Lighthouses Were Painted in Stripes\"\n"
+                                        "site: \"Coastal Notes\"\n"
+                                        "source: \"https://coastal.example.com/lighthouses\"\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/metadata/markdown/inline-authors", test_front_matter_inline_authors);
   g_test_add_func ("/metadata/title/strip-site", test_strip_site);
   g_test_add_func ("/metadata/citation/format", test_citation_format);
+  g_test_add_func ("/metadata/export/front-matter", test_export_front_matter);
 
   return g_test_run ();
 }
