@@ -92,6 +92,23 @@ select_text (MgWindow   *window,
   iterate ();
 }
 
+/* Selects @needle and copies it with its citation: what the clipboard
+ * then holds. */
+static char *
+copy_with_citation (MgWindow   *window,
+                    const char *needle)
+{
+  char *text = NULL;
+
+  select_text (window, needle);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-citation", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return text;
+}
+
 static gboolean
 has_action_button (GtkWidget  *widget,
                    const char *action)
@@ -127,12 +144,7 @@ test_copy_with_citation (void)
 
   g_assert_true (has_action_button (gtk_popover_get_child (window->selection_popover), "win.copy-citation"));
 
-  select_text (window, "Engineers returned to the Pentland Firth this winter");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-citation", NULL));
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_text_cb, &text);
-  while (text == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
+  text = copy_with_citation (window, "Engineers returned to the Pentland Firth this winter");
   g_assert_cmpstr (text, ==,
                    "> Engineers returned to the Pentland Firth this winter\n"
                    "\n"
@@ -151,12 +163,7 @@ test_copy_with_citation_title_only (void)
   MgWindow        *window = new_window (document);
 
   /* What is unknown is left out, with no dangling commas. */
-  select_text (window, "A daymark tells a sailor");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-citation", NULL));
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, clipboard_text_cb, &text);
-  while (text == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
+  text = copy_with_citation (window, "A daymark tells a sailor");
   g_assert_cmpstr (text, ==, "> A daymark tells a sailor\n\n*Why Lighthouses Were Painted in Stripes*, Coastal Notes\n");
 
   mg_test_close_window (GTK_WINDOW (window));

@@ -337,16 +337,6 @@ take_json_ld (Collect    *c,
   offer (&m->site_name, &c->site, RANK_OG, website);
 }
 
-static char *
-node_text (xmlNode *node)
-{
-  xmlChar *content = xmlNodeGetContent (node);
-  char    *text = mg_collapse_whitespace ((const char *) content);
-
-  xmlFree (content);
-  return text;
-}
-
 /* Whether a class attribute has a word that names an author or a byline
  * ("byline", "author", "post-author", "author-name"), or (@comments) the
  * comments, whose authors are not the article's. */
@@ -421,7 +411,7 @@ collect_enter (xmlNode *node,
   if (strcmp (name, "title") == 0)
     {
       if (c->html_title == NULL && mg_html_is_element (node->parent, "head"))
-        c->html_title = node_text (node);
+        c->html_title = mg_html_node_text (node);
       return FALSE;
     }
   if (strcmp (name, "script") == 0)
@@ -450,7 +440,7 @@ collect_enter (xmlNode *node,
    * leaves the names to the elements inside it. */
   if (c->authors <= RANK_BYLINE && (c->byline_parent == NULL || c->byline_parent == node->parent) && (mg_html_attribute_equals (node, "rel", "author") || mg_html_attribute_equals (node, "itemprop", "author") || class_names (node, FALSE)))
     {
-      g_autofree char *text = node_text (node);
+      g_autofree char *text = mg_html_node_text (node);
 
       if (text != NULL && *text != '\0' && strlen (text) <= 80)
         {

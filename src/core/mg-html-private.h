@@ -96,6 +96,7 @@ gboolean mg_html_should_drop (MgHtmlContext    *ctx,
                               xmlNode          *node,
                               MgHtmlElementKind kind);
 
+char               *mg_html_node_text (xmlNode *node);
 MgDocumentMetadata *mg_html_read_metadata (xmlNode    *root,
                                            const char *uri);
 
