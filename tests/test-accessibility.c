@@ -530,6 +530,12 @@ test_preferences (void)
   close_window (window);
 }
 
+static gboolean
+banner_revealed (gpointer revealer)
+{
+  return gtk_revealer_get_child_revealed (revealer);
+}
+
 static void
 test_dialogs (void)
 {
@@ -538,7 +544,7 @@ test_dialogs (void)
   MgWindow *window = new_window (document);
 
   _mg_window_show_banner (window, "Some highlights could not be read.", "The file is kept aside.");
-  wait_ms (100);
+  g_assert_true (mg_test_iterate_until (banner_revealed, window->banner, 30));
   check_tree (failures, GTK_WIDGET (window->banner), "banner");
   check_new_toplevel (failures, GTK_WIDGET (window), "win.banner-details", "banner details");
   {

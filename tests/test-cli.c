@@ -54,6 +54,18 @@ setup_init (Setup *s)
   s->import_arg = g_strdup_printf ("--import=%s", sample);
 }
 
+static void
+setup_clear (Setup *s)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", s->dir);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  g_free (s->dir);
+  g_free (s->document);
+  g_free (s->import_arg);
+  g_free (s->annotations);
+}
+
 static int
 run (const char *first,
      ...)
@@ -89,19 +101,26 @@ n_stored (Setup *s)
  * fails with the window's words for highlights that could not be saved,
  * and stores nothing. */
 static void
+import_not_saved (void)
+{
+  Setup         s = { 0 };
+  struct rlimit limit = { 16, 16 };
+
+  setup_init (&s);
+  /* Writes past 16 bytes fail with EFBIG, as on a full disk. */
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
+  g_assert_cmpuint (n_stored (&s), ==, 0);
+  setup_clear (&s);
+}
+
+static void
 test_import_not_saved (void)
 {
   if (g_test_subprocess ())
     {
-      Setup         s = { 0 };
-      struct rlimit limit = { 16, 16 };
-
-      setup_init (&s);
-      /* Writes past 16 bytes fail with EFBIG, as on a full disk. */
-      signal (SIGXFSZ, SIG_IGN);
-      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-      g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
-      g_assert_cmpuint (n_stored (&s), ==, 0);
+      import_not_saved ();
       exit (0);
     }
 
@@ -114,28 +133,35 @@ test_import_not_saved (void)
 /* A store too large to read is refused, with what to do, by an export and
  * an import alike; the file stays as it is. */
 static void
+too_large (void)
+{
+  Setup s = { 0 };
+  g_autoptr (GDir) dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  setup_init (&s);
+  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
+  g_assert_cmpuint (n_stored (&s), ==, 1);
+  dir = g_dir_open (s.annotations, 0, NULL);
+  path = g_build_filename (s.annotations, g_dir_read_name (dir), NULL);
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+
+  g_setenv ("MG_STORE_TEST_MAX_SIZE", "100", TRUE);
+  g_assert_cmpint (run ("--export=markdown", s.document, NULL), ==, MG_CLI_FAILED);
+  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  setup_clear (&s);
+}
+
+static void
 test_too_large (void)
 {
   if (g_test_subprocess ())
     {
-      Setup s = { 0 };
-      g_autoptr (GDir) dir = NULL;
-      g_autofree char *path = NULL;
-      g_autofree char *before = NULL;
-      g_autofree char *after = NULL;
-
-      setup_init (&s);
-      g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
-      g_assert_cmpuint (n_stored (&s), ==, 1);
-      dir = g_dir_open (s.annotations, 0, NULL);
-      path = g_build_filename (s.annotations, g_dir_read_name (dir), NULL);
-      g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
-
-      g_setenv ("MG_STORE_TEST_MAX_SIZE", "100", TRUE);
-      g_assert_cmpint (run ("--export=markdown", s.document, NULL), ==, MG_CLI_FAILED);
-      g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
-      g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
-      g_assert_cmpstr (before, ==, after);
+      too_large ();
       exit (0);
     }
 

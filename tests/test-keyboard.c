@@ -220,7 +220,7 @@ test_full_loop (void)
   run_for_ms (500);
   keys ("ctrl+l");
   type (path);
-  run_for_ms (300);
+  run_for_ms (1000);
   keys ("Return");
   g_assert_true (mg_test_iterate_until (file_chooser_gone, NULL, 20));
   g_assert_true (mg_test_iterate_until (document_opened, &opened, 30));
@@ -275,8 +275,10 @@ test_full_loop (void)
   run_for_ms (500);
   keys ("ctrl+a");
   type (export_path);
+  /* A slow build (sanitizers) takes its time over each typed key. */
+  run_for_ms (1000);
   keys ("Return");
-  g_assert_true (mg_test_iterate_until (file_exists, export_path, 20));
+  g_assert_true (mg_test_iterate_until (file_exists, export_path, 60));
   run_for_ms (300);
   g_assert_true (g_file_get_contents (export_path, &exported, NULL, &error));
   g_assert_no_error (error);

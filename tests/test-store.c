@@ -2875,6 +2875,80 @@ test_repeated_ids (Fixture      *fixture,
   g_assert_cmpuint (g_hash_table_size (notes), ==, n_repeats);
 }
 
+/* The new id of a repeated entry is never one that the file holds
+ * already (a file can be written so): what is written reads back as it
+ * is, with nothing renumbered again. */
+static void
+test_repeated_id_taken (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) again = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = mg_store_new (document, list, dir);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *name = NULL;
+  g_autofree char *taken = NULL;
+  MgAnnotation    *first;
+  MgAnnotation    *second;
+  JsonArray       *array;
+  JsonNode        *repeat = NULL;
+
+  g_assert_true (mg_store_load (store, &error));
+  first = add_annotation (list, document, "lazy dog", NULL);
+  second = add_annotation (list, document, "quick brown fox", NULL);
+  flush_ok (store);
+  g_clear_object (&store);
+
+  /* The second takes the id the repeat of the first would be given. */
+  name = g_strconcat (mg_annotation_get_id (first), "#repeat-1", NULL);
+  taken = mg_export_uuid_urn_for_name (name);
+  root = parse_file (mg_store_get_file ((store = mg_store_new (document, again, dir))));
+  array = root_array (root, "annotations");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "id"), mg_annotation_get_id (second)) == 0)
+        json_object_set_string_member (entry, "id", taken);
+      else
+        repeat = json_node_copy (json_array_get_element (array, i));
+    }
+  g_assert_nonnull (repeat);
+  json_array_add_element (array, repeat);
+  bytes = mg_store_serialize_json (root);
+  write_file (mg_store_get_file (store), bytes);
+
+  g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*repeated the id*");
+  g_assert_true (mg_store_load (store, &error));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (again), i);
+
+      g_hash_table_add (ids, (gpointer) mg_annotation_get_id (annotation));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 3);
+  flush_ok (store);
+  g_clear_object (&store);
+
+  /* Read again: nothing repeats, nothing to write. */
+  {
+    g_autoptr (MgAnnotationList) third = mg_annotation_list_new ();
+    g_autoptr (MgStore) reader = store_load (document, third, dir, FALSE);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (third)), ==, 3);
+    g_assert_false (mg_store_get_dirty (reader));
+  }
+  g_hash_table_remove_all (ids);
+}
+
 /* Streamed reading and the size limit ------------------------------------
  *
  * A store that holds nothing reads its file one entry at a time; the tree
@@ -3475,6 +3549,7 @@ main (int   argc,
   ADD ("/store/kill-while-saving", test_kill_while_saving);
   ADD ("/store/full-disk", test_full_disk);
   ADD ("/store/repeated-ids", test_repeated_ids);
+  ADD ("/store/repeated-id-taken", test_repeated_id_taken);
   ADD ("/store/n-unreadable", test_n_unreadable);
   ADD ("/store/raw-entries-verbatim", test_raw_entries_verbatim);
   ADD ("/store/streamed-as-tree", test_streamed_as_tree);

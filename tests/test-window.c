@@ -1446,6 +1446,7 @@ typedef struct
   const char   *answers[3]; /* to the question, one per Quit */
   guint         n_asked;
   guint         step;
+  guint         n_chosen; /* passes the chooser has shown the export file */
   GApplication *app;
 } UnsavedCase;
 
@@ -1618,17 +1619,23 @@ unsaved_at_quit (MgApplication *app,
         g_autoptr (GFile) expected = g_file_new_for_path (c->export_path);
         g_autoptr (GFile) chosen = NULL;
 
-        if (chooser == NULL)
+        /* Before it is mapped, the chooser may still move to its own
+         * start folder (GTK's fallback dialog picks it when shown). */
+        if (chooser == NULL || !gtk_widget_get_mapped (GTK_WIDGET (chooser)))
           return FALSE;
         chosen = gtk_file_chooser_get_file (chooser);
         if (chosen == NULL || !g_file_equal (chosen, expected))
           {
             g_autoptr (GFile) folder = g_file_new_for_path (c->dir);
 
+            c->n_chosen = 0;
             gtk_file_chooser_set_current_folder (chooser, folder, NULL);
             gtk_file_chooser_set_current_name (chooser, "kept.jsonld");
             return FALSE;
           }
+        /* Chosen, and still so a few passes later. */
+        if (++c->n_chosen < 3)
+          return FALSE;
         G_GNUC_BEGIN_IGNORE_DEPRECATIONS
         gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
         G_GNUC_END_IGNORE_DEPRECATIONS

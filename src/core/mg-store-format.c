@@ -786,17 +786,27 @@ mg_store_format_next_id (GHashTable *seen,
                          const char *id)
 {
   guint rank = GPOINTER_TO_UINT (g_hash_table_lookup (seen, id));
-  char *new_id;
+  char *new_id = NULL;
 
-  g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank + 1));
   if (rank == 0)
-    return NULL;
+    {
+      g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (1));
+      return NULL;
+    }
 
-  {
-    g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
+  /* Never the id of an earlier entry, which a file can hold (by chance,
+   * or written so): then reading what is written would renumber again. */
+  do
+    {
+      g_autofree char *name = g_strdup_printf ("%s#repeat-%u", id, rank);
 
-    new_id = mg_export_uuid_urn_for_name (name);
-  }
+      g_free (new_id);
+      new_id = mg_export_uuid_urn_for_name (name);
+      rank++;
+    }
+  while (g_hash_table_contains (seen, new_id));
+
+  g_hash_table_replace (seen, g_strdup (id), GUINT_TO_POINTER (rank));
   g_hash_table_replace (seen, g_strdup (new_id), GUINT_TO_POINTER (1));
 
   return new_id;

@@ -699,9 +699,9 @@ link_annotations_cb (MgWindow   *self,
 
   annotation = mg_annotation_list_lookup (self->annotations, id);
   if (annotation == NULL)
-    _mg_window_show_toast (self, _ ("The annotation of this link is no longer in this document"));
+    _mg_window_show_toast (self, _ ("The highlight of this link is no longer in this document"));
   else if (mg_annotation_get_state (annotation) == MG_ANNOTATION_STATE_ORPHANED)
-    _mg_window_show_toast (self, _ ("The passage of this link is no longer in the document: the annotation is under Not Found"));
+    _mg_window_show_toast (self, _ ("The passage of this link is no longer in the document: the highlight is under Not Found"));
   else
     open_editor (self, annotation, FALSE);
 }

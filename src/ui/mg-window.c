@@ -23,10 +23,11 @@
  * and the find bar. This file follows the document from open to close:
  * loading it off the main thread, its annotations' #MgStore (loaded
  * after the first frame of text, saved as they change, flushed at close),
- * the banner for problems with them, the contents popover, the recent
- * menu, and the window's own state (size, reading position). What the
- * user does with the annotations is in mg-window-actions.c; export and
- * import in mg-window-export.c; the struct in mg-window-private.h.
+ * the banner for problems with them, the contents popover, and the
+ * window's own state (size, reading position). What the user does with
+ * the annotations is in mg-window-actions.c; export and import in
+ * mg-window-export.c; Open Recent in mg-window-recent.c; the reload bar
+ * in mg-window-reload.c; the struct in mg-window-private.h.
  */
 
 G_DEFINE_FINAL_TYPE (MgWindow, mg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -583,28 +584,6 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
-/* Open Recent lists the documents read here, not the files exported or
- * imported through the file chooser (which the chooser also adds to the
- * recent files): a group marks the documents. */
-#define RECENT_GROUP "marginalia-documents"
-
-/* Listed in Open Recent here and in the desktop's recent files. */
-static void
-add_recent_document (const char *uri)
-{
-  const char      *groups[] = { RECENT_GROUP, NULL };
-  g_autofree char *type = g_content_type_guess (uri, NULL, 0, NULL);
-  g_autofree char *mime = g_content_type_get_mime_type (type);
-  GtkRecentData    data = {
-       .mime_type = mime != NULL ? mime : (char *) "text/plain",
-       .app_name = (char *) g_get_application_name (),
-       .app_exec = (char *) "marginalia %u",
-       .groups = (char **) groups,
-  };
-
-  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
-}
-
 static void
 load_file_cb (GObject      *object,
               GAsyncResult *result,
@@ -625,7 +604,7 @@ load_file_cb (GObject      *object,
       g_autofree char *uri = g_file_get_uri (data->file);
 
       mg_window_set_document (data->self, document);
-      add_recent_document (uri);
+      _mg_window_add_recent_document (uri);
     }
 
   open_data_free (data);
@@ -728,53 +707,6 @@ drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
-/* The ten most recent documents, in the main menu, or a line that says
- * there are none yet. */
-static void
-update_recent_menu (MgWindow *self)
-{
-  GtkRecentManager *manager = gtk_recent_manager_get_default ();
-  GList            *items = gtk_recent_manager_get_items (manager);
-  guint             n = 0;
-
-  g_menu_remove_all (self->recent_menu);
-
-  for (GList *l = items; l != NULL && n < 10; l = l->next)
-    {
-      GtkRecentInfo *info = l->data;
-      g_autoptr (GMenuItem) item = NULL;
-
-      if (!gtk_recent_info_has_group (info, RECENT_GROUP))
-        continue;
-      if (!gtk_recent_info_is_local (info) || !gtk_recent_info_exists (info))
-        continue;
-
-      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
-      g_menu_item_set_action_and_target (item, "app.open-recent", "s", gtk_recent_info_get_uri (info));
-      g_menu_append_item (self->recent_menu, item);
-      n++;
-    }
-
-  /* An action no one has: the line is shown, and greyed out. */
-  if (n == 0)
-    g_menu_append (self->recent_menu, _ ("No Recent Documents"), "recent.none");
-
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-}
-
-static gboolean
-watch_recent_cb (gpointer user_data)
-{
-  MgWindow *self = user_data;
-
-  self->recent_source = 0;
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
-  update_recent_menu (self);
-
-  return G_SOURCE_REMOVE;
-}
-
 MgDocument *
 mg_window_get_document (MgWindow *self)
 {
@@ -821,12 +753,7 @@ mg_window_get_contents (MgWindow *self)
   return GTK_WIDGET (self->contents_list);
 }
 
-/**
- * mg_window_get_toast_text:
- * @self: a #MgWindow
- *
- * Returns: (nullable): the title of the last message shown in a toast
- */
+/* Returns: (nullable): the title of the last toast shown */
 const char *
 mg_window_get_toast_text (MgWindow *self)
 {
@@ -835,12 +762,7 @@ mg_window_get_toast_text (MgWindow *self)
   return self->last_toast;
 }
 
-/**
- * mg_window_get_error_open_button:
- * @self: a #MgWindow
- *
- * Returns: (transfer none): the error page's Open… button
- */
+/* Returns: (transfer none): the error page's Open… button */
 GtkWidget *
 mg_window_get_error_open_button (MgWindow *self)
 {
@@ -1252,16 +1174,7 @@ mg_window_init (MgWindow *self)
   g_signal_connect_object (self->contents_list, "row-activated",
                            G_CALLBACK (contents_row_activated_cb), self, G_CONNECT_SWAPPED);
 
-  self->recent_menu = g_menu_new ();
-  {
-    g_autoptr (GMenuModel) first = g_menu_model_get_item_link (G_MENU_MODEL (self->primary_menu), 0,
-                                                               G_MENU_LINK_SECTION);
-
-    g_menu_insert_submenu (G_MENU (first), 1, _ ("Open _Recent"), G_MENU_MODEL (self->recent_menu));
-  }
-  /* The recent files are read, and watched, once the window is up: the
-   * first frame does not show them. */
-  self->recent_source = g_idle_add_full (G_PRIORITY_LOW, watch_recent_cb, self, NULL);
+  _mg_window_recent_init (self);
 
   _mg_window_update_actions (self);
 }
