@@ -125,6 +125,33 @@ test_title_only (void)
 }
 
 static void
+test_json_ld_only (void)
+{
+  static const char page[] =
+    "<html><head><title>Ignored | Example</title>"
+    "<script type=\"application/ld+json\">[{\"@type\": \"Organization\", \"name\": \"Org\"},"
+    "{\"@type\": [\"BlogPosting\", \"CreativeWork\"], \"headline\": \"Keeping Bees in Town\","
+    "\"author\": [\"Sam Ortiz\", {\"@type\": \"Person\", \"name\": \"Kim Ahn\"}],"
+    "\"datePublished\": \"2023-05-01\", \"inLanguage\": \"nl\","
+    "\"publisher\": {\"@type\": \"Organization\", \"name\": \"Hive Weekly\"},"
+    "\"mainEntityOfPage\": {\"@type\": \"WebPage\", \"@id\": \"https://hive.example/bees\"}}]</script>"
+    "<script type=\"application/ld+json\">{ broken</script>"
+    "</head><body><p>Text.</p></body></html>";
+  g_autoptr (GBytes) bytes = g_bytes_new_static (page, sizeof page - 1);
+  g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/bees.html", "Hint", MG_DOCUMENT_FORMAT_HTML, NULL);
+  const MgDocumentMetadata *m = metadata_of (document);
+  g_autofree char *authors = joined_authors (m);
+
+  /* The headline is below Open Graph's title, above the <title>. */
+  g_assert_cmpstr (m->title, ==, "Keeping Bees in Town");
+  g_assert_cmpstr (authors, ==, "Sam Ortiz; Kim Ahn");
+  g_assert_cmpstr (m->site_name, ==, "Hive Weekly");
+  g_assert_cmpstr (m->date, ==, "2023-05-01");
+  g_assert_cmpstr (m->url, ==, "https://hive.example/bees");
+  g_assert_cmpstr (m->language, ==, "nl");
+}
+
+static void
 test_front_matter (void)
 {
   g_autoptr (MgDocument) document = load_page ("front-matter.md", NULL, MG_DOCUMENT_FORMAT_MARKDOWN);
@@ -256,6 +283,7 @@ main (int   argc,
   g_test_add_func ("/metadata/html/blog-post", test_blog_post);
   g_test_add_func ("/metadata/html/reference-page", test_reference_page);
   g_test_add_func ("/metadata/html/title-only", test_title_only);
+  g_test_add_func ("/metadata/html/json-ld-only", test_json_ld_only);
   g_test_add_func ("/metadata/markdown/front-matter", test_front_matter);
   g_test_add_func ("/metadata/markdown/inline-authors", test_front_matter_inline_authors);
   g_test_add_func ("/metadata/title/strip-site", test_strip_site);

@@ -217,6 +217,20 @@ is_article_type (const char *type)
 
 /* 2 for an article, 1 for a web page, 0 for anything else. */
 static int
+type_score (JsonNode *type)
+{
+  const char *name;
+
+  if (!JSON_NODE_HOLDS_VALUE (type) || json_node_get_value_type (type) != G_TYPE_STRING)
+    return 0;
+  name = json_node_get_string (type);
+  if (is_article_type (name))
+    return 2;
+  return strcmp (name, "WebPage") == 0 ? 1 : 0;
+}
+
+/* The best score of an object's "@type", one type or a list of them. */
+static int
 json_type_score (JsonObject *object)
 {
   JsonNode *type = json_object_get_member (object, "@type");
@@ -224,28 +238,12 @@ json_type_score (JsonObject *object)
 
   if (type == NULL)
     return 0;
-  if (JSON_NODE_HOLDS_ARRAY (type))
-    {
-      JsonArray *types = json_node_get_array (type);
+  if (!JSON_NODE_HOLDS_ARRAY (type))
+    return type_score (type);
 
-      for (guint i = 0; i < json_array_get_length (types); i++)
-        {
-          JsonNode *t = json_array_get_element (types, i);
-
-          if (JSON_NODE_HOLDS_VALUE (t) && json_node_get_value_type (t) == G_TYPE_STRING)
-            score = MAX (score, is_article_type (json_node_get_string (t)) ? 2 : strcmp (json_node_get_string (t), "WebPage") == 0 ? 1
-                                                                                                                                  : 0);
-        }
-      return score;
-    }
-  if (JSON_NODE_HOLDS_VALUE (type) && json_node_get_value_type (type) == G_TYPE_STRING)
-    {
-      const char *t = json_node_get_string (type);
-
-      return is_article_type (t) ? 2 : strcmp (t, "WebPage") == 0 ? 1
-                                                                  : 0;
-    }
-  return 0;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (type)); i++)
+    score = MAX (score, type_score (json_array_get_element (json_node_get_array (type), i)));
+  return score;
 }
 
 /* The best described object under @node: top-level objects, arrays of
