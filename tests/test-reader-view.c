@@ -590,7 +590,8 @@ test_context_menu (void)
   buffer = gtk_text_view_get_buffer (view);
   start = find_offset (window, "double standard");
 
-  /* On a selection: highlight in each colour, note, copy, select all. */
+  /* On a selection: highlight in each colour, note, copy (also with a
+   * citation), select all. */
   gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
   gtk_text_buffer_get_iter_at_offset (buffer, &e, start + 15);
   gtk_text_buffer_select_range (buffer, &s, &e);
@@ -604,6 +605,7 @@ test_context_menu (void)
                    "win.highlight-with::orange\n"
                    "win.add-note\n"
                    "clipboard.copy\n"
+                   "win.copy-citation\n"
                    "selection.select-all\n");
   g_free (actions);
 

@@ -252,21 +252,24 @@ mg_document_loader_load_bytes (GBytes          *bytes,
   else
     {
       g_autoptr (MgDocumentStructure) structure = NULL;
+      g_autoptr (MgDocumentMetadata) metadata = NULL;
       MgDocumentBuilder builder;
       char             *text = NULL;
       gsize             n_bytes = 0;
 
       mg_document_builder_init (&builder, decoded.len);
       if (format == MG_DOCUMENT_FORMAT_MARKDOWN)
-        mg_markdown_render (&builder, decoded.text, decoded.len, uri, &title);
+        mg_markdown_render (&builder, decoded.text, decoded.len, uri, &title, &metadata);
       else
-        mg_html_render (&builder, decoded.text, decoded.len, uri, &title);
+        mg_html_render (&builder, decoded.text, decoded.len, uri, &title, &metadata);
       structure = mg_document_builder_finish (&builder, &text, &n_bytes);
       mg_document_builder_clear (&builder);
 
       document = mg_document_new_rendered_take (text, n_bytes,
                                                 title != NULL ? title : title_hint, uri, format,
                                                 decoded.encoding, decoded.repaired, structure);
+      if (document != NULL && metadata != NULL)
+        mg_document_set_metadata (document, g_steal_pointer (&metadata));
     }
 
   /* Only a bug here can leave no document; the caller still gets a reason. */

@@ -14,4 +14,7 @@ MgDocument *mg_document_new_rendered_take (char                *text,
                                            gboolean             repaired,
                                            MgDocumentStructure *structure);
 
+void mg_document_set_metadata (MgDocument         *self,
+                               MgDocumentMetadata *metadata);
+
 G_END_DECLS

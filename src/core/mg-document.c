@@ -38,6 +38,7 @@ struct _MgDocument
 
   MgDocumentFormat     format;
   MgDocumentStructure *structure;
+  MgDocumentMetadata  *metadata;
 
   /* @chars and @sha256 are made on first use, under this lock: a store's
    * load makes them in a worker thread while the window may ask too. */
@@ -67,6 +68,7 @@ mg_document_finalize (GObject *object)
   MgDocument *self = (MgDocument *) object;
 
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->metadata, mg_document_metadata_free);
   g_clear_pointer (&self->uri, g_free);
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->chars, g_free);
@@ -449,6 +451,32 @@ mg_document_get_title (MgDocument *self)
   g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
 
   return self->title;
+}
+
+/**
+ * mg_document_get_metadata:
+ *
+ * Returns: (nullable): what the document says about itself (authors,
+ *   site, date, address) for citing it, or %NULL if it says nothing.
+ */
+const MgDocumentMetadata *
+mg_document_get_metadata (MgDocument *self)
+{
+  g_return_val_if_fail (MG_IS_DOCUMENT (self), NULL);
+
+  return self->metadata;
+}
+
+/* Called by the loader before the document is handed out, so a document
+ * still never changes once anyone sees it. */
+void
+mg_document_set_metadata (MgDocument         *self,
+                          MgDocumentMetadata *metadata)
+{
+  g_return_if_fail (MG_IS_DOCUMENT (self));
+
+  g_clear_pointer (&self->metadata, mg_document_metadata_free);
+  self->metadata = metadata;
 }
 
 const char *

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "mg-document-metadata.h"
 #include "mg-document-structure.h"
 #include "mg-types.h"
 
@@ -52,6 +53,8 @@ const gunichar *mg_document_get_chars (MgDocument *self,
 const char     *mg_document_get_sha256 (MgDocument *self);
 gboolean        mg_document_get_repaired (MgDocument *self);
 gboolean        mg_document_is_bundled (MgDocument *self);
+
+const MgDocumentMetadata *mg_document_get_metadata (MgDocument *self);
 
 MgDocumentFormat     mg_document_get_format (MgDocument *self);
 const char          *mg_document_get_encoding (MgDocument *self);

@@ -760,6 +760,54 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* What the document says about itself, as Zotero, Obsidian's Web Clipper
+ * and Pandoc's citation keys name it: only what is known, so a plain
+ * text file's export stays as it was. The address only when it is not
+ * the source already (a web page's snapshot). */
+static void
+append_front_matter_metadata (GString                  *out,
+                              const MgDocumentMetadata *metadata,
+                              const char               *uri)
+{
+  g_autofree char *day = NULL;
+
+  if (metadata == NULL)
+    return;
+
+  if (metadata->authors != NULL && metadata->authors[0] != NULL)
+    {
+      g_string_append (out, "\nauthor: [");
+      for (guint i = 0; metadata->authors[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (out, ", ");
+          append_yaml_string (out, metadata->authors[i]);
+        }
+      g_string_append_c (out, ']');
+    }
+  if (metadata->site_name != NULL)
+    {
+      g_string_append (out, "\nsite: ");
+      append_yaml_string (out, metadata->site_name);
+    }
+  day = mg_document_metadata_dup_day (metadata);
+  if (day != NULL)
+    {
+      g_string_append (out, "\npublished: ");
+      append_yaml_string (out, day);
+    }
+  if (metadata->url != NULL && g_strcmp0 (metadata->url, uri) != 0)
+    {
+      g_string_append (out, "\nurl: ");
+      append_yaml_string (out, metadata->url);
+    }
+  if (metadata->language != NULL)
+    {
+      g_string_append (out, "\nlang: ");
+      append_yaml_string (out, metadata->language);
+    }
+}
+
 static void
 append_front_matter (MgExport   *self,
                      GString    *out,
@@ -787,6 +835,7 @@ append_front_matter (MgExport   *self,
 
   g_string_append (out, "---\ntitle: ");
   append_yaml_string (out, self->title);
+  append_front_matter_metadata (out, mg_document_get_metadata (self->document), self->uri);
   g_string_append (out, "\nsource: ");
   append_yaml_string (out, self->uri);
   g_string_append (out, "\nexported: ");

@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include "mg-document-builder.h"
+#include "mg-document-metadata.h"
 
 G_BEGIN_DECLS
 
@@ -94,5 +95,9 @@ xmlNode *mg_html_choose_content_root (MgHtmlContext *ctx,
 gboolean mg_html_should_drop (MgHtmlContext    *ctx,
                               xmlNode          *node,
                               MgHtmlElementKind kind);
+
+char               *mg_html_node_text (xmlNode *node);
+MgDocumentMetadata *mg_html_read_metadata (xmlNode    *root,
+                                           const char *uri);
 
 G_END_DECLS

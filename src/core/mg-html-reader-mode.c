@@ -107,8 +107,9 @@ mark_ancestors (MgHtmlContext  *ctx,
     }
 }
 
-static char *
-node_text (xmlNode *node)
+/* An element's text, white space collapsed. */
+char *
+mg_html_node_text (xmlNode *node)
 {
   xmlChar *content = xmlNodeGetContent (node);
   char    *text = mg_collapse_whitespace ((const char *) content);
@@ -167,7 +168,7 @@ scan_enter (xmlNode *node,
     }
   else if (strcmp (name, "title") == 0 && ctx->title == NULL && mg_html_is_element (node->parent, "head"))
     {
-      ctx->title = node_text (node);
+      ctx->title = mg_html_node_text (node);
     }
   else if (strcmp (name, "meta") == 0 && ctx->og_title == NULL && (mg_html_attribute_equals (node, "property", "og:title") || mg_html_attribute_equals (node, "name", "og:title")))
     {

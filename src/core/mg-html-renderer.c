@@ -614,8 +614,9 @@ void
 mg_html_render (MgDocumentBuilder *builder,
                 const char        *text,
                 gsize              len,
-                const char        *uri,
-                char             **title)
+                const char          *uri,
+                char               **title,
+                MgDocumentMetadata **metadata)
 {
   MgHtmlContext ctx;
   xmlDoc       *doc;
@@ -645,7 +646,10 @@ mg_html_render (MgDocumentBuilder *builder,
       mg_html_walk (ctx.body != NULL ? ctx.body : root, render_enter, render_leave, &ctx);
     }
 
-  if (ctx.og_title != NULL)
+  *metadata = mg_html_read_metadata (root, uri);
+  if ((*metadata)->title != NULL)
+    *title = g_strdup ((*metadata)->title);
+  else if (ctx.og_title != NULL)
     *title = g_strdup (ctx.og_title);
   else if (ctx.title != NULL)
     *title = g_strdup (ctx.title);

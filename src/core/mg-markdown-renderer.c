@@ -10,87 +10,10 @@
 #include "mg-markdown-renderer.h"
 
 /*
- * The Markdown renderer: YAML front matter is read for its title and not
- * shown, the rest is parsed by libcmark (CommonMark) and its tree walked
- * into the document builder. Raw HTML blocks go to the HTML renderer.
+ * The Markdown renderer: YAML front matter is read for its metadata
+ * (mg-document-metadata.c) and not shown, the rest is parsed by libcmark
+ * (CommonMark) and its tree walked into the document builder. Raw HTML blocks go to the HTML renderer.
  */
-
-static gboolean
-is_yaml_key_line (const char *line,
-                  gsize       len)
-{
-  gsize i = 0;
-
-  if (len == 0 || !(g_ascii_isalpha (line[0]) || line[0] == '_'))
-    return FALSE;
-
-  while (i < len && (g_ascii_isalnum (line[i]) || line[i] == '_' || line[i] == '-' || line[i] == ' '))
-    i++;
-
-  return i < len && line[i] == ':' && (i + 1 == len || line[i + 1] == ' ');
-}
-
-static char *
-yaml_scalar (const char *value,
-             gsize       len)
-{
-  g_autofree char *copy = g_strstrip (g_strndup (value, len));
-  gsize            n = strlen (copy);
-
-  if (n >= 2 && (copy[0] == '"' || copy[0] == '\'') && copy[n - 1] == copy[0])
-    {
-      copy[n - 1] = '\0';
-      return mg_collapse_whitespace (copy + 1);
-    }
-
-  return mg_collapse_whitespace (copy);
-}
-
-/* YAML front matter ("---" lines around "key: value" lines), as Obsidian,
- * Zettlr, Pandoc and static site generators write it: not shown, since
- * CommonMark would render it as a rule and a heading; its title, if any,
- * is the document's. Returns how many bytes it takes. */
-static gsize
-skip_front_matter (const char *text,
-                   gsize       len,
-                   char      **title)
-{
-  const char *end = text + len;
-  const char *line;
-  gboolean    has_key = FALSE;
-
-  if (len < 4 || strncmp (text, "---\n", 4) != 0)
-    return 0;
-
-  for (line = text + 4; line < end;)
-    {
-      const char *nl = memchr (line, '\n', end - line);
-      const char *line_end = nl != NULL ? nl : end;
-      gsize       n = line_end - line;
-
-      while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-        n--;
-
-      if (n == 3 && (strncmp (line, "---", 3) == 0 || strncmp (line, "...", 3) == 0))
-        {
-          if (!has_key)
-            break;
-          return (nl != NULL ? nl + 1 : end) - text;
-        }
-
-      if (is_yaml_key_line (line, n))
-        {
-          has_key = TRUE;
-          if (*title == NULL && n > 6 && strncmp (line, "title:", 6) == 0)
-            *title = yaml_scalar (line + 6, n - 6);
-        }
-
-      line = nl != NULL ? nl + 1 : end;
-    }
-
-  g_clear_pointer (title, g_free);
-  return 0;
-}
 
 /* An image is shown as its alternative text: the text of its children. */
 static void
@@ -144,15 +67,20 @@ void
 mg_markdown_render (MgDocumentBuilder *b,
                     const char        *text,
                     gsize              len,
-                    const char        *uri,
-                    char             **title)
+                    const char          *uri,
+                    char               **title,
+                    MgDocumentMetadata **metadata)
 {
   cmark_node      *document;
   cmark_iter      *iter;
   cmark_event_type event;
   gsize            skip;
 
-  skip = skip_front_matter (text, len, title);
+  /* Front matter is not shown: CommonMark would render it as a rule and
+   * a heading. Its title, if any, is the document's. */
+  skip = mg_document_metadata_parse_front_matter (text, len, metadata);
+  if (*metadata != NULL && (*metadata)->title != NULL)
+    *title = g_strdup ((*metadata)->title);
   document = cmark_parse_document (text + skip, len - skip, CMARK_OPT_DEFAULT);
   iter = cmark_iter_new (document);
 

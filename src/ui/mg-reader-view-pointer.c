@@ -234,6 +234,7 @@ build_context_menu (MgReaderView *self,
 
       g_menu_item_set_attribute (item, "accel", "s", "<Control>c");
       g_menu_append_item (copy, item);
+      g_menu_append (copy, _ ("Copy with C_itation"), "win.copy-citation");
     }
   if (annotation != NULL)
     {

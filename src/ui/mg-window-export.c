@@ -401,12 +401,41 @@ import_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* The selection as a Markdown quote followed by "Author, *Title*, Site,
+ * Date, URL", for a paper or a notebook. */
+static void
+copy_citation_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MgWindow        *self = MG_WINDOW (widget);
+  g_autofree char *passage = NULL;
+  g_autofree char *text = NULL;
+  const gunichar  *chars;
+  guint            start, end;
+
+  if (self->document == NULL || !mg_reader_view_get_selection (self->reader, &start, &end))
+    return;
+
+  chars = mg_document_get_chars (self->document, NULL);
+  passage = g_ucs4_to_utf8 (chars + start, end - start, NULL, NULL, NULL);
+  if (passage == NULL || *g_strstrip (passage) == '\0')
+    return;
+
+  text = mg_document_metadata_format_quote (mg_document_get_metadata (self->document),
+                                            mg_document_get_title (self->document), passage);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  gtk_popover_popdown (self->selection_popover);
+  _mg_window_show_toast (self, _ ("Copied with citation"));
+}
+
 void
 _mg_window_class_export_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.copy-markdown", NULL, copy_all_action);
   gtk_widget_class_install_action (widget_class, "win.copy-annotation-markdown", "s", copy_annotation_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-citation", NULL, copy_citation_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", "s", "markdown");

@@ -89,10 +89,12 @@ show_snapshot (MgWindow   *self,
                MgSnapshot *snapshot,
                gboolean    kept_before)
 {
-  g_autofree char *source = describe_snapshot (snapshot);
+  g_autofree char *source = mg_document_metadata_dup_byline (mg_document_get_metadata (document));
   MgWindow        *window;
   gboolean         replaced;
 
+  if (source == NULL)
+    source = describe_snapshot (snapshot);
   window = target_window (self, mg_document_get_uri (document));
   replaced = window->document != NULL && g_strcmp0 (mg_document_get_uri (window->document), mg_document_get_uri (document)) == 0;
 

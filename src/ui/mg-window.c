@@ -523,7 +523,11 @@ mg_window_set_document (MgWindow   *self,
   g_clear_pointer (&self->error_message, g_free);
   g_hash_table_remove_all (self->deleted);
 
-  source = describe_source (document);
+  /* Who wrote it, where and when, under the title when the document says
+   * so; else where the file is. */
+  source = mg_document_metadata_dup_byline (mg_document_get_metadata (document));
+  if (source == NULL)
+    source = describe_source (document);
   adw_window_title_set_title (self->window_title, mg_document_get_title (document));
   adw_window_title_set_subtitle (self->window_title, source);
   gtk_window_set_title (GTK_WINDOW (self), mg_document_get_title (document));
