@@ -405,8 +405,8 @@ bench_open (GFile      *file,
 {
   MgApplication *app;
   PaintProbe     probe = { 0 };
-  GdkFrameClock        *clock;
-  gint64                deadline;
+  GdkFrameClock *clock;
+  gint64         deadline;
 
   if (!gtk_init_check ())
     {
@@ -476,9 +476,9 @@ start_article_server (char **url)
 {
   g_autofree char *text = generate_text (200 * 1024 - 200);
   g_auto (GStrv) paragraphs = g_strsplit (text, "\n", -1);
-  GString        *html = g_string_new ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-                                       "<title>Winter Notes</title></head><body><article><h1>Winter Notes</h1>\n");
-  SoupServer     *server = soup_server_new (NULL, NULL);
+  GString    *html = g_string_new ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+                                      "<title>Winter Notes</title></head><body><article><h1>Winter Notes</h1>\n");
+  SoupServer *server = soup_server_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *base = NULL;
   GSList          *uris;
@@ -759,7 +759,7 @@ hostile_tick_cb (gpointer user_data)
   HostileProbe *hostile = user_data;
   gint64        now = g_get_monotonic_time ();
 
-  gint64        cpu = thread_cpu_usec ();
+  gint64 cpu = thread_cpu_usec ();
 
   hostile->longest_stall = MAX (hostile->longest_stall, now - hostile->last_tick);
   hostile->longest_cpu = MAX (hostile->longest_cpu, cpu - hostile->last_cpu);
@@ -935,11 +935,11 @@ bench_store_load_100k (const char *path,
   const char      *load[] = { "--store-load", path, dir, NULL };
   g_autofree char *out = NULL;
   g_autoptr (GDir) files = NULL;
-  double           ms = 0;
-  double           rss = 0;
-  double           before = 0;
-  guint            n = 0;
-  const char      *name;
+  double      ms = 0;
+  double      rss = 0;
+  double      before = 0;
+  guint       n = 0;
+  const char *name;
 
   g_free (spawn_self (make));
   files = g_dir_open (dir, 0, NULL);

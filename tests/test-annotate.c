@@ -1031,7 +1031,7 @@ test_previous_quote_shown (void)
   g_autoptr (MgAnnotation) annotation = NULL;
   g_autoptr (MgDocument) edited = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char    *text = NULL;
   MgAnnotationEditor *editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
   const char         *shown;
   guint               start = find_offset (document, "double standard");

@@ -2382,10 +2382,10 @@ test_export_leaves_store (void)
       g_autofree char *json = NULL;
       g_autofree char *after = NULL;
       g_autoptr (GFileInfo) after_info = NULL;
-      MgExportOptions  options = { 0 };
-      guint            n_orphans = 0;
-      gsize            after_len = 0;
-      gboolean         timed_out = FALSE;
+      MgExportOptions options = { 0 };
+      guint           n_orphans = 0;
+      gsize           after_len = 0;
+      gboolean        timed_out = FALSE;
 
       mg_store_set_cache_directory (store, cache);
       g_assert_true (mg_store_load (store, &error));

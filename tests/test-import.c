@@ -664,8 +664,8 @@ test_w3c_orphan_mark_read (void)
       g_autoptr (MgAnnotation) annotation = NULL;
       g_autoptr (GBytes) data = NULL;
       g_autofree char *edited = NULL;
-      JsonObject *target;
-      JsonObject *position = json_object_new ();
+      JsonObject      *target;
+      JsonObject      *position = json_object_new ();
 
       g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
       target = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "first"), "items"), 0), "target");

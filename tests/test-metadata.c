@@ -23,8 +23,8 @@ load_page (const char      *name,
   g_autofree char *contents = NULL;
   g_autofree char *file_uri = g_filename_to_uri (path, NULL, NULL);
   g_autoptr (GBytes) bytes = NULL;
-  gsize            len;
-  MgDocument      *document;
+  gsize       len;
+  MgDocument *document;
 
   g_assert_true (g_file_get_contents (path, &contents, &len, &error));
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
@@ -56,8 +56,8 @@ test_news_article (void)
 {
   g_autoptr (MgDocument) document = load_page ("news-article.html", NULL, MG_DOCUMENT_FORMAT_HTML);
   const MgDocumentMetadata *m = metadata_of (document);
-  g_autofree char *authors = joined_authors (m);
-  g_autofree char *day = mg_document_metadata_dup_day (m);
+  g_autofree char          *authors = joined_authors (m);
+  g_autofree char          *day = mg_document_metadata_dup_day (m);
 
   /* citation_* first; "Okafor, Amara" said as a name. */
   g_assert_cmpstr (m->title, ==, "Tidal Power Gets a Second Look in the North Sea");
@@ -74,8 +74,8 @@ test_blog_post (void)
 {
   g_autoptr (MgDocument) document = load_page ("blog-post.html", NULL, MG_DOCUMENT_FORMAT_HTML);
   const MgDocumentMetadata *m = metadata_of (document);
-  g_autofree char *authors = joined_authors (m);
-  g_autofree char *day = mg_document_metadata_dup_day (m);
+  g_autofree char          *authors = joined_authors (m);
+  g_autofree char          *day = mg_document_metadata_dup_day (m);
 
   /* Open Graph and the byline: article:author is an address, not a name;
    * the commenter is not an author. */
@@ -92,7 +92,7 @@ test_reference_page (void)
 {
   g_autoptr (MgDocument) document = load_page ("reference-page.html", NULL, MG_DOCUMENT_FORMAT_HTML);
   const MgDocumentMetadata *m = metadata_of (document);
-  g_autofree char *authors = joined_authors (m);
+  g_autofree char          *authors = joined_authors (m);
 
   /* Dublin Core. */
   g_assert_cmpstr (m->title, ==, "Glossary: Watermark");
@@ -127,20 +127,19 @@ test_title_only (void)
 static void
 test_json_ld_only (void)
 {
-  static const char page[] =
-    "<html><head><title>Ignored | Example</title>"
-    "<script type=\"application/ld+json\">[{\"@type\": \"Organization\", \"name\": \"Org\"},"
-    "{\"@type\": [\"BlogPosting\", \"CreativeWork\"], \"headline\": \"Keeping Bees in Town\","
-    "\"author\": [\"Sam Ortiz\", {\"@type\": \"Person\", \"name\": \"Kim Ahn\"}],"
-    "\"datePublished\": \"2023-05-01\", \"inLanguage\": \"nl\","
-    "\"publisher\": {\"@type\": \"Organization\", \"name\": \"Hive Weekly\"},"
-    "\"mainEntityOfPage\": {\"@type\": \"WebPage\", \"@id\": \"https://hive.example/bees\"}}]</script>"
-    "<script type=\"application/ld+json\">{ broken</script>"
-    "</head><body><p>Text.</p></body></html>";
+  static const char page[] = "<html><head><title>Ignored | Example</title>"
+                             "<script type=\"application/ld+json\">[{\"@type\": \"Organization\", \"name\": \"Org\"},"
+                             "{\"@type\": [\"BlogPosting\", \"CreativeWork\"], \"headline\": \"Keeping Bees in Town\","
+                             "\"author\": [\"Sam Ortiz\", {\"@type\": \"Person\", \"name\": \"Kim Ahn\"}],"
+                             "\"datePublished\": \"2023-05-01\", \"inLanguage\": \"nl\","
+                             "\"publisher\": {\"@type\": \"Organization\", \"name\": \"Hive Weekly\"},"
+                             "\"mainEntityOfPage\": {\"@type\": \"WebPage\", \"@id\": \"https://hive.example/bees\"}}]</script>"
+                             "<script type=\"application/ld+json\">{ broken</script>"
+                             "</head><body><p>Text.</p></body></html>";
   g_autoptr (GBytes) bytes = g_bytes_new_static (page, sizeof page - 1);
   g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/bees.html", "Hint", MG_DOCUMENT_FORMAT_HTML, NULL);
   const MgDocumentMetadata *m = metadata_of (document);
-  g_autofree char *authors = joined_authors (m);
+  g_autofree char          *authors = joined_authors (m);
 
   /* The headline is below Open Graph's title, above the <title>. */
   g_assert_cmpstr (m->title, ==, "Keeping Bees in Town");
@@ -156,7 +155,7 @@ test_front_matter (void)
 {
   g_autoptr (MgDocument) document = load_page ("front-matter.md", NULL, MG_DOCUMENT_FORMAT_MARKDOWN);
   const MgDocumentMetadata *m = metadata_of (document);
-  g_autofree char *authors = joined_authors (m);
+  g_autofree char          *authors = joined_authors (m);
 
   g_assert_cmpstr (m->title, ==, "Field Notes: Moss on North Walls");
   g_assert_cmpstr (mg_document_get_title (document), ==, "Field Notes: Moss on North Walls");

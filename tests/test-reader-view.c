@@ -833,7 +833,7 @@ test_find_matches_distinct (void)
   for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
     {
       g_autoptr (GdkTexture) texture = NULL;
-      guint8 under_selection[3], under_blue[3], paper[3], under_match[3], under_current[3];
+      guint8        under_selection[3], under_blue[3], paper[3], under_match[3], under_current[3];
       const guint8 *colors[] = { under_selection, under_blue, paper, under_match, under_current };
       const char   *names[] = { "selection", "blue highlight", "paper", "find match", "current find match" };
 

@@ -28,9 +28,7 @@ shows_text_with_annotations (gpointer data)
   MgDocument *document = mg_window_get_document (shows->window);
 
   /* The text shown is the file's, without its last line break. */
-  return document != NULL && g_str_has_prefix (shows->text, mg_document_get_text (document)) &&
-         strlen (shows->text) - strlen (mg_document_get_text (document)) <= 1 &&
-         mg_window_get_annotations (shows->window) != NULL;
+  return document != NULL && g_str_has_prefix (shows->text, mg_document_get_text (document)) && strlen (shows->text) - strlen (mg_document_get_text (document)) <= 1 && mg_window_get_annotations (shows->window) != NULL;
 }
 
 static gboolean
@@ -55,7 +53,7 @@ test_reload_changed_file (void)
   window = mg_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
   mg_window_open_file (window, file);
-  shows = (Shows) { window, before };
+  shows = (Shows){ window, before };
   g_assert_true (mg_test_iterate_until (shows_text_with_annotations, &shows, 30));
   g_assert_false (reload_offered (window));
 
@@ -70,7 +68,7 @@ test_reload_changed_file (void)
   g_assert_true (g_str_has_prefix (before, mg_document_get_text (mg_window_get_document (window))));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
-  shows = (Shows) { window, after };
+  shows = (Shows){ window, after };
   g_assert_true (mg_test_iterate_until (shows_text_with_annotations, &shows, 30));
   g_assert_false (reload_offered (window));
 

@@ -758,7 +758,7 @@ test_row_updates (Fixture      *f,
   /* Found on other words: the row shows them, with the mark, whose
    * tooltip gives the words that were highlighted. */
   {
-    const char      *edited_text = "Coffee.\nCharlie was here first, then the others came.";
+    const char *edited_text = "Coffee.\nCharlie was here first, then the others came.";
     g_autoptr (GBytes) bytes = g_bytes_new_static (edited_text, strlen (edited_text));
     g_autoptr (MgDocument) edited = mg_document_loader_load_bytes (bytes, "file:///tmp/test.txt", "Test", MG_DOCUMENT_FORMAT_TEXT, NULL);
     g_autofree char *tooltip = NULL;
@@ -807,8 +807,7 @@ test_note_markup (void)
       g_autofree char *markup = mg_note_markup (cases[i].note, cases[i].max_chars, cases[i].flags);
 
       g_assert_cmpstr (markup, ==, cases[i].markup);
-      g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL) ||
-                     (cases[i].flags & MG_NOTE_MARKUP_LINKS) != 0);
+      g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL) || (cases[i].flags & MG_NOTE_MARKUP_LINKS) != 0);
     }
 }
 

@@ -3041,8 +3041,8 @@ assert_streamed_as_tree (MgDocument *document,
 {
   g_autoptr (MgAnnotationList) streamed_list = mg_annotation_list_new ();
   g_autoptr (MgAnnotationList) tree_list = mg_annotation_list_new ();
-  Loaded streamed = { 0 };
-  Loaded tree = { 0 };
+  Loaded  streamed = { 0 };
+  Loaded  tree = { 0 };
   GBytes *written;
 
   load_streamed_or_tree (document, dir, FALSE, streamed_list, &streamed);
@@ -3167,11 +3167,11 @@ test_streamed_as_tree (Fixture      *fixture,
   /* Files the streamed reading does not follow, or that hold their
    * entries otherwise, which the tree reads. */
   {
-    g_autofree char *comment = g_strdup_printf ("%s, /* a comment */ \"annotations\" : [ %s ], \"deleted\" : [] }", head, fox);
-    g_autofree char *twice = g_strdup_printf ("%s, \"annotations\" : [ %s ], \"annotations\" : [ %s, %s ] }", head, fox, dog, zebras);
-    g_autofree char *order = g_strdup_printf ("%s, \"deleted\" : [], \"annotations\" : [ %s, 1 ] }", head, fox);
-    g_autofree char *no_deleted = g_strdup_printf ("%s, \"annotations\" : [ %s\n] }", head, dog);
-    g_autofree char *no_entries = g_strdup_printf ("%s, \"deleted\" : [ " ODD_TOMBSTONE " ] }", head);
+    g_autofree char  *comment = g_strdup_printf ("%s, /* a comment */ \"annotations\" : [ %s ], \"deleted\" : [] }", head, fox);
+    g_autofree char  *twice = g_strdup_printf ("%s, \"annotations\" : [ %s ], \"annotations\" : [ %s, %s ] }", head, fox, dog, zebras);
+    g_autofree char  *order = g_strdup_printf ("%s, \"deleted\" : [], \"annotations\" : [ %s, 1 ] }", head, fox);
+    g_autofree char  *no_deleted = g_strdup_printf ("%s, \"annotations\" : [ %s\n] }", head, dog);
+    g_autofree char  *no_entries = g_strdup_printf ("%s, \"deleted\" : [ " ODD_TOMBSTONE " ] }", head);
     const char *const others[] = { comment, twice, order, no_deleted, no_entries };
 
     for (guint i = 0; i < G_N_ELEMENTS (others); i++)
@@ -3208,7 +3208,7 @@ test_too_large (Fixture      *fixture,
   g_autoptr (GError) error = NULL;
   g_autofree char *limit = NULL;
   g_autofree char *at_limit = NULL;
-  Counts counts = { 0 };
+  Counts           counts = { 0 };
 
   g_assert_true (mg_store_load (store, &error));
   add_annotation (list, document, "quick brown fox", NULL);

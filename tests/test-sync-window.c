@@ -50,7 +50,7 @@ document_new (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (mg_test_get_user_dirs_root (), "article.txt", NULL);
   g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-  MgDocument *document = mg_document_loader_load_bytes (bytes, uri, NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
+  MgDocument      *document = mg_document_loader_load_bytes (bytes, uri, NULL, MG_DOCUMENT_FORMAT_TEXT, &error);
 
   g_assert_no_error (error);
 

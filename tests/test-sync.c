@@ -27,9 +27,9 @@
 
 #define V1_ANNOTATION_1 "urn:uuid:0a9e5c1e-1111-4c5e-9a35-6f1e2b7d0001"
 #define V1_ANNOTATION_2 "urn:uuid:0a9e5c1e-2222-4c5e-9a35-6f1e2b7d0002"
-#define V1_UNREADABLE   "urn:uuid:0a9e5c1e-3333-4c5e-9a35-6f1e2b7d0003"
-#define V1_TOMBSTONE    "urn:uuid:0a9e5c1e-4444-4c5e-9a35-6f1e2b7d0004"
-#define V1_URI          "file:///home/ada/Reading/pangrams.txt"
+#define V1_UNREADABLE "urn:uuid:0a9e5c1e-3333-4c5e-9a35-6f1e2b7d0003"
+#define V1_TOMBSTONE "urn:uuid:0a9e5c1e-4444-4c5e-9a35-6f1e2b7d0004"
+#define V1_URI "file:///home/ada/Reading/pangrams.txt"
 
 typedef struct
 {
@@ -728,7 +728,7 @@ static void
 test_conflict_copy_at_load (Fixture      *fixture,
                             gconstpointer user_data)
 {
-  SyncTool tool = GPOINTER_TO_UINT (user_data);
+  SyncTool         tool = GPOINTER_TO_UINT (user_data);
   g_autofree char *laptop_folder = g_build_filename (fixture->root, "laptop-folder", NULL);
   g_autoptr (MgDocument) on_a = document_at (fixture, 0, "a.txt", TEXT);
   g_autoptr (MgDocument) on_b = document_at (fixture, 1, "b.txt", TEXT);
@@ -817,8 +817,8 @@ test_conflict_copy_monitor (Fixture      *fixture,
   g_autofree char *copy_path = NULL;
   g_autofree char *merged_path = NULL;
   g_autofree char *tmp_path = NULL;
-  Counts        counts = { 0 };
-  MgAnnotation *theirs;
+  Counts           counts = { 0 };
+  MgAnnotation    *theirs;
 
   add_annotation (list, document, "quick brown fox", NULL);
   flush_ok (store);
@@ -912,9 +912,9 @@ sync_folders (const char *folder_a,
   g_autofree char *path_b = g_build_filename (folder_b, name, NULL);
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
-  const char *base = g_hash_table_lookup (last_synced, name);
-  gboolean    a_changed;
-  gboolean    b_changed;
+  const char      *base = g_hash_table_lookup (last_synced, name);
+  gboolean         a_changed;
+  gboolean         b_changed;
 
   g_file_get_contents (path_a, &a, NULL, NULL);
   g_file_get_contents (path_b, &b, NULL, NULL);
@@ -950,11 +950,11 @@ static void
 test_two_machines_rounds (Fixture      *fixture,
                           gconstpointer user_data)
 {
-  const char *quotes[] = { "quick brown fox", "lazy dog", "Pack my box", "liquor jugs", "vexingly quick",
-                           "daft zebras", "Sphinx", "black quartz", "judge my vow", "boxing wizards",
-                           "jump quickly", "five dozen" };
+  const char      *quotes[] = { "quick brown fox", "lazy dog", "Pack my box", "liquor jugs", "vexingly quick",
+                                "daft zebras", "Sphinx", "black quartz", "judge my vow", "boxing wizards",
+                                "jump quickly", "five dozen" };
   g_autofree char *folder_b = g_build_filename (fixture->root, "laptop", "Marginalia", NULL);
-  const char *folders[2] = { fixture->folder, folder_b };
+  const char      *folders[2] = { fixture->folder, folder_b };
   g_autoptr (MgDocument) document_a = document_at (fixture, 0, "Papers/pangrams.txt", TEXT);
   g_autoptr (MgDocument) document_b = document_at (fixture, 1, "Dropbox/Reading/the pangrams.txt", TEXT);
   MgDocument *documents[2] = { document_a, document_b };
@@ -964,7 +964,7 @@ test_two_machines_rounds (Fixture      *fixture,
   g_autoptr (GPtrArray) deleted_now = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) last_synced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *file_name = NULL;
-  guint next_quote = 0;
+  guint            next_quote = 0;
 
   g_assert_cmpint (g_mkdir_with_parents (folder_b, 0700), ==, 0);
 
@@ -1115,7 +1115,7 @@ static void
 test_folder_merge (Fixture      *fixture,
                    gconstpointer user_data)
 {
-  const char *other_text = "A second article, with a sentence of its own, and another one after it.";
+  const char      *other_text = "A second article, with a sentence of its own, and another one after it.";
   g_autofree char *new_folder = g_build_filename (fixture->root, "Nextcloud", "Notes", NULL);
   g_autofree char *fixture_path = v1_fixture_path ();
   g_autoptr (MgDocument) article = document_at (fixture, 0, "article.txt", other_text);
@@ -1132,17 +1132,17 @@ test_folder_merge (Fixture      *fixture,
   g_autoptr (GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GHashTable) after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GError) error = NULL;
-  g_autofree char *copy_folder = g_build_filename (fixture->root, "copy-source", NULL);
-  g_autofree char *legacy_name = mg_store_file_name_for_uri (V1_URI);
-  g_autofree char *legacy_path = g_build_filename (fixture->folder, legacy_name, NULL);
-  g_autofree char *snapshots = g_build_filename (fixture->folder, "snapshots", "example.org", NULL);
-  g_autofree char *kept_id = NULL;
-  g_autofree char *edited_id = NULL;
-  g_autofree char *deleted_id = NULL;
-  g_autofree char *new_only_id = NULL;
-  g_autofree char *copy_only_id = NULL;
-  g_autofree char *garbage = g_build_filename (fixture->folder, "notes.json", NULL);
-  g_autofree char *copied_snapshot = NULL;
+  g_autofree char   *copy_folder = g_build_filename (fixture->root, "copy-source", NULL);
+  g_autofree char   *legacy_name = mg_store_file_name_for_uri (V1_URI);
+  g_autofree char   *legacy_path = g_build_filename (fixture->folder, legacy_name, NULL);
+  g_autofree char   *snapshots = g_build_filename (fixture->folder, "snapshots", "example.org", NULL);
+  g_autofree char   *kept_id = NULL;
+  g_autofree char   *edited_id = NULL;
+  g_autofree char   *deleted_id = NULL;
+  g_autofree char   *new_only_id = NULL;
+  g_autofree char   *copy_only_id = NULL;
+  g_autofree char   *garbage = g_build_filename (fixture->folder, "notes.json", NULL);
+  g_autofree char   *copied_snapshot = NULL;
   MgStoreFolderMerge result;
 
   /* The old folder: one document's file, a version 1 file, a conflict
@@ -1247,7 +1247,7 @@ test_folder_vanished (Fixture      *fixture,
   g_autoptr (MgStore) reader = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
-  Counts counts = { 0 };
+  Counts           counts = { 0 };
 
   first = g_strdup (mg_annotation_get_id (add_annotation (list, document, "quick brown fox", NULL)));
   flush_ok (store);
@@ -1287,7 +1287,6 @@ typedef enum
   BOTH_EDITED,
   DELETED_AND_EDITED,
 } MergeCase;
-
 
 /* Three versions of one file, as git has them in a merge: the ancestor
  * and two branches, each changed by a store of its own; the driver's

@@ -274,7 +274,7 @@ mg_document_ids_find_uri (MgDocumentIds *self,
   g_autoptr (GMutexLocker) locker = NULL;
   g_auto (GStrv) groups = NULL;
   g_autofree char *found = NULL;
-  gint64 found_time = G_MININT64;
+  gint64           found_time = G_MININT64;
 
   g_return_val_if_fail (MG_IS_DOCUMENT_IDS (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);

@@ -611,9 +611,9 @@ parse_html (const char *text,
 }
 
 void
-mg_html_render (MgDocumentBuilder *builder,
-                const char        *text,
-                gsize              len,
+mg_html_render (MgDocumentBuilder   *builder,
+                const char          *text,
+                gsize                len,
                 const char          *uri,
                 char               **title,
                 MgDocumentMetadata **metadata)

@@ -308,7 +308,8 @@ static gboolean
 is_marked_not_found (JsonObject *target)
 {
   return g_strcmp0 (mg_json_object_get_string (target, MG_ANNOTATION_JSON_STATE_MEMBER),
-                    MG_ANNOTATION_JSON_STATE_ORPHANED) == 0;
+                    MG_ANNOTATION_JSON_STATE_ORPHANED)
+         == 0;
 }
 
 /* Takes the position selectors out of @target's selector array. */

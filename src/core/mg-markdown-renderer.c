@@ -64,9 +64,9 @@ is_html_line_break (const char *html)
 }
 
 void
-mg_markdown_render (MgDocumentBuilder *b,
-                    const char        *text,
-                    gsize              len,
+mg_markdown_render (MgDocumentBuilder   *b,
+                    const char          *text,
+                    gsize                len,
                     const char          *uri,
                     char               **title,
                     MgDocumentMetadata **metadata)

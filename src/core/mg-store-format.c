@@ -306,7 +306,7 @@ write_store_file (MgJsonWriter *w,
 /* The bytes of the file. @size_hint: about how long it will be. */
 GBytes *
 mg_store_format_write (const char *id,
-                      const char *uri,
+                       const char *uri,
                        const char *sha256,
                        const char *title,
                        GPtrArray  *entries,
@@ -335,7 +335,7 @@ mg_store_format_write (const char *id,
  * written in pieces that are compared and let go, never held whole. */
 gboolean
 mg_store_format_equals (const char *id,
-                       const char *uri,
+                        const char *uri,
                         const char *sha256,
                         const char *title,
                         GPtrArray  *entries,
@@ -357,7 +357,7 @@ mg_store_format_equals (const char *id,
  * @entries and @deleted are copied. */
 JsonNode *
 mg_store_format_build_root (const char *id,
-                           const char *uri,
+                            const char *uri,
                             const char *sha256,
                             const char *title,
                             GPtrArray  *entries,
@@ -748,8 +748,8 @@ mg_store_format_renumber_repeats (JsonNode   *root,
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      JsonObject *entry = mg_json_node_get_object (json_array_get_element (array, i));
-      const char *id = mg_json_object_get_string (entry, "id");
+      JsonObject      *entry = mg_json_node_get_object (json_array_get_element (array, i));
+      const char      *id = mg_json_object_get_string (entry, "id");
       g_autofree char *new_id = NULL;
 
       if (id == NULL)

@@ -35,10 +35,10 @@ skeleton_bytes (const char *data,
                 GArray     *a,
                 GArray     *b)
 {
-  GArray *arrays[2] = { a, b };
-  gsize   cuts[2][2];
-  guint   n_cuts = 0;
-  gsize   at = 0;
+  GArray  *arrays[2] = { a, b };
+  gsize    cuts[2][2];
+  guint    n_cuts = 0;
+  gsize    at = 0;
   GString *out = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
@@ -201,9 +201,9 @@ read_entries (Stream    *s,
       g_autoptr (JsonNode) node = NULL;
       g_autoptr (GError) error = NULL;
       g_autofree char *new_id = NULL;
-      char           *text = NULL;
-      const char     *id;
-      MgAnnotation   *annotation;
+      char            *text = NULL;
+      const char      *id;
+      MgAnnotation    *annotation;
 
       node = parse_span (s, s->entries, i, &text);
       if (node == NULL)

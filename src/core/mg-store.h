@@ -95,7 +95,7 @@ gboolean mg_store_merge_versions (const char *base,
                                   const char *ours,
                                   const char *theirs,
                                   GError    **error);
-char *mg_store_file_name_for_uri (const char *uri);
+char    *mg_store_file_name_for_uri (const char *uri);
 
 char  *mg_store_default_cache_directory (void);
 void   mg_store_set_cache_directory (MgStore    *self,

@@ -206,22 +206,22 @@ about_action (GSimpleAction *action,
   static const char *developers[] = { "The Marginalia developers", NULL };
   GtkWindow         *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  GtkWidget         *about;
+  GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                         "transient-for", parent,
-                         "application-name", _ ("Marginalia"),
-                         "application-icon", APP_ID,
-                         "developer-name", _ ("The Marginalia developers"),
-                         "developers", developers,
-                         "version", PACKAGE_VERSION,
-                         "comments", _ ("Read articles, highlight passages and keep notes"),
-                         "website", "https://github.com/marginalia/marginalia",
-                         "issue-url", "https://github.com/marginalia/marginalia/issues",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         /* Translators: put your names here, one per line. */
-                         "translator-credits", _ ("translator-credits"),
-                         NULL);
+                        "transient-for", parent,
+                        "application-name", _ ("Marginalia"),
+                        "application-icon", APP_ID,
+                        "developer-name", _ ("The Marginalia developers"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _ ("Read articles, highlight passages and keep notes"),
+                        "website", "https://github.com/marginalia/marginalia",
+                        "issue-url", "https://github.com/marginalia/marginalia/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: put your names here, one per line. */
+                        "translator-credits", _ ("translator-credits"),
+                        NULL);
   /* Its version is a button that copies it: say what it is. */
   mg_accessible_label_inner_button (about, "app-version", PACKAGE_VERSION);
   gtk_window_present (GTK_WINDOW (about));

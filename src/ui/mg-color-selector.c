@@ -142,8 +142,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
     }
 
   /* Right-to-left text runs the row the other way. */
-  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL && keyval != GDK_KEY_Home && keyval != GDK_KEY_End &&
-      keyval != GDK_KEY_KP_Home && keyval != GDK_KEY_KP_End)
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL && keyval != GDK_KEY_Home && keyval != GDK_KEY_End && keyval != GDK_KEY_KP_Home && keyval != GDK_KEY_KP_End)
     next = focused - (next - focused);
   next = CLAMP (next, 0, MG_N_COLORS - 1);
 

@@ -214,7 +214,7 @@ paint_idle_cb (gpointer user_data)
   MgReaderView *self = user_data;
   gint64        deadline = g_get_monotonic_time () + IDLE_BUDGET_USEC;
 
-  guint         c;
+  guint c;
 
   for (c = 0; c < self->n_chunks && chunk_loaded (self, c) && g_get_monotonic_time () < deadline; c++)
     paint_chunk (self, c);

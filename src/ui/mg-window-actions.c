@@ -310,7 +310,7 @@ set_annotations_folder_action (GtkWidget  *widget,
   g_autoptr (GFile) old_file = g_file_new_for_path (old_folder);
   g_autoptr (GFile) new_file = g_file_new_for_path (new_folder);
   g_autoptr (GError) error = NULL;
-  g_autofree char *summary = NULL;
+  g_autofree char   *summary = NULL;
   GtkApplication    *app = gtk_window_get_application (GTK_WINDOW (self));
   GList             *windows = app != NULL ? gtk_application_get_windows (app) : NULL;
   MgStoreFolderMerge result;

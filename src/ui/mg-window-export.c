@@ -277,7 +277,7 @@ copy_annotation_action (GtkWidget  *widget,
   MgAnnotation *annotation = _mg_window_lookup_parameter (self, parameter);
   g_autoptr (GListStore) one = NULL;
   g_autofree char *text = NULL;
-  MgExportOptions options;
+  MgExportOptions  options;
 
   if (annotation == NULL)
     return;
