@@ -186,6 +186,7 @@ test_front_matter_inline_authors (void)
   g_assert_cmpstr (m->authors[1], ==, "Charles Babbage");
 
   /* No closing line: no front matter. */
+  g_clear_pointer (&m, mg_document_metadata_free);
   skip = mg_document_metadata_parse_front_matter ("---\ntitle: x\n", 13, &m);
   g_assert_cmpuint (skip, ==, 0);
   g_assert_null (m);
