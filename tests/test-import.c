@@ -425,6 +425,48 @@ test_repeats_kept (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
 }
 
+/* A repeat's new id may be the id of another entry of the file (found by
+ * fuzzing: the import then crashed on the missing versions of that id,
+ * and could drop one annotation for the other): the repeat takes another
+ * id, and all three are kept. */
+static void
+test_repeat_id_taken (void)
+{
+  const char      *id = "urn:uuid:00000000-0000-4000-8000-00000000000f";
+  g_autofree char *name = g_strdup_printf ("%s#repeat-1", id);
+  g_autofree char *taken = mg_export_uuid_urn_for_name (name);
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autofree char *a = annotation_json (id, "2026-02-01T12:00:00Z", "First");
+  g_autofree char *b = annotation_json (id, "2026-02-01T12:00:00Z", "Second");
+  g_autofree char *c = annotation_json (taken, "2026-02-01T12:00:00Z", "Third");
+  g_autofree char *d = annotation_json (taken, "2026-02-01T12:00:00Z", "Fourth");
+  g_autoptr (GHashTable) notes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint order = 0; order < 2; order++)
+    {
+      g_autofree char *json = order == 0 ? g_strdup_printf ("[%s, %s, %s, %s]", a, b, c, d) : g_strdup_printf ("[%s, %s, %s, %s]", c, a, d, b);
+      g_autoptr (GBytes) data = bytes_for (json);
+      g_autoptr (GError) error = NULL;
+      MgImportResult result;
+
+      g_clear_object (&list);
+      list = mg_annotation_list_new ();
+      g_assert_true (mg_import_w3c (document, list, data, &result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (result.n_added, ==, 4);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+      g_hash_table_remove_all (notes);
+      for (guint i = 0; i < 4; i++)
+        {
+          g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+          g_hash_table_add (notes, (gpointer) mg_annotation_get_note (annotation));
+        }
+      g_assert_cmpuint (g_hash_table_size (notes), ==, 4);
+    }
+}
+
 /* A file that cannot be read changes nothing */
 
 static void
@@ -719,6 +761,7 @@ main (int   argc,
   g_test_add_func ("/import/merge/by-modified", test_merge);
   g_test_add_func ("/import/merge/repeats-in-file", test_merge_repeats_in_file);
   g_test_add_func ("/import/merge/repeats-kept", test_repeats_kept);
+  g_test_add_func ("/import/merge/repeat-id-taken", test_repeat_id_taken);
   g_test_add_func ("/import/malformed/changes-nothing", test_malformed);
   g_test_add_func ("/import/malformed/message", test_malformed_message);
   g_test_add_func ("/import/malformed/too-large", test_too_large);

@@ -388,11 +388,23 @@ prepare_entry (JsonObject *annotation)
  * @annotation. */
 static MgAnnotation *
 renumbered (MgAnnotation *annotation,
-            guint         rank)
+            guint         rank,
+            GHashTable   *taken)
 {
   g_autoptr (MgAnnotation) old = annotation;
-  g_autofree char *name = g_strdup_printf ("%s#repeat-%u", mg_annotation_get_id (old), rank);
-  g_autofree char *id = mg_export_uuid_urn_for_name (name);
+  g_autofree char *id = NULL;
+
+  /* Never an id that another entry of the file has (by chance, or a file
+   * written so): that entry would take its place. */
+  do
+    {
+      g_autofree char *name = g_strdup_printf ("%s#repeat-%u", mg_annotation_get_id (old), rank++);
+
+      g_free (id);
+      id = mg_export_uuid_urn_for_name (name);
+    }
+  while (g_hash_table_contains (taken, id));
+  g_hash_table_add (taken, g_strdup (id));
 
   return mg_annotation_new_full (id, mg_annotation_get_created (old), mg_annotation_get_modified (old),
                                  mg_annotation_get_color (old), mg_annotation_get_note (old),
@@ -444,6 +456,7 @@ mg_import_w3c (MgDocument       *document,
   g_autoptr (GPtrArray) to_add = NULL;
   g_autoptr (GHashTable) by_id = NULL;
   g_autoptr (GHashTable) same_time = NULL;
+  g_autoptr (GHashTable) taken = NULL;
   MgImportResult counts = { 0 };
   guint          n_renumbered = 0;
   Collected      collected;
@@ -559,6 +572,9 @@ mg_import_w3c (MgDocument       *document,
    * its own. */
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
   same_time = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (i = 0; i < parsed->len; i++)
+    g_hash_table_add (taken, g_strdup (mg_annotation_get_id (g_ptr_array_index (parsed, i))));
   for (i = 0; i < parsed->len; i++)
     {
       MgAnnotation    *annotation = g_ptr_array_index (parsed, i);
@@ -587,7 +603,7 @@ mg_import_w3c (MgDocument       *document,
       if (cmp == 0)
         {
           g_ptr_array_add (texts, g_steal_pointer (&text));
-          annotation = g_ptr_array_index (parsed, i) = renumbered (annotation, texts->len - 1);
+          annotation = g_ptr_array_index (parsed, i) = renumbered (annotation, texts->len - 1, taken);
           g_hash_table_insert (by_id, (gpointer) mg_annotation_get_id (annotation), annotation);
           n_renumbered++;
           continue;
