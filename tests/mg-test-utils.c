@@ -68,22 +68,33 @@ mg_test_get_user_dirs_root (void)
   return root;
 }
 
-static void
-remove_tree (const char *path)
+/**
+ * mg_test_remove_tree:
+ * @path: a file or folder
+ *
+ * Removes @path and, for a folder, all it holds, without following
+ * symbolic links. Folders a test made read-only are made writable first.
+ */
+void
+mg_test_remove_tree (const char *path)
 {
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = NULL;
   const char *name;
 
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_unlink (path);
+      return;
+    }
+
+  g_chmod (path, 0700);
+  dir = g_dir_open (path, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
+      mg_test_remove_tree (child);
     }
-
   g_rmdir (path);
 }
 
@@ -99,7 +110,7 @@ mg_test_remove_user_dirs (void)
   if (root == NULL)
     return;
 
-  remove_tree (root);
+  mg_test_remove_tree (root);
   g_clear_pointer (&root, g_free);
 }
 

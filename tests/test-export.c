@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "mg-test-utils.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
@@ -2187,26 +2188,6 @@ timeout_set (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 /* Orphans ----------------------------------------------------------------
  *
  * An orphan's passage is not in this version of the document, and its
@@ -2425,7 +2406,7 @@ test_export_leaves_store (void)
                         g_file_info_get_attribute_uint32 (before_info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC));
     }
 
-  remove_tree (tmp);
+  mg_test_remove_tree (tmp);
 }
 
 int

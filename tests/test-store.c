@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "mg-test-utils.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document-loader.h"
@@ -48,32 +49,6 @@ typedef struct
 /* Helpers ---------------------------------------------------------------- */
 
 static void
-remove_recursively (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  /* Undo what the read-only tests did, so that cleaning up works. */
-  g_chmod (path, 0700);
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_recursively (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
-static void
 fixture_setup (Fixture      *fixture,
                gconstpointer user_data)
 {
@@ -87,7 +62,7 @@ static void
 fixture_teardown (Fixture      *fixture,
                   gconstpointer user_data)
 {
-  remove_recursively (fixture->dir);
+  mg_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -3569,7 +3544,7 @@ main (int   argc,
 #undef ADD
 
   ret = g_test_run ();
-  remove_recursively (cache_home);
+  mg_test_remove_tree (cache_home);
   g_free (cache_home);
 
   return ret;

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "mg-test-utils.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document-ids.h"
@@ -49,30 +50,6 @@ typedef struct
 /* Helpers ---------------------------------------------------------------- */
 
 static void
-remove_recursively (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  g_chmod (path, 0700);
-  dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_recursively (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
-static void
 fixture_setup (Fixture      *fixture,
                gconstpointer user_data)
 {
@@ -98,7 +75,7 @@ fixture_teardown (Fixture      *fixture,
 {
   for (guint i = 0; i < G_N_ELEMENTS (fixture->ids); i++)
     g_clear_object (&fixture->ids[i]);
-  remove_recursively (fixture->root);
+  mg_test_remove_tree (fixture->root);
   g_free (fixture->folder);
   g_free (fixture->root);
 }
@@ -512,7 +489,7 @@ test_ids_table (void)
   found = mg_document_ids_lookup (again, "file:///a%20b.txt");
   g_assert_cmpstr (found, ==, id);
 
-  remove_recursively (dir);
+  mg_test_remove_tree (dir);
 }
 
 /* Migration from version 1 ------------------------------------------- */
@@ -1255,7 +1232,7 @@ test_folder_vanished (Fixture      *fixture,
   _mg_store_set_retry_delay (store, 1);
 
   /* Gone, and a file where it was: nothing can be written there. */
-  remove_recursively (fixture->folder);
+  mg_test_remove_tree (fixture->folder);
   g_assert_true (g_file_set_contents (fixture->folder, "not a folder", -1, NULL));
 
   g_test_expect_message ("mg-store", G_LOG_LEVEL_WARNING, "*could not be saved*");
