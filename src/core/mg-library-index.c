@@ -456,6 +456,7 @@ read_file_contents (GBytes        *bytes,
       if (root == NULL)
         {
           out->error = g_strdup (error->message);
+          out->id = document_id_for (name, NULL, NULL, NULL, NULL);
           return;
         }
       document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (root), "document"));
