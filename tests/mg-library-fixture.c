@@ -122,6 +122,30 @@ static const char *const words[] = {
 
 static const char *const tag_names[] = { "method", "todo", "quote", "idea", "data-science", "chapter-1" };
 
+/* Made-up words beside the real ones, so that a word is as rare as in a
+ * real library: 2,000 of them, from syllables. */
+#define N_MADE_UP_WORDS 2000
+
+static const char *const syllables[] = {
+  "ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "in", "ques", "pa", "ro", "li", "ther", "am", "sto",
+};
+
+static void
+append_made_up_word (GString *text,
+                     guint    n)
+{
+  /* Two to four syllables, the number written in base 16. */
+  do
+    {
+      g_string_append (text, syllables[n % G_N_ELEMENTS (syllables)]);
+      n /= G_N_ELEMENTS (syllables);
+    }
+  while (n > 0);
+  g_string_append (text, "ne");
+}
+
+/* One word in ten is one of the real words above, so that each of them is
+ * in about one annotation of thirty. */
 static char *
 sentence (GRand *rand,
           guint  n_words)
@@ -132,7 +156,10 @@ sentence (GRand *rand,
     {
       if (i > 0)
         g_string_append_c (text, ' ');
-      g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      if (g_rand_int_range (rand, 0, 10) == 0)
+        g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      else
+        append_made_up_word (text, g_rand_int_range (rand, 0, N_MADE_UP_WORDS));
     }
 
   return g_string_free (text, FALSE);
@@ -146,9 +173,10 @@ sentence (GRand *rand,
  * @seed: for the words chosen: the same seed, the same folder
  *
  * A library of made-up documents ("Document 17: river theory"), each
- * annotation a quote of 8 to 20 words from a vocabulary of 40 (with
- * accented ones), a note on a third of them, a tag or two on a quarter.
- * About 2.5 MB for 1,000 × 100... times two: it takes a few seconds.
+ * annotation a quote of 8 to 20 words (one in ten from 40 real words,
+ * some accented; the others made up, from 2,000), a note on a third of
+ * them, a tag on a quarter. 1,000 × 100 is about 80 MB of files, written
+ * in a few seconds.
  */
 void
 mg_library_fixture_generate (const char *folder,
