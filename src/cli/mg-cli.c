@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
-#include "mg-cli.h"
+#include "mg-cli-private.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
@@ -22,7 +22,8 @@
  * Export and import from the command line, without a window or a display:
  * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT` and
  * `marginalia --import=FILE DOCUMENT`. It reaches the same store and the
- * same exporters as the window. `marginalia --merge-driver %O %A %B` is
+ * same exporters as the window. `marginalia --list` and `--search=QUERY`
+ * print the library (mg-cli-library.c). `marginalia --merge-driver %O %A %B` is
  * git's merge driver for annotation files (see the README). The options are also registered with the
  * application, so that `marginalia --help` lists them.
  */
@@ -45,18 +46,17 @@ mg_cli_wants_headless (int    argc,
         break;
       if (g_str_has_prefix (argv[i], "--export") || g_str_has_prefix (argv[i], "--import") || g_str_equal (argv[i], "--merge-driver"))
         return TRUE;
+      if (g_str_equal (argv[i], "--list") || g_str_has_prefix (argv[i], "--search"))
+        return TRUE;
     }
 
   return FALSE;
 }
 
-static void
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static void
-fail (const char *format,
-      ...)
+/* An error message for the user, on standard error. */
+void
+mg_cli_fail (const char *format,
+             ...)
 {
   g_autofree char *message = NULL;
   va_list          args;
@@ -84,7 +84,7 @@ open_document (const char        *path,
   document = mg_document_loader_load_file (file, NULL, &error);
   if (document == NULL)
     {
-      fail (_ ("cannot open “%s”: %s"), path, error->message);
+      mg_cli_fail (_ ("cannot open “%s”: %s"), path, error->message);
       return MG_CLI_NO_DOCUMENT;
     }
 
@@ -92,7 +92,7 @@ open_document (const char        *path,
   store = mg_store_new (document, annotations, NULL);
   if (!mg_store_load (store, &error))
     {
-      fail (_ ("the annotations of “%s” cannot be read: %s"), path, error->message);
+      mg_cli_fail (_ ("the annotations of “%s” cannot be read: %s"), path, error->message);
       return MG_CLI_FAILED;
     }
 
@@ -118,7 +118,7 @@ run_export (const char *format,
 
   if (!g_str_equal (format, "markdown") && !g_str_equal (format, "w3c"))
     {
-      fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
+      mg_cli_fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
       return MG_CLI_USAGE;
     }
 
@@ -128,7 +128,7 @@ run_export (const char *format,
 
   if (g_list_model_get_n_items (G_LIST_MODEL (annotations)) == 0)
     {
-      fail (_ ("no annotations are stored for “%s”"), path);
+      mg_cli_fail (_ ("no annotations are stored for “%s”"), path);
       return MG_CLI_NOTHING_STORED;
     }
 
@@ -143,13 +143,13 @@ run_export (const char *format,
     {
       if (fwrite (text, 1, strlen (text), stdout) != strlen (text) || fflush (stdout) != 0)
         {
-          fail (_ ("cannot write the export: %s"), g_strerror (errno));
+          mg_cli_fail (_ ("cannot write the export: %s"), g_strerror (errno));
           return MG_CLI_FAILED;
         }
     }
   else if (!g_file_set_contents (output, text, -1, &error))
     {
-      fail (_ ("cannot write “%s”: %s"), output, error->message);
+      mg_cli_fail (_ ("cannot write “%s”: %s"), output, error->message);
       return MG_CLI_FAILED;
     }
 
@@ -172,7 +172,7 @@ run_import (const char *import_path,
   bytes = g_file_load_bytes (import_file, NULL, NULL, &error);
   if (bytes == NULL)
     {
-      fail (_ ("cannot read “%s”: %s"), import_path, error->message);
+      mg_cli_fail (_ ("cannot read “%s”: %s"), import_path, error->message);
       return MG_CLI_NO_DOCUMENT;
     }
 
@@ -182,20 +182,20 @@ run_import (const char *import_path,
 
   if (mg_store_get_read_only (store))
     {
-      fail (_ ("the annotations of “%s” were saved by a newer version of Marginalia and cannot be changed"), path);
+      mg_cli_fail (_ ("the annotations of “%s” were saved by a newer version of Marginalia and cannot be changed"), path);
       return MG_CLI_FAILED;
     }
 
   if (!mg_import_w3c (document, annotations, bytes, &result, &error))
     {
-      fail (_ ("cannot import “%s”: %s"), import_path, error->message);
+      mg_cli_fail (_ ("cannot import “%s”: %s"), import_path, error->message);
       return MG_CLI_FAILED;
     }
 
   if (!mg_store_flush (store, &error))
     {
       /* The window's words for highlights that could not be saved. */
-      fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
+      mg_cli_fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
             path, error->message);
       return MG_CLI_FAILED;
     }
@@ -227,17 +227,42 @@ run_merge_driver (int    argc,
 
   if (argc != 5)
     {
-      fail (_ ("the merge driver takes three files: marginalia --merge-driver %%O %%A %%B"));
+      mg_cli_fail (_ ("the merge driver takes three files: marginalia --merge-driver %%O %%A %%B"));
       return MG_CLI_USAGE;
     }
 
   if (!mg_store_merge_versions (argv[2], argv[3], argv[4], &error))
     {
-      fail (_ ("the annotations in “%s” and “%s” cannot be merged: %s"), argv[3], argv[4], error->message);
+      mg_cli_fail (_ ("the annotations in “%s” and “%s” cannot be merged: %s"), argv[3], argv[4], error->message);
       return MG_CLI_FAILED;
     }
 
   return MG_CLI_OK;
+}
+
+/* --list and --search: on the library, never with a document. */
+static int
+run_library (gboolean    list,
+             const char *search,
+             gboolean    other_options,
+             GStrv       remaining)
+{
+  if ((list && search != NULL) || other_options)
+    {
+      mg_cli_fail (_ ("--list and --search go alone: without each other, --export or --import"));
+      return MG_CLI_USAGE;
+    }
+
+  if (remaining != NULL && remaining[0] != NULL)
+    {
+      mg_cli_fail (_ ("--list and --search take no document: they cover the whole library"));
+      return MG_CLI_USAGE;
+    }
+
+  if (list)
+    return mg_cli_run_list ();
+
+  return mg_cli_run_search (search);
 }
 
 /**
@@ -256,6 +281,8 @@ mg_cli_run (int    argc,
   g_autofree char *export_format = NULL;
   g_autofree char *import_path = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *search = NULL;
+  gboolean         list = FALSE;
   g_auto (GStrv) remaining = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -264,6 +291,10 @@ mg_cli_run (int    argc,
     { "export", 0, 0, G_OPTION_ARG_STRING, &export_format, NULL, NULL },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_path, NULL, NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list, NULL, NULL },
+    /* Taken as bytes (UTF-8, repaired if need be), not converted from the
+     * locale's charset: a C locale cannot convert "café". */
+    { "search", 0, 0, G_OPTION_ARG_FILENAME, &search, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
     { NULL }
   };
@@ -280,19 +311,22 @@ mg_cli_run (int    argc,
   /* parse_strv, unlike parse, frees the arguments it takes out. */
   if (!g_option_context_parse_strv (context, &args, &error))
     {
-      fail ("%s", error->message);
+      mg_cli_fail ("%s", error->message);
       return MG_CLI_USAGE;
     }
 
+  if (list || search != NULL)
+    return run_library (list, search, export_format != NULL || import_path != NULL || output != NULL, remaining);
+
   if (export_format != NULL && import_path != NULL)
     {
-      fail (_ ("--export and --import cannot be used together"));
+      mg_cli_fail (_ ("--export and --import cannot be used together"));
       return MG_CLI_USAGE;
     }
 
   if (remaining == NULL || remaining[0] == NULL || remaining[1] != NULL)
     {
-      fail (_ ("give exactly one document, e.g. marginalia --export=markdown article.txt"));
+      mg_cli_fail (_ ("give exactly one document, e.g. marginalia --export=markdown article.txt"));
       return MG_CLI_USAGE;
     }
 
@@ -301,7 +335,7 @@ mg_cli_run (int    argc,
 
   if (output != NULL)
     {
-      fail (_ ("--output is only for --export"));
+      mg_cli_fail (_ ("--output is only for --export"));
       return MG_CLI_USAGE;
     }
 
