@@ -894,15 +894,15 @@ prepare_folder (GFile        *dir,
 
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
-                   _ ("“%s” is not a folder"), g_file_peek_path (dir));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
+                           _ ("it is not a folder"));
       return FALSE;
     }
 
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE) && !g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   _ ("the folder “%s” cannot be written to"), g_file_peek_path (dir));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _ ("it cannot be written to"));
       return FALSE;
     }
 
@@ -974,8 +974,8 @@ mg_export_all (const char       *annotations_folder,
   folder = g_file_new_for_path (annotations_folder);
   if (g_file_equal (folder, dir))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _ ("“%s” is the annotations folder: export into another one"), g_file_peek_path (dir));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _ ("it is the annotations folder: export into another one"));
       return FALSE;
     }
 
