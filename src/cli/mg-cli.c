@@ -20,7 +20,9 @@
  * SECTION:mg-cli
  *
  * Export and import from the command line, without a window or a display:
- * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT` and
+ * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT`,
+ * `marginalia --export=markdown|w3c --all --output=FOLDER` (every document
+ * of the annotations folder, one file each: mg_export_all()) and
  * `marginalia --import=FILE DOCUMENT`. It reaches the same store and the
  * same exporters as the window. `marginalia --list` and `--search=QUERY`
  * print the library (mg-cli-library.c). `marginalia --merge-driver %O %A %B` is
@@ -33,8 +35,9 @@
  * @argc: the argument count
  * @argv: the arguments
  *
- * Returns: %TRUE when the arguments ask for an export or an import, which
- *   run without starting the application
+ * Returns: %TRUE when the arguments ask for an export or an import (or
+ *   have --all, which is only for an export), which run without starting
+ *   the application
  */
 gboolean
 mg_cli_wants_headless (int    argc,
@@ -47,6 +50,9 @@ mg_cli_wants_headless (int    argc,
       if (g_str_has_prefix (argv[i], "--export") || g_str_has_prefix (argv[i], "--import") || g_str_equal (argv[i], "--merge-driver"))
         return TRUE;
       if (g_str_equal (argv[i], "--list") || g_str_has_prefix (argv[i], "--search"))
+        return TRUE;
+      /* Without --export, a mistake to say without a window. */
+      if (g_str_equal (argv[i], "--all"))
         return TRUE;
     }
 
@@ -103,6 +109,23 @@ open_document (const char        *path,
   return MG_CLI_OK;
 }
 
+static gboolean
+parse_format (const char     *format,
+              MgExportFormat *out)
+{
+  if (g_str_equal (format, "markdown"))
+    *out = MG_EXPORT_FORMAT_MARKDOWN;
+  else if (g_str_equal (format, "w3c"))
+    *out = MG_EXPORT_FORMAT_W3C;
+  else
+    {
+      mg_cli_fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static int
 run_export (const char *format,
             const char *output,
@@ -114,13 +137,11 @@ run_export (const char *format,
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   MgExportOptions  options = { 0 };
+  MgExportFormat   export_format;
   int              status;
 
-  if (!g_str_equal (format, "markdown") && !g_str_equal (format, "w3c"))
-    {
-      mg_cli_fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
-      return MG_CLI_USAGE;
-    }
+  if (!parse_format (format, &export_format))
+    return MG_CLI_USAGE;
 
   status = open_document (path, &document, &annotations, &store);
   if (status != MG_CLI_OK)
@@ -134,7 +155,7 @@ run_export (const char *format,
 
   /* Each Markdown entry links back to its passage. */
   options.document_id = mg_store_get_document_id (store);
-  if (g_str_equal (format, "markdown"))
+  if (export_format == MG_EXPORT_FORMAT_MARKDOWN)
     text = mg_export_markdown (document, G_LIST_MODEL (annotations), &options);
   else
     text = mg_export_w3c (document, G_LIST_MODEL (annotations), NULL);
@@ -151,6 +172,61 @@ run_export (const char *format,
     {
       mg_cli_fail (_ ("cannot write “%s”: %s"), output, error->message);
       return MG_CLI_FAILED;
+    }
+
+  return MG_CLI_OK;
+}
+
+/* Every document of the annotations folder into @output, a folder. */
+static int
+run_export_all (const char *format_name,
+                const char *output)
+{
+  g_auto (MgExportAllStats) stats = { 0 };
+  g_autoptr (GFile) dir = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *dir_name = NULL;
+  MgExportFormat   format;
+  gboolean         ok;
+
+  if (!parse_format (format_name, &format))
+    return MG_CLI_USAGE;
+
+  if (output == NULL || g_str_equal (output, "-"))
+    {
+      mg_cli_fail (_ ("--all writes one file per document: give a folder, e.g. marginalia --export=markdown --all --output=~/Notes/Marginalia"));
+      return MG_CLI_USAGE;
+    }
+
+  folder = mg_store_get_folder ();
+  dir = g_file_new_for_commandline_arg (output);
+  dir_name = g_file_get_parse_name (dir);
+  ok = mg_export_all (folder, format, dir, &stats, NULL, &error);
+
+  for (guint i = 0; stats.notices != NULL && i < stats.notices->len; i++)
+    mg_cli_fail ("%s", (const char *) g_ptr_array_index (stats.notices, i));
+
+  if (!ok)
+    {
+      mg_cli_fail (_ ("cannot export into “%s”: %s"), dir_name, error->message);
+      return MG_CLI_FAILED;
+    }
+
+  /* Translators: after an export of every document on the command line:
+   * how many documents, the folder, and how many files were written. */
+  g_print (ngettext ("Exported %u document to %s (%u changed)",
+                     "Exported %u documents to %s (%u changed)",
+                     stats.n_documents),
+           stats.n_documents, dir_name, stats.n_written);
+  g_print ("\n");
+  if (stats.n_missing > 0)
+    {
+      g_print (ngettext ("%u document was not found where it was: its stored highlights and notes were exported",
+                         "%u documents were not found where they were: their stored highlights and notes were exported",
+                         stats.n_missing),
+               stats.n_missing);
+      g_print ("\n");
     }
 
   return MG_CLI_OK;
@@ -283,6 +359,7 @@ mg_cli_run (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *search = NULL;
   gboolean         list = FALSE;
+  gboolean         all = FALSE;
   g_auto (GStrv) remaining = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -295,6 +372,7 @@ mg_cli_run (int    argc,
     /* Taken as bytes (UTF-8, repaired if need be), not converted from the
      * locale's charset: a C locale cannot convert "café". */
     { "search", 0, 0, G_OPTION_ARG_FILENAME, &search, NULL, NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
     { NULL }
   };
@@ -322,6 +400,22 @@ mg_cli_run (int    argc,
     {
       mg_cli_fail (_ ("--export and --import cannot be used together"));
       return MG_CLI_USAGE;
+    }
+
+  if (all && export_format == NULL)
+    {
+      mg_cli_fail (_ ("--all is only for --export, e.g. marginalia --export=markdown --all --output=FOLDER"));
+      return MG_CLI_USAGE;
+    }
+
+  if (all)
+    {
+      if (remaining != NULL && remaining[0] != NULL)
+        {
+          mg_cli_fail (_ ("--all exports every document: give no document with it"));
+          return MG_CLI_USAGE;
+        }
+      return run_export_all (export_format, output);
     }
 
   if (remaining == NULL || remaining[0] == NULL || remaining[1] != NULL)
