@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "mg-document-loader.h"
+#include "mg-document.h"
 #include "mg-reader-view.h"
 #include "mg-test-utils.h"
 
@@ -75,6 +76,37 @@ char_location (Fixture      *fixture,
                                          rect->x, rect->y, &rect->x, &rect->y);
 }
 
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames (gpointer user_data)
+{
+  return *(guint *) user_data >= 2;
+}
+
+/* Waits for two frames of @widget: all it was asked to change is laid
+ * out and drawn. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+
+  gtk_widget_queue_draw (widget);
+  g_assert_true (mg_test_iterate_until (two_frames, &frames, 10));
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
 /* The view as it is drawn, into fixture->pixels (B, G, R, A). */
 static void
 render (Fixture *fixture)
@@ -84,6 +116,7 @@ render (Fixture *fixture)
   GtkSnapshot   *snapshot = gtk_snapshot_new ();
   GskRenderNode *node;
 
+  wait_for_frames (widget);
   fixture->width = gtk_widget_get_width (widget);
   fixture->height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, snapshot, fixture->width, fixture->height);
@@ -184,9 +217,10 @@ test_code_block (Fixture      *fixture,
   char_location (fixture, offset_of (fixture, "A paragraph right after"), &next);
   char_location (fixture, offset_of (fixture, "Some text before"), &before);
 
-  /* Left of the code, inside its box: tinted on both lines and between
-   * them; left of the paragraph after, on the line of its text: not. */
-  x = first.x - 6;
+  /* In the right margin, which no text reaches but the box does: tinted
+   * beside both lines and between them; beside the paragraphs before and
+   * after: not. */
+  x = fixture->width - 28 + 4;
   g_assert_cmphex (pixel (fixture, x, first.y + first.height / 2), !=, background (fixture, x));
   g_assert_cmphex (pixel (fixture, x, last.y + last.height / 2), !=, background (fixture, x));
   g_assert_cmphex (pixel (fixture, x, last.y - 1), !=, background (fixture, x));
@@ -295,6 +329,84 @@ test_image (Fixture      *fixture,
   g_assert_cmpint (drawn, >, 10);
 }
 
+static gboolean
+view_painted (gpointer user_data)
+{
+  MgReaderView *view = user_data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) && !mg_reader_view_get_loading (view);
+}
+
+/* Shows @document in a view of its own; returns how many pixels above its
+ * first line are not the background, and the view's top margin. */
+static guint
+drawn_above_text (MgDocument *document,
+                  const char *expected_headline,
+                  int        *top_margin)
+{
+  Fixture      fixture = { 0 };
+  GtkWidget   *scroller = gtk_scrolled_window_new ();
+  GdkRectangle first;
+  guint        drawn = 0;
+
+  fixture.document = g_object_ref (document);
+  fixture.view = MG_READER_VIEW (mg_reader_view_new ());
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (fixture.view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (fixture.view), 28);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (fixture.view), 20);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (fixture.view));
+  fixture.window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture.window, 500, 400);
+  gtk_window_set_child (fixture.window, scroller);
+  gtk_window_present (fixture.window);
+  mg_reader_view_set_document (fixture.view, document);
+  g_assert_true (mg_test_iterate_until (view_painted, fixture.view, 30));
+  mg_test_wait_for_idle (10);
+
+  g_assert_cmpstr (mg_reader_view_get_headline (fixture.view), ==, expected_headline);
+  *top_margin = gtk_text_view_get_top_margin (GTK_TEXT_VIEW (fixture.view));
+
+  render (&fixture);
+  char_location (&fixture, 0, &first);
+  for (int y = 0; y < first.y; y++)
+    for (int x = 28; x < fixture.width - 40; x++)
+      drawn += pixel (&fixture, x, y) != pixel (&fixture, 2, y);
+
+  fixture_tear_down (&fixture, NULL);
+
+  return drawn;
+}
+
+/* The sample article shows its headline as a heading at the top, above
+ * its text, which stays byte for byte the text of article.txt; another
+ * text with the same words has no headline. */
+static void
+test_bundled_headline (void)
+{
+  g_autoptr (MgDocument) bundled = mg_document_new_bundled ();
+  g_autoptr (GBytes) file = g_resources_lookup_data (RESOURCE_PREFIX "/article.txt", 0, NULL);
+  g_autoptr (MgDocument) plain = NULL;
+  int margin = 0, plain_margin = 0;
+
+  g_assert_nonnull (file);
+  /* The file's text (a text's blank lines at its end are never shown):
+   * the headline is not in it. */
+  g_assert_cmpuint (mg_document_get_n_bytes (bundled), <=, g_bytes_get_size (file));
+  g_assert_true (memcmp (mg_document_get_text (bundled), g_bytes_get_data (file, NULL), mg_document_get_n_bytes (bundled)) == 0);
+  for (gsize i = mg_document_get_n_bytes (bundled); i < g_bytes_get_size (file); i++)
+    g_assert_cmpint (((const char *) g_bytes_get_data (file, NULL))[i], ==, '\n');
+  g_assert_false (g_str_has_prefix (mg_document_get_text (bundled), mg_document_get_title (bundled)));
+
+  /* A heading's worth of pixels drawn above the first line. */
+  g_assert_cmpuint (drawn_above_text (bundled, mg_document_get_title (bundled), &margin), >, 200);
+  g_assert_cmpint (margin, >, 20 + 20);
+
+  plain = mg_document_loader_load_bytes (file, "file:///tmp/article.txt", NULL, MG_DOCUMENT_FORMAT_TEXT, NULL);
+  g_assert_nonnull (plain);
+  g_assert_cmpuint (drawn_above_text (plain, NULL, &plain_margin), ==, 0);
+  g_assert_cmpint (plain_margin, ==, 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +423,7 @@ main (int   argc,
   g_test_add ("/reader-blocks/quote-after-list", Fixture, NULL, fixture_set_up, test_quote_after_list, fixture_tear_down);
   g_test_add ("/reader-blocks/table", Fixture, NULL, fixture_set_up, test_table, fixture_tear_down);
   g_test_add ("/reader-blocks/image", Fixture, NULL, fixture_set_up, test_image, fixture_tear_down);
+  g_test_add_func ("/reader-blocks/bundled-headline", test_bundled_headline);
 
   status = g_test_run ();
   mg_test_remove_user_dirs ();

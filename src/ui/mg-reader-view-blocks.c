@@ -19,7 +19,11 @@
  * the margin of its line and a dim italic face; a table, its cells set off
  * by tabs in the text, tab stops measured from its widest cell in each
  * column, and its header row bold. The margin marks and the box are drawn
- * under the text, for the lines on screen only. */
+ * under the text, for the lines on screen only.
+ *
+ * The bundled article keeps its headline beside its text (article.ini),
+ * so that the text stays byte for byte as written: the view draws the
+ * headline as a first-level heading in a top margin made as tall as it. */
 
 #define CODE_PADDING 8   /* above the first and below the last line of code */
 #define CODE_INSET 12    /* the box's edge left of the code, right of the column */
@@ -30,6 +34,8 @@
 #define CELL_GAP 24     /* between a table's columns */
 #define TABLE_ROW_SPACING 6
 #define QUOTE_SPACING 10 /* above a quote, which may follow a list's tight items */
+#define HEADLINE_SCALE 1.6 /* as a first-level heading */
+#define HEADLINE_GAP 16    /* between the headline and the text */
 
 typedef struct
 {
@@ -97,12 +103,14 @@ void
 mg_reader_view_dispose_blocks (MgReaderView *self)
 {
   g_clear_handle_id (&self->measure_source, g_source_remove);
+  g_clear_handle_id (&self->headline_source, g_source_remove);
 }
 
 void
 mg_reader_view_finalize_blocks (MgReaderView *self)
 {
   g_clear_pointer (&self->tables, g_array_unref);
+  g_clear_pointer (&self->headline, g_free);
 }
 
 /* The tag of a block kind this file styles, or %NULL. */
@@ -344,6 +352,124 @@ draw_code_box (GtkSnapshot *snapshot,
   gtk_snapshot_pop (snapshot);
 }
 
+/* The headline's layout at the view's width and in its font, as it is
+ * now. */
+static PangoLayout *
+headline_layout (MgReaderView *self)
+{
+  GtkTextView   *view = GTK_TEXT_VIEW (self);
+  PangoLayout   *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->headline);
+  PangoAttrList *attrs = pango_attr_list_new ();
+  int            width = gtk_widget_get_width (GTK_WIDGET (self)) - gtk_text_view_get_left_margin (view) -
+              gtk_text_view_get_right_margin (view);
+
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (HEADLINE_SCALE));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, MAX (width, 1) * PANGO_SCALE);
+
+  return layout;
+}
+
+/* The top margin: the view's own, and the headline's height above it. */
+static gboolean
+update_headline_margin_cb (gpointer user_data)
+{
+  MgReaderView *self = user_data;
+  int           margin = self->base_top_margin;
+
+  self->headline_source = 0;
+
+  if (self->headline != NULL)
+    {
+      g_autoptr (PangoLayout) layout = headline_layout (self);
+      int height = 0;
+
+      pango_layout_get_pixel_size (layout, NULL, &height);
+      self->headline_height = height;
+      margin += height + HEADLINE_GAP;
+    }
+
+  if (gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)) != margin)
+    gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self), margin);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After a change of width or font: the headline may take more lines or
+ * fewer. Not while GTK allocates: the margin is set from an idle. */
+void
+mg_reader_view_queue_headline (MgReaderView *self)
+{
+  if (self->headline == NULL || self->headline_source != 0)
+    return;
+
+  self->headline_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_headline_margin_cb, self, NULL);
+}
+
+/* A headline for the document just set: the bundled article's title. */
+void
+mg_reader_view_update_headline (MgReaderView *self)
+{
+  const char *headline = NULL;
+
+  if (self->document != NULL && mg_document_is_bundled (self->document))
+    headline = mg_document_get_title (self->document);
+
+  if (g_strcmp0 (headline, self->headline) == 0)
+    return;
+
+  if (self->headline == NULL)
+    self->base_top_margin = gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self));
+  g_free (self->headline);
+  self->headline = g_strdup (headline);
+  self->headline_height = 0;
+  g_clear_handle_id (&self->headline_source, g_source_remove);
+  update_headline_margin_cb (self);
+}
+
+static void
+draw_headline (MgReaderView *self,
+               GtkSnapshot  *snapshot)
+{
+  g_autoptr (PangoLayout) layout = headline_layout (self);
+  GtkTextIter  first;
+  GdkRectangle location;
+  GdkRGBA      color;
+  int          height = 0;
+
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  if (height != self->headline_height)
+    mg_reader_view_queue_headline (self);
+
+  gtk_text_buffer_get_start_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), &first);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (self), &first, &location);
+  get_fg_color (self, 1.0, &color);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (gtk_text_view_get_left_margin (GTK_TEXT_VIEW (self)),
+                                                          location.y - HEADLINE_GAP - self->headline_height));
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+/**
+ * mg_reader_view_get_headline:
+ * @self: a #MgReaderView
+ *
+ * Returns: (nullable): the headline drawn above the text, which is not
+ *   part of it (the bundled article's title)
+ */
+const char *
+mg_reader_view_get_headline (MgReaderView *self)
+{
+  g_return_val_if_fail (MG_IS_READER_VIEW (self), NULL);
+
+  return self->headline;
+}
+
 /* Draws under the text of the lines on screen: the boxes of code blocks,
  * the bars of quotes, the icons of images. In buffer coordinates. */
 void
@@ -356,6 +482,9 @@ mg_reader_view_snapshot_blocks (MgReaderView *self,
   GdkRGBA      box_color, bar_color;
   int          right, below;
   int          code_top = -1, code_bottom = 0, code_x = 0;
+
+  if (self->headline != NULL)
+    draw_headline (self, snapshot);
 
   if (self->document == NULL || mg_document_get_spans (self->document, NULL) == NULL)
     return;

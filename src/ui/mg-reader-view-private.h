@@ -45,6 +45,10 @@ struct _MgReaderView
   GArray     *tables;          /* a tab stop tag for each table */
   guint       table_font_key;  /* the font the tables were measured in */
   guint       measure_source;
+  char       *headline; /* drawn above the text, not in it */
+  int         headline_height;
+  int         base_top_margin; /* the top margin without the headline */
+  guint       headline_source;
 
   /* The text, put into the buffer in chunks (mg-reader-view-text.c). */
   gsize       text_pos;   /* bytes of the document's text in the buffer */
@@ -110,6 +114,8 @@ GtkTextTag *mg_reader_view_block_tag (MgReaderView *self,
 gboolean    mg_reader_view_block_needs_end (const MgSpan *span);
 void        mg_reader_view_block_ended (MgReaderView *self,
                                         const MgSpan *span);
+void        mg_reader_view_update_headline (MgReaderView *self);
+void        mg_reader_view_queue_headline (MgReaderView *self);
 void        mg_reader_view_snapshot_blocks (MgReaderView *self,
                                             GtkSnapshot  *snapshot);
 

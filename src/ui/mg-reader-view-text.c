@@ -353,6 +353,7 @@ mg_reader_view_start_text (MgReaderView *self)
   g_array_set_size (self->open_spans, 0);
   g_array_set_size (self->breaks, 0);
   mg_reader_view_reset_blocks (self);
+  mg_reader_view_update_headline (self);
 
   gtk_text_buffer_set_text (buffer, "", 0);
 

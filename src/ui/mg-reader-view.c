@@ -337,6 +337,7 @@ mg_reader_view_size_allocate (GtkWidget *widget,
   MgReaderView *self = MG_READER_VIEW (widget);
 
   GTK_WIDGET_CLASS (mg_reader_view_parent_class)->size_allocate (widget, width, height, baseline);
+  mg_reader_view_queue_headline (self);
 
   if (self->context_menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->context_menu));
