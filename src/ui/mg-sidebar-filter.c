@@ -274,20 +274,29 @@ setup_tag_item_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), GPOINTER_TO_INT (user_data));
   gtk_list_item_set_child (item, label);
 }
 
+/* A tag up to @user_data characters is shown whole: its width is the
+ * label's least, so the drop-down's list grows to it (the list is only
+ * ever as wide as its rows' least width). A longer one is cut in the
+ * middle, where two tags that start alike still differ at their ends, and
+ * is whole in a tooltip. */
 static void
 bind_tag_item_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
                   gpointer                  user_data)
 {
+  GtkLabel        *label = GTK_LABEL (gtk_list_item_get_child (item));
   GtkStringObject *string = gtk_list_item_get_item (item);
+  const char      *text = gtk_string_object_get_string (string);
+  gboolean         cut = g_utf8_strlen (text, -1) > GPOINTER_TO_INT (user_data);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
+  gtk_label_set_text (label, text);
+  gtk_label_set_ellipsize (label, cut ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_width_chars (label, cut ? GPOINTER_TO_INT (user_data) : -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), cut ? text : NULL);
 }
 
 static GtkListItemFactory *
@@ -296,7 +305,7 @@ tag_factory_new (int max_width_chars)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tag_item_cb), GINT_TO_POINTER (max_width_chars));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_tag_item_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_tag_item_cb), GINT_TO_POINTER (max_width_chars));
 
   return factory;
 }
