@@ -611,6 +611,14 @@ test_filter_tag_width (Fixture      *f,
 
   gtk_popover_popdown (GTK_POPOVER (popover));
   pump ();
+
+  /* The button stays narrow: the tag chosen is cut in its middle there,
+   * and whole in its tooltip. */
+  label = find_widget (gtk_widget_get_first_child (dropdown), match_label_text, (gpointer) tag);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_is_ancestor (label, popover) == FALSE);
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_MIDDLE);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, tag);
 }
 
 /* The icon of the sidebar's sort button. */
