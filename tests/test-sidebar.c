@@ -601,6 +601,9 @@ test_filter_tag_width (Fixture      *f,
         g_error ("“%s” is cut in the tag list", shown);
     }
 
+  /* It opens towards the window, from the button at the sidebar's end. */
+  g_assert_cmpint (gtk_widget_get_halign (popover), ==, GTK_ALIGN_END);
+
   /* Past 28 characters, cut in the middle, whole in a tooltip. */
   label = find_widget (popover, match_label_text, (gpointer) long_tag);
   g_assert_nonnull (label);

@@ -570,6 +570,12 @@ _mg_sidebar_filter_init (MgSidebar *self)
   gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (self->tag_model));
   mg_accessible_label_inner_button (GTK_WIDGET (self->tag_dropdown), NULL, _ ("Filter by Tag"));
   g_signal_connect_swapped (self->tag_dropdown, "notify::selected", G_CALLBACK (tag_selected_cb), self);
+  /* The button is at the sidebar's end: its list, as wide as its tags,
+   * opens towards the window rather than past its edge. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tag_dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      gtk_widget_set_halign (child, GTK_ALIGN_END);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.clear-filters", FALSE);
 }
