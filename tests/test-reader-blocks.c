@@ -407,6 +407,45 @@ test_bundled_headline (void)
   g_assert_cmpint (plain_margin, ==, 20);
 }
 
+/* A page of a thousand tables: the first ones are aligned, the rest keep
+ * their text with the default tab stops, and the view takes no tag for
+ * each. */
+static void
+test_many_tables (void)
+{
+  g_autoptr (GString) html = g_string_new ("<body>");
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (MgDocument) document = NULL;
+  GtkWidget       *scroller = gtk_scrolled_window_new ();
+  GtkWindow       *window = GTK_WINDOW (gtk_window_new ());
+  MgReaderView    *view = MG_READER_VIEW (mg_reader_view_new ());
+  GtkTextTagTable *tags = gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  const char      *text;
+  PangoTabArray   *tabs;
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (html, "<table><tr><td>cell %u</td><td>x</td></tr></table>", i);
+  g_string_append (html, "</body>");
+  bytes = g_bytes_new (html->str, html->len);
+  document = mg_document_loader_load_bytes (bytes, "file:///tmp/tables.html", NULL, MG_DOCUMENT_FORMAT_HTML, NULL);
+  g_assert_nonnull (document);
+  text = mg_document_get_text (document);
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (window, scroller);
+  gtk_window_present (window);
+  mg_reader_view_set_document (view, document);
+  g_assert_true (mg_test_iterate_until (view_painted, view, 30));
+
+  tabs = mg_reader_view_get_table_tabs (view, g_utf8_pointer_to_offset (text, strstr (text, "cell 0\t")));
+  g_assert_nonnull (tabs);
+  pango_tab_array_free (tabs);
+  g_assert_null (mg_reader_view_get_table_tabs (view, g_utf8_pointer_to_offset (text, strstr (text, "cell 999\t"))));
+  g_assert_cmpint (gtk_text_tag_table_get_size (tags), <, 400);
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +463,7 @@ main (int   argc,
   g_test_add ("/reader-blocks/table", Fixture, NULL, fixture_set_up, test_table, fixture_tear_down);
   g_test_add ("/reader-blocks/image", Fixture, NULL, fixture_set_up, test_image, fixture_tear_down);
   g_test_add_func ("/reader-blocks/bundled-headline", test_bundled_headline);
+  g_test_add_func ("/reader-blocks/many-tables", test_many_tables);
 
   status = g_test_run ();
   mg_test_remove_user_dirs ();

@@ -30,10 +30,16 @@
 #define QUOTE_BAR_GAP 14 /* from the bar to the quote's text */
 #define QUOTE_BAR_WIDTH 3
 #define IMAGE_ICON_SIZE 16
-#define IMAGE_MARGIN 52 /* the text of an image line, past its icon */
-#define CELL_GAP 24     /* between a table's columns */
+#define IMAGE_INDENT (IMAGE_ICON_SIZE + 8) /* an image line's text, past its icon */
+#define CELL_GAP 24                        /* between a table's columns */
 #define TABLE_ROW_SPACING 6
-#define QUOTE_SPACING 10 /* above a quote, which may follow a list's tight items */
+/* A hostile page of 100,000 tables or rows costs no more than this: the
+ * tables after MAX_TABLES keep the default tab stops (their text is
+ * there, unaligned), and columns are as wide as their widest cell in the
+ * first MAX_MEASURED_ROWS rows. */
+#define MAX_TABLES 256
+#define MAX_MEASURED_ROWS 500
+#define QUOTE_SPACING 10   /* above a quote, which may follow a list's tight items */
 #define HEADLINE_SCALE 1.6 /* as a first-level heading */
 #define HEADLINE_GAP 16    /* between the headline and the text */
 
@@ -70,7 +76,7 @@ mg_reader_view_init_blocks (MgReaderView *self)
   self->table_header_tag = gtk_text_buffer_create_tag (buffer, NULL, "weight", PANGO_WEIGHT_BOLD, NULL);
   self->image_tag = gtk_text_buffer_create_tag (buffer, NULL,
                                                 "style", PANGO_STYLE_ITALIC,
-                                                "left-margin", IMAGE_MARGIN,
+                                                "indent", IMAGE_INDENT,
                                                 NULL);
   self->table_row_tag = gtk_text_buffer_create_tag (buffer, NULL, "pixels-below-lines", TABLE_ROW_SPACING, NULL);
   self->quote_top_tag = gtk_text_buffer_create_tag (buffer, NULL, "pixels-above-lines", QUOTE_SPACING, NULL);
@@ -169,7 +175,7 @@ measure_table (MgReaderView *self,
   pango_layout_set_attributes (bold, attrs);
 
   mg_reader_view_get_iters (self, table->start, table->end, &line, &end);
-  while (gtk_text_iter_compare (&line, &end) < 0)
+  for (guint row = 0; row < MAX_MEASURED_ROWS && gtk_text_iter_compare (&line, &end) < 0; row++)
     {
       GtkTextIter      line_end = line;
       g_autofree char *text = NULL;
@@ -276,17 +282,18 @@ mg_reader_view_block_ended (MgReaderView *self,
       break;
 
     case MG_SPAN_TABLE:
-      {
-        Table table = { span->start, span->end, gtk_text_buffer_create_tag (buffer, NULL, NULL) };
+      if (self->tables->len < MAX_TABLES)
+        {
+          Table table = { span->start, span->end, gtk_text_buffer_create_tag (buffer, NULL, NULL) };
 
-        g_array_append_val (self->tables, table);
-        measure_table (self, &g_array_index (self->tables, Table, self->tables->len - 1));
-        self->table_font_key = font_key (self);
-        mg_reader_view_get_iters (self, span->start, span->end, &start, &end);
-        gtk_text_buffer_apply_tag (buffer, table.tag, &start, &end);
-        gtk_text_buffer_apply_tag (buffer, self->table_row_tag, &start, &end);
-        tag_last_line (self, span, self->code_bottom_tag);
-      }
+          g_array_append_val (self->tables, table);
+          measure_table (self, &g_array_index (self->tables, Table, self->tables->len - 1));
+          self->table_font_key = font_key (self);
+          mg_reader_view_get_iters (self, span->start, span->end, &start, &end);
+          gtk_text_buffer_apply_tag (buffer, table.tag, &start, &end);
+          gtk_text_buffer_apply_tag (buffer, self->table_row_tag, &start, &end);
+          tag_last_line (self, span, self->code_bottom_tag);
+        }
       break;
 
     default:
@@ -337,12 +344,12 @@ draw_image_icon (MgReaderView *self,
 }
 
 static void
-draw_code_box (GtkSnapshot *snapshot,
+draw_code_box (GtkSnapshot   *snapshot,
                const GdkRGBA *color,
-               int          x,
-               int          right,
-               int          top,
-               int          bottom)
+               int            x,
+               int            right,
+               int            top,
+               int            bottom)
 {
   GskRoundedRect box;
 
@@ -360,8 +367,7 @@ headline_layout (MgReaderView *self)
   GtkTextView   *view = GTK_TEXT_VIEW (self);
   PangoLayout   *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->headline);
   PangoAttrList *attrs = pango_attr_list_new ();
-  int            width = gtk_widget_get_width (GTK_WIDGET (self)) - gtk_text_view_get_left_margin (view) -
-              gtk_text_view_get_right_margin (view);
+  int            width = gtk_widget_get_width (GTK_WIDGET (self)) - gtk_text_view_get_left_margin (view) - gtk_text_view_get_right_margin (view);
 
   pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
   pango_attr_list_insert (attrs, pango_attr_scale_new (HEADLINE_SCALE));

@@ -149,7 +149,7 @@ apply_spans (MgReaderView *self,
     {
       const MgSpan *span = &spans[g_array_index (self->open_spans, guint, i - 1)];
 
-      GtkTextTag   *tag = span_tag (self, span);
+      GtkTextTag *tag = span_tag (self, span);
 
       if (tag != NULL)
         apply_tag (self, tag, start, MIN (span->end, end));
