@@ -9,8 +9,8 @@
  * MgDocumentStructure:
  *
  * What a rendered document has beyond its text: spans (headings, emphasis,
- * code, quotes, list items, links, rules) and the headings for a table of
- * contents. Offsets are code points of the document's text, like every
+ * code, quotes, list items, links, rules, tables, images) and the headings
+ * for a table of contents. Offsets are code points of the document's text, like every
  * offset in Marginalia.
  *
  * A structure is filled by a renderer, then sealed: sealing sorts the
@@ -111,7 +111,7 @@ mg_document_structure_add_span (MgDocumentStructure *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (!self->sealed);
   g_return_if_fail (start <= end);
-  g_return_if_fail (kind <= MG_SPAN_RULE);
+  g_return_if_fail (kind <= MG_SPAN_IMAGE);
 
   span.start = start;
   span.end = end;
@@ -339,6 +339,12 @@ mg_span_kind_to_string (MgSpanKind kind)
       return "link";
     case MG_SPAN_RULE:
       return "rule";
+    case MG_SPAN_TABLE:
+      return "table";
+    case MG_SPAN_TABLE_HEADER:
+      return "table-header";
+    case MG_SPAN_IMAGE:
+      return "image";
     default:
       return "unknown";
     }
