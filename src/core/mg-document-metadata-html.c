@@ -335,6 +335,29 @@ take_json_ld (Collect    *c,
   offer (&m->site_name, &c->site, RANK_OG, website);
 }
 
+/**
+ * mg_html_json_ld_article_body:
+ * @json: the text of a JSON-LD script
+ *
+ * Returns: (nullable): the articleBody of the article it describes, for
+ *   pages that draw their article with scripts.
+ */
+char *
+mg_html_json_ld_article_body (const char *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *article = NULL;
+  const char *website = NULL;
+  const char *body;
+  int         score = 0;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return NULL;
+  find_json_article (json_parser_get_root (parser), &article, &score, &website);
+  body = article != NULL ? json_string_member (article, "articleBody") : NULL;
+  return body != NULL && *body != '\0' ? g_strdup (body) : NULL;
+}
+
 /* Whether a class attribute has a word that names an author or a byline
  * ("byline", "author", "post-author", "author-name"), or (@comments) the
  * comments, whose authors are not the article's. */

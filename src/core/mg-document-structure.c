@@ -111,7 +111,7 @@ mg_document_structure_add_span (MgDocumentStructure *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (!self->sealed);
   g_return_if_fail (start <= end);
-  g_return_if_fail (kind <= MG_SPAN_RULE);
+  g_return_if_fail (kind <= MG_SPAN_IMAGE);
 
   span.start = start;
   span.end = end;
@@ -339,6 +339,8 @@ mg_span_kind_to_string (MgSpanKind kind)
       return "link";
     case MG_SPAN_RULE:
       return "rule";
+    case MG_SPAN_IMAGE:
+      return "image";
     default:
       return "unknown";
     }

@@ -34,6 +34,9 @@ typedef enum
  *   the depth of its list, from 1
  * @MG_SPAN_LINK: a link; the span has a URL
  * @MG_SPAN_RULE: a thematic break, one line of its own
+ * @MG_SPAN_IMAGE: where a web page had an image, which is not shown: one
+ *   line that says so (with the image's description when the page has
+ *   no caption for it)
  *
  * The kinds of structure a rendered document has.
  */
@@ -48,6 +51,7 @@ typedef enum
   MG_SPAN_LIST_ITEM,
   MG_SPAN_LINK,
   MG_SPAN_RULE,
+  MG_SPAN_IMAGE,
 } MgSpanKind;
 
 /**

@@ -321,12 +321,7 @@ render_enter (xmlNode *node,
       return FALSE;
 
     case ELEMENT_IMAGE:
-      {
-        g_autofree char *alt = mg_html_get_attribute (node, "alt");
-
-        if (alt != NULL)
-          mg_document_builder_append_text (b, alt, strlen (alt));
-      }
+      mg_html_render_image (ctx, node);
       return FALSE;
 
     case ELEMENT_LINK:
