@@ -1083,7 +1083,7 @@ test_html_no_network (void)
                                              "<iframe src=\"http://192.0.2.1/\">frame</iframe><p>ok</p></body></html>",
                                              -1, MG_DOCUMENT_FORMAT_HTML);
 
-  g_assert_cmpstr (mg_document_get_text (document), ==, "pic\nok");
+  g_assert_cmpstr (mg_document_get_text (document), ==, "[Image: pic]\nok");
 }
 
 static void

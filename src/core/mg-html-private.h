@@ -68,6 +68,7 @@ typedef struct
   guint              sectioning_depth; /* while scanning */
   MgHtmlScore       *score;            /* the article's choice, mg-html-reader-score.c */
   GPtrArray         *json_ld;          /* <script type="application/ld+json"> elements */
+  GPtrArray         *headlines;        /* <h1>, <h2> and elements named "headline", in order */
 } MgHtmlContext;
 
 typedef gboolean (*MgHtmlEnterFunc) (xmlNode *node,
@@ -109,6 +110,8 @@ void            mg_html_mark (MgHtmlContext  *ctx,
                               xmlNode        *node,
                               MgHtmlNodeFlags flag);
 int             mg_html_class_weight (xmlNode *node);
+gboolean        mg_html_class_names_headline (xmlNode *node);
+gboolean        mg_html_is_hidden (xmlNode *node);
 xmlNode        *mg_html_score_content (MgHtmlContext *ctx,
                                        xmlNode       *semantic);
 guint           mg_html_score_text_length (MgHtmlContext *ctx,

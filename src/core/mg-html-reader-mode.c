@@ -67,6 +67,7 @@ mg_html_context_init (MgHtmlContext     *ctx,
   ctx->base = g_strdup (uri);
   ctx->counts = g_array_new (FALSE, FALSE, sizeof (gsize));
   ctx->json_ld = g_ptr_array_new ();
+  ctx->headlines = g_ptr_array_new ();
 }
 
 void
@@ -84,6 +85,7 @@ mg_html_context_clear (MgHtmlContext *ctx)
   g_free (ctx->base);
   g_array_unref (ctx->counts);
   g_ptr_array_unref (ctx->json_ld);
+  g_ptr_array_unref (ctx->headlines);
   g_clear_pointer (&ctx->score, mg_html_score_free);
 }
 
@@ -173,6 +175,11 @@ scan_enter (xmlNode *node,
   else if (strcmp (name, "h1") == 0)
     {
       mark_ancestors (ctx, node, FLAG_HOLDS_TITLE);
+      g_ptr_array_add (ctx->headlines, node);
+    }
+  else if (strcmp (name, "h2") == 0 || mg_html_attribute_equals (node, "itemprop", "headline") || mg_html_class_names_headline (node))
+    {
+      g_ptr_array_add (ctx->headlines, node);
     }
   else if (strcmp (name, "body") == 0 && ctx->body == NULL)
     {
@@ -231,8 +238,8 @@ style_hides (const char *style)
   return strstr (compact->str, "display:none") != NULL || strstr (compact->str, "visibility:hidden") != NULL;
 }
 
-static gboolean
-is_hidden (xmlNode *node)
+gboolean
+mg_html_is_hidden (xmlNode *node)
 {
   g_autofree char *storage = NULL;
   const char      *style;
@@ -311,6 +318,7 @@ names_chrome (const char *value)
     "cookie",
     "cookies",
     "disqus",
+    "editsection",
     "footer",
     "gdpr",
     "header",
@@ -416,7 +424,7 @@ mg_html_should_drop (MgHtmlContext    *ctx,
   flags = mg_html_node_flags (ctx, node);
   if ((flags & FLAG_DROP) && !ctx->lenient)
     return TRUE;
-  if (flags & FLAG_HOLDS_CONTENT)
+  if (flags & (FLAG_HOLDS_CONTENT | FLAG_HOLDS_HEADLINE))
     return FALSE;
 
   if (kind == ELEMENT_FORM)
@@ -432,7 +440,7 @@ mg_html_should_drop (MgHtmlContext    *ctx,
   if (ctx->lenient)
     return FALSE;
 
-  return is_hidden (node) || is_page_chrome (node);
+  return mg_html_is_hidden (node) || is_page_chrome (node);
 }
 
 static gsize
@@ -694,6 +702,43 @@ has_caption (xmlNode *figure)
   return FALSE;
 }
 
+static gboolean
+inline_text_enter (xmlNode *node,
+                   gpointer data)
+{
+  gboolean *found = data;
+
+  if (*found)
+    return FALSE;
+  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)
+    {
+      for (const char *p = (const char *) node->content; p != NULL && *p != '\0'; p++)
+        if (!mg_is_html_space (*p))
+          {
+            *found = TRUE;
+            break;
+          }
+      return FALSE;
+    }
+  return node->type == XML_ELEMENT_NODE && mg_html_element_kind (node) != ELEMENT_DROP;
+}
+
+/* Whether @block has text outside the blocks inside it. */
+static gboolean
+has_inline_text (xmlNode *block)
+{
+  gboolean found = FALSE;
+
+  for (xmlNode *child = block->children; child != NULL && !found; child = child->next)
+    {
+      MgHtmlElementKind kind = child->type == XML_ELEMENT_NODE ? mg_html_element_kind (child) : ELEMENT_INLINE;
+
+      if (kind == ELEMENT_INLINE || kind == ELEMENT_LINK || kind == ELEMENT_EMPHASIS || kind == ELEMENT_STRONG || kind == ELEMENT_CODE || kind == ELEMENT_QUOTATION)
+        mg_html_walk (child, inline_text_enter, NULL, &found);
+    }
+  return found;
+}
+
 /* Whether the block around an image has text of its own beside it. */
 static gboolean
 image_in_text (MgHtmlContext *ctx,
@@ -714,16 +759,7 @@ image_in_text (MgHtmlContext *ctx,
       *figure = block;
       return FALSE;
     }
-  if (mg_html_element_kind (block) == ELEMENT_INLINE || mg_html_element_kind (block) == ELEMENT_HEADING || mg_html_element_kind (block) == ELEMENT_CELL)
-    return TRUE;
-
-  if (ctx->score != NULL && !ctx->lenient && mg_html_score_text_length (ctx, block) > 0)
-    return TRUE;
-  {
-    g_autofree char *text = mg_html_node_text (block);
-
-    return text != NULL && *text != '\0';
-  }
+  return has_inline_text (block);
 }
 
 /**

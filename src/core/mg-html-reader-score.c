@@ -55,6 +55,8 @@ typedef struct
   guint    rows;
   guint    cells;
   guint    header_cells;
+  guint    breaks;         /* <br> outside any block descendant */
+  guint    block_children; /* children that are blocks */
   double   score;
   gboolean candidate;
 } Stats;
@@ -66,9 +68,9 @@ struct _MgHtmlScore
   gboolean clean; /* whether this walk drops furniture */
   guint    in_code;   /* open <pre> and <code> elements */
   guint    in_figure; /* open <figure> elements */
-  xmlNode *protect_top;
-  xmlNode *headline;
-  guint    generation;
+  xmlNode *headline;      /* while cleaning */
+  gboolean seen_headline; /* the headline was entered */
+  gboolean seen_best;     /* a paragraph of the article's text was left */
 };
 
 static Stats *
@@ -293,6 +295,10 @@ looks_like_furniture (MgHtmlContext *ctx,
     return FALSE;
 
   weight = mg_html_class_weight (node);
+  /* Between the headline and the article's text: the byline, the date,
+   * the standfirst. Short, and often in "meta" classes with a link. */
+  if (s->seen_headline && !s->seen_best && st->text < 200 && st->inputs == 0 && st->embeds == 0)
+    return st->text < 25 && link_density (st) > 0.9;
   if (weight < 0)
     return TRUE;
   if (st->commas >= 10)
@@ -371,6 +377,8 @@ measure_enter (xmlNode *node,
     s->in_code++;
   else if (name_is (node, "figure"))
     s->in_figure++;
+  if (node == s->headline)
+    s->seen_headline = TRUE;
 
   fresh.node = node;
   g_array_append_val (s->stats, fresh);
@@ -392,6 +400,8 @@ measure_leave (xmlNode *node,
   Stats            *parent;
 
   g_array_set_size (s->stack, s->stack->len - 1);
+  if (s->seen_headline && name_is (node, "p") && st.inline_text >= 100)
+    s->seen_best = TRUE;
   if (name_is (node, "pre") || name_is (node, "code"))
     s->in_code--;
   else if (name_is (node, "figure"))
@@ -423,6 +433,11 @@ measure_leave (xmlNode *node,
     {
       parent->inline_text += st.inline_text;
       parent->inline_commas += st.inline_commas;
+      parent->breaks += st.breaks + (kind == ELEMENT_BREAK ? 1 : 0);
+    }
+  else
+    {
+      parent->block_children++;
     }
 }
 
@@ -436,6 +451,7 @@ measure (MgHtmlContext *ctx,
   g_array_set_size (s->stats, 0);
   g_array_set_size (s->stack, 0);
   s->in_code = s->in_figure = 0;
+  s->seen_headline = s->seen_best = FALSE;
   s->clean = clean;
   mg_html_walk (root, measure_enter, measure_leave, ctx);
   s->clean = FALSE;
@@ -473,6 +489,13 @@ score_paragraphs (MgHtmlContext *ctx)
         continue;
 
       points = 1 + st->inline_commas + MIN (st->inline_text / 100, 3);
+      /* Text between <br>s or beside blocks is paragraphs of its own
+       * (Readability makes them so): this element holds them. */
+      if (!name_is (st->node, "p") && !name_is (st->node, "pre") && (st->breaks >= 2 || st->block_children > 0))
+        {
+          init_candidate (st);
+          st->score += points;
+        }
       ancestor = st->node->parent;
       for (guint level = 0; level < 5 && ancestor != NULL && ancestor->type == XML_ELEMENT_NODE; level++, ancestor = ancestor->parent)
         {
@@ -636,6 +659,9 @@ sibling_belongs (MgHtmlContext *ctx,
       if (st->text > 0 && st->text <= 80 && density == 0 && ends_sentence (sibling))
         return TRUE;
     }
+  /* An image between parts of the article. */
+  if (st->images > 0 && st->text < 25 && st->links == 0 && st->images <= 2)
+    return TRUE;
   /* Headings, figures and code between parts of the article. */
   if (mg_html_element_kind (sibling) == ELEMENT_HEADING || name_is (sibling, "figure") || name_is (sibling, "pre") || name_is (sibling, "table"))
     return link_density (st) < 0.5;
@@ -661,40 +687,71 @@ text_matches_title (MgHtmlContext *ctx,
   return FALSE;
 }
 
-/* The headline: the first shown <h1> (or else <h2>) that says the title,
- * or the only shown <h1>. */
+/* Whether a class names a headline: "headline", "storyheadline",
+ * "article-title", "entry-title", "post-title". */
+gboolean
+mg_html_class_names_headline (xmlNode *node)
+{
+  g_autofree char *storage = NULL;
+  const char      *value;
+
+  if (node->properties == NULL)
+    return FALSE;
+  value = mg_html_attribute_value (node, "class", &storage);
+  return value != NULL && (contains_word (value, "headline") || contains_word (value, "article-title") || contains_word (value, "entry-title") || contains_word (value, "post-title") || contains_word (value, "story-title"));
+}
+
+/* Whether an element is inside something never shown, or hidden. */
+static gboolean
+is_shown (MgHtmlContext *ctx,
+          xmlNode       *node)
+{
+  for (; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
+    if (mg_html_element_kind (node) == ELEMENT_DROP || mg_html_is_hidden (node))
+      return FALSE;
+  return TRUE;
+}
+
+/* The headline: the first <h1>, else <h2>, else element named a headline,
+ * that says the page's title (even in a page header, which reader mode
+ * drops otherwise); else the only <h1> shown. */
 static xmlNode *
 find_headline (MgHtmlContext *ctx)
 {
   MgHtmlScore *s = ctx->score;
   xmlNode     *only_h1 = NULL;
   guint        n_h1 = 0;
-  guint        checked = 0;
 
-  for (guint level = 1; level <= 2; level++)
-    {
-      char name[3] = { 'h', (char) ('0' + level), '\0' };
+  for (guint pass = 0; pass < 3; pass++)
+    for (guint i = 0; i < ctx->headlines->len && i < 60; i++)
+      {
+        xmlNode         *node = g_ptr_array_index (ctx->headlines, i);
+        g_autofree char *text = NULL;
+        gboolean         h1 = name_is (node, "h1");
 
-      for (guint i = 0; i < s->stats->len; i++)
-        {
-          Stats           *st = stats_at (s, i);
-          g_autofree char *text = NULL;
+        if ((pass == 0) != h1 || (pass == 1 && !name_is (node, "h2")))
+          continue;
+        if (pass == 0 && stats_of (s, node) != NULL && stats_of (s, node)->text > 0)
+          {
+            n_h1++;
+            only_h1 = node;
+          }
+        text = mg_html_node_text (node);
+        if (text_matches_title (ctx, text) && is_shown (ctx, node))
+          return node;
+      }
+  if (n_h1 == 1)
+    return only_h1;
+  if (n_h1 == 0)
+    for (guint i = 0; i < ctx->headlines->len && i < 60; i++)
+      {
+        xmlNode *node = g_ptr_array_index (ctx->headlines, i);
+        Stats   *st = stats_of (s, node);
 
-          if (!name_is (st->node, name) || st->text == 0)
-            continue;
-          if (level == 1)
-            {
-              n_h1++;
-              only_h1 = st->node;
-            }
-          if (++checked > 40)
-            break;
-          text = mg_html_node_text (st->node);
-          if (text_matches_title (ctx, text))
-            return st->node;
-        }
-    }
-  return n_h1 == 1 ? only_h1 : NULL;
+        if (!name_is (node, "h2") && st != NULL && st->text >= 10 && st->text <= 300)
+          return node;
+      }
+  return NULL;
 }
 
 static void
@@ -704,6 +761,17 @@ mark_chain (MgHtmlContext  *ctx,
 {
   for (; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
     mg_html_mark (ctx, node, flag);
+}
+
+/* The child of @ancestor that holds @node. */
+static xmlNode *
+child_holding (xmlNode *ancestor,
+                   xmlNode *node)
+{
+  for (; node != NULL; node = node->parent)
+    if (node->parent == ancestor)
+      return node;
+  return NULL;
 }
 
 /* @node's ancestors from the root down, @node last. */
@@ -765,6 +833,42 @@ prune_path (MgHtmlContext *ctx,
     }
 }
 
+/* The children of @top (the body) that are not part of the article:
+ * those before the headline, and the furniture after it. */
+static void
+prune_children (MgHtmlContext *ctx,
+                xmlNode       *top,
+                xmlNode       *headline)
+{
+  xmlNode *head = headline != NULL ? child_holding (top, headline) : NULL;
+  gboolean before = head != NULL;
+  gboolean header = FALSE;
+
+  for (xmlNode *child = top->children; child != NULL; child = child->next)
+    {
+      Stats *st;
+
+      if (child == head)
+        {
+          before = FALSE;
+          header = TRUE;
+          continue;
+        }
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (!before && sibling_belongs (ctx, top, child))
+        {
+          header = FALSE;
+          continue;
+        }
+      /* Right under the headline, a short line is its byline or date. */
+      st = stats_of (ctx->score, child);
+      if (header && st != NULL && st->text > 0 && st->text < 200 && link_density (st) < 0.5)
+        continue;
+      mg_html_mark (ctx, child, FLAG_DROP);
+    }
+}
+
 /* The siblings of @top that are not part of the article. */
 static void
 prune_siblings (MgHtmlContext *ctx,
@@ -818,6 +922,7 @@ mg_html_score_content (MgHtmlContext *ctx,
                        xmlNode       *semantic)
 {
   xmlNode     *page = ctx->body != NULL ? ctx->body : semantic;
+  MgHtmlScore *s;
   xmlNode     *best;
   xmlNode     *top;
   xmlNode     *headline;
@@ -832,6 +937,7 @@ mg_html_score_content (MgHtmlContext *ctx,
       ctx->score->stats = g_array_new (FALSE, FALSE, sizeof (Stats));
       ctx->score->stack = g_array_new (FALSE, FALSE, sizeof (guint));
     }
+  s = ctx->score;
 
   measure (ctx, page, FALSE);
   score_paragraphs (ctx);
@@ -843,7 +949,13 @@ mg_html_score_content (MgHtmlContext *ctx,
   if (headline != NULL)
     mark_chain (ctx, headline, FLAG_HOLDS_HEADLINE);
 
-  if (top == NULL)
+  if (top == NULL && stats_of (ctx->score, page) != NULL && stats_of (ctx->score, page)->candidate)
+    {
+      /* The article's paragraphs are the body's own children. */
+      top = best = container = page;
+      prune_children (ctx, page, headline);
+    }
+  else if (top == NULL)
     {
       container = semantic;
     }
@@ -893,7 +1005,9 @@ mg_html_score_content (MgHtmlContext *ctx,
 
   if (best != NULL)
     mark_chain (ctx, best, FLAG_KEEP);
+  s->headline = headline;
   measure (ctx, container, TRUE);
+  s->headline = NULL;
   return container;
 }
 

@@ -103,6 +103,7 @@ static const struct
   { "hr", ELEMENT_RULE },
   { "br", ELEMENT_BREAK },
   { "img", ELEMENT_IMAGE },
+  { "amp-img", ELEMENT_IMAGE },
   { "a", ELEMENT_LINK },
   { "cite", ELEMENT_EMPHASIS },
   { "dfn", ELEMENT_EMPHASIS },
