@@ -358,6 +358,22 @@ mg_html_json_ld_article_body (const char *json)
   return body != NULL && *body != '\0' ? g_strdup (body) : NULL;
 }
 
+static gboolean
+is_one_of (const char        *word,
+           const char *const *list)
+{
+  for (guint i = 0; list[i] != NULL; i++)
+    if (strcmp (word, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The class words of bylines and author names, as themes name them. */
+static const char *const byline_words[] = {
+  "byline", "author", "author-name", "author_name", "author__name", "author-link", "post-author", "article-author",
+  "byline__name", "byline__author", "byline-name", "entry-author-name", NULL
+};
+
 /* Whether a class attribute has a word that names an author or a byline
  * ("byline", "author", "post-author", "author-name"), or (@comments) the
  * comments, whose authors are not the article's. */
@@ -378,7 +394,7 @@ class_names (xmlNode *node,
 
       if (comments && (strcmp (word, "comments") == 0 || strcmp (word, "comment-list") == 0 || strcmp (word, "comment") == 0))
         return TRUE;
-      if (!comments && (strcmp (word, "byline") == 0 || strcmp (word, "author") == 0 || strcmp (word, "author-name") == 0 || strcmp (word, "post-author") == 0 || strcmp (word, "byline__name") == 0))
+      if (!comments && is_one_of (word, byline_words))
         return TRUE;
     }
   return FALSE;

@@ -381,7 +381,7 @@ def news_cookie():
 </body></html>
 """ % (COOKIE, NAV, title, SHARE, body.replace("<h2>Can it be slowed?</h2>", AD + "\n<h2>Can it be slowed?</h2>"), SHARE, RELATED, COMMENTS, NEWSLETTER, FOOTER)
     write("news-cookie", page, [title, "By Ana Lima, Science correspondent · 2 March 2024"] + exp,
-          {"title": title, "authors": "Ana Lima", "date": "2024-03-02", "site": "The Daily Example"})
+          {"title": title, "authors": "Ana Lima", "date": "2024-03-02T08:00:00Z", "site": "The Daily Example"})
 
 
 def wordpress():
