@@ -684,7 +684,7 @@ def amp():
 <div class="amp-related"><h3>Most popular</h3><a href="/a">Bus fares to rise in April</a><a href="/b">New cycle lane opens on the ring road</a></div>
 <footer class="amp-footer">© City Herald 2024</footer></body></html>
 """ % (title, title, title, body)
-    write("amp-like", page, [title, "Owen Price, Transport reporter"] + exp, {"title": title, "authors": "Owen Price", "date": "2024-06-13T17:20:00Z", "site": "City Herald"})
+    write("amp-like", page, [title, "Owen Price, Transport reporter", "[Image: Rental scooters parked on a pavement]"] + exp, {"title": title, "authors": "Owen Price", "date": "2024-06-13T17:20:00Z", "site": "City Herald"})
 
 
 def jsonld_only():
