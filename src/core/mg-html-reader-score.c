@@ -668,20 +668,42 @@ sibling_belongs (MgHtmlContext *ctx,
   return FALSE;
 }
 
+/* @text's letters and digits, case folded: titles and headlines differ
+ * in quotes, dashes and spaces. */
+static char *
+title_key (const char *text)
+{
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  GString         *key = g_string_new (NULL);
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isalnum (c))
+        g_string_append_unichar (key, c);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* Whether a heading says the page's title: one holds the other. */
 static gboolean
 text_matches_title (MgHtmlContext *ctx,
                     const char    *text)
 {
-  const char *titles[] = { ctx->og_title, ctx->title };
+  const char      *titles[] = { ctx->og_title, ctx->title };
+  g_autofree char *b = NULL;
 
-  if (text == NULL || strlen (text) < 3)
+  if (text == NULL)
+    return FALSE;
+  b = title_key (text);
+  if (g_utf8_strlen (b, -1) < 3)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
-      g_autofree char *a = titles[i] != NULL ? g_utf8_casefold (titles[i], -1) : NULL;
-      g_autofree char *b = g_utf8_casefold (text, -1);
+      g_autofree char *a = titles[i] != NULL ? title_key (titles[i]) : NULL;
 
-      if (a != NULL && (strstr (a, b) != NULL || strstr (b, a) != NULL))
+      if (a != NULL && *a != '\0' && (strstr (a, b) != NULL || strstr (b, a) != NULL))
         return TRUE;
     }
   return FALSE;
@@ -988,15 +1010,10 @@ mg_html_score_content (MgHtmlContext *ctx,
         {
           xmlNode *common = lowest_common_ancestor (headline, container);
 
-          if (common != NULL && !is_page_root (ctx, common))
+          /* When that is the body, what comes before the headline and
+           * after the article still goes. */
+          if (common != NULL)
             {
-              prune_path (ctx, common, container, headline);
-              container = common;
-            }
-          else if (common != NULL)
-            {
-              /* The headline is only under the body: keep the body, without
-               * what comes before the headline or after the article. */
               prune_path (ctx, common, container, headline);
               container = common;
             }
@@ -1008,6 +1025,19 @@ mg_html_score_content (MgHtmlContext *ctx,
   s->headline = headline;
   measure (ctx, container, TRUE);
   s->headline = NULL;
+
+  /* Scores that left nothing were wrong about this page: the page's own
+   * elements and the chrome rules say what it is. */
+  if (mg_html_score_text_length (ctx, container) == 0 && container != semantic)
+    {
+      GHashTableIter iter;
+      gpointer       key, value;
+
+      g_hash_table_iter_init (&iter, ctx->flags);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (GPOINTER_TO_UINT (value) & ~FLAG_DROP));
+      return semantic;
+    }
   return container;
 }
 
