@@ -21,11 +21,11 @@
 /* What every page must reach, and the corpus on average. Set from what
  * the reader mode achieves (see the table the test prints), a little
  * below it so that the test fails when a change makes a page worse. */
-#define MIN_PRECISION     0.90
-#define MIN_RECALL        0.95
-#define MIN_ORDER         0.95
+#define MIN_PRECISION 0.90
+#define MIN_RECALL 0.95
+#define MIN_ORDER 0.95
 #define MIN_AVG_PRECISION 0.97
-#define MIN_AVG_RECALL    0.98
+#define MIN_AVG_RECALL 0.98
 
 typedef struct
 {
@@ -210,7 +210,7 @@ check_headings (MgDocument *document,
 static void
 test_page (gconstpointer data)
 {
-  const char      *name = data;
+  const char *name = data;
   g_autoptr (MgDocument) document = load_page (name);
   g_autofree char *expected = read_data (name, ".expected.txt");
   g_autoptr (GArray) kept = words_of (mg_document_get_text (document));

@@ -40,8 +40,8 @@
 typedef struct
 {
   xmlNode *node;
-  guint    text;          /* visible characters */
-  guint    links;         /* of them inside links */
+  guint    text;  /* visible characters */
+  guint    links; /* of them inside links */
   guint    commas;
   guint    inline_text;   /* characters outside any block descendant */
   guint    inline_commas; /* commas outside any block descendant */
@@ -63,11 +63,11 @@ typedef struct
 
 struct _MgHtmlScore
 {
-  GArray  *stats; /* Stats; an element's index + 1 is its _private */
-  GArray  *stack; /* guint indices of the open elements */
-  gboolean clean; /* whether this walk drops furniture */
-  guint    in_code;   /* open <pre> and <code> elements */
-  guint    in_figure; /* open <figure> elements */
+  GArray  *stats;         /* Stats; an element's index + 1 is its _private */
+  GArray  *stack;         /* guint indices of the open elements */
+  gboolean clean;         /* whether this walk drops furniture */
+  guint    in_code;       /* open <pre> and <code> elements */
+  guint    in_figure;     /* open <figure> elements */
   xmlNode *headline;      /* while cleaning */
   gboolean seen_headline; /* the headline was entered */
   gboolean seen_best;     /* a paragraph of the article's text was left */
@@ -481,7 +481,7 @@ score_paragraphs (MgHtmlContext *ctx)
 
   for (guint i = 0; i < s->stats->len; i++)
     {
-      Stats  *st = stats_at (s, i);
+      Stats   *st = stats_at (s, i);
       xmlNode *ancestor;
       double   points;
 
@@ -500,7 +500,8 @@ score_paragraphs (MgHtmlContext *ctx)
       for (guint level = 0; level < 5 && ancestor != NULL && ancestor->type == XML_ELEMENT_NODE; level++, ancestor = ancestor->parent)
         {
           Stats *a = stats_of (s, ancestor);
-          double divider = level == 0 ? 1 : level == 1 ? 2 : level * 3;
+          double divider = level == 0 ? 1 : level == 1 ? 2
+                                                       : level * 3;
 
           if (a == NULL)
             break;
@@ -788,7 +789,7 @@ mark_chain (MgHtmlContext  *ctx,
 /* The child of @ancestor that holds @node. */
 static xmlNode *
 child_holding (xmlNode *ancestor,
-                   xmlNode *node)
+               xmlNode *node)
 {
   for (; node != NULL; node = node->parent)
     if (node->parent == ancestor)
