@@ -11,6 +11,7 @@
 #include "mg-library-fixture.h"
 #include "mg-library.h"
 #include "mg-reading-positions.h"
+#include "mg-store-private.h"
 #include "mg-test-utils.h"
 
 /* The library's core (MgLibrary): the list of documents and the SQLite
@@ -210,6 +211,23 @@ test_incremental (Fixture      *f,
   g_assert_cmpuint (changes, ==, 0);
   g_signal_handler_disconnect (mg_library_get_documents (library), handler);
   g_object_unref (document);
+  g_clear_object (&library);
+
+  /* The index deleted: nothing is lost, all is read again. */
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *name = g_strconcat (f->index, suffixes[i], NULL);
+
+        g_remove (name);
+      }
+  }
+  library = open_library (f);
+  g_assert_cmpuint (mg_library_get_n_files_read (library), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 2);
+  g_assert_cmpuint (count_hits (library, "gamma"), ==, 1);
 }
 
 static void
@@ -330,6 +348,47 @@ test_search (Fixture      *f,
     g_assert_cmpstr (mg_library_hit_get_quote (g_ptr_array_index (annotations, 0)), ==, "brown dwarfs are quick to cool");
     g_assert_cmpstr (mg_library_hit_get_note (g_ptr_array_index (annotations, 0)), ==, "methodical notes");
   }
+}
+
+/* A version 1 file (named after the URI, no id) is its document's until
+ * the store migrates it; beside the document's own file, the own one is
+ * listed, once. */
+static void
+test_legacy_file (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (MgLibrary) library = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (mg_store_item_free);
+  g_autoptr (GPtrArray) deleted = g_ptr_array_new ();
+  g_autoptr (MgAnnotation) annotation = mg_library_fixture_annotation ("legacy words", NULL, NULL, MG_COLOR_BLUE);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "Old Paper", -1);
+  g_autofree char *id = mg_document_id_for_sha256 (sha256);
+  g_autofree char *name = mg_store_file_name_for_uri ("file:///old/paper.txt");
+  g_autofree char *path = g_build_filename (f->folder, name, NULL);
+  MgLibraryDocument *document;
+
+  g_ptr_array_add (entries, mg_store_item_new_annotation (annotation));
+  bytes = mg_store_format_write (NULL, "file:///old/paper.txt", sha256, "Old Paper", entries, deleted, 1024);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+
+  library = open_library (f);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 1);
+  document = mg_library_find_document (library, id);
+  g_assert_nonnull (document);
+  g_assert_cmpstr (mg_library_document_get_store_path (document), ==, path);
+  g_assert_cmpuint (mg_library_document_get_n_highlights (document), ==, 1);
+
+  /* Its own file appears beside it: listed once, from that one. */
+  g_free (mg_library_fixture_write_one (f->folder, "Old Paper", "file:///old/paper.txt", "newer words", NULL, NULL,
+                                        MG_COLOR_YELLOW));
+  update (library);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 1);
+  g_assert_true (mg_library_find_document (library, id) == document);
+  g_assert_cmpstr (mg_library_document_get_store_path (document), !=, path);
+  g_assert_cmpuint (count_hits (library, "newer"), ==, 1);
 }
 
 static void
@@ -662,6 +721,36 @@ test_live (Fixture      *f,
   mg_library_set_live (library, FALSE);
 }
 
+static gboolean
+half_read (gpointer user_data)
+{
+  return mg_library_document_get_progress (user_data) == 0.5;
+}
+
+/* A document closed (its reading position saved) shows its progress
+ * without an update asked for. */
+static void
+test_live_positions (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (MgLibrary) library = NULL;
+  g_autofree char *id = NULL;
+  const char      *uri = "file:///nowhere/live-positions.txt";
+  MgLibraryDocument *document;
+
+  id = mg_library_fixture_write_one (f->folder, "Being read", uri, "some words", NULL, NULL, MG_COLOR_YELLOW);
+  library = open_library (f);
+  mg_library_note_length (library, uri, 200);
+  mg_library_set_live (library, TRUE);
+  document = mg_library_find_document (library, id);
+  g_assert_cmpfloat (mg_library_document_get_progress (document), ==, -1.0);
+
+  mg_reading_positions_set_offset (mg_reading_positions_get_default (), uri, 100);
+  g_assert_true (mg_test_iterate_until (half_read, document, 10));
+  mg_reading_positions_forget (mg_reading_positions_get_default (), uri);
+  mg_library_set_live (library, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +764,7 @@ main (int   argc,
   ADD ("/library/list", test_list);
   ADD ("/library/incremental", test_incremental);
   ADD ("/library/search", test_search);
+  ADD ("/library/legacy-file", test_legacy_file);
   ADD ("/library/file-deleted", test_file_deleted);
   ADD ("/library/remove-restore", test_remove_restore);
   ADD ("/library/relink", test_relink);
@@ -684,6 +774,7 @@ main (int   argc,
   ADD ("/library/opened-without-annotations", test_opened_without_annotations);
   ADD ("/library/many-files", test_many_files);
   ADD ("/library/live", test_live);
+  ADD ("/library/live-positions", test_live_positions);
 #undef ADD
 
   ret = g_test_run ();

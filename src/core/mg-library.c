@@ -312,6 +312,10 @@ collect_documents (MgLibrary *self)
               mg_library_document_info_free (info);
               continue;
             }
+          /* The tables hold its strings: out of them before it goes. */
+          g_hash_table_remove (seen, info_key (before));
+          if (before->uri != NULL)
+            g_hash_table_remove (seen_uris, before->uri);
           g_ptr_array_remove (infos, before);
         }
 
@@ -426,7 +430,8 @@ mg_library_get_documents (MgLibrary *self)
 /**
  * mg_library_find_document:
  * @self: a #MgLibrary
- * @id: a document id
+ * @id: a document id (or, for a document opened without annotations
+ *   whose id is not known, its URI)
  *
  * Returns: (transfer none) (nullable): the document of @id in the list
  */
@@ -613,41 +618,27 @@ schedule_update (MgLibrary *self)
     self->update_source = g_timeout_add (MG_LIBRARY_UPDATE_DELAY_MS, update_timeout, self);
 }
 
+/* A file of the folder, the reading positions or the id table (which say
+ * when and where documents were read) changed, here or elsewhere. */
 static void
-on_folder_changed (GFileMonitor     *monitor,
-                   GFile            *file,
-                   GFile            *other_file,
-                   GFileMonitorEvent event,
-                   gpointer          user_data)
+on_changed (GFileMonitor     *monitor,
+            GFile            *file,
+            GFile            *other_file,
+            GFileMonitorEvent event,
+            gpointer          user_data)
 {
   MgLibrary *self = user_data;
 
   if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
     return; /* CHANGES_DONE_HINT follows */
 
+  if (monitor == self->positions_monitor)
+    self->reload_positions = TRUE;
+
   if (self->updating)
     self->update_again = TRUE;
   else
     schedule_update (self);
-}
-
-/* The reading positions or the id table changed (this process or
- * another): when and where documents were read. */
-static void
-on_table_changed (GFileMonitor     *monitor,
-                  GFile            *file,
-                  GFile            *other_file,
-                  GFileMonitorEvent event,
-                  gpointer          user_data)
-{
-  MgLibrary *self = user_data;
-
-  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-
-  if (monitor == self->positions_monitor)
-    self->reload_positions = TRUE;
-  on_folder_changed (monitor, file, other_file, event, user_data);
 }
 
 static GFileMonitor *
@@ -660,7 +651,7 @@ monitor_table (MgLibrary  *self,
   if (monitor != NULL)
     {
       g_file_monitor_set_rate_limit (monitor, MG_LIBRARY_UPDATE_DELAY_MS);
-      g_signal_connect_object (monitor, "changed", G_CALLBACK (on_table_changed), self, 0);
+      g_signal_connect_object (monitor, "changed", G_CALLBACK (on_changed), self, 0);
     }
 
   return monitor;
@@ -698,7 +689,7 @@ mg_library_set_live (MgLibrary *self,
           return;
         }
       g_file_monitor_set_rate_limit (self->monitor, MG_LIBRARY_UPDATE_DELAY_MS);
-      g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_folder_changed), self, 0);
+      g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_changed), self, 0);
       self->positions_monitor = monitor_table (self, mg_reading_positions_get_path (self->positions));
       self->ids_monitor = monitor_table (self, mg_document_ids_get_path (self->ids));
     }
