@@ -246,11 +246,11 @@ test_search (Fixture      *f,
     "quote\" AND \"x", "{quote}", "'", "\\", "…", "résumé*", "NOT résumé", "+", "col : x",
   };
 
-  mg_library_fixture_write_one (f->folder, "Cooking at Home", NULL,
-                                "Her Résumé listed every café in town", "Ask about the crème brûlée", "method,idea",
-                                MG_COLOR_GREEN);
-  mg_library_fixture_write_one (f->folder, "Résumé Writing", NULL,
-                                "the quick brown fox jumps", NULL, "todo", MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Cooking at Home", NULL,
+                                        "Her Résumé listed every café in town", "Ask about the crème brûlée",
+                                        "method,idea", MG_COLOR_GREEN));
+  g_free (mg_library_fixture_write_one (f->folder, "Résumé Writing", NULL,
+                                        "the quick brown fox jumps", NULL, "todo", MG_COLOR_YELLOW));
   id = mg_library_fixture_write_one (f->folder, "Physics", NULL,
                                      "brown dwarfs are quick to cool", "methodical notes", NULL, MG_COLOR_BLUE);
   library = open_library (f);
@@ -400,7 +400,7 @@ test_file_deleted (Fixture      *f,
   g_autofree char *path = file_of (f, id);
   g_autoptr (GPtrArray) tags = NULL;
 
-  mg_library_fixture_write_one (f->folder, "Kept", NULL, "lasting words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Kept", NULL, "lasting words", NULL, NULL, MG_COLOR_YELLOW));
   library = open_library (f);
   g_assert_cmpuint (count_hits (library, "ephemeral"), ==, 1);
 
@@ -532,7 +532,7 @@ test_corrupt_index (Fixture      *f,
       return;
     }
 
-  mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW));
   {
     g_autoptr (MgLibrary) library = open_library (f);
   }
@@ -571,7 +571,7 @@ test_locked_index (Fixture      *f,
       return;
     }
 
-  mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW));
   {
     g_autoptr (MgLibrary) library = open_library (f);
   }
@@ -601,7 +601,7 @@ test_unreadable (Fixture      *f,
   g_autoptr (GError) error = NULL;
   MgLibraryDocument *document;
 
-  mg_library_fixture_write_one (f->folder, "Fine", NULL, "fine words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Fine", NULL, "fine words", NULL, NULL, MG_COLOR_YELLOW));
   g_file_set_contents (broken, "{ \"version\": 2, \"document\": ", -1, &error);
   g_assert_no_error (error);
   g_file_set_contents (aside, "\x01\x02 not json", -1, &error);
@@ -704,7 +704,7 @@ test_live (Fixture      *f,
   g_autofree char *path = NULL;
   gpointer         args[2];
 
-  mg_library_fixture_write_one (f->folder, "Present", NULL, "present words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Present", NULL, "present words", NULL, NULL, MG_COLOR_YELLOW));
   library = open_library (f);
   mg_library_set_live (library, TRUE);
   args[0] = mg_library_get_documents (library);
