@@ -254,7 +254,12 @@ index_connect (MgLibraryIndex *index)
   g_assert (index->reader == NULL);
   if (index->path != NULL
       && sqlite3_open_v2 (index->path, &index->reader, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
-    sqlite3_busy_timeout (index->reader, 250);
+    {
+      sqlite3_busy_timeout (index->reader, 250);
+      /* The index mapped rather than read a page at a time: a search
+       * reads pages all over the full-text and annotation tables. */
+      sqlite3_exec (index->reader, "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+    }
   else
     g_clear_pointer (&index->reader, sqlite3_close_v2);
   g_mutex_unlock (&index->read_mutex);
