@@ -437,6 +437,24 @@ test_remove_restore (Fixture      *f,
   g_assert_nonnull (mg_library_find_document (library, id));
   g_assert_cmpuint (count_hits (library, "remove"), ==, 1);
 
+  /* What was removed long ago (by any process) goes to the trash when a
+   * library is next made; what was just removed stays to be restored. */
+  g_assert_true (mg_library_remove_document (library, id, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *removed = g_build_filename (g_get_user_state_dir (), APP_ID, "removed", NULL);
+    g_autofree char *old = g_build_filename (removed, "1000-old.json", NULL);
+    g_autoptr (MgLibrary) other = NULL;
+
+    g_file_set_contents (old, "{}", -1, &error);
+    g_assert_no_error (error);
+    other = mg_library_new (f->folder, f->index);
+    g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  }
+  g_assert_true (mg_library_restore_document (library, id, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
   /* Twice is an error, as is an unknown id. */
   g_assert_false (mg_library_restore_document (library, id, &error));
   g_assert_error (error, MG_LIBRARY_ERROR, MG_LIBRARY_ERROR_NOT_FOUND);

@@ -34,6 +34,9 @@
 
 #define MG_LIBRARY_UPDATE_DELAY_MS 300
 #define REMOVED_FOLDER "removed"
+/* A file removed from the library this long ago can no longer be
+ * restored (its toast is long gone): it goes to the trash. */
+#define REMOVED_KEEP_US ((gint64) G_USEC_PER_SEC * 60 * 60)
 
 struct _MgLibrary
 {
@@ -124,6 +127,38 @@ mg_library_init (MgLibrary *self)
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, removed_free);
 }
 
+static char *
+removed_folder (void)
+{
+  return g_build_filename (g_get_user_state_dir (), APP_ID, REMOVED_FOLDER, NULL);
+}
+
+/* Files removed from the library (by any process) long enough ago go to
+ * the trash, where the user can still find them. Their names start with
+ * the time of removal. */
+static void
+trash_old_removed (void)
+{
+  g_autofree char *folder = removed_folder ();
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
+  const char      *name;
+  gint64           now = g_get_real_time ();
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 when = g_ascii_strtoll (name, NULL, 10);
+
+      if (when > 0 && now - when > REMOVED_KEEP_US)
+        {
+          g_autoptr (GFile) file = g_file_new_build_filename (folder, name, NULL);
+          g_autoptr (GError) error = NULL;
+
+          if (!g_file_trash (file, NULL, &error))
+            g_debug ("%s stays where it is: %s", name, error->message);
+        }
+    }
+}
+
 /**
  * mg_library_new:
  * @annotations_folder: (nullable): the folder of annotation files;
@@ -149,6 +184,7 @@ mg_library_new (const char *annotations_folder,
   self->index = mg_library_index_open (self->index_path);
   self->ids = g_object_ref (mg_document_ids_get_default ());
   self->positions = g_object_ref (mg_reading_positions_get_default ());
+  trash_old_removed ();
 
   return self;
 }
@@ -863,7 +899,7 @@ files_of (MgLibrary  *self,
 static GFile *
 removed_destination (GFile *file)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), APP_ID, REMOVED_FOLDER, NULL);
+  g_autofree char *dir = removed_folder ();
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *stamped = g_strdup_printf ("%" G_GINT64_FORMAT "-%s", g_get_real_time (), name);
 
@@ -879,11 +915,13 @@ removed_destination (GFile *file)
  * @error: return location for a #GError
  *
  * Takes the document out of the library: its annotation files are moved
- * out of the annotations folder (into the application's state folder) and
- * its reading position is forgotten, until mg_library_restore_document()
- * puts them back. Files not restored go to the trash when the library is
- * finalized. The list changes at once. Close the document first: an open
- * store would write its file again.
+ * out of the annotations folder (into `removed` in the application's
+ * state folder: g_file_trash() says nothing of where a file went, so it
+ * could not be restored from there) and its reading position is
+ * forgotten, until mg_library_restore_document() puts them back. Files
+ * not restored go to the trash when the library is finalized, or an hour
+ * later, when a library is next made. The list changes at once. Close the
+ * document first: an open store would write its file again.
  *
  * Returns: %TRUE if the document was removed
  */
