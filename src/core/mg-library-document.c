@@ -194,15 +194,15 @@ set_string (MgLibraryDocument *self,
   return TRUE;
 }
 
-#define SET_VALUE(field, prop)                                      \
-  G_STMT_START                                                      \
-  {                                                                 \
-    if (self->info.field != info->field)                            \
-      {                                                             \
-        self->info.field = info->field;                             \
+#define SET_VALUE(field, prop)                                        \
+  G_STMT_START                                                        \
+  {                                                                   \
+    if (self->info.field != info->field)                              \
+      {                                                               \
+        self->info.field = info->field;                               \
         g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); \
-      }                                                             \
-  }                                                                 \
+      }                                                               \
+  }                                                                   \
   G_STMT_END
 
 /* Gives @self the values of @info, notifying those that changed; takes

@@ -58,10 +58,10 @@ annotations_of_tree (JsonNode *root)
  * one its text gives. */
 char *
 mg_library_document_id_for (const char    *name,
-                 const char    *own_id,
-                 const char    *uri,
-                 const char    *sha256,
-                 MgDocumentIds *ids)
+                            const char    *own_id,
+                            const char    *uri,
+                            const char    *sha256,
+                            MgDocumentIds *ids)
 {
   g_autofree char *from_name = NULL;
 
@@ -90,10 +90,10 @@ mg_library_document_id_for (const char    *name,
 }
 
 void
-mg_library_read_file (GBytes        *bytes,
-                    const char    *name,
-                    MgDocumentIds *ids,
-                    MgLibraryFileContents  *out)
+mg_library_read_file (GBytes                *bytes,
+                      const char            *name,
+                      MgDocumentIds         *ids,
+                      MgLibraryFileContents *out)
 {
   MgStoreCacheContents contents = { 0 };
   g_autoptr (GPtrArray) why = NULL;
@@ -148,8 +148,8 @@ mg_library_folder_entry_free (gpointer data)
 /* The store's files at the top of @folder, and the files it set aside. */
 GPtrArray *
 mg_library_list_folder (const char   *folder,
-             GCancellable *cancellable,
-             GError      **error)
+                        GCancellable *cancellable,
+                        GError      **error)
 {
   g_autoptr (GFile) dir = g_file_new_for_path (folder);
   g_autoptr (GFileEnumerator) enumerator = NULL;
@@ -172,10 +172,10 @@ mg_library_list_folder (const char   *folder,
 
   for (;;)
     {
-      GFileInfo       *info = NULL;
-      const char      *name;
-      g_autofree char *stem = NULL;
-      MgLibraryFolderEntry     *entry;
+      GFileInfo            *info = NULL;
+      const char           *name;
+      g_autofree char      *stem = NULL;
+      MgLibraryFolderEntry *entry;
 
       if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, error))
         return NULL;

@@ -584,12 +584,12 @@ load_known_files (sqlite3 *db,
 
 /* Writes the rows of one file (already deleted). */
 static gboolean
-insert_file (Statements    *s,
-             MgLibraryFolderEntry   *entry,
-             const char    *sha256,
-             MgLibraryFileContents  *contents,
-             const char    *set_aside,
-             GError       **error)
+insert_file (Statements            *s,
+             MgLibraryFolderEntry  *entry,
+             const char            *sha256,
+             MgLibraryFileContents *contents,
+             const char            *set_aside,
+             GError               **error)
 {
   const char      *title = contents->title != NULL && *contents->title != '\0' ? contents->title : NULL;
   guint            colors = 0;
@@ -624,13 +624,13 @@ insert_file (Statements    *s,
 }
 
 static gboolean
-update_entry (Statements    *s,
-              MgLibraryFolderEntry   *entry,
-              KnownFile     *known,
-              GHashTable    *names,
-              MgDocumentIds *ids,
-              gboolean      *read_out,
-              GError       **error)
+update_entry (Statements           *s,
+              MgLibraryFolderEntry *entry,
+              KnownFile            *known,
+              GHashTable           *names,
+              MgDocumentIds        *ids,
+              gboolean             *read_out,
+              GError              **error)
 {
   g_autoptr (GFile) file = NULL;
   g_autofree char *data = NULL;
@@ -638,9 +638,9 @@ update_entry (Statements    *s,
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) read_error = NULL;
   MgLibraryFileContents contents = { 0 };
-  const char  *corrupt;
-  gsize        len;
-  gboolean     ok;
+  const char           *corrupt;
+  gsize                 len;
+  gboolean              ok;
 
   *read_out = FALSE;
   if (known != NULL && known->size == entry->size && known->mtime == entry->mtime)
