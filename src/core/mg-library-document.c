@@ -56,6 +56,7 @@ mg_library_document_info_clear (MgLibraryDocumentInfo *info)
   g_clear_pointer (&info->path, g_free);
   g_clear_pointer (&info->store_path, g_free);
   g_clear_pointer (&info->message, g_free);
+  g_clear_pointer (&info->sort_key, g_free);
 }
 
 void

@@ -33,6 +33,7 @@ typedef struct
   guint                  colors;
   gint64                 last_read;
   double                 progress;
+  char                  *sort_key; /* of the title, for the first order */
 } MgLibraryDocumentInfo;
 
 void mg_library_document_info_clear (MgLibraryDocumentInfo *info);

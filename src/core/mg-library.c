@@ -283,7 +283,7 @@ compare_infos (gconstpointer a,
   if (info_a->last_read != info_b->last_read)
     return info_a->last_read > info_b->last_read ? -1 : 1;
 
-  return g_utf8_collate (info_a->title, info_b->title);
+  return strcmp (info_a->sort_key, info_b->sort_key);
 }
 
 static const char *
@@ -399,6 +399,14 @@ refresh_list (MgLibrary *self)
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n;
 
+  /* Collation keys made once: g_utf8_collate() normalises both strings
+   * at each comparison. */
+  for (guint i = 0; i < infos->len; i++)
+    {
+      MgLibraryDocumentInfo *info = g_ptr_array_index (infos, i);
+
+      info->sort_key = g_utf8_collate_key (info->title, -1);
+    }
   g_ptr_array_sort (infos, compare_infos);
 
   for (guint i = 0; i < infos->len; i++)
