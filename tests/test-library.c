@@ -147,6 +147,20 @@ test_list (Fixture      *f,
   g_assert_nonnull (document);
   g_assert_null (mg_library_document_get_uri (document));
   g_assert_cmpuint (mg_library_document_get_colors (document), ==, 1u << MG_COLOR_YELLOW);
+  g_clear_object (&library);
+
+  /* A new library lists what its index holds before any update: the
+   * files are not read (nor looked at: one removed is still listed). */
+  {
+    g_autofree char *path = file_of (f, other);
+
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  }
+  library = mg_library_new (f->folder, f->index);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 2);
+  g_assert_nonnull (find_by_title (library, "Two Highlights"));
+  update (library);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 1);
 }
 
 static void

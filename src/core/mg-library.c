@@ -49,6 +49,7 @@ struct _MgLibrary
   MgReadingPositions *positions;
 
   GListStore *documents;
+  gboolean    filled; /* the list was filled from the index once */
   GHashTable *by_key; /* id (or store path) -> MgLibraryDocument, borrowed */
   guint       n_files_read;
 
@@ -399,6 +400,8 @@ refresh_list (MgLibrary *self)
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n;
 
+  self->filled = TRUE;
+
   /* Collation keys made once: g_utf8_collate() normalises both strings
    * at each comparison. */
   for (guint i = 0; i < infos->len; i++)
@@ -460,6 +463,10 @@ refresh_list (MgLibrary *self)
  * mg_library_get_documents:
  * @self: a #MgLibrary
  *
+ * The first call fills the list from the index as it is, without
+ * reading the folder (a window paints it at once, and updates after);
+ * later calls give the list as the updates left it.
+ *
  * Returns: (transfer none): the documents, a #GListModel of
  *   #MgLibraryDocument that changes with the index
  */
@@ -467,6 +474,9 @@ GListModel *
 mg_library_get_documents (MgLibrary *self)
 {
   g_return_val_if_fail (MG_IS_LIBRARY (self), NULL);
+
+  if (!self->filled)
+    refresh_list (self);
 
   return G_LIST_MODEL (self->documents);
 }
