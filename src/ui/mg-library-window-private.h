@@ -26,6 +26,7 @@ struct _MgLibraryWindow
   GtkSearchEntry  *search_entry;
   GtkListView     *document_view;
   GtkListBox      *results_list;
+  GtkWidget       *filter_bar;
   MgColorSelector *color_selector;
   GtkMenuButton   *tag_button;
   GtkListBox      *tag_list;

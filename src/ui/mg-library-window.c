@@ -188,6 +188,8 @@ _mg_library_window_update_page (MgLibraryWindow *self)
     page = "documents";
 
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* Nothing to filter in an empty library. */
+  gtk_widget_set_visible (self->filter_bar, !g_str_equal (page, "empty"));
 }
 
 static void
@@ -728,6 +730,7 @@ mg_library_window_class_init (MgLibraryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, document_view);
   gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, results_list);
+  gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, color_selector);
   gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, tag_button);
   gtk_widget_class_bind_template_child (widget_class, MgLibraryWindow, tag_list);
