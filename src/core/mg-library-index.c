@@ -48,10 +48,6 @@
 
 #define SCHEMA_VERSION "1"
 
-/* Marks around the matched words in highlight(): control characters,
- * which are taken out of the indexed text. */
-#define MARK_OPEN '\x1e'
-#define MARK_CLOSE '\x1f'
 /* Between the tags of an annotation in its row (a separator for FTS5). */
 #define TAG_SEPARATOR "\x1f"
 
@@ -80,7 +76,7 @@ static const char schema[] =
   "CREATE INDEX IF NOT EXISTS tags_annotation ON tags (annotation);"
   "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (quote, note, tags, title,"
   " content='annotations', content_rowid='rowid',"
-  " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+  " tokenize='unicode61 remove_diacritics 2');"
   "CREATE TABLE IF NOT EXISTS lengths (uri TEXT PRIMARY KEY, length INTEGER);"
   "INSERT OR REPLACE INTO meta VALUES ('schema', '" SCHEMA_VERSION "');";
 
@@ -157,7 +153,9 @@ open_database (const char *path,
       if (rc != SQLITE_OK)
         goto fail;
     }
-  sqlite3_exec (db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+  /* A build writes tens of megabytes in one transaction: in memory
+   * until the commit rather than spilled page by page. */
+  sqlite3_exec (db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
 
   /* A table of another schema is dropped whole: it is a cache. */
   rc = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &stmt, NULL);
@@ -456,6 +454,7 @@ read_file_contents (GBytes        *bytes,
       if (root == NULL)
         {
           out->error = g_strdup (error->message);
+          out->id = document_id_for (name, NULL, NULL, NULL, NULL);
           return;
         }
       document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (root), "document"));
@@ -467,21 +466,6 @@ read_file_contents (GBytes        *bytes,
     }
 
   out->id = document_id_for (name, own_id, out->uri, out->sha256, ids);
-}
-
-/* @text without the marks of highlight(). */
-static char *
-indexed_text (const char *text)
-{
-  char *copy = g_strdup (text != NULL ? text : "");
-
-  for (char *p = copy; *p != '\0'; p++)
-    {
-      if (*p == MARK_OPEN || *p == MARK_CLOSE)
-        *p = ' ';
-    }
-
-  return copy;
 }
 
 /* Updating ---------------------------------------------------------------- */
@@ -566,8 +550,8 @@ insert_annotation (Statements   *s,
 {
   const char *const *tags = mg_annotation_get_tags (annotation);
   g_autofree char   *joined = g_strjoinv (TAG_SEPARATOR, (char **) tags);
-  g_autofree char   *quote = indexed_text (mg_annotation_get_exact (annotation));
-  g_autofree char   *note = indexed_text (mg_annotation_get_note (annotation));
+  const char        *quote = mg_annotation_get_exact (annotation);
+  const char        *note = mg_annotation_get_note (annotation);
   sqlite3_int64      rowid;
 
   bind_text (s->insert_annotation, 1, path);
@@ -737,12 +721,11 @@ insert_file (Statements    *s,
              const char    *set_aside,
              GError       **error)
 {
-  g_autofree char *title = NULL;
+  const char      *title = contents->title != NULL && *contents->title != '\0' ? contents->title : NULL;
   guint            colors = 0;
   gint64           last_modified = 0;
   guint            n = contents->annotations != NULL ? contents->annotations->len : 0;
 
-  title = indexed_text (contents->title != NULL && *contents->title != '\0' ? contents->title : NULL);
   for (guint i = 0; i < n; i++)
     {
       MgAnnotation *annotation = g_ptr_array_index (contents->annotations, i);
@@ -760,7 +743,7 @@ insert_file (Statements    *s,
   bind_text (s->insert_file, 5, contents->id);
   bind_text (s->insert_file, 6, contents->uri);
   bind_text (s->insert_file, 7, contents->sha256);
-  bind_text (s->insert_file, 8, *title != '\0' ? title : NULL);
+  bind_text (s->insert_file, 8, title);
   bind_text (s->insert_file, 9, contents->error);
   bind_text (s->insert_file, 10, set_aside);
   sqlite3_bind_int (s->insert_file, 11, n);
@@ -1001,28 +984,15 @@ mg_library_index_list_files (MgLibraryIndex *index)
   return files;
 }
 
-/* The marks of highlight()'s text, which is @text with MARK_OPEN and
- * MARK_CLOSE around the matched words. */
 static void
-take_marks (const char *highlighted,
-            GArray     *marks)
+append_filters (GString    *sql,
+                const char *color,
+                const char *tag)
 {
-  guint         at = 0;
-  MgLibraryMark mark = { 0, 0 };
-
-  for (const char *p = highlighted; p != NULL && *p != '\0'; p++)
-    {
-      if (*p == MARK_OPEN)
-        mark.start = at;
-      else if (*p == MARK_CLOSE)
-        {
-          mark.end = at;
-          if (mark.end > mark.start)
-            g_array_append_val (marks, mark);
-        }
-      else
-        at++;
-    }
+  if (color != NULL)
+    g_string_append (sql, " AND a.color = ?2");
+  if (tag != NULL)
+    g_string_append (sql, " AND EXISTS (SELECT 1 FROM tags t WHERE t.annotation = a.rowid AND t.tag = ?3)");
 }
 
 #define HIT_COLUMNS                                                                              \
@@ -1081,23 +1051,26 @@ mg_library_index_search (MgLibraryIndex *index,
   if (color != NULL && !mg_color_from_string (color, &color_value))
     return g_steal_pointer (&hits);
 
+  /* The best hits are chosen first, then their rows read: the rows of
+   * every match are not. */
   if (match != NULL)
-    g_string_append_printf (sql, ", bm25(fts, 1.0, 1.0, 2.0, 4.0), highlight(fts, 0, char(%d), char(%d)),"
-                                 " highlight(fts, 1, char(%d), char(%d)), highlight(fts, 3, char(%d), char(%d))"
-                                 " FROM fts JOIN annotations a ON a.rowid = fts.rowid JOIN files f ON f.path = a.file"
-                                 " WHERE fts MATCH ?1",
-                            MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE);
+    {
+      g_string_append (sql, ", r.rank FROM (SELECT fts.rowid AS id, bm25(fts, 1.0, 1.0, 2.0, 4.0) AS rank FROM fts");
+      if (color != NULL || tag != NULL)
+        g_string_append (sql, " JOIN annotations a ON a.rowid = fts.rowid");
+      g_string_append (sql, " WHERE fts MATCH ?1");
+      append_filters (sql, color, tag);
+      g_string_append_printf (sql, " ORDER BY rank LIMIT %d) r"
+                                   " JOIN annotations a ON a.rowid = r.id JOIN files f ON f.path = a.file"
+                                   " ORDER BY r.rank",
+                              SEARCH_LIMIT);
+    }
   else
-    g_string_append (sql, " FROM annotations a JOIN files f ON f.path = a.file WHERE 1");
-  if (color != NULL)
-    g_string_append (sql, " AND a.color = ?2");
-  if (tag != NULL)
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM tags t WHERE t.annotation = a.rowid AND t.tag = ?3)");
-  if (match != NULL)
-    g_string_append (sql, " ORDER BY 13");
-  else
-    g_string_append (sql, " ORDER BY f.title, a.doc_id, a.start_offset");
-  g_string_append_printf (sql, " LIMIT %d", SEARCH_LIMIT);
+    {
+      g_string_append (sql, " FROM annotations a JOIN files f ON f.path = a.file WHERE 1");
+      append_filters (sql, color, tag);
+      g_string_append_printf (sql, " ORDER BY f.title, a.doc_id, a.start_offset LIMIT %d", SEARCH_LIMIT);
+    }
 
   stmt = prepare (index->db, sql->str, error);
   if (stmt == NULL)
@@ -1114,12 +1087,7 @@ mg_library_index_search (MgLibraryIndex *index,
       MgLibraryHit *hit = hit_from_row (stmt);
 
       if (match != NULL)
-        {
-          hit->rank = sqlite3_column_double (stmt, 12);
-          take_marks ((const char *) sqlite3_column_text (stmt, 13), hit->marks[MG_LIBRARY_FIELD_QUOTE]);
-          take_marks ((const char *) sqlite3_column_text (stmt, 14), hit->marks[MG_LIBRARY_FIELD_NOTE]);
-          take_marks ((const char *) sqlite3_column_text (stmt, 15), hit->marks[MG_LIBRARY_FIELD_TITLE]);
-        }
+        hit->rank = sqlite3_column_double (stmt, 12);
       g_ptr_array_add (hits, hit);
     }
   sqlite3_finalize (stmt);

@@ -106,7 +106,15 @@ GHashTable     *mg_library_index_get_lengths (MgLibraryIndex *index);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgLibraryIndex, mg_library_index_free)
 
 /* mg-library-query.c */
-char *mg_library_query_to_match (const char *query,
-                                 gboolean   *has_words);
+typedef struct _MgLibraryQuery MgLibraryQuery;
+
+MgLibraryQuery *mg_library_query_new (const char *text);
+void            mg_library_query_free (MgLibraryQuery *query);
+const char     *mg_library_query_get_match (MgLibraryQuery *query);
+void            mg_library_query_mark (MgLibraryQuery *query,
+                                       const char     *text,
+                                       GArray         *marks);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgLibraryQuery, mg_library_query_free)
 
 G_END_DECLS

@@ -730,20 +730,27 @@ mg_library_search (MgLibrary  *self,
                    const char *tag,
                    GError    **error)
 {
-  g_autofree char *match = NULL;
-  GPtrArray       *hits;
-  gboolean         has_words = FALSE;
+  g_autoptr (MgLibraryQuery) parsed = NULL;
+  GPtrArray  *hits;
+  const char *match;
 
   g_return_val_if_fail (MG_IS_LIBRARY (self), NULL);
 
-  if (query != NULL)
-    match = mg_library_query_to_match (query, &has_words);
-
+  parsed = mg_library_query_new (query != NULL ? query : "");
+  match = mg_library_query_get_match (parsed);
   if (match == NULL && color == NULL && tag == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) mg_library_hit_unref);
 
   hits = mg_library_index_search (self->index, match, color, tag, error);
   localize_hits (self, hits);
+  for (guint i = 0; hits != NULL && i < hits->len; i++)
+    {
+      MgLibraryHit *hit = g_ptr_array_index (hits, i);
+
+      mg_library_query_mark (parsed, hit->quote, hit->marks[MG_LIBRARY_FIELD_QUOTE]);
+      mg_library_query_mark (parsed, hit->note, hit->marks[MG_LIBRARY_FIELD_NOTE]);
+      mg_library_query_mark (parsed, hit->document_title, hit->marks[MG_LIBRARY_FIELD_TITLE]);
+    }
 
   return hits;
 }
