@@ -344,6 +344,7 @@ mg_application_startup (GApplication *application)
                                          "app.library", library_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
+  mg_library_follow_windows (GTK_APPLICATION (application));
 }
 
 static void

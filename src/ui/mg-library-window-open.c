@@ -26,6 +26,9 @@
  * whose document is unknown, or whose file is gone, opens the library:
  * with that document selected and its highlights shown, or with a toast
  * when the library does not have it.
+ *
+ * Every document window tells the library how long its document's text
+ * is, for the reading progress (mg_library_follow_windows()).
  */
 
 #define PENDING_ANNOTATION "mg-library-annotation"
@@ -178,4 +181,53 @@ mg_library_window_open_link (GtkApplication *application,
     mg_library_window_show_toast (library, _ ("This link is not one Marginalia can open"));
   else
     mg_library_window_reveal_link (library, document_id);
+}
+
+/* The length of the text, for the reading progress, noted after the
+ * window painted its text: the index is written then, not before. */
+static gboolean
+note_length_cb (gpointer data)
+{
+  g_autoptr (MgWindow) window = g_weak_ref_get (data);
+  MgDocument *document = window != NULL ? mg_window_get_document (window) : NULL;
+
+  g_weak_ref_clear (data);
+  g_free (data);
+
+  if (document != NULL && !mg_document_is_bundled (document))
+    mg_library_note_length (mg_library_get_default (), mg_document_get_uri (document), mg_document_get_length (document));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+document_changed_cb (MgWindow *window)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, window);
+  g_idle_add_full (G_PRIORITY_LOW, note_length_cb, weak, NULL);
+}
+
+static void
+window_added_cb (GtkApplication *application,
+                 GtkWindow      *window)
+{
+  if (MG_IS_WINDOW (window))
+    g_signal_connect (window, "notify::document", G_CALLBACK (document_changed_cb), NULL);
+}
+
+/**
+ * mg_library_follow_windows:
+ * @application: the application
+ *
+ * Has every document window of @application tell the library the length
+ * of the document it opens.
+ */
+void
+mg_library_follow_windows (GtkApplication *application)
+{
+  g_return_if_fail (GTK_IS_APPLICATION (application));
+
+  g_signal_connect (application, "window-added", G_CALLBACK (window_added_cb), NULL);
 }

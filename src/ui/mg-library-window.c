@@ -762,13 +762,15 @@ mg_library_window_init (MgLibraryWindow *self)
 {
   GtkListItemFactory *factory;
 
+  /* The sort menu's state is read while the template is built. */
+  self->sort_key = g_strdup ("last-read");
+  self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_documents, self, NULL));
+
   gtk_widget_init_template (GTK_WIDGET (self));
   mg_accessible_repair (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->sort_key = g_strdup ("last-read");
-  self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_documents, self, NULL));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);

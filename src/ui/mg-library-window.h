@@ -27,6 +27,7 @@ void             mg_library_window_reveal_link (MgLibraryWindow *self,
 void mg_library_open_document (GtkApplication *application,
                                const char     *uri,
                                const char     *annotation_id);
+void mg_library_follow_windows (GtkApplication *application);
 
 /* What the window shows, for tests. */
 const char *mg_library_window_get_page (MgLibraryWindow *self);
