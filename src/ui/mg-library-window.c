@@ -630,7 +630,8 @@ mg_library_window_dispose (GObject *object)
   MgLibraryWindow *self = MG_LIBRARY_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->paint_clock != NULL && self->after_paint_id != 0)
+  /* An unrealized window's clock drops its handlers by itself. */
+  if (self->paint_clock != NULL && self->after_paint_id != 0 && g_signal_handler_is_connected (self->paint_clock, self->after_paint_id))
     g_signal_handler_disconnect (self->paint_clock, self->after_paint_id);
   self->after_paint_id = 0;
   g_clear_object (&self->paint_clock);
