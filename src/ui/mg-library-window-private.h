@@ -52,6 +52,7 @@ struct _MgLibraryWindow
   /* Search: the query and filters, and the pending run. */
   guint  search_source;
   char  *tag_filter;
+  gboolean tags_dirty;
   guint  n_results;
 
   /* The document shown on the detail page. */

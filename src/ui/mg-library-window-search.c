@@ -420,6 +420,8 @@ result_activated_cb (MgLibraryWindow *self,
 
 /* Tags ----------------------------------------------------------------- */
 
+static void fill_tags (MgLibraryWindow *self);
+
 static void
 set_tag_filter (MgLibraryWindow *self,
                 const char      *tag)
@@ -472,12 +474,32 @@ tag_row_new (const char *name,
   return row;
 }
 
-/* The tags of the whole library with their counts, in the Tags popover. */
+/* The tags of the whole library with their counts, in the Tags popover:
+ * counted when it opens (a query over every annotation), not before. */
 void
 _mg_library_window_update_tags (MgLibraryWindow *self)
 {
+  GtkPopover *popover = gtk_menu_button_get_popover (self->tag_button);
+
+  self->tags_dirty = TRUE;
+  if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
+    fill_tags (self);
+}
+
+static void
+tags_shown_cb (MgLibraryWindow *self)
+{
+  if (self->tags_dirty)
+    fill_tags (self);
+}
+
+static void
+fill_tags (MgLibraryWindow *self)
+{
   g_autoptr (GPtrArray) tags = mg_library_list_tags (self->library);
   GtkWidget *child;
+
+  self->tags_dirty = FALSE;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tag_list))) != NULL)
     gtk_list_box_remove (self->tag_list, child);
@@ -495,7 +517,8 @@ _mg_library_window_update_tags (MgLibraryWindow *self)
       gtk_list_box_append (self->tag_list, row);
     }
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->tag_button), tags != NULL && tags->len > 0);
+  if (tags == NULL || tags->len == 0)
+    gtk_list_box_append (self->tag_list, tag_row_new ("", _ ("No tags yet"), 0));
 }
 
 static void
@@ -557,10 +580,10 @@ _mg_library_window_search_init (MgLibraryWindow *self)
   g_signal_connect_object (self->results_list, "row-activated", G_CALLBACK (result_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tag_list, "row-activated", G_CALLBACK (tag_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_set_header_func (self->results_list, header_func, self, NULL);
+  g_signal_connect_object (gtk_menu_button_get_popover (self->tag_button), "show", G_CALLBACK (tags_shown_cb), self, G_CONNECT_SWAPPED);
   /* Typing anywhere in the list searches. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->library_page));
-
-  _mg_library_window_update_tags (self);
+  self->tags_dirty = TRUE;
 }
 
 void
