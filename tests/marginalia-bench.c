@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench-library.h"
 #include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
@@ -1185,6 +1186,7 @@ main (int   argc,
   report ("peak_rss_core", peak_rss_mb (), "MB");
 
   bench_store_load_100k (path, tmp);
+  mg_bench_library (tmp);
 
   g_clear_object (&reader);
   g_clear_object (&store);
