@@ -618,6 +618,51 @@ test_markdown_missing_document (Fixture      *f,
   }
 }
 
+/* A synced folder: the annotation file names the document's path on
+ * another computer; this computer's place for it (its id table, as the
+ * library has it) is where it is loaded from. */
+static void
+test_markdown_other_computer (Fixture      *f,
+                              gconstpointer data)
+{
+  g_auto (MgExportAllStats) stats = { 0 };
+  g_autoptr (GDir) dir = NULL;
+  g_autofree char *alpha = doc_path (f, "alpha.md");
+  g_autofree char *alpha_uri = g_filename_to_uri (alpha, NULL, NULL);
+  g_autofree char *path = vault_path (f, "Alpha.md");
+  g_autofree char *text = NULL;
+  const char      *name;
+  guint            n_changed = 0;
+
+  add_two (f);
+  dir = g_dir_open (f->annotations, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *store_path = g_build_filename (f->annotations, name, NULL);
+      g_autofree char *contents = NULL;
+      g_auto (GStrv) parts = NULL;
+      g_autofree char *changed = NULL;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      contents = read_text (store_path);
+      parts = g_strsplit (contents, alpha_uri, -1);
+      if (g_strv_length (parts) < 2)
+        continue;
+      changed = g_strjoinv ("file:///home/someone-else/Papers/alpha.md", parts);
+      write_text (store_path, changed);
+      n_changed++;
+    }
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  export_all (f, MG_EXPORT_FORMAT_MARKDOWN, &stats);
+  g_assert_cmpuint (stats.n_documents, ==, 2);
+  g_assert_cmpuint (stats.n_missing, ==, 0);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "Location: [Alpha, paragraph 2]"));
+  g_assert_nonnull (strstr (text, alpha_uri));
+}
+
 /* W3C: one AnnotationCollection per document, `.jsonld`, with the same
  * rules. */
 static void
@@ -779,6 +824,7 @@ main (int   argc,
   ADD ("markdown/user-file", test_markdown_user_file);
   ADD ("markdown/edited-export", test_markdown_edited_export);
   ADD ("markdown/missing-document", test_markdown_missing_document);
+  ADD ("markdown/other-computer", test_markdown_other_computer);
   ADD ("w3c", test_w3c);
   ADD ("unreadable", test_unreadable);
   ADD ("bad-folder", test_bad_folder);
