@@ -68,11 +68,11 @@ typedef struct _MgLibraryIndex MgLibraryIndex;
 typedef struct
 {
   char  *store_path;
-  char  *id;      /* the document id, or NULL for a file that could not be read */
-  char  *uri;     /* as the file says */
-  char  *sha256;  /* of the document's text, as the file says */
-  char  *title;   /* as the file says */
-  char  *error;   /* why the file could not be read */
+  char  *id;        /* the document id, or NULL for a file that could not be read */
+  char  *uri;       /* as the file says */
+  char  *sha256;    /* of the document's text, as the file says */
+  char  *title;     /* as the file says */
+  char  *error;     /* why the file could not be read */
   char  *set_aside; /* the store set it aside under this name */
   guint  n_highlights;
   guint  colors;

@@ -50,6 +50,9 @@ struct _MgLibrary
   guint       n_files_read;
 
   GFileMonitor *monitor;
+  GFileMonitor *positions_monitor;
+  GFileMonitor *ids_monitor;
+  gboolean      reload_positions;
   guint         update_source;
   gboolean      updating;
   gboolean      update_again;
@@ -92,9 +95,7 @@ mg_library_finalize (GObject *object)
   MgLibrary *self = MG_LIBRARY (object);
 
   g_clear_handle_id (&self->update_source, g_source_remove);
-  if (self->monitor != NULL)
-    g_file_monitor_cancel (self->monitor);
-  g_clear_object (&self->monitor);
+  mg_library_set_live (self, FALSE);
   g_clear_pointer (&self->removed, g_hash_table_unref);
   g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_object (&self->documents);
@@ -505,6 +506,11 @@ update_done (GObject      *object,
     }
 
   self->n_files_read = n_read;
+  if (self->reload_positions)
+    {
+      self->reload_positions = FALSE;
+      mg_reading_positions_reload (self->positions);
+    }
   refresh_list (self);
   g_task_return_boolean (outer, TRUE);
 }
@@ -625,13 +631,50 @@ on_folder_changed (GFileMonitor     *monitor,
     schedule_update (self);
 }
 
+/* The reading positions or the id table changed (this process or
+ * another): when and where documents were read. */
+static void
+on_table_changed (GFileMonitor     *monitor,
+                  GFile            *file,
+                  GFile            *other_file,
+                  GFileMonitorEvent event,
+                  gpointer          user_data)
+{
+  MgLibrary *self = user_data;
+
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+
+  if (monitor == self->positions_monitor)
+    self->reload_positions = TRUE;
+  on_folder_changed (monitor, file, other_file, event, user_data);
+}
+
+static GFileMonitor *
+monitor_table (MgLibrary  *self,
+               const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GFileMonitor *monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+
+  if (monitor != NULL)
+    {
+      g_file_monitor_set_rate_limit (monitor, MG_LIBRARY_UPDATE_DELAY_MS);
+      g_signal_connect_object (monitor, "changed", G_CALLBACK (on_table_changed), self, 0);
+    }
+
+  return monitor;
+}
+
 /**
  * mg_library_set_live:
  * @self: a #MgLibrary
  * @live: whether to follow the folder
  *
  * Watches the annotations folder (or stops): a file added, changed or
- * removed by anyone updates the index and the list shortly after.
+ * removed by anyone (a save, another program, a sync tool) updates the
+ * index and the list shortly after. The reading positions and the id
+ * table are watched too: a document closed updates its "last-read".
  */
 void
 mg_library_set_live (MgLibrary *self,
@@ -656,11 +699,19 @@ mg_library_set_live (MgLibrary *self,
         }
       g_file_monitor_set_rate_limit (self->monitor, MG_LIBRARY_UPDATE_DELAY_MS);
       g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_folder_changed), self, 0);
+      self->positions_monitor = monitor_table (self, mg_reading_positions_get_path (self->positions));
+      self->ids_monitor = monitor_table (self, mg_document_ids_get_path (self->ids));
     }
   else
     {
-      g_file_monitor_cancel (self->monitor);
-      g_clear_object (&self->monitor);
+      GFileMonitor **monitors[] = { &self->monitor, &self->positions_monitor, &self->ids_monitor };
+
+      for (guint i = 0; i < G_N_ELEMENTS (monitors); i++)
+        {
+          if (*monitors[i] != NULL)
+            g_file_monitor_cancel (*monitors[i]);
+          g_clear_object (monitors[i]);
+        }
       g_clear_handle_id (&self->update_source, g_source_remove);
     }
 }
