@@ -507,6 +507,39 @@ test_remove_undo (void)
   g_assert_cmpuint (g_list_model_get_n_items (mg_library_window_get_documents (self)), ==, n);
 }
 
+static gboolean
+toast_says (gpointer data)
+{
+  const char *toast = mg_library_window_get_toast_text (library_window ());
+
+  return toast != NULL && strstr (toast, data) != NULL;
+}
+
+/* Export All… writes one Markdown file per document into the folder
+ * chosen, the one whose file is gone too. */
+static void
+test_export_all (void)
+{
+  MgLibraryWindow *self = open_library ();
+  g_autofree char *folder = g_build_filename (mg_test_get_user_dirs_root (), "vault", NULL);
+  g_autoptr (GDir) dir = NULL;
+  const char      *name;
+  guint            n_md = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  chosen_file = g_file_new_for_path (folder);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (self), "library.export-all", "s", "markdown"));
+  g_clear_object (&chosen_file);
+  g_assert_true (mg_test_iterate_until (toast_says, (gpointer) "Exported", 30));
+  g_test_message ("%s", mg_library_window_get_toast_text (self));
+
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n_md += g_str_has_suffix (name, ".md");
+  g_assert_cmpuint (n_md, >=, 3);
+}
+
 static GType opened_type;
 
 static void
@@ -572,6 +605,7 @@ main (int   argc,
   g_test_add_func ("/library-window/missing/readable-exportable", test_missing_readable_exportable);
   g_test_add_func ("/library-window/missing/locate-relinks", test_locate_relinks);
   g_test_add_func ("/library-window/remove-undo", test_remove_undo);
+  g_test_add_func ("/library-window/export-all", test_export_all);
   g_test_add_func ("/library-window/launch", test_launch);
 
   return mg_test_ui_run (app);

@@ -232,7 +232,7 @@ export_detail_action (GtkWidget  *widget,
   /* Translators: the file name proposed for an export; %s is the document's title. */
   name = g_strdup_printf (_ ("%s – annotations.%s"), title, w3c ? "jsonld" : "md");
   _mg_library_window_choose_file (self, w3c ? _ ("Export as W3C Web Annotations") : _ ("Export as Markdown"),
-                                  TRUE, name, w3c ? G_CALLBACK (w3c_chosen_cb) : G_CALLBACK (markdown_chosen_cb));
+                                  GTK_FILE_CHOOSER_ACTION_SAVE, name, w3c ? G_CALLBACK (w3c_chosen_cb) : G_CALLBACK (markdown_chosen_cb));
 }
 
 static void
@@ -309,7 +309,7 @@ locate (MgLibraryWindow *self,
   /* Translators: %s is a document's title. */
   title = g_strdup_printf (_ ("Locate “%s”"), mg_library_document_get_title (document));
   g_object_set_data_full (G_OBJECT (self), "mg-locate-id", g_strdup (id), g_free);
-  _mg_library_window_choose_file (self, title, FALSE, NULL, G_CALLBACK (locate_chosen_cb));
+  _mg_library_window_choose_file (self, title, GTK_FILE_CHOOSER_ACTION_OPEN, NULL, G_CALLBACK (locate_chosen_cb));
 }
 
 static void

@@ -74,11 +74,11 @@ struct _MgLibraryWindow
 
 /* mg-library-window.c */
 void _mg_library_window_update_page (MgLibraryWindow *self);
-void _mg_library_window_choose_file (MgLibraryWindow *self,
-                                     const char      *title,
-                                     gboolean         save,
-                                     const char      *suggested_name,
-                                     GCallback        callback);
+void _mg_library_window_choose_file (MgLibraryWindow     *self,
+                                     const char          *title,
+                                     GtkFileChooserAction action,
+                                     const char          *suggested_name,
+                                     GCallback            callback);
 
 /* mg-library-window-search.c */
 void     _mg_library_window_class_search_init (GtkWidgetClass *widget_class);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "mg-accessible.h"
+#include "mg-export.h"
 #include "mg-library-window-private.h"
 #include "mg-ui-resources.h"
 
@@ -81,15 +82,18 @@ chooser_response_cb (GtkNativeDialog *dialog,
   g_object_unref (self);
 }
 
-/* Asks the user for a file to open (@save %FALSE) or to write, then
- * calls @callback (a ChosenFunc) with it; nothing when cancelled. */
+/* Asks the user for a file to open, a file to write or a folder
+ * (@action), then calls @callback (a ChosenFunc) with it; nothing when
+ * cancelled. */
 void
-_mg_library_window_choose_file (MgLibraryWindow *self,
-                                const char      *title,
-                                gboolean         save,
-                                const char      *suggested_name,
-                                GCallback        callback)
+_mg_library_window_choose_file (MgLibraryWindow     *self,
+                                const char          *title,
+                                GtkFileChooserAction action,
+                                const char          *suggested_name,
+                                GCallback            callback)
 {
+  gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+
   GtkFileChooserNative *dialog;
 
   if (choose_func != NULL)
@@ -101,8 +105,7 @@ _mg_library_window_choose_file (MgLibraryWindow *self,
       return;
     }
 
-  dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
-                                        save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+  dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
                                         save ? _ ("_Export") : _ ("_Select"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   if (suggested_name != NULL)
@@ -525,12 +528,75 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+exported_all_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (MgLibraryWindow) self = user_data;
+  g_auto (MgExportAllStats) stats = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char   *message = NULL;
+  const char        *folder = g_object_get_data (G_OBJECT (self), "mg-export-folder");
+
+  if (!mg_export_all_finish (MG_LIBRARY (object), result, &stats, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_ ("The library could not be exported: %s"), error->message);
+      g_message ("%s", message);
+    }
+  else
+    {
+      for (guint i = 0; stats.notices != NULL && i < stats.notices->len; i++)
+        g_message ("%s", (const char *) g_ptr_array_index (stats.notices, i));
+      message = g_strdup_printf (ngettext ("Exported %u document to “%s” (%u changed)",
+                                           "Exported %u documents to “%s” (%u changed)",
+                                           stats.n_documents),
+                                 stats.n_documents, folder != NULL ? folder : "", stats.n_written);
+    }
+
+  mg_library_window_show_toast (self, message);
+}
+
+static void
+export_all_chosen (MgLibraryWindow *self,
+                   GFile           *dir,
+                   MgExportFormat   format)
+{
+  g_autofree char *name = g_file_get_basename (dir);
+
+  g_object_set_data_full (G_OBJECT (self), "mg-export-folder", g_steal_pointer (&name), g_free);
+  mg_export_all_async (self->library, format, dir, self->cancellable, exported_all_cb, g_object_ref (self));
+}
+
+static void
+markdown_folder_chosen_cb (MgLibraryWindow *self,
+                           GFile           *dir)
+{
+  export_all_chosen (self, dir, MG_EXPORT_FORMAT_MARKDOWN);
+}
+
+static void
+w3c_folder_chosen_cb (MgLibraryWindow *self,
+                      GFile           *dir)
+{
+  export_all_chosen (self, dir, MG_EXPORT_FORMAT_W3C);
+}
+
+/* Export All…: one file per document into a folder of the user's (an
+ * Obsidian or Zettlr vault), written only when its content changed
+ * (mg_export_all(), as `marginalia --export=… --all` does). */
+static void
 export_all_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  /* The hook for "Export All…": mg_export_all_async() (branch libexport)
-   * writes one file per document into a folder the user chooses. */
+  MgLibraryWindow *self = MG_LIBRARY_WINDOW (widget);
+  gboolean         w3c = g_strcmp0 (g_variant_get_string (parameter, NULL), "w3c") == 0;
+
+  _mg_library_window_choose_file (self, w3c ? _ ("Export All as W3C Web Annotations") : _ ("Export All as Markdown"),
+                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, NULL,
+                                  w3c ? G_CALLBACK (w3c_folder_chosen_cb) : G_CALLBACK (markdown_folder_chosen_cb));
 }
 
 /* For tests ------------------------------------------------------------- */
@@ -780,9 +846,6 @@ mg_library_window_init (MgLibraryWindow *self)
   gtk_list_view_set_factory (self->document_view, factory);
   g_object_unref (factory);
   g_signal_connect_object (self->document_view, "activate", G_CALLBACK (document_activated_cb), self, G_CONNECT_SWAPPED);
-
-  /* Nothing until there are documents: export-all is for branch libexport. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.export-all", FALSE);
 }
 
 /**
