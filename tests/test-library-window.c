@@ -13,9 +13,6 @@
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 /* The library window (issue 14) on real documents annotated through the
  * store, as the user makes them: it lists them, searches across them and
@@ -304,56 +301,22 @@ test_search_opens_passage (void)
   g_assert_cmpstr (mg_library_window_get_page (self), ==, "documents");
 }
 
-/* A real pointer click on a result opens its document (xdotool). */
+/* A real pointer click on a result opens its document (xdotool): a list
+ * box row activates on a single click. */
 static void
 test_pointer_click_result (void)
 {
-#ifdef GDK_WINDOWING_X11
   MgLibraryWindow *self = open_library ();
   GtkListBoxRow   *row = search (self, "delta");
-  GtkNative       *native = gtk_widget_get_native (GTK_WIDGET (row));
-  GdkSurface      *surface = gtk_native_get_surface (native);
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  g_autofree char *x = NULL;
-  g_autofree char *y = NULL;
-  g_autofree char *xid = NULL;
-  g_autoptr (GError) error = NULL;
   AtPassage        at = { beta.uri, beta.annotation_id };
-  graphene_point_t center;
-  double           sx, sy;
-  int              status;
-
-  if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
-    {
-      g_test_skip ("needs X11 and xdotool to send real pointer events");
-      return;
-    }
 
   g_assert_true (mg_test_wait_for_idle (5));
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (row)) / 2.0,
-                                                                 gtk_widget_get_height (GTK_WIDGET (row)) / 2.0),
-                                           &center));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  x = g_strdup_printf ("%d", (int) (center.x + sx));
-  y = g_strdup_printf ("%d", (int) (center.y + sy));
-  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  {
-    /* A list box row activates on a single click. */
-    const char *argv[] = { xdotool, "mousemove", "--sync", "--window", xid, x, y, "click", "1", NULL };
-
-    gdk_display_flush (gdk_display_get_default ());
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  }
+  if (!mg_test_click_with_pointer (GTK_WIDGET (row)))
+    return;
 
   g_assert_true (mg_test_iterate_until (opened_at_passage, &at, 30));
   close_document_windows ();
   gtk_editable_set_text (GTK_EDITABLE (mg_library_window_get_search_entry (self)), "");
-#else
-  g_test_skip ("needs X11 to send real pointer events");
-#endif
 }
 
 static GFile *chosen_file;
