@@ -168,6 +168,14 @@ create_popup_cb (GtkMenuButton *button,
 
   id = mg_library_document_get_id (self->document);
 
+  if (id != NULL)
+    {
+      item = g_menu_item_new (_ ("Show _Highlights"), NULL);
+      g_menu_item_set_action_and_target (item, "library.show-highlights", "s", id);
+      g_menu_append_item (menu, item);
+      g_clear_object (&item);
+    }
+
   if (id != NULL && mg_library_document_get_state (self->document) == MG_LIBRARY_DOCUMENT_MISSING)
     {
       item = g_menu_item_new (_ ("_Locate…"), NULL);

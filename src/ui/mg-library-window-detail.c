@@ -344,9 +344,22 @@ open_detail_action (GtkWidget  *widget,
     mg_library_open_document (app, mg_library_document_get_uri (document), NULL);
 }
 
+static void
+show_highlights_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MgLibraryWindow   *self = MG_LIBRARY_WINDOW (widget);
+  MgLibraryDocument *document = mg_library_find_document (self->library, g_variant_get_string (parameter, NULL));
+
+  if (document != NULL)
+    _mg_library_window_show_detail (self, document);
+}
+
 void
 _mg_library_window_class_detail_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "library.show-highlights", "s", show_highlights_action);
   gtk_widget_class_install_action (widget_class, "library.export-detail", "s", export_detail_action);
   gtk_widget_class_install_action (widget_class, "library.copy-detail", NULL, copy_detail_action);
   gtk_widget_class_install_action (widget_class, "library.locate", "s", locate_action);
