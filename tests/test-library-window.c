@@ -444,6 +444,16 @@ find_dialog (void)
   return NULL;
 }
 
+static gboolean
+no_document_window (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (MG_IS_WINDOW (l->data))
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Remove from Library asks first; Undo in the toast brings it back. */
 static void
 test_remove_undo (void)
@@ -452,6 +462,11 @@ test_remove_undo (void)
   AdwMessageDialog *dialog;
 
   guint             n = g_list_model_get_n_items (mg_library_window_get_documents (self));
+
+  /* Its window is open: it is closed first, or its store would write
+   * the file again. */
+  mg_library_open_document (GTK_APPLICATION (app), beta.uri, NULL);
+  g_assert_true (mg_test_iterate_until ((MgTestCondition) window_showing, beta.uri, 30));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (self), "library.remove", "s", beta.id));
   dialog = find_dialog ();
@@ -462,6 +477,7 @@ test_remove_undo (void)
   adw_message_dialog_response (dialog, "remove");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_null (find_document (self, beta.id));
+  g_assert_true (mg_test_iterate_until (no_document_window, NULL, 10));
   g_assert_cmpuint (g_list_model_get_n_items (mg_library_window_get_documents (self)), ==, n - 1);
   g_assert_nonnull (strstr (mg_library_window_get_toast_text (self), "removed from the library"));
 

@@ -129,6 +129,39 @@ mg_library_open_document (GtkApplication *application,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/**
+ * mg_library_close_document_windows:
+ * @application: the application
+ * @uri: a document's URI
+ *
+ * Saves and closes the document windows that show @uri: their store
+ * would write the document's annotation file again after the document
+ * left the library.
+ */
+void
+mg_library_close_document_windows (GtkApplication *application,
+                                   const char     *uri)
+{
+  GList *windows;
+
+  g_return_if_fail (GTK_IS_APPLICATION (application));
+  g_return_if_fail (uri != NULL);
+
+  windows = g_list_copy_deep (gtk_application_get_windows (application), (GCopyFunc) g_object_ref, NULL);
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      MgDocument *document = MG_IS_WINDOW (l->data) ? mg_window_get_document (l->data) : NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (document == NULL || g_strcmp0 (mg_document_get_uri (document), uri) != 0)
+        continue;
+      if (!mg_window_flush (l->data, &error))
+        g_message ("Annotations of %s not saved before it left the library: %s", uri, error->message);
+      gtk_window_close (l->data);
+    }
+  g_list_free_full (windows, g_object_unref);
+}
+
 static gboolean
 file_is_there (const char *uri)
 {

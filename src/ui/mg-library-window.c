@@ -438,6 +438,9 @@ remove_document (MgLibraryWindow *self,
   g_autoptr (GError) error = NULL;
   AdwToast *toast;
 
+  if (document != NULL && mg_library_document_get_uri (document) != NULL && gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    mg_library_close_document_windows (gtk_window_get_application (GTK_WINDOW (self)), mg_library_document_get_uri (document));
+
   if (!mg_library_remove_document (self->library, id, &error))
     {
       g_autofree char *message = g_strdup_printf (_ ("The document could not be removed: %s"), error->message);

@@ -28,6 +28,8 @@ void mg_library_open_document (GtkApplication *application,
                                const char     *uri,
                                const char     *annotation_id);
 void mg_library_follow_windows (GtkApplication *application);
+void mg_library_close_document_windows (GtkApplication *application,
+                                        const char     *uri);
 
 /* What the window shows, for tests. */
 const char *mg_library_window_get_page (MgLibraryWindow *self);
