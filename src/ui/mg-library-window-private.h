@@ -34,13 +34,13 @@ struct _MgLibraryWindow
   AdwStatusPage   *no_results_page;
   GtkLabel        *results_count_label;
 
-  AdwWindowTitle  *detail_title;
-  GtkLabel        *detail_status_label;
-  GtkWidget       *locate_button;
-  GtkWidget       *detail_open_button;
-  GtkListBox      *detail_list;
-  AdwStatusPage   *detail_empty_page;
-  GtkStack        *detail_stack;
+  AdwWindowTitle *detail_title;
+  GtkLabel       *detail_status_label;
+  GtkWidget      *locate_button;
+  GtkWidget      *detail_open_button;
+  GtkListBox     *detail_list;
+  AdwStatusPage  *detail_empty_page;
+  GtkStack       *detail_stack;
 
   MgLibrary          *library;
   GtkSortListModel   *sorted;
@@ -50,10 +50,10 @@ struct _MgLibraryWindow
   GCancellable       *cancellable;
 
   /* Search: the query and filters, and the pending run. */
-  guint  search_source;
-  char  *tag_filter;
+  guint    search_source;
+  char    *tag_filter;
   gboolean tags_dirty;
-  guint  n_results;
+  guint    n_results;
 
   /* The document shown on the detail page. */
   char *detail_id;
@@ -68,8 +68,8 @@ struct _MgLibraryWindow
   gboolean       updated;
   /* The document of a link, looked for again once the index is up to
    * date. */
-  char          *pending_link;
-  char          *last_toast;
+  char *pending_link;
+  char *last_toast;
 };
 
 /* mg-library-window.c */
@@ -81,16 +81,16 @@ void _mg_library_window_choose_file (MgLibraryWindow     *self,
                                      GCallback            callback);
 
 /* mg-library-window-search.c */
-void     _mg_library_window_class_search_init (GtkWidgetClass *widget_class);
-void     _mg_library_window_search_init (MgLibraryWindow *self);
-void     _mg_library_window_search_dispose (MgLibraryWindow *self);
-gboolean _mg_library_window_is_searching (MgLibraryWindow *self);
-void     _mg_library_window_refresh_search (MgLibraryWindow *self);
-void     _mg_library_window_update_tags (MgLibraryWindow *self);
+void       _mg_library_window_class_search_init (GtkWidgetClass *widget_class);
+void       _mg_library_window_search_init (MgLibraryWindow *self);
+void       _mg_library_window_search_dispose (MgLibraryWindow *self);
+gboolean   _mg_library_window_is_searching (MgLibraryWindow *self);
+void       _mg_library_window_refresh_search (MgLibraryWindow *self);
+void       _mg_library_window_update_tags (MgLibraryWindow *self);
 GtkWidget *_mg_library_hit_row_new (MgLibraryHit *hit,
                                     gboolean      selectable);
-void     _mg_library_color_mark_set (GtkWidget *mark,
-                                     MgColor    color);
+void       _mg_library_color_mark_set (GtkWidget *mark,
+                                       MgColor    color);
 
 /* mg-library-window-detail.c */
 void _mg_library_window_class_detail_init (GtkWidgetClass *widget_class);
