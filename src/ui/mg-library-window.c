@@ -186,13 +186,15 @@ _mg_library_window_update_page (MgLibraryWindow *self)
   if (_mg_library_window_is_searching (self))
     page = self->n_results > 0 ? "results" : "no-results";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
-    page = "empty";
+    /* Empty, or not read yet: a spinner rather than "No Documents Yet"
+     * until the index is known to be up to date. */
+    page = self->updated ? "empty" : "loading";
   else
     page = "documents";
 
   gtk_stack_set_visible_child_name (self->stack, page);
   /* Nothing to filter in an empty library. */
-  gtk_widget_set_visible (self->filter_bar, !g_str_equal (page, "empty"));
+  gtk_widget_set_visible (self->filter_bar, !g_str_equal (page, "empty") && !g_str_equal (page, "loading"));
 }
 
 static void
