@@ -11,6 +11,7 @@
 #include "mg-library-fixture.h"
 #include "mg-library.h"
 #include "mg-reading-positions.h"
+#include "mg-store-private.h"
 #include "mg-test-utils.h"
 
 /* The library's core (MgLibrary): the list of documents and the SQLite
@@ -146,6 +147,20 @@ test_list (Fixture      *f,
   g_assert_nonnull (document);
   g_assert_null (mg_library_document_get_uri (document));
   g_assert_cmpuint (mg_library_document_get_colors (document), ==, 1u << MG_COLOR_YELLOW);
+  g_clear_object (&library);
+
+  /* A new library lists what its index holds before any update: the
+   * files are not read (nor looked at: one removed is still listed). */
+  {
+    g_autofree char *path = file_of (f, other);
+
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  }
+  library = mg_library_new (f->folder, f->index);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 2);
+  g_assert_nonnull (find_by_title (library, "Two Highlights"));
+  update (library);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 1);
 }
 
 static void
@@ -210,6 +225,23 @@ test_incremental (Fixture      *f,
   g_assert_cmpuint (changes, ==, 0);
   g_signal_handler_disconnect (mg_library_get_documents (library), handler);
   g_object_unref (document);
+  g_clear_object (&library);
+
+  /* The index deleted: nothing is lost, all is read again. */
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *name = g_strconcat (f->index, suffixes[i], NULL);
+
+        g_remove (name);
+      }
+  }
+  library = open_library (f);
+  g_assert_cmpuint (mg_library_get_n_files_read (library), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 2);
+  g_assert_cmpuint (count_hits (library, "gamma"), ==, 1);
 }
 
 static void
@@ -228,11 +260,11 @@ test_search (Fixture      *f,
     "quote\" AND \"x", "{quote}", "'", "\\", "…", "résumé*", "NOT résumé", "+", "col : x",
   };
 
-  mg_library_fixture_write_one (f->folder, "Cooking at Home", NULL,
-                                "Her Résumé listed every café in town", "Ask about the crème brûlée", "method,idea",
-                                MG_COLOR_GREEN);
-  mg_library_fixture_write_one (f->folder, "Résumé Writing", NULL,
-                                "the quick brown fox jumps", NULL, "todo", MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Cooking at Home", NULL,
+                                        "Her Résumé listed every café in town", "Ask about the crème brûlée",
+                                        "method,idea", MG_COLOR_GREEN));
+  g_free (mg_library_fixture_write_one (f->folder, "Résumé Writing", NULL,
+                                        "the quick brown fox jumps", NULL, "todo", MG_COLOR_YELLOW));
   id = mg_library_fixture_write_one (f->folder, "Physics", NULL,
                                      "brown dwarfs are quick to cool", "methodical notes", NULL, MG_COLOR_BLUE);
   library = open_library (f);
@@ -332,6 +364,47 @@ test_search (Fixture      *f,
   }
 }
 
+/* A version 1 file (named after the URI, no id) is its document's until
+ * the store migrates it; beside the document's own file, the own one is
+ * listed, once. */
+static void
+test_legacy_file (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (MgLibrary) library = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (mg_store_item_free);
+  g_autoptr (GPtrArray) deleted = g_ptr_array_new ();
+  g_autoptr (MgAnnotation) annotation = mg_library_fixture_annotation ("legacy words", NULL, NULL, MG_COLOR_BLUE);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "Old Paper", -1);
+  g_autofree char *id = mg_document_id_for_sha256 (sha256);
+  g_autofree char *name = mg_store_file_name_for_uri ("file:///old/paper.txt");
+  g_autofree char *path = g_build_filename (f->folder, name, NULL);
+  MgLibraryDocument *document;
+
+  g_ptr_array_add (entries, mg_store_item_new_annotation (annotation));
+  bytes = mg_store_format_write (NULL, "file:///old/paper.txt", sha256, "Old Paper", entries, deleted, 1024);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+
+  library = open_library (f);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 1);
+  document = mg_library_find_document (library, id);
+  g_assert_nonnull (document);
+  g_assert_cmpstr (mg_library_document_get_store_path (document), ==, path);
+  g_assert_cmpuint (mg_library_document_get_n_highlights (document), ==, 1);
+
+  /* Its own file appears beside it: listed once, from that one. */
+  g_free (mg_library_fixture_write_one (f->folder, "Old Paper", "file:///old/paper.txt", "newer words", NULL, NULL,
+                                        MG_COLOR_YELLOW));
+  update (library);
+  g_assert_cmpuint (g_list_model_get_n_items (mg_library_get_documents (library)), ==, 1);
+  g_assert_true (mg_library_find_document (library, id) == document);
+  g_assert_cmpstr (mg_library_document_get_store_path (document), !=, path);
+  g_assert_cmpuint (count_hits (library, "newer"), ==, 1);
+}
+
 static void
 test_file_deleted (Fixture      *f,
                    gconstpointer data)
@@ -341,7 +414,7 @@ test_file_deleted (Fixture      *f,
   g_autofree char *path = file_of (f, id);
   g_autoptr (GPtrArray) tags = NULL;
 
-  mg_library_fixture_write_one (f->folder, "Kept", NULL, "lasting words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Kept", NULL, "lasting words", NULL, NULL, MG_COLOR_YELLOW));
   library = open_library (f);
   g_assert_cmpuint (count_hits (library, "ephemeral"), ==, 1);
 
@@ -377,6 +450,24 @@ test_remove_restore (Fixture      *f,
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_nonnull (mg_library_find_document (library, id));
   g_assert_cmpuint (count_hits (library, "remove"), ==, 1);
+
+  /* What was removed long ago (by any process) goes to the trash when a
+   * library is next made; what was just removed stays to be restored. */
+  g_assert_true (mg_library_remove_document (library, id, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *removed = g_build_filename (g_get_user_state_dir (), APP_ID, "removed", NULL);
+    g_autofree char *old = g_build_filename (removed, "1000-old.json", NULL);
+    g_autoptr (MgLibrary) other = NULL;
+
+    g_file_set_contents (old, "{}", -1, &error);
+    g_assert_no_error (error);
+    other = mg_library_new (f->folder, f->index);
+    g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  }
+  g_assert_true (mg_library_restore_document (library, id, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 
   /* Twice is an error, as is an unknown id. */
   g_assert_false (mg_library_restore_document (library, id, &error));
@@ -473,7 +564,7 @@ test_corrupt_index (Fixture      *f,
       return;
     }
 
-  mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW));
   {
     g_autoptr (MgLibrary) library = open_library (f);
   }
@@ -512,7 +603,7 @@ test_locked_index (Fixture      *f,
       return;
     }
 
-  mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Sturdy", NULL, "sturdy words", NULL, NULL, MG_COLOR_YELLOW));
   {
     g_autoptr (MgLibrary) library = open_library (f);
   }
@@ -542,7 +633,7 @@ test_unreadable (Fixture      *f,
   g_autoptr (GError) error = NULL;
   MgLibraryDocument *document;
 
-  mg_library_fixture_write_one (f->folder, "Fine", NULL, "fine words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Fine", NULL, "fine words", NULL, NULL, MG_COLOR_YELLOW));
   g_file_set_contents (broken, "{ \"version\": 2, \"document\": ", -1, &error);
   g_assert_no_error (error);
   g_file_set_contents (aside, "\x01\x02 not json", -1, &error);
@@ -645,7 +736,7 @@ test_live (Fixture      *f,
   g_autofree char *path = NULL;
   gpointer         args[2];
 
-  mg_library_fixture_write_one (f->folder, "Present", NULL, "present words", NULL, NULL, MG_COLOR_YELLOW);
+  g_free (mg_library_fixture_write_one (f->folder, "Present", NULL, "present words", NULL, NULL, MG_COLOR_YELLOW));
   library = open_library (f);
   mg_library_set_live (library, TRUE);
   args[0] = mg_library_get_documents (library);
@@ -662,6 +753,36 @@ test_live (Fixture      *f,
   mg_library_set_live (library, FALSE);
 }
 
+static gboolean
+half_read (gpointer user_data)
+{
+  return mg_library_document_get_progress (user_data) == 0.5;
+}
+
+/* A document closed (its reading position saved) shows its progress
+ * without an update asked for. */
+static void
+test_live_positions (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (MgLibrary) library = NULL;
+  g_autofree char *id = NULL;
+  const char      *uri = "file:///nowhere/live-positions.txt";
+  MgLibraryDocument *document;
+
+  id = mg_library_fixture_write_one (f->folder, "Being read", uri, "some words", NULL, NULL, MG_COLOR_YELLOW);
+  library = open_library (f);
+  mg_library_note_length (library, uri, 200);
+  mg_library_set_live (library, TRUE);
+  document = mg_library_find_document (library, id);
+  g_assert_cmpfloat (mg_library_document_get_progress (document), ==, -1.0);
+
+  mg_reading_positions_set_offset (mg_reading_positions_get_default (), uri, 100);
+  g_assert_true (mg_test_iterate_until (half_read, document, 10));
+  mg_reading_positions_forget (mg_reading_positions_get_default (), uri);
+  mg_library_set_live (library, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +796,7 @@ main (int   argc,
   ADD ("/library/list", test_list);
   ADD ("/library/incremental", test_incremental);
   ADD ("/library/search", test_search);
+  ADD ("/library/legacy-file", test_legacy_file);
   ADD ("/library/file-deleted", test_file_deleted);
   ADD ("/library/remove-restore", test_remove_restore);
   ADD ("/library/relink", test_relink);
@@ -684,6 +806,7 @@ main (int   argc,
   ADD ("/library/opened-without-annotations", test_opened_without_annotations);
   ADD ("/library/many-files", test_many_files);
   ADD ("/library/live", test_live);
+  ADD ("/library/live-positions", test_live_positions);
 #undef ADD
 
   ret = g_test_run ();

@@ -56,6 +56,7 @@ mg_library_document_info_clear (MgLibraryDocumentInfo *info)
   g_clear_pointer (&info->path, g_free);
   g_clear_pointer (&info->store_path, g_free);
   g_clear_pointer (&info->message, g_free);
+  g_clear_pointer (&info->sort_key, g_free);
 }
 
 void
@@ -194,15 +195,15 @@ set_string (MgLibraryDocument *self,
   return TRUE;
 }
 
-#define SET_VALUE(field, prop)                                      \
-  G_STMT_START                                                      \
-  {                                                                 \
-    if (self->info.field != info->field)                            \
-      {                                                             \
-        self->info.field = info->field;                             \
+#define SET_VALUE(field, prop)                                        \
+  G_STMT_START                                                        \
+  {                                                                   \
+    if (self->info.field != info->field)                              \
+      {                                                               \
+        self->info.field = info->field;                               \
         g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); \
-      }                                                             \
-  }                                                                 \
+      }                                                               \
+  }                                                                   \
   G_STMT_END
 
 /* Gives @self the values of @info, notifying those that changed; takes

@@ -34,17 +34,19 @@
  * locked is bypassed with an index in memory. Either is said on stderr.
  *
  * Does the index replace the store's GVariant cache (mg-store-cache.c)?
- * No. The cache holds everything the store needs to restore a document's
- * list without parsing JSON (anchors, prefix/suffix, the raw entries kept
- * verbatim, tombstones), framed with the checksum of the JSON it was made
- * from, in one mmap-able blob per document: that is what keeps a
- * 10,000-annotation document's load within its target. The index holds
- * what a search and a list need, one row per annotation, across all
- * documents. Making the index carry the store's full state would mean a
- * second serialisation of every field and its invariants in SQL, and the
- * load would go through SQLite row by row (slower than one GVariant), for
- * the sake of removing a 600-line file that works and is fuzzed. Two
- * caches with two jobs; both are disposable. */
+ * No: both are kept, each disposable. The cache holds everything the
+ * store needs to restore a document's list without parsing JSON (prefix
+ * and suffix, the entries kept verbatim, tombstones, their texts as
+ * read), framed with the checksum of the JSON it was made from, in one
+ * blob per document read at once. The index holds what a search and a
+ * list need, one row per annotation across all documents. Measured on one
+ * document of 10,000 annotations (2 shared cores, under load): the cache
+ * is read in 230-320 ms; the index's rows of the document, made into
+ * annotations, take 240-690 ms, and lack what the store also needs (the
+ * JSON is parsed in 1.2-2.2 s). Replacing the cache would put a second
+ * serialisation of the store's whole state in SQL, and a load that goes
+ * row by row, for no gain in the 10,000-annotation load and the loss of
+ * a fuzzed, 600-line file that does one job. */
 
 #define SCHEMA_VERSION "1"
 
@@ -54,11 +56,22 @@
 /* The most hits a search returns. */
 #define SEARCH_LIMIT 1000
 
+/* Two connections to the file: the writer, held by an update for as long
+ * as it reads files (seconds for a new index of a large folder), and the
+ * reader of the queries, which in WAL mode sees the last committed state
+ * without waiting for the writer: a search never waits for an update. An
+ * index in memory has the writer alone. Lengths noted while an update
+ * runs wait in memory for it. */
 struct _MgLibraryIndex
 {
-  GMutex   mutex;
-  char    *path; /* NULL once bypassed */
+  GMutex   mutex; /* the writer's; taken before read_mutex, never after */
+  char    *path;  /* NULL once bypassed */
   sqlite3 *db;
+  GMutex   read_mutex;
+  sqlite3 *reader; /* NULL: the writer reads too */
+
+  GMutex      pending_mutex;
+  GHashTable *pending_lengths; /* uri -> length, not written yet */
 };
 
 static const char schema[] =
@@ -180,9 +193,9 @@ open_database (const char *path,
   if (rc != SQLITE_OK)
     goto fail;
 
-  /* A quick look at the whole file: a corrupt page is found now rather
-   * than in the middle of a search. */
-  rc = sqlite3_exec (db, "SELECT count(*) FROM files; SELECT count(*) FROM annotations", NULL, NULL, NULL);
+  /* A look at a small table (not the whole file, which takes as long as
+   * an update): a file that is not a database is found now. */
+  rc = sqlite3_exec (db, "SELECT count(*) FROM files", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     goto fail;
 
@@ -236,7 +249,61 @@ index_connect (MgLibraryIndex *index)
 
   if (index->db == NULL)
     g_error ("SQLite cannot open a database in memory: %s", sqlite3_errstr (rc));
+
+  g_mutex_lock (&index->read_mutex);
+  g_assert (index->reader == NULL);
+  if (index->path != NULL
+      && sqlite3_open_v2 (index->path, &index->reader, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (index->reader, 250);
+      /* The index mapped rather than read a page at a time: a search
+       * reads pages all over the full-text and annotation tables. */
+      sqlite3_exec (index->reader, "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+    }
+  else
+    g_clear_pointer (&index->reader, sqlite3_close_v2);
+  g_mutex_unlock (&index->read_mutex);
 }
+
+/* The connection for a query, locked: the reader, else the writer. */
+static sqlite3 *
+reader_lock (MgLibraryIndex *index)
+{
+  g_mutex_lock (&index->read_mutex);
+  if (index->reader != NULL)
+    return index->reader;
+  g_mutex_unlock (&index->read_mutex);
+
+  g_mutex_lock (&index->mutex);
+  return index->db;
+}
+
+static void
+reader_unlock (MgLibraryIndex *index,
+               sqlite3        *db)
+{
+  if (db == index->db)
+    g_mutex_unlock (&index->mutex);
+  else
+    g_mutex_unlock (&index->read_mutex);
+}
+
+typedef struct
+{
+  MgLibraryIndex *index;
+  sqlite3        *db;
+} ReaderLocker;
+
+static void
+reader_locker_free (ReaderLocker *locker)
+{
+  reader_unlock (locker->index, locker->db);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReaderLocker, reader_locker_free)
+
+#define READER_LOCKED(name, index) \
+  g_auto (ReaderLocker) name = { (index), reader_lock (index) }
 
 /**
  * mg_library_index_open:
@@ -251,6 +318,9 @@ mg_library_index_open (const char *path)
   MgLibraryIndex *index = g_new0 (MgLibraryIndex, 1);
 
   g_mutex_init (&index->mutex);
+  g_mutex_init (&index->read_mutex);
+  g_mutex_init (&index->pending_mutex);
+  index->pending_lengths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   index->path = g_strdup (path);
   index_connect (index);
 
@@ -260,8 +330,12 @@ mg_library_index_open (const char *path)
 void
 mg_library_index_free (MgLibraryIndex *index)
 {
+  sqlite3_close_v2 (index->reader);
   sqlite3_close_v2 (index->db);
   g_free (index->path);
+  g_hash_table_unref (index->pending_lengths);
+  g_mutex_clear (&index->pending_mutex);
+  g_mutex_clear (&index->read_mutex);
   g_mutex_clear (&index->mutex);
   g_free (index);
 }
@@ -272,6 +346,9 @@ static void
 index_reset (MgLibraryIndex *index,
              int             rc)
 {
+  g_mutex_lock (&index->read_mutex);
+  g_clear_pointer (&index->reader, sqlite3_close_v2);
+  g_mutex_unlock (&index->read_mutex);
   sqlite3_close_v2 (index->db);
   index->db = NULL;
   if (index->path != NULL)
@@ -336,136 +413,6 @@ step_done (sqlite3      *db,
     return set_sqlite_error (db, rc, error);
 
   return TRUE;
-}
-
-/* Reading a file ---------------------------------------------------------- */
-
-typedef struct
-{
-  char      *id;
-  char      *uri;
-  char      *sha256;
-  char      *title;
-  GPtrArray *annotations; /* MgAnnotation */
-  char      *error;
-} FileContents;
-
-static void
-file_contents_clear (FileContents *contents)
-{
-  g_free (contents->id);
-  g_free (contents->uri);
-  g_free (contents->sha256);
-  g_free (contents->title);
-  g_clear_pointer (&contents->annotations, g_ptr_array_unref);
-  g_free (contents->error);
-}
-
-/* The annotations of a parsed file, as the store makes them: repeats
- * renumbered, what a tombstone deleted left out, entries that cannot be
- * read left out. */
-static GPtrArray *
-annotations_of_tree (JsonNode *root)
-{
-  GPtrArray  *annotations = g_ptr_array_new_with_free_func (g_object_unref);
-  MgStoreMerge merge;
-
-  mg_store_format_renumber_repeats (root, NULL);
-  mg_store_merge_init (&merge);
-  mg_store_merge_add_file (&merge, root, FALSE);
-  mg_store_merge_apply_tombstones (&merge);
-
-  for (guint i = 0; i < merge.candidates->len; i++)
-    {
-      MgStoreCandidate *candidate = g_ptr_array_index (merge.candidates, i);
-
-      if (candidate->lost || !mg_store_candidate_get_valid (candidate) || candidate->parsed == NULL)
-        continue;
-      g_ptr_array_add (annotations, g_object_ref (candidate->parsed));
-    }
-  mg_store_merge_clear (&merge);
-
-  return annotations;
-}
-
-/* The id of the document a file holds: the one it is named after, else
- * its own, else (version 1) the one this machine gave its URI, else the
- * one its text gives. */
-static char *
-document_id_for (const char    *name,
-                 const char    *own_id,
-                 const char    *uri,
-                 const char    *sha256,
-                 MgDocumentIds *ids)
-{
-  g_autofree char *from_name = NULL;
-
-  if (g_str_has_suffix (name, ".json"))
-    {
-      from_name = g_strdup_printf ("urn:uuid:%.*s", (int) (strlen (name) - strlen (".json")), name);
-      if (mg_document_id_is_valid (from_name))
-        return g_steal_pointer (&from_name);
-    }
-
-  if (mg_document_id_is_valid (own_id))
-    return g_strdup (own_id);
-
-  if (uri != NULL && *uri != '\0' && ids != NULL)
-    {
-      char *known = mg_document_ids_lookup (ids, uri);
-
-      if (known != NULL)
-        return known;
-    }
-
-  if (sha256 != NULL && *sha256 != '\0')
-    return mg_document_id_for_sha256 (sha256);
-
-  return NULL;
-}
-
-static void
-read_file_contents (GBytes        *bytes,
-                    const char    *name,
-                    MgDocumentIds *ids,
-                    FileContents  *out)
-{
-  MgStoreCacheContents contents = { 0 };
-  g_autoptr (GPtrArray) why = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *own_id = NULL;
-  guint       n_renumbered = 0;
-
-  if (mg_store_stream_read (bytes, &contents, &n_renumbered, &why))
-    {
-      out->uri = g_steal_pointer (&contents.uri);
-      out->sha256 = g_steal_pointer (&contents.sha256);
-      out->title = g_steal_pointer (&contents.title);
-      out->annotations = g_steal_pointer (&contents.annotations);
-      mg_store_cache_contents_clear (&contents);
-    }
-  else
-    {
-      JsonObject *document;
-
-      mg_store_cache_contents_clear (&contents);
-      root = mg_store_parse_bytes (bytes, &error);
-      if (root == NULL)
-        {
-          out->error = g_strdup (error->message);
-          out->id = document_id_for (name, NULL, NULL, NULL, NULL);
-          return;
-        }
-      document = mg_json_node_get_object (json_object_get_member (mg_json_node_get_object (root), "document"));
-      own_id = mg_json_object_get_string (document, "id");
-      out->uri = g_strdup (mg_json_object_get_string (document, "uri"));
-      out->sha256 = g_strdup (mg_json_object_get_string (document, "sha256"));
-      out->title = g_strdup (mg_json_object_get_string (document, "title"));
-      out->annotations = annotations_of_tree (root);
-    }
-
-  out->id = document_id_for (name, own_id, out->uri, out->sha256, ids);
 }
 
 /* Updating ---------------------------------------------------------------- */
@@ -591,83 +538,6 @@ insert_annotation (Statements   *s,
 
 typedef struct
 {
-  char   *name;
-  char   *path;
-  gint64  size;
-  gint64  mtime;
-} FolderEntry;
-
-static void
-folder_entry_free (gpointer data)
-{
-  FolderEntry *entry = data;
-
-  g_free (entry->name);
-  g_free (entry->path);
-  g_free (entry);
-}
-
-/* The store's files at the top of @folder, and the files it set aside. */
-static GPtrArray *
-list_folder (const char   *folder,
-             GCancellable *cancellable,
-             GError      **error)
-{
-  g_autoptr (GFile) dir = g_file_new_for_path (folder);
-  g_autoptr (GFileEnumerator) enumerator = NULL;
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (folder_entry_free);
-  g_autoptr (GError) local_error = NULL;
-
-  enumerator = g_file_enumerate_children (dir,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                          G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                                          G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, &local_error);
-  if (enumerator == NULL)
-    {
-      /* No folder yet: no documents. */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        return g_steal_pointer (&entries);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  for (;;)
-    {
-      GFileInfo       *info = NULL;
-      const char      *name;
-      g_autofree char *stem = NULL;
-      FolderEntry     *entry;
-
-      if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, error))
-        return NULL;
-      if (info == NULL)
-        break;
-
-      name = g_file_info_get_name (info);
-      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || name[0] == '.')
-        continue;
-      if (!g_str_has_suffix (name, ".json") && strstr (name, ".json.corrupt-") == NULL)
-        continue;
-      /* Conflict copies are the store's to merge into their file. */
-      stem = mg_store_conflict_copy_stem (name);
-      if (stem != NULL)
-        continue;
-
-      entry = g_new0 (FolderEntry, 1);
-      entry->name = g_strdup (name);
-      entry->path = g_build_filename (folder, name, NULL);
-      entry->size = g_file_info_get_size (info);
-      entry->mtime = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC
-                     + g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-      g_ptr_array_add (entries, entry);
-    }
-
-  return g_steal_pointer (&entries);
-}
-
-typedef struct
-{
   gint64 size;
   gint64 mtime;
   char  *sha256;
@@ -714,12 +584,12 @@ load_known_files (sqlite3 *db,
 
 /* Writes the rows of one file (already deleted). */
 static gboolean
-insert_file (Statements    *s,
-             FolderEntry   *entry,
-             const char    *sha256,
-             FileContents  *contents,
-             const char    *set_aside,
-             GError       **error)
+insert_file (Statements            *s,
+             MgLibraryFolderEntry  *entry,
+             const char            *sha256,
+             MgLibraryFileContents *contents,
+             const char            *set_aside,
+             GError               **error)
 {
   const char      *title = contents->title != NULL && *contents->title != '\0' ? contents->title : NULL;
   guint            colors = 0;
@@ -754,23 +624,23 @@ insert_file (Statements    *s,
 }
 
 static gboolean
-update_entry (Statements    *s,
-              FolderEntry   *entry,
-              KnownFile     *known,
-              GHashTable    *names,
-              MgDocumentIds *ids,
-              gboolean      *read_out,
-              GError       **error)
+update_entry (Statements           *s,
+              MgLibraryFolderEntry *entry,
+              KnownFile            *known,
+              GHashTable           *names,
+              MgDocumentIds        *ids,
+              gboolean             *read_out,
+              GError              **error)
 {
   g_autoptr (GFile) file = NULL;
   g_autofree char *data = NULL;
   g_autofree char *sha256 = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) read_error = NULL;
-  FileContents contents = { 0 };
-  const char  *corrupt;
-  gsize        len;
-  gboolean     ok;
+  MgLibraryFileContents contents = { 0 };
+  const char           *corrupt;
+  gsize                 len;
+  gboolean              ok;
 
   *read_out = FALSE;
   if (known != NULL && known->size == entry->size && known->mtime == entry->mtime)
@@ -787,9 +657,9 @@ update_entry (Statements    *s,
       if (!delete_rows (s, entry->path, error))
         return FALSE;
       contents.error = g_strdup (_ ("it was set aside"));
-      contents.id = document_id_for (original, NULL, NULL, NULL, NULL);
+      contents.id = mg_library_document_id_for (original, NULL, NULL, NULL, NULL);
       ok = insert_file (s, entry, NULL, &contents, entry->name, error);
-      file_contents_clear (&contents);
+      mg_library_file_contents_clear (&contents);
       return ok;
     }
 
@@ -814,19 +684,21 @@ update_entry (Statements    *s,
   if (read_error != NULL)
     {
       contents.error = g_strdup (read_error->message);
-      contents.id = document_id_for (entry->name, NULL, NULL, NULL, NULL);
+      contents.id = mg_library_document_id_for (entry->name, NULL, NULL, NULL, NULL);
     }
   else
     {
       bytes = g_bytes_new_take (g_steal_pointer (&data), len);
-      read_file_contents (bytes, entry->name, ids, &contents);
+      mg_library_read_file (bytes, entry->name, ids, &contents);
     }
 
   ok = insert_file (s, entry, sha256, &contents, NULL, error);
-  file_contents_clear (&contents);
+  mg_library_file_contents_clear (&contents);
 
   return ok;
 }
+
+static void flush_lengths (MgLibraryIndex *index);
 
 static gboolean
 update_locked (MgLibraryIndex *index,
@@ -859,13 +731,14 @@ update_locked (MgLibraryIndex *index,
 
   if (!statements_init (&s, index->db, error))
     goto rollback;
+  flush_lengths (index);
 
   for (guint i = 0; i < entries->len; i++)
-    g_hash_table_add (names, ((FolderEntry *) g_ptr_array_index (entries, i))->name);
+    g_hash_table_add (names, ((MgLibraryFolderEntry *) g_ptr_array_index (entries, i))->name);
 
   for (guint i = 0; i < entries->len; i++)
     {
-      FolderEntry *entry = g_ptr_array_index (entries, i);
+      MgLibraryFolderEntry *entry = g_ptr_array_index (entries, i);
       gboolean     read = FALSE;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -930,7 +803,7 @@ mg_library_index_update (MgLibraryIndex *index,
   g_autoptr (GError) local_error = NULL;
   int rc;
 
-  entries = list_folder (folder, cancellable, error);
+  entries = mg_library_list_folder (folder, cancellable, error);
   if (entries == NULL)
     return FALSE;
 
@@ -953,9 +826,9 @@ mg_library_index_update (MgLibraryIndex *index,
 GPtrArray *
 mg_library_index_list_files (MgLibraryIndex *index)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->mutex);
+  READER_LOCKED (locker, index);
   GPtrArray    *files = g_ptr_array_new_with_free_func (mg_library_file_info_free);
-  sqlite3_stmt *stmt = prepare (index->db,
+  sqlite3_stmt *stmt = prepare (locker.db,
                                 "SELECT path, doc_id, uri, doc_sha256, title, error, set_aside, n_highlights, colors,"
                                 " last_modified FROM files ORDER BY path",
                                 NULL);
@@ -1041,7 +914,7 @@ mg_library_index_search (MgLibraryIndex *index,
                          const char     *tag,
                          GError        **error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->mutex);
+  READER_LOCKED (locker, index);
   g_autoptr (GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_library_hit_unref);
   g_autoptr (GString) sql = g_string_new ("SELECT " HIT_COLUMNS);
   sqlite3_stmt *stmt;
@@ -1072,7 +945,7 @@ mg_library_index_search (MgLibraryIndex *index,
       g_string_append_printf (sql, " ORDER BY f.title, a.doc_id, a.start_offset LIMIT %d", SEARCH_LIMIT);
     }
 
-  stmt = prepare (index->db, sql->str, error);
+  stmt = prepare (locker.db, sql->str, error);
   if (stmt == NULL)
     return NULL;
   if (match != NULL)
@@ -1094,7 +967,7 @@ mg_library_index_search (MgLibraryIndex *index,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (index->db, rc, error);
+      set_sqlite_error (locker.db, rc, error);
       return NULL;
     }
 
@@ -1105,9 +978,9 @@ GPtrArray *
 mg_library_index_list_annotations (MgLibraryIndex *index,
                                    const char     *document_id)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->mutex);
+  READER_LOCKED (locker, index);
   GPtrArray    *hits = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_library_hit_unref);
-  sqlite3_stmt *stmt = prepare (index->db,
+  sqlite3_stmt *stmt = prepare (locker.db,
                                 "SELECT " HIT_COLUMNS " FROM annotations a JOIN files f ON f.path = a.file"
                                 " WHERE a.doc_id = ?1 ORDER BY a.start_offset, a.created",
                                 NULL);
@@ -1126,9 +999,9 @@ mg_library_index_list_annotations (MgLibraryIndex *index,
 GPtrArray *
 mg_library_index_list_tags (MgLibraryIndex *index)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->mutex);
+  READER_LOCKED (locker, index);
   GPtrArray    *tags = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_library_tag_free);
-  sqlite3_stmt *stmt = prepare (index->db,
+  sqlite3_stmt *stmt = prepare (locker.db,
                                 "SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY 2 DESC, 1", NULL);
 
   if (stmt == NULL)
@@ -1147,37 +1020,76 @@ mg_library_index_list_tags (MgLibraryIndex *index)
   return tags;
 }
 
+/* Writes the lengths noted, with the writer locked. */
+static void
+flush_lengths (MgLibraryIndex *index)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->pending_mutex);
+  sqlite3_stmt  *stmt;
+  GHashTableIter iter;
+  gpointer       uri;
+  gpointer       length;
+
+  if (g_hash_table_size (index->pending_lengths) == 0)
+    return;
+
+  stmt = prepare (index->db, "INSERT OR REPLACE INTO lengths (uri, length) VALUES (?1, ?2)", NULL);
+  if (stmt == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, index->pending_lengths);
+  while (g_hash_table_iter_next (&iter, &uri, &length))
+    {
+      bind_text (stmt, 1, uri);
+      sqlite3_bind_int64 (stmt, 2, GPOINTER_TO_UINT (length));
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        g_hash_table_iter_remove (&iter);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+}
+
+/* Notes the length of a document's text; written at once, or by the
+ * update that runs. */
 void
 mg_library_index_set_length (MgLibraryIndex *index,
                              const char     *uri,
                              guint           length)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->mutex);
-  sqlite3_stmt *stmt = prepare (index->db, "INSERT OR REPLACE INTO lengths (uri, length) VALUES (?1, ?2)", NULL);
+  g_mutex_lock (&index->pending_mutex);
+  g_hash_table_replace (index->pending_lengths, g_strdup (uri), GUINT_TO_POINTER (length));
+  g_mutex_unlock (&index->pending_mutex);
 
-  if (stmt == NULL)
-    return;
-
-  bind_text (stmt, 1, uri);
-  sqlite3_bind_int64 (stmt, 2, length);
-  sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  if (g_mutex_trylock (&index->mutex))
+    {
+      flush_lengths (index);
+      g_mutex_unlock (&index->mutex);
+    }
 }
 
 /* uri -> length, GUINT_TO_POINTER */
 GHashTable *
 mg_library_index_get_lengths (MgLibraryIndex *index)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&index->mutex);
-  GHashTable   *lengths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  sqlite3_stmt *stmt = prepare (index->db, "SELECT uri, length FROM lengths", NULL);
+  GHashTable    *lengths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer       uri;
+  gpointer       length;
 
-  if (stmt == NULL)
-    return lengths;
+  {
+    READER_LOCKED (locker, index);
+    sqlite3_stmt *stmt = prepare (locker.db, "SELECT uri, length FROM lengths", NULL);
 
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_hash_table_replace (lengths, column_dup (stmt, 0), GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
-  sqlite3_finalize (stmt);
+    while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+      g_hash_table_replace (lengths, column_dup (stmt, 0), GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
+    sqlite3_finalize (stmt);
+  }
+
+  g_mutex_lock (&index->pending_mutex);
+  g_hash_table_iter_init (&iter, index->pending_lengths);
+  while (g_hash_table_iter_next (&iter, &uri, &length))
+    g_hash_table_replace (lengths, g_strdup (uri), length);
+  g_mutex_unlock (&index->pending_mutex);
 
   return lengths;
 }

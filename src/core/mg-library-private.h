@@ -9,6 +9,8 @@
  *                          MgLibraryHit, MgLibraryTag
  *   mg-library-index.c     the SQLite index: schema, sync with the files,
  *                          queries (the only file that speaks SQL)
+ *   mg-library-files.c     the store's files of the folder, and what one
+ *                          holds
  *   mg-library-query.c     a user's search text as an FTS5 expression
  */
 
@@ -31,6 +33,7 @@ typedef struct
   guint                  colors;
   gint64                 last_read;
   double                 progress;
+  char                  *sort_key; /* of the title, for the first order */
 } MgLibraryDocumentInfo;
 
 void mg_library_document_info_clear (MgLibraryDocumentInfo *info);
@@ -80,6 +83,40 @@ typedef struct
 } MgLibraryFileInfo;
 
 void mg_library_file_info_free (gpointer data);
+
+/* mg-library-files.c */
+typedef struct
+{
+  char      *id;
+  char      *uri;
+  char      *sha256;
+  char      *title;
+  GPtrArray *annotations; /* MgAnnotation */
+  char      *error;
+} MgLibraryFileContents;
+
+typedef struct
+{
+  char  *name;
+  char  *path;
+  gint64 size;
+  gint64 mtime;
+} MgLibraryFolderEntry;
+
+void       mg_library_file_contents_clear (MgLibraryFileContents *contents);
+void       mg_library_read_file (GBytes                *bytes,
+                                 const char            *name,
+                                 MgDocumentIds         *ids,
+                                 MgLibraryFileContents *out);
+char      *mg_library_document_id_for (const char    *name,
+                                       const char    *own_id,
+                                       const char    *uri,
+                                       const char    *sha256,
+                                       MgDocumentIds *ids);
+void       mg_library_folder_entry_free (gpointer data);
+GPtrArray *mg_library_list_folder (const char   *folder,
+                                   GCancellable *cancellable,
+                                   GError      **error);
 
 MgLibraryIndex *mg_library_index_open (const char *path);
 void            mg_library_index_free (MgLibraryIndex *index);

@@ -34,6 +34,9 @@
 
 #define MG_LIBRARY_UPDATE_DELAY_MS 300
 #define REMOVED_FOLDER "removed"
+/* A file removed from the library this long ago can no longer be
+ * restored (its toast is long gone): it goes to the trash. */
+#define REMOVED_KEEP_US ((gint64) G_USEC_PER_SEC * 60 * 60)
 
 struct _MgLibrary
 {
@@ -46,6 +49,7 @@ struct _MgLibrary
   MgReadingPositions *positions;
 
   GListStore *documents;
+  gboolean    filled; /* the list was filled from the index once */
   GHashTable *by_key; /* id (or store path) -> MgLibraryDocument, borrowed */
   guint       n_files_read;
 
@@ -124,6 +128,38 @@ mg_library_init (MgLibrary *self)
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, removed_free);
 }
 
+static char *
+removed_folder (void)
+{
+  return g_build_filename (g_get_user_state_dir (), APP_ID, REMOVED_FOLDER, NULL);
+}
+
+/* Files removed from the library (by any process) long enough ago go to
+ * the trash, where the user can still find them. Their names start with
+ * the time of removal. */
+static void
+trash_old_removed (void)
+{
+  g_autofree char *folder = removed_folder ();
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
+  const char      *name;
+  gint64           now = g_get_real_time ();
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 when = g_ascii_strtoll (name, NULL, 10);
+
+      if (when > 0 && now - when > REMOVED_KEEP_US)
+        {
+          g_autoptr (GFile) file = g_file_new_build_filename (folder, name, NULL);
+          g_autoptr (GError) error = NULL;
+
+          if (!g_file_trash (file, NULL, &error))
+            g_debug ("%s stays where it is: %s", name, error->message);
+        }
+    }
+}
+
 /**
  * mg_library_new:
  * @annotations_folder: (nullable): the folder of annotation files;
@@ -149,6 +185,7 @@ mg_library_new (const char *annotations_folder,
   self->index = mg_library_index_open (self->index_path);
   self->ids = g_object_ref (mg_document_ids_get_default ());
   self->positions = g_object_ref (mg_reading_positions_get_default ());
+  trash_old_removed ();
 
   return self;
 }
@@ -247,7 +284,7 @@ compare_infos (gconstpointer a,
   if (info_a->last_read != info_b->last_read)
     return info_a->last_read > info_b->last_read ? -1 : 1;
 
-  return g_utf8_collate (info_a->title, info_b->title);
+  return strcmp (info_a->sort_key, info_b->sort_key);
 }
 
 static const char *
@@ -312,6 +349,10 @@ collect_documents (MgLibrary *self)
               mg_library_document_info_free (info);
               continue;
             }
+          /* The tables hold its strings: out of them before it goes. */
+          g_hash_table_remove (seen, info_key (before));
+          if (before->uri != NULL)
+            g_hash_table_remove (seen_uris, before->uri);
           g_ptr_array_remove (infos, before);
         }
 
@@ -359,6 +400,16 @@ refresh_list (MgLibrary *self)
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n;
 
+  self->filled = TRUE;
+
+  /* Collation keys made once: g_utf8_collate() normalises both strings
+   * at each comparison. */
+  for (guint i = 0; i < infos->len; i++)
+    {
+      MgLibraryDocumentInfo *info = g_ptr_array_index (infos, i);
+
+      info->sort_key = g_utf8_collate_key (info->title, -1);
+    }
   g_ptr_array_sort (infos, compare_infos);
 
   for (guint i = 0; i < infos->len; i++)
@@ -412,6 +463,10 @@ refresh_list (MgLibrary *self)
  * mg_library_get_documents:
  * @self: a #MgLibrary
  *
+ * The first call fills the list from the index as it is, without
+ * reading the folder (a window paints it at once, and updates after);
+ * later calls give the list as the updates left it.
+ *
  * Returns: (transfer none): the documents, a #GListModel of
  *   #MgLibraryDocument that changes with the index
  */
@@ -420,13 +475,17 @@ mg_library_get_documents (MgLibrary *self)
 {
   g_return_val_if_fail (MG_IS_LIBRARY (self), NULL);
 
+  if (!self->filled)
+    refresh_list (self);
+
   return G_LIST_MODEL (self->documents);
 }
 
 /**
  * mg_library_find_document:
  * @self: a #MgLibrary
- * @id: a document id
+ * @id: a document id (or, for a document opened without annotations
+ *   whose id is not known, its URI)
  *
  * Returns: (transfer none) (nullable): the document of @id in the list
  */
@@ -613,41 +672,27 @@ schedule_update (MgLibrary *self)
     self->update_source = g_timeout_add (MG_LIBRARY_UPDATE_DELAY_MS, update_timeout, self);
 }
 
+/* A file of the folder, the reading positions or the id table (which say
+ * when and where documents were read) changed, here or elsewhere. */
 static void
-on_folder_changed (GFileMonitor     *monitor,
-                   GFile            *file,
-                   GFile            *other_file,
-                   GFileMonitorEvent event,
-                   gpointer          user_data)
+on_changed (GFileMonitor     *monitor,
+            GFile            *file,
+            GFile            *other_file,
+            GFileMonitorEvent event,
+            gpointer          user_data)
 {
   MgLibrary *self = user_data;
 
   if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
     return; /* CHANGES_DONE_HINT follows */
 
+  if (monitor == self->positions_monitor)
+    self->reload_positions = TRUE;
+
   if (self->updating)
     self->update_again = TRUE;
   else
     schedule_update (self);
-}
-
-/* The reading positions or the id table changed (this process or
- * another): when and where documents were read. */
-static void
-on_table_changed (GFileMonitor     *monitor,
-                  GFile            *file,
-                  GFile            *other_file,
-                  GFileMonitorEvent event,
-                  gpointer          user_data)
-{
-  MgLibrary *self = user_data;
-
-  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-
-  if (monitor == self->positions_monitor)
-    self->reload_positions = TRUE;
-  on_folder_changed (monitor, file, other_file, event, user_data);
 }
 
 static GFileMonitor *
@@ -660,7 +705,7 @@ monitor_table (MgLibrary  *self,
   if (monitor != NULL)
     {
       g_file_monitor_set_rate_limit (monitor, MG_LIBRARY_UPDATE_DELAY_MS);
-      g_signal_connect_object (monitor, "changed", G_CALLBACK (on_table_changed), self, 0);
+      g_signal_connect_object (monitor, "changed", G_CALLBACK (on_changed), self, 0);
     }
 
   return monitor;
@@ -698,7 +743,7 @@ mg_library_set_live (MgLibrary *self,
           return;
         }
       g_file_monitor_set_rate_limit (self->monitor, MG_LIBRARY_UPDATE_DELAY_MS);
-      g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_folder_changed), self, 0);
+      g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_changed), self, 0);
       self->positions_monitor = monitor_table (self, mg_reading_positions_get_path (self->positions));
       self->ids_monitor = monitor_table (self, mg_document_ids_get_path (self->ids));
     }
@@ -872,7 +917,7 @@ files_of (MgLibrary  *self,
 static GFile *
 removed_destination (GFile *file)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), APP_ID, REMOVED_FOLDER, NULL);
+  g_autofree char *dir = removed_folder ();
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *stamped = g_strdup_printf ("%" G_GINT64_FORMAT "-%s", g_get_real_time (), name);
 
@@ -888,11 +933,13 @@ removed_destination (GFile *file)
  * @error: return location for a #GError
  *
  * Takes the document out of the library: its annotation files are moved
- * out of the annotations folder (into the application's state folder) and
- * its reading position is forgotten, until mg_library_restore_document()
- * puts them back. Files not restored go to the trash when the library is
- * finalized. The list changes at once. Close the document first: an open
- * store would write its file again.
+ * out of the annotations folder (into `removed` in the application's
+ * state folder: g_file_trash() says nothing of where a file went, so it
+ * could not be restored from there) and its reading position is
+ * forgotten, until mg_library_restore_document() puts them back. Files
+ * not restored go to the trash when the library is finalized, or an hour
+ * later, when a library is next made. The list changes at once. Close the
+ * document first: an open store would write its file again.
  *
  * Returns: %TRUE if the document was removed
  */

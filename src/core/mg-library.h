@@ -13,7 +13,16 @@
  * again only the files whose size or modification time changed (and
  * whose SHA-256 then differs), a file at a time in one transaction.
  * Deleting the index loses nothing; a corrupt or locked one is rebuilt,
- * or bypassed (an index in memory), with a message on stderr.
+ * or bypassed (an index in memory), with a message on stderr. Queries
+ * (the list, mg_library_search(), ...) read the last committed state and
+ * never wait for an update in progress. A file that cannot be read, or
+ * that the store set aside (`*.json.corrupt-*`), is listed with the
+ * state UNREADABLE and a message, never breaking the list.
+ *
+ * Figures (1,000 documents of 100 annotations, tests/bench-library.c):
+ * the first index takes seconds (the files are parsed as the store parses
+ * them; mg_library_update_async() does it in a thread), an update with
+ * nothing changed about 100 ms, a search tens of ms.
  *
  * Documents come from:
  *  - every store file at the top of the annotations folder: version 2
