@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "bench-library.h"
+#include "bench-library-window.h"
 #include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
@@ -1257,6 +1258,7 @@ main (int   argc,
         bench_open (plain, "open_first_paint");
         bench_open (file, "open_with_10k_annotations_first_paint");
         bench_restore (plain, "open_restore_position");
+        mg_bench_library_window (tmp, GTK_APPLICATION (bench_application ()));
 
         {
           g_autofree char *url = NULL;

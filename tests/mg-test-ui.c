@@ -4,6 +4,10 @@
 #include "mg-test-ui.h"
 #include "mg-test-utils.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* What the UI test programs that share one application share: its
  * making (folders of their own, GTK's test mode, an application that
  * stays while windows come and go), and closing a window until it is gone
@@ -77,4 +81,53 @@ mg_test_close_window (GtkWindow *window)
 {
   gtk_window_close (window);
   mg_test_iterate_until (mg_test_window_gone, window, 30);
+}
+
+/* Clicks @widget with the real pointer, as a user does: the X server moves
+ * the pointer and presses its button (xdotool, through XTEST), and the
+ * events reach GTK as any others. Returns %FALSE (and marks the test
+ * skipped) where that cannot be done. */
+gboolean
+mg_test_click_with_pointer (GtkWidget *widget)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative       *native = gtk_widget_get_native (widget);
+  GdkSurface      *surface = gtk_native_get_surface (native);
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *xid = NULL;
+  g_autoptr (GError) error = NULL;
+  graphene_point_t center;
+  double           sx, sy;
+  int              status;
+
+  if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
+    {
+      g_test_skip ("needs X11 and xdotool to send real pointer events");
+      return FALSE;
+    }
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &center));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  x = g_strdup_printf ("%d", (int) (center.x + sx));
+  y = g_strdup_printf ("%d", (int) (center.y + sy));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+
+  {
+    const char *argv[] = { xdotool, "mousemove", "--sync", "--window", xid, x, y, "click", "1", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  return TRUE;
+#else
+  g_test_skip ("needs X11 to send real pointer events");
+  return FALSE;
+#endif
 }

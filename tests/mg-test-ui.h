@@ -11,5 +11,6 @@ MgApplication *mg_test_ui_init (int        *argc,
 int            mg_test_ui_run (MgApplication *app);
 gboolean       mg_test_window_gone (gpointer window);
 void           mg_test_close_window (GtkWindow *window);
+gboolean       mg_test_click_with_pointer (GtkWidget *widget);
 
 G_END_DECLS

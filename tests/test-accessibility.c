@@ -5,6 +5,7 @@
 
 #include "mg-anchor.h"
 #include "mg-application.h"
+#include "mg-library-window.h"
 #include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
@@ -580,6 +581,62 @@ test_dialogs (void)
   close_window (window);
 }
 
+static gboolean
+library_lists (gpointer data)
+{
+  MgLibraryWindow *library = data;
+
+  return g_list_model_get_n_items (mg_library_window_get_documents (library)) > 0;
+}
+
+/* The library window: its list (with a row's menu), the search results,
+ * the page of a document's highlights, and the Remove dialog. */
+static void
+test_library (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (GString) failures = g_string_new (NULL);
+  MgWindow        *window = annotated_window (document);
+  MgLibraryWindow *library;
+  g_autoptr (MgLibraryDocument) first = NULL;
+
+  g_assert_true (mg_window_flush (window, NULL));
+  library = mg_library_window_present (GTK_APPLICATION (app));
+  g_assert_true (mg_test_iterate_until (library_lists, library, 30));
+  wait_ms (300);
+  check_tree (failures, GTK_WIDGET (library), "library");
+
+  gtk_editable_set_text (GTK_EDITABLE (mg_library_window_get_search_entry (library)), "standard");
+  wait_ms (500);
+  g_assert_cmpstr (mg_library_window_get_page (library), ==, "results");
+  check_tree (failures, GTK_WIDGET (library), "library, search results");
+  gtk_editable_set_text (GTK_EDITABLE (mg_library_window_get_search_entry (library)), "");
+
+  first = g_list_model_get_item (mg_library_window_get_documents (library), 0);
+  /* The page of a document's highlights (the one a missing file shows). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "library.show-highlights", "s", mg_library_document_get_id (first)));
+  g_assert_cmpstr (mg_library_window_get_page (library), ==, "detail");
+  wait_ms (300);
+  check_tree (failures, GTK_WIDGET (library), "library, highlights of a document");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "library.back", NULL));
+
+  {
+    g_autoptr (GPtrArray) before = list_toplevels ();
+    GtkWindow *opened;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "library.remove", "s", mg_library_document_get_id (first)));
+    wait_ms (300);
+    opened = new_toplevel (before);
+    g_assert_nonnull (opened);
+    check_tree (failures, GTK_WIDGET (opened), "remove from library");
+    gtk_window_destroy (opened);
+  }
+
+  assert_no_failures (failures);
+  gtk_window_destroy (GTK_WINDOW (library));
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/accessibility/error-page", test_error_page);
   g_test_add_func ("/accessibility/preferences", test_preferences);
   g_test_add_func ("/accessibility/dialogs", test_dialogs);
+  g_test_add_func ("/accessibility/library", test_library);
 
   return mg_test_ui_run (app);
 }

@@ -12,6 +12,7 @@
 #include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
+#include "mg-library.h"
 #include "mg-store.h"
 #include "mg-test-utils.h"
 
@@ -24,12 +25,12 @@
 
 typedef struct
 {
-  char          *tmp;
-  char          *annotations; /* the annotations folder */
-  char          *docs;        /* the documents */
-  char          *vault;       /* the export folder */
-  GFile         *vault_file;
-  MgDocumentIds *ids;
+  char      *tmp;
+  char      *annotations; /* the annotations folder */
+  char      *docs;        /* the documents */
+  char      *vault;       /* the export folder */
+  GFile     *vault_file;
+  MgLibrary *library; /* of the annotations folder, with its own index */
 } Fixture;
 
 static void
@@ -37,7 +38,7 @@ fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *ids_path = NULL;
+  g_autofree char *index_path = NULL;
 
   f->tmp = g_dir_make_tmp ("test-export-all-XXXXXX", &error);
   g_assert_no_error (error);
@@ -46,8 +47,8 @@ fixture_set_up (Fixture      *f,
   f->vault = g_build_filename (f->tmp, "vault", NULL);
   f->vault_file = g_file_new_for_path (f->vault);
   g_assert_cmpint (g_mkdir_with_parents (f->docs, 0700), ==, 0);
-  ids_path = g_build_filename (f->tmp, "document-ids.ini", NULL);
-  f->ids = mg_document_ids_new (ids_path);
+  index_path = g_build_filename (f->tmp, "library.sqlite", NULL);
+  f->library = mg_library_new (f->annotations, index_path);
 }
 
 static void
@@ -60,7 +61,7 @@ fixture_tear_down (Fixture      *f,
   g_free (f->docs);
   g_free (f->vault);
   g_clear_object (&f->vault_file);
-  g_clear_object (&f->ids);
+  g_clear_object (&f->library);
 }
 
 static char *
@@ -132,7 +133,7 @@ annotate (Fixture    *f,
 
   document = mg_document_loader_load_file (file, NULL, &error);
   g_assert_no_error (error);
-  store = mg_store_new_with_ids (document, list, f->annotations, f->ids);
+  store = mg_store_new (document, list, f->annotations);
   g_assert_true (mg_store_load (store, &error));
   g_assert_no_error (error);
 
@@ -175,7 +176,7 @@ edit_notes (Fixture    *f,
 
   document = mg_document_loader_load_file (file, NULL, &error);
   g_assert_no_error (error);
-  store = mg_store_new_with_ids (document, list, f->annotations, f->ids);
+  store = mg_store_new (document, list, f->annotations);
   g_assert_true (mg_store_load (store, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 0);
@@ -196,7 +197,9 @@ export_all (Fixture          *f,
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (mg_export_all (f->annotations, format, f->vault_file, stats, NULL, &error));
+  g_assert_true (mg_library_update (f->library, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (mg_export_all (f->library, format, f->vault_file, stats, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -615,6 +618,51 @@ test_markdown_missing_document (Fixture      *f,
   }
 }
 
+/* A synced folder: the annotation file names the document's path on
+ * another computer; this computer's place for it (its id table, as the
+ * library has it) is where it is loaded from. */
+static void
+test_markdown_other_computer (Fixture      *f,
+                              gconstpointer data)
+{
+  g_auto (MgExportAllStats) stats = { 0 };
+  g_autoptr (GDir) dir = NULL;
+  g_autofree char *alpha = doc_path (f, "alpha.md");
+  g_autofree char *alpha_uri = g_filename_to_uri (alpha, NULL, NULL);
+  g_autofree char *path = vault_path (f, "Alpha.md");
+  g_autofree char *text = NULL;
+  const char      *name;
+  guint            n_changed = 0;
+
+  add_two (f);
+  dir = g_dir_open (f->annotations, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *store_path = g_build_filename (f->annotations, name, NULL);
+      g_autofree char *contents = NULL;
+      g_auto (GStrv) parts = NULL;
+      g_autofree char *changed = NULL;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      contents = read_text (store_path);
+      parts = g_strsplit (contents, alpha_uri, -1);
+      if (g_strv_length (parts) < 2)
+        continue;
+      changed = g_strjoinv ("file:///home/someone-else/Papers/alpha.md", parts);
+      write_text (store_path, changed);
+      n_changed++;
+    }
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  export_all (f, MG_EXPORT_FORMAT_MARKDOWN, &stats);
+  g_assert_cmpuint (stats.n_documents, ==, 2);
+  g_assert_cmpuint (stats.n_missing, ==, 0);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "Location: [Alpha, paragraph 2]"));
+  g_assert_nonnull (strstr (text, alpha_uri));
+}
+
 /* W3C: one AnnotationCollection per document, `.jsonld`, with the same
  * rules. */
 static void
@@ -698,12 +746,13 @@ test_bad_folder (Fixture      *f,
 
   add_two (f);
   write_text (file_path, "not a folder");
-  g_assert_false (mg_export_all (f->annotations, MG_EXPORT_FORMAT_MARKDOWN, file, &stats, NULL, &error));
+  g_assert_true (mg_library_update (f->library, NULL, &error));
+  g_assert_false (mg_export_all (f->library, MG_EXPORT_FORMAT_MARKDOWN, file, &stats, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
   g_clear_error (&error);
 
   annotations = g_file_new_for_path (f->annotations);
-  g_assert_false (mg_export_all (f->annotations, MG_EXPORT_FORMAT_MARKDOWN, annotations, NULL, NULL, &error));
+  g_assert_false (mg_export_all (f->library, MG_EXPORT_FORMAT_MARKDOWN, annotations, NULL, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
@@ -711,7 +760,7 @@ test_bad_folder (Fixture      *f,
   if (getuid () != 0)
     {
       g_assert_cmpint (g_mkdir_with_parents (f->vault, 0500), ==, 0);
-      g_assert_false (mg_export_all (f->annotations, MG_EXPORT_FORMAT_MARKDOWN, f->vault_file, NULL, NULL, &error));
+      g_assert_false (mg_export_all (f->library, MG_EXPORT_FORMAT_MARKDOWN, f->vault_file, NULL, NULL, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
       g_chmod (f->vault, 0700);
     }
@@ -725,7 +774,7 @@ export_done_cb (GObject      *source,
   MgExportAllStats *stats = user_data;
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (mg_export_all_finish (result, stats, &error));
+  g_assert_true (mg_export_all_finish (MG_LIBRARY (source), result, stats, &error));
   g_assert_no_error (error);
 }
 
@@ -744,8 +793,12 @@ test_async (Fixture      *f,
 {
   g_auto (MgExportAllStats) stats = { 0 };
 
+  g_autoptr (GError) error = NULL;
+
   add_two (f);
-  mg_export_all_async (f->annotations, MG_EXPORT_FORMAT_MARKDOWN, f->vault_file, NULL, export_done_cb, &stats);
+  g_assert_true (mg_library_update (f->library, NULL, &error));
+  g_assert_no_error (error);
+  mg_export_all_async (f->library, MG_EXPORT_FORMAT_MARKDOWN, f->vault_file, NULL, export_done_cb, &stats);
   g_assert_true (mg_test_iterate_until (stats_filled, &stats, 30));
   g_assert_cmpuint (stats.n_documents, ==, 2);
   g_assert_cmpuint (stats.n_written, ==, 2);
@@ -755,6 +808,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  /* The library reads this machine's id table and reading positions:
+   * ones of the test's own. */
+  mg_test_isolate_user_dirs ("test-export-all");
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/export-all/file-stem", test_file_stem);
@@ -766,11 +824,15 @@ main (int   argc,
   ADD ("markdown/user-file", test_markdown_user_file);
   ADD ("markdown/edited-export", test_markdown_edited_export);
   ADD ("markdown/missing-document", test_markdown_missing_document);
+  ADD ("markdown/other-computer", test_markdown_other_computer);
   ADD ("w3c", test_w3c);
   ADD ("unreadable", test_unreadable);
   ADD ("bad-folder", test_bad_folder);
   ADD ("async", test_async);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  mg_test_remove_user_dirs ();
+
+  return status;
 }

@@ -10,12 +10,10 @@
 #include "mg-document.h"
 #include "mg-note-markup.h"
 #include "mg-sidebar.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-wrap-bin.h"
 
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 /* These tests show the sidebar in a real window (under Xvfb in CI), act on
  * it as a user would (its actions, its buttons, its list) and assert on
@@ -916,55 +914,6 @@ test_row_cheap (Fixture      *f,
   g_assert_nonnull (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-delete-button"));
 }
 
-/* Clicks @widget with the real pointer, as a user does: the X server moves
- * the pointer and presses its button (xdotool, through XTEST), and the
- * events reach GTK as any others. Returns %FALSE (and marks the test
- * skipped) where that cannot be done. */
-static gboolean
-click_with_pointer (GtkWidget *widget)
-{
-#ifdef GDK_WINDOWING_X11
-  GtkNative       *native = gtk_widget_get_native (widget);
-  GdkSurface      *surface = gtk_native_get_surface (native);
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  g_autofree char *x = NULL;
-  g_autofree char *y = NULL;
-  g_autofree char *xid = NULL;
-  g_autoptr (GError) error = NULL;
-  graphene_point_t center;
-  double           sx, sy;
-  int              status;
-
-  if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
-    {
-      g_test_skip ("needs X11 and xdotool to send real pointer events");
-      return FALSE;
-    }
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
-                                                                 gtk_widget_get_height (widget) / 2.0),
-                                           &center));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  x = g_strdup_printf ("%d", (int) (center.x + sx));
-  y = g_strdup_printf ("%d", (int) (center.y + sy));
-  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-
-  {
-    const char *argv[] = { xdotool, "mousemove", "--sync", "--window", xid, x, y, "click", "1", NULL };
-
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  }
-
-  return TRUE;
-#else
-  g_test_skip ("needs X11 to send real pointer events");
-  return FALSE;
-#endif
-}
-
 /* Keys as typed, to the focused window (xdotool, through XTEST). */
 static void
 press_keys (const char *keys)
@@ -1014,9 +963,9 @@ test_color_chips_keyboard (Fixture      *f,
   for (MgColor c = MG_COLOR_GREEN; c < MG_N_COLORS; c++)
     g_assert_false (gtk_widget_get_focusable (mg_color_selector_get_button (selector, c)));
 
-  if (!click_with_pointer (yellow))
+  if (!mg_test_click_with_pointer (yellow))
     return;
-  click_with_pointer (yellow); /* the filter back off */
+  mg_test_click_with_pointer (yellow); /* the filter back off */
   pump ();
   gtk_widget_grab_focus (yellow);
   g_assert_true (gtk_widget_has_focus (yellow));
@@ -1081,13 +1030,13 @@ test_orphan_buttons_clicked (Fixture      *f,
   g_assert_nonnull (attach);
   g_assert_nonnull (delete);
 
-  if (!click_with_pointer (attach))
+  if (!mg_test_click_with_pointer (attach))
     return;
   wait_for_count (&n_attached, 1);
   g_assert_cmpuint (n_attached, ==, 1);
   g_assert_cmpuint (n_deleted, ==, 0);
 
-  click_with_pointer (delete);
+  mg_test_click_with_pointer (delete);
   wait_for_count (&n_deleted, 1);
   g_assert_cmpuint (n_deleted, ==, 1);
   g_assert_cmpuint (n_attached, ==, 1);
@@ -1096,7 +1045,7 @@ test_orphan_buttons_clicked (Fixture      *f,
    * as the second click of a double click). */
   g_usleep (G_USEC_PER_SEC);
   pump ();
-  click_with_pointer (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-quote"));
+  mg_test_click_with_pointer (find_widget (GTK_WIDGET (row), match_css_class, (gpointer) "mg-quote"));
   wait_for_count (&n_activated, 1);
   g_assert_cmpuint (n_activated, ==, 1);
   g_assert_true (mg_sidebar_get_selected (f->sidebar) == alpha);

@@ -11,6 +11,7 @@
 #include "mg-preferences-window.h"
 #include "mg-store.h"
 #include "mg-test-utils.h"
+#include "mg-library-window.h"
 #include "mg-window-private.h"
 
 /* Choosing the annotations folder from a window: the annotations already
@@ -403,12 +404,14 @@ editor_on_annotation (gpointer data)
   return annotation != NULL && g_strcmp0 (mg_annotation_get_id (annotation), wait->annotation_id) == 0;
 }
 
+/* Issue 15: a link whose document is unknown opens the library, which
+ * says so. */
 static gboolean
-banner_says (gpointer data)
+library_says (gpointer data)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
     {
-      if (MG_IS_WINDOW (l->data) && mg_window_get_banner_text (l->data) != NULL && strstr (mg_window_get_banner_text (l->data), data) != NULL)
+      if (MG_IS_LIBRARY_WINDOW (l->data) && mg_library_window_get_toast_text (l->data) != NULL && strstr (mg_library_window_get_toast_text (l->data), data) != NULL)
         return TRUE;
     }
 
@@ -459,12 +462,15 @@ test_link_opens_passage (void)
   g_assert_true (mg_test_iterate_until (editor_on_annotation, &wait, 60));
   close_window (GTK_WINDOW (window_showing (wait.uri)));
 
-  /* A document this computer never saw: said in the window. */
+  /* A document this computer never saw: the library opens and says so,
+   * and no document window is opened for it. */
   missing = g_strdup ("marginalia://open?document=0b6f2c1e-4c1a-5e1f-9d6b-3a2f1e0d9c8b&annotation=0b6f2c1e-4c1a-4e1f-9d6b-3a2f1e0d9c8b");
   g_clear_object (&link_file);
   link_file = g_file_new_for_uri (missing);
   g_application_open (G_APPLICATION (app), &link_file, 1, "");
-  g_assert_true (mg_test_iterate_until (banner_says, (gpointer) "never opened on this computer", 30));
+  g_assert_true (mg_test_iterate_until (library_says, (gpointer) "not in the library", 30));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    g_assert_false (MG_IS_WINDOW (l->data));
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = gtk_application_get_windows (GTK_APPLICATION (app)))
     close_window (l->data);
 }

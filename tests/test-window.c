@@ -65,6 +65,13 @@ run_app_until_full (const char **argv,
                            G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
   if (setup != NULL)
     setup (app, user_data);
+  /* Each launch here is a first start: without a file, the sample article
+   * (later starts open the library, see test-library-window.c). */
+  {
+    g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_boolean (settings, "first-run", TRUE);
+  }
 
   waiter.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; /* sanitizer builds are slow */
   g_timeout_add (50, poll_cb, &waiter);

@@ -14,6 +14,7 @@
 #include "mg-document.h"
 #include "mg-export.h"
 #include "mg-import.h"
+#include "mg-library.h"
 #include "mg-store.h"
 
 /**
@@ -183,9 +184,9 @@ run_export_all (const char *format_name,
                 const char *output)
 {
   g_auto (MgExportAllStats) stats = { 0 };
+  g_autoptr (MgLibrary) library = NULL;
   g_autoptr (GFile) dir = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *folder = NULL;
   g_autofree char *dir_name = NULL;
   MgExportFormat   format;
   gboolean         ok;
@@ -199,10 +200,18 @@ run_export_all (const char *format_name,
       return MG_CLI_USAGE;
     }
 
-  folder = mg_store_get_folder ();
   dir = g_file_new_for_commandline_arg (output);
   dir_name = g_file_get_parse_name (dir);
-  ok = mg_export_all (folder, format, dir, &stats, NULL, &error);
+
+  /* The documents the library lists: the library window exports the same. */
+  library = mg_library_new (NULL, NULL);
+  if (!mg_library_update (library, NULL, &error))
+    {
+      mg_cli_fail (_ ("the annotations folder cannot be read: %s"), error->message);
+      return MG_CLI_FAILED;
+    }
+
+  ok = mg_export_all (library, format, dir, &stats, NULL, &error);
 
   for (guint i = 0; stats.notices != NULL && i < stats.notices->len; i++)
     mg_cli_fail ("%s", (const char *) g_ptr_array_index (stats.notices, i));
@@ -394,7 +403,7 @@ mg_cli_run (int    argc,
     }
 
   if (list || search != NULL)
-    return run_library (list, search, export_format != NULL || import_path != NULL || output != NULL, remaining);
+    return run_library (list, search, export_format != NULL || import_path != NULL || output != NULL || all, remaining);
 
   if (export_format != NULL && import_path != NULL)
     {

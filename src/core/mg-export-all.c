@@ -13,6 +13,7 @@
 #include "mg-file-private.h"
 #include "mg-json-private.h"
 #include "mg-json-writer.h"
+#include "mg-library.h"
 #include "mg-snapshot.h"
 #include "mg-store-private.h"
 
@@ -20,11 +21,13 @@
  * Export everything: every document of the annotations folder, each into
  * a file of its own in a folder of the user's (an Obsidian or Zettlr
  * vault), for `marginalia --export=markdown --all --output=DIR` and the
- * library window. The annotation files are the truth: each document's
- * file is read as the store reads it, the document itself loaded from
- * its URI (or its web page's snapshot) and the annotations anchored in
- * it, as the window would show them. A document whose file is gone is
- * exported from its stored annotations alone (quote, note, tags).
+ * library window. The documents are the ones the library lists (MgLibrary:
+ * every annotation file of the folder, with this machine's place for each
+ * document), so that the library and its export agree. Each document's
+ * annotation file is read as the store reads it, the document itself
+ * loaded from its URI (or its web page's snapshot) and the annotations
+ * anchored in it, as the window would show them. A document whose file is
+ * gone is exported from its stored annotations alone (quote, note, tags).
  *
  * The export folder is shared with the user's own notes, and is exported
  * into again and again, so:
@@ -258,13 +261,16 @@ candidate_name (const char    *stem,
 
 /* The documents of the annotations folder -------------------------------- */
 
-/* One document as its annotation file holds it. */
+/* One document of the library, as the export takes it: what the library
+ * says of it (its id, this machine's URI for it, its title, its
+ * annotation file), then the annotations its file holds. */
 typedef struct
 {
   char      *id;
-  char      *uri;
+  char      *uri; /* nullable */
   char      *title;
-  GPtrArray *annotations; /* MgAnnotation, not anchored */
+  char      *store_path;
+  GPtrArray *annotations; /* MgAnnotation, not anchored; once read */
 } StoredDocument;
 
 static void
@@ -275,112 +281,95 @@ stored_document_free (gpointer data)
   g_free (stored->id);
   g_free (stored->uri);
   g_free (stored->title);
+  g_free (stored->store_path);
   g_clear_pointer (&stored->annotations, g_ptr_array_unref);
   g_free (stored);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoredDocument, stored_document_free)
-
-/* g_ptr_array_sort() passes pointers to the elements. */
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_documents (gconstpointer a,
+                   gconstpointer b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  const StoredDocument *x = *(StoredDocument *const *) a;
+  const StoredDocument *y = *(StoredDocument *const *) b;
+
+  return strcmp (x->id, y->id);
 }
 
-/* The annotation files of @folder, by name: the documents' files, not
- * conflict copies (their document's store merges them when it opens),
- * hidden files or temporary ones. A folder not made yet holds none. */
+/* The documents of @library that have an annotation file (one opened
+ * without annotations has nothing to export), in the order of their ids,
+ * so that names are given in the same order at every export. A file the
+ * library could not read is told, and left out. Called on the library's
+ * thread: the export itself may run in another. */
 static GPtrArray *
-list_store_files (GFile        *folder,
-                  GCancellable *cancellable,
-                  GError      **error)
+collect_documents (MgLibrary        *library,
+                   MgExportAllStats *stats)
 {
-  g_autoptr (GFileEnumerator) enumerator = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) local_error = NULL;
+  GListModel *documents = mg_library_get_documents (library);
+  GPtrArray  *collected = g_ptr_array_new_with_free_func (stored_document_free);
 
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                          cancellable, &local_error);
-  if (enumerator == NULL)
+  for (guint i = 0; i < g_list_model_get_n_items (documents); i++)
     {
-      if (mg_store_io_is_missing (local_error))
-        return g_steal_pointer (&names);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+      g_autoptr (MgLibraryDocument) document = g_list_model_get_item (documents, i);
+      const char     *store_path = mg_library_document_get_store_path (document);
+      const char     *id = mg_library_document_get_id (document);
+      StoredDocument *stored;
 
-  for (;;)
-    {
-      GFileInfo       *info = NULL;
-      const char      *name;
-      g_autofree char *stem = NULL;
-
-      if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, error))
-        return NULL;
-      if (info == NULL)
-        break;
-
-      name = g_file_info_get_name (info);
-      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || name[0] == '.' || !g_str_has_suffix (name, ".json"))
+      if (store_path == NULL)
         continue;
-      stem = mg_store_conflict_copy_stem (name);
-      if (stem == NULL)
-        g_ptr_array_add (names, g_strdup (name));
+
+      if (mg_library_document_get_state (document) == MG_LIBRARY_DOCUMENT_UNREADABLE || !mg_document_id_is_valid (id))
+        {
+          /* Translators: an annotation file, and what the library says
+           * of it, e.g. "Could not be read: it is not valid JSON". */
+          add_notice (stats, _ ("“%s” is left out: %s"), store_path,
+                      mg_library_document_get_message (document) != NULL ? mg_library_document_get_message (document) : "");
+          stats->n_unreadable++;
+          continue;
+        }
+
+      stored = g_new0 (StoredDocument, 1);
+      stored->id = g_strdup (id);
+      stored->uri = g_strdup (mg_library_document_get_uri (document));
+      stored->title = g_strdup (mg_library_document_get_title (document));
+      stored->store_path = g_strdup (store_path);
+      g_ptr_array_add (collected, stored);
     }
 
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (collected, compare_documents);
 
-  return g_steal_pointer (&names);
+  return collected;
 }
 
-/* Reads an annotation file as a store that holds nothing yet would:
- * entries that repeat an id renumbered, deletions applied. Entries that
- * cannot be read are left out (the store keeps them, and says so when
- * the document is opened). */
-static StoredDocument *
-read_stored_document (GFile        *file,
-                      GCancellable *cancellable,
-                      GError      **error)
+/* Reads the annotations of the document's file as a store that holds
+ * nothing yet would: entries that repeat an id renumbered, deletions
+ * applied. Entries that cannot be read are left out (the store keeps
+ * them, and says so when the document is opened). */
+static gboolean
+read_annotations (StoredDocument *stored,
+                  GCancellable   *cancellable,
+                  GError        **error)
 {
-  g_autoptr (StoredDocument) stored = g_new0 (StoredDocument, 1);
+  g_autoptr (GFile) file = g_file_new_for_path (stored->store_path);
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonNode) merged = NULL;
   g_autofree char *contents = NULL;
-  JsonObject      *object;
-  JsonObject      *document;
   JsonArray       *entries;
-  const char      *id;
   gsize            len;
 
   if (!mg_file_load_contents (file, cancellable, &contents, &len, NULL, error))
-    return NULL;
+    return FALSE;
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
 
   root = mg_store_parse_bytes (bytes, error);
   if (root == NULL)
-    return NULL;
+    return FALSE;
   mg_store_format_renumber_repeats (root, NULL);
   merged = mg_store_merge_json (root, NULL, NULL);
 
-  object = mg_json_node_get_object (merged);
-  document = mg_json_node_get_object (json_object_get_member (object, "document"));
-  id = mg_json_object_get_string (document, "id");
-  stored->uri = g_strdup (mg_json_object_get_string (document, "uri"));
-  stored->title = g_strdup (mg_json_object_get_string (document, "title"));
-  /* A version 1 file has no id yet: the store gives it the one of its
-   * text when the document is opened. */
-  if (mg_document_id_is_valid (id))
-    stored->id = g_strdup (id);
-  else
-    stored->id = mg_document_id_for_sha256 (mg_json_object_get_string (document, "sha256"));
-
   stored->annotations = g_ptr_array_new_with_free_func (g_object_unref);
-  entries = mg_json_object_get_array (object, "annotations");
+  entries = mg_json_object_get_array (mg_json_node_get_object (merged), "annotations");
   for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
     {
       g_autoptr (GError) local_error = NULL;
@@ -389,10 +378,10 @@ read_stored_document (GFile        *file,
       if (annotation != NULL)
         g_ptr_array_add (stored->annotations, annotation);
       else
-        g_debug ("%s: an annotation is left out: %s", g_file_peek_path (file), local_error->message);
+        g_debug ("%s: an annotation is left out: %s", stored->store_path, local_error->message);
     }
 
-  return g_steal_pointer (&stored);
+  return TRUE;
 }
 
 /* The document as the window would show it, its annotations anchored in
@@ -909,69 +898,22 @@ prepare_folder (GFile        *dir,
   return TRUE;
 }
 
-/**
- * mg_export_all:
- * @annotations_folder: the annotations folder (mg_store_get_folder())
- * @format: the format of the files
- * @dir: the folder to export into (made if need be), e.g. an Obsidian or
- *   Zettlr vault, or a folder in one
- * @stats: (out caller-allocates) (optional): what was done; clear it
- *   with mg_export_all_stats_clear()
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Exports the annotations of every document of @annotations_folder into
- * @dir, one file per document: `Title.md` for Markdown, `Title.jsonld`
- * (an AnnotationCollection) for W3C. Each document is loaded from its
- * URI (or the snapshot of its web page) and its annotations anchored in
- * it, as for an export from its window; a document whose file is gone is
- * exported from its stored annotations (quote, note, tags). Documents
- * without annotations are left out, unless they were exported before.
- *
- * It can be run again and again into the same folder: each document
- * keeps the file name it was given first (recorded in
- * MG_EXPORT_ALL_MANIFEST, see the top of mg-export-all.c for the rules),
- * a file is written only when its content changed (its export date
- * included: an unchanged export keeps its date), never over a file
- * Marginalia did not write, and nothing is ever deleted. Files are
- * written atomically.
- *
- * Blocks while documents load: call it in a thread, or use
- * mg_export_all_async().
- *
- * Returns: %TRUE when every document was exported (some annotation
- *   files may have been left out: see @stats); %FALSE with @error when the
- *   folder could not be made or written (the files written before are
- *   recorded: running it again is harmless)
- */
-gboolean
-mg_export_all (const char       *annotations_folder,
-               MgExportFormat    format,
-               GFile            *dir,
-               MgExportAllStats *stats,
-               GCancellable     *cancellable,
-               GError          **error)
+/* The export of @documents (collect_documents()), in any thread. */
+static gboolean
+export_documents (GPtrArray        *documents,
+                  const char       *annotations_folder,
+                  MgExportFormat    format,
+                  GFile            *dir,
+                  MgExportAllStats *stats,
+                  GCancellable     *cancellable,
+                  GError          **error)
 {
-  g_auto (MgExportAllStats) local_stats = { 0 };
-  g_autoptr (GFile) folder = NULL;
-  g_autoptr (GPtrArray) names = NULL;
-  g_autoptr (GHashTable) done = NULL;
+  g_autoptr (GFile) folder = g_file_new_for_path (annotations_folder);
   g_autofree char *snapshots_path = NULL;
   g_autoptr (GError) local_error = NULL;
   Run      run = { 0 };
   gboolean ok = TRUE;
 
-  g_return_val_if_fail (annotations_folder != NULL, FALSE);
-  g_return_val_if_fail (format == MG_EXPORT_FORMAT_MARKDOWN || format == MG_EXPORT_FORMAT_W3C, FALSE);
-  g_return_val_if_fail (G_IS_FILE (dir), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (stats == NULL)
-    stats = &local_stats;
-  memset (stats, 0, sizeof *stats);
-  stats->notices = g_ptr_array_new_with_free_func (g_free);
-
-  folder = g_file_new_for_path (annotations_folder);
   if (g_file_equal (folder, dir))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -980,10 +922,6 @@ mg_export_all (const char       *annotations_folder,
     }
 
   if (!prepare_folder (dir, cancellable, error))
-    return FALSE;
-
-  names = list_store_files (folder, cancellable, error);
-  if (names == NULL)
     return FALSE;
 
   run.dir = g_object_ref (dir);
@@ -997,7 +935,6 @@ mg_export_all (const char       *annotations_folder,
   run.claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.on_disk = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.stats = stats;
-  done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!read_manifest (&run, cancellable, error) || !list_folder (&run, cancellable, error))
     {
@@ -1005,11 +942,9 @@ mg_export_all (const char       *annotations_folder,
       return FALSE;
     }
 
-  for (guint i = 0; i < names->len && ok; i++)
+  for (guint i = 0; i < documents->len && ok; i++)
     {
-      const char *name = g_ptr_array_index (names, i);
-      g_autoptr (GFile) file = g_file_get_child (folder, name);
-      g_autoptr (StoredDocument) stored = NULL;
+      StoredDocument *stored = g_ptr_array_index (documents, i);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
         {
@@ -1017,21 +952,18 @@ mg_export_all (const char       *annotations_folder,
           break;
         }
 
-      stored = read_stored_document (file, cancellable, &local_error);
-      if (stored == NULL)
+      /* Changed since the library read it, and no longer readable. */
+      if (stored->annotations == NULL && !read_annotations (stored, cancellable, &local_error))
         {
-          /* Translators: an annotation file, and why it cannot be read. */
-          add_notice (stats, _ ("“%s” is left out: %s"), g_file_peek_path (file), local_error->message);
+          add_notice (stats, _ ("“%s” is left out: %s"), stored->store_path, local_error->message);
           stats->n_unreadable++;
           g_clear_error (&local_error);
           continue;
         }
 
-      /* A version 1 file left beside its document's file. */
-      if (!g_hash_table_add (done, g_strdup (stored->id)))
-        continue;
-
       ok = export_document (&run, stored, cancellable, &local_error);
+      /* What the document needed is not kept for the next one. */
+      g_clear_pointer (&stored->annotations, g_ptr_array_unref);
     }
 
   /* What was written is recorded, even when the export stopped. */
@@ -1049,8 +981,78 @@ mg_export_all (const char       *annotations_folder,
   return TRUE;
 }
 
+static void
+stats_init (MgExportAllStats *stats)
+{
+  memset (stats, 0, sizeof *stats);
+  stats->notices = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * mg_export_all:
+ * @library: the library whose documents are exported, up to date
+ *   (mg_library_update(), or a live library)
+ * @format: the format of the files
+ * @dir: the folder to export into (made if need be), e.g. an Obsidian or
+ *   Zettlr vault, or a folder in one
+ * @stats: (out caller-allocates) (optional): what was done; clear it
+ *   with mg_export_all_stats_clear()
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Exports the annotations of every document of @library that has an
+ * annotation file into @dir, one file per document: `Title.md` for
+ * Markdown, `Title.jsonld` (an AnnotationCollection) for W3C. Each
+ * document is loaded from where it is on this machine (its URI, or the
+ * snapshot of its web page) and its annotations anchored in it, as for an
+ * export from its window; a document whose file is gone is exported from
+ * its stored annotations (quote, note, tags). Documents without
+ * annotations are left out, unless they were exported before.
+ *
+ * It can be run again and again into the same folder: each document
+ * keeps the file name it was given first (recorded in
+ * MG_EXPORT_ALL_MANIFEST, see the top of mg-export-all.c for the rules),
+ * a file is written only when its content changed (its export date
+ * included: an unchanged export keeps its date), never over a file
+ * Marginalia did not write, and nothing is ever deleted. Files are
+ * written atomically.
+ *
+ * Call it on the library's thread; it blocks while documents load:
+ * mg_export_all_async() runs the export in a worker thread.
+ *
+ * Returns: %TRUE when every document was exported (annotation files
+ *   that could not be read are left out: see @stats); %FALSE with @error
+ *   (a clause, e.g. "it is not a folder") when @dir could not be made or
+ *   written (the files written before are recorded: running it again is
+ *   harmless)
+ */
+gboolean
+mg_export_all (MgLibrary        *library,
+               MgExportFormat    format,
+               GFile            *dir,
+               MgExportAllStats *stats,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  g_auto (MgExportAllStats) local_stats = { 0 };
+  g_autoptr (GPtrArray) documents = NULL;
+
+  g_return_val_if_fail (MG_IS_LIBRARY (library), FALSE);
+  g_return_val_if_fail (format == MG_EXPORT_FORMAT_MARKDOWN || format == MG_EXPORT_FORMAT_W3C, FALSE);
+  g_return_val_if_fail (G_IS_FILE (dir), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (stats == NULL)
+    stats = &local_stats;
+  stats_init (stats);
+  documents = collect_documents (library, stats);
+
+  return export_documents (documents, mg_library_get_folder (library), format, dir, stats, cancellable, error);
+}
+
 typedef struct
 {
+  GPtrArray       *documents;
   char            *annotations_folder;
   MgExportFormat   format;
   GFile           *dir;
@@ -1062,6 +1064,7 @@ export_all_data_free (gpointer data)
 {
   ExportAllData *d = data;
 
+  g_clear_pointer (&d->documents, g_ptr_array_unref);
   g_free (d->annotations_folder);
   g_clear_object (&d->dir);
   mg_export_all_stats_clear (&d->stats);
@@ -1077,7 +1080,7 @@ export_all_thread (GTask        *task,
   ExportAllData *d = task_data;
   GError        *error = NULL;
 
-  if (mg_export_all (d->annotations_folder, d->format, d->dir, &d->stats, cancellable, &error))
+  if (export_documents (d->documents, d->annotations_folder, d->format, d->dir, &d->stats, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -1085,17 +1088,18 @@ export_all_thread (GTask        *task,
 
 /**
  * mg_export_all_async:
- * @annotations_folder: the annotations folder (mg_store_get_folder())
+ * @library: the library whose documents are exported
  * @format: the format of the files
  * @dir: the folder to export into
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the export is done
  * @user_data: data for @callback
  *
- * mg_export_all() in a worker thread.
+ * mg_export_all(), with the documents @library lists now, in a worker
+ * thread: the library may go on updating meanwhile.
  */
 void
-mg_export_all_async (const char         *annotations_folder,
+mg_export_all_async (MgLibrary          *library,
                      MgExportFormat      format,
                      GFile              *dir,
                      GCancellable       *cancellable,
@@ -1105,16 +1109,19 @@ mg_export_all_async (const char         *annotations_folder,
   g_autoptr (GTask) task = NULL;
   ExportAllData *d;
 
-  g_return_if_fail (annotations_folder != NULL);
+  g_return_if_fail (MG_IS_LIBRARY (library));
+  g_return_if_fail (format == MG_EXPORT_FORMAT_MARKDOWN || format == MG_EXPORT_FORMAT_W3C);
   g_return_if_fail (G_IS_FILE (dir));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   d = g_new0 (ExportAllData, 1);
-  d->annotations_folder = g_strdup (annotations_folder);
+  stats_init (&d->stats);
+  d->documents = collect_documents (library, &d->stats);
+  d->annotations_folder = g_strdup (mg_library_get_folder (library));
   d->format = format;
   d->dir = g_object_ref (dir);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
+  task = g_task_new (library, cancellable, callback, user_data);
   g_task_set_source_tag (task, mg_export_all_async);
   g_task_set_task_data (task, d, export_all_data_free);
   g_task_run_in_thread (task, export_all_thread);
@@ -1122,6 +1129,7 @@ mg_export_all_async (const char         *annotations_folder,
 
 /**
  * mg_export_all_finish:
+ * @library: the library given to mg_export_all_async()
  * @result: the #GAsyncResult given to the callback
  * @stats: (out caller-allocates) (optional): what was done, also when
  *   the export failed; clear it with mg_export_all_stats_clear()
@@ -1130,13 +1138,14 @@ mg_export_all_async (const char         *annotations_folder,
  * Returns: as mg_export_all()
  */
 gboolean
-mg_export_all_finish (GAsyncResult     *result,
+mg_export_all_finish (MgLibrary        *library,
+                      GAsyncResult     *result,
                       MgExportAllStats *stats,
                       GError          **error)
 {
   ExportAllData *d;
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, library), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mg_export_all_async, FALSE);
 
   d = g_task_get_task_data (G_TASK (result));

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "mg-library.h"
 #include "mg-types.h"
 
 G_BEGIN_DECLS
@@ -111,19 +112,20 @@ typedef struct
 void mg_export_all_stats_clear (MgExportAllStats *stats);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MgExportAllStats, mg_export_all_stats_clear)
 
-gboolean mg_export_all (const char       *annotations_folder,
+gboolean mg_export_all (MgLibrary        *library,
                         MgExportFormat    format,
                         GFile            *dir,
                         MgExportAllStats *stats,
                         GCancellable     *cancellable,
                         GError          **error);
-void     mg_export_all_async (const char         *annotations_folder,
+void     mg_export_all_async (MgLibrary          *library,
                               MgExportFormat      format,
                               GFile              *dir,
                               GCancellable       *cancellable,
                               GAsyncReadyCallback callback,
                               gpointer            user_data);
-gboolean mg_export_all_finish (GAsyncResult     *result,
+gboolean mg_export_all_finish (MgLibrary        *library,
+                               GAsyncResult     *result,
                                MgExportAllStats *stats,
                                GError          **error);
 char    *mg_export_file_stem (const char *title);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /* MgApplication: the app's lifetime and its app-wide actions (open, open
- * recent, quit, preferences, help, about). One window per document
- * (mg-window.c); Quit asks each window to close, so that each saves, or
- * asks about what could not be saved. Command-line options that need no
- * window are handed to the headless CLI (src/cli/mg-cli.c). */
+ * recent, library, quit, preferences, help, about). One window per
+ * document (mg-window.c), and one library window (mg-library-window.c),
+ * which is also the start page once the sample article was shown at the
+ * very first start. Quit asks each window to close, so that each saves,
+ * or asks about what could not be saved. Command-line options that need
+ * no window are handed to the headless CLI (src/cli/mg-cli.c). */
 
 #define G_LOG_DOMAIN "mg-application"
 
@@ -15,11 +17,16 @@
 #include "mg-accessible.h"
 #include "mg-application.h"
 #include "mg-cli.h"
+#include "mg-library-window.h"
 #include "mg-window-open-link.h"
 
 struct _MgApplication
 {
   AdwApplication parent_instance;
+
+  /* --library in this process: the library opens rather than the start
+   * page. */
+  gboolean library_requested;
 };
 
 G_DEFINE_FINAL_TYPE (MgApplication, mg_application, ADW_TYPE_APPLICATION)
@@ -39,6 +46,14 @@ mg_application_activate (GApplication *application)
 {
   MgApplication *self = MG_APPLICATION (application);
   GtkWindow     *window;
+  g_autoptr (GSettings) settings = NULL;
+
+  if (self->library_requested)
+    {
+      self->library_requested = FALSE;
+      mg_library_window_present (GTK_APPLICATION (self));
+      return;
+    }
 
   /* A second launch without files brings the existing window forward
    * rather than opening the sample article again. */
@@ -49,6 +64,16 @@ mg_application_activate (GApplication *application)
       return;
     }
 
+  /* The very first start shows what Marginalia is for, on the sample
+   * article; every later one starts from the library. */
+  settings = g_settings_new (APP_ID);
+  if (!g_settings_get_boolean (settings, "first-run"))
+    {
+      mg_library_window_present (GTK_APPLICATION (self));
+      return;
+    }
+
+  g_settings_set_boolean (settings, "first-run", FALSE);
   mg_window_open_bundled (new_window (self));
 }
 
@@ -60,18 +85,29 @@ mg_application_open (GApplication *application,
 {
   MgApplication *self = MG_APPLICATION (application);
 
+  if (self->library_requested)
+    {
+      self->library_requested = FALSE;
+      mg_library_window_present (GTK_APPLICATION (self));
+    }
+
   /* The file is read in a worker thread while the window is shown, not
    * after: at launch, each takes as long as the other. */
   for (int i = 0; i < n_files; i++)
     {
-      MgWindow        *window = mg_window_new (GTK_APPLICATION (self));
+      MgWindow        *window;
       g_autofree char *uri = g_file_get_uri (files[i]);
 
-      /* A link back into the text, from a Markdown export. */
+      /* A link back into the text, from a Markdown export: the library
+       * answers one whose document it cannot open. */
       if (g_str_has_prefix (uri, "marginalia:"))
-        mg_window_open_marginalia_uri (window, uri);
-      else
-        mg_window_open_location (window, files[i]);
+        {
+          mg_library_window_open_link (GTK_APPLICATION (self), uri);
+          continue;
+        }
+
+      window = mg_window_new (GTK_APPLICATION (self));
+      mg_window_open_location (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
     }
 }
@@ -80,6 +116,8 @@ static int
 mg_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
+  MgApplication *self = MG_APPLICATION (application);
+
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -92,6 +130,24 @@ mg_application_handle_local_options (GApplication *application,
     {
       g_printerr ("marginalia: %s\n", _ ("--output is only for --export"));
       return MG_CLI_USAGE;
+    }
+
+  /* --library: in the running instance, if there is one, else here. */
+  if (g_variant_dict_contains (options, "library"))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_printerr ("marginalia: %s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (application))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (application), "library", NULL);
+          return 0;
+        }
+      self->library_requested = TRUE;
     }
 
   return -1;
@@ -182,6 +238,14 @@ open_recent_action (GSimpleAction *action,
 }
 
 static void
+library_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  mg_library_window_present (GTK_APPLICATION (user_data));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -244,6 +308,7 @@ static const GActionEntry app_actions[] = {
   { "new-window", new_window_action },
   { "open", open_action },
   { "open-recent", open_recent_action, "s" },
+  { "library", library_action },
   { "quit", quit_action },
   { "about", about_action },
   { "help", help_action },
@@ -257,6 +322,8 @@ mg_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_accels[] = { "F1", NULL };
+  /* Ctrl+L is Open Link. */
+  static const char *library_accels[] = { "<Control><Shift>l", NULL };
 
   G_APPLICATION_CLASS (mg_application_parent_class)->startup (application);
 
@@ -273,8 +340,11 @@ mg_application_startup (GApplication *application)
                                          "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "app.help", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                         "app.library", library_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
+  mg_library_follow_windows (GTK_APPLICATION (application));
 }
 
 static void
@@ -293,6 +363,7 @@ mg_application_init (MgApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
+    { "library", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Open the library: every annotated document, and a search across all of them"), NULL },
     { "export", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_ ("Write the annotations of DOCUMENT as Markdown or as W3C Web Annotations (JSON-LD), without opening a window"),
       N_ ("markdown|w3c") },
@@ -318,6 +389,7 @@ mg_application_init (MgApplication *self)
                                             _ ("Read articles, highlight passages and keep notes.\n\n"
                                                "  marginalia [FILE…]                     open FILEs, each in a window\n"
                                                "  marginalia https://…                   read a web page and keep it\n"
+                                               "  marginalia --library                   open the library\n"
                                                "  marginalia --export=FORMAT [-o FILE] DOCUMENT\n"
                                                "                                         export DOCUMENT’s annotations\n"
                                                "  marginalia --export=FORMAT --all -o FOLDER\n"
