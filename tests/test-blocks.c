@@ -100,15 +100,19 @@ test_html_image (void)
 {
   g_autoptr (MgDocument) document = load ("<p>Text before.</p><figure><img src=\"a.png\" alt=\"A  diagram\">"
                                           "<figcaption>Figure 1</figcaption></figure>"
-                                          "<p>Inline <img src=\"b.png\" alt=\"icon\"> and <img src=\"c.png\"> done.</p>",
+                                          "<p>Inline <img src=\"b.png\" alt=\"icon\"> and <img src=\"c.png\"> done.</p>"
+                                          "<p><img src=\"d.png\" alt=\"A map\"></p>",
                                           "file:///tmp/image.html", MG_DOCUMENT_FORMAT_HTML);
   g_autofree char *first = span_text (document, MG_SPAN_IMAGE, 0);
   g_autofree char *second = span_text (document, MG_SPAN_IMAGE, 1);
 
-  g_assert_cmpstr (mg_document_get_text (document), ==, "Text before.\nA diagram\nFigure 1\nInline icon and done.");
-  g_assert_cmpstr (first, ==, "A diagram");
-  g_assert_cmpstr (second, ==, "icon");
-  /* An image without alternative text is not shown, and has no span. */
+  /* An image that stands alone is one line saying so, with its
+   * description unless a caption describes it; one inside a line of text
+   * leaves its description in the text, without a span. */
+  g_assert_cmpstr (mg_document_get_text (document), ==,
+                   "Text before.\n[Image]\nFigure 1\nInline icon and done.\n[Image: A map]");
+  g_assert_cmpstr (first, ==, "[Image]");
+  g_assert_cmpstr (second, ==, "[Image: A map]");
   g_assert_cmpuint (count_spans (document, MG_SPAN_IMAGE), ==, 2);
 }
 

@@ -890,8 +890,18 @@ test_html_images (void)
                                              "<p><a href=\"https://example.org\"><img src=\"l.png\" alt=\"Logo\"></a></p>",
                                              -1, MG_DOCUMENT_FORMAT_HTML);
 
-  g_assert_cmpstr (mg_document_get_text (document), ==, "See a chart here.\nLogo");
-  assert_span (document, MG_SPAN_LINK, 0, "Logo");
+  /* An image in a line of text leaves its description there; one that
+   * stands alone, a line saying an image was there; a tracking pixel,
+   * nothing; a figure's caption describes its image. */
+  g_autoptr (MgDocument) figure = load_ok ("<figure><img src=\"f.png\" alt=\"A map\"><figcaption>The map.</figcaption></figure>"
+                                           "<img src=\"p.gif\" width=\"1\" height=\"1\"><figure><img src=\"g.png\"></figure>",
+                                           -1, MG_DOCUMENT_FORMAT_HTML);
+
+  g_assert_cmpstr (mg_document_get_text (document), ==, "See a chart here.\n[Image]\n[Image: Logo]");
+  assert_span (document, MG_SPAN_LINK, 0, "[Image: Logo]");
+  assert_span (document, MG_SPAN_IMAGE, 0, "[Image]");
+  assert_span (document, MG_SPAN_IMAGE, 1, "[Image: Logo]");
+  g_assert_cmpstr (mg_document_get_text (figure), ==, "[Image]\nThe map.\n[Image]");
 }
 
 static void
@@ -1073,7 +1083,7 @@ test_html_no_network (void)
                                              "<iframe src=\"http://192.0.2.1/\">frame</iframe><p>ok</p></body></html>",
                                              -1, MG_DOCUMENT_FORMAT_HTML);
 
-  g_assert_cmpstr (mg_document_get_text (document), ==, "pic\nok");
+  g_assert_cmpstr (mg_document_get_text (document), ==, "[Image: pic]\nok");
 }
 
 static void

@@ -335,6 +335,45 @@ take_json_ld (Collect    *c,
   offer (&m->site_name, &c->site, RANK_OG, website);
 }
 
+/**
+ * mg_html_json_ld_article_body:
+ * @json: the text of a JSON-LD script
+ *
+ * Returns: (nullable): the articleBody of the article it describes, for
+ *   pages that draw their article with scripts.
+ */
+char *
+mg_html_json_ld_article_body (const char *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *article = NULL;
+  const char *website = NULL;
+  const char *body;
+  int         score = 0;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return NULL;
+  find_json_article (json_parser_get_root (parser), &article, &score, &website);
+  body = article != NULL ? json_string_member (article, "articleBody") : NULL;
+  return body != NULL && *body != '\0' ? g_strdup (body) : NULL;
+}
+
+static gboolean
+is_one_of (const char        *word,
+           const char *const *list)
+{
+  for (guint i = 0; list[i] != NULL; i++)
+    if (strcmp (word, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The class words of bylines and author names, as themes name them. */
+static const char *const byline_words[] = {
+  "byline", "author", "author-name", "author_name", "author__name", "author-link", "post-author", "article-author",
+  "byline__name", "byline__author", "byline-name", "entry-author-name", NULL
+};
+
 /* Whether a class attribute has a word that names an author or a byline
  * ("byline", "author", "post-author", "author-name"), or (@comments) the
  * comments, whose authors are not the article's. */
@@ -355,7 +394,7 @@ class_names (xmlNode *node,
 
       if (comments && (strcmp (word, "comments") == 0 || strcmp (word, "comment-list") == 0 || strcmp (word, "comment") == 0))
         return TRUE;
-      if (!comments && (strcmp (word, "byline") == 0 || strcmp (word, "author") == 0 || strcmp (word, "author-name") == 0 || strcmp (word, "post-author") == 0 || strcmp (word, "byline__name") == 0))
+      if (!comments && is_one_of (word, byline_words))
         return TRUE;
     }
   return FALSE;

@@ -37,7 +37,9 @@ typedef enum
  * @MG_SPAN_TABLE: a table: its rows are lines, its cells set off by tabs
  * @MG_SPAN_TABLE_HEADER: a header row of a table (in <thead>, or of <th>
  *   cells only)
- * @MG_SPAN_IMAGE: an image, shown as its alternative text
+ * @MG_SPAN_IMAGE: an image, which is not shown: one line that says so,
+ *   with its alternative text (Markdown), or "[Image]" / "[Image: …]"
+ *   where a web page had one (mg_html_render_image())
  *
  * The kinds of structure a rendered document has.
  */

@@ -39,10 +39,15 @@ typedef enum
 
 typedef enum
 {
-  FLAG_HOLDS_CONTENT = 1 << 0, /* an <article> or <main>, or holds one */
-  FLAG_HOLDS_TITLE = 1 << 1,   /* holds an <h1> */
-  FLAG_IN_SECTIONING = 1 << 2, /* a <header> or <footer> inside an article, section, main, aside or nav */
+  FLAG_HOLDS_CONTENT = 1 << 0,  /* an <article> or <main>, or holds one */
+  FLAG_HOLDS_TITLE = 1 << 1,    /* holds an <h1> */
+  FLAG_IN_SECTIONING = 1 << 2,  /* a <header> or <footer> inside an article, section, main, aside or nav */
+  FLAG_DROP = 1 << 3,           /* not part of the article (mg-html-reader-score.c) */
+  FLAG_KEEP = 1 << 4,           /* the article's best candidate, or holds it */
+  FLAG_HOLDS_HEADLINE = 1 << 5, /* the headline, or holds it */
 } MgHtmlNodeFlags;
+
+typedef struct _MgHtmlScore MgHtmlScore;
 
 typedef struct
 {
@@ -61,6 +66,9 @@ typedef struct
   gboolean           lenient;
   GArray            *counts;           /* gsize, one per open element while measuring */
   guint              sectioning_depth; /* while scanning */
+  MgHtmlScore       *score;            /* the article's choice, mg-html-reader-score.c */
+  GPtrArray         *json_ld;          /* <script type="application/ld+json"> elements */
+  GPtrArray         *headlines;        /* <h1>, <h2> and elements named "headline", in order */
 } MgHtmlContext;
 
 typedef gboolean (*MgHtmlEnterFunc) (xmlNode *node,
@@ -96,7 +104,24 @@ gboolean mg_html_should_drop (MgHtmlContext    *ctx,
                               xmlNode          *node,
                               MgHtmlElementKind kind);
 
+MgHtmlNodeFlags mg_html_node_flags (MgHtmlContext *ctx,
+                                    xmlNode       *node);
+void            mg_html_mark (MgHtmlContext  *ctx,
+                              xmlNode        *node,
+                              MgHtmlNodeFlags flag);
+int             mg_html_class_weight (xmlNode *node);
+gboolean        mg_html_class_names_headline (xmlNode *node);
+gboolean        mg_html_is_hidden (xmlNode *node);
+xmlNode        *mg_html_score_content (MgHtmlContext *ctx,
+                                       xmlNode       *semantic);
+guint           mg_html_score_text_length (MgHtmlContext *ctx,
+                                           xmlNode       *node);
+void            mg_html_score_free (MgHtmlScore *score);
+void            mg_html_render_image (MgHtmlContext *ctx,
+                                      xmlNode       *node);
+
 char               *mg_html_node_text (xmlNode *node);
+char               *mg_html_json_ld_article_body (const char *json);
 MgDocumentMetadata *mg_html_read_metadata (xmlNode    *root,
                                            const char *uri);
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "mg-html-private.h"
@@ -65,6 +66,8 @@ mg_html_context_init (MgHtmlContext     *ctx,
   ctx->uri = g_strdup (uri);
   ctx->base = g_strdup (uri);
   ctx->counts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  ctx->json_ld = g_ptr_array_new ();
+  ctx->headlines = g_ptr_array_new ();
 }
 
 void
@@ -81,13 +84,24 @@ mg_html_context_clear (MgHtmlContext *ctx)
   g_free (ctx->canonical);
   g_free (ctx->base);
   g_array_unref (ctx->counts);
+  g_ptr_array_unref (ctx->json_ld);
+  g_ptr_array_unref (ctx->headlines);
+  g_clear_pointer (&ctx->score, mg_html_score_free);
 }
 
-static MgHtmlNodeFlags
-node_flags (MgHtmlContext *ctx,
-            xmlNode       *node)
+MgHtmlNodeFlags
+mg_html_node_flags (MgHtmlContext *ctx,
+                    xmlNode       *node)
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (ctx->flags, node));
+}
+
+void
+mg_html_mark (MgHtmlContext  *ctx,
+              xmlNode        *node,
+              MgHtmlNodeFlags flag)
+{
+  g_hash_table_insert (ctx->flags, node, GUINT_TO_POINTER (mg_html_node_flags (ctx, node) | flag));
 }
 
 /* Marks @node and its ancestors; stops at the first ancestor marked
@@ -99,7 +113,7 @@ mark_ancestors (MgHtmlContext  *ctx,
 {
   for (; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
     {
-      MgHtmlNodeFlags flags = node_flags (ctx, node);
+      MgHtmlNodeFlags flags = mg_html_node_flags (ctx, node);
 
       if (flags & flag)
         break;
@@ -146,9 +160,9 @@ scan_enter (xmlNode *node,
   if (is_sectioning (name))
     ctx->sectioning_depth++;
   else if (ctx->sectioning_depth > 0 && mg_html_element_kind (node) == ELEMENT_CHROME)
-    g_hash_table_insert (ctx->flags, node, GUINT_TO_POINTER (node_flags (ctx, node) | FLAG_IN_SECTIONING));
+    g_hash_table_insert (ctx->flags, node, GUINT_TO_POINTER (mg_html_node_flags (ctx, node) | FLAG_IN_SECTIONING));
 
-  if (strcmp (name, "article") == 0)
+  if (strcmp (name, "article") == 0 || mg_html_attribute_equals (node, "itemprop", "articleBody"))
     {
       g_ptr_array_add (ctx->articles, node);
       mark_ancestors (ctx, node, FLAG_HOLDS_CONTENT);
@@ -161,6 +175,11 @@ scan_enter (xmlNode *node,
   else if (strcmp (name, "h1") == 0)
     {
       mark_ancestors (ctx, node, FLAG_HOLDS_TITLE);
+      g_ptr_array_add (ctx->headlines, node);
+    }
+  else if (strcmp (name, "h2") == 0 || mg_html_attribute_equals (node, "itemprop", "headline") || mg_html_class_names_headline (node))
+    {
+      g_ptr_array_add (ctx->headlines, node);
     }
   else if (strcmp (name, "body") == 0 && ctx->body == NULL)
     {
@@ -189,6 +208,10 @@ scan_enter (xmlNode *node,
     {
       ctx->base_href = mg_html_get_attribute (node, "href");
     }
+  else if (strcmp (name, "script") == 0 && mg_html_attribute_equals (node, "type", "application/ld+json"))
+    {
+      g_ptr_array_add (ctx->json_ld, node);
+    }
 
   return TRUE;
 }
@@ -215,8 +238,8 @@ style_hides (const char *style)
   return strstr (compact->str, "display:none") != NULL || strstr (compact->str, "visibility:hidden") != NULL;
 }
 
-static gboolean
-is_hidden (xmlNode *node)
+gboolean
+mg_html_is_hidden (xmlNode *node)
 {
   g_autofree char *storage = NULL;
   const char      *style;
@@ -295,6 +318,7 @@ names_chrome (const char *value)
     "cookie",
     "cookies",
     "disqus",
+    "editsection",
     "footer",
     "gdpr",
     "header",
@@ -397,8 +421,10 @@ mg_html_should_drop (MgHtmlContext    *ctx,
   if (mg_html_is_element (node, "html") || mg_html_is_element (node, "body"))
     return FALSE;
 
-  flags = node_flags (ctx, node);
-  if (flags & FLAG_HOLDS_CONTENT)
+  flags = mg_html_node_flags (ctx, node);
+  if ((flags & FLAG_DROP) && !ctx->lenient)
+    return TRUE;
+  if (flags & (FLAG_HOLDS_CONTENT | FLAG_HOLDS_HEADLINE))
     return FALSE;
 
   if (kind == ELEMENT_FORM)
@@ -414,7 +440,7 @@ mg_html_should_drop (MgHtmlContext    *ctx,
   if (ctx->lenient)
     return FALSE;
 
-  return is_hidden (node) || is_page_chrome (node);
+  return mg_html_is_hidden (node) || is_page_chrome (node);
 }
 
 static gsize
@@ -493,7 +519,7 @@ measure_leave (xmlNode *node,
   if (ctx->counts->len > 0)
     g_array_index (ctx->counts, gsize, ctx->counts->len - 1) += count;
 
-  if (node_flags (ctx, node) & FLAG_HOLDS_CONTENT || node == ctx->body)
+  if (mg_html_node_flags (ctx, node) & FLAG_HOLDS_CONTENT || node == ctx->body)
     g_hash_table_insert (ctx->lengths, node, GSIZE_TO_POINTER (count));
 }
 
@@ -515,9 +541,10 @@ is_ancestor (xmlNode *ancestor,
   return FALSE;
 }
 
-xmlNode *
-mg_html_choose_content_root (MgHtmlContext *ctx,
-                             xmlNode       *root)
+/* The content root the page's own elements point to. */
+static xmlNode *
+semantic_root (MgHtmlContext *ctx,
+               xmlNode       *root)
 {
   xmlNode *article = NULL;
   xmlNode *main_node = NULL;
@@ -542,7 +569,7 @@ mg_html_choose_content_root (MgHtmlContext *ctx,
   if (article != NULL && (container == NULL || visible_length (ctx, article) * 2 >= visible_length (ctx, container)))
     {
       /* A headline above the article, in the same <main>, belongs to it. */
-      if (container == main_node && !(node_flags (ctx, article) & FLAG_HOLDS_TITLE) && (node_flags (ctx, main_node) & FLAG_HOLDS_TITLE))
+      if (container == main_node && !(mg_html_node_flags (ctx, article) & FLAG_HOLDS_TITLE) && (mg_html_node_flags (ctx, main_node) & FLAG_HOLDS_TITLE))
         return main_node;
       return article;
     }
@@ -552,6 +579,68 @@ mg_html_choose_content_root (MgHtmlContext *ctx,
     return ctx->body;
 
   return root;
+}
+
+/* A page whose article is only in its JSON-LD (the page draws it with
+ * scripts): the headline, then the articleBody's paragraphs. */
+static gboolean
+render_json_ld_body (MgHtmlContext *ctx,
+                     guint          shown)
+{
+  g_autofree char *body = NULL;
+  g_auto (GStrv) paragraphs = NULL;
+
+  for (guint i = 0; i < ctx->json_ld->len && body == NULL; i++)
+    {
+      xmlChar *json = xmlNodeGetContent (g_ptr_array_index (ctx->json_ld, i));
+
+      body = mg_html_json_ld_article_body ((const char *) json);
+      xmlFree (json);
+    }
+  if (body == NULL || g_utf8_strlen (body, -1) < 2 * (glong) shown + 200)
+    return FALSE;
+
+  {
+    const char *title = ctx->og_title != NULL ? ctx->og_title : ctx->title;
+
+    if (title != NULL)
+      {
+        mg_document_builder_begin_heading (ctx->builder, 1);
+        mg_document_builder_append_text (ctx->builder, title, strlen (title));
+        mg_document_builder_end_heading (ctx->builder);
+      }
+  }
+  paragraphs = g_strsplit (body, "\n", -1);
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    {
+      mg_document_builder_begin_block (ctx->builder);
+      mg_document_builder_append_text (ctx->builder, paragraphs[i], strlen (paragraphs[i]));
+      mg_document_builder_end_block (ctx->builder);
+    }
+  return TRUE;
+}
+
+/**
+ * mg_html_choose_content_root:
+ * @ctx: the page's context, scanned
+ * @root: the root element
+ *
+ * Chooses what of the page is its article: the semantic root, refined by
+ * scoring the text (mg-html-reader-score.c), whose furniture is marked
+ * FLAG_DROP.
+ *
+ * Returns: (nullable): the element to render, or %NULL when the article
+ *   is only in the page's JSON-LD and was written to the builder here.
+ */
+xmlNode *
+mg_html_choose_content_root (MgHtmlContext *ctx,
+                             xmlNode       *root)
+{
+  xmlNode *content = mg_html_score_content (ctx, semantic_root (ctx, root));
+
+  if (ctx->json_ld->len > 0 && render_json_ld_body (ctx, mg_html_score_text_length (ctx, content)))
+    return NULL;
+  return content;
 }
 
 /**
@@ -569,4 +658,147 @@ mg_html_scan (MgHtmlContext *ctx,
   ctx->sectioning_depth = 0;
   mg_html_walk (root, scan_enter, scan_leave, ctx);
   choose_base (ctx);
+}
+
+static gboolean
+is_tracking_pixel (xmlNode *node)
+{
+  const char *const sizes[] = { "width", "height" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *value = mg_html_get_attribute (node, sizes[i]);
+
+      if (value != NULL && *value != '\0' && g_ascii_isdigit (*value) && atoi (value) <= 2)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The description an image's alt gives, or NULL when it gives none (no
+ * alt, or a file name). */
+static char *
+image_description (xmlNode *node)
+{
+  g_autofree char *alt = mg_html_get_attribute (node, "alt");
+  g_autofree char *collapsed = mg_collapse_whitespace (alt);
+  g_autofree char *lower = collapsed != NULL ? g_ascii_strdown (collapsed, -1) : NULL;
+
+  if (lower == NULL || *lower == '\0' || g_str_has_suffix (lower, ".jpg") || g_str_has_suffix (lower, ".jpeg") || g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".gif") || g_str_has_suffix (lower, ".webp") || g_str_has_suffix (lower, ".svg"))
+    return NULL;
+  return g_steal_pointer (&collapsed);
+}
+
+static gboolean
+has_caption (xmlNode *figure)
+{
+  for (xmlNode *child = figure->children; child != NULL; child = child->next)
+    if (mg_html_is_element (child, "figcaption"))
+      {
+        g_autofree char *text = mg_html_node_text (child);
+
+        return text != NULL && *text != '\0';
+      }
+  return FALSE;
+}
+
+static gboolean
+inline_text_enter (xmlNode *node,
+                   gpointer data)
+{
+  gboolean *found = data;
+
+  if (*found)
+    return FALSE;
+  if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)
+    {
+      for (const char *p = (const char *) node->content; p != NULL && *p != '\0'; p++)
+        if (!mg_is_html_space (*p))
+          {
+            *found = TRUE;
+            break;
+          }
+      return FALSE;
+    }
+  return node->type == XML_ELEMENT_NODE && mg_html_element_kind (node) != ELEMENT_DROP;
+}
+
+/* Whether @block has text outside the blocks inside it. */
+static gboolean
+has_inline_text (xmlNode *block)
+{
+  gboolean found = FALSE;
+
+  for (xmlNode *child = block->children; child != NULL && !found; child = child->next)
+    {
+      MgHtmlElementKind kind = child->type == XML_ELEMENT_NODE ? mg_html_element_kind (child) : ELEMENT_INLINE;
+
+      if (kind == ELEMENT_INLINE || kind == ELEMENT_LINK || kind == ELEMENT_EMPHASIS || kind == ELEMENT_STRONG || kind == ELEMENT_CODE || kind == ELEMENT_QUOTATION)
+        mg_html_walk (child, inline_text_enter, NULL, &found);
+    }
+  return found;
+}
+
+/* Whether the block around an image has text of its own beside it. */
+static gboolean
+image_in_text (MgHtmlContext *ctx,
+               xmlNode       *node,
+               xmlNode      **figure)
+{
+  xmlNode *block = node->parent;
+
+  *figure = NULL;
+  while (block != NULL && block->type == XML_ELEMENT_NODE && mg_html_element_kind (block) == ELEMENT_INLINE && !mg_html_is_element (block, "picture"))
+    block = block->parent;
+  while (block != NULL && block->type == XML_ELEMENT_NODE && (mg_html_element_kind (block) == ELEMENT_LINK || mg_html_is_element (block, "picture")))
+    block = block->parent;
+  if (block == NULL || block->type != XML_ELEMENT_NODE)
+    return FALSE;
+  if (mg_html_is_element (block, "figure"))
+    {
+      *figure = block;
+      return FALSE;
+    }
+  return has_inline_text (block);
+}
+
+/**
+ * mg_html_render_image:
+ * @ctx: the page's context
+ * @node: an <img>
+ *
+ * Images are not shown. One in a line of text (an emoji, a formula, an
+ * icon) leaves its description in the text, as before; one that stands
+ * alone leaves a line of its own, "[Image]" (with the description when
+ * nothing else describes it), spanned %MG_SPAN_IMAGE so the view can show
+ * it as a placeholder. A tracking pixel leaves nothing.
+ */
+void
+mg_html_render_image (MgHtmlContext *ctx,
+                      xmlNode       *node)
+{
+  g_autofree char *description = image_description (node);
+  g_autofree char *line = NULL;
+  xmlNode         *figure;
+
+  if (is_tracking_pixel (node))
+    return;
+
+  if (image_in_text (ctx, node, &figure))
+    {
+      if (description != NULL)
+        mg_document_builder_append_text (ctx->builder, description, strlen (description));
+      return;
+    }
+
+  if (description != NULL && (figure == NULL || !has_caption (figure)))
+    line = g_strdup_printf ("[Image: %s]", description);
+  else
+    line = g_strdup ("[Image]");
+
+  mg_document_builder_request_break (ctx->builder);
+  mg_document_builder_open (ctx->builder, MG_SPAN_IMAGE, 0, NULL);
+  mg_document_builder_append_content (ctx->builder, line, strlen (line));
+  mg_document_builder_close (ctx->builder);
+  mg_document_builder_request_break (ctx->builder);
 }

@@ -103,6 +103,7 @@ static const struct
   { "hr", ELEMENT_RULE },
   { "br", ELEMENT_BREAK },
   { "img", ELEMENT_IMAGE },
+  { "amp-img", ELEMENT_IMAGE },
   { "a", ELEMENT_LINK },
   { "cite", ELEMENT_EMPHASIS },
   { "dfn", ELEMENT_EMPHASIS },
@@ -277,22 +278,6 @@ is_header_row (xmlNode *row)
   return has_cell;
 }
 
-/* An image is its alternative text, as an image span: the view shows it
- * as a placeholder, not as words of the page. Without one, nothing. */
-static void
-render_image (MgDocumentBuilder *b,
-              xmlNode           *node)
-{
-  g_autofree char *alt = mg_html_get_attribute (node, "alt");
-
-  if (alt == NULL)
-    return;
-
-  mg_document_builder_open (b, MG_SPAN_IMAGE, 0, NULL);
-  mg_document_builder_append_text (b, alt, strlen (alt));
-  mg_document_builder_close (b);
-}
-
 /* Pass three: the text. */
 static gboolean
 render_enter (xmlNode *node,
@@ -373,7 +358,7 @@ render_enter (xmlNode *node,
       return FALSE;
 
     case ELEMENT_IMAGE:
-      render_image (b, node);
+      mg_html_render_image (ctx, node);
       return FALSE;
 
     case ELEMENT_LINK:
