@@ -24,7 +24,7 @@
 #define MIN_PRECISION 0.90
 #define MIN_RECALL 0.95
 #define MIN_ORDER 0.95
-#define MIN_AVG_PRECISION 0.97
+#define MIN_AVG_PRECISION 0.975
 #define MIN_AVG_RECALL 0.98
 
 typedef struct
