@@ -21,11 +21,11 @@
 /* What every page must reach, and the corpus on average. Set from what
  * the reader mode achieves (see the table the test prints), a little
  * below it so that the test fails when a change makes a page worse. */
-#define MIN_PRECISION 0.90
-#define MIN_RECALL 0.95
-#define MIN_ORDER 0.95
+#define MIN_PRECISION 0.92
+#define MIN_RECALL 0.97
+#define MIN_ORDER 0.97
 #define MIN_AVG_PRECISION 0.975
-#define MIN_AVG_RECALL 0.98
+#define MIN_AVG_RECALL 0.99
 
 typedef struct
 {
