@@ -107,15 +107,30 @@ count_text (const char *text,
             guint      *chars,
             guint      *commas)
 {
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
+  const char *p = text;
 
-      if (c < 0x80 && mg_is_html_space ((char) c))
-        continue;
+  /* Byte by byte while the text is ASCII, as most markup's text is. */
+  while (*p != '\0')
+    {
+      guchar   byte = (guchar) *p;
+      gunichar c;
+
+      if (byte < 0x80)
+        {
+          if (!mg_is_html_space ((char) byte))
+            {
+              (*chars)++;
+              if (byte == ',')
+                (*commas)++;
+            }
+          p++;
+          continue;
+        }
+      c = g_utf8_get_char (p);
       (*chars)++;
       if (is_comma (c))
         (*commas)++;
+      p = g_utf8_next_char (p);
     }
 }
 
