@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench-library.h"
 #include "mg-anchor-corpus.h"
 #include "mg-anchor.h"
 #include "mg-annotation-list.h"
@@ -706,10 +707,14 @@ bench_launch (const char *path,
 }
 
 /* open_nested_100k, open_entities_1m, open_long_line_1m,
- * open_entity_lines_10k: hostile documents (a Markdown list nested
- * 100,000 deep, an HTML page of a million entities, a text of one line of
- * a million characters, an HTML paragraph of 10,000 lines of 100
- * entities), opened as open_first_paint opens FILE, to the first frame
+ * open_entity_lines_10k, open_quotes_100k, open_html_nested_100k,
+ * open_attributes_200k, open_indented_list_3k: hostile documents (a
+ * Markdown list nested 100,000 deep, an HTML page of a million entities, a
+ * text of one line of a million characters, an HTML paragraph of 10,000
+ * lines of 100 entities, Markdown block quotes nested 100,000 deep, HTML
+ * lists nested 100,000 deep, an HTML tag with 200,000 attributes, a
+ * Markdown list of 3,000 lines each indented deeper than the one before:
+ * those of issue 12), opened as open_first_paint opens FILE, to the first frame
  * that shows their text or the page that says why they were refused.
  * _longest_stall is the longest the main loop went without running from
  * the open until a while after that frame, while the reader goes to the
@@ -961,6 +966,21 @@ bench_store_load_100k (const char *path,
   report ("store_load_100k_rss_before", before, "MB");
 }
 
+/* Writes @contents into @dir/@name. */
+static char *
+write_contents (const char *dir,
+                const char *name,
+                GString    *contents)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  if (!g_file_set_contents (path, contents->str, contents->len, &error))
+    g_error ("%s", error->message);
+
+  return path;
+}
+
 /* Writes @unit @n times between @head and @tail into @dir/@name. */
 static char *
 write_repeated (const char *dir,
@@ -971,16 +991,12 @@ write_repeated (const char *dir,
                 const char *tail)
 {
   g_autoptr (GString) contents = g_string_new (head);
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (dir, name, NULL);
 
   for (guint i = 0; i < n; i++)
     g_string_append (contents, unit);
   g_string_append (contents, tail);
-  if (!g_file_set_contents (path, contents->str, contents->len, &error))
-    g_error ("%s", error->message);
 
-  return path;
+  return write_contents (dir, name, contents);
 }
 
 static void
@@ -999,18 +1015,41 @@ bench_hostile (const char *dir)
   g_autofree char *nested = write_repeated (dir, "nested.md", "", "- ", 100000, "item\n");
   g_autofree char *entities = write_repeated (dir, "entities.html", "<p>", "&amp;", 1000000, "</p>\n");
   g_autofree char *long_line = write_repeated (dir, "long-line.txt", "", "margin ", 1000000 / 7, "\n");
+  g_autofree char *quotes = write_repeated (dir, "quotes.md", "", "> ", 100000, "text *in* it\n");
+  g_autofree char *html_nested = write_repeated (dir, "nested-lists.html", "", "<ul><li>", 100000, "x\n");
   g_autoptr (GString) line = g_string_new (NULL);
+  g_autoptr (GString) tag = g_string_new ("<p><a href=\"https://example.org/\"");
+  g_autoptr (GString) indented = g_string_new (NULL);
   g_autofree char *entity_lines = NULL;
+  g_autofree char *attributes = NULL;
+  g_autofree char *indented_list = NULL;
 
   for (guint i = 0; i < 100; i++)
     g_string_append (line, "&amp;");
   g_string_append_c (line, '\n');
   entity_lines = write_repeated (dir, "entity-lines.html", "<p>", line->str, 10000, "</p>\n");
 
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (tag, " a%u=\"%u\"", i, i);
+  g_string_append (tag, ">link</a> then <b>bold</b></p>\n");
+  attributes = write_contents (dir, "attributes.html", tag);
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      for (guint j = 0; j < i; j++)
+        g_string_append (indented, "  ");
+      g_string_append_printf (indented, "- item %u\n", i);
+    }
+  indented_list = write_contents (dir, "indented-list.md", indented);
+
   bench_open_hostile (nested, "open_nested_100k");
   bench_open_hostile (entities, "open_entities_1m");
   bench_open_hostile (long_line, "open_long_line_1m");
   bench_open_hostile (entity_lines, "open_entity_lines_10k");
+  bench_open_hostile (quotes, "open_quotes_100k");
+  bench_open_hostile (html_nested, "open_html_nested_100k");
+  bench_open_hostile (attributes, "open_attributes_200k");
+  bench_open_hostile (indented_list, "open_indented_list_3k");
 }
 
 int
@@ -1185,6 +1224,7 @@ main (int   argc,
   report ("peak_rss_core", peak_rss_mb (), "MB");
 
   bench_store_load_100k (path, tmp);
+  mg_bench_library (tmp);
 
   g_clear_object (&reader);
   g_clear_object (&store);

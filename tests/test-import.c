@@ -467,6 +467,74 @@ test_repeat_id_taken (void)
     }
 }
 
+/* Versions of an id without any date (found by fuzzing: importing such a
+ * file again added an annotation). They had the time of reading each
+ * entry, so whether two of them had one time (both kept) or one was newer
+ * (the other dropped) depended on the milliseconds between them: here,
+ * thousands of entries apart, the first was dropped. They have the time of
+ * the import, the same for all: both are kept, at every import. And as an
+ * undated entry cannot say it is newer, importing the file again replaces
+ * nothing, not even an annotation edited since. */
+static void
+test_repeats_undated (void)
+{
+  const char      *id = "urn:uuid:00000000-0000-4000-8000-000000000010";
+  const guint      n_between = 5000;
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (GString) json = g_string_new ("[");
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GHashTable) notes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  MgAnnotation  *edited;
+  MgImportResult result;
+
+#define UNDATED_JSON(note) "{\"id\": \"%s\", \"type\": \"Annotation\", \"body\": [{\"type\": \"TextualBody\", \"value\": \"" note "\"}]," \
+                           " \"target\": {\"selector\": {\"type\": \"TextQuoteSelector\", \"exact\": \"level playing field\"}}}"
+  g_string_append_printf (json, UNDATED_JSON ("First"), id);
+  for (guint i = 0; i < n_between; i++)
+    {
+      g_autofree char *other = g_strdup_printf ("urn:uuid:00000000-0000-4000-9000-%012u", i);
+      g_autofree char *entry = annotation_json (other, "2026-02-01T12:00:00Z", "Between");
+
+      g_string_append_printf (json, ", %s", entry);
+    }
+  g_string_append (json, ", ");
+  g_string_append_printf (json, UNDATED_JSON ("Second"), id);
+#undef UNDATED_JSON
+  g_string_append (json, "]");
+  data = bytes_for (json->str);
+
+  g_assert_true (mg_import_w3c (document, list, data, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_added, ==, n_between + 2);
+  g_assert_cmpuint (result.n_renumbered, ==, 1);
+  for (guint i = 0; i < n_between + 2; i++)
+    {
+      g_autoptr (MgAnnotation) annotation = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_hash_table_add (notes, (gpointer) mg_annotation_get_note (annotation));
+    }
+  g_assert_true (g_hash_table_contains (notes, "First"));
+  g_assert_true (g_hash_table_contains (notes, "Second"));
+
+  /* Edited after the import, a moment later. */
+  edited = mg_annotation_list_lookup (list, id);
+  g_assert_nonnull (edited);
+  mg_annotation_set_note (edited, "Edited");
+  g_usleep (5000);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_true (mg_import_w3c (document, list, data, &result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (result.n_added, ==, 0);
+      g_assert_cmpuint (result.n_updated, ==, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_between + 2);
+      g_assert_cmpstr (mg_annotation_get_note (mg_annotation_list_lookup (list, id)), ==, "Edited");
+    }
+}
+
 /* A file that cannot be read changes nothing */
 
 static void
@@ -762,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/import/merge/repeats-in-file", test_merge_repeats_in_file);
   g_test_add_func ("/import/merge/repeats-kept", test_repeats_kept);
   g_test_add_func ("/import/merge/repeat-id-taken", test_repeat_id_taken);
+  g_test_add_func ("/import/merge/repeats-undated", test_repeats_undated);
   g_test_add_func ("/import/malformed/changes-nothing", test_malformed);
   g_test_add_func ("/import/malformed/message", test_malformed_message);
   g_test_add_func ("/import/malformed/too-large", test_too_large);

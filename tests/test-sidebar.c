@@ -553,6 +553,77 @@ test_filter_tag (Fixture      *f,
   g_assert_cmpuint (n_visible (f), ==, 3);
 }
 
+static gboolean
+match_label_text (GtkWidget *widget,
+                  gpointer   data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
+}
+
+/* A tag is shown whole in the drop-down's list, however narrow the
+ * sidebar, and in its button as much as fits with the whole of it in a
+ * tooltip. */
+static void
+test_filter_tag_width (Fixture      *f,
+                       gconstpointer data)
+{
+  const char   *tag = "digital sovereignty";
+  const char   *long_tag = "international cooperation and fair trade";
+  MgAnnotation *alpha = add (f, "Alpha passage", MG_COLOR_YELLOW);
+  MgAnnotation *bravo = add (f, "Bravo passage", MG_COLOR_GREEN);
+  GtkWidget    *dropdown;
+  GtkWidget    *popover;
+  GtkWidget    *label;
+
+  set_tags (alpha, "digital sovereignty,methods");
+  set_tags (bravo, long_tag);
+  pump ();
+  mg_sidebar_set_tag_filter (f->sidebar, tag);
+  pump ();
+
+  dropdown = find_widget (GTK_WIDGET (f->sidebar), match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN));
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_activate (dropdown));
+  popover = find_widget (dropdown, match_type, GSIZE_TO_POINTER (GTK_TYPE_POPOVER));
+  g_assert_nonnull (popover);
+  for (guint i = 0; i < 20 && !gtk_widget_get_mapped (popover); i++)
+    pump ();
+  g_assert_true (gtk_widget_get_mapped (popover));
+  pump ();
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *shown = i == 0 ? tag : "methods";
+
+      label = find_widget (popover, match_label_text, (gpointer) shown);
+      g_assert_nonnull (label);
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
+        g_error ("“%s” is cut in the tag list", shown);
+    }
+
+  /* It opens towards the window, from the button at the sidebar's end. */
+  g_assert_cmpint (gtk_widget_get_halign (popover), ==, GTK_ALIGN_END);
+
+  /* Past 28 characters, cut in the middle, whole in a tooltip. */
+  label = find_widget (popover, match_label_text, (gpointer) long_tag);
+  g_assert_nonnull (label);
+  g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_MIDDLE);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, long_tag);
+  g_assert_cmpint (gtk_widget_get_width (label), >=, gtk_widget_get_width (find_widget (popover, match_label_text, (gpointer) tag)));
+
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  pump ();
+
+  /* The button stays narrow: the tag chosen is cut in its middle there,
+   * and whole in its tooltip. */
+  label = find_widget (gtk_widget_get_first_child (dropdown), match_label_text, (gpointer) tag);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_is_ancestor (label, popover) == FALSE);
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_MIDDLE);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, tag);
+}
+
 /* The icon of the sidebar's sort button. */
 static const char *
 sort_button_icon (GtkWidget *root)
@@ -1390,6 +1461,7 @@ main (int   argc,
   ADD ("search/note-and-tags", test_search_note_and_tags);
   ADD ("filter/color", test_filter_color);
   ADD ("filter/tag", test_filter_tag);
+  ADD ("filter/tag-width", test_filter_tag_width);
   ADD ("sort/date", test_sort_date);
   ADD ("filter/color-chips-keyboard", test_color_chips_keyboard);
   ADD ("orphans", test_orphans);
@@ -1403,6 +1475,7 @@ main (int   argc,
   ADD ("many", test_many);
   ADD ("keyboard", test_keyboard);
   g_test_add_func ("/sidebar/relative-date", test_relative_date);
+
   g_test_add_func ("/sidebar/note-markup", test_note_markup);
 
 #undef ADD

@@ -2050,6 +2050,49 @@ test_cache_used (Fixture      *fixture,
   g_object_unref (annotation);
 }
 
+/* A file written on another machine (its "uri" that machine's path, the
+ * text the same) is not written again where it is opened: the store keeps
+ * the file's "uri", whether it reads the JSON or the cache (found by
+ * fuzz-store: read from the cache, it was written at every opening). */
+static void
+test_cache_other_uri (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autofree char *uri = uri_in (fixture, "article.txt");
+  g_autofree char *dir = store_dir (fixture, "store");
+  g_autoptr (MgDocument) document = document_new (uri, TEXT);
+  g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
+  g_autoptr (MgStore) store = cached_store_with_annotations (fixture, document, list, dir);
+  g_autoptr (GFile) file = g_object_ref (mg_store_get_file (store));
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) elsewhere = NULL;
+  g_autoptr (GBytes) after = NULL;
+
+  g_clear_object (&store);
+  root = parse_file (file);
+  json_object_set_string_member (json_object_get_object_member (json_node_get_object (root), "document"),
+                                 "uri", "file:///elsewhere/article.txt");
+  elsewhere = mg_store_serialize_json (root);
+  write_file (file, elsewhere);
+
+  /* From the JSON (no cache for these bytes), then from the cache that
+   * store left. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (MgAnnotationList) reloaded = mg_annotation_list_new ();
+      g_autoptr (MgStore) again = NULL;
+
+      g_assert_cmpint (cache_matches (document, dir), ==, i == 1);
+      again = store_load (document, reloaded, dir, TRUE);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reloaded)), ==, 3);
+      g_assert_false (mg_store_get_dirty (again));
+      flush_ok (again);
+    }
+
+  after = read_file (file);
+  g_assert_true (g_bytes_equal (after, elsewhere));
+}
+
 /* A file changed by someone else is read from the JSON, and its cache
  * made anew; a cache damaged on disk, cut short or of another format is no
  * cache. */
@@ -3532,6 +3575,7 @@ main (int   argc,
   ADD ("/store/two-writers", test_two_writers);
   ADD ("/store/cache/round-trip", test_cache_round_trip);
   ADD ("/store/cache/used", test_cache_used);
+  ADD ("/store/cache/other-uri", test_cache_other_uri);
   ADD ("/store/cache/stale-or-damaged", test_cache_stale_or_damaged);
   ADD ("/store/cache/forged", test_cache_forged);
   ADD ("/store/stale-temporaries", test_stale_temporaries);

@@ -72,7 +72,7 @@ shot window ':'
 # The editor of a highlight, opened by a click on it. Under Xvfb the text
 # behind the editor stays unpainted until the window is resized, so it is
 # resized by a pixel and back.
-shot note-editor 'xdotool mousemove --window $win 560 616 click 1; sleep 1
+shot note-editor 'xdotool mousemove --window $win 560 700 click 1; sleep 1
   xdotool windowsize $win 1100 759; sleep 0.5; xdotool windowsize $win 1100 760; sleep 0.5'
 # The sidebar filtered by a tag: "digital sovereignty", fourth in the tag menu.
 shot sidebar-filters 'xdotool mousemove --window $win 1032 114 click 1; sleep 1

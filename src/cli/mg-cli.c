@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "mg-annotation-list.h"
-#include "mg-cli.h"
+#include "mg-cli-private.h"
 #include "mg-document-loader.h"
 #include "mg-document.h"
 #include "mg-export.h"
@@ -20,9 +20,12 @@
  * SECTION:mg-cli
  *
  * Export and import from the command line, without a window or a display:
- * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT` and
+ * `marginalia --export=markdown|w3c [--output=FILE] DOCUMENT`,
+ * `marginalia --export=markdown|w3c --all --output=FOLDER` (every document
+ * of the annotations folder, one file each: mg_export_all()) and
  * `marginalia --import=FILE DOCUMENT`. It reaches the same store and the
- * same exporters as the window. `marginalia --merge-driver %O %A %B` is
+ * same exporters as the window. `marginalia --list` and `--search=QUERY`
+ * print the library (mg-cli-library.c). `marginalia --merge-driver %O %A %B` is
  * git's merge driver for annotation files (see the README). The options are also registered with the
  * application, so that `marginalia --help` lists them.
  */
@@ -32,8 +35,9 @@
  * @argc: the argument count
  * @argv: the arguments
  *
- * Returns: %TRUE when the arguments ask for an export or an import, which
- *   run without starting the application
+ * Returns: %TRUE when the arguments ask for an export or an import (or
+ *   have --all, which is only for an export), which run without starting
+ *   the application
  */
 gboolean
 mg_cli_wants_headless (int    argc,
@@ -45,18 +49,20 @@ mg_cli_wants_headless (int    argc,
         break;
       if (g_str_has_prefix (argv[i], "--export") || g_str_has_prefix (argv[i], "--import") || g_str_equal (argv[i], "--merge-driver"))
         return TRUE;
+      if (g_str_equal (argv[i], "--list") || g_str_has_prefix (argv[i], "--search"))
+        return TRUE;
+      /* Without --export, a mistake to say without a window. */
+      if (g_str_equal (argv[i], "--all"))
+        return TRUE;
     }
 
   return FALSE;
 }
 
-static void
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static void
-fail (const char *format,
-      ...)
+/* An error message for the user, on standard error. */
+void
+mg_cli_fail (const char *format,
+             ...)
 {
   g_autofree char *message = NULL;
   va_list          args;
@@ -84,7 +90,7 @@ open_document (const char        *path,
   document = mg_document_loader_load_file (file, NULL, &error);
   if (document == NULL)
     {
-      fail (_ ("cannot open “%s”: %s"), path, error->message);
+      mg_cli_fail (_ ("cannot open “%s”: %s"), path, error->message);
       return MG_CLI_NO_DOCUMENT;
     }
 
@@ -92,7 +98,7 @@ open_document (const char        *path,
   store = mg_store_new (document, annotations, NULL);
   if (!mg_store_load (store, &error))
     {
-      fail (_ ("the annotations of “%s” cannot be read: %s"), path, error->message);
+      mg_cli_fail (_ ("the annotations of “%s” cannot be read: %s"), path, error->message);
       return MG_CLI_FAILED;
     }
 
@@ -101,6 +107,23 @@ open_document (const char        *path,
   *store_out = g_steal_pointer (&store);
 
   return MG_CLI_OK;
+}
+
+static gboolean
+parse_format (const char     *format,
+              MgExportFormat *out)
+{
+  if (g_str_equal (format, "markdown"))
+    *out = MG_EXPORT_FORMAT_MARKDOWN;
+  else if (g_str_equal (format, "w3c"))
+    *out = MG_EXPORT_FORMAT_W3C;
+  else
+    {
+      mg_cli_fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static int
@@ -114,13 +137,11 @@ run_export (const char *format,
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   MgExportOptions  options = { 0 };
+  MgExportFormat   export_format;
   int              status;
 
-  if (!g_str_equal (format, "markdown") && !g_str_equal (format, "w3c"))
-    {
-      fail (_ ("unknown export format “%s”: use “markdown” or “w3c”"), format);
-      return MG_CLI_USAGE;
-    }
+  if (!parse_format (format, &export_format))
+    return MG_CLI_USAGE;
 
   status = open_document (path, &document, &annotations, &store);
   if (status != MG_CLI_OK)
@@ -128,13 +149,13 @@ run_export (const char *format,
 
   if (g_list_model_get_n_items (G_LIST_MODEL (annotations)) == 0)
     {
-      fail (_ ("no annotations are stored for “%s”"), path);
+      mg_cli_fail (_ ("no annotations are stored for “%s”"), path);
       return MG_CLI_NOTHING_STORED;
     }
 
   /* Each Markdown entry links back to its passage. */
   options.document_id = mg_store_get_document_id (store);
-  if (g_str_equal (format, "markdown"))
+  if (export_format == MG_EXPORT_FORMAT_MARKDOWN)
     text = mg_export_markdown (document, G_LIST_MODEL (annotations), &options);
   else
     text = mg_export_w3c (document, G_LIST_MODEL (annotations), NULL);
@@ -143,14 +164,69 @@ run_export (const char *format,
     {
       if (fwrite (text, 1, strlen (text), stdout) != strlen (text) || fflush (stdout) != 0)
         {
-          fail (_ ("cannot write the export: %s"), g_strerror (errno));
+          mg_cli_fail (_ ("cannot write the export: %s"), g_strerror (errno));
           return MG_CLI_FAILED;
         }
     }
   else if (!g_file_set_contents (output, text, -1, &error))
     {
-      fail (_ ("cannot write “%s”: %s"), output, error->message);
+      mg_cli_fail (_ ("cannot write “%s”: %s"), output, error->message);
       return MG_CLI_FAILED;
+    }
+
+  return MG_CLI_OK;
+}
+
+/* Every document of the annotations folder into @output, a folder. */
+static int
+run_export_all (const char *format_name,
+                const char *output)
+{
+  g_auto (MgExportAllStats) stats = { 0 };
+  g_autoptr (GFile) dir = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *dir_name = NULL;
+  MgExportFormat   format;
+  gboolean         ok;
+
+  if (!parse_format (format_name, &format))
+    return MG_CLI_USAGE;
+
+  if (output == NULL || g_str_equal (output, "-"))
+    {
+      mg_cli_fail (_ ("--all writes one file per document: give a folder, e.g. marginalia --export=markdown --all --output=~/Notes/Marginalia"));
+      return MG_CLI_USAGE;
+    }
+
+  folder = mg_store_get_folder ();
+  dir = g_file_new_for_commandline_arg (output);
+  dir_name = g_file_get_parse_name (dir);
+  ok = mg_export_all (folder, format, dir, &stats, NULL, &error);
+
+  for (guint i = 0; stats.notices != NULL && i < stats.notices->len; i++)
+    mg_cli_fail ("%s", (const char *) g_ptr_array_index (stats.notices, i));
+
+  if (!ok)
+    {
+      mg_cli_fail (_ ("cannot export into “%s”: %s"), dir_name, error->message);
+      return MG_CLI_FAILED;
+    }
+
+  /* Translators: after an export of every document on the command line:
+   * how many documents, the folder, and how many files were written. */
+  g_print (ngettext ("Exported %u document to %s (%u changed)",
+                     "Exported %u documents to %s (%u changed)",
+                     stats.n_documents),
+           stats.n_documents, dir_name, stats.n_written);
+  g_print ("\n");
+  if (stats.n_missing > 0)
+    {
+      g_print (ngettext ("%u document was not found where it was: its stored highlights and notes were exported",
+                         "%u documents were not found where they were: their stored highlights and notes were exported",
+                         stats.n_missing),
+               stats.n_missing);
+      g_print ("\n");
     }
 
   return MG_CLI_OK;
@@ -172,7 +248,7 @@ run_import (const char *import_path,
   bytes = g_file_load_bytes (import_file, NULL, NULL, &error);
   if (bytes == NULL)
     {
-      fail (_ ("cannot read “%s”: %s"), import_path, error->message);
+      mg_cli_fail (_ ("cannot read “%s”: %s"), import_path, error->message);
       return MG_CLI_NO_DOCUMENT;
     }
 
@@ -182,20 +258,20 @@ run_import (const char *import_path,
 
   if (mg_store_get_read_only (store))
     {
-      fail (_ ("the annotations of “%s” were saved by a newer version of Marginalia and cannot be changed"), path);
+      mg_cli_fail (_ ("the annotations of “%s” were saved by a newer version of Marginalia and cannot be changed"), path);
       return MG_CLI_FAILED;
     }
 
   if (!mg_import_w3c (document, annotations, bytes, &result, &error))
     {
-      fail (_ ("cannot import “%s”: %s"), import_path, error->message);
+      mg_cli_fail (_ ("cannot import “%s”: %s"), import_path, error->message);
       return MG_CLI_FAILED;
     }
 
   if (!mg_store_flush (store, &error))
     {
       /* The window's words for highlights that could not be saved. */
-      fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
+      mg_cli_fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
             path, error->message);
       return MG_CLI_FAILED;
     }
@@ -227,17 +303,42 @@ run_merge_driver (int    argc,
 
   if (argc != 5)
     {
-      fail (_ ("the merge driver takes three files: marginalia --merge-driver %%O %%A %%B"));
+      mg_cli_fail (_ ("the merge driver takes three files: marginalia --merge-driver %%O %%A %%B"));
       return MG_CLI_USAGE;
     }
 
   if (!mg_store_merge_versions (argv[2], argv[3], argv[4], &error))
     {
-      fail (_ ("the annotations in “%s” and “%s” cannot be merged: %s"), argv[3], argv[4], error->message);
+      mg_cli_fail (_ ("the annotations in “%s” and “%s” cannot be merged: %s"), argv[3], argv[4], error->message);
       return MG_CLI_FAILED;
     }
 
   return MG_CLI_OK;
+}
+
+/* --list and --search: on the library, never with a document. */
+static int
+run_library (gboolean    list,
+             const char *search,
+             gboolean    other_options,
+             GStrv       remaining)
+{
+  if ((list && search != NULL) || other_options)
+    {
+      mg_cli_fail (_ ("--list and --search go alone: without each other, --export or --import"));
+      return MG_CLI_USAGE;
+    }
+
+  if (remaining != NULL && remaining[0] != NULL)
+    {
+      mg_cli_fail (_ ("--list and --search take no document: they cover the whole library"));
+      return MG_CLI_USAGE;
+    }
+
+  if (list)
+    return mg_cli_run_list ();
+
+  return mg_cli_run_search (search);
 }
 
 /**
@@ -256,6 +357,9 @@ mg_cli_run (int    argc,
   g_autofree char *export_format = NULL;
   g_autofree char *import_path = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *search = NULL;
+  gboolean         list = FALSE;
+  gboolean         all = FALSE;
   g_auto (GStrv) remaining = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -264,6 +368,11 @@ mg_cli_run (int    argc,
     { "export", 0, 0, G_OPTION_ARG_STRING, &export_format, NULL, NULL },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_path, NULL, NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list, NULL, NULL },
+    /* Taken as bytes (UTF-8, repaired if need be), not converted from the
+     * locale's charset: a C locale cannot convert "café". */
+    { "search", 0, 0, G_OPTION_ARG_FILENAME, &search, NULL, NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
     { NULL }
   };
@@ -280,19 +389,38 @@ mg_cli_run (int    argc,
   /* parse_strv, unlike parse, frees the arguments it takes out. */
   if (!g_option_context_parse_strv (context, &args, &error))
     {
-      fail ("%s", error->message);
+      mg_cli_fail ("%s", error->message);
       return MG_CLI_USAGE;
     }
 
+  if (list || search != NULL)
+    return run_library (list, search, export_format != NULL || import_path != NULL || output != NULL, remaining);
+
   if (export_format != NULL && import_path != NULL)
     {
-      fail (_ ("--export and --import cannot be used together"));
+      mg_cli_fail (_ ("--export and --import cannot be used together"));
       return MG_CLI_USAGE;
+    }
+
+  if (all && export_format == NULL)
+    {
+      mg_cli_fail (_ ("--all is only for --export, e.g. marginalia --export=markdown --all --output=FOLDER"));
+      return MG_CLI_USAGE;
+    }
+
+  if (all)
+    {
+      if (remaining != NULL && remaining[0] != NULL)
+        {
+          mg_cli_fail (_ ("--all exports every document: give no document with it"));
+          return MG_CLI_USAGE;
+        }
+      return run_export_all (export_format, output);
     }
 
   if (remaining == NULL || remaining[0] == NULL || remaining[1] != NULL)
     {
-      fail (_ ("give exactly one document, e.g. marginalia --export=markdown article.txt"));
+      mg_cli_fail (_ ("give exactly one document, e.g. marginalia --export=markdown article.txt"));
       return MG_CLI_USAGE;
     }
 
@@ -301,7 +429,7 @@ mg_cli_run (int    argc,
 
   if (output != NULL)
     {
-      fail (_ ("--output is only for --export"));
+      mg_cli_fail (_ ("--output is only for --export"));
       return MG_CLI_USAGE;
     }
 

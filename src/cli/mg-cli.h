@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   MG_CLI_OK = 0,
+  MG_CLI_NO_MATCH = 1, /* --search found nothing */
   MG_CLI_USAGE = 2,
   MG_CLI_NO_DOCUMENT = 3,
   MG_CLI_NOTHING_STORED = 4,

@@ -302,6 +302,53 @@ mg_document_ids_find_uri (MgDocumentIds *self,
 #define LINK_PREFIX "marginalia://open?"
 
 /**
+ * mg_document_ids_get_tables:
+ * @self: a #MgDocumentIds
+ * @uri_to_id: (out) (transfer full): URI -> id
+ * @id_to_uri: (out) (transfer full): id -> URI (the one noted last)
+ *
+ * The whole table at once, read once: for the library, which wants every
+ * document's place. Safe in any thread.
+ */
+void
+mg_document_ids_get_tables (MgDocumentIds *self,
+                            GHashTable   **uri_to_id,
+                            GHashTable   **id_to_uri)
+{
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (GHashTable) times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto (GStrv) groups = NULL;
+
+  g_return_if_fail (MG_IS_DOCUMENT_IDS (self));
+
+  *uri_to_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  *id_to_uri = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  keyfile = load_keyfile (self);
+  groups = g_key_file_get_groups (keyfile, NULL);
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *uri = g_key_file_get_string (keyfile, groups[i], "uri", NULL);
+      g_autofree char *id = g_key_file_get_string (keyfile, groups[i], "id", NULL);
+      gint64           time = g_key_file_get_int64 (keyfile, groups[i], "time", NULL);
+      gint64          *found_time;
+
+      if (uri == NULL || !mg_document_id_is_valid (id))
+        continue;
+
+      g_hash_table_replace (*uri_to_id, g_strdup (uri), g_strdup (id));
+      found_time = g_hash_table_lookup (times, id);
+      if (found_time != NULL && *found_time > time)
+        continue;
+      g_hash_table_replace (*id_to_uri, g_strdup (id), g_steal_pointer (&uri));
+      g_hash_table_replace (times, g_steal_pointer (&id), g_memdup2 (&time, sizeof time));
+    }
+}
+
+/**
  * mg_document_link_new:
  * @document_id: a valid document id
  * @annotation_id: (nullable): one of its annotations

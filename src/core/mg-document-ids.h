@@ -19,6 +19,9 @@ gboolean       mg_document_ids_remember (MgDocumentIds *self,
                                          GError       **error);
 char          *mg_document_ids_find_uri (MgDocumentIds *self,
                                          const char    *id);
+void           mg_document_ids_get_tables (MgDocumentIds *self,
+                                           GHashTable   **uri_to_id,
+                                           GHashTable   **id_to_uri);
 
 char    *mg_document_id_for_sha256 (const char *sha256);
 char    *mg_document_id_file_name (const char *id);

@@ -9,8 +9,8 @@
  * MgDocumentStructure:
  *
  * What a rendered document has beyond its text: spans (headings, emphasis,
- * code, quotes, list items, links, rules) and the headings for a table of
- * contents. Offsets are code points of the document's text, like every
+ * code, quotes, list items, links, rules, tables, images) and the headings
+ * for a table of contents. Offsets are code points of the document's text, like every
  * offset in Marginalia.
  *
  * A structure is filled by a renderer, then sealed: sealing sorts the
@@ -339,6 +339,10 @@ mg_span_kind_to_string (MgSpanKind kind)
       return "link";
     case MG_SPAN_RULE:
       return "rule";
+    case MG_SPAN_TABLE:
+      return "table";
+    case MG_SPAN_TABLE_HEADER:
+      return "table-header";
     case MG_SPAN_IMAGE:
       return "image";
     default:

@@ -34,9 +34,12 @@ typedef enum
  *   the depth of its list, from 1
  * @MG_SPAN_LINK: a link; the span has a URL
  * @MG_SPAN_RULE: a thematic break, one line of its own
- * @MG_SPAN_IMAGE: where a web page had an image, which is not shown: one
- *   line that says so (with the image's description when the page has
- *   no caption for it)
+ * @MG_SPAN_TABLE: a table: its rows are lines, its cells set off by tabs
+ * @MG_SPAN_TABLE_HEADER: a header row of a table (in <thead>, or of <th>
+ *   cells only)
+ * @MG_SPAN_IMAGE: an image, which is not shown: one line that says so,
+ *   with its alternative text (Markdown), or "[Image]" / "[Image: …]"
+ *   where a web page had one (mg_html_render_image())
  *
  * The kinds of structure a rendered document has.
  */
@@ -51,6 +54,8 @@ typedef enum
   MG_SPAN_LIST_ITEM,
   MG_SPAN_LINK,
   MG_SPAN_RULE,
+  MG_SPAN_TABLE,
+  MG_SPAN_TABLE_HEADER,
   MG_SPAN_IMAGE,
 } MgSpanKind;
 

@@ -69,4 +69,63 @@ guint mg_export_paragraph_number (MgDocument *document,
                                   guint       offset);
 char *mg_export_uuid_urn_for_name (const char *name);
 
+/* Export everything (mg-export-all.c) ------------------------------------ */
+
+/**
+ * MgExportFormat:
+ * @MG_EXPORT_FORMAT_MARKDOWN: Markdown, one `.md` file per document
+ * @MG_EXPORT_FORMAT_W3C: W3C Web Annotations, one AnnotationCollection
+ *   (`.jsonld`) per document
+ */
+typedef enum
+{
+  MG_EXPORT_FORMAT_MARKDOWN,
+  MG_EXPORT_FORMAT_W3C,
+} MgExportFormat;
+
+/* The file in the export folder that says which of its files Marginalia
+ * wrote, for which documents (see mg_export_all()). */
+#define MG_EXPORT_ALL_MANIFEST ".marginalia-export.json"
+
+/**
+ * MgExportAllStats:
+ * @n_documents: documents whose export is in the folder now
+ * @n_written: files written this time (new, or their content changed)
+ * @n_missing: of @n_documents, those whose file is gone: exported from
+ *   their stored annotations
+ * @n_unreadable: annotation files that could not be read, left out
+ * @notices: (element-type utf8): what the user should be told: a name
+ *   taken by a file Marginalia did not write, an annotation file left out
+ *
+ * What mg_export_all() did. Clear it with mg_export_all_stats_clear().
+ */
+typedef struct
+{
+  guint      n_documents;
+  guint      n_written;
+  guint      n_missing;
+  guint      n_unreadable;
+  GPtrArray *notices;
+} MgExportAllStats;
+
+void mg_export_all_stats_clear (MgExportAllStats *stats);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MgExportAllStats, mg_export_all_stats_clear)
+
+gboolean mg_export_all (const char       *annotations_folder,
+                        MgExportFormat    format,
+                        GFile            *dir,
+                        MgExportAllStats *stats,
+                        GCancellable     *cancellable,
+                        GError          **error);
+void     mg_export_all_async (const char         *annotations_folder,
+                              MgExportFormat      format,
+                              GFile              *dir,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
+gboolean mg_export_all_finish (GAsyncResult     *result,
+                               MgExportAllStats *stats,
+                               GError          **error);
+char    *mg_export_file_stem (const char *title);
+
 G_END_DECLS

@@ -249,6 +249,35 @@ mg_html_walk (xmlNode        *root,
     }
 }
 
+static gboolean
+is_element (xmlNode    *node,
+            const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE && g_ascii_strcasecmp ((const char *) node->name, name) == 0;
+}
+
+/* A table row is a header row in <thead>, or when its cells are all <th>:
+ * the view shows it bold. Asked on entering and on leaving the row, with
+ * the same answer, so that the span opened is the span closed. */
+static gboolean
+is_header_row (xmlNode *row)
+{
+  gboolean has_cell = FALSE;
+
+  if (is_element (row->parent, "thead"))
+    return TRUE;
+
+  for (xmlNode *child = row->children; child != NULL; child = child->next)
+    {
+      if (is_element (child, "td"))
+        return FALSE;
+      if (is_element (child, "th"))
+        has_cell = TRUE;
+    }
+
+  return has_cell;
+}
+
 /* Pass three: the text. */
 static gboolean
 render_enter (xmlNode *node,
@@ -277,8 +306,15 @@ render_enter (xmlNode *node,
     case ELEMENT_BLOCK:
     case ELEMENT_FORM:
     case ELEMENT_CHROME:
+      mg_document_builder_begin_block (b);
+      if (is_element (node, "table"))
+        mg_document_builder_open (b, MG_SPAN_TABLE, 0, NULL);
+      break;
+
     case ELEMENT_ROW:
       mg_document_builder_begin_block (b);
+      if (is_header_row (node))
+        mg_document_builder_open (b, MG_SPAN_TABLE_HEADER, 0, NULL);
       break;
 
     case ELEMENT_HEADING:
@@ -377,7 +413,14 @@ render_leave (xmlNode *node,
     case ELEMENT_BLOCK:
     case ELEMENT_FORM:
     case ELEMENT_CHROME:
+      if (is_element (node, "table"))
+        mg_document_builder_close (b);
+      mg_document_builder_end_block (b);
+      break;
+
     case ELEMENT_ROW:
+      if (is_header_row (node))
+        mg_document_builder_close (b);
       mg_document_builder_end_block (b);
       break;
 

@@ -343,12 +343,22 @@ drop_position_selectors (JsonObject *target)
  *   of the palette (as the W3C export writes it).
  * - A target marked as not found (an orphan in our W3C export) claims no
  *   place: a position selector in it, which could only cover other words,
- *   is dropped, and the passage is looked for by its quote and context. */
-static void
-prepare_entry (JsonObject *annotation)
+ *   is dropped, and the passage is looked for by its quote and context.
+ * - An entry without any date ("created", "modified", "updated") is given
+ *   @stamp, the time of the import, the same for all of them: the reader
+ *   would take the clock at each entry, and whether two undated versions
+ *   of one id had "one time" (both kept) or one was newer (the other
+ *   dropped) would then depend on the milliseconds between them, so that
+ *   importing the file again could give other annotations.
+ * Returns whether the entry had no date. */
+static gboolean
+prepare_entry (JsonObject *annotation,
+               const char *stamp)
 {
-  const char *id = mg_json_object_get_string (annotation, "id");
-  JsonObject *target;
+  static const char *const dates[] = { "created", "modified", "updated" };
+  const char              *id = mg_json_object_get_string (annotation, "id");
+  JsonObject              *target;
+  gboolean                 undated = TRUE;
 
   if (id != NULL && id[0] != '\0' && !is_iri (id))
     {
@@ -381,6 +391,17 @@ prepare_entry (JsonObject *annotation)
 
   if (target != NULL && is_marked_not_found (target))
     drop_position_selectors (target);
+
+  /* A date of the wrong type counts as one: reading it reports it. */
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    undated = undated && mg_json_get_member (annotation, dates[i]) == NULL;
+  if (undated)
+    {
+      json_object_set_string_member (annotation, "created", stamp);
+      json_object_set_string_member (annotation, "modified", stamp);
+    }
+
+  return undated;
 }
 
 /* @annotation, with an id of its own: name-based on its old one and
@@ -429,7 +450,10 @@ renumbered (MgAnnotation *annotation,
  *
  * Each is anchored in @document with mg_anchor_annotation() and added to
  * @annotations, merged by id: an annotation already in the list is
- * replaced only when the imported one's `modified` is later. Entries that
+ * replaced only when the imported one's `modified` is later; one without
+ * any date, which cannot say it is newer, never replaces it (the same file
+ * imported again changes nothing, and leaves the edits made since).
+ * Entries that
  * are not annotations of a passage (no TextQuoteSelector: page notes,
  * replies) are counted in @result and left out. A target marked
  * `"marginalia:state": "orphaned"` (an orphan in our W3C export) is
@@ -457,6 +481,9 @@ mg_import_w3c (MgDocument       *document,
   g_autoptr (GHashTable) by_id = NULL;
   g_autoptr (GHashTable) same_time = NULL;
   g_autoptr (GHashTable) taken = NULL;
+  g_autoptr (GArray) undated = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
   MgImportResult counts = { 0 };
   guint          n_renumbered = 0;
   Collected      collected;
@@ -538,13 +565,18 @@ mg_import_w3c (MgDocument       *document,
     return FALSE;
   counts.n_ignored = collected.n_ignored;
 
-  /* Read everything first: one bad annotation and nothing is imported. */
+  /* Read everything first: one bad annotation and nothing is imported.
+   * Whether each one had no date, in @undated, goes along with @parsed. */
+  now = mg_annotation_now ();
+  stamp = mg_format_timestamp (now);
   parsed = g_ptr_array_new_with_free_func (g_object_unref);
+  undated = g_array_new (FALSE, FALSE, sizeof (gboolean));
   for (i = 0; i < entries->len; i++)
     {
       JsonNode     *node = g_ptr_array_index (entries, i);
       JsonObject   *object = json_node_get_object (node);
       MgAnnotation *annotation;
+      gboolean      no_date;
 
       if (!is_passage_annotation (object))
         {
@@ -552,7 +584,7 @@ mg_import_w3c (MgDocument       *document,
           continue;
         }
 
-      prepare_entry (object);
+      no_date = prepare_entry (object, stamp);
       annotation = mg_annotation_new_from_json (node, &local_error);
       if (annotation == NULL)
         {
@@ -563,6 +595,7 @@ mg_import_w3c (MgDocument       *document,
           return FALSE;
         }
       g_ptr_array_add (parsed, annotation);
+      g_array_append_val (undated, no_date);
     }
   counts.n_read = parsed->len;
 
@@ -628,7 +661,7 @@ mg_import_w3c (MgDocument       *document,
         continue;
 
       existing = mg_annotation_list_lookup (annotations, mg_annotation_get_id (annotation));
-      if (existing != NULL && g_date_time_compare (mg_annotation_get_modified (annotation), mg_annotation_get_modified (existing)) <= 0)
+      if (existing != NULL && (g_array_index (undated, gboolean, i) || g_date_time_compare (mg_annotation_get_modified (annotation), mg_annotation_get_modified (existing)) <= 0))
         {
           counts.n_skipped++;
           continue;

@@ -15,7 +15,8 @@
  * (CommonMark) and its tree walked into the document builder. Raw HTML blocks go to the HTML renderer.
  */
 
-/* An image is shown as its alternative text: the text of its children. */
+/* An image is shown as its alternative text, the text of its children, in
+ * an image span: the view shows it as a placeholder. */
 static void
 append_image_alt (MgDocumentBuilder *builder,
                   cmark_node        *image)
@@ -47,7 +48,9 @@ append_image_alt (MgDocumentBuilder *builder,
     }
   cmark_iter_free (iter);
 
+  mg_document_builder_open (builder, MG_SPAN_IMAGE, 0, NULL);
   mg_document_builder_append_text (builder, alt->str, alt->len);
+  mg_document_builder_close (builder);
 }
 
 static gboolean

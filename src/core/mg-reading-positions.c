@@ -319,6 +319,94 @@ mg_reading_positions_set_offset (MgReadingPositions *self,
 }
 
 /**
+ * mg_reading_positions_get_uris:
+ * @self: a #MgReadingPositions
+ *
+ * Returns: (transfer full): the URIs of every document with a position:
+ *   the documents that were opened (for the library)
+ */
+char **
+mg_reading_positions_get_uris (MgReadingPositions *self)
+{
+  g_auto (GStrv) groups = NULL;
+  g_autoptr (GPtrArray) uris = g_ptr_array_new ();
+  GKeyFile *keyfile;
+
+  g_return_val_if_fail (MG_IS_READING_POSITIONS (self), NULL);
+
+  keyfile = ensure_loaded (self);
+  groups = g_key_file_get_groups (keyfile, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      char *uri = g_key_file_get_string (keyfile, groups[i], "uri", NULL);
+
+      if (uri != NULL)
+        g_ptr_array_add (uris, uri);
+    }
+  g_ptr_array_add (uris, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&uris), FALSE);
+}
+
+/**
+ * mg_reading_positions_get_time:
+ * @self: a #MgReadingPositions
+ * @uri: the URI of a document
+ * @time: (out): when its position was saved, in microseconds since the
+ *   Unix epoch: when it was last read
+ *
+ * Returns: whether a position is known for @uri
+ */
+gboolean
+mg_reading_positions_get_time (MgReadingPositions *self,
+                               const char         *uri,
+                               gint64             *time)
+{
+  g_autofree char *group = NULL;
+  g_autofree char *stored_uri = NULL;
+  GKeyFile        *keyfile;
+
+  g_return_val_if_fail (MG_IS_READING_POSITIONS (self), FALSE);
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  keyfile = ensure_loaded (self);
+  group = group_for_uri (uri);
+  stored_uri = g_key_file_get_string (keyfile, group, "uri", NULL);
+  if (g_strcmp0 (stored_uri, uri) != 0)
+    return FALSE;
+
+  *time = g_key_file_get_int64 (keyfile, group, "time", NULL);
+
+  return TRUE;
+}
+
+/**
+ * mg_reading_positions_forget:
+ * @self: a #MgReadingPositions
+ * @uri: the URI of a document
+ *
+ * Forgets where @uri was being read (a document removed from the
+ * library), and saves.
+ */
+void
+mg_reading_positions_forget (MgReadingPositions *self,
+                             const char         *uri)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *group = NULL;
+
+  g_return_if_fail (MG_IS_READING_POSITIONS (self));
+  g_return_if_fail (uri != NULL);
+
+  group = group_for_uri (uri);
+  if (!g_key_file_remove_group (ensure_loaded (self), group, NULL))
+    return;
+
+  if (!mg_reading_positions_save (self, &error))
+    g_warning ("Could not save the reading positions in %s: %s", self->path, error->message);
+}
+
+/**
  * mg_reading_positions_save:
  * @self: a #MgReadingPositions
  * @error: return location for a #GError

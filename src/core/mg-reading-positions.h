@@ -22,6 +22,12 @@ void                mg_reading_positions_set_offset (MgReadingPositions *self,
                                                      guint               offset);
 gboolean            mg_reading_positions_save (MgReadingPositions *self,
                                                GError            **error);
+char              **mg_reading_positions_get_uris (MgReadingPositions *self);
+gboolean            mg_reading_positions_get_time (MgReadingPositions *self,
+                                                   const char         *uri,
+                                                   gint64             *time);
+void                mg_reading_positions_forget (MgReadingPositions *self,
+                                                 const char         *uri);
 void                mg_reading_positions_reload (MgReadingPositions *self);
 
 G_END_DECLS

@@ -79,8 +79,11 @@ size_over_limit (GFile *file)
 }
 
 /* What the store says of the document (mg_store_get_header_uri()...),
- * from a file read without its tree: as _mg_store_take_header(). */
-static void
+ * from a file read without its tree: as _mg_store_take_header().
+ * Returns whether the file says what the store would write: the text's
+ * SHA-256, and the "uri" and "title" it keeps (another machine's, for a
+ * file of the same text, which is no reason to write it). */
+static gboolean
 take_cached_header (MgStore                    *self,
                     const MgStoreCacheContents *cache)
 {
@@ -94,6 +97,8 @@ take_cached_header (MgStore                    *self,
       g_clear_pointer (&self->header_uri, g_free);
       g_clear_pointer (&self->header_title, g_free);
     }
+
+  return g_strcmp0 (cache->sha256, mg_document_get_sha256 (self->document)) == 0 && g_strcmp0 (cache->uri, _mg_store_header_uri (self)) == 0 && g_strcmp0 (cache->title, _mg_store_header_title (self)) == 0;
 }
 
 static void
@@ -630,7 +635,6 @@ typedef struct
   gboolean             cached;
   gboolean             streamed;
   GPtrArray           *why; /* streamed: why each raw entry cannot be read */
-  gboolean             same;
 
   JsonNode   *root;
   GHashTable *raw_texts;
@@ -745,7 +749,6 @@ load_job_run (LoadJob *job)
       warn_renumbered (job->found ? job->found : job->file, n_renumbered);
       for (guint i = 0; i < job->cache.annotations->len; i++)
         mg_anchor_annotation (g_ptr_array_index (job->cache.annotations, i), job->document);
-      job->same = g_strcmp0 (job->cache.uri, mg_document_get_uri (job->document)) == 0 && g_strcmp0 (job->cache.sha256, mg_document_get_sha256 (job->document)) == 0 && g_strcmp0 (job->cache.title, mg_document_get_title (job->document)) == 0;
       return;
     }
 
@@ -868,8 +871,7 @@ load_apply (MgStore *self,
       self->disk_etag = g_steal_pointer (&job->etag);
       self->id_remembered = FALSE;
       _mg_store_remember_id (self);
-      take_cached_header (self, &job->cache);
-      if (!job->same || self->dirty)
+      if (!take_cached_header (self, &job->cache) || self->dirty)
         _mg_store_schedule_save (self);
       _mg_store_merge_copies (self, job->copies);
       _mg_store_start_monitor (self);

@@ -297,9 +297,17 @@ mg_application_init (MgApplication *self)
       N_ ("Write the annotations of DOCUMENT as Markdown or as W3C Web Annotations (JSON-LD), without opening a window"),
       N_ ("markdown|w3c") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
-      N_ ("Write the export to FILE instead of the standard output"), N_ ("FILE") },
+      N_ ("Write the export to FILE instead of the standard output (with --all, into the folder FILE)"), N_ ("FILE") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_ ("With --export: every document of the annotations folder, one file each (Title.md, or Title.jsonld with an AnnotationCollection), into the --output folder; a file is written only when its content changed, never over a file Marginalia did not write"),
+      NULL },
     { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_ ("Add the W3C or Hypothesis annotations in FILE to DOCUMENT, and print how many were found"), N_ ("FILE") },
+    { "list", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_ ("Print every document of the library: title, path, highlights, last read (tab-separated)"), NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_ ("Print the annotations of all documents that match QUERY: title, path, link, quote, note (tab-separated)"),
+      N_ ("QUERY") },
     { NULL }
   };
 
@@ -312,9 +320,13 @@ mg_application_init (MgApplication *self)
                                                "  marginalia https://…                   read a web page and keep it\n"
                                                "  marginalia --export=FORMAT [-o FILE] DOCUMENT\n"
                                                "                                         export DOCUMENT’s annotations\n"
-                                               "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT"));
+                                               "  marginalia --export=FORMAT --all -o FOLDER\n"
+                                               "                                         export every document, one file each\n"
+                                               "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT\n"
+                                               "  marginalia --list                      list the documents of the library\n"
+                                               "  marginalia --search=QUERY              search the annotations of all documents"));
   g_application_set_option_context_description (G_APPLICATION (self),
-                                                _ ("Exit status: 0 done; 2 wrong usage or unknown format; "
+                                                _ ("Exit status: 0 done; 1 --search found nothing; 2 wrong usage or unknown format; "
                                                    "3 the document or the import file cannot be read; "
                                                    "4 no annotations are stored for the document; "
                                                    "5 the export, import or saving failed."));

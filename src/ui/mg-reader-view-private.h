@@ -35,6 +35,21 @@ struct _MgReaderView
   GtkTextTag *rule_tag;
   GHashTable *indent_tags;
 
+  /* Blocks drawn beyond their tags (mg-reader-view-blocks.c). */
+  GtkTextTag *table_header_tag;
+  GtkTextTag *image_tag;
+  GtkTextTag *table_row_tag;
+  GtkTextTag *quote_top_tag;
+  GtkTextTag *code_top_tag;    /* the first line of a code block */
+  GtkTextTag *code_bottom_tag; /* its last line */
+  GArray     *tables;          /* a tab stop tag for each table */
+  guint       table_font_key;  /* the font the tables were measured in */
+  guint       measure_source;
+  char       *headline; /* drawn above the text, not in it */
+  int         headline_height;
+  int         base_top_margin; /* the top margin without the headline */
+  guint       headline_source;
+
   /* The text, put into the buffer in chunks (mg-reader-view-text.c). */
   gsize       text_pos;   /* bytes of the document's text in the buffer */
   guint       n_loaded;   /* code points in the buffer */
@@ -88,6 +103,21 @@ void mg_reader_view_init_text (MgReaderView *self);
 void mg_reader_view_dispose_text (MgReaderView *self);
 void mg_reader_view_finalize_text (MgReaderView *self);
 void mg_reader_view_start_text (MgReaderView *self);
+
+/* mg-reader-view-blocks.c */
+void        mg_reader_view_init_blocks (MgReaderView *self);
+void        mg_reader_view_reset_blocks (MgReaderView *self);
+void        mg_reader_view_dispose_blocks (MgReaderView *self);
+void        mg_reader_view_finalize_blocks (MgReaderView *self);
+GtkTextTag *mg_reader_view_block_tag (MgReaderView *self,
+                                      const MgSpan *span);
+gboolean    mg_reader_view_block_needs_end (const MgSpan *span);
+void        mg_reader_view_block_ended (MgReaderView *self,
+                                        const MgSpan *span);
+void        mg_reader_view_update_headline (MgReaderView *self);
+void        mg_reader_view_queue_headline (MgReaderView *self);
+void        mg_reader_view_snapshot_blocks (MgReaderView *self,
+                                            GtkSnapshot  *snapshot);
 
 /* mg-reader-view-highlights.c */
 void mg_reader_view_init_highlights (MgReaderView *self);

@@ -112,7 +112,7 @@ span_tag (MgReaderView *self,
     case MG_SPAN_RULE:
       return self->rule_tag;
     default:
-      return NULL;
+      return mg_reader_view_block_tag (self, span);
     }
 }
 
@@ -149,9 +149,15 @@ apply_spans (MgReaderView *self,
     {
       const MgSpan *span = &spans[g_array_index (self->open_spans, guint, i - 1)];
 
-      apply_tag (self, span_tag (self, span), start, MIN (span->end, end));
+      GtkTextTag *tag = span_tag (self, span);
+
+      if (tag != NULL)
+        apply_tag (self, tag, start, MIN (span->end, end));
       if (span->end <= end)
-        g_array_remove_index (self->open_spans, i - 1);
+        {
+          g_array_remove_index (self->open_spans, i - 1);
+          mg_reader_view_block_ended (self, span);
+        }
     }
 
   for (; self->next_span < n_spans && spans[self->next_span].start < end; self->next_span++)
@@ -159,12 +165,15 @@ apply_spans (MgReaderView *self,
       const MgSpan *span = &spans[self->next_span];
       GtkTextTag   *tag = span_tag (self, span);
 
-      if (tag == NULL || span->start >= span->end)
+      if ((tag == NULL && !mg_reader_view_block_needs_end (span)) || span->start >= span->end)
         continue;
 
-      apply_tag (self, tag, span->start, MIN (span->end, end));
+      if (tag != NULL)
+        apply_tag (self, tag, span->start, MIN (span->end, end));
       if (span->end > end)
         g_array_append_val (self->open_spans, self->next_span);
+      else
+        mg_reader_view_block_ended (self, span);
     }
 }
 
@@ -343,6 +352,8 @@ mg_reader_view_start_text (MgReaderView *self)
   self->n_tagged_breaks = 0;
   g_array_set_size (self->open_spans, 0);
   g_array_set_size (self->breaks, 0);
+  mg_reader_view_reset_blocks (self);
+  mg_reader_view_update_headline (self);
 
   gtk_text_buffer_set_text (buffer, "", 0);
 

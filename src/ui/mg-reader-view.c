@@ -337,6 +337,7 @@ mg_reader_view_size_allocate (GtkWidget *widget,
   MgReaderView *self = MG_READER_VIEW (widget);
 
   GTK_WIDGET_CLASS (mg_reader_view_parent_class)->size_allocate (widget, width, height, baseline);
+  mg_reader_view_queue_headline (self);
 
   if (self->context_menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->context_menu));
@@ -348,6 +349,7 @@ mg_reader_view_dispose (GObject *object)
   MgReaderView *self = MG_READER_VIEW (object);
 
   mg_reader_view_dispose_text (self);
+  mg_reader_view_dispose_blocks (self);
   g_clear_handle_id (&self->paint_source, g_source_remove);
   g_clear_handle_id (&self->dirty_source, g_source_remove);
   g_clear_handle_id (&self->flash_source, g_source_remove);
@@ -370,6 +372,7 @@ mg_reader_view_finalize (GObject *object)
   g_clear_pointer (&self->dirty, g_ptr_array_unref);
   g_clear_pointer (&self->indent_tags, g_hash_table_unref);
   mg_reader_view_finalize_text (self);
+  mg_reader_view_finalize_blocks (self);
 
   G_OBJECT_CLASS (mg_reader_view_parent_class)->finalize (object);
 }
@@ -393,6 +396,17 @@ mg_reader_view_get_property (GObject    *object,
     }
 }
 
+/* Under the text: how code blocks, quotes and images look beyond their
+ * tags (mg-reader-view-blocks.c). */
+static void
+mg_reader_view_snapshot_layer (GtkTextView     *view,
+                               GtkTextViewLayer layer,
+                               GtkSnapshot     *snapshot)
+{
+  if (layer == GTK_TEXT_VIEW_LAYER_BELOW_TEXT)
+    mg_reader_view_snapshot_blocks (MG_READER_VIEW (view), snapshot);
+}
+
 static void
 mg_reader_view_class_init (MgReaderViewClass *klass)
 {
@@ -404,6 +418,7 @@ mg_reader_view_class_init (MgReaderViewClass *klass)
   object_class->get_property = mg_reader_view_get_property;
 
   widget_class->size_allocate = mg_reader_view_size_allocate;
+  GTK_TEXT_VIEW_CLASS (klass)->snapshot_layer = mg_reader_view_snapshot_layer;
 
   mg_reader_view_class_init_pointer (widget_class);
 
@@ -496,6 +511,7 @@ mg_reader_view_init (MgReaderView *self)
                            G_CALLBACK (update_tag_colors), self, G_CONNECT_SWAPPED);
 
   mg_reader_view_init_text (self);
+  mg_reader_view_init_blocks (self);
   mg_reader_view_init_highlights (self);
   mg_reader_view_init_pointer (self);
 }

@@ -19,6 +19,9 @@ gboolean          mg_reader_view_get_loading (MgReaderView *self);
 void              mg_reader_view_load_to (MgReaderView *self,
                                           guint         offset);
 guint             mg_reader_view_get_n_breaks (MgReaderView *self);
+const char       *mg_reader_view_get_headline (MgReaderView *self);
+PangoTabArray    *mg_reader_view_get_table_tabs (MgReaderView *self,
+                                                 guint         offset);
 char             *mg_reader_view_get_slice (MgReaderView      *self,
                                             const GtkTextIter *start,
                                             const GtkTextIter *end);

@@ -274,29 +274,41 @@ setup_tag_item_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), GPOINTER_TO_INT (user_data));
   gtk_list_item_set_child (item, label);
 }
 
+/* In the list, a tag up to its label's max-width-chars is shown whole:
+ * its width is the label's least, so the list grows to it (the drop-down's
+ * list is only ever as wide as its rows' least width). A longer one is cut
+ * in the middle, where two tags that start alike still differ, and is
+ * whole in a tooltip; so is one cut in the button, which stays narrow. */
 static void
 bind_tag_item_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
                   gpointer                  user_data)
 {
+  GtkLabel        *label = GTK_LABEL (gtk_list_item_get_child (item));
   GtkStringObject *string = gtk_list_item_get_item (item);
+  const char      *text = gtk_string_object_get_string (string);
+  int              max = gtk_label_get_max_width_chars (label);
+  gboolean         in_list = GPOINTER_TO_INT (user_data);
+  gboolean         cut = g_utf8_strlen (text, -1) > max;
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
+  gtk_label_set_text (label, text);
+  gtk_label_set_ellipsize (label, cut || !in_list ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_width_chars (label, cut && in_list ? max : -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), cut ? text : NULL);
 }
 
 static GtkListItemFactory *
-tag_factory_new (int max_width_chars)
+tag_factory_new (int      max_width_chars,
+                 gboolean in_list)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tag_item_cb), GINT_TO_POINTER (max_width_chars));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_tag_item_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_tag_item_cb), GINT_TO_POINTER (in_list));
 
   return factory;
 }
@@ -539,8 +551,8 @@ _mg_sidebar_class_filter_init (GtkWidgetClass *widget_class)
 void
 _mg_sidebar_filter_init (MgSidebar *self)
 {
-  g_autoptr (GtkListItemFactory) tag_factory = tag_factory_new (12);
-  g_autoptr (GtkListItemFactory) tag_list_factory = tag_factory_new (28);
+  g_autoptr (GtkListItemFactory) tag_factory = tag_factory_new (12, FALSE);
+  g_autoptr (GtkListItemFactory) tag_list_factory = tag_factory_new (28, TRUE);
   g_autoptr (GtkExpression) tag_expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
 
   self->match_filter = GTK_FILTER (gtk_custom_filter_new (match_filter_func, self, NULL));
@@ -558,6 +570,12 @@ _mg_sidebar_filter_init (MgSidebar *self)
   gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (self->tag_model));
   mg_accessible_label_inner_button (GTK_WIDGET (self->tag_dropdown), NULL, _ ("Filter by Tag"));
   g_signal_connect_swapped (self->tag_dropdown, "notify::selected", G_CALLBACK (tag_selected_cb), self);
+  /* The button is at the sidebar's end: its list, as wide as its tags,
+   * opens towards the window rather than past its edge. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tag_dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      gtk_widget_set_halign (child, GTK_ALIGN_END);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.clear-filters", FALSE);
 }
