@@ -320,15 +320,11 @@ mg_application_init (MgApplication *self)
                                                "  marginalia https://…                   read a web page and keep it\n"
                                                "  marginalia --export=FORMAT [-o FILE] DOCUMENT\n"
                                                "                                         export DOCUMENT’s annotations\n"
-<<<<<<< HEAD
                                                "  marginalia --export=FORMAT --all -o FOLDER\n"
                                                "                                         export every document, one file each\n"
-                                               "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT"));
-=======
                                                "  marginalia --import=FILE DOCUMENT      import annotations into DOCUMENT\n"
                                                "  marginalia --list                      list the documents of the library\n"
                                                "  marginalia --search=QUERY              search the annotations of all documents"));
->>>>>>> libcore
   g_application_set_option_context_description (G_APPLICATION (self),
                                                 _ ("Exit status: 0 done; 1 --search found nothing; 2 wrong usage or unknown format; "
                                                    "3 the document or the import file cannot be read; "
