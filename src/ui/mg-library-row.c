@@ -149,7 +149,8 @@ update (MgLibraryRow *self)
         g_string_append_printf (markup, "<span foreground=\"%s\">●</span>", dot_colors[i]);
     if (markup->len > 0)
       g_string_append_c (markup, '\n');
-    g_string_append (markup, escaped);
+    /* Dim as a dim-label, but not the dots. */
+    g_string_append_printf (markup, "<span alpha=\"55%%\">%s</span>", escaped);
     gtk_label_set_markup (self->stats_label, markup->str);
     g_string_free (markup, TRUE);
   }
@@ -380,7 +381,7 @@ mg_library_row_init (MgLibraryRow *self)
   gtk_box_append (GTK_BOX (location_box), GTK_WIDGET (self->location_label));
 
   /* The colours used, then the number of highlights. */
-  self->stats_label = GTK_LABEL (caption ("dim-label"));
+  self->stats_label = GTK_LABEL (caption (NULL));
   gtk_label_set_xalign (self->stats_label, 1);
   gtk_label_set_justify (self->stats_label, GTK_JUSTIFY_RIGHT);
   gtk_widget_set_valign (GTK_WIDGET (self->stats_label), GTK_ALIGN_CENTER);
