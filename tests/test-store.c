@@ -1465,6 +1465,27 @@ cache_matches (MgDocument *document,
   return found;
 }
 
+/* Whether the cache comes to match the file within a few seconds: a store
+ * that was just closed may still be writing it in a thread (the thread
+ * holds the store until its callback runs in the main loop). */
+static gboolean
+wait_cache_matches (MgDocument *document,
+                    const char *dir)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!cache_matches (document, dir))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+
+  return TRUE;
+}
+
 /* Loading with the cache gives what reading the JSON file gives: the same
  * annotations, anchored the same way, and the same need to save. */
 static void
@@ -1476,7 +1497,7 @@ assert_cache_agrees (MgDocument *document,
   g_autoptr (MgStore) json_store = NULL;
   g_autoptr (MgStore) cache_store = NULL;
 
-  g_assert_true (cache_matches (document, dir));
+  g_assert_true (wait_cache_matches (document, dir));
 
   json_store = store_load (document, from_json, dir, FALSE);
   cache_store = store_load (document, from_cache, dir, TRUE);
@@ -2114,7 +2135,7 @@ test_cache_stale_or_damaged (Fixture      *fixture,
   gsize         len;
 
   g_clear_object (&store);
-  g_assert_true (cache_matches (document, dir));
+  g_assert_true (wait_cache_matches (document, dir));
 
   /* Edited elsewhere: a note changed in the JSON. */
   root = parse_file (file);
