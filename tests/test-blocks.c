@@ -144,6 +144,67 @@ test_markdown_html_table (void)
   g_assert_cmpstr (header, ==, "X\tY");
 }
 
+/* GitHub's pipe tables, which CommonMark lacks: rows as lines, cells set
+ * off by tabs, the first row a header, the delimiter row not shown. */
+static void
+test_markdown_pipe_table (void)
+{
+  g_autoptr (MgDocument) document = load ("Intro.\n\n"
+                                          "| Name | Value |\n"
+                                          "|:-----|------:|\n"
+                                          "| *alpha* | `1|2` |\n"
+                                          "| beta gamma | [22](https://example.org) |\n"
+                                          "\nEnd.\n",
+                                          "file:///tmp/table.md", MG_DOCUMENT_FORMAT_MARKDOWN);
+  g_autofree char *table = span_text (document, MG_SPAN_TABLE, 0);
+  g_autofree char *header = span_text (document, MG_SPAN_TABLE_HEADER, 0);
+  g_autofree char *emphasis = span_text (document, MG_SPAN_EMPHASIS, 0);
+  g_autofree char *code = span_text (document, MG_SPAN_CODE, 0);
+  g_autofree char *link = span_text (document, MG_SPAN_LINK, 0);
+
+  g_assert_cmpstr (mg_document_get_text (document), ==, "Intro.\nName\tValue\nalpha\t1|2\nbeta gamma\t22\nEnd.");
+  g_assert_cmpstr (table, ==, "Name\tValue\nalpha\t1|2\nbeta gamma\t22");
+  g_assert_cmpstr (header, ==, "Name\tValue");
+  g_assert_cmpuint (count_spans (document, MG_SPAN_TABLE_HEADER), ==, 1);
+  g_assert_cmpstr (emphasis, ==, "alpha");
+  g_assert_cmpstr (code, ==, "1|2");
+  g_assert_cmpstr (link, ==, "22");
+}
+
+/* Without outer pipes, as GitHub also allows. */
+static void
+test_markdown_pipe_table_bare (void)
+{
+  g_autoptr (MgDocument) document = load ("a | b\n--- | ---\n1 | 2\n", "file:///tmp/bare.md", MG_DOCUMENT_FORMAT_MARKDOWN);
+
+  g_assert_cmpstr (mg_document_get_text (document), ==, "a\tb\n1\t2");
+  g_assert_cmpuint (count_spans (document, MG_SPAN_TABLE), ==, 1);
+}
+
+/* Paragraphs that only look a little like tables stay paragraphs. */
+static void
+test_markdown_not_pipe_table (void)
+{
+  const char *sources[] = {
+    /* No delimiter row. */
+    "a | b\nc | d\n",
+    /* Columns that do not match. */
+    "| a | b |\n| --- |\n| 1 | 2 |\n",
+    /* A delimiter row without a dash. */
+    "| a | b |\n| :: | :: |\n",
+    /* Emphasis that runs from one line into the next. */
+    "| *a | b |\n| --- | --- |\n| 1 | 2* |\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autoptr (MgDocument) document = load (sources[i], "file:///tmp/not.md", MG_DOCUMENT_FORMAT_MARKDOWN);
+
+      g_assert_cmpuint (count_spans (document, MG_SPAN_TABLE), ==, 0);
+      g_assert_null (strchr (mg_document_get_text (document), '\t'));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +216,9 @@ main (int   argc,
   g_test_add_func ("/blocks/html/image", test_html_image);
   g_test_add_func ("/blocks/markdown/image", test_markdown_image);
   g_test_add_func ("/blocks/markdown/html-table", test_markdown_html_table);
+  g_test_add_func ("/blocks/markdown/pipe-table", test_markdown_pipe_table);
+  g_test_add_func ("/blocks/markdown/pipe-table-bare", test_markdown_pipe_table_bare);
+  g_test_add_func ("/blocks/markdown/not-pipe-table", test_markdown_not_pipe_table);
 
   return g_test_run ();
 }

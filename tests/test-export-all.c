@@ -272,6 +272,7 @@ test_file_stem (void)
     { "???", "Untitled" },
     { NULL, "Untitled" },
   };
+  g_autofree char *as = g_strnfill (60, 'a');
   g_autofree char *long_title = NULL;
   g_autofree char *long_stem = NULL;
   g_autofree char *decomposed = NULL;
@@ -284,8 +285,7 @@ test_file_stem (void)
     }
 
   /* At most 100 bytes, cut between characters. */
-  long_title = g_strnfill (60, 'a');
-  long_title = g_strconcat (long_title, "ééééééééééééééééééééééééé", NULL);
+  long_title = g_strconcat (as, "ééééééééééééééééééééééééé", NULL);
   long_stem = mg_export_file_stem (long_title);
   g_assert_cmpuint (strlen (long_stem), <=, 100);
   g_assert_true (g_utf8_validate (long_stem, -1, NULL));

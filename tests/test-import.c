@@ -478,8 +478,8 @@ test_repeat_id_taken (void)
 static void
 test_repeats_undated (void)
 {
-  const char      *id = "urn:uuid:00000000-0000-4000-8000-000000000010";
-  const guint      n_between = 5000;
+  const char *id = "urn:uuid:00000000-0000-4000-8000-000000000010";
+  const guint n_between = 5000;
   g_autoptr (MgDocument) document = mg_document_new_bundled ();
   g_autoptr (MgAnnotationList) list = mg_annotation_list_new ();
   g_autoptr (GString) json = g_string_new ("[");

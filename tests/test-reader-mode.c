@@ -21,11 +21,11 @@
 /* What every page must reach, and the corpus on average. Set from what
  * the reader mode achieves (see the table the test prints), a little
  * below it so that the test fails when a change makes a page worse. */
-#define MIN_PRECISION 0.90
-#define MIN_RECALL 0.95
-#define MIN_ORDER 0.95
-#define MIN_AVG_PRECISION 0.97
-#define MIN_AVG_RECALL 0.98
+#define MIN_PRECISION 0.92
+#define MIN_RECALL 0.97
+#define MIN_ORDER 0.97
+#define MIN_AVG_PRECISION 0.975
+#define MIN_AVG_RECALL 0.99
 
 typedef struct
 {
@@ -257,6 +257,28 @@ test_average (void)
   g_assert_cmpfloat (recall, >=, MIN_AVG_RECALL);
 }
 
+/* A page drawn by scripts, whose article is only in its JSON-LD, and
+ * whose <title> carries the site's name. */
+static void
+test_json_ld_only (void)
+{
+  static const char page[] = "<html><head><title>Roman road found | County Gazette</title>"
+                             "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"articleBody\": "
+                             "\"Archaeologists have found the remains of a Roman road beneath a car park in the town centre, "
+                             "during work to lay new drains.\\nThe road, about six metres wide, was built of packed gravel on "
+                             "a bed of large stones and probably linked two forts.\"}</script></head>"
+                             "<body><div id=\"root\"><p>Loading\u2026</p></div></body></html>";
+  g_autoptr (GBytes) bytes = g_bytes_new_static (page, sizeof page - 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgDocument) document = mg_document_loader_load_bytes (bytes, "file:///tmp/doc/page.html", "page", MG_DOCUMENT_FORMAT_HTML, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (mg_document_get_text (document), ==,
+                   "Roman road found\n"
+                   "Archaeologists have found the remains of a Roman road beneath a car park in the town centre, during work to lay new drains.\n"
+                   "The road, about six metres wide, was built of packed gravel on a bed of large stones and probably linked two forts.");
+}
+
 static const char *
 meta_value (char      **lines,
             const char *key)
@@ -353,6 +375,7 @@ main (int   argc,
       g_test_add_data_func (meta, name, test_metadata);
     }
   g_test_add_func ("/reader-mode/page/~average", test_average);
+  g_test_add_func ("/reader-mode/json-ld-only", test_json_ld_only);
 
   status = g_test_run ();
   g_ptr_array_unref (results);

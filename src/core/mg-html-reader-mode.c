@@ -314,9 +314,11 @@ names_chrome (const char *value)
     "breadcrumbs",
     "comment",
     "comments",
+    "cmp",
     "consent",
     "cookie",
     "cookies",
+    "didomi",
     "disqus",
     "editsection",
     "footer",
@@ -329,6 +331,7 @@ names_chrome (const char *value)
     "navbar",
     "navigation",
     "newsletter",
+    "onetrust",
     "pagination",
     "paywall",
     "popup",
@@ -601,7 +604,8 @@ render_json_ld_body (MgHtmlContext *ctx,
     return FALSE;
 
   {
-    const char *title = ctx->og_title != NULL ? ctx->og_title : ctx->title;
+    g_autofree char *site = NULL;
+    g_autofree char *title = ctx->og_title != NULL ? g_strdup (ctx->og_title) : ctx->title != NULL ? mg_document_metadata_strip_site (ctx->title, &site, TRUE) : NULL;
 
     if (title != NULL)
       {

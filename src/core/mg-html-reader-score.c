@@ -57,6 +57,7 @@ typedef struct
   guint    header_cells;
   guint    breaks;         /* <br> outside any block descendant */
   guint    block_children; /* children that are blocks */
+  guint    dropped;        /* children the cleaning dropped */
   double   score;
   gboolean candidate;
 } Stats;
@@ -106,15 +107,30 @@ count_text (const char *text,
             guint      *chars,
             guint      *commas)
 {
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
+  const char *p = text;
 
-      if (c < 0x80 && mg_is_html_space ((char) c))
-        continue;
+  /* Byte by byte while the text is ASCII, as most markup's text is. */
+  while (*p != '\0')
+    {
+      guchar   byte = (guchar) *p;
+      gunichar c;
+
+      if (byte < 0x80)
+        {
+          if (!mg_is_html_space ((char) byte))
+            {
+              (*chars)++;
+              if (byte == ',')
+                (*commas)++;
+            }
+          p++;
+          continue;
+        }
+      c = g_utf8_get_char (p);
       (*chars)++;
       if (is_comma (c))
         (*commas)++;
+      p = g_utf8_next_char (p);
     }
 }
 
@@ -280,7 +296,7 @@ looks_like_furniture (MgHtmlContext *ctx,
 {
   MgHtmlScore             *s = ctx->score;
   gboolean                 in_figure = s->in_figure > 0;
-  static const char *const cleaned[] = { "div", "section", "ul", "ol", "table", "form", "fieldset", "dl", "header", "footer", NULL };
+  static const char *const cleaned[] = { "div", "section", "ul", "ol", "table", "form", "fieldset", "dl", "header", "footer", "p", NULL };
   gboolean                 list;
   int                      weight;
   double                   density;
@@ -293,6 +309,14 @@ looks_like_furniture (MgHtmlContext *ctx,
     return FALSE;
   if (s->in_code > 0)
     return FALSE;
+
+  /* A paragraph is prose unless it is one link ("Read more: ..."). */
+  if (name_is (node, "p"))
+    return !(s->seen_headline && !s->seen_best) && st->text > 0 && st->text < 200 && link_density (st) >= 0.9 && mg_html_class_weight (node) <= 0;
+
+  /* A heading whose links went: "Related", "Share this". */
+  if (st->dropped > 0 && st->text > 0 && st->heading_text == st->text && st->images == 0)
+    return TRUE;
 
   weight = mg_html_class_weight (node);
   /* Between the headline and the article's text: the byline, the date,
@@ -410,6 +434,8 @@ measure_leave (xmlNode *node,
   if (s->clean && looks_like_furniture (ctx, node, &st))
     {
       mg_html_mark (ctx, node, FLAG_DROP);
+      if (s->stack->len > 0)
+        stats_at (s, g_array_index (s->stack, guint, s->stack->len - 1))->dropped++;
       return;
     }
   if (s->stack->len == 0)
@@ -687,24 +713,30 @@ title_key (const char *text)
   return g_string_free (key, FALSE);
 }
 
-/* Whether a heading says the page's title: one holds the other. */
+/* Whether a heading says the page's title: it holds the title, or is
+ * most of it (not only the site's name, which a logo heading says). */
 static gboolean
 text_matches_title (MgHtmlContext *ctx,
                     const char    *text)
 {
   const char      *titles[] = { ctx->og_title, ctx->title };
+  const double     share[] = { 0.5, 0.3 };
   g_autofree char *b = NULL;
+  gsize            b_len;
 
   if (text == NULL)
     return FALSE;
   b = title_key (text);
+  b_len = strlen (b);
   if (g_utf8_strlen (b, -1) < 3)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
       g_autofree char *a = titles[i] != NULL ? title_key (titles[i]) : NULL;
 
-      if (a != NULL && *a != '\0' && (strstr (a, b) != NULL || strstr (b, a) != NULL))
+      if (a == NULL || *a == '\0')
+        continue;
+      if (strstr (b, a) != NULL || (strstr (a, b) != NULL && b_len >= share[i] * strlen (a)))
         return TRUE;
     }
   return FALSE;
@@ -856,25 +888,28 @@ prune_path (MgHtmlContext *ctx,
     }
 }
 
-/* The children of @top (the body) that are not part of the article:
- * those before the headline, and the furniture after it. */
+/* The children of @parent that are not part of the article whose best
+ * candidate is @top (a child of @parent, or @parent itself): those before
+ * the headline, and those after it that do not read as the article but
+ * for a short line right under the headline (its byline or date). */
 static void
 prune_children (MgHtmlContext *ctx,
+                xmlNode       *parent,
                 xmlNode       *top,
                 xmlNode       *headline)
 {
-  xmlNode *head = headline != NULL ? child_holding (top, headline) : NULL;
+  xmlNode *head = headline != NULL ? child_holding (parent, headline) : NULL;
   gboolean before = head != NULL;
   gboolean header = FALSE;
 
-  for (xmlNode *child = top->children; child != NULL; child = child->next)
+  for (xmlNode *child = parent->children; child != NULL; child = child->next)
     {
       Stats *st;
 
-      if (child == head)
+      if (child == top || child == head)
         {
           before = FALSE;
-          header = TRUE;
+          header = child == head && child != top;
           continue;
         }
       if (child->type != XML_ELEMENT_NODE)
@@ -884,22 +919,11 @@ prune_children (MgHtmlContext *ctx,
           header = FALSE;
           continue;
         }
-      /* Right under the headline, a short line is its byline or date. */
       st = stats_of (ctx->score, child);
       if (header && st != NULL && st->text > 0 && st->text < 200 && link_density (st) < 0.5)
         continue;
       mg_html_mark (ctx, child, FLAG_DROP);
     }
-}
-
-/* The siblings of @top that are not part of the article. */
-static void
-prune_siblings (MgHtmlContext *ctx,
-                xmlNode       *top)
-{
-  for (xmlNode *child = top->parent->children; child != NULL; child = child->next)
-    if (child != top && child->type == XML_ELEMENT_NODE && !sibling_belongs (ctx, top, child) && !(mg_html_node_flags (ctx, child) & FLAG_HOLDS_HEADLINE))
-      mg_html_mark (ctx, child, FLAG_DROP);
 }
 
 static guint
@@ -976,7 +1000,7 @@ mg_html_score_content (MgHtmlContext *ctx,
     {
       /* The article's paragraphs are the body's own children. */
       top = best = container = page;
-      prune_children (ctx, page, headline);
+      prune_children (ctx, page, page, headline);
     }
   else if (top == NULL)
     {
@@ -1003,7 +1027,7 @@ mg_html_score_content (MgHtmlContext *ctx,
         {
           xmlNode *parent = top->parent;
 
-          prune_siblings (ctx, top);
+          prune_children (ctx, parent, top, headline);
           container = parent;
           top = parent;
         }

@@ -484,13 +484,13 @@ mg_import_w3c (MgDocument       *document,
   g_autoptr (GArray) undated = NULL;
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
-  MgImportResult counts = { 0 };
-  guint          n_renumbered = 0;
-  Collected      collected;
-  JsonNode      *root;
-  const char    *bytes;
-  gsize          len;
-  guint          i;
+  MgImportResult   counts = { 0 };
+  guint            n_renumbered = 0;
+  Collected        collected;
+  JsonNode        *root;
+  const char      *bytes;
+  gsize            len;
+  guint            i;
 
   g_return_val_if_fail (MG_IS_DOCUMENT (document), FALSE);
   g_return_val_if_fail (MG_IS_ANNOTATION_LIST (annotations), FALSE);

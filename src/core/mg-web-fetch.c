@@ -509,7 +509,6 @@ finish_body (GTask *task)
   FetchData  *data = g_task_get_task_data (task);
   MgWebFetch *self = g_task_get_source_object (task);
   g_autoptr (GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
-  g_autoptr (GUri) final_uri = NULL;
   g_autofree char *final_url = NULL;
 
   if (data->sniff && mg_document_format_guess (NULL, NULL, body) != MG_DOCUMENT_FORMAT_HTML)

@@ -12,8 +12,11 @@
  * (its folder, with the home folder as "~"), or "File not found" as a
  * warning; the colours used, as dots; how many highlights; when it was
  * last read ("Yesterday"); how far, as a thin level bar. Rows are
- * recycled by the GtkListView: the widgets are made once, binding only
- * sets texts and classes, and the row menu is made when it is opened. */
+ * recycled by the GtkListView, which makes up to 200 at once in GTK 4.8:
+ * a row is a dozen widgets (the colours and the count are one label's
+ * markup; the warning icon and the level bar are made for the rows that
+ * show them), binding only sets texts and classes, and the row menu is
+ * made when it is opened. */
 
 struct _MgLibraryRow
 {
@@ -23,11 +26,11 @@ struct _MgLibraryRow
   GtkLabel  *title_label;
   GtkWidget *warning_icon;
   GtkLabel  *location_label;
-  GtkWidget *dots_box;
-  GtkWidget *dots[MG_N_COLORS];
-  GtkLabel  *count_label;
+  GtkLabel  *stats_label;
+  GtkWidget *read_box;
   GtkLabel  *last_read_label;
   GtkLevelBar *progress_bar;
+  char        *count_text;
   GtkMenuButton *menu_button;
 
   MgLibraryDocument *document;
@@ -35,6 +38,12 @@ struct _MgLibraryRow
 };
 
 G_DEFINE_FINAL_TYPE (MgLibraryRow, mg_library_row, GTK_TYPE_WIDGET)
+
+/* The highlight colours of the sidebar's marks (style.css), readable on
+ * light and dark backgrounds. */
+static const char *const dot_colors[MG_N_COLORS] = {
+  "#f6d32d", "#57e389", "#62a0ea", "#f892b8", "#c061cb", "#ffa348",
+};
 
 /**
  * mg_library_format_progress:
@@ -95,6 +104,7 @@ update (MgLibraryRow *self)
   g_autofree char   *when = NULL;
   g_autofree char   *percent = NULL;
   g_autofree char   *accessible = NULL;
+  g_autofree char   *count_names = NULL;
 
   gtk_label_set_text (self->title_label, mg_library_document_get_title (document));
 
@@ -105,7 +115,17 @@ update (MgLibraryRow *self)
   else
     location = describe_location (document);
   gtk_label_set_text (self->location_label, location != NULL ? location : "");
-  gtk_widget_set_visible (self->warning_icon, missing || unreadable);
+  if ((missing || unreadable) && self->warning_icon == NULL)
+    {
+      self->warning_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (self->warning_icon, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->warning_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Warning"),
+                                      -1);
+      gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->location_label))), self->warning_icon);
+    }
+  if (self->warning_icon != NULL)
+    gtk_widget_set_visible (self->warning_icon, missing || unreadable);
   if (missing || unreadable)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->location_label), "warning");
@@ -117,11 +137,23 @@ update (MgLibraryRow *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->location_label), "dim-label");
     }
 
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    gtk_widget_set_visible (self->dots[i], (colors & MG_COLOR_BIT (i)) != 0);
+  /* The colours used as dots above the count, in one label. */
+  g_free (self->count_text);
+  self->count_text = n > 0 ? g_strdup_printf (ngettext ("%u highlight", "%u highlights", n), n) : g_strdup (_ ("No highlights"));
+  {
+    GString *markup = g_string_new (NULL);
+    g_autofree char *escaped = g_markup_escape_text (self->count_text, -1);
 
-  count = g_strdup_printf (ngettext ("%u highlight", "%u highlights", n), n);
-  gtk_label_set_text (self->count_label, n > 0 ? count : _ ("No highlights"));
+    for (guint i = 0; i < MG_N_COLORS; i++)
+      if ((colors & MG_COLOR_BIT (i)) != 0)
+        g_string_append_printf (markup, "<span foreground=\"%s\">●</span>", dot_colors[i]);
+    if (markup->len > 0)
+      g_string_append_c (markup, '\n');
+    /* Dim as a dim-label, but not the dots. */
+    g_string_append_printf (markup, "<span alpha=\"55%%\">%s</span>", escaped);
+    gtk_label_set_markup (self->stats_label, markup->str);
+    g_string_free (markup, TRUE);
+  }
 
   if (last_read > 0)
     {
@@ -133,18 +165,42 @@ update (MgLibraryRow *self)
   gtk_label_set_text (self->last_read_label, when != NULL ? when : "");
 
   percent = mg_library_format_progress (progress);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), progress >= 0);
-  gtk_level_bar_set_value (self->progress_bar, progress >= 0 ? CLAMP (progress, 0.0, 1.0) : 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, percent,
-                                  -1);
+  if (progress >= 0 && self->progress_bar == NULL)
+    {
+      self->progress_bar = GTK_LEVEL_BAR (gtk_level_bar_new_for_interval (0, 1));
+      gtk_level_bar_remove_offset_value (self->progress_bar, GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (self->progress_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_level_bar_remove_offset_value (self->progress_bar, GTK_LEVEL_BAR_OFFSET_FULL);
+      gtk_widget_add_css_class (GTK_WIDGET (self->progress_bar), "mg-progress");
+      gtk_box_append (GTK_BOX (self->read_box), GTK_WIDGET (self->progress_bar));
+    }
+  if (self->progress_bar != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), progress >= 0);
+      gtk_level_bar_set_value (self->progress_bar, progress >= 0 ? CLAMP (progress, 0.0, 1.0) : 0);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->progress_bar), percent);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, percent,
+                                      -1);
+    }
 
+  {
+    GString *names = g_string_new (self->count_text);
+
+    /* The dots, by name. */
+    for (guint i = 0; i < MG_N_COLORS; i++)
+      if ((colors & MG_COLOR_BIT (i)) != 0)
+        g_string_append_printf (names, " %s", mg_color_get_label (i));
+    g_free (count_names);
+    count_names = g_string_free (names, FALSE);
+  }
   /* Translators: a document in the library, as a screen reader says it:
-   * title, where it is, number of highlights, when last read, how far. */
+   * title, where it is, number of highlights and their colours, when
+   * last read, how far. */
   accessible = g_strdup_printf (_ ("%s, %s, %s, %s, %s"),
                                 mg_library_document_get_title (document),
                                 location != NULL ? location : "",
-                                gtk_label_get_text (self->count_label),
+                                count_names,
                                 when != NULL ? when : _ ("never read"),
                                 progress >= 0 ? percent : _ ("progress unknown"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -256,7 +312,7 @@ mg_library_row_get_count_text (MgLibraryRow *self)
 {
   g_return_val_if_fail (MG_IS_LIBRARY_ROW (self), NULL);
 
-  return gtk_label_get_text (self->count_label);
+  return self->count_text;
 }
 
 static void
@@ -266,6 +322,7 @@ mg_library_row_dispose (GObject *object)
 
   mg_library_row_set_document (self, NULL);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->count_text, g_free);
 
   G_OBJECT_CLASS (mg_library_row_parent_class)->dispose (object);
 }
@@ -297,14 +354,8 @@ caption (const char *css_class)
 static void
 mg_library_row_init (MgLibraryRow *self)
 {
-  static const char *color_classes[MG_N_COLORS] = {
-    "mg-color-yellow", "mg-color-green", "mg-color-blue",
-    "mg-color-pink", "mg-color-purple", "mg-color-orange",
-  };
   GtkWidget *text_box;
   GtkWidget *location_box;
-  GtkWidget *stats_box;
-  GtkWidget *read_box;
 
   self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -323,12 +374,6 @@ mg_library_row_init (MgLibraryRow *self)
 
   location_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_box_append (GTK_BOX (text_box), location_box);
-  self->warning_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  gtk_widget_add_css_class (self->warning_icon, "warning");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->warning_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Warning"),
-                                  -1);
-  gtk_box_append (GTK_BOX (location_box), self->warning_icon);
   self->location_label = GTK_LABEL (caption ("dim-label"));
   gtk_label_set_xalign (self->location_label, 0);
   gtk_label_set_ellipsize (self->location_label, PANGO_ELLIPSIZE_MIDDLE);
@@ -336,42 +381,21 @@ mg_library_row_init (MgLibraryRow *self)
   gtk_box_append (GTK_BOX (location_box), GTK_WIDGET (self->location_label));
 
   /* The colours used, then the number of highlights. */
-  stats_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_set_valign (stats_box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (self->box), stats_box);
-  self->dots_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 3);
-  gtk_widget_set_halign (self->dots_box, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (stats_box), self->dots_box);
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    {
-      self->dots[i] = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      gtk_widget_add_css_class (self->dots[i], "mg-color-dot");
-      gtk_widget_add_css_class (self->dots[i], color_classes[i]);
-      gtk_widget_set_valign (self->dots[i], GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->dots[i]),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, mg_color_get_label (i),
-                                      -1);
-      gtk_box_append (GTK_BOX (self->dots_box), self->dots[i]);
-    }
-  self->count_label = GTK_LABEL (caption ("dim-label"));
-  gtk_label_set_xalign (self->count_label, 1);
-  gtk_box_append (GTK_BOX (stats_box), GTK_WIDGET (self->count_label));
+  self->stats_label = GTK_LABEL (caption (NULL));
+  gtk_label_set_xalign (self->stats_label, 1);
+  gtk_label_set_justify (self->stats_label, GTK_JUSTIFY_RIGHT);
+  gtk_widget_set_valign (GTK_WIDGET (self->stats_label), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->stats_label));
 
   /* When it was last read, and how far. */
-  read_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_valign (read_box, GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (read_box, 96, -1);
-  gtk_box_append (GTK_BOX (self->box), read_box);
+  self->read_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_valign (self->read_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (self->read_box, 96, -1);
+  gtk_box_append (GTK_BOX (self->box), self->read_box);
   self->last_read_label = GTK_LABEL (caption ("dim-label"));
   gtk_label_set_xalign (self->last_read_label, 0);
   gtk_label_set_ellipsize (self->last_read_label, PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (read_box), GTK_WIDGET (self->last_read_label));
-  self->progress_bar = GTK_LEVEL_BAR (gtk_level_bar_new_for_interval (0, 1));
-  gtk_level_bar_remove_offset_value (self->progress_bar, GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (self->progress_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (self->progress_bar, GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress_bar), "mg-progress");
-  gtk_box_append (GTK_BOX (read_box), GTK_WIDGET (self->progress_bar));
+  gtk_box_append (GTK_BOX (self->read_box), GTK_WIDGET (self->last_read_label));
 
   self->menu_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
   gtk_menu_button_set_icon_name (self->menu_button, "view-more-symbolic");

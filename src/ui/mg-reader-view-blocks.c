@@ -388,6 +388,11 @@ update_headline_margin_cb (gpointer user_data)
 
   self->headline_source = 0;
 
+  /* Until the view has a width, the headline's lines are not known: its
+   * first allocation measures them. */
+  if (self->headline != NULL && gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return G_SOURCE_REMOVE;
+
   if (self->headline != NULL)
     {
       g_autoptr (PangoLayout) layout = headline_layout (self);

@@ -757,7 +757,30 @@ def guide():
     write("howto-guide", page, [title, "By Mia Jensen Updated 4 April 2024"] + exp, {"title": title, "authors": "Mia Jensen", "date": "", "site": "Green Living"})
 
 
+def logo_h1():
+    """An older theme: the site's name is the <h1> of every page, the
+    post's title an <h2>; "Read more" links between the paragraphs."""
+    title = "Slow dough: the one change that made my bread better"
+    body, exp = render(BLOG_BREAD)
+    parts = body.split("\n")
+    readmore = '<p><strong><a href="/rye">Read more: Rye starter in five days</a></strong></p>'
+    body = "\n".join(parts[:3] + [readmore] + parts[3:])
+    page = head(title + " | Crumb and Crust") + """<body><div id="wrap"><div id="header"><h1 class="logo"><a href="/">Crumb and Crust</a></h1><p class="tagline">Baking at home, slowly</p>
+<ul class="topmenu"><li><a href="/">Home</a></li><li><a href="/recipes">Recipes</a></li><li><a href="/about">About</a></li></ul></div>
+<div id="container"><div class="post"><h2 class="title">%s</h2><div class="date">12 November 2023</div>
+<div class="entry">
+%s
+</div>
+<div class="postmetadata">Filed under <a href="/c/bread">Bread</a> | <a href="#comments">4 comments</a></div></div>
+<div class="navigation"><a href="/prev">« Rye starter in five days</a> <a href="/next">Focaccia without kneading »</a></div></div>
+<div id="sidebar"><h3>Archives</h3><ul><li><a href="/2023/11">November 2023</a></li><li><a href="/2023/10">October 2023</a></li></ul><h3>Blogroll</h3><ul><li><a href="https://a.example">The Fresh Loaf</a></li></ul></div>
+<div id="footer"><p>Crumb and Crust is proudly powered by an old theme. Entries (RSS) and Comments (RSS).</p></div></div></body></html>
+""" % (title, body)
+    write("logo-h1", page, [title, "12 November 2023"] + exp, {"title": title, "authors": "", "date": "", "site": "Crumb and Crust"})
+
+
 if __name__ == "__main__":
+    logo_h1()
     news_cookie()
     wordpress()
     medium()
