@@ -24,6 +24,7 @@
 
 /* marginalia-bench [FILE]
  * marginalia-bench --hostile   (only the hostile documents)
+ * marginalia-bench --library   (only the library: index, search, window)
  *
  * Prints one figure per line, "name value unit", for a document (FILE, or
  * a deterministic ~4 MB generated text) with 10,000 annotations. The run is
@@ -1098,6 +1099,17 @@ main (int   argc,
           bench_application ();
           bench_hostile (tmp);
         }
+      remove_tree (tmp);
+      return 0;
+    }
+
+  /* marginalia-bench --library: only the library's figures (1,000
+   * documents, 100,000 annotations), the index and the window. */
+  if (argc > 1 && g_str_equal (argv[1], "--library"))
+    {
+      mg_bench_library (tmp);
+      if (gtk_init_check ())
+        mg_bench_library_window (tmp, GTK_APPLICATION (bench_application ()));
       remove_tree (tmp);
       return 0;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mg-cli.h"
+#include "mg-test-cli.h"
 #include "mg-store.h"
 
 /* `marginalia --export=markdown|w3c --all --output=FOLDER` end to end, on
@@ -92,20 +93,6 @@ make_argv (const char *first,
   return argv;
 }
 
-static int
-run (const char *first,
-     ...)
-{
-  g_autoptr (GPtrArray) argv = NULL;
-  va_list args;
-
-  va_start (args, first);
-  argv = make_argv (first, args);
-  va_end (args);
-
-  return mg_cli_run (argv->len - 1, (char **) argv->pdata);
-}
-
 /* Whether main() runs the arguments without the application. */
 static gboolean
 wants_headless (const char *first,
@@ -146,9 +133,9 @@ markdown_end_to_end (void)
 
   setup_init (&s);
   g_assert_true (wants_headless ("--export=markdown", "--all", s.output_arg, NULL));
-  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
 
-  g_assert_cmpint (run ("--export=markdown", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
   export = g_build_filename (s.vault, "article.txt.md", NULL);
   g_assert_true (g_file_get_contents (export, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "---\ntitle: \"article.txt\"\n"));
@@ -157,13 +144,13 @@ markdown_end_to_end (void)
 
   /* Nothing changed: nothing written. */
   g_usleep (1100 * 1000);
-  g_assert_cmpint (run ("--export=markdown", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
   after = mtime_of (export);
   g_assert_cmpstr (after, ==, before);
 
   /* The document is gone: exported from its stored annotations. */
   g_assert_cmpint (g_unlink (s.document), ==, 0);
-  g_assert_cmpint (run ("--export=w3c", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run ("--export=w3c", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
   jsonld = g_build_filename (s.vault, "article.txt.jsonld", NULL);
   g_assert_true (g_file_test (jsonld, G_FILE_TEST_IS_REGULAR));
   setup_clear (&s);
@@ -197,11 +184,11 @@ user_file (void)
   g_autofree char *text = NULL;
 
   setup_init (&s);
-  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
   g_assert_cmpint (g_mkdir_with_parents (s.vault, 0700), ==, 0);
   own = g_build_filename (s.vault, "article.txt.md", NULL);
   g_assert_true (g_file_set_contents (own, "mine\n", -1, NULL));
-  g_assert_cmpint (run ("--export=markdown", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", s.output_arg, NULL), ==, MG_CLI_OK);
   g_assert_true (g_file_get_contents (own, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "mine\n");
   setup_clear (&s);
@@ -232,19 +219,19 @@ usage_errors (void)
 
   setup_init (&s);
   g_assert_true (wants_headless ("--all", NULL));
-  g_assert_cmpint (run ("--all", NULL), ==, MG_CLI_USAGE);
-  g_assert_cmpint (run ("--all", s.import_arg, s.document, NULL), ==, MG_CLI_USAGE);
-  g_assert_cmpint (run ("--export=markdown", "--all", NULL), ==, MG_CLI_USAGE);
-  g_assert_cmpint (run ("--export=markdown", "--all", "--output=-", NULL), ==, MG_CLI_USAGE);
-  g_assert_cmpint (run ("--export=org", "--all", s.output_arg, NULL), ==, MG_CLI_USAGE);
-  g_assert_cmpint (run ("--export=markdown", "--all", s.output_arg, s.document, NULL), ==, MG_CLI_USAGE);
+  g_assert_cmpint (mg_test_cli_run ("--all", NULL), ==, MG_CLI_USAGE);
+  g_assert_cmpint (mg_test_cli_run ("--all", s.import_arg, s.document, NULL), ==, MG_CLI_USAGE);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", NULL), ==, MG_CLI_USAGE);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", "--output=-", NULL), ==, MG_CLI_USAGE);
+  g_assert_cmpint (mg_test_cli_run ("--export=org", "--all", s.output_arg, NULL), ==, MG_CLI_USAGE);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", s.output_arg, s.document, NULL), ==, MG_CLI_USAGE);
   g_assert_false (g_file_test (s.vault, G_FILE_TEST_EXISTS));
 
   /* Not a folder: the export fails. */
   file = g_build_filename (s.dir, "notes.md", NULL);
   g_assert_true (g_file_set_contents (file, "", 0, NULL));
   file_arg = g_strdup_printf ("--output=%s", file);
-  g_assert_cmpint (run ("--export=markdown", "--all", file_arg, NULL), ==, MG_CLI_FAILED);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", "--all", file_arg, NULL), ==, MG_CLI_FAILED);
   setup_clear (&s);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mg-cli.h"
+#include "mg-test-cli.h"
 #include "mg-library-fixture.h"
 #include "mg-store.h"
 
@@ -16,24 +17,6 @@
  * the parent checks what was printed. */
 
 static char *tmp_dir;
-
-static int
-run (const char *first,
-     ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list     args;
-
-  g_ptr_array_add (argv, (gpointer) "marginalia");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return mg_cli_run (argv->len - 1, (char **) argv->pdata);
-}
 
 /* In the subprocess: private folders and a library of two documents. */
 static void
@@ -86,7 +69,7 @@ test_list (void)
   if (g_test_subprocess ())
     {
       library_init ();
-      g_assert_cmpint (run ("--list", NULL), ==, MG_CLI_OK);
+      g_assert_cmpint (mg_test_cli_run ("--list", NULL), ==, MG_CLI_OK);
       library_clear ();
       return;
     }
@@ -105,8 +88,8 @@ test_search (void)
   if (g_test_subprocess ())
     {
       library_init ();
-      g_assert_cmpint (run ("--search=cafe", NULL), ==, MG_CLI_OK);
-      g_assert_cmpint (run ("--search", "LOCI METHOD", NULL), ==, MG_CLI_OK);
+      g_assert_cmpint (mg_test_cli_run ("--search=cafe", NULL), ==, MG_CLI_OK);
+      g_assert_cmpint (mg_test_cli_run ("--search", "LOCI METHOD", NULL), ==, MG_CLI_OK);
       library_clear ();
       return;
     }
@@ -125,8 +108,8 @@ test_search_nothing (void)
     {
       library_init ();
       /* A whole word: "caf" is not a prefix here. */
-      g_assert_cmpint (run ("--search=caf", NULL), ==, MG_CLI_NO_MATCH);
-      g_assert_cmpint (run ("--search=\"river café\"", NULL), ==, MG_CLI_NO_MATCH);
+      g_assert_cmpint (mg_test_cli_run ("--search=caf", NULL), ==, MG_CLI_NO_MATCH);
+      g_assert_cmpint (mg_test_cli_run ("--search=\"river café\"", NULL), ==, MG_CLI_NO_MATCH);
       library_clear ();
       return;
     }
@@ -142,12 +125,12 @@ test_usage (void)
   if (g_test_subprocess ())
     {
       library_init ();
-      g_assert_cmpint (run ("--search=", NULL), ==, MG_CLI_USAGE);
-      g_assert_cmpint (run ("--search=  ", NULL), ==, MG_CLI_USAGE);
-      g_assert_cmpint (run ("--list", "--search=cafe", NULL), ==, MG_CLI_USAGE);
-      g_assert_cmpint (run ("--list", "article.txt", NULL), ==, MG_CLI_USAGE);
-      g_assert_cmpint (run ("--search=cafe", "--export=markdown", NULL), ==, MG_CLI_USAGE);
-      g_assert_cmpint (run ("--list", "-o", "out.md", NULL), ==, MG_CLI_USAGE);
+      g_assert_cmpint (mg_test_cli_run ("--search=", NULL), ==, MG_CLI_USAGE);
+      g_assert_cmpint (mg_test_cli_run ("--search=  ", NULL), ==, MG_CLI_USAGE);
+      g_assert_cmpint (mg_test_cli_run ("--list", "--search=cafe", NULL), ==, MG_CLI_USAGE);
+      g_assert_cmpint (mg_test_cli_run ("--list", "article.txt", NULL), ==, MG_CLI_USAGE);
+      g_assert_cmpint (mg_test_cli_run ("--search=cafe", "--export=markdown", NULL), ==, MG_CLI_USAGE);
+      g_assert_cmpint (mg_test_cli_run ("--list", "-o", "out.md", NULL), ==, MG_CLI_USAGE);
       library_clear ();
       return;
     }
@@ -171,8 +154,8 @@ test_empty (void)
       g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
       g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
       g_setenv ("XDG_STATE_HOME", tmp_dir, TRUE);
-      g_assert_cmpint (run ("--list", NULL), ==, MG_CLI_OK);
-      g_assert_cmpint (run ("--search=anything", NULL), ==, MG_CLI_NO_MATCH);
+      g_assert_cmpint (mg_test_cli_run ("--list", NULL), ==, MG_CLI_OK);
+      g_assert_cmpint (mg_test_cli_run ("--search=anything", NULL), ==, MG_CLI_NO_MATCH);
       library_clear ();
       return;
     }

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "mg-cli.h"
+#include "mg-test-cli.h"
 #include "mg-store.h"
 
 /* The command line where a store cannot be read or written: it exits with
@@ -66,24 +67,6 @@ setup_clear (Setup *s)
   g_free (s->annotations);
 }
 
-static int
-run (const char *first,
-     ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list     args;
-
-  g_ptr_array_add (argv, (gpointer) "marginalia");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return mg_cli_run (argv->len - 1, (char **) argv->pdata);
-}
-
 /* How many files the store's folder holds. */
 static guint
 n_stored (Setup *s)
@@ -110,7 +93,7 @@ import_not_saved (void)
   /* Writes past 16 bytes fail with EFBIG, as on a full disk. */
   signal (SIGXFSZ, SIG_IGN);
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
+  g_assert_cmpint (mg_test_cli_run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
   g_assert_cmpuint (n_stored (&s), ==, 0);
   setup_clear (&s);
 }
@@ -142,15 +125,15 @@ too_large (void)
   g_autofree char *after = NULL;
 
   setup_init (&s);
-  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
+  g_assert_cmpint (mg_test_cli_run (s.import_arg, s.document, NULL), ==, MG_CLI_OK);
   g_assert_cmpuint (n_stored (&s), ==, 1);
   dir = g_dir_open (s.annotations, 0, NULL);
   path = g_build_filename (s.annotations, g_dir_read_name (dir), NULL);
   g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
 
   g_setenv ("MG_STORE_TEST_MAX_SIZE", "100", TRUE);
-  g_assert_cmpint (run ("--export=markdown", s.document, NULL), ==, MG_CLI_FAILED);
-  g_assert_cmpint (run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
+  g_assert_cmpint (mg_test_cli_run ("--export=markdown", s.document, NULL), ==, MG_CLI_FAILED);
+  g_assert_cmpint (mg_test_cli_run (s.import_arg, s.document, NULL), ==, MG_CLI_FAILED);
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (before, ==, after);
   setup_clear (&s);

@@ -341,34 +341,46 @@ collect_documents (MgLibrary        *library,
   return collected;
 }
 
-/* Reads the annotations of the document's file as a store that holds
- * nothing yet would: entries that repeat an id renumbered, deletions
- * applied. Entries that cannot be read are left out (the store keeps
- * them, and says so when the document is opened). */
-static gboolean
-read_annotations (StoredDocument *stored,
-                  GCancellable   *cancellable,
-                  GError        **error)
+/**
+ * mg_export_read_stored_annotations:
+ * @store_path: an annotation file of the annotations folder
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The annotations an annotation file holds, read as the store reads them
+ * (repeated ids renumbered, versions merged, deletions applied), for a
+ * document that is not open: the export of everything, and the library's
+ * page of a document whose file is gone. An entry that cannot be read is
+ * left out.
+ *
+ * Returns: (transfer full) (element-type MgAnnotation): the annotations,
+ *   or %NULL with @error set when the file cannot be read
+ */
+GPtrArray *
+mg_export_read_stored_annotations (const char   *store_path,
+                                   GCancellable *cancellable,
+                                   GError      **error)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (stored->store_path);
+  g_autoptr (GFile) file = g_file_new_for_path (store_path);
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonNode) merged = NULL;
+  g_autoptr (GPtrArray) annotations = NULL;
   g_autofree char *contents = NULL;
   JsonArray       *entries;
   gsize            len;
 
   if (!mg_file_load_contents (file, cancellable, &contents, &len, NULL, error))
-    return FALSE;
+    return NULL;
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
 
   root = mg_store_parse_bytes (bytes, error);
   if (root == NULL)
-    return FALSE;
+    return NULL;
   mg_store_format_renumber_repeats (root, NULL);
   merged = mg_store_merge_json (root, NULL, NULL);
 
-  stored->annotations = g_ptr_array_new_with_free_func (g_object_unref);
+  annotations = g_ptr_array_new_with_free_func (g_object_unref);
   entries = mg_json_object_get_array (mg_json_node_get_object (merged), "annotations");
   for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
     {
@@ -376,12 +388,22 @@ read_annotations (StoredDocument *stored,
       MgAnnotation *annotation = mg_annotation_new_from_json (json_array_get_element (entries, i), &local_error);
 
       if (annotation != NULL)
-        g_ptr_array_add (stored->annotations, annotation);
+        g_ptr_array_add (annotations, annotation);
       else
-        g_debug ("%s: an annotation is left out: %s", stored->store_path, local_error->message);
+        g_debug ("%s: an annotation is left out: %s", store_path, local_error->message);
     }
 
-  return TRUE;
+  return g_steal_pointer (&annotations);
+}
+
+static gboolean
+read_annotations (StoredDocument *stored,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  stored->annotations = mg_export_read_stored_annotations (stored->store_path, cancellable, error);
+
+  return stored->annotations != NULL;
 }
 
 /* The document as the window would show it, its annotations anchored in

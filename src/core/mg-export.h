@@ -130,4 +130,8 @@ gboolean mg_export_all_finish (MgLibrary        *library,
                                GError          **error);
 char    *mg_export_file_stem (const char *title);
 
+GPtrArray *mg_export_read_stored_annotations (const char   *store_path,
+                                              GCancellable *cancellable,
+                                              GError      **error);
+
 G_END_DECLS

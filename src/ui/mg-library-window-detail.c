@@ -111,37 +111,18 @@ load_stored (MgLibraryDocument *document,
              GError           **error)
 {
   const char *store_path = mg_library_document_get_store_path (document);
-  g_autofree char *contents = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonNode) merged = NULL;
-  JsonArray *entries;
-  gsize      len;
+  g_autoptr (GPtrArray) stored = NULL;
 
   if (store_path == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("This document has no annotation file."));
       return NULL;
     }
-  if (!g_file_get_contents (store_path, &contents, &len, error))
+  stored = mg_export_read_stored_annotations (store_path, NULL, error);
+  if (stored == NULL)
     return NULL;
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  root = mg_store_parse_bytes (bytes, error);
-  if (root == NULL)
-    return NULL;
-  merged = mg_store_merge_json (root, NULL, NULL);
-
-  entries = json_object_get_array_member (json_node_get_object (merged), "annotations");
-  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
-    {
-      g_autoptr (GError) local_error = NULL;
-      g_autoptr (MgAnnotation) annotation = mg_annotation_new_from_json (json_array_get_element (entries, i), &local_error);
-
-      if (annotation != NULL)
-        mg_annotation_list_add (annotations, annotation);
-      else
-        g_debug ("%s: an annotation is left out: %s", store_path, local_error->message);
-    }
+  for (guint i = 0; i < stored->len; i++)
+    mg_annotation_list_add (annotations, g_ptr_array_index (stored, i));
 
   return mg_document_new_from_text ("", 0, mg_library_document_get_title (document),
                                     mg_library_document_get_uri (document) != NULL ? mg_library_document_get_uri (document) : "");
