@@ -73,9 +73,9 @@ mg_bench_library_window (const char     *tmp,
   g_autofree char *folder = g_build_filename (tmp, "library-window", "annotations", NULL);
   g_autofree char *index = g_build_filename (tmp, "library-window", "library.sqlite", NULL);
   g_autoptr (GError) error = NULL;
-  Probe   probe = { 0 };
-  gulong  handler;
-  gint64  deadline;
+  Probe  probe = { 0 };
+  gulong handler;
+  gint64 deadline;
 
   mg_library_fixture_generate (folder, N_DOCUMENTS, N_ANNOTATIONS, 14);
 
@@ -92,7 +92,6 @@ mg_bench_library_window (const char     *tmp,
     g_autoptr (MgLibrary) library = mg_library_new (folder, index);
 
     probe.window = mg_library_window_new (application, library);
-
   }
   gtk_widget_realize (GTK_WIDGET (probe.window));
   handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (probe.window)), "after-paint",

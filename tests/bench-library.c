@@ -38,7 +38,7 @@ static const char *const queries[] = {
   "evid",             /* a prefix */
   "#todo",            /* a tag */
   "museum violin harvest ",
-  "Document 17",      /* a title */
+  "Document 17", /* a title */
   "nothing matches this",
 };
 

@@ -114,10 +114,46 @@ mg_library_fixture_write_one (const char *folder,
 }
 
 static const char *const words[] = {
-  "method", "evidence", "theory", "reading", "margin", "history", "language", "memory", "résumé", "café",
-  "network", "protein", "sample", "river", "economy", "archive", "signal", "pattern", "garden", "museum",
-  "climate", "market", "letter", "winter", "engine", "culture", "silence", "journal", "island", "question",
-  "argument", "detail", "structure", "freedom", "harvest", "violin", "science", "mirror", "ocean", "library",
+  "method",
+  "evidence",
+  "theory",
+  "reading",
+  "margin",
+  "history",
+  "language",
+  "memory",
+  "résumé",
+  "café",
+  "network",
+  "protein",
+  "sample",
+  "river",
+  "economy",
+  "archive",
+  "signal",
+  "pattern",
+  "garden",
+  "museum",
+  "climate",
+  "market",
+  "letter",
+  "winter",
+  "engine",
+  "culture",
+  "silence",
+  "journal",
+  "island",
+  "question",
+  "argument",
+  "detail",
+  "structure",
+  "freedom",
+  "harvest",
+  "violin",
+  "science",
+  "mirror",
+  "ocean",
+  "library",
 };
 
 static const char *const tag_names[] = { "method", "todo", "quote", "idea", "data-science", "chapter-1" };
@@ -127,7 +163,22 @@ static const char *const tag_names[] = { "method", "todo", "quote", "idea", "dat
 #define N_MADE_UP_WORDS 2000
 
 static const char *const syllables[] = {
-  "ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "in", "ques", "pa", "ro", "li", "ther", "am", "sto",
+  "ka",
+  "lo",
+  "mi",
+  "ren",
+  "tu",
+  "sa",
+  "vel",
+  "dor",
+  "in",
+  "ques",
+  "pa",
+  "ro",
+  "li",
+  "ther",
+  "am",
+  "sto",
 };
 
 static void
@@ -194,7 +245,6 @@ mg_library_fixture_generate (const char *folder,
       g_autofree char *uri = g_strdup_printf ("file:///library/document-%u.txt", d);
       g_autofree char *id = NULL;
       guint            at = 0;
-
 
       for (guint a = 0; a < n_annotations; a++)
         {

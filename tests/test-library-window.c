@@ -13,7 +13,6 @@
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
-
 /* The library window (issue 14) on real documents annotated through the
  * store, as the user makes them: it lists them, searches across them and
  * opens a result at its passage (also by a real pointer click), shows
@@ -360,7 +359,7 @@ test_missing_readable_exportable (void)
   g_autofree char *exported = NULL;
   g_autofree char *link = NULL;
   g_autoptr (GFile) link_file = NULL;
-  GtkListBoxRow   *row;
+  GtkListBoxRow *row;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (self), "library.open-document", "s", gamma_doc.id));
   g_assert_cmpstr (mg_library_window_get_page (self), ==, "detail");
@@ -461,7 +460,7 @@ test_remove_undo (void)
   MgLibraryWindow  *self = open_library ();
   AdwMessageDialog *dialog;
 
-  guint             n = g_list_model_get_n_items (mg_library_window_get_documents (self));
+  guint n = g_list_model_get_n_items (mg_library_window_get_documents (self));
 
   /* Its window is open: it is closed first, or its store would write
    * the file again. */
@@ -502,8 +501,8 @@ test_export_all (void)
   MgLibraryWindow *self = open_library ();
   g_autofree char *folder = g_build_filename (mg_test_get_user_dirs_root (), "vault", NULL);
   g_autoptr (GDir) dir = NULL;
-  const char      *name;
-  guint            n_md = 0;
+  const char *name;
+  guint       n_md = 0;
 
   g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
   chosen_file = g_file_new_for_path (folder);

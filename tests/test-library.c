@@ -116,8 +116,8 @@ test_list (Fixture      *f,
 {
   g_autoptr (MgLibrary) library = NULL;
   g_autoptr (GPtrArray) annotations = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *id = NULL;
-  g_autofree char *other = NULL;
+  g_autofree char   *id = NULL;
+  g_autofree char   *other = NULL;
   MgLibraryDocument *document;
 
   g_ptr_array_add (annotations, mg_library_fixture_annotation ("first passage", NULL, NULL, MG_COLOR_GREEN));
@@ -251,13 +251,34 @@ test_search (Fixture      *f,
   g_autoptr (MgLibrary) library = NULL;
   g_autoptr (GPtrArray) hits = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *id = NULL;
+  g_autofree char     *id = NULL;
   const MgLibraryMark *marks;
   MgLibraryHit        *hit;
   guint                n_marks;
   const char *const    odd[] = {
-    "\"", "\"\"", "AND", "OR NOT", "*", "(", ")", "NEAR(a b)", "a:b", "^", "-", "#", "# #", "\"unclosed phrase",
-    "quote\" AND \"x", "{quote}", "'", "\\", "…", "résumé*", "NOT résumé", "+", "col : x",
+       "\"",
+       "\"\"",
+       "AND",
+       "OR NOT",
+       "*",
+       "(",
+       ")",
+       "NEAR(a b)",
+       "a:b",
+       "^",
+       "-",
+       "#",
+       "# #",
+       "\"unclosed phrase",
+       "quote\" AND \"x",
+       "{quote}",
+       "'",
+       "\\",
+       "…",
+       "résumé*",
+       "NOT résumé",
+       "+",
+       "col : x",
   };
 
   g_free (mg_library_fixture_write_one (f->folder, "Cooking at Home", NULL,
@@ -319,7 +340,7 @@ test_search (Fixture      *f,
   g_assert_cmpstr (mg_library_hit_get_document_title (hit), ==, "Cooking at Home");
   g_assert_cmpstr (mg_library_hit_get_quote (hit), ==, "Her Résumé listed every café in town");
   g_assert_cmpstr (mg_library_hit_get_note (hit), ==, "Ask about the crème brûlée");
-  g_assert_cmpstrv (mg_library_hit_get_tags (hit), ((const char *const[]) { "method", "idea", NULL }));
+  g_assert_cmpstrv (mg_library_hit_get_tags (hit), ((const char *const[]){ "method", "idea", NULL }));
   g_assert_cmpint (mg_library_hit_get_color (hit), ==, MG_COLOR_GREEN);
   g_assert_true (mg_document_id_is_valid (mg_library_hit_get_document_id (hit)));
   g_assert_nonnull (mg_library_hit_get_annotation_id (hit));
@@ -377,10 +398,10 @@ test_legacy_file (Fixture      *f,
   g_autoptr (MgAnnotation) annotation = mg_library_fixture_annotation ("legacy words", NULL, NULL, MG_COLOR_BLUE);
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "Old Paper", -1);
-  g_autofree char *id = mg_document_id_for_sha256 (sha256);
-  g_autofree char *name = mg_store_file_name_for_uri ("file:///old/paper.txt");
-  g_autofree char *path = g_build_filename (f->folder, name, NULL);
+  g_autofree char   *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "Old Paper", -1);
+  g_autofree char   *id = mg_document_id_for_sha256 (sha256);
+  g_autofree char   *name = mg_store_file_name_for_uri ("file:///old/paper.txt");
+  g_autofree char   *path = g_build_filename (f->folder, name, NULL);
   MgLibraryDocument *document;
 
   g_ptr_array_add (entries, mg_store_item_new_annotation (annotation));
@@ -503,8 +524,8 @@ test_relink (Fixture      *f,
   g_autoptr (GFile) edited_file = g_file_new_for_path (edited);
   g_autoptr (MgDocument) document = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *uri = g_file_get_uri (original_file);
+  g_autofree char   *id = NULL;
+  g_autofree char   *uri = g_file_get_uri (original_file);
   MgLibraryDocument *row;
   gboolean           changed = TRUE;
 
@@ -611,7 +632,9 @@ test_locked_index (Fixture      *f,
   /* Another process holds the database, exclusively. */
   g_assert_cmpint (sqlite3_open (f->index, &other), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (other, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; "
-                                        "INSERT INTO meta VALUES ('held', 'yes');", NULL, NULL, NULL), ==, SQLITE_OK);
+                                        "INSERT INTO meta VALUES ('held', 'yes');",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
 
   g_setenv ("MG_TEST_LIBRARY_DIR", f->dir, TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -666,8 +689,8 @@ test_opened_without_annotations (Fixture      *f,
                                  gconstpointer data)
 {
   g_autoptr (MgLibrary) library = NULL;
-  g_autofree char *path = write_text (f, "plain.txt", "Nothing highlighted here.\n");
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char    *path = write_text (f, "plain.txt", "Nothing highlighted here.\n");
+  g_autofree char    *uri = g_filename_to_uri (path, NULL, NULL);
   MgReadingPositions *positions = mg_reading_positions_get_default ();
   MgLibraryDocument  *document;
 
@@ -766,8 +789,8 @@ test_live_positions (Fixture      *f,
                      gconstpointer data)
 {
   g_autoptr (MgLibrary) library = NULL;
-  g_autofree char *id = NULL;
-  const char      *uri = "file:///nowhere/live-positions.txt";
+  g_autofree char   *id = NULL;
+  const char        *uri = "file:///nowhere/live-positions.txt";
   MgLibraryDocument *document;
 
   id = mg_library_fixture_write_one (f->folder, "Being read", uri, "some words", NULL, NULL, MG_COLOR_YELLOW);

@@ -14,7 +14,6 @@
 #include "mg-test-utils.h"
 #include "mg-wrap-bin.h"
 
-
 /* These tests show the sidebar in a real window (under Xvfb in CI), act on
  * it as a user would (its actions, its buttons, its list) and assert on
  * what it shows. */

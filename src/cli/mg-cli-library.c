@@ -178,7 +178,7 @@ mg_cli_run_search (const char *query)
 
   for (guint i = 0; i < hits->len; i++)
     {
-      MgLibraryHit    *hit = g_ptr_array_index (hits, i);
+      MgLibraryHit *hit = g_ptr_array_index (hits, i);
       g_autoptr (GString) line = g_string_new (NULL);
       g_autofree char *link = mg_library_hit_get_link (hit);
       g_autofree char *path = NULL;

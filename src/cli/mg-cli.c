@@ -281,7 +281,7 @@ run_import (const char *import_path,
     {
       /* The window's words for highlights that could not be saved. */
       mg_cli_fail (_ ("the highlights and notes of “%s” could not be saved (%s); nothing was imported"),
-            path, error->message);
+                   path, error->message);
       return MG_CLI_FAILED;
     }
 

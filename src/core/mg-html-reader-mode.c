@@ -605,7 +605,8 @@ render_json_ld_body (MgHtmlContext *ctx,
 
   {
     g_autofree char *site = NULL;
-    g_autofree char *title = ctx->og_title != NULL ? g_strdup (ctx->og_title) : ctx->title != NULL ? mg_document_metadata_strip_site (ctx->title, &site, TRUE) : NULL;
+    g_autofree char *title = ctx->og_title != NULL ? g_strdup (ctx->og_title) : ctx->title != NULL ? mg_document_metadata_strip_site (ctx->title, &site, TRUE)
+                                                                                                   : NULL;
 
     if (title != NULL)
       {

@@ -13,10 +13,7 @@
  * index, with the marks of a search) and MgLibraryTag. The library
  * (mg-library.c) fills them from the index (mg-library-index.c). */
 
-G_DEFINE_ENUM_TYPE (MgLibraryDocumentState, mg_library_document_state,
-                    G_DEFINE_ENUM_VALUE (MG_LIBRARY_DOCUMENT_OK, "ok"),
-                    G_DEFINE_ENUM_VALUE (MG_LIBRARY_DOCUMENT_MISSING, "missing"),
-                    G_DEFINE_ENUM_VALUE (MG_LIBRARY_DOCUMENT_UNREADABLE, "unreadable"))
+G_DEFINE_ENUM_TYPE (MgLibraryDocumentState, mg_library_document_state, G_DEFINE_ENUM_VALUE (MG_LIBRARY_DOCUMENT_OK, "ok"), G_DEFINE_ENUM_VALUE (MG_LIBRARY_DOCUMENT_MISSING, "missing"), G_DEFINE_ENUM_VALUE (MG_LIBRARY_DOCUMENT_UNREADABLE, "unreadable"))
 
 struct _MgLibraryDocument
 {

@@ -32,7 +32,7 @@ mg_library_file_contents_clear (MgLibraryFileContents *contents)
 static GPtrArray *
 annotations_of_tree (JsonNode *root)
 {
-  GPtrArray  *annotations = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray   *annotations = g_ptr_array_new_with_free_func (g_object_unref);
   MgStoreMerge merge;
 
   mg_store_format_renumber_repeats (root, NULL);
@@ -157,9 +157,7 @@ mg_library_list_folder (const char   *folder,
   g_autoptr (GError) local_error = NULL;
 
   enumerator = g_file_enumerate_children (dir,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                          G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                                          G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
                                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, &local_error);
   if (enumerator == NULL)
     {

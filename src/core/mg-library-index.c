@@ -74,24 +74,23 @@ struct _MgLibraryIndex
   GHashTable *pending_lengths; /* uri -> length, not written yet */
 };
 
-static const char schema[] =
-  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
-  "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, sha256 TEXT,"
-  " doc_id TEXT, uri TEXT, doc_sha256 TEXT, title TEXT, error TEXT, set_aside TEXT,"
-  " n_highlights INTEGER, colors INTEGER, last_modified INTEGER);"
-  "CREATE TABLE IF NOT EXISTS annotations (rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, doc_id TEXT,"
-  " id TEXT, quote TEXT, note TEXT, tags TEXT, title TEXT, color INTEGER, start_offset INTEGER,"
-  " end_offset INTEGER, created INTEGER, modified INTEGER);"
-  "CREATE INDEX IF NOT EXISTS annotations_file ON annotations (file);"
-  "CREATE INDEX IF NOT EXISTS annotations_doc ON annotations (doc_id);"
-  "CREATE TABLE IF NOT EXISTS tags (annotation INTEGER, tag TEXT);"
-  "CREATE INDEX IF NOT EXISTS tags_tag ON tags (tag);"
-  "CREATE INDEX IF NOT EXISTS tags_annotation ON tags (annotation);"
-  "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (quote, note, tags, title,"
-  " content='annotations', content_rowid='rowid',"
-  " tokenize='unicode61 remove_diacritics 2');"
-  "CREATE TABLE IF NOT EXISTS lengths (uri TEXT PRIMARY KEY, length INTEGER);"
-  "INSERT OR REPLACE INTO meta VALUES ('schema', '" SCHEMA_VERSION "');";
+static const char schema[] = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+                             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, sha256 TEXT,"
+                             " doc_id TEXT, uri TEXT, doc_sha256 TEXT, title TEXT, error TEXT, set_aside TEXT,"
+                             " n_highlights INTEGER, colors INTEGER, last_modified INTEGER);"
+                             "CREATE TABLE IF NOT EXISTS annotations (rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, doc_id TEXT,"
+                             " id TEXT, quote TEXT, note TEXT, tags TEXT, title TEXT, color INTEGER, start_offset INTEGER,"
+                             " end_offset INTEGER, created INTEGER, modified INTEGER);"
+                             "CREATE INDEX IF NOT EXISTS annotations_file ON annotations (file);"
+                             "CREATE INDEX IF NOT EXISTS annotations_doc ON annotations (doc_id);"
+                             "CREATE TABLE IF NOT EXISTS tags (annotation INTEGER, tag TEXT);"
+                             "CREATE INDEX IF NOT EXISTS tags_tag ON tags (tag);"
+                             "CREATE INDEX IF NOT EXISTS tags_annotation ON tags (annotation);"
+                             "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (quote, note, tags, title,"
+                             " content='annotations', content_rowid='rowid',"
+                             " tokenize='unicode61 remove_diacritics 2');"
+                             "CREATE TABLE IF NOT EXISTS lengths (uri TEXT PRIMARY KEY, length INTEGER);"
+                             "INSERT OR REPLACE INTO meta VALUES ('schema', '" SCHEMA_VERSION "');";
 
 void
 mg_library_file_info_free (gpointer data)
@@ -150,10 +149,10 @@ static sqlite3 *
 open_database (const char *path,
                int        *rc_out)
 {
-  sqlite3      *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
   g_autofree char *version = NULL;
-  int           rc;
+  int              rc;
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -453,19 +452,22 @@ statements_init (Statements *s,
   s->db = db;
   return (s->delete_fts = prepare (db, "INSERT INTO fts (fts, rowid, quote, note, tags, title)"
                                        " SELECT 'delete', rowid, quote, note, tags, title FROM annotations WHERE file = ?1",
-                                   error)) != NULL
+                                   error))
+             != NULL
          && (s->delete_tags = prepare (db, "DELETE FROM tags WHERE annotation IN (SELECT rowid FROM annotations WHERE file = ?1)", error)) != NULL
          && (s->delete_annotations = prepare (db, "DELETE FROM annotations WHERE file = ?1", error)) != NULL
          && (s->delete_file = prepare (db, "DELETE FROM files WHERE path = ?1", error)) != NULL
          && (s->insert_file = prepare (db, "INSERT OR REPLACE INTO files (path, size, mtime, sha256, doc_id, uri, doc_sha256,"
                                            " title, error, set_aside, n_highlights, colors, last_modified)"
                                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                                       error)) != NULL
+                                       error))
+                != NULL
          && (s->touch_file = prepare (db, "UPDATE files SET size = ?2, mtime = ?3 WHERE path = ?1", error)) != NULL
          && (s->insert_annotation = prepare (db, "INSERT INTO annotations (file, doc_id, id, quote, note, tags, title, color,"
                                                  " start_offset, end_offset, created, modified)"
                                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                                             error)) != NULL
+                                             error))
+                != NULL
          && (s->insert_fts = prepare (db, "INSERT INTO fts (rowid, quote, note, tags, title) VALUES (?1, ?2, ?3, ?4, ?5)", error)) != NULL
          && (s->insert_tag = prepare (db, "INSERT INTO tags (annotation, tag) VALUES (?1, ?2)", error)) != NULL;
 }
@@ -591,10 +593,10 @@ insert_file (Statements            *s,
              const char            *set_aside,
              GError               **error)
 {
-  const char      *title = contents->title != NULL && *contents->title != '\0' ? contents->title : NULL;
-  guint            colors = 0;
-  gint64           last_modified = 0;
-  guint            n = contents->annotations != NULL ? contents->annotations->len : 0;
+  const char *title = contents->title != NULL && *contents->title != '\0' ? contents->title : NULL;
+  guint       colors = 0;
+  gint64      last_modified = 0;
+  guint       n = contents->annotations != NULL ? contents->annotations->len : 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -739,7 +741,7 @@ update_locked (MgLibraryIndex *index,
   for (guint i = 0; i < entries->len; i++)
     {
       MgLibraryFolderEntry *entry = g_ptr_array_index (entries, i);
-      gboolean     read = FALSE;
+      gboolean              read = FALSE;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto rollback;
@@ -868,7 +870,7 @@ append_filters (GString    *sql,
     g_string_append (sql, " AND EXISTS (SELECT 1 FROM tags t WHERE t.annotation = a.rowid AND t.tag = ?3)");
 }
 
-#define HIT_COLUMNS                                                                              \
+#define HIT_COLUMNS                                                                                 \
   "a.doc_id, f.title, f.uri, a.id, a.quote, a.note, a.tags, a.color, a.start_offset, a.end_offset," \
   " a.created, a.modified"
 

@@ -142,8 +142,8 @@ trash_old_removed (void)
 {
   g_autofree char *folder = removed_folder ();
   g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
-  const char      *name;
-  gint64           now = g_get_real_time ();
+  const char *name;
+  gint64      now = g_get_real_time ();
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
@@ -290,7 +290,8 @@ compare_infos (gconstpointer a,
 static const char *
 info_key (MgLibraryDocumentInfo *info)
 {
-  return info->id != NULL ? info->id : info->uri != NULL ? info->uri : info->store_path;
+  return info->id != NULL ? info->id : info->uri != NULL ? info->uri
+                                                         : info->store_path;
 }
 
 /* The documents, as the index and this machine's tables have them. */
@@ -318,7 +319,8 @@ collect_documents (MgLibrary *self)
       MgLibraryDocumentInfo *before;
 
       info->id = g_strdup (file->id);
-      info->uri = g_strdup (uri != NULL ? uri : file->uri != NULL && *file->uri != '\0' ? file->uri : NULL);
+      info->uri = g_strdup (uri != NULL ? uri : file->uri != NULL && *file->uri != '\0' ? file->uri
+                                                                                        : NULL);
       info->store_path = g_strdup (file->store_path);
       info->progress = -1.0;
       info->n_highlights = file->n_highlights;
@@ -437,7 +439,8 @@ refresh_list (MgLibrary *self)
     {
       g_autoptr (MgLibraryDocument) document = g_list_model_get_item (G_LIST_MODEL (self->documents), i - 1);
       const MgLibraryDocumentInfo *info = mg_library_document_get_info (document);
-      const char                  *key = info->id != NULL ? info->id : info->uri != NULL ? info->uri : info->store_path;
+      const char                  *key = info->id != NULL ? info->id : info->uri != NULL ? info->uri
+                                                                                         : info->store_path;
 
       if (!g_hash_table_contains (keep, key))
         {

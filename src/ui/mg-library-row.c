@@ -22,15 +22,15 @@ struct _MgLibraryRow
 {
   GtkWidget parent_instance;
 
-  GtkWidget *box;
-  GtkLabel  *title_label;
-  GtkWidget *warning_icon;
-  GtkLabel  *location_label;
-  GtkLabel  *stats_label;
-  GtkWidget *read_box;
-  GtkLabel  *last_read_label;
-  GtkLevelBar *progress_bar;
-  char        *count_text;
+  GtkWidget     *box;
+  GtkLabel      *title_label;
+  GtkWidget     *warning_icon;
+  GtkLabel      *location_label;
+  GtkLabel      *stats_label;
+  GtkWidget     *read_box;
+  GtkLabel      *last_read_label;
+  GtkLevelBar   *progress_bar;
+  char          *count_text;
   GtkMenuButton *menu_button;
 
   MgLibraryDocument *document;
@@ -42,7 +42,12 @@ G_DEFINE_FINAL_TYPE (MgLibraryRow, mg_library_row, GTK_TYPE_WIDGET)
 /* The highlight colours of the sidebar's marks (style.css), readable on
  * light and dark backgrounds. */
 static const char *const dot_colors[MG_N_COLORS] = {
-  "#f6d32d", "#57e389", "#62a0ea", "#f892b8", "#c061cb", "#ffa348",
+  "#f6d32d",
+  "#57e389",
+  "#62a0ea",
+  "#f892b8",
+  "#c061cb",
+  "#ffa348",
 };
 
 /**
@@ -67,8 +72,8 @@ mg_library_format_progress (double progress)
 static char *
 describe_location (MgLibraryDocument *document)
 {
-  const char *path = mg_library_document_get_path (document);
-  const char *uri = mg_library_document_get_uri (document);
+  const char      *path = mg_library_document_get_path (document);
+  const char      *uri = mg_library_document_get_uri (document);
   g_autofree char *folder = NULL;
   const char      *home = g_get_home_dir ();
 
@@ -91,20 +96,20 @@ describe_location (MgLibraryDocument *document)
 static void
 update (MgLibraryRow *self)
 {
-  MgLibraryDocument *document = self->document;
+  MgLibraryDocument     *document = self->document;
   MgLibraryDocumentState state = mg_library_document_get_state (document);
-  guint              n = mg_library_document_get_n_highlights (document);
-  guint              colors = mg_library_document_get_colors (document);
-  gint64             last_read = mg_library_document_get_last_read (document);
-  double             progress = mg_library_document_get_progress (document);
-  gboolean           missing = state == MG_LIBRARY_DOCUMENT_MISSING;
-  gboolean           unreadable = state == MG_LIBRARY_DOCUMENT_UNREADABLE;
-  g_autofree char   *location = NULL;
-  g_autofree char   *count = NULL;
-  g_autofree char   *when = NULL;
-  g_autofree char   *percent = NULL;
-  g_autofree char   *accessible = NULL;
-  g_autofree char   *count_names = NULL;
+  guint                  n = mg_library_document_get_n_highlights (document);
+  guint                  colors = mg_library_document_get_colors (document);
+  gint64                 last_read = mg_library_document_get_last_read (document);
+  double                 progress = mg_library_document_get_progress (document);
+  gboolean               missing = state == MG_LIBRARY_DOCUMENT_MISSING;
+  gboolean               unreadable = state == MG_LIBRARY_DOCUMENT_UNREADABLE;
+  g_autofree char       *location = NULL;
+  g_autofree char       *count = NULL;
+  g_autofree char       *when = NULL;
+  g_autofree char       *percent = NULL;
+  g_autofree char       *accessible = NULL;
+  g_autofree char       *count_names = NULL;
 
   gtk_label_set_text (self->title_label, mg_library_document_get_title (document));
 
@@ -141,7 +146,7 @@ update (MgLibraryRow *self)
   g_free (self->count_text);
   self->count_text = n > 0 ? g_strdup_printf (ngettext ("%u highlight", "%u highlights", n), n) : g_strdup (_ ("No highlights"));
   {
-    GString *markup = g_string_new (NULL);
+    GString         *markup = g_string_new (NULL);
     g_autofree char *escaped = g_markup_escape_text (self->count_text, -1);
 
     for (guint i = 0; i < MG_N_COLORS; i++)
@@ -217,7 +222,7 @@ create_popup_cb (GtkMenuButton *button,
   MgLibraryRow *self = user_data;
   g_autoptr (GMenu) menu = g_menu_new ();
   g_autoptr (GMenuItem) item = NULL;
-  const char   *id;
+  const char *id;
 
   if (self->document == NULL)
     return;

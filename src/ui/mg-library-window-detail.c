@@ -90,8 +90,8 @@ _mg_library_window_show_detail (MgLibraryWindow   *self,
 
   adw_status_page_set_description (self->detail_empty_page,
                                    state == MG_LIBRARY_DOCUMENT_UNREADABLE
-                                     ? _ ("The annotation file of this document could not be read.")
-                                     : _ ("This document has no highlights."));
+                                       ? _ ("The annotation file of this document could not be read.")
+                                       : _ ("This document has no highlights."));
   gtk_stack_set_visible_child_name (self->detail_stack, hits != NULL && hits->len > 0 ? "list" : "empty");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.export-detail", hits != NULL && hits->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.copy-detail", hits != NULL && hits->len > 0);
@@ -103,8 +103,8 @@ _mg_library_window_show_detail (MgLibraryWindow   *self,
 
 /* The document's annotations as its annotation file holds them, and an
  * empty document with its title and URI for the exporters: what the
- * export of everything does for a document whose file is gone.
- * TODO: one public function for both in mg-export.h (branch libexport). */
+ * export of everything does for a document whose file is gone (both read
+ * the file with mg_export_read_stored_annotations()). */
 static MgDocument *
 load_stored (MgLibraryDocument *document,
              MgAnnotationList  *annotations,
@@ -165,8 +165,7 @@ export_chosen (MgLibraryWindow *self,
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *message = NULL;
 
-  if (text == NULL || !g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
-                                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+  if (text == NULL || !g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
     {
       message = g_strdup_printf (_ ("The highlights could not be exported: %s"), error->message);
       g_message ("%s", message);
@@ -245,7 +244,7 @@ relink (MgLibraryWindow *self,
         const char      *id,
         GFile           *file)
 {
-  GtkApplication  *app = gtk_window_get_application (GTK_WINDOW (self));
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr (GError) error = NULL;
   g_autofree char *uri = g_file_get_uri (file);
   gboolean         text_changed = FALSE;

@@ -208,7 +208,8 @@ mg_library_window_open_link (GtkApplication *application,
       return;
     }
 
-  g_message ("Link %s: %s", uri, document_id == NULL ? "not a link to a document" : document_uri == NULL ? "unknown document" : "the document's file is gone");
+  g_message ("Link %s: %s", uri, document_id == NULL ? "not a link to a document" : document_uri == NULL ? "unknown document"
+                                                                                                         : "the document's file is gone");
   library = mg_library_window_present (application);
   if (document_id == NULL)
     mg_library_window_show_toast (library, _ ("This link is not one Marginalia can open"));

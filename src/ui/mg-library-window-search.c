@@ -45,8 +45,12 @@ _mg_library_color_mark_set (GtkWidget *mark,
                             MgColor    color)
 {
   static const char *color_classes[MG_N_COLORS] = {
-    "mg-color-yellow", "mg-color-green", "mg-color-blue",
-    "mg-color-pink", "mg-color-purple", "mg-color-orange",
+    "mg-color-yellow",
+    "mg-color-green",
+    "mg-color-blue",
+    "mg-color-pink",
+    "mg-color-purple",
+    "mg-color-orange",
   };
   const char *classes[3] = { "mg-color-mark", NULL, NULL };
 
@@ -68,11 +72,11 @@ marked_markup (const char          *text,
                guint                n_marks,
                guint                max_chars)
 {
-  GString    *out = g_string_new (NULL);
-  gsize       len = strlen (text);
-  gsize       from = 0;
-  gsize       to = len;
-  gsize       pos;
+  GString *out = g_string_new (NULL);
+  gsize    len = strlen (text);
+  gsize    from = 0;
+  gsize    to = len;
+  gsize    pos;
 
   if (max_chars > 0 && (gsize) g_utf8_strlen (text, -1) > max_chars)
     {
@@ -96,8 +100,8 @@ marked_markup (const char          *text,
   pos = from;
   for (guint i = 0; i < n_marks && pos < to; i++)
     {
-      gsize start = CLAMP (marks[i].start, pos, to);
-      gsize end = CLAMP (marks[i].end, start, to);
+      gsize            start = CLAMP (marks[i].start, pos, to);
+      gsize            end = CLAMP (marks[i].end, start, to);
       g_autofree char *before = g_markup_escape_text (text + pos, start - pos);
       g_autofree char *inside = g_markup_escape_text (text + start, end - start);
 
@@ -147,16 +151,16 @@ GtkWidget *
 _mg_library_hit_row_new (MgLibraryHit *hit,
                          gboolean      selectable)
 {
-  GtkWidget         *row = gtk_list_box_row_new ();
-  GtkWidget         *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
-  GtkWidget         *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget         *mark = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget         *quote = text_label ("mg-quote", selectable);
-  const char        *note = mg_library_hit_get_note (hit);
-  const char *const *tags = mg_library_hit_get_tags (hit);
+  GtkWidget           *row = gtk_list_box_row_new ();
+  GtkWidget           *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget           *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget           *mark = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget           *quote = text_label ("mg-quote", selectable);
+  const char          *note = mg_library_hit_get_note (hit);
+  const char *const   *tags = mg_library_hit_get_tags (hit);
   const MgLibraryMark *marks;
-  g_autofree char   *markup = NULL;
-  guint              n_marks = 0;
+  g_autofree char     *markup = NULL;
+  guint                n_marks = 0;
 
   gtk_widget_add_css_class (row, "mg-hit-row");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
@@ -220,15 +224,15 @@ header_func (GtkListBoxRow *row,
              GtkListBoxRow *before,
              gpointer       user_data)
 {
-  MgLibraryWindow   *self = user_data;
-  MgLibraryHit      *hit = row_hit (row);
-  MgLibraryHit      *previous = row_hit (before);
-  MgLibraryDocument *document;
-  GtkWidget         *header;
-  GtkWidget         *title;
+  MgLibraryWindow     *self = user_data;
+  MgLibraryHit        *hit = row_hit (row);
+  MgLibraryHit        *previous = row_hit (before);
+  MgLibraryDocument   *document;
+  GtkWidget           *header;
+  GtkWidget           *title;
   const MgLibraryMark *marks;
-  g_autofree char   *markup = NULL;
-  guint              n_marks = 0;
+  g_autofree char     *markup = NULL;
+  guint                n_marks = 0;
 
   if (previous != NULL && g_strcmp0 (mg_library_hit_get_document_id (hit), mg_library_hit_get_document_id (previous)) == 0)
     {
@@ -453,11 +457,11 @@ tag_row_new (const char *name,
              const char *label,
              guint       count)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *name_label = gtk_label_new (label);
+  GtkWidget       *row = gtk_list_box_row_new ();
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget       *name_label = gtk_label_new (label);
   g_autofree char *number = g_strdup_printf ("%u", count);
-  GtkWidget *count_label = gtk_label_new (number);
+  GtkWidget       *count_label = gtk_label_new (number);
 
   gtk_label_set_xalign (GTK_LABEL (name_label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name_label), PANGO_ELLIPSIZE_END);

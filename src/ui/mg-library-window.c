@@ -578,8 +578,8 @@ exported_all_cb (GObject      *object,
   g_autoptr (MgLibraryWindow) self = user_data;
   g_auto (MgExportAllStats) stats = { 0 };
   g_autoptr (GError) error = NULL;
-  g_autofree char   *message = NULL;
-  const char        *folder = g_object_get_data (G_OBJECT (self), "mg-export-folder");
+  g_autofree char *message = NULL;
+  const char      *folder = g_object_get_data (G_OBJECT (self), "mg-export-folder");
 
   if (!mg_export_all_finish (MG_LIBRARY (object), result, &stats, &error))
     {
