@@ -1001,7 +1001,7 @@ test_import_and_copy (void)
 static void
 test_shortcuts_listed (void)
 {
-  g_autoptr (GBytes) bytes = g_resources_lookup_data (RESOURCE_PREFIX "/gtk/help-overlay.ui", 0, NULL);
+  g_autoptr (GBytes) bytes = g_resources_lookup_data (RESOURCE_PREFIX "/mg-shortcuts-window.ui", 0, NULL);
   const char *ui = g_bytes_get_data (bytes, NULL);
   const char *expected[] = {
     "&lt;ctrl&gt;h",

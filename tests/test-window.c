@@ -143,6 +143,58 @@ test_starts_on_bundled_article (void)
   g_assert_true (run_app_until (argv, shows_bundled_article, NULL));
 }
 
+/* The windows' icon is looked up in the icon theme after the first
+ * window's first frame, not before it (mg-application.c). */
+typedef struct
+{
+  gboolean realized;
+  char    *icon_at_realize;
+} IconCheck;
+
+static void
+icon_window_realized_cb (GtkWidget *window,
+                         IconCheck *check)
+{
+  check->realized = TRUE;
+  check->icon_at_realize = g_strdup (gtk_window_get_default_icon_name ());
+}
+
+static void
+icon_window_added_cb (GtkApplication *app,
+                      GtkWindow      *window,
+                      IconCheck      *check)
+{
+  g_signal_connect (window, "realize", G_CALLBACK (icon_window_realized_cb), check);
+}
+
+static void
+watch_icon (MgApplication *app,
+            gpointer       user_data)
+{
+  g_signal_connect (app, "window-added", G_CALLBACK (icon_window_added_cb), user_data);
+}
+
+static gboolean
+has_icon (MgApplication *app,
+          gpointer       user_data)
+{
+  MgWindow *window = only_window (app);
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) && g_strcmp0 (gtk_window_get_default_icon_name (), APP_ID) == 0;
+}
+
+static void
+test_icon_after_first_frame (void)
+{
+  const char *argv[] = { "marginalia", NULL };
+  IconCheck   check = { FALSE, NULL };
+
+  g_assert_true (run_app_until_full (argv, watch_icon, has_icon, &check));
+  g_assert_true (check.realized);
+  g_assert_null (check.icon_at_realize);
+  g_free (check.icon_at_realize);
+}
+
 static gboolean
 shows_error (MgApplication *app,
              gpointer       user_data)
@@ -1971,6 +2023,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/window/starts-on-bundled-article", test_starts_on_bundled_article);
+  g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);

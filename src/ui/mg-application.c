@@ -27,6 +27,9 @@ struct _MgApplication
   /* --library in this process: the library opens rather than the start
    * page. */
   gboolean library_requested;
+
+  /* The windows' icon is set (after the first window's first frame). */
+  gboolean icon_set;
 };
 
 G_DEFINE_FINAL_TYPE (MgApplication, mg_application, ADW_TYPE_APPLICATION)
@@ -35,7 +38,6 @@ static MgWindow *
 new_window (MgApplication *self)
 {
   MgWindow *window = mg_window_new (GTK_APPLICATION (self));
-
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
@@ -314,6 +316,50 @@ static const GActionEntry app_actions[] = {
   { "help", help_action },
 };
 
+/* The windows' icon (on X11: Wayland takes it from the desktop file) is
+ * looked up in the icon theme at every size as the first window is shown,
+ * some 40 ms before its first frame on a fresh start; it is set just after
+ * that frame instead, which the window manager shows as soon. */
+static gboolean
+set_icon_cb (gpointer user_data)
+{
+  MgApplication *self = user_data;
+
+  if (!self->icon_set)
+    {
+      self->icon_set = TRUE;
+      gtk_window_set_default_icon_name (APP_ID);
+    }
+  g_object_unref (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+icon_after_paint_cb (GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, icon_after_paint_cb, user_data);
+  g_idle_add (set_icon_cb, g_object_ref (user_data));
+}
+
+static void
+icon_window_mapped_cb (GtkWidget *window,
+                       gpointer   user_data)
+{
+  g_signal_handlers_disconnect_by_func (window, icon_window_mapped_cb, user_data);
+  if (!MG_APPLICATION (user_data)->icon_set)
+    g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (icon_after_paint_cb), user_data);
+}
+
+static void
+window_added_cb (GtkApplication *application,
+                 GtkWindow      *window)
+{
+  if (!MG_APPLICATION (application)->icon_set)
+    g_signal_connect (window, "map", G_CALLBACK (icon_window_mapped_cb), application);
+}
+
 static void
 mg_application_startup (GApplication *application)
 {
@@ -343,7 +389,7 @@ mg_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "app.library", library_accels);
 
-  gtk_window_set_default_icon_name (APP_ID);
+  g_signal_connect (application, "window-added", G_CALLBACK (window_added_cb), NULL);
   mg_library_follow_windows (GTK_APPLICATION (application));
 }
 

@@ -9,6 +9,7 @@
 #include "mg-accessible.h"
 #include "mg-export.h"
 #include "mg-library-window-private.h"
+#include "mg-shortcuts.h"
 #include "mg-ui-resources.h"
 
 /**
@@ -878,6 +879,7 @@ mg_library_window_init (MgLibraryWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   mg_accessible_repair (GTK_WIDGET (self));
+  mg_shortcuts_install (GTK_APPLICATION_WINDOW (self));
 
   self->cancellable = g_cancellable_new ();
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

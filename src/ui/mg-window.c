@@ -12,6 +12,7 @@
 #include "mg-color-selector.h"
 #include "mg-document-loader.h"
 #include "mg-reading-style.h"
+#include "mg-shortcuts.h"
 #include "mg-ui-resources.h"
 #include "mg-window-open-link.h"
 #include "mg-window-private.h"
@@ -1156,6 +1157,7 @@ mg_window_init (MgWindow *self)
   adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
   _mg_window_actions_init (self);
   _mg_window_open_link_init (self);
+  mg_shortcuts_install (GTK_APPLICATION_WINDOW (self));
   g_object_bind_property (self->flap, "reveal-flap", self->sidebar_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_signal_connect_object (self->reader, "notify::cursor-visible",
@@ -1182,17 +1184,7 @@ mg_window_init (MgWindow *self)
 MgWindow *
 mg_window_new (GtkApplication *application)
 {
-  MgWindow           *self;
-  GtkShortcutsWindow *shortcuts;
-
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
 
-  self = g_object_new (MG_TYPE_WINDOW, "application", application, NULL);
-
-  /* The application gave it the shortcuts window: its search button. */
-  shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
-  if (shortcuts != NULL)
-    mg_accessible_label_inner_button (gtk_window_get_titlebar (GTK_WINDOW (shortcuts)), NULL, _ ("Search Shortcuts"));
-
-  return self;
+  return g_object_new (MG_TYPE_WINDOW, "application", application, NULL);
 }
