@@ -515,7 +515,7 @@ test_color_selector (void)
   start = find_offset (document, "double standard");
   select_range (window, start, start + 15);
   {
-    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (window->selection_popover)));
+    GtkWidget *popover = gtk_widget_get_first_child (gtk_widget_get_parent (GTK_WIDGET (_mg_window_ensure_selection_popover (window))));
     GtkWidget *purple = NULL;
 
     for (; popover != NULL && purple == NULL; popover = gtk_widget_get_next_sibling (popover))
@@ -565,7 +565,7 @@ press_keys (const char *keys)
 static GtkWidget *
 selection_popover (MgWindow *window)
 {
-  return GTK_WIDGET (window->selection_popover);
+  return GTK_WIDGET (_mg_window_ensure_selection_popover (window));
 }
 
 /* The shortcuts the selection popover's tooltips name work while it is

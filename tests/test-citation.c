@@ -142,7 +142,7 @@ test_copy_with_citation (void)
   g_autofree char *text = NULL;
   MgWindow        *window = new_window (document);
 
-  g_assert_true (has_action_button (gtk_popover_get_child (window->selection_popover), "win.copy-citation"));
+  g_assert_true (has_action_button (gtk_popover_get_child (_mg_window_ensure_selection_popover (window)), "win.copy-citation"));
 
   text = copy_with_citation (window, "Engineers returned to the Pentland Firth this winter");
   g_assert_cmpstr (text, ==,

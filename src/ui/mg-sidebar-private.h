@@ -27,6 +27,7 @@ struct _MgSidebar
   GtkLabel        *unreadable_label;
   GtkWidget       *clear_button;
   GtkMenuButton   *sort_button;
+  GMenuModel      *sort_menu;
   GtkStack        *stack;
   GtkListView     *list_view;
   GtkListView     *orphan_view;

@@ -8,6 +8,7 @@
 
 #include "mg-accessible.h"
 #include "mg-color-selector.h"
+#include "mg-menu-button.h"
 #include "mg-sidebar-private.h"
 #include "mg-ui-resources.h"
 
@@ -1068,6 +1069,7 @@ mg_sidebar_class_init (MgSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, unreadable_label);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, clear_button);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, sort_button);
+  gtk_widget_class_bind_template_child (widget_class, MgSidebar, sort_menu);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, stack);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, orphan_view);
@@ -1097,6 +1099,7 @@ mg_sidebar_init (MgSidebar *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   _mg_sidebar_filter_init (self);
   mg_accessible_repair (GTK_WIDGET (self));
+  mg_menu_button_set_model_on_demand (self->sort_button, self->sort_menu);
   update_sort_button (self);
 
   self->anchored_filter = GTK_FILTER (gtk_custom_filter_new (anchored_filter_func, NULL, NULL));

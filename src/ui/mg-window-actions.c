@@ -75,7 +75,8 @@ highlight_selection (MgWindow *self,
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, end);
   gtk_text_buffer_place_cursor (buffer, &iter);
 
-  gtk_popover_popdown (self->selection_popover);
+  if (self->selection_popover != NULL)
+    gtk_popover_popdown (self->selection_popover);
   mg_sidebar_select (self->sidebar, annotation);
 
   return g_steal_pointer (&annotation);
@@ -111,7 +112,8 @@ open_editor (MgWindow     *self,
              MgAnnotation *annotation,
              gboolean      focus_note)
 {
-  GdkRectangle rect;
+  MgAnnotationEditor *editor;
+  GdkRectangle        rect;
 
   if (!mg_reader_view_get_range_rect (self->reader,
                                       mg_annotation_get_range_start (annotation),
@@ -125,12 +127,13 @@ open_editor (MgWindow     *self,
                                      &rect);
     }
 
-  mg_annotation_editor_set_annotation (self->editor, annotation);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->editor), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->editor));
+  editor = _mg_window_ensure_editor (self);
+  mg_annotation_editor_set_annotation (editor, annotation);
+  gtk_popover_set_pointing_to (GTK_POPOVER (editor), &rect);
+  gtk_popover_popup (GTK_POPOVER (editor));
 
   if (focus_note)
-    mg_annotation_editor_focus_note (self->editor);
+    mg_annotation_editor_focus_note (editor);
 }
 
 static void
@@ -422,7 +425,7 @@ find_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  mg_find_bar_open (MG_WINDOW (widget)->find_bar);
+  mg_find_bar_open (_mg_window_ensure_find_bar (MG_WINDOW (widget)));
 }
 
 static void
@@ -433,9 +436,9 @@ find_next_action (GtkWidget  *widget,
   MgWindow *self = MG_WINDOW (widget);
 
   if (g_str_equal (action_name, "win.find-previous"))
-    mg_find_bar_previous (self->find_bar);
+    mg_find_bar_previous (_mg_window_ensure_find_bar (self));
   else
-    mg_find_bar_next (self->find_bar);
+    mg_find_bar_next (_mg_window_ensure_find_bar (self));
 }
 
 static void
@@ -517,6 +520,7 @@ banner_details_action (GtkWidget  *widget,
 static void
 selection_finished_cb (MgWindow *self)
 {
+  GtkPopover  *popover;
   guint        start, end;
   GdkRectangle rect;
 
@@ -524,8 +528,9 @@ selection_finished_cb (MgWindow *self)
     return;
 
   mg_reader_view_get_range_rect (self->reader, start, end, &rect);
-  gtk_popover_set_pointing_to (self->selection_popover, &rect);
-  gtk_popover_popup (self->selection_popover);
+  popover = _mg_window_ensure_selection_popover (self);
+  gtk_popover_set_pointing_to (popover, &rect);
+  gtk_popover_popup (popover);
 }
 
 static void
@@ -543,7 +548,7 @@ editor_closed_cb (MgWindow *self)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  if (focus == NULL || focus == GTK_WIDGET (self->editor) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->editor)))
+  if (focus == NULL || focus == GTK_WIDGET (self->editor) || (self->editor != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->editor))))
     gtk_widget_grab_focus (GTK_WIDGET (self->reader));
 }
 
@@ -632,6 +637,62 @@ add_shortcut (gpointer    controller,
   if (color != NULL)
     gtk_shortcut_set_arguments (shortcut, g_variant_new_string (color));
   gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+/* The popover over a selection: its colours, Add Note and Copy with
+ * Citation, with the highlight shortcuts working while it has the focus.
+ * Built the first time a passage is selected. */
+GtkPopover *
+_mg_window_ensure_selection_popover (MgWindow *self)
+{
+  if (self->selection_popover == NULL)
+    {
+      g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/mg-selection-popover.ui");
+      GtkEventController    *keys = gtk_shortcut_controller_new ();
+
+      self->selection_popover = GTK_POPOVER (gtk_builder_get_object (builder, "selection_popover"));
+      /* Popovers that point into the text live beside the text view, on
+       * its parent: see mg_reader_view_get_range_rect(). */
+      gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->clamp));
+      mg_accessible_repair (GTK_WIDGET (self->selection_popover));
+      for_each_highlight_key (add_shortcut, keys);
+      gtk_widget_add_controller (GTK_WIDGET (self->selection_popover), keys);
+    }
+
+  return self->selection_popover;
+}
+
+/* The find bar, above the text, built the first time it is asked for. */
+MgFindBar *
+_mg_window_ensure_find_bar (MgWindow *self)
+{
+  if (self->find_bar == NULL)
+    {
+      self->find_bar = MG_FIND_BAR (mg_find_bar_new ());
+      mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
+      gtk_box_prepend (self->document_box, GTK_WIDGET (self->find_bar));
+    }
+
+  return self->find_bar;
+}
+
+/* The note editor, a popover over the text, built the first time a note
+ * is opened rather than before the window's first frame. */
+MgAnnotationEditor *
+_mg_window_ensure_editor (MgWindow *self)
+{
+  if (self->editor == NULL)
+    {
+      self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
+      mg_annotation_editor_set_tags (self->editor, G_LIST_MODEL (self->tags));
+      gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->clamp));
+      g_signal_connect_object (self->editor, "delete-requested",
+                               G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->editor, "closed",
+                               G_CALLBACK (editor_closed_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  return self->editor;
 }
 
 void
@@ -756,11 +817,7 @@ void
 _mg_window_actions_init (MgWindow *self)
 {
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  GtkEventController *keys = gtk_shortcut_controller_new ();
   GtkTextBuffer      *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->reader));
-
-  for_each_highlight_key (add_shortcut, keys);
-  gtk_widget_add_controller (GTK_WIDGET (self->selection_popover), keys);
 
   gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (scroll_zoom_cb), self);
@@ -771,10 +828,6 @@ _mg_window_actions_init (MgWindow *self)
   g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (reveal_flap_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (folded_cb), self, G_CONNECT_SWAPPED);
 
-  g_signal_connect_object (self->editor, "delete-requested",
-                           G_CALLBACK (delete_requested_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->editor, "closed",
-                           G_CALLBACK (editor_closed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->reader, "selection-finished",
                            G_CALLBACK (selection_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->reader, "annotation-clicked",

@@ -425,7 +425,8 @@ copy_citation_action (GtkWidget  *widget,
   text = mg_document_metadata_format_quote (mg_document_get_metadata (self->document),
                                             mg_document_get_title (self->document), passage);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  gtk_popover_popdown (self->selection_popover);
+  if (self->selection_popover != NULL)
+    gtk_popover_popdown (self->selection_popover);
   _mg_window_show_toast (self, _ ("Copied with citation"));
 }
 

@@ -32,16 +32,20 @@ struct _MgWindow
   GtkWidget          *error_open_button;
   AdwFlap            *flap;
   MgSidebar          *sidebar;
+  GtkBox             *document_box;
   MgFindBar          *find_bar;
   GtkMenuButton      *contents_button;
   GtkPopover         *contents_popover;
   GtkListBox         *contents_list;
   AdwClampScrollable *clamp;
   GtkToggleButton    *sidebar_button;
+  GtkMenuButton      *primary_menu_button;
   GtkRevealer        *banner;
   GtkRevealer        *reload_bar;
   GtkLabel           *banner_label;
   GtkPopover         *selection_popover;
+  /* Built when first needed (_mg_window_ensure_*()), not before the
+   * first frame. */
   MgAnnotationEditor *editor;
 
   GSettings        *settings;
@@ -79,6 +83,9 @@ void          _mg_window_show_banner (MgWindow   *self,
                                       const char *text,
                                       const char *details);
 void          _mg_window_update_actions (MgWindow *self);
+MgAnnotationEditor *_mg_window_ensure_editor (MgWindow *self);
+MgFindBar    *_mg_window_ensure_find_bar (MgWindow *self);
+GtkPopover   *_mg_window_ensure_selection_popover (MgWindow *self);
 MgAnnotation *_mg_window_lookup_parameter (MgWindow *self,
                                            GVariant *parameter);
 void          _mg_window_set_color (MgWindow *self,

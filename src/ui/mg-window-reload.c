@@ -29,7 +29,10 @@ file_changed_cb (GFileMonitor     *monitor,
     case G_FILE_MONITOR_EVENT_RENAMED:
       /* Saved in place, or replaced by a new file of the same name. */
       if (g_file_query_exists (self->watched_file, NULL))
-        gtk_revealer_set_reveal_child (self->reload_bar, TRUE);
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->reload_bar), TRUE);
+          gtk_revealer_set_reveal_child (self->reload_bar, TRUE);
+        }
       break;
 
     default:

@@ -11,6 +11,7 @@
 #include "mg-contents-row.h"
 #include "mg-color-selector.h"
 #include "mg-document-loader.h"
+#include "mg-menu-button.h"
 #include "mg-reading-style.h"
 #include "mg-shortcuts.h"
 #include "mg-ui-resources.h"
@@ -107,6 +108,7 @@ _mg_window_show_banner (MgWindow   *self,
   gtk_label_set_text (self->banner_label, text);
   g_free (self->banner_details);
   self->banner_details = g_strdup (details);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), TRUE);
   gtk_revealer_set_reveal_child (self->banner, TRUE);
 }
 
@@ -151,7 +153,7 @@ static void
 store_merged_cb (MgWindow *self,
                  guint     n_changed)
 {
-  MgAnnotation *editing = mg_annotation_editor_get_annotation (self->editor);
+  MgAnnotation *editing = self->editor != NULL ? mg_annotation_editor_get_annotation (self->editor) : NULL;
 
   /* A merge replaces changed annotations with new objects: an editor on an
    * old one would edit nothing. */
@@ -777,7 +779,7 @@ mg_window_get_editor (MgWindow *self)
 {
   g_return_val_if_fail (MG_IS_WINDOW (self), NULL);
 
-  return GTK_WIDGET (self->editor);
+  return GTK_WIDGET (_mg_window_ensure_editor (self));
 }
 
 /**
@@ -1097,16 +1099,16 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, reload_bar);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, find_bar);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, document_box);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, contents_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, contents_popover);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, contents_list);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, MgWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, clamp);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, MgWindow, selection_popover);
 
   gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "win.caret-browsing", NULL);
@@ -1123,29 +1125,20 @@ cursor_visible_cb (MgWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARET_BROWSING]);
 }
 
+
 static void
 mg_window_init (MgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   mg_accessible_repair (GTK_WIDGET (self));
-  mg_accessible_repair (GTK_WIDGET (self->selection_popover));
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::annotations-folder", G_CALLBACK (annotations_folder_changed_cb), self, G_CONNECT_SWAPPED);
 
-  mg_find_bar_set_view (self->find_bar, GTK_TEXT_VIEW (self->reader));
   mg_reading_style_apply (self->settings, GTK_TEXT_VIEW (self->reader), self->clamp);
 
-  /* Popovers that point into the text live beside the text view, on its
-   * parent: see mg_reader_view_get_range_rect(). */
-  gtk_widget_unparent (GTK_WIDGET (self->selection_popover));
-  gtk_widget_set_parent (GTK_WIDGET (self->selection_popover), GTK_WIDGET (self->clamp));
-
   self->tags = mg_tag_list_new (NULL);
-  self->editor = MG_ANNOTATION_EDITOR (mg_annotation_editor_new ());
-  mg_annotation_editor_set_tags (self->editor, G_LIST_MODEL (self->tags));
-  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->clamp));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -1177,6 +1170,7 @@ mg_window_init (MgWindow *self)
                            G_CALLBACK (contents_row_activated_cb), self, G_CONNECT_SWAPPED);
 
   _mg_window_recent_init (self);
+  mg_menu_button_set_model_on_demand (self->primary_menu_button, G_MENU_MODEL (self->primary_menu));
 
   _mg_window_update_actions (self);
 }
