@@ -86,8 +86,8 @@ first_screen_cb (MgFirstScreen *first_screen,
     }
 
   text = mg_first_screen_get_text (first_screen, &len);
-  mg_reader_view_show_first_screen (self->reader, text, len);
   gtk_stack_set_visible_child_full (self->stack, "document", GTK_STACK_TRANSITION_TYPE_NONE);
+  mg_reader_view_show_first_screen (self->reader, text, len);
 
   g_signal_connect_data (clock, "after-paint", G_CALLBACK (first_frame_painted_cb),
                          mg_first_screen_ref (first_screen), (GClosureNotify) (void (*) (void)) mg_first_screen_unref, 0);
