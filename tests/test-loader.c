@@ -472,6 +472,108 @@ test_file_async (void)
   remove_temp_file (path);
 }
 
+/* The first screen of a big plain text file comes before its document,
+ * and is a prefix of its text; a small file or a Markdown one has none. */
+typedef struct
+{
+  MgFirstScreen *first_screen;
+  MgDocument    *document;
+  gboolean       screen_before_document;
+} StreamedLoad;
+
+static void
+streamed_first_screen_cb (MgFirstScreen *first_screen,
+                          gpointer       user_data)
+{
+  StreamedLoad *load = user_data;
+
+  g_assert_null (load->first_screen);
+  load->first_screen = mg_first_screen_ref (first_screen);
+  load->screen_before_document = load->document == NULL;
+  mg_first_screen_resume (first_screen);
+}
+
+static void
+streamed_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  StreamedLoad *load = user_data;
+  g_autoptr (GError) error = NULL;
+
+  load->document = mg_document_loader_load_file_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+load_streamed (const char   *name,
+               const char   *contents,
+               gssize        len,
+               StreamedLoad *load)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+
+  path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+
+  memset (load, 0, sizeof *load);
+  mg_document_loader_load_file_streamed_async (file, streamed_first_screen_cb, load, NULL, NULL, streamed_done_cb, load);
+  while (load->document == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_unlink (path);
+}
+
+static void
+test_file_first_screen (void)
+{
+  g_autoptr (GString) text = g_string_new ("Caf\xc3\xa9 au lait\n");
+  StreamedLoad load;
+  const char  *screen;
+  gsize        screen_len = 0;
+
+  for (guint i = 0; text->len < 300 * 1024; i++)
+    g_string_append_printf (text, "Verse %u: in the beginning was a line of text.\n", i);
+
+  load_streamed ("marginalia-first-screen.txt", text->str, text->len, &load);
+  g_assert_nonnull (load.first_screen);
+  g_assert_true (load.screen_before_document);
+  screen = mg_first_screen_get_text (load.first_screen, &screen_len);
+  g_assert_cmpuint (screen_len, >, 1024);
+  g_assert_cmpuint (screen_len, <=, 64 * 1024);
+  g_assert_cmpint (screen[screen_len - 1], ==, '\n');
+  g_assert_true (mg_first_screen_is_prefix_of (load.first_screen, load.document));
+  g_assert_cmpuint (mg_document_get_n_bytes (load.document), ==, text->len - 1);
+  g_assert_true (memcmp (mg_document_get_text (load.document), screen, screen_len) == 0);
+  g_clear_pointer (&load.first_screen, mg_first_screen_unref);
+  g_clear_object (&load.document);
+
+  /* Invalid bytes later on make the whole file Windows-1252: the first
+   * screen, read as UTF-8, is no prefix, and the caller starts again. */
+  for (guint i = 0; i < 16; i++)
+    g_string_append (text, "na\xefve\n");
+  load_streamed ("marginalia-first-screen-1252.txt", text->str, text->len, &load);
+  g_assert_nonnull (load.first_screen);
+  g_assert_cmpstr (mg_document_get_encoding (load.document), ==, "Windows-1252");
+  g_assert_false (mg_first_screen_is_prefix_of (load.first_screen, load.document));
+  g_clear_pointer (&load.first_screen, mg_first_screen_unref);
+  g_clear_object (&load.document);
+
+  /* Markdown is rendered: no first screen. */
+  load_streamed ("marginalia-first-screen.md", text->str, text->len, &load);
+  g_assert_null (load.first_screen);
+  g_clear_object (&load.document);
+
+  /* A small file: no first screen. */
+  load_streamed ("marginalia-first-screen-small.txt", "A short note.\nTwo lines.\n", -1, &load);
+  g_assert_null (load.first_screen);
+  g_assert_cmpstr (mg_document_get_text (load.document), ==, "A short note.\nTwo lines.");
+  g_clear_object (&load.document);
+}
+
 static void
 test_file_missing (void)
 {
@@ -1609,6 +1711,7 @@ main (int   argc,
   g_test_add_func ("/loader/file/markdown-by-name", test_file_markdown_by_name);
   g_test_add_func ("/loader/file/async", test_file_async);
   g_test_add_func ("/loader/file/missing", test_file_missing);
+  g_test_add_func ("/loader/file/first-screen", test_file_first_screen);
 
   g_test_add_func ("/loader/markdown/golden", test_markdown_golden);
   g_test_add_func ("/loader/markdown/emphasis", test_markdown_emphasis);

@@ -495,6 +495,105 @@ test_text_shown_at_once (void)
   remove_tree (dir);
 }
 
+/* A big plain text file given at launch shows its first screen before its
+ * document is loaded; the document then only appends to it. */
+typedef struct
+{
+  char    *text;
+  gboolean first_before_document;
+  guint    n_inserts;
+  guint    n_deletes;
+} FirstScreenCase;
+
+static void
+first_screen_insert_cb (GtkTextBuffer   *buffer,
+                        GtkTextIter     *iter,
+                        char            *text,
+                        int              len,
+                        FirstScreenCase *c)
+{
+  MgWindow *window = only_window (MG_APPLICATION (g_application_get_default ()));
+
+  if (c->n_inserts++ == 0)
+    c->first_before_document = window != NULL && mg_window_get_document (window) == NULL
+                               && g_str_equal (mg_window_get_page (window), "document")
+                               && g_str_has_prefix (text, "Line 1 of a long book.\n");
+}
+
+static void
+first_screen_delete_cb (GtkTextBuffer   *buffer,
+                        GtkTextIter     *start,
+                        GtkTextIter     *end,
+                        FirstScreenCase *c)
+{
+  if (!gtk_text_iter_equal (start, end))
+    c->n_deletes++;
+}
+
+static void
+first_screen_window_added_cb (GtkApplication  *app,
+                              GtkWindow       *window,
+                              FirstScreenCase *c)
+{
+  GtkTextBuffer *buffer;
+
+  if (!MG_IS_WINDOW (window))
+    return;
+  buffer = gtk_text_view_get_buffer (mg_window_get_text_view (MG_WINDOW (window)));
+  g_signal_connect (buffer, "insert-text", G_CALLBACK (first_screen_insert_cb), c);
+  g_signal_connect (buffer, "delete-range", G_CALLBACK (first_screen_delete_cb), c);
+}
+
+static void
+first_screen_setup (MgApplication *app,
+                    gpointer       user_data)
+{
+  g_signal_connect (app, "window-added", G_CALLBACK (first_screen_window_added_cb), user_data);
+}
+
+static gboolean
+first_screen_document_in (MgApplication *app,
+                          gpointer       user_data)
+{
+  FirstScreenCase *c = user_data;
+  MgWindow        *window = only_window (app);
+  g_autofree char *text = NULL;
+
+  if (window == NULL || mg_window_get_document (window) == NULL
+      || mg_reader_view_get_loading (MG_READER_VIEW (mg_window_get_text_view (window))))
+    return FALSE;
+
+  text = buffer_text (window);
+  g_assert_cmpstr (text, ==, mg_document_get_text (mg_window_get_document (window)));
+  g_assert_true (g_str_has_prefix (c->text, text));
+
+  return TRUE;
+}
+
+static void
+test_first_screen_at_launch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  FirstScreenCase  c = { 0 };
+  const char      *argv[] = { "marginalia", NULL, NULL };
+
+  g_assert_no_error (error);
+  for (guint i = 1; text->len < 400 * 1024; i++)
+    g_string_append_printf (text, "Line %u of a long book.\n", i);
+  path = write_temp_file (dir, "book.txt", text->str, text->len);
+  c.text = text->str;
+  argv[1] = path;
+
+  g_assert_true (run_app_until_full (argv, first_screen_setup, first_screen_document_in, &c));
+  g_assert_true (c.first_before_document);
+  g_assert_cmpuint (c.n_deletes, ==, 0);
+
+  remove_tree (dir);
+}
+
 /* Drag and drop --------------------------------------------------------- */
 
 /* Under Xvfb no file manager can drag onto the window, so the tests hand
@@ -2029,6 +2128,7 @@ main (int   argc,
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
   g_test_add_func ("/window/text-shown-at-once", test_text_shown_at_once);
+  g_test_add_func ("/window/first-screen-at-launch", test_first_screen_at_launch);
   g_test_add_func ("/window/drop/opens-new-windows", test_drop_opens_new_windows);
   g_test_add_func ("/window/drop/replaces-error-page", test_drop_replaces_error_page);
   g_test_add_func ("/window/drop/unsupported-keeps-document", test_drop_unsupported_keeps_document);

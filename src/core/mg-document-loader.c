@@ -362,11 +362,20 @@ open_regular_file (GFile        *file,
   return g_unix_input_stream_new (fd, TRUE);
 }
 
+typedef void (*HeadFunc) (const char *data,
+                          gsize       len,
+                          gpointer    user_data);
+
 /* Reads @stream to its end, @size_hint bytes expected, and at most
- * MG_DOCUMENT_MAX_SIZE: one more byte means the file is too large. */
+ * MG_DOCUMENT_MAX_SIZE: one more byte means the file is too large. With
+ * @head, the first @head_len bytes are read alone and given to it before
+ * the rest, unless the file ends first. */
 static GBytes *
 read_bounded (GInputStream *stream,
               goffset       size_hint,
+              gsize         head_len,
+              HeadFunc      head,
+              gpointer      head_data,
               GCancellable *cancellable,
               GError      **error)
 {
@@ -394,18 +403,232 @@ read_bounded (GInputStream *stream,
           data = g_realloc (data, allocated + 1);
         }
 
-      n = g_input_stream_read (stream, data + length, allocated - length, cancellable, error);
+      n = g_input_stream_read (stream, data + length,
+                               head != NULL ? MIN (allocated - length, MAX (head_len, length + 1) - length) : allocated - length,
+                               cancellable, error);
       if (n < 0)
         return NULL;
       if (n == 0)
         break;
       length += n;
+      if (head != NULL && length >= head_len)
+        {
+          head (data, length, head_data);
+          head = NULL;
+        }
     }
 
   data[length] = '\0';
 
   return g_bytes_new_take (g_steal_pointer (&data), length);
 }
+
+/* The first screen ---------------------------------------------------------
+ *
+ * A book of megabytes takes tens of milliseconds to read and decode, in a
+ * worker thread, but on a busy machine that thread takes the processor
+ * from the one that builds and paints the window. So a plain text file's
+ * first FIRST_SCREEN_BYTES are read alone; their text, when
+ * mg_text_first_screen() finds one, is handed to the caller's main
+ * context, and the worker waits until the caller has painted it
+ * (mg_first_screen_resume()), or FIRST_SCREEN_WAIT_USEC at most, before
+ * it reads and decodes the rest. The document that follows usually starts
+ * with the same text; the caller checks (mg_first_screen_is_prefix_of()),
+ * and shows the document from its start when not. */
+
+#define FIRST_SCREEN_BYTES (64 * 1024)
+#define FIRST_SCREEN_WAIT_USEC (300 * G_TIME_SPAN_MILLISECOND)
+
+struct _MgFirstScreen
+{
+  gatomicrefcount   ref_count;
+  GMutex            mutex;
+  GCond             cond;
+  gboolean          resumed;
+  char             *text;
+  gsize             len;
+  MgFirstScreenFunc func;
+  gpointer          user_data;
+  GDestroyNotify    notify;
+  GMainContext     *context;
+  GCancellable     *cancellable;
+};
+
+G_DEFINE_BOXED_TYPE (MgFirstScreen, mg_first_screen, mg_first_screen_ref, mg_first_screen_unref)
+
+static MgFirstScreen *
+mg_first_screen_new (MgFirstScreenFunc func,
+                     gpointer          user_data,
+                     GDestroyNotify    notify,
+                     GCancellable     *cancellable)
+{
+  MgFirstScreen *self = g_new0 (MgFirstScreen, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  self->func = func;
+  self->user_data = user_data;
+  self->notify = notify;
+  self->context = g_main_context_ref_thread_default ();
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+
+  return self;
+}
+
+MgFirstScreen *
+mg_first_screen_ref (MgFirstScreen *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+mg_first_screen_unref (MgFirstScreen *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  if (self->notify != NULL)
+    self->notify (self->user_data);
+  g_main_context_unref (self->context);
+  g_clear_object (&self->cancellable);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self->text);
+  g_free (self);
+}
+
+/**
+ * mg_first_screen_get_text:
+ * @self: a #MgFirstScreen
+ * @len: (out) (optional): its length in bytes
+ *
+ * Returns: the first screen's text: whole lines of valid UTF-8
+ */
+const char *
+mg_first_screen_get_text (MgFirstScreen *self,
+                          gsize         *len)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (len != NULL)
+    *len = self->len;
+
+  return self->text;
+}
+
+/**
+ * mg_first_screen_resume:
+ * @self: a #MgFirstScreen
+ *
+ * Tells the worker that the first screen is shown (or will not be): it
+ * reads and decodes the rest now.
+ */
+void
+mg_first_screen_resume (MgFirstScreen *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->mutex);
+  self->resumed = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * mg_first_screen_is_prefix_of:
+ * @self: a #MgFirstScreen
+ * @document: the document that was loaded
+ *
+ * Returns: %TRUE when @document's text starts with the first screen's
+ */
+gboolean
+mg_first_screen_is_prefix_of (MgFirstScreen *self,
+                              MgDocument    *document)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (MG_IS_DOCUMENT (document), FALSE);
+
+  return mg_document_get_format (document) == MG_DOCUMENT_FORMAT_TEXT
+         && mg_document_get_n_bytes (document) >= self->len
+         && memcmp (mg_document_get_text (document), self->text, self->len) == 0;
+}
+
+static gboolean
+first_screen_dispatch (gpointer user_data)
+{
+  MgFirstScreen *self = user_data;
+
+  if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
+    mg_first_screen_resume (self);
+  else
+    self->func (self, self->user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker: hands the first screen over, if these first bytes make
+ * one, and waits until it is shown. */
+static void
+first_screen_head (MgFirstScreen *self,
+                   const char    *data,
+                   gsize          len)
+{
+  const char *text;
+  gsize       text_len;
+  gint64      deadline;
+
+  text = mg_text_first_screen (data, len, &text_len);
+  if (text == NULL)
+    return;
+
+  self->text = g_strndup (text, text_len);
+  self->len = text_len;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, first_screen_dispatch,
+                              mg_first_screen_ref (self), (GDestroyNotify) mg_first_screen_unref);
+
+  deadline = g_get_monotonic_time () + FIRST_SCREEN_WAIT_USEC;
+  g_mutex_lock (&self->mutex);
+  while (!self->resumed)
+    if (!g_cond_wait_until (&self->cond, &self->mutex, deadline))
+      break;
+  g_mutex_unlock (&self->mutex);
+}
+
+typedef struct
+{
+  MgFirstScreen *first_screen;
+  GFileInfo     *info;
+  GFile         *file;
+} HeadData;
+
+static void
+head_cb (const char *data,
+         gsize       len,
+         gpointer    user_data)
+{
+  HeadData *head = user_data;
+  g_autoptr (GBytes) bytes = g_bytes_new_static (data, MIN (len, 1024));
+  g_autofree char *basename = g_file_get_basename (head->file);
+  const char      *content_type = NULL;
+
+  if (g_file_info_has_attribute (head->info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE))
+    content_type = g_file_info_get_attribute_string (head->info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE);
+  if (mg_document_format_guess (basename, content_type, bytes) == MG_DOCUMENT_FORMAT_TEXT)
+    first_screen_head (head->first_screen, data, len);
+}
+
+static MgDocument *
+load_file (GFile         *file,
+           MgFirstScreen *first_screen,
+           GCancellable  *cancellable,
+           GError       **error);
 
 /**
  * mg_document_loader_load_file:
@@ -430,6 +653,19 @@ mg_document_loader_load_file (GFile        *file,
                               GCancellable *cancellable,
                               GError      **error)
 {
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_file (file, NULL, cancellable, error);
+}
+
+static MgDocument *
+load_file (GFile         *file,
+           MgFirstScreen *first_screen,
+           GCancellable  *cancellable,
+           GError       **error)
+{
   g_autoptr (GFileInfo) info = NULL;
   g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GBytes) bytes = NULL;
@@ -439,10 +675,7 @@ mg_document_loader_load_file (GFile        *file,
   const char      *content_type = NULL;
   const char      *display_name = NULL;
   MgDocumentFormat format;
-
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  HeadData         head_data = { first_screen, NULL, file };
 
   info = g_file_query_info (file,
                             G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME "," G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE,
@@ -466,7 +699,10 @@ mg_document_loader_load_file (GFile        *file,
   stream = open_regular_file (file, display_name, cancellable, error);
   if (stream == NULL)
     return NULL;
-  bytes = read_bounded (stream, g_file_info_get_size (info), cancellable, error);
+  head_data.info = info;
+  bytes = read_bounded (stream, g_file_info_get_size (info),
+                        FIRST_SCREEN_BYTES, first_screen != NULL ? head_cb : NULL, &head_data,
+                        cancellable, error);
   if (bytes == NULL)
     return NULL;
 
@@ -480,16 +716,31 @@ mg_document_loader_load_file (GFile        *file,
   return mg_document_loader_load_bytes (bytes, uri, display_name, format, error);
 }
 
+typedef struct
+{
+  GFile         *file;
+  MgFirstScreen *first_screen;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->first_screen, mg_first_screen_unref);
+  g_free (data);
+}
+
 static void
 load_file_thread (GTask        *task,
                   gpointer      source_object,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
+  LoadData   *data = task_data;
   GError     *error = NULL;
   MgDocument *document;
 
-  document = mg_document_loader_load_file (G_FILE (task_data), cancellable, &error);
+  document = load_file (data->file, data->first_screen, cancellable, &error);
   if (document == NULL)
     g_task_return_error (task, error);
   else
@@ -512,14 +763,52 @@ mg_document_loader_load_file_async (GFile              *file,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data)
 {
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  mg_document_loader_load_file_streamed_async (file, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * mg_document_loader_load_file_streamed_async:
+ * @file: the file to read
+ * @first_screen_func: (nullable): called in the caller's thread-default
+ *   main context with the first screen of a big plain text file, before
+ *   the rest is read; it calls mg_first_screen_resume() once it is shown
+ * @first_screen_data: data for @first_screen_func
+ * @first_screen_notify: (nullable): frees @first_screen_data
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the document is ready
+ * @user_data: data for @callback
+ *
+ * As mg_document_loader_load_file_async(), with a first screen: see "The
+ * first screen" above. @first_screen_func is not called when the load is
+ * cancelled first, nor for a small file, nor when the first bytes make no
+ * first screen; it is called before @callback when it is.
+ */
+void
+mg_document_loader_load_file_streamed_async (GFile              *file,
+                                             MgFirstScreenFunc   first_screen_func,
+                                             gpointer            first_screen_data,
+                                             GDestroyNotify      first_screen_notify,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data)
+{
   g_autoptr (GTask) task = NULL;
+  LoadData *data;
 
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  data = g_new0 (LoadData, 1);
+  data->file = g_object_ref (file);
+  if (first_screen_func != NULL)
+    data->first_screen = mg_first_screen_new (first_screen_func, first_screen_data, first_screen_notify, cancellable);
+
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, mg_document_loader_load_file_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_file_thread);
 }
 

@@ -25,6 +25,35 @@ void        mg_document_loader_load_file_async (GFile              *file,
                                                 GCancellable       *cancellable,
                                                 GAsyncReadyCallback callback,
                                                 gpointer            user_data);
+/**
+ * MgFirstScreen:
+ *
+ * The first screen of a document being loaded, see
+ * mg_document_loader_load_file_streamed_async().
+ */
+typedef struct _MgFirstScreen MgFirstScreen;
+
+typedef void (*MgFirstScreenFunc) (MgFirstScreen *first_screen,
+                                   gpointer       user_data);
+
+#define MG_TYPE_FIRST_SCREEN (mg_first_screen_get_type ())
+GType          mg_first_screen_get_type (void) G_GNUC_CONST;
+MgFirstScreen *mg_first_screen_ref (MgFirstScreen *self);
+void           mg_first_screen_unref (MgFirstScreen *self);
+const char    *mg_first_screen_get_text (MgFirstScreen *self,
+                                         gsize         *len);
+void           mg_first_screen_resume (MgFirstScreen *self);
+gboolean       mg_first_screen_is_prefix_of (MgFirstScreen *self,
+                                             MgDocument    *document);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgFirstScreen, mg_first_screen_unref)
+
+void        mg_document_loader_load_file_streamed_async (GFile              *file,
+                                                         MgFirstScreenFunc   first_screen_func,
+                                                         gpointer            first_screen_data,
+                                                         GDestroyNotify      first_screen_notify,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
 MgDocument *mg_document_loader_load_file_finish (GAsyncResult *result,
                                                  GError      **error);
 

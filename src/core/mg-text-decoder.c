@@ -596,3 +596,48 @@ mg_text_decode (const char      *data,
   decode_legacy (data, len, legacy_charset (), out);
   return TRUE;
 }
+
+/**
+ * mg_text_first_screen:
+ * @data: the first bytes of a plain text file
+ * @len: how many
+ * @out_len: (out): the length of the prefix
+ *
+ * The first screen of a plain text file, to show before the rest is read:
+ * @data up to its last line break, when that is valid UTF-8 without a
+ * byte order mark, NUL or carriage return, that is when decoding the
+ * whole file most likely gives the same bytes first (step 3 above). The
+ * caller checks that it did, and starts again when not: a later invalid
+ * byte can make the heuristic choose another encoding, and trailing blank
+ * lines are dropped.
+ *
+ * Returns: (nullable): a pointer into @data, or %NULL when these bytes
+ *   give no first screen
+ */
+const char *
+mg_text_first_screen (const char *data,
+                      gsize       len,
+                      gsize      *out_len)
+{
+  gsize n;
+
+  *out_len = 0;
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    return NULL;
+
+  for (n = len; n > 0 && data[n - 1] != '\n'; n--)
+    ;
+  if (n == 0)
+    return NULL;
+
+  if (memchr (data, '\0', n) != NULL || memchr (data, '\r', n) != NULL || !g_utf8_validate_len (data, n, NULL))
+    return NULL;
+
+  /* Control characters: let the decoder decide whether this is text. */
+  if (count_controls (data, n) > 0)
+    return NULL;
+
+  *out_len = n;
+
+  return data;
+}

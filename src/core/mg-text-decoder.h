@@ -31,13 +31,16 @@ mg_is_html_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-gboolean mg_text_decode (const char      *data,
-                         gsize            len,
-                         MgDocumentFormat format,
-                         MgDecodedText   *out,
-                         GError         **error);
-void     mg_decoded_text_clear (MgDecodedText *decoded);
-void     mg_set_not_text_error (GError **error);
+gboolean    mg_text_decode (const char      *data,
+                            gsize            len,
+                            MgDocumentFormat format,
+                            MgDecodedText   *out,
+                            GError         **error);
+void        mg_decoded_text_clear (MgDecodedText *decoded);
+const char *mg_text_first_screen (const char *data,
+                                  gsize       len,
+                                  gsize      *out_len);
+void        mg_set_not_text_error (GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MgDecodedText, mg_decoded_text_clear)
 

@@ -51,7 +51,9 @@ struct _MgReaderView
   guint       headline_source;
 
   /* The text, put into the buffer in chunks (mg-reader-view-text.c). */
-  gsize       text_pos;   /* bytes of the document's text in the buffer */
+  gsize       text_pos;     /* bytes of the document's text in the buffer */
+  char       *first_screen; /* the text shown before the document came */
+  gsize       first_screen_len;
   guint       n_loaded;   /* code points in the buffer */
   gsize       planned;    /* bytes scanned for long paragraphs */
   gsize       next_break; /* byte shown as a paragraph break, or G_MAXSIZE */

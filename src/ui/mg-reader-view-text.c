@@ -334,6 +334,78 @@ append_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The first screen -------------------------------------------------------
+ *
+ * A big plain text file's first lines, shown before its document is
+ * loaded (see mg-window-load.c): whole lines, each short enough to need
+ * no break, so that the document's text, when it starts with them, takes
+ * the buffer over as it is and only appends. */
+
+/**
+ * mg_reader_view_show_first_screen:
+ * @self: a #MgReaderView
+ * @text: the first lines of the document to come
+ * @len: their length in bytes
+ *
+ * Shows @text, without a document, until mg_reader_view_set_document()
+ * gives the document; if that document's text starts with the same lines,
+ * the view keeps them and only appends the rest.
+ */
+void
+mg_reader_view_show_first_screen (MgReaderView *self,
+                                  const char   *text,
+                                  gsize         len)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter    start;
+  gsize          n = 0;
+
+  g_return_if_fail (MG_IS_READER_VIEW (self));
+  g_return_if_fail (self->document == NULL);
+  g_return_if_fail (text != NULL);
+
+  /* Whole lines, up to the first long enough to need a break. */
+  while (n < len)
+    {
+      const char *newline = memchr (text + n, '\n', MIN (len - n, PIECE));
+
+      if (newline == NULL)
+        break;
+      n = newline - text + 1;
+    }
+
+  g_free (self->first_screen);
+  self->first_screen = g_strndup (text, n);
+  self->first_screen_len = n;
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gtk_text_buffer_set_text (buffer, self->first_screen, (int) n);
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_place_cursor (buffer, &start);
+}
+
+/* Keeps the first screen in the buffer when the document starts with it:
+ * the text is then in as if appended. */
+static gboolean
+adopt_first_screen (MgReaderView *self)
+{
+  g_autofree char *first_screen = g_steal_pointer (&self->first_screen);
+  gsize            len = self->first_screen_len;
+
+  self->first_screen_len = 0;
+  if (first_screen == NULL || len == 0 || self->document == NULL
+      || mg_document_get_format (self->document) != MG_DOCUMENT_FORMAT_TEXT
+      || mg_document_get_n_bytes (self->document) < len
+      || memcmp (mg_document_get_text (self->document), first_screen, len) != 0)
+    return FALSE;
+
+  self->text_pos = len;
+  self->planned = len;
+  self->n_loaded = gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)));
+
+  return TRUE;
+}
+
 /* Puts the document's text into the buffer: its first screens now, the
  * rest in idle time. */
 void
@@ -355,12 +427,26 @@ mg_reader_view_start_text (MgReaderView *self)
   mg_reader_view_reset_blocks (self);
   mg_reader_view_update_headline (self);
 
-  gtk_text_buffer_set_text (buffer, "", 0);
+  if (adopt_first_screen (self))
+    {
+      apply_spans (self, 0, self->n_loaded);
+      mg_reader_view_text_appended (self);
+      if (mg_reader_view_get_loading (self))
+        append_text (self, FIRST_BYTES);
+      else
+        g_object_notify (G_OBJECT (self), "loading");
+    }
+  else
+    {
+      gtk_text_buffer_set_text (buffer, "", 0);
+      g_clear_pointer (&self->first_screen, g_free);
+      self->first_screen_len = 0;
 
-  if (self->document == NULL)
-    return;
+      if (self->document == NULL)
+        return;
 
-  append_text (self, FIRST_BYTES);
+      append_text (self, FIRST_BYTES);
+    }
   gtk_text_buffer_get_start_iter (buffer, &start);
   gtk_text_buffer_place_cursor (buffer, &start);
 
@@ -556,6 +642,7 @@ mg_reader_view_dispose_text (MgReaderView *self)
 void
 mg_reader_view_finalize_text (MgReaderView *self)
 {
+  g_clear_pointer (&self->first_screen, g_free);
   g_clear_pointer (&self->open_spans, g_array_unref);
   g_clear_pointer (&self->breaks, g_array_unref);
 }

@@ -16,6 +16,9 @@ void              mg_reader_view_set_document (MgReaderView *self,
                                                MgDocument   *document);
 MgDocument       *mg_reader_view_get_document (MgReaderView *self);
 gboolean          mg_reader_view_get_loading (MgReaderView *self);
+void              mg_reader_view_show_first_screen (MgReaderView *self,
+                                                    const char   *text,
+                                                    gsize         len);
 void              mg_reader_view_load_to (MgReaderView *self,
                                           guint         offset);
 guint             mg_reader_view_get_n_breaks (MgReaderView *self);
