@@ -676,8 +676,7 @@ _mg_window_ensure_find_bar (MgWindow *self)
   return self->find_bar;
 }
 
-/* The note editor, a popover over the text, built the first time a note
- * is opened rather than before the window's first frame. */
+/* The note editor, a popover over the text. */
 MgAnnotationEditor *
 _mg_window_ensure_editor (MgWindow *self)
 {

@@ -33,6 +33,8 @@ struct _MgWindow
   AdwFlap            *flap;
   MgSidebar          *sidebar;
   GtkBox             *document_box;
+  /* The find bar and the selection popover are built when first asked
+   * for (_mg_window_ensure_*()), not before the window's first frame. */
   MgFindBar          *find_bar;
   GtkMenuButton      *contents_button;
   GtkPopover         *contents_popover;
@@ -44,8 +46,6 @@ struct _MgWindow
   GtkRevealer        *reload_bar;
   GtkLabel           *banner_label;
   GtkPopover         *selection_popover;
-  /* Built when first needed (_mg_window_ensure_*()), not before the
-   * first frame. */
   MgAnnotationEditor *editor;
 
   GSettings        *settings;

@@ -1099,6 +1099,10 @@ mg_window_init (MgWindow *self)
                            G_CALLBACK (contents_row_activated_cb), self, G_CONNECT_SWAPPED);
 
   _mg_window_recent_init (self);
+  /* The note editor is made with the window, though it is shown later:
+   * a popover added beside the text once that is on screen can leave the
+   * text view without an allocation in GTK 4.8, and painted blank. */
+  _mg_window_ensure_editor (self);
   mg_menu_button_set_model_on_demand (self->primary_menu_button, G_MENU_MODEL (self->primary_menu));
 
   _mg_window_update_actions (self);
