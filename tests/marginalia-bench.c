@@ -1001,12 +1001,19 @@ write_repeated (const char *dir,
   return write_contents (dir, name, contents);
 }
 
+/* MG_BENCH_KEEP=1 keeps the bench's folder (documents, annotations,
+ * reading positions) for a profiler, and says where it is. */
 static void
 remove_tree (const char *path)
 {
   g_autofree char *quoted = g_shell_quote (path);
   g_autofree char *command = g_strconcat ("rm -rf ", quoted, NULL);
 
+  if (g_getenv ("MG_BENCH_KEEP") != NULL)
+    {
+      g_printerr ("marginalia-bench: kept %s\n", path);
+      return;
+    }
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
 }
 

@@ -577,8 +577,8 @@ test_first_screen_at_launch (void)
   g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
   g_autofree char *path = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
-  FirstScreenCase  c = { 0 };
-  const char      *argv[] = { "marginalia", NULL, NULL };
+  FirstScreenCase c = { 0 };
+  const char     *argv[] = { "marginalia", NULL, NULL };
 
   g_assert_no_error (error);
   for (guint i = 1; text->len < 400 * 1024; i++)

@@ -648,7 +648,7 @@ _mg_window_ensure_selection_popover (MgWindow *self)
   if (self->selection_popover == NULL)
     {
       g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/mg-selection-popover.ui");
-      GtkEventController    *keys = gtk_shortcut_controller_new ();
+      GtkEventController *keys = gtk_shortcut_controller_new ();
 
       self->selection_popover = GTK_POPOVER (gtk_builder_get_object (builder, "selection_popover"));
       /* Popovers that point into the text live beside the text view, on

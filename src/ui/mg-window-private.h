@@ -21,18 +21,18 @@ struct _MgWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwHeaderBar       *header_bar;
-  AdwWindowTitle     *window_title;
-  AdwToastOverlay    *toast_overlay;
-  GtkStack           *stack;
-  GtkSpinner         *spinner;
-  GtkScrolledWindow  *scroller;
-  MgReaderView       *reader;
-  AdwStatusPage      *error_page;
-  GtkWidget          *error_open_button;
-  AdwFlap            *flap;
-  MgSidebar          *sidebar;
-  GtkBox             *document_box;
+  AdwHeaderBar      *header_bar;
+  AdwWindowTitle    *window_title;
+  AdwToastOverlay   *toast_overlay;
+  GtkStack          *stack;
+  GtkSpinner        *spinner;
+  GtkScrolledWindow *scroller;
+  MgReaderView      *reader;
+  AdwStatusPage     *error_page;
+  GtkWidget         *error_open_button;
+  AdwFlap           *flap;
+  MgSidebar         *sidebar;
+  GtkBox            *document_box;
   /* The find bar and the selection popover are built when first asked
    * for (_mg_window_ensure_*()), not before the window's first frame. */
   MgFindBar          *find_bar;
@@ -74,33 +74,33 @@ struct _MgWindow
   GMenu      *primary_menu;
 };
 
-void          _mg_window_show_toast (MgWindow   *self,
-                                     const char *title);
-void          _mg_window_show_error (MgWindow     *self,
-                                     GFile        *file,
-                                     const GError *error);
-void          _mg_window_show_banner (MgWindow   *self,
-                                      const char *text,
-                                      const char *details);
-void          _mg_window_update_actions (MgWindow *self);
+void                _mg_window_show_toast (MgWindow   *self,
+                                           const char *title);
+void                _mg_window_show_error (MgWindow     *self,
+                                           GFile        *file,
+                                           const GError *error);
+void                _mg_window_show_banner (MgWindow   *self,
+                                            const char *text,
+                                            const char *details);
+void                _mg_window_update_actions (MgWindow *self);
 MgAnnotationEditor *_mg_window_ensure_editor (MgWindow *self);
-MgFindBar    *_mg_window_ensure_find_bar (MgWindow *self);
-GtkPopover   *_mg_window_ensure_selection_popover (MgWindow *self);
-MgAnnotation *_mg_window_lookup_parameter (MgWindow *self,
-                                           GVariant *parameter);
-void          _mg_window_set_color (MgWindow *self,
-                                    MgColor   color);
-void          _mg_window_class_actions_init (GtkWidgetClass *widget_class);
-void          _mg_window_actions_init (MgWindow *self);
-void          _mg_window_class_export_init (GtkWidgetClass *widget_class);
-void          _mg_window_ask_unsaved (MgWindow     *self,
-                                      const GError *error);
-void          _mg_window_close_discarding (MgWindow *self);
-void          _mg_window_class_reload_init (GtkWidgetClass *widget_class);
-void          _mg_window_recent_init (MgWindow *self);
-void          _mg_window_add_recent_document (const char *uri);
-void          _mg_window_watch_document (MgWindow *self);
-void          _mg_window_unwatch_document (MgWindow *self);
+MgFindBar          *_mg_window_ensure_find_bar (MgWindow *self);
+GtkPopover         *_mg_window_ensure_selection_popover (MgWindow *self);
+MgAnnotation       *_mg_window_lookup_parameter (MgWindow *self,
+                                                 GVariant *parameter);
+void                _mg_window_set_color (MgWindow *self,
+                                          MgColor   color);
+void                _mg_window_class_actions_init (GtkWidgetClass *widget_class);
+void                _mg_window_actions_init (MgWindow *self);
+void                _mg_window_class_export_init (GtkWidgetClass *widget_class);
+void                _mg_window_ask_unsaved (MgWindow     *self,
+                                            const GError *error);
+void                _mg_window_close_discarding (MgWindow *self);
+void                _mg_window_class_reload_init (GtkWidgetClass *widget_class);
+void                _mg_window_recent_init (MgWindow *self);
+void                _mg_window_add_recent_document (const char *uri);
+void                _mg_window_watch_document (MgWindow *self);
+void                _mg_window_unwatch_document (MgWindow *self);
 
 /* For tests: the parts of the window, and what it shows. */
 GtkTextView *mg_window_get_text_view (MgWindow *self);

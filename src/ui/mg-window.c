@@ -1054,7 +1054,6 @@ cursor_visible_cb (MgWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARET_BROWSING]);
 }
 
-
 static void
 mg_window_init (MgWindow *self)
 {
