@@ -274,6 +274,85 @@ test_opens_file (void)
   g_rmdir (dir);
 }
 
+/* The recent files are read after the frame that shows the document, not
+ * before it (mg-window-recent.c): when the document is set, it is not in
+ * them yet; it is soon after. */
+typedef struct
+{
+  char    *uri;
+  gboolean set;
+  gboolean recent_when_set;
+} RecentCheck;
+
+/* Just after the document is set, before anything else runs. */
+static gboolean
+recent_just_after_set_cb (gpointer user_data)
+{
+  RecentCheck *check = user_data;
+
+  check->set = TRUE;
+  check->recent_when_set = gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+recent_document_set_cb (GObject     *window,
+                        GParamSpec  *pspec,
+                        RecentCheck *check)
+{
+  if (!check->set && mg_window_get_document (MG_WINDOW (window)) != NULL)
+    g_idle_add_full (G_PRIORITY_HIGH, recent_just_after_set_cb, check, NULL);
+}
+
+static void
+recent_window_added_cb (GtkApplication *app,
+                        GtkWindow      *window,
+                        RecentCheck    *check)
+{
+  g_signal_connect (window, "notify::document", G_CALLBACK (recent_document_set_cb), check);
+}
+
+static void
+watch_recent (MgApplication *app,
+              gpointer       user_data)
+{
+  /* The recent files are not empty (GTK cannot be asked about an item
+   * of an empty list). */
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), "file:///nowhere/other.txt");
+  g_signal_connect (app, "window-added", G_CALLBACK (recent_window_added_cb), user_data);
+}
+
+static gboolean
+in_recent (MgApplication *app,
+           gpointer       user_data)
+{
+  RecentCheck *check = user_data;
+
+  return check->set && gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri);
+}
+
+static void
+test_recent_after_first_frame (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
+  const char      *argv[] = { "marginalia", path, NULL };
+  RecentCheck      check = { NULL, FALSE, FALSE };
+
+  g_file_set_contents (path, "A paragraph to open.\n", -1, &error);
+  g_assert_no_error (error);
+  check.uri = g_filename_to_uri (path, NULL, NULL);
+
+  g_assert_true (run_app_until_full (argv, watch_recent, in_recent, &check));
+  g_assert_false (check.recent_when_set);
+
+  g_free (check.uri);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 typedef struct
 {
   const char *expected_path;
@@ -2125,6 +2204,7 @@ main (int   argc,
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/opens-file", test_opens_file);
+  g_test_add_func ("/window/recent-after-first-frame", test_recent_after_first_frame);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
   g_test_add_func ("/window/text-shown-at-once", test_text_shown_at_once);

@@ -71,6 +71,7 @@ struct _MgWindow
   GHashTable *deleted;
   GMenu      *recent_menu;
   guint       recent_source;
+  gboolean    recent_watched;
   GMenu      *primary_menu;
 };
 
@@ -98,7 +99,8 @@ void                _mg_window_ask_unsaved (MgWindow     *self,
 void                _mg_window_close_discarding (MgWindow *self);
 void                _mg_window_class_reload_init (GtkWidgetClass *widget_class);
 void                _mg_window_recent_init (MgWindow *self);
-void                _mg_window_add_recent_document (const char *uri);
+void                _mg_window_add_recent_document (MgWindow   *self,
+                                                    const char *uri);
 void                _mg_window_watch_document (MgWindow *self);
 void                _mg_window_unwatch_document (MgWindow *self);
 

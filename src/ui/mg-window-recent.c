@@ -19,8 +19,8 @@
 #define RECENT_GROUP "marginalia-documents"
 
 /* Listed in Open Recent here and in the desktop's recent files. */
-void
-_mg_window_add_recent_document (const char *uri)
+static void
+add_recent_document (const char *uri)
 {
   const char      *groups[] = { RECENT_GROUP, NULL };
   g_autofree char *type = g_content_type_guess (uri, NULL, 0, NULL);
@@ -33,6 +33,58 @@ _mg_window_add_recent_document (const char *uri)
   };
 
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+/* The recent files are read (the first time, from a file that may hold
+ * thousands) just after the frame that shows the document, not before. */
+typedef struct
+{
+  char    *uri;
+  gboolean added;
+} RecentAdd;
+
+static void
+recent_add_free (gpointer  data,
+                 GClosure *closure)
+{
+  RecentAdd *add = data;
+
+  /* The window went before painting: listed all the same. */
+  if (!add->added)
+    add_recent_document (add->uri);
+  g_free (add->uri);
+  g_free (add);
+}
+
+static void
+recent_add_after_paint_cb (GdkFrameClock *clock,
+                           RecentAdd     *add)
+{
+  if (!add->added)
+    {
+      add->added = TRUE;
+      add_recent_document (add->uri);
+    }
+  g_signal_handlers_disconnect_by_func (clock, recent_add_after_paint_cb, add);
+}
+
+void
+_mg_window_add_recent_document (MgWindow   *self,
+                                const char *uri)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  RecentAdd     *add;
+
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      add_recent_document (uri);
+      return;
+    }
+
+  add = g_new0 (RecentAdd, 1);
+  add->uri = g_strdup (uri);
+  g_signal_connect_data (clock, "after-paint", G_CALLBACK (recent_add_after_paint_cb), add, recent_add_free, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* The ten most recent documents, in the main menu, or a line that says
@@ -75,11 +127,29 @@ watch_recent_cb (gpointer user_data)
   MgWindow *self = user_data;
 
   self->recent_source = 0;
+  self->recent_watched = TRUE;
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
                            G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
   update_recent_menu (self);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+watch_recent_after_paint_cb (GdkFrameClock *clock,
+                             MgWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, watch_recent_after_paint_cb, self);
+  if (self->recent_source == 0 && !self->recent_watched)
+    self->recent_source = g_idle_add (watch_recent_cb, self);
+}
+
+static void
+watch_recent_when_mapped_cb (MgWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, watch_recent_when_mapped_cb, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (watch_recent_after_paint_cb), self, 0);
 }
 
 /* The Open Recent submenu of the main menu, kept up to date. */
@@ -91,7 +161,7 @@ _mg_window_recent_init (MgWindow *self)
 
   self->recent_menu = g_menu_new ();
   g_menu_insert_submenu (G_MENU (first), 1, _ ("Open _Recent"), G_MENU_MODEL (self->recent_menu));
-  /* The recent files are read, and watched, once the window is up: the
-   * first frame does not show them. */
-  self->recent_source = g_idle_add_full (G_PRIORITY_LOW, watch_recent_cb, self, NULL);
+  /* The recent files are read, and watched, after the window's first
+   * frame, which does not show them. */
+  g_signal_connect (self, "map", G_CALLBACK (watch_recent_when_mapped_cb), NULL);
 }
