@@ -274,14 +274,17 @@ test_opens_file (void)
   g_rmdir (dir);
 }
 
-/* The recent files are read after the frame that shows the document, not
- * before it (mg-window-recent.c): when the document is set, it is not in
- * them yet; it is soon after. */
+/* The recent files are read, and the document's file is watched, after
+ * the frame that shows the document, not before it (mg-window-recent.c,
+ * mg-window.c): when the document is set, it is not in the recent files
+ * yet and its file is not watched; soon after, both. */
 typedef struct
 {
-  char    *uri;
-  gboolean set;
-  gboolean recent_when_set;
+  char     *uri;
+  MgWindow *window;
+  gboolean  set;
+  gboolean  recent_when_set;
+  gboolean  watched_when_set;
 } RecentCheck;
 
 /* Just after the document is set, before anything else runs. */
@@ -292,6 +295,7 @@ recent_just_after_set_cb (gpointer user_data)
 
   check->set = TRUE;
   check->recent_when_set = gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri);
+  check->watched_when_set = check->window->document_monitor != NULL;
 
   return G_SOURCE_REMOVE;
 }
@@ -302,7 +306,10 @@ recent_document_set_cb (GObject     *window,
                         RecentCheck *check)
 {
   if (!check->set && mg_window_get_document (MG_WINDOW (window)) != NULL)
-    g_idle_add_full (G_PRIORITY_HIGH, recent_just_after_set_cb, check, NULL);
+    {
+      check->window = MG_WINDOW (window);
+      g_idle_add_full (G_PRIORITY_HIGH, recent_just_after_set_cb, check, NULL);
+    }
 }
 
 static void
@@ -329,7 +336,7 @@ in_recent (MgApplication *app,
 {
   RecentCheck *check = user_data;
 
-  return check->set && gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri);
+  return check->set && gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri) && check->window->document_monitor != NULL;
 }
 
 static void
@@ -339,7 +346,7 @@ test_recent_after_first_frame (void)
   g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
   const char      *argv[] = { "marginalia", path, NULL };
-  RecentCheck      check = { NULL, FALSE, FALSE };
+  RecentCheck      check = { NULL, NULL, FALSE, FALSE, FALSE };
 
   g_file_set_contents (path, "A paragraph to open.\n", -1, &error);
   g_assert_no_error (error);
@@ -347,6 +354,7 @@ test_recent_after_first_frame (void)
 
   g_assert_true (run_app_until_full (argv, watch_recent, in_recent, &check));
   g_assert_false (check.recent_when_set);
+  g_assert_false (check.watched_when_set);
 
   g_free (check.uri);
   g_unlink (path);
@@ -2204,7 +2212,7 @@ main (int   argc,
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/opens-file", test_opens_file);
-  g_test_add_func ("/window/recent-after-first-frame", test_recent_after_first_frame);
+  g_test_add_func ("/window/recent-and-monitor-after-first-frame", test_recent_after_first_frame);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
   g_test_add_func ("/window/text-shown-at-once", test_text_shown_at_once);

@@ -62,6 +62,7 @@ struct _MgWindow
   char             *last_toast;
   GFile            *watched_file;
   GFileMonitor     *document_monitor;
+  gboolean          watch_pending;
   MgColor           color;
   gboolean          show_sidebar;
   gboolean          close_confirmed;

@@ -413,6 +413,12 @@ load_annotations (MgWindow *self)
   g_assert (self->store == NULL);
   g_assert (self->annotations == NULL);
 
+  if (self->watch_pending)
+    {
+      self->watch_pending = FALSE;
+      _mg_window_watch_document (self);
+    }
+
   self->store = mg_store_new (self->document, annotations, NULL);
   g_signal_connect_object (self->store, "error", G_CALLBACK (store_error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "saved", G_CALLBACK (store_saved_cb), self, G_CONNECT_SWAPPED);
@@ -537,7 +543,11 @@ mg_window_set_document (MgWindow   *self,
 
   mg_reader_view_set_document (self->reader, document);
   update_contents (self);
-  _mg_window_watch_document (self);
+  /* Its file is watched from just after its first frame, with the
+   * annotations' load. */
+  _mg_window_unwatch_document (self);
+  gtk_revealer_set_reveal_child (self->reload_bar, FALSE);
+  self->watch_pending = TRUE;
 
   /* The text is painted first; the annotations are loaded, anchored and
    * painted just after that first frame, so that a document with
