@@ -274,89 +274,79 @@ test_opens_file (void)
   g_rmdir (dir);
 }
 
-/* The recent files are read, and the document's file is watched, after
- * the frame that shows the document, not before it (mg-window-recent.c,
- * mg-window.c): when the document is set, it is not in the recent files
- * yet and its file is not watched; soon after, both. */
+/* The document's file is watched from just after the frame that shows
+ * the document, not before it (mg-window.c): when the document is set,
+ * its file is not watched yet; soon after, it is. */
 typedef struct
 {
-  char     *uri;
   MgWindow *window;
   gboolean  set;
-  gboolean  recent_when_set;
   gboolean  watched_when_set;
-} RecentCheck;
+} MonitorCheck;
 
 /* Just after the document is set, before anything else runs. */
 static gboolean
-recent_just_after_set_cb (gpointer user_data)
+monitor_just_after_set_cb (gpointer user_data)
 {
-  RecentCheck *check = user_data;
+  MonitorCheck *check = user_data;
 
   check->set = TRUE;
-  check->recent_when_set = gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri);
   check->watched_when_set = check->window->document_monitor != NULL;
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-recent_document_set_cb (GObject     *window,
-                        GParamSpec  *pspec,
-                        RecentCheck *check)
+monitor_document_set_cb (GObject      *window,
+                         GParamSpec   *pspec,
+                         MonitorCheck *check)
 {
-  if (!check->set && mg_window_get_document (MG_WINDOW (window)) != NULL)
+  if (!check->set && check->window == NULL && mg_window_get_document (MG_WINDOW (window)) != NULL)
     {
       check->window = MG_WINDOW (window);
-      g_idle_add_full (G_PRIORITY_HIGH, recent_just_after_set_cb, check, NULL);
+      g_idle_add_full (G_PRIORITY_HIGH, monitor_just_after_set_cb, check, NULL);
     }
 }
 
 static void
-recent_window_added_cb (GtkApplication *app,
-                        GtkWindow      *window,
-                        RecentCheck    *check)
+monitor_window_added_cb (GtkApplication *app,
+                         GtkWindow      *window,
+                         MonitorCheck   *check)
 {
-  g_signal_connect (window, "notify::document", G_CALLBACK (recent_document_set_cb), check);
+  g_signal_connect (window, "notify::document", G_CALLBACK (monitor_document_set_cb), check);
 }
 
 static void
-watch_recent (MgApplication *app,
-              gpointer       user_data)
+watch_monitor (MgApplication *app,
+               gpointer       user_data)
 {
-  /* The recent files are not empty (GTK cannot be asked about an item
-   * of an empty list). */
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), "file:///nowhere/other.txt");
-  g_signal_connect (app, "window-added", G_CALLBACK (recent_window_added_cb), user_data);
+  g_signal_connect (app, "window-added", G_CALLBACK (monitor_window_added_cb), user_data);
 }
 
 static gboolean
-in_recent (MgApplication *app,
-           gpointer       user_data)
+file_watched (MgApplication *app,
+              gpointer       user_data)
 {
-  RecentCheck *check = user_data;
+  MonitorCheck *check = user_data;
 
-  return check->set && gtk_recent_manager_has_item (gtk_recent_manager_get_default (), check->uri) && check->window->document_monitor != NULL;
+  return check->set && check->window->document_monitor != NULL;
 }
 
 static void
-test_recent_after_first_frame (void)
+test_monitor_after_first_frame (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
   const char      *argv[] = { "marginalia", path, NULL };
-  RecentCheck      check = { NULL, NULL, FALSE, FALSE, FALSE };
+  MonitorCheck     check = { NULL, FALSE, FALSE };
 
   g_file_set_contents (path, "A paragraph to open.\n", -1, &error);
   g_assert_no_error (error);
-  check.uri = g_filename_to_uri (path, NULL, NULL);
 
-  g_assert_true (run_app_until_full (argv, watch_recent, in_recent, &check));
-  g_assert_false (check.recent_when_set);
+  g_assert_true (run_app_until_full (argv, watch_monitor, file_watched, &check));
   g_assert_false (check.watched_when_set);
 
-  g_free (check.uri);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -2212,7 +2202,7 @@ main (int   argc,
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/opens-file", test_opens_file);
-  g_test_add_func ("/window/recent-and-monitor-after-first-frame", test_recent_after_first_frame);
+  g_test_add_func ("/window/monitor-after-first-frame", test_monitor_after_first_frame);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
   g_test_add_func ("/window/text-shown-at-once", test_text_shown_at_once);

@@ -113,7 +113,7 @@ load_file_cb (GObject      *object,
       g_autofree char *uri = g_file_get_uri (data->file);
 
       mg_window_set_document (data->self, document);
-      _mg_window_add_recent_document (data->self, uri);
+      _mg_window_add_recent_document (uri);
     }
 
   open_data_free (data);

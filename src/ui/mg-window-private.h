@@ -100,8 +100,7 @@ void                _mg_window_ask_unsaved (MgWindow     *self,
 void                _mg_window_close_discarding (MgWindow *self);
 void                _mg_window_class_reload_init (GtkWidgetClass *widget_class);
 void                _mg_window_recent_init (MgWindow *self);
-void                _mg_window_add_recent_document (MgWindow   *self,
-                                                    const char *uri);
+void                _mg_window_add_recent_document (const char *uri);
 void                _mg_window_watch_document (MgWindow *self);
 void                _mg_window_unwatch_document (MgWindow *self);
 

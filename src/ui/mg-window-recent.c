@@ -19,8 +19,8 @@
 #define RECENT_GROUP "marginalia-documents"
 
 /* Listed in Open Recent here and in the desktop's recent files. */
-static void
-add_recent_document (const char *uri)
+void
+_mg_window_add_recent_document (const char *uri)
 {
   const char      *groups[] = { RECENT_GROUP, NULL };
   g_autofree char *type = g_content_type_guess (uri, NULL, 0, NULL);
@@ -33,58 +33,6 @@ add_recent_document (const char *uri)
   };
 
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
-}
-
-/* The recent files are read (the first time, from a file that may hold
- * thousands) just after the frame that shows the document, not before. */
-typedef struct
-{
-  char    *uri;
-  gboolean added;
-} RecentAdd;
-
-static void
-recent_add_free (gpointer  data,
-                 GClosure *closure)
-{
-  RecentAdd *add = data;
-
-  /* The window went before painting: listed all the same. */
-  if (!add->added)
-    add_recent_document (add->uri);
-  g_free (add->uri);
-  g_free (add);
-}
-
-static void
-recent_add_after_paint_cb (GdkFrameClock *clock,
-                           RecentAdd     *add)
-{
-  if (!add->added)
-    {
-      add->added = TRUE;
-      add_recent_document (add->uri);
-    }
-  g_signal_handlers_disconnect_by_func (clock, recent_add_after_paint_cb, add);
-}
-
-void
-_mg_window_add_recent_document (MgWindow   *self,
-                                const char *uri)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  RecentAdd     *add;
-
-  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      add_recent_document (uri);
-      return;
-    }
-
-  add = g_new0 (RecentAdd, 1);
-  add->uri = g_strdup (uri);
-  g_signal_connect_data (clock, "after-paint", G_CALLBACK (recent_add_after_paint_cb), add, recent_add_free, 0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* The ten most recent documents, in the main menu, or a line that says
