@@ -60,6 +60,14 @@ test_opens_on_general (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (mg_test_iterate_until (mapped, window, 30));
 
+  /* Built when first asked for (mg-shortcuts.c), with GTK's usual key. */
+  {
+    g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+
+    g_assert_nonnull (accels);
+    g_assert_cmpstr (accels[0], ==, "<Control>question");
+  }
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   help = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
   g_assert_nonnull (help);

@@ -368,6 +368,9 @@ mg_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_accels[] = { "F1", NULL };
+  /* GTK's own, which it sets only for a gtk/help-overlay.ui resource
+   * (ours is built when first asked for: mg-shortcuts.c). */
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
   /* Ctrl+L is Open Link. */
   static const char *library_accels[] = { "<Control><Shift>l", NULL };
 
@@ -386,6 +389,8 @@ mg_application_startup (GApplication *application)
                                          "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "app.help", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                         "win.show-help-overlay", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application),
                                          "app.library", library_accels);
 
