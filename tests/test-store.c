@@ -14,6 +14,7 @@
 #include <utime.h>
 
 #include "mg-test-utils.h"
+#include "mg-anchor.h"
 #include "mg-annotation-list.h"
 #include "mg-annotation.h"
 #include "mg-document-loader.h"
@@ -1407,6 +1408,7 @@ assert_same_annotation (MgAnnotation *a,
   g_assert_cmpstr (mg_annotation_get_exact (a), ==, mg_annotation_get_exact (b));
   g_assert_cmpstr (mg_annotation_get_prefix (a), ==, mg_annotation_get_prefix (b));
   g_assert_cmpstr (mg_annotation_get_suffix (a), ==, mg_annotation_get_suffix (b));
+  g_assert_cmpstr (mg_annotation_get_previous_exact (a), ==, mg_annotation_get_previous_exact (b));
   g_assert_cmpuint (mg_annotation_get_start (a), ==, mg_annotation_get_start (b));
   g_assert_cmpuint (mg_annotation_get_end (a), ==, mg_annotation_get_end (b));
   g_assert_cmpint (mg_annotation_get_state (a), ==, mg_annotation_get_state (b));
@@ -1968,7 +1970,13 @@ cached_store_with_annotations (Fixture          *fixture,
   mg_annotation_set_tags (annotation, tags);
   annotation = add_annotation (list, document, "lazy dog", "2001-02-03T04:05:06.789Z");
   mg_annotation_set_color (annotation, MG_COLOR_ORANGE);
-  add_annotation (list, document, "liquor jugs", NULL);
+  /* Moved with the text and its words changed: it keeps its quote as
+   * highlighted, which the cache keeps too. */
+  annotation = add_annotation (list, document, "liquor jugs", NULL);
+  mg_annotation_follow_text (annotation, document, mg_annotation_get_start (annotation), mg_annotation_get_end (annotation) - 1);
+  mg_anchor_annotation (annotation, document);
+  g_assert_cmpint (mg_annotation_get_state (annotation), ==, MG_ANNOTATION_STATE_ANCHORED);
+  g_assert_cmpstr (mg_annotation_get_previous_exact (annotation), ==, "liquor jugs");
   annotation = add_annotation (list, document, "black quartz", NULL);
   mg_annotation_list_remove (list, annotation);
   flush_ok (store);

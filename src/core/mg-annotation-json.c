@@ -1015,13 +1015,22 @@ tags_read_back (const char *const *tags)
   return g_strv_equal ((const char *const *) normalized, tags);
 }
 
+/* A previous quote as the reader keeps one: none, or a non-empty text
+ * (an empty "previousExact" reads as none). */
+static gboolean
+previous_reads_back (const char *previous_exact)
+{
+  return previous_exact == NULL || (is_text (previous_exact) && previous_exact[0] != '\0');
+}
+
 /**
  * mg_annotation_json_restore:
  *
  * An annotation from the values the cache kept of one, checked as the JSON
  * reader checks them: a non-empty id and quote, text that is UTF-8, tags
  * as the reader makes them, a colour of the palette, times in range and
- * in whole milliseconds, positions from 0 to G_MAXINT with start <= end.
+ * in whole milliseconds, positions from 0 to G_MAXINT with start <= end,
+ * no previous quote (%NULL) or a non-empty one.
  *
  * Returns: (transfer full) (nullable): the annotation, or %NULL when the
  *   values are not what reading a file could give
@@ -1037,12 +1046,13 @@ mg_annotation_json_restore (const char        *id,
                             const char        *prefix,
                             const char        *suffix,
                             guint              start,
-                            guint              end)
+                            guint              end,
+                            const char        *previous_exact)
 {
   g_autoptr (GDateTime) created = NULL;
   g_autoptr (GDateTime) modified = NULL;
 
-  if (!is_text (id) || id[0] == '\0' || !is_text (note) || !is_text (exact) || exact[0] == '\0' || !is_text (prefix) || !is_text (suffix) || !tags_read_back (tags) || color >= MG_N_COLORS || start > end || end > MAX_POSITION)
+  if (!is_text (id) || id[0] == '\0' || !is_text (note) || !is_text (exact) || exact[0] == '\0' || !is_text (prefix) || !is_text (suffix) || !tags_read_back (tags) || color >= MG_N_COLORS || start > end || end > MAX_POSITION || !previous_reads_back (previous_exact))
     return NULL;
 
   created = time_from_usec (created_usec);
@@ -1051,7 +1061,7 @@ mg_annotation_json_restore (const char        *id,
     return NULL;
 
   return mg_annotation_new_full (id, created, modified, color, note, tags,
-                                 exact, prefix, suffix, start, end, NULL);
+                                 exact, prefix, suffix, start, end, previous_exact);
 }
 
 /**
@@ -1059,9 +1069,7 @@ mg_annotation_json_restore (const char        *id,
  * @annotation: a #MgAnnotation
  *
  * Returns: whether reading what mg_annotation_json_write() writes of
- *   @annotation gives its very values back (what the cache may keep; it
- *   keeps no previous quote, so an annotation with one is read from the
- *   JSON)
+ *   @annotation gives its very values back (what the cache may keep)
  */
 gboolean
 mg_annotation_json_reads_back (MgAnnotation *annotation)
@@ -1069,5 +1077,5 @@ mg_annotation_json_reads_back (MgAnnotation *annotation)
   const char *id = mg_annotation_get_id (annotation);
   const char *exact = mg_annotation_get_exact (annotation);
 
-  return is_text (id) && id[0] != '\0' && is_text (mg_annotation_get_note (annotation)) && is_text (exact) && exact[0] != '\0' && is_text (mg_annotation_get_prefix (annotation)) && is_text (mg_annotation_get_suffix (annotation)) && tags_read_back (mg_annotation_get_tags (annotation)) && mg_annotation_get_end (annotation) <= MAX_POSITION && mg_annotation_get_previous_exact (annotation) == NULL;
+  return is_text (id) && id[0] != '\0' && is_text (mg_annotation_get_note (annotation)) && is_text (exact) && exact[0] != '\0' && is_text (mg_annotation_get_prefix (annotation)) && is_text (mg_annotation_get_suffix (annotation)) && tags_read_back (mg_annotation_get_tags (annotation)) && mg_annotation_get_end (annotation) <= MAX_POSITION && previous_reads_back (mg_annotation_get_previous_exact (annotation));
 }

@@ -52,7 +52,8 @@ MgAnnotation *mg_annotation_json_restore (const char        *id,
                                           const char        *prefix,
                                           const char        *suffix,
                                           guint              start,
-                                          guint              end);
+                                          guint              end,
+                                          const char        *previous_exact);
 gboolean      mg_annotation_json_reads_back (MgAnnotation *annotation);
 gint64        mg_annotation_json_time_to_usec (GDateTime *datetime);
 

@@ -30,12 +30,12 @@
  *
  * then the GVariant of type CACHE_TYPE, in the machine's byte order: the
  * document as the file names it, then the annotations in columns (fixed
- * size ones read in place, without a copy per item), then what the store
- * keeps verbatim. */
+ * size ones read in place, without a copy per item; a previous quote is
+ * "" when there is none), then what the store keeps verbatim. */
 
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 #define HEADER_SIZE 256
-#define CACHE_TYPE "((sss)asaxaxayasaasasasasauauasa(ss)as)"
+#define CACHE_TYPE "((sss)asaxaxayasaasasasasauauasasa(ss)as)"
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
 #define BYTE_ORDER_MARK "l"
@@ -142,6 +142,7 @@ mg_store_cache_build (const char *uri,
   g_autoptr (GPtrArray) exacts = g_ptr_array_sized_new (n);
   g_autoptr (GPtrArray) prefixes = g_ptr_array_sized_new (n);
   g_autoptr (GPtrArray) suffixes = g_ptr_array_sized_new (n);
+  g_autoptr (GPtrArray) previous = g_ptr_array_sized_new (n);
   g_autoptr (GPtrArray) annotation_refs = g_ptr_array_new_full (n, g_object_unref);
   g_autofree gint64  *created = g_new (gint64, MAX (n, 1));
   g_autofree gint64  *modified = g_new (gint64, MAX (n, 1));
@@ -183,6 +184,7 @@ mg_store_cache_build (const char *uri,
       g_ptr_array_add (exacts, (gpointer) mg_annotation_get_exact (annotation));
       g_ptr_array_add (prefixes, (gpointer) mg_annotation_get_prefix (annotation));
       g_ptr_array_add (suffixes, (gpointer) mg_annotation_get_suffix (annotation));
+      g_ptr_array_add (previous, (gpointer) (mg_annotation_get_previous_exact (annotation) != NULL ? mg_annotation_get_previous_exact (annotation) : ""));
       created[i] = mg_annotation_json_time_to_usec (mg_annotation_get_created (annotation));
       modified[i] = mg_annotation_json_time_to_usec (mg_annotation_get_modified (annotation));
       colors[i] = mg_annotation_get_color (annotation);
@@ -208,6 +210,7 @@ mg_store_cache_build (const char *uri,
   columns[n_columns++] = strv_variant (suffixes);
   columns[n_columns++] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, starts, n, sizeof (guint32));
   columns[n_columns++] = g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, ends, n, sizeof (guint32));
+  columns[n_columns++] = strv_variant (previous);
   columns[n_columns++] = nodes_variant (raw_entries, raw_texts);
   columns[n_columns++] = g_variant_builder_end (&deleted);
   columns[n_columns++] = nodes_variant (raw_tombstones, raw_texts);
@@ -320,23 +323,6 @@ nodes_from_variant (GVariant   *strings,
   return g_steal_pointer (&nodes);
 }
 
-/* The columns of annotations, all of the same length. */
-typedef struct
-{
-  gsize          n;
-  const char   **ids;
-  const gint64  *created;
-  const gint64  *modified;
-  const guint8  *colors;
-  const char   **notes;
-  GVariant      *tags;
-  const char   **exacts;
-  const char   **prefixes;
-  const char   **suffixes;
-  const guint32 *starts;
-  const guint32 *ends;
-} Columns;
-
 static gboolean
 column_length (gsize  n,
                gsize *expected)
@@ -362,11 +348,13 @@ read_annotations (GVariant             *root,
   g_autoptr (GVariant) v_suffixes = g_variant_get_child_value (root, 9);
   g_autoptr (GVariant) v_starts = g_variant_get_child_value (root, 10);
   g_autoptr (GVariant) v_ends = g_variant_get_child_value (root, 11);
+  g_autoptr (GVariant) v_previous = g_variant_get_child_value (root, 12);
   g_autofree const char **ids = NULL;
   g_autofree const char **notes = NULL;
   g_autofree const char **exacts = NULL;
   g_autofree const char **prefixes = NULL;
   g_autofree const char **suffixes = NULL;
+  g_autofree const char **previous = NULL;
   const gint64           *created;
   const gint64           *modified;
   const guint8           *colors;
@@ -406,6 +394,9 @@ read_annotations (GVariant             *root,
   ends = g_variant_get_fixed_array (v_ends, &len, sizeof (guint32));
   if (!column_length (len, &n))
     return FALSE;
+  previous = g_variant_get_strv (v_previous, &len);
+  if (!column_length (len, &n))
+    return FALSE;
 
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   contents->annotations = g_ptr_array_new_full (n, g_object_unref);
@@ -419,7 +410,8 @@ read_annotations (GVariant             *root,
       annotation = mg_annotation_json_restore (ids[i], created[i], modified[i], colors[i],
                                                notes[i], (const char *const *) tags,
                                                exacts[i], prefixes[i], suffixes[i],
-                                               starts[i], ends[i]);
+                                               starts[i], ends[i],
+                                               previous[i][0] != '\0' ? previous[i] : NULL);
       if (annotation == NULL)
         return FALSE;
       g_ptr_array_add (contents->annotations, annotation);
@@ -434,9 +426,9 @@ static gboolean
 read_contents (GVariant             *root,
                MgStoreCacheContents *contents)
 {
-  g_autoptr (GVariant) v_raw_entries = g_variant_get_child_value (root, 12);
-  g_autoptr (GVariant) v_tombstones = g_variant_get_child_value (root, 13);
-  g_autoptr (GVariant) v_raw_tombstones = g_variant_get_child_value (root, 14);
+  g_autoptr (GVariant) v_raw_entries = g_variant_get_child_value (root, 13);
+  g_autoptr (GVariant) v_tombstones = g_variant_get_child_value (root, 14);
+  g_autoptr (GVariant) v_raw_tombstones = g_variant_get_child_value (root, 15);
   GVariantIter iter;
   const char  *id;
   const char  *when;
