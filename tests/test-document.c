@@ -160,6 +160,30 @@ test_chars (void)
   g_assert_cmpuint (chars[5], ==, 0);
 }
 
+/* The code points of a text of every length of UTF-8 sequence, ASCII in
+ * runs and alone between others, are GLib's. */
+static void
+test_chars_agree_with_glib (void)
+{
+  static const char *const pieces[] = { "plain words, ", "\xC3\xA9", "\xE2\x80\x94", "\xF0\x9F\x98\x80", "x", "\n" };
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (MgDocument) document = NULL;
+  g_autofree gunichar *expected = NULL;
+  const gunichar      *chars;
+  glong                n_expected = 0;
+  gsize                n = 0;
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (text, pieces[(i * 7 + i / 3) % G_N_ELEMENTS (pieces)]);
+  g_string_append (text, "end");
+
+  document = document_from_string (text->str, -1);
+  expected = g_utf8_to_ucs4_fast (mg_document_get_text (document), mg_document_get_n_bytes (document), &n_expected);
+  chars = mg_document_get_chars (document, &n);
+  g_assert_cmpuint (n, ==, n_expected);
+  g_assert_cmpmem (chars, (n + 1) * sizeof (gunichar), expected, (n_expected + 1) * sizeof (gunichar));
+}
+
 static void
 test_sha256_ignores_line_endings (void)
 {
@@ -275,6 +299,7 @@ main (int   argc,
   g_test_add_func ("/document/normalize/trailing-blank-lines", test_trailing_blank_lines);
   g_test_add_func ("/document/normalize/fast-and-slow-paths-agree", test_fast_and_slow_paths_agree);
   g_test_add_func ("/document/chars/code-points", test_chars);
+  g_test_add_func ("/document/chars/agree-with-glib", test_chars_agree_with_glib);
   g_test_add_func ("/document/sha256/ignores-line-endings", test_sha256_ignores_line_endings);
   g_test_add_func ("/document/refuse/binary", test_binary_refused);
   g_test_add_func ("/document/refuse/directory", test_directory_refused);

