@@ -131,3 +131,51 @@ mg_test_click_with_pointer (GtkWidget *widget)
   return FALSE;
 #endif
 }
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      left;
+} FrameCount;
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                FrameCount    *count)
+{
+  if (count->left > 0)
+    {
+      count->left--;
+      gtk_widget_queue_draw (count->widget);
+    }
+}
+
+static gboolean
+frames_done (gpointer user_data)
+{
+  FrameCount *count = user_data;
+
+  return count->left == 0;
+}
+
+/**
+ * mg_test_wait_frames:
+ * @widget: a widget on screen
+ * @n: how many frames
+ *
+ * Waits until @widget's window has painted @n frames, asking for each: a
+ * window with nothing left to do paints no frame by itself.
+ */
+void
+mg_test_wait_frames (GtkWidget *widget,
+                     guint      n)
+{
+  FrameCount     count = { widget, n };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gulong         handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &count);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (mg_test_iterate_until (frames_done, &count, 30));
+  g_signal_handler_disconnect (clock, handler);
+}

@@ -753,6 +753,83 @@ test_caret_browsing (void)
 
 /* Entries of the saved file that cannot be read are kept in it, and the
  * sidebar says so: the document does not look as if it had none. */
+typedef struct
+{
+  MgWindow *window;
+  guint     frames; /* painted since the highlights were given */
+  gboolean  shown;
+  guint     frames_when_shown;
+  guint     pending_when_shown;
+} ShowOrder;
+
+static void
+show_order_frame_cb (GdkFrameClock *clock,
+                     ShowOrder     *order)
+{
+  MgReaderView *reader = MG_READER_VIEW (mg_window_get_text_view (order->window));
+
+  if (mg_reader_view_get_annotations (reader) != NULL)
+    order->frames++;
+}
+
+static void
+show_order_annotations_cb (MgWindow   *window,
+                           GParamSpec *pspec,
+                           ShowOrder  *order)
+{
+  MgReaderView *reader = MG_READER_VIEW (mg_window_get_text_view (window));
+
+  if (order->shown || mg_window_get_annotations (window) == NULL)
+    return;
+
+  order->shown = TRUE;
+  order->frames_when_shown = order->frames;
+  order->pending_when_shown = mg_reader_view_get_pending_chunks (reader);
+}
+
+/* A document's stored highlights are painted first; the sidebar gets the
+ * annotations (and the window's actions on them) just after the frame
+ * that shows them all, as its rows take longer to make. */
+static void
+test_sidebar_after_highlights (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  ShowOrder  order = { NULL };
+  MgWindow  *window;
+  MgSidebar *sidebar;
+  gulong     frame_handler;
+  guint      start = find_offset (document, "Cognitia");
+
+  window = new_window (document);
+  select_range (window, start, start + 8);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight", NULL));
+  iterate ();
+  close_window_keep (window);
+
+  window = mg_window_new (GTK_APPLICATION (app));
+  order.window = window;
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+  frame_handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                                    G_CALLBACK (show_order_frame_cb), &order);
+  g_signal_connect (window, "notify::annotations", G_CALLBACK (show_order_annotations_cb), &order);
+  mg_window_set_document (window, document);
+
+  for (guint tries = 0; tries < 12000 && !order.shown; tries++)
+    wait_ms (5);
+  g_assert_true (order.shown);
+  g_assert_cmpuint (order.frames_when_shown, >=, 1);
+  g_assert_cmpuint (order.pending_when_shown, ==, 0);
+
+  sidebar = MG_SIDEBAR (mg_window_get_sidebar (window));
+  g_assert_true (mg_sidebar_get_annotations (sidebar) == mg_window_get_annotations (window));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
+
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), frame_handler);
+  g_signal_handlers_disconnect_by_data (window, &order);
+  close_window (window);
+}
+
 static void
 test_unreadable_entries_shown (void)
 {
@@ -810,8 +887,9 @@ test_unreadable_entries_shown (void)
     mg_window_set_document (window, other);
     g_assert_null (mg_sidebar_get_unreadable_text (sidebar));
     mg_window_set_document (window, document);
-    for (guint tries = 0; tries < 2000 && mg_sidebar_get_unreadable_text (sidebar) == NULL; tries++)
+    for (guint tries = 0; tries < 2000 && (mg_sidebar_get_unreadable_text (sidebar) == NULL || mg_window_get_annotations (window) == NULL); tries++)
       wait_ms (5);
+    g_assert_nonnull (mg_window_get_annotations (window));
     g_assert_nonnull (mg_sidebar_get_unreadable_text (sidebar));
   }
 
@@ -1089,6 +1167,7 @@ main (int   argc,
   g_test_add_func ("/annotate/store/saved-and-restored", test_saved_and_restored);
   g_test_add_func ("/annotate/store/corrupt-file-shown", test_corrupt_store_shown);
   g_test_add_func ("/annotate/store/unreadable-entries-shown", test_unreadable_entries_shown);
+  g_test_add_func ("/annotate/store/sidebar-after-highlights", test_sidebar_after_highlights);
   g_test_add_func ("/annotate/orphan/reattach", test_reattach_orphan);
   g_test_add_func ("/annotate/view/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/annotate/view/caret-browsing", test_caret_browsing);

@@ -32,41 +32,6 @@ iterate_until (Condition condition,
   return mg_test_iterate_until (condition, user_data, 30);
 }
 
-typedef struct
-{
-  guint n;
-} FrameCount;
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                FrameCount    *count)
-{
-  if (count->n > 0)
-    count->n--;
-}
-
-static gboolean
-frames_done (gpointer user_data)
-{
-  return ((FrameCount *) user_data)->n == 0;
-}
-
-/* Lets @n frames of @widget's window be painted. */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  FrameCount     count = { n };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gulong         handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &count);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (iterate_until (frames_done, &count));
-  g_signal_handler_disconnect (clock, handler);
-}
-
 static gboolean
 annotations_loaded (gpointer user_data)
 {
@@ -97,7 +62,7 @@ new_window (void)
   g_assert_true (iterate_until (window_settled, window));
   /* From the top, whatever reading position an earlier test left. */
   gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (mg_window_get_text_view (window))), 0);
-  wait_frames (GTK_WIDGET (window), 3);
+  mg_test_wait_frames (GTK_WIDGET (window), 3);
 
   return window;
 }
@@ -353,22 +318,22 @@ test_add_note_keeps_text (void)
   offset_point (view, start, 0.0, &x1, &y1);
   offset_point (view, start + 15, 0.0, &x2, &y2);
   pointer_drag (GTK_WIDGET (view), x1, y1, x2, y2);
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
 
   g_assert_true (iterate_until (selection_popover_shown, window));
   add_note = find_action_button (GTK_WIDGET (window), "win.add-note");
   pointer_click (add_note, gtk_widget_get_width (add_note) / 2.0, gtk_widget_get_height (add_note) / 2.0, 1);
   g_assert_true (iterate_until (widget_visible, editor));
-  wait_frames (GTK_WIDGET (window), 6);
+  mg_test_wait_frames (GTK_WIDGET (window), 6);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mg_window_get_annotations (window))), ==, 1);
   g_assert_true (paints_something (GTK_WIDGET (view)));
 
   /* Done, then a scroll: still there. */
   xdotool ("key Escape");
-  wait_frames (GTK_WIDGET (window), 3);
+  mg_test_wait_frames (GTK_WIDGET (window), 3);
   g_assert_false (gtk_widget_get_visible (editor));
   gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 200);
-  wait_frames (GTK_WIDGET (window), 3);
+  mg_test_wait_frames (GTK_WIDGET (window), 3);
   g_assert_true (paints_something (GTK_WIDGET (view)));
 
   close_window (window);
@@ -398,9 +363,9 @@ drag_select (MgWindow *window,
   offset_point (view, from, 0.2, &x1, &y1);
   offset_point (view, to, 0.2, &x2, &y2);
   pointer_drag (GTK_WIDGET (view), x1, y1, x2, y2);
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
   xdotool ("key Escape");
-  wait_frames (GTK_WIDGET (window), 1);
+  mg_test_wait_frames (GTK_WIDGET (window), 1);
 
   return selected_text (view);
 }
@@ -456,9 +421,9 @@ test_selection_snaps_to_words (void)
     gtk_text_buffer_get_iter_at_offset (buffer, &iter, google + 3);
     gtk_text_buffer_place_cursor (buffer, &iter);
     gtk_widget_grab_focus (GTK_WIDGET (view));
-    wait_frames (GTK_WIDGET (window), 1);
+    mg_test_wait_frames (GTK_WIDGET (window), 1);
     xdotool ("key shift+Right shift+Right shift+Right shift+Right shift+Right shift+Right");
-    wait_frames (GTK_WIDGET (window), 1);
+    mg_test_wait_frames (GTK_WIDGET (window), 1);
     text = selected_text (view);
     g_assert_cmpstr (text, ==, "gle De");
     g_free (text);
@@ -544,7 +509,7 @@ shown_menu_actions (MgWindow *window)
 
   g_assert_true (iterate_until (popover_menu_shown, window));
   /* Placed on screen, ready for the pointer. */
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
   run_for_ms (200);
   collect_actions (gtk_popover_menu_get_menu_model (find_popover_menu (GTK_WIDGET (window))), actions);
 
@@ -641,7 +606,7 @@ test_context_menu (void)
   g_assert_cmpstr (actions, ==, "win.copy-markdown\nselection.select-all\n");
   g_free (actions);
   xdotool ("key Escape");
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
 
   /* From the keyboard, the same menu, not GtkTextView's. */
   gtk_widget_grab_focus (GTK_WIDGET (view));
@@ -649,7 +614,7 @@ test_context_menu (void)
   gtk_text_buffer_get_iter_at_offset (buffer, &s, start);
   gtk_text_buffer_get_iter_at_offset (buffer, &e, start + 6);
   gtk_text_buffer_select_range (buffer, &s, &e);
-  wait_frames (GTK_WIDGET (window), 1);
+  mg_test_wait_frames (GTK_WIDGET (window), 1);
   xdotool ("key shift+F10");
   g_assert_true (iterate_until (popover_menu_shown, window));
   actions = shown_menu_actions (window);
@@ -660,7 +625,7 @@ test_context_menu (void)
   xdotool ("key Escape");
 
   /* The text is still painted. */
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (paints_something (GTK_WIDGET (view)));
 
   close_window (window);
@@ -757,7 +722,7 @@ test_selection_distinct (void)
       gtk_text_buffer_get_iter_at_offset (buffer, &e, selected + strlen ("Commerce Department"));
       gtk_text_buffer_select_range (buffer, &s, &e);
       gtk_widget_grab_focus (GTK_WIDGET (view));
-      wait_frames (GTK_WIDGET (window), 4);
+      mg_test_wait_frames (GTK_WIDGET (window), 4);
       g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &s, &e));
       g_assert_cmpuint (gtk_text_iter_get_offset (&s), ==, selected);
 
@@ -773,7 +738,7 @@ test_selection_distinct (void)
           background_at (view, texture, find_offset (window, "Cognitia") - 1, paper);
           if (distance (under_selection, under_blue) > 100 && distance (under_selection, paper) > 100)
             break;
-          wait_frames (GTK_WIDGET (window), 1);
+          mg_test_wait_frames (GTK_WIDGET (window), 1);
         }
       g_test_message ("active %d, focus %d", gtk_window_is_active (GTK_WINDOW (window)), gtk_widget_has_focus (GTK_WIDGET (view)));
       g_test_message ("%s: selection #%02x%02x%02x, blue #%02x%02x%02x, paper #%02x%02x%02x", schemes[i],
@@ -822,7 +787,7 @@ test_find_matches_distinct (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
   gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (window->find_bar), is_search_entry, NULL)), "the ");
   for (guint tries = 0; tries < 200 && (mg_find_bar_get_n_matches (window->find_bar) < 2 || mg_find_bar_is_searching (window->find_bar)); tries++)
-    wait_frames (GTK_WIDGET (window), 1);
+    mg_test_wait_frames (GTK_WIDGET (window), 1);
   g_assert_cmpuint (mg_find_bar_get_n_matches (window->find_bar), >=, 2);
   index = mg_find_bar_get_current (window->find_bar);
   g_assert_cmpint (index, >=, 0);
@@ -846,7 +811,7 @@ test_find_matches_distinct (void)
 
       for (guint tries = 0; tries < 60; tries++)
         {
-          wait_frames (GTK_WIDGET (window), 2);
+          mg_test_wait_frames (GTK_WIDGET (window), 2);
           g_clear_object (&texture);
           texture = render_widget (GTK_WIDGET (view));
           /* Spaces: no ink over the background. */

@@ -7,6 +7,7 @@
 
 #include "mg-application.h"
 #include "mg-reading-style.h"
+#include "mg-test-ui.h"
 #include "mg-test-utils.h"
 #include "mg-window-private.h"
 
@@ -1037,47 +1038,6 @@ position_case_clear (PositionCase *c)
   g_clear_pointer (&c->dir, g_free);
 }
 
-typedef struct
-{
-  GtkWidget *widget;
-  guint      left;
-} FrameCount;
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                FrameCount    *count)
-{
-  if (count->left > 0)
-    {
-      count->left--;
-      gtk_widget_queue_draw (count->widget);
-    }
-}
-
-static gboolean
-frames_done (gpointer user_data)
-{
-  FrameCount *count = user_data;
-
-  return count->left == 0;
-}
-
-/* Waits until @widget's window has painted @n frames. */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  FrameCount     count = { widget, n };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gulong         handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &count);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (iterate_until (frames_done, &count));
-  g_signal_handler_disconnect (clock, handler);
-}
-
 static gboolean
 no_windows (gpointer user_data)
 {
@@ -1129,7 +1089,7 @@ scroll_to_passage (MgWindow     *window,
   gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, c->passage);
   gtk_text_view_get_line_yrange (view, &iter, &y, NULL);
   gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), y);
-  wait_frames (GTK_WIDGET (view), 2);
+  mg_test_wait_frames (GTK_WIDGET (view), 2);
 
   c->before = top_offset (view);
   g_assert_cmpuint (c->before, >, c->passage - 100);
@@ -1186,7 +1146,7 @@ assert_position_restored (PositionCase *c)
 
   /* It stays there once the annotations are in and more frames drawn. */
   g_assert_true (iterate_until (annotations_loaded, c->window));
-  wait_frames (GTK_WIDGET (c->window), 5);
+  mg_test_wait_frames (GTK_WIDGET (c->window), 5);
   position_restored (c);
   g_assert_cmpint (ABS (c->saved_y - c->top_y), <=, c->line_height);
   g_assert_cmpuint (top_offset (mg_window_get_text_view (c->window)), >, c->passage - 100);
@@ -1472,7 +1432,7 @@ assert_passage_shown_at_once (FrameWatch *w)
   g_assert_true (iterate_until (annotations_loaded, w->window));
   g_idle_add_full (G_PRIORITY_LOW, set_flag_cb, &idle, NULL);
   g_assert_true (iterate_until (flag_set, &idle));
-  wait_frames (GTK_WIDGET (w->window), 3);
+  mg_test_wait_frames (GTK_WIDGET (w->window), 3);
   g_signal_handlers_disconnect_by_func (w->clock, watch_frame_cb, w);
   g_clear_object (&w->clock);
 
@@ -1529,7 +1489,7 @@ open_and_watch (MgApplication *app,
     return FALSE;
 
   /* The window shows the sample article: its text view has a size. */
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
   w->c->app = app;
   watch_frames (w, window);
   mg_window_open_file (window, w->c->file);
@@ -1598,7 +1558,7 @@ resize_and_quit (MgApplication *app,
   }
 #endif
   g_assert_true (iterate_until (surface_resized, window));
-  wait_frames (GTK_WIDGET (window), 2);
+  mg_test_wait_frames (GTK_WIDGET (window), 2);
   gtk_window_get_default_size (GTK_WINDOW (window), &c->width, &c->height);
 
   if (c->hide)

@@ -111,11 +111,14 @@ find_overlaps (GPtrArray *found,
 }
 
 /* Clears [start, end) and paints the annotations that touch it, oldest
- * first, each clipped to the region: the newest ends up on top. */
+ * first, each clipped to the region: the newest ends up on top. A region
+ * known to have no highlight (@clean) is not cleared: looking for tags to
+ * remove was a sixth of painting 10,000 highlights. */
 static void
 paint_region (MgReaderView *self,
               guint         start,
-              guint         end)
+              guint         end,
+              gboolean      clean)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
   g_autoptr (GPtrArray) found = NULL;
@@ -130,10 +133,13 @@ paint_region (MgReaderView *self,
   if (start >= end)
     return;
 
-  mg_reader_view_get_iters (self, start, end, &start_iter, &end_iter);
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    gtk_text_buffer_remove_tag (buffer, self->color_tags[i], &start_iter, &end_iter);
-  gtk_text_buffer_remove_tag (buffer, self->note_tag, &start_iter, &end_iter);
+  if (!clean)
+    {
+      mg_reader_view_get_iters (self, start, end, &start_iter, &end_iter);
+      for (guint i = 0; i < MG_N_COLORS; i++)
+        gtk_text_buffer_remove_tag (buffer, self->color_tags[i], &start_iter, &end_iter);
+      gtk_text_buffer_remove_tag (buffer, self->note_tag, &start_iter, &end_iter);
+    }
 
   found = collect_overlapping (self, start, end);
   overlaps = find_overlaps (found, start, end);
@@ -182,7 +188,9 @@ paint_chunk (MgReaderView *self,
 
   self->painted[chunk] = TRUE;
   self->n_pending--;
-  paint_region (self, chunk * CHUNK_SIZE, (chunk + 1) * CHUNK_SIZE);
+  /* Nothing was painted there since all highlights were cleared, unless
+   * a change to an annotation was. */
+  paint_region (self, chunk * CHUNK_SIZE, (chunk + 1) * CHUNK_SIZE, !self->regions_painted);
 }
 
 static void
@@ -247,6 +255,7 @@ mg_reader_view_restart_painting (MgReaderView *self)
   for (guint i = 0; i < MG_N_COLORS; i++)
     gtk_text_buffer_remove_tag (buffer, self->color_tags[i], &start, &end);
   gtk_text_buffer_remove_tag (buffer, self->note_tag, &start, &end);
+  self->regions_painted = FALSE;
 
   if (self->document == NULL || self->annotations == NULL)
     return;
@@ -285,13 +294,15 @@ repaint_annotation (MgReaderView *self,
       Range r = *old;
 
       g_hash_table_remove (self->painted_ranges, annotation);
-      paint_region (self, r.start, r.end);
+      self->regions_painted = TRUE;
+      paint_region (self, r.start, r.end, FALSE);
     }
 
   if (mg_annotation_get_state (annotation) != MG_ANNOTATION_STATE_ORPHANED && (self->annotations != NULL && mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (annotation)) == annotation))
     {
+      self->regions_painted = TRUE;
       paint_region (self, mg_annotation_get_range_start (annotation),
-                    mg_annotation_get_range_end (annotation));
+                    mg_annotation_get_range_end (annotation), FALSE);
     }
 }
 

@@ -66,10 +66,11 @@ struct _MgReaderView
   GtkTextTag *continues_tag; /* the start of a piece before a break */
 
   /* Which chunks of the text have been painted. */
-  guint8 *painted;
-  guint   n_chunks;
-  guint   n_pending;
-  guint   paint_source;
+  guint8  *painted;
+  guint    n_chunks;
+  guint    n_pending;
+  guint    paint_source;
+  gboolean regions_painted; /* outside chunks: a chunk may have tags */
 
   /* The range each annotation was last painted at, so that a change
    * repaints both where it was and where it is. Keys hold a reference. */

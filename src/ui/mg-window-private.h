@@ -9,6 +9,7 @@
 
 #include "mg-annotation-editor.h"
 #include "mg-find-bar.h"
+#include "mg-frame-idle.h"
 #include "mg-reader-view.h"
 #include "mg-sidebar.h"
 #include "mg-store.h"
@@ -54,9 +55,9 @@ struct _MgWindow
   MgAnnotationList *annotations;
   MgTagList        *tags;
   MgStore          *store;
-  GdkFrameClock    *paint_clock;
-  gulong            after_paint_id;
-  guint             load_source;
+  MgFrameIdle       load_idle;
+  MgFrameIdle       show_idle;
+  guint             show_source;
   char             *error_message;
   char             *banner_details;
   char             *last_toast;

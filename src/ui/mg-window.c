@@ -336,6 +336,9 @@ hold_while_saving (MgWindow *self,
  * would otherwise hold the annotations back until the whole book is laid
  * out; below drawing, so the text's frame comes first. */
 #define LOAD_PRIORITY (GDK_PRIORITY_REDRAW + 1)
+/* Below the idle handlers that put a long text in the view (redraw + 3)
+ * and paint its highlights (redraw + 2), above GtkTextView's layout. */
+#define SHOW_PRIORITY (GDK_PRIORITY_REDRAW + 4)
 
 /* Markdown and HTML documents have headings: a list of them jumps there. */
 static void
@@ -373,6 +376,44 @@ update_contents (MgWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->contents_button), n > 0);
 }
 
+/* The annotations, in the sidebar, the tags and the window's actions:
+ * after the frame that shows their highlights. */
+static void
+show_annotations (gpointer user_data)
+{
+  MgWindow *self = user_data;
+
+  g_assert (self->store != NULL);
+
+  self->annotations = g_object_ref (mg_store_get_annotations (self->store));
+  mg_sidebar_set_annotations (self->sidebar, self->annotations);
+  mg_tag_list_set_annotations (self->tags, self->annotations);
+  store_unreadable_cb (self);
+
+  _mg_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATIONS]);
+}
+
+/* The highlights are painted (their idle handler and the text's come
+ * before this one): the rest waits for the frame that shows them. */
+static gboolean
+highlights_painted_cb (gpointer user_data)
+{
+  MgWindow *self = user_data;
+
+  self->show_source = 0;
+  mg_frame_idle_schedule (&self->show_idle, GTK_WIDGET (self), SHOW_PRIORITY, show_annotations, self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_show_annotations (MgWindow *self)
+{
+  g_clear_handle_id (&self->show_source, g_source_remove);
+  mg_frame_idle_cancel (&self->show_idle);
+}
+
 static void
 annotations_loaded_cb (GObject      *object,
                        GAsyncResult *result,
@@ -394,19 +435,17 @@ annotations_loaded_cb (GObject      *object,
   if (!loaded)
     show_store_error (self, error);
 
-  self->annotations = g_object_ref (mg_store_get_annotations (store));
-  mg_reader_view_set_annotations (self->reader, self->annotations);
-  mg_sidebar_set_annotations (self->sidebar, self->annotations);
-  mg_tag_list_set_annotations (self->tags, self->annotations);
-  store_unreadable_cb (self);
-
-  _mg_window_update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOTATIONS]);
+  /* The highlights first: with 10,000 annotations, the sidebar's first
+   * rows take longer to make and lay out (GTK 4.8's list view makes 200
+   * of them) than painting every highlight of a book. */
+  mg_reader_view_set_annotations (self->reader, mg_store_get_annotations (store));
+  self->show_source = g_idle_add_full (SHOW_PRIORITY, highlights_painted_cb, self, NULL);
 }
 
 static void
-load_annotations (MgWindow *self)
+load_annotations (gpointer user_data)
 {
+  MgWindow *self = user_data;
   g_autoptr (MgAnnotationList) annotations = mg_annotation_list_new ();
 
   g_assert (self->document != NULL);
@@ -432,55 +471,18 @@ load_annotations (MgWindow *self)
   mg_store_load_async (self->store, NULL, annotations_loaded_cb, g_object_ref (self));
 }
 
-static gboolean
-load_annotations_cb (gpointer user_data)
-{
-  MgWindow *self = user_data;
-
-  self->load_source = 0;
-  load_annotations (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                MgWindow      *self)
-{
-  g_clear_signal_handler (&self->after_paint_id, clock);
-  g_clear_object (&self->paint_clock);
-  if (self->load_source == 0)
-    self->load_source = g_idle_add_full (LOAD_PRIORITY, load_annotations_cb, self, NULL);
-}
-
 static void
 cancel_load_annotations (MgWindow *self)
 {
-  g_clear_handle_id (&self->load_source, g_source_remove);
-  /* An unrealized window's clock drops its handlers by itself. */
-  if (self->paint_clock != NULL && self->after_paint_id != 0 && g_signal_handler_is_connected (self->paint_clock, self->after_paint_id))
-    g_signal_handler_disconnect (self->paint_clock, self->after_paint_id);
-  self->after_paint_id = 0;
-  g_clear_object (&self->paint_clock);
+  mg_frame_idle_cancel (&self->load_idle);
+  cancel_show_annotations (self);
 }
 
 static void
 schedule_load_annotations (MgWindow *self)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  cancel_load_annotations (self);
-
-  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->paint_clock = g_object_ref (clock);
-      self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-  else
-    {
-      self->load_source = g_idle_add_full (LOAD_PRIORITY, load_annotations_cb, self, NULL);
-    }
+  cancel_show_annotations (self);
+  mg_frame_idle_schedule (&self->load_idle, GTK_WIDGET (self), LOAD_PRIORITY, load_annotations, self);
 }
 
 /* Forgets the annotations shown, and reads them again just after the next

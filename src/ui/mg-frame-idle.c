@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "mg-frame-idle"
+
+#include "config.h"
+
+#include "mg-frame-idle.h"
+
+/* What can wait until the window has shown what it has: started from an
+ * idle handler just after the widget's next frame (its frame clock's
+ * "after-paint"), so that the frame is not held up by it; at once (from
+ * an idle handler) when the widget is not on screen, as no frame may come.
+ * A frame is asked for, so that one comes. */
+
+static gboolean
+idle_cb (gpointer data)
+{
+  MgFrameIdle *self = data;
+
+  self->source = 0;
+  self->func (self->user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                MgFrameIdle   *self)
+{
+  g_clear_signal_handler (&self->paint_id, clock);
+  g_clear_object (&self->clock);
+  self->source = g_idle_add_full (self->priority, idle_cb, self, NULL);
+}
+
+/**
+ * mg_frame_idle_schedule:
+ * @self: where the pending call is kept
+ * @widget: the widget whose next frame it waits for
+ * @priority: the priority of the idle handler that makes it
+ * @func: what to call
+ * @user_data: for @func
+ *
+ * Calls @func once, just after @widget's next frame, instead of anything
+ * @self had pending.
+ */
+void
+mg_frame_idle_schedule (MgFrameIdle    *self,
+                        GtkWidget      *widget,
+                        int             priority,
+                        MgFrameIdleFunc func,
+                        gpointer        user_data)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  mg_frame_idle_cancel (self);
+  self->priority = priority;
+  self->func = func;
+  self->user_data = user_data;
+
+  if (clock != NULL && gtk_widget_get_mapped (widget))
+    {
+      self->clock = g_object_ref (clock);
+      self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+      gtk_widget_queue_draw (widget);
+    }
+  else
+    {
+      self->source = g_idle_add_full (priority, idle_cb, self, NULL);
+    }
+}
+
+/**
+ * mg_frame_idle_cancel:
+ * @self: where the pending call is kept
+ *
+ * Forgets the call @self has pending, if any.
+ */
+void
+mg_frame_idle_cancel (MgFrameIdle *self)
+{
+  g_clear_handle_id (&self->source, g_source_remove);
+  /* An unrealized widget's clock drops its handlers by itself. */
+  if (self->clock != NULL && self->paint_id != 0 && g_signal_handler_is_connected (self->clock, self->paint_id))
+    g_signal_handler_disconnect (self->clock, self->paint_id);
+  self->paint_id = 0;
+  g_clear_object (&self->clock);
+}
+
+/**
+ * mg_frame_idle_is_pending:
+ * @self: where the pending call is kept
+ *
+ * Returns: whether a call is to come
+ */
+gboolean
+mg_frame_idle_is_pending (MgFrameIdle *self)
+{
+  return self->source != 0 || self->paint_id != 0;
+}
