@@ -15,6 +15,7 @@
 #include "mg-document-builder.h"
 #include "mg-document-loader.h"
 #include "mg-document-private.h"
+#include "mg-file-private.h"
 #include "mg-html-renderer.h"
 #include "mg-markdown-renderer.h"
 #include "mg-text-decoder.h"
@@ -386,7 +387,12 @@ read_bounded (GInputStream *stream,
   /* The size of the file and one byte, so that a file read in one piece
    * is copied once, and its end is seen without growing the buffer. */
   allocated = (gsize) CLAMP (size_hint, 0, MG_DOCUMENT_MAX_SIZE) + 1;
-  data = g_malloc (allocated + 1);
+  data = mg_try_alloc_big (allocated + 1);
+  if (data == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, g_strerror (ENOMEM));
+      return NULL;
+    }
 
   for (;;)
     {

