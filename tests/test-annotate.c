@@ -259,12 +259,35 @@ test_overlap_newer_on_top (void)
   newer = mg_reader_view_get_annotation_at (reader, start + 15);
   g_assert_cmpint (mg_annotation_get_color (newer), ==, MG_COLOR_PINK);
 
+  /* The older one's note is underlined all along it, under the newer
+   * colour too; not beyond it. */
+  {
+    MgAnnotation *older = mg_reader_view_get_annotation_at (reader, start + 5);
+    gboolean      has_note = FALSE;
+
+    mg_annotation_set_note (older, "Older, with a note.");
+    g_object_unref (older);
+    iterate ();
+    g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 5, &has_note), ==, MG_COLOR_GREEN);
+    g_assert_true (has_note);
+    g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 15, &has_note), ==, MG_COLOR_PINK);
+    g_assert_true (has_note);
+    g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 25, &has_note), ==, MG_COLOR_PINK);
+    g_assert_false (has_note);
+  }
+
   /* Deleting the newer reveals the older again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-annotation", "s",
                                              mg_annotation_get_id (newer)));
   iterate ();
-  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 15, NULL), ==, MG_COLOR_GREEN);
-  g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 25, NULL), ==, MG_N_COLORS);
+  {
+    gboolean has_note = FALSE;
+
+    g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 15, &has_note), ==, MG_COLOR_GREEN);
+    g_assert_true (has_note);
+    g_assert_cmpint (mg_reader_view_get_color_at (reader, start + 25, &has_note), ==, MG_N_COLORS);
+    g_assert_false (has_note);
+  }
   g_object_unref (newer);
 
   close_window (window);

@@ -110,6 +110,22 @@ find_overlaps (GPtrArray *found,
   return overlaps;
 }
 
+/* Takes every highlight and note underline off [start, end). */
+void
+mg_reader_view_remove_highlights (MgReaderView      *self,
+                                  const GtkTextIter *start,
+                                  const GtkTextIter *end)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    {
+      gtk_text_buffer_remove_tag (buffer, self->color_tags[i], start, end);
+      gtk_text_buffer_remove_tag (buffer, self->noted_tags[i], start, end);
+    }
+  gtk_text_buffer_remove_tag (buffer, self->note_tag, start, end);
+}
+
 /* Clears [start, end) and paints the annotations that touch it, oldest
  * first, each clipped to the region: the newest ends up on top. A region
  * known to have no highlight (@clean) is not cleared: looking for tags to
@@ -136,9 +152,7 @@ paint_region (MgReaderView *self,
   if (!clean)
     {
       mg_reader_view_get_iters (self, start, end, &start_iter, &end_iter);
-      for (guint i = 0; i < MG_N_COLORS; i++)
-        gtk_text_buffer_remove_tag (buffer, self->color_tags[i], &start_iter, &end_iter);
-      gtk_text_buffer_remove_tag (buffer, self->note_tag, &start_iter, &end_iter);
+      mg_reader_view_remove_highlights (self, &start_iter, &end_iter);
     }
 
   found = collect_overlapping (self, start, end);
@@ -149,21 +163,30 @@ paint_region (MgReaderView *self,
       MgAnnotation *a = g_ptr_array_index (found, i);
       guint         a_start = MAX (start, mg_annotation_get_range_start (a));
       guint         a_end = MIN (end, mg_annotation_get_range_end (a));
+      MgColor       color = mg_annotation_get_color (a);
+      gboolean      has_note = *mg_annotation_get_note (a) != '\0';
       GtkTextIter   s, e;
 
       if (a_start >= a_end)
         continue;
 
       mg_reader_view_get_iters (self, a_start, a_end, &s, &e);
-      /* Older colours under it go, where there can be some. */
-      if (overlaps[i])
-        for (guint c = 0; c < MG_N_COLORS; c++)
-          if (c != mg_annotation_get_color (a))
-            gtk_text_buffer_remove_tag (buffer, self->color_tags[c], &s, &e);
-      gtk_text_buffer_apply_tag (buffer, self->color_tags[mg_annotation_get_color (a)], &s, &e);
-
-      if (*mg_annotation_get_note (a) != '\0')
-        gtk_text_buffer_apply_tag (buffer, self->note_tag, &s, &e);
+      if (!overlaps[i])
+        {
+          /* Alone: one tag for its colour and its note, if any. */
+          gtk_text_buffer_apply_tag (buffer, has_note ? self->noted_tags[color] : self->color_tags[color], &s, &e);
+        }
+      else
+        {
+          /* Older colours under it go; the note underline stays wherever
+           * one of them has a note. */
+          for (guint c = 0; c < MG_N_COLORS; c++)
+            if (c != color)
+              gtk_text_buffer_remove_tag (buffer, self->color_tags[c], &s, &e);
+          gtk_text_buffer_apply_tag (buffer, self->color_tags[color], &s, &e);
+          if (has_note)
+            gtk_text_buffer_apply_tag (buffer, self->note_tag, &s, &e);
+        }
 
       remember_range (self, a);
     }
@@ -252,9 +275,7 @@ mg_reader_view_restart_painting (MgReaderView *self)
   self->n_pending = 0;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    gtk_text_buffer_remove_tag (buffer, self->color_tags[i], &start, &end);
-  gtk_text_buffer_remove_tag (buffer, self->note_tag, &start, &end);
+  mg_reader_view_remove_highlights (self, &start, &end);
   self->regions_painted = FALSE;
 
   if (self->document == NULL || self->annotations == NULL)
@@ -427,12 +448,20 @@ mg_reader_view_get_color_at (MgReaderView *self,
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
 
-  for (guint i = 0; i < MG_N_COLORS; i++)
-    if (gtk_text_iter_has_tag (&iter, self->color_tags[i]))
-      color = i;
-
   if (has_note != NULL)
     *has_note = gtk_text_iter_has_tag (&iter, self->note_tag);
+
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    {
+      if (gtk_text_iter_has_tag (&iter, self->color_tags[i]))
+        color = i;
+      if (gtk_text_iter_has_tag (&iter, self->noted_tags[i]))
+        {
+          color = i;
+          if (has_note != NULL)
+            *has_note = TRUE;
+        }
+    }
 
   return color;
 }

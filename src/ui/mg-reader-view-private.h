@@ -20,7 +20,12 @@ struct _MgReaderView
   MgAnnotationList *annotations;
   gulong            items_changed_id;
 
+  /* A highlight is painted with the tag of its colour, or of its colour
+   * with the note underline when it has a note: one tag each, as applying
+   * a tag is most of the time painting takes. Where highlights overlap,
+   * the note underline is a tag of its own (note_tag). */
   GtkTextTag *color_tags[MG_N_COLORS];
+  GtkTextTag *noted_tags[MG_N_COLORS];
   GtkTextTag *note_tag;
   GtkTextTag *flash_tag;
 
@@ -126,6 +131,9 @@ void        mg_reader_view_snapshot_blocks (MgReaderView *self,
 void mg_reader_view_init_highlights (MgReaderView *self);
 void mg_reader_view_restart_painting (MgReaderView *self);
 void mg_reader_view_text_appended (MgReaderView *self);
+void mg_reader_view_remove_highlights (MgReaderView      *self,
+                                       const GtkTextIter *start,
+                                       const GtkTextIter *end);
 
 /* mg-reader-view-pointer.c */
 void mg_reader_view_class_init_pointer (GtkWidgetClass *widget_class);

@@ -87,12 +87,15 @@ update_tag_colors (MgReaderView *self)
 
       mg_color_get_highlight (i, dark, &rgba);
       g_object_set (self->color_tags[i], "background-rgba", &rgba, NULL);
+      g_object_set (self->noted_tags[i], "background-rgba", &rgba, NULL);
     }
 
   /* The note underline takes the text colour, softened, so that it reads on
    * every highlight colour. */
   gdk_rgba_parse (&flash, dark ? "rgba(255,255,255,0.55)" : "rgba(0,0,0,0.45)");
   g_object_set (self->note_tag, "underline-rgba", &flash, NULL);
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    g_object_set (self->noted_tags[i], "underline-rgba", &flash, NULL);
 
   gdk_rgba_parse (&flash, dark ? "rgba(120,174,237,0.65)" : "rgba(53,132,228,0.45)");
   g_object_set (self->flash_tag, "background-rgba", &flash, NULL);
@@ -466,6 +469,14 @@ mg_reader_view_init (MgReaderView *self)
       g_autofree char *name = g_strdup_printf ("mg-highlight-%s", mg_color_to_string (i));
 
       self->color_tags[i] = gtk_text_buffer_create_tag (buffer, name, NULL);
+    }
+  for (guint i = 0; i < MG_N_COLORS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("mg-highlight-%s-noted", mg_color_to_string (i));
+
+      self->noted_tags[i] = gtk_text_buffer_create_tag (buffer, name,
+                                                        "underline", PANGO_UNDERLINE_SINGLE_LINE,
+                                                        NULL);
     }
   self->note_tag = gtk_text_buffer_create_tag (buffer, "mg-note",
                                                "underline", PANGO_UNDERLINE_SINGLE_LINE,
