@@ -232,7 +232,8 @@ undo_delete_action (GtkWidget  *widget,
   g_autoptr (MgAnnotation) annotation = NULL;
   g_autofree char *key = NULL;
 
-  if (!g_hash_table_steal_extended (self->deleted, id, (gpointer *) &key, (gpointer *) &annotation))
+  /* Not while the annotations are being read again (another folder). */
+  if (self->annotations == NULL || !g_hash_table_steal_extended (self->deleted, id, (gpointer *) &key, (gpointer *) &annotation))
     return;
 
   /* The same object comes back: same id, note, tags, colour and dates. */

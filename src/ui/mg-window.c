@@ -157,7 +157,7 @@ store_merged_cb (MgWindow *self,
 
   /* A merge replaces changed annotations with new objects: an editor on an
    * old one would edit nothing. */
-  if (editing != NULL && mg_annotation_list_lookup (self->annotations, mg_annotation_get_id (editing)) != editing)
+  if (editing != NULL && mg_annotation_list_lookup (mg_store_get_annotations (self->store), mg_annotation_get_id (editing)) != editing)
     gtk_popover_popdown (GTK_POPOVER (self->editor));
 
   if (n_changed > 0)
