@@ -340,7 +340,9 @@ frame_shows_text (PaintProbe *probe)
   GtkTextView *view = mg_window_get_text_view (probe->window);
   GtkWidget   *stack = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK);
 
-  if (mg_window_get_document (probe->window) == NULL || g_strcmp0 (mg_window_get_page (probe->window), "document") != 0 || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (view)) == 0)
+  /* A big file's first screen counts: it is shown before the document
+   * is whole (and its window has no document yet). */
+  if (g_strcmp0 (mg_window_get_page (probe->window), "document") != 0 || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (view)) == 0)
     return FALSE;
 
   if (probe->text_frames++ == 0 && stack != NULL && gtk_stack_get_transition_running (GTK_STACK (stack)))

@@ -352,6 +352,104 @@ test_monitor_after_first_frame (void)
   g_rmdir (dir);
 }
 
+/* The annotations are read just after the frame that shows the document;
+ * a big file shows its first screen before the document is whole, so by
+ * the time it is, that frame is painted: the annotations are read at
+ * once, without waiting for another. */
+typedef struct
+{
+  MgWindow *window;
+  gboolean  checked;
+  gboolean  waits_for_frame;
+  gboolean  pending;
+} LoadCheck;
+
+static gboolean
+load_just_after_set_cb (gpointer user_data)
+{
+  LoadCheck *check = user_data;
+
+  check->checked = TRUE;
+  check->pending = mg_frame_idle_is_pending (&check->window->load_idle);
+  check->waits_for_frame = check->window->load_idle.paint_id != 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+load_document_set_cb (GObject    *window,
+                      GParamSpec *pspec,
+                      LoadCheck  *check)
+{
+  if (check->window == NULL && mg_window_get_document (MG_WINDOW (window)) != NULL)
+    {
+      check->window = MG_WINDOW (window);
+      g_idle_add_full (G_PRIORITY_HIGH, load_just_after_set_cb, check, NULL);
+    }
+}
+
+static void
+load_window_added_cb (GtkApplication *app,
+                      GtkWindow      *window,
+                      LoadCheck      *check)
+{
+  g_signal_connect (window, "notify::document", G_CALLBACK (load_document_set_cb), check);
+}
+
+static void
+watch_load (MgApplication *app,
+            gpointer       user_data)
+{
+  g_signal_connect (app, "window-added", G_CALLBACK (load_window_added_cb), user_data);
+}
+
+static gboolean
+load_checked (MgApplication *app,
+              gpointer       user_data)
+{
+  LoadCheck *check = user_data;
+
+  return check->checked && mg_window_get_annotations (check->window) != NULL;
+}
+
+static void
+test_load_after_first_screen (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
+  g_autofree char *small = g_build_filename (dir, "small.txt", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.txt", NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (text, "A line of a long text, which the window shows a screen of first.\n");
+  g_file_set_contents (big, text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (small, "A paragraph to open.\n", -1, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *argv[] = { "marginalia", small, NULL };
+    LoadCheck   check = { NULL };
+
+    g_assert_true (run_app_until_full (argv, watch_load, load_checked, &check));
+    g_assert_true (check.pending);
+    g_assert_true (check.waits_for_frame);
+  }
+  {
+    const char *argv[] = { "marginalia", big, NULL };
+    LoadCheck   check = { NULL };
+
+    g_assert_true (run_app_until_full (argv, watch_load, load_checked, &check));
+    g_assert_true (check.pending);
+    g_assert_false (check.waits_for_frame);
+  }
+
+  g_unlink (small);
+  g_unlink (big);
+  g_rmdir (dir);
+}
+
 typedef struct
 {
   const char *expected_path;
@@ -2163,6 +2261,7 @@ main (int   argc,
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/monitor-after-first-frame", test_monitor_after_first_frame);
+  g_test_add_func ("/window/load-after-first-screen", test_load_after_first_screen);
   g_test_add_func ("/window/open-in-running-instance", test_open_in_running_instance);
   g_test_add_func ("/window/opens-markdown-and-html", test_opens_markdown_and_html);
   g_test_add_func ("/window/text-shown-at-once", test_text_shown_at_once);

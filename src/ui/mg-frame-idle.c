@@ -34,7 +34,8 @@ after_paint_cb (GdkFrameClock *clock,
 /**
  * mg_frame_idle_schedule:
  * @self: where the pending call is kept
- * @widget: the widget whose next frame it waits for
+ * @widget: (nullable): the widget whose next frame it waits for, or
+ *   %NULL for none (the frame that mattered is painted already)
  * @priority: the priority of the idle handler that makes it
  * @func: what to call
  * @user_data: for @func
@@ -49,7 +50,7 @@ mg_frame_idle_schedule (MgFrameIdle    *self,
                         MgFrameIdleFunc func,
                         gpointer        user_data)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  GdkFrameClock *clock = widget != NULL ? gtk_widget_get_frame_clock (widget) : NULL;
 
   mg_frame_idle_cancel (self);
   self->priority = priority;

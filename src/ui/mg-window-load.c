@@ -88,6 +88,8 @@ first_screen_cb (MgFirstScreen *first_screen,
   text = mg_first_screen_get_text (first_screen, &len);
   gtk_stack_set_visible_child_full (self->stack, "document", GTK_STACK_TRANSITION_TYPE_NONE);
   mg_reader_view_show_first_screen (self->reader, text, len);
+  /* The rest of the file is read once that is painted. */
+  self->first_screen_shown = TRUE;
 
   g_signal_connect_data (clock, "after-paint", G_CALLBACK (first_frame_painted_cb),
                          mg_first_screen_ref (first_screen), (GClosureNotify) (void (*) (void)) mg_first_screen_unref, 0);
@@ -137,6 +139,7 @@ mg_window_open_file (MgWindow *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->first_screen_shown = FALSE;
 
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "loading");

@@ -64,6 +64,7 @@ struct _MgWindow
   GFile            *watched_file;
   GFileMonitor     *document_monitor;
   gboolean          watch_pending;
+  gboolean          first_screen_shown; /* the document follows its first screen */
   MgColor           color;
   gboolean          show_sidebar;
   gboolean          close_confirmed;

@@ -481,8 +481,13 @@ cancel_load_annotations (MgWindow *self)
 static void
 schedule_load_annotations (MgWindow *self)
 {
+  /* A document that follows its first screen has its first frame painted
+   * already (the rest of the file was read after it): nothing to wait for. */
+  gboolean painted = self->first_screen_shown;
+
+  self->first_screen_shown = FALSE;
   cancel_show_annotations (self);
-  mg_frame_idle_schedule (&self->load_idle, GTK_WIDGET (self), LOAD_PRIORITY, load_annotations, self);
+  mg_frame_idle_schedule (&self->load_idle, painted ? NULL : GTK_WIDGET (self), LOAD_PRIORITY, load_annotations, self);
 }
 
 /* Forgets the annotations shown, and reads them again just after the next
