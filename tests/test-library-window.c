@@ -256,6 +256,12 @@ opened_at_passage (gpointer data)
   return selected != NULL && g_strcmp0 (mg_annotation_get_id (selected), at->annotation_id) == 0;
 }
 
+static gboolean
+document_window_shown (gpointer data)
+{
+  return window_showing (((AtPassage *) data)->uri) != NULL;
+}
+
 static void
 assert_caret_at_passage (const AtPassage *at)
 {
@@ -313,7 +319,24 @@ test_pointer_click_result (void)
   if (!mg_test_click_with_pointer (GTK_WIDGET (row)))
     return;
 
-  g_assert_true (mg_test_iterate_until (opened_at_passage, &at, 30));
+  /* On a loaded machine (the tarball's own run of the tests, during a
+   * build) a click was lost, once in a few runs: then once more. A row
+   * that ignores clicks ignores both. */
+  if (!mg_test_iterate_until (document_window_shown, &at, 10))
+    {
+      g_test_message ("The click opened no window: a second click");
+      g_assert_true (mg_test_wait_for_idle (5));
+      g_assert_true (mg_test_click_with_pointer (GTK_WIDGET (row)));
+    }
+
+  if (!mg_test_iterate_until (opened_at_passage, &at, 30))
+    {
+      MgWindow *window = window_showing (at.uri);
+
+      g_error ("Not at the passage: window %p, its annotations %p, its sidebar's selection %p",
+               window, window != NULL ? mg_window_get_annotations (window) : NULL,
+               window != NULL ? mg_sidebar_get_selected (MG_SIDEBAR (mg_window_get_sidebar (window))) : NULL);
+    }
   close_document_windows ();
   gtk_editable_set_text (GTK_EDITABLE (mg_library_window_get_search_entry (self)), "");
 }
