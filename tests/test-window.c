@@ -275,64 +275,70 @@ test_opens_file (void)
   g_rmdir (dir);
 }
 
-/* The document's file is watched from just after the frame that shows
- * the document, not before it (mg-window.c): when the document is set,
- * its file is not watched yet; soon after, it is. */
+/* What a window does just after its document is set, before anything
+ * else runs: whether its file is watched yet, and whether the load of its
+ * annotations waits for a frame. */
 typedef struct
 {
   MgWindow *window;
-  gboolean  set;
-  gboolean  watched_when_set;
-} MonitorCheck;
+  gboolean  checked;
+  gboolean  watched;
+  gboolean  load_pending;
+  gboolean  load_waits_for_frame;
+} JustAfterSet;
 
-/* Just after the document is set, before anything else runs. */
 static gboolean
-monitor_just_after_set_cb (gpointer user_data)
+just_after_set_cb (gpointer user_data)
 {
-  MonitorCheck *check = user_data;
+  JustAfterSet *check = user_data;
 
-  check->set = TRUE;
-  check->watched_when_set = check->window->document_monitor != NULL;
+  check->checked = TRUE;
+  check->watched = check->window->document_monitor != NULL;
+  check->load_pending = mg_frame_idle_is_pending (&check->window->load_idle);
+  check->load_waits_for_frame = check->window->load_idle.paint_id != 0;
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-monitor_document_set_cb (GObject      *window,
-                         GParamSpec   *pspec,
-                         MonitorCheck *check)
+document_set_cb (GObject      *window,
+                 GParamSpec   *pspec,
+                 JustAfterSet *check)
 {
-  if (!check->set && check->window == NULL && mg_window_get_document (MG_WINDOW (window)) != NULL)
+  if (check->window == NULL && mg_window_get_document (MG_WINDOW (window)) != NULL)
     {
       check->window = MG_WINDOW (window);
-      g_idle_add_full (G_PRIORITY_HIGH, monitor_just_after_set_cb, check, NULL);
+      g_idle_add_full (G_PRIORITY_HIGH, just_after_set_cb, check, NULL);
     }
 }
 
 static void
-monitor_window_added_cb (GtkApplication *app,
-                         GtkWindow      *window,
-                         MonitorCheck   *check)
+document_window_added_cb (GtkApplication *app,
+                          GtkWindow      *window,
+                          JustAfterSet   *check)
 {
-  g_signal_connect (window, "notify::document", G_CALLBACK (monitor_document_set_cb), check);
+  g_signal_connect (window, "notify::document", G_CALLBACK (document_set_cb), check);
 }
 
 static void
-watch_monitor (MgApplication *app,
-               gpointer       user_data)
+watch_document_set (MgApplication *app,
+                    gpointer       user_data)
 {
-  g_signal_connect (app, "window-added", G_CALLBACK (monitor_window_added_cb), user_data);
+  g_signal_connect (app, "window-added", G_CALLBACK (document_window_added_cb), user_data);
 }
 
 static gboolean
 file_watched (MgApplication *app,
               gpointer       user_data)
 {
-  MonitorCheck *check = user_data;
+  JustAfterSet *check = user_data;
 
-  return check->set && check->window->document_monitor != NULL;
+  return check->checked && check->window->document_monitor != NULL;
 }
 
+/* The document's file is watched from just after the frame that shows
+ * the document, not before it (mg-window.c): when the document is set,
+ * its file is not watched yet; soon after, it is. */
 static void
 test_monitor_after_first_frame (void)
 {
@@ -340,78 +346,31 @@ test_monitor_after_first_frame (void)
   g_autofree char *dir = g_dir_make_tmp ("mg-window-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
   const char      *argv[] = { "marginalia", path, NULL };
-  MonitorCheck     check = { NULL, FALSE, FALSE };
+  JustAfterSet     check = { NULL };
 
   g_file_set_contents (path, "A paragraph to open.\n", -1, &error);
   g_assert_no_error (error);
 
-  g_assert_true (run_app_until_full (argv, watch_monitor, file_watched, &check));
-  g_assert_false (check.watched_when_set);
+  g_assert_true (run_app_until_full (argv, watch_document_set, file_watched, &check));
+  g_assert_false (check.watched);
 
   g_unlink (path);
   g_rmdir (dir);
-}
-
-/* The annotations are read just after the frame that shows the document;
- * a big file shows its first screen before the document is whole, so by
- * the time it is, that frame is painted: the annotations are read at
- * once, without waiting for another. */
-typedef struct
-{
-  MgWindow *window;
-  gboolean  checked;
-  gboolean  waits_for_frame;
-  gboolean  pending;
-} LoadCheck;
-
-static gboolean
-load_just_after_set_cb (gpointer user_data)
-{
-  LoadCheck *check = user_data;
-
-  check->checked = TRUE;
-  check->pending = mg_frame_idle_is_pending (&check->window->load_idle);
-  check->waits_for_frame = check->window->load_idle.paint_id != 0;
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-load_document_set_cb (GObject    *window,
-                      GParamSpec *pspec,
-                      LoadCheck  *check)
-{
-  if (check->window == NULL && mg_window_get_document (MG_WINDOW (window)) != NULL)
-    {
-      check->window = MG_WINDOW (window);
-      g_idle_add_full (G_PRIORITY_HIGH, load_just_after_set_cb, check, NULL);
-    }
-}
-
-static void
-load_window_added_cb (GtkApplication *app,
-                      GtkWindow      *window,
-                      LoadCheck      *check)
-{
-  g_signal_connect (window, "notify::document", G_CALLBACK (load_document_set_cb), check);
-}
-
-static void
-watch_load (MgApplication *app,
-            gpointer       user_data)
-{
-  g_signal_connect (app, "window-added", G_CALLBACK (load_window_added_cb), user_data);
 }
 
 static gboolean
 load_checked (MgApplication *app,
               gpointer       user_data)
 {
-  LoadCheck *check = user_data;
+  JustAfterSet *check = user_data;
 
   return check->checked && mg_window_get_annotations (check->window) != NULL;
 }
 
+/* The annotations are read just after the frame that shows the document;
+ * a big file shows its first screen before the document is whole, so by
+ * the time it is, that frame is painted: the annotations are read at
+ * once, without waiting for another. */
 static void
 test_load_after_first_screen (void)
 {
@@ -429,20 +388,20 @@ test_load_after_first_screen (void)
   g_assert_no_error (error);
 
   {
-    const char *argv[] = { "marginalia", small, NULL };
-    LoadCheck   check = { NULL };
+    const char  *argv[] = { "marginalia", small, NULL };
+    JustAfterSet check = { NULL };
 
-    g_assert_true (run_app_until_full (argv, watch_load, load_checked, &check));
-    g_assert_true (check.pending);
-    g_assert_true (check.waits_for_frame);
+    g_assert_true (run_app_until_full (argv, watch_document_set, load_checked, &check));
+    g_assert_true (check.load_pending);
+    g_assert_true (check.load_waits_for_frame);
   }
   {
-    const char *argv[] = { "marginalia", big, NULL };
-    LoadCheck   check = { NULL };
+    const char  *argv[] = { "marginalia", big, NULL };
+    JustAfterSet check = { NULL };
 
-    g_assert_true (run_app_until_full (argv, watch_load, load_checked, &check));
-    g_assert_true (check.pending);
-    g_assert_false (check.waits_for_frame);
+    g_assert_true (run_app_until_full (argv, watch_document_set, load_checked, &check));
+    g_assert_true (check.load_pending);
+    g_assert_false (check.load_waits_for_frame);
   }
 
   g_unlink (small);
