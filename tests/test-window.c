@@ -196,6 +196,51 @@ test_icon_after_first_frame (void)
   g_free (check.icon_at_realize);
 }
 
+/* The first window draws every icon it shows from a pre-rendered
+ * .symbolic.png, never through librsvg: loading it and its gdk-pixbuf
+ * module took about 10 ms of a launch (src/ui/icons/meson.build). Its
+ * own process, as an earlier test may have loaded the module. */
+static gboolean
+icons_painted (MgApplication *app,
+               gpointer       user_data)
+{
+  MgWindow *window = only_window (app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window))
+      || g_strcmp0 (mg_window_get_page (window), "document") != 0)
+    return FALSE;
+
+  /* A few frames more, for the icons of the widgets drawn later. */
+  mg_test_wait_frames (GTK_WIDGET (window), 3);
+
+  return TRUE;
+}
+
+static void
+test_first_window_loads_no_svg (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char      *argv[] = { "marginalia", NULL };
+      g_autofree char *maps = NULL;
+
+      g_assert_true (run_app_until (argv, icons_painted, NULL));
+      g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+      g_assert_null (strstr (maps, "librsvg"));
+      g_assert_null (strstr (maps, "pixbufloader-svg"));
+      return;
+    }
+
+  /* The app's own icons are there pre-rendered at Adwaita's sizes. */
+  g_assert_true (g_resources_get_info ("/io/github/marginalia/Marginalia/icons/16x16/actions/mg-library-symbolic.symbolic.png",
+                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL));
+  g_assert_true (g_resources_get_info ("/io/github/marginalia/Marginalia/icons/32x32/actions/mg-note-symbolic.symbolic.png",
+                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL));
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static gboolean
 shows_error (MgApplication *app,
              gpointer       user_data)
@@ -221,6 +266,9 @@ shows_error (MgApplication *app,
     g_assert_true (gtk_widget_has_css_class (open, "suggested-action"));
     g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "app.open");
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (open)), ==, "_Open…");
+    /* Its icon is set only now (see test_first_window_loads_no_svg). */
+    g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (gtk_widget_get_ancestor (open, ADW_TYPE_STATUS_PAGE))),
+                     ==, "dialog-warning-symbolic");
   }
 
   return TRUE;
@@ -2218,6 +2266,7 @@ main (int   argc,
   g_test_add_func ("/window/starts-on-bundled-article", test_starts_on_bundled_article);
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
+  g_test_add_func ("/window/first-window-loads-no-svg", test_first_window_loads_no_svg);
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/monitor-after-first-frame", test_monitor_after_first_frame);
   g_test_add_func ("/window/load-after-first-screen", test_load_after_first_screen);

@@ -208,6 +208,9 @@ _mg_window_show_error (MgWindow     *self,
   /* The window is named after the file it could not open. */
   basename = g_file_get_basename (file);
   adw_status_page_set_description (self->error_page, self->error_message);
+  /* Set here, not in the template: at 128 pixels the icon is an SVG, and
+   * loading librsvg for a page that is hidden slows every launch. */
+  adw_status_page_set_icon_name (self->error_page, "dialog-warning-symbolic");
   adw_window_title_set_title (self->window_title, basename);
   adw_window_title_set_subtitle (self->window_title, _ ("Could not be opened"));
   gtk_window_set_title (GTK_WINDOW (self), basename);
