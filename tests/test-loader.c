@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -479,7 +481,37 @@ typedef struct
   MgFirstScreen *first_screen;
   MgDocument    *document;
   gboolean       screen_before_document;
+  int            worker_nice;
 } StreamedLoad;
+
+/* The nice value of this process's thread named @name, from
+ * /proc/self/task, or G_MININT if there is none. */
+static int
+thread_nice (const char *name)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+      g_auto (GStrv) fields = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_equal (g_strchomp (comm), name)
+          || !g_file_get_contents (stat_path, &stat, NULL, NULL) || strrchr (stat, ')') == NULL)
+        continue;
+
+      /* After "pid (comm)": state is field 3, nice field 19. */
+      fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      return atoi (fields[16]);
+    }
+
+  return G_MININT;
+}
 
 static void
 streamed_first_screen_cb (MgFirstScreen *first_screen,
@@ -490,6 +522,9 @@ streamed_first_screen_cb (MgFirstScreen *first_screen,
   g_assert_null (load->first_screen);
   load->first_screen = mg_first_screen_ref (first_screen);
   load->screen_before_document = load->document == NULL;
+  /* The rest is read and decoded at a lower priority, in a thread of its
+   * own, waiting now for this resume. */
+  load->worker_nice = thread_nice ("mg-load");
   mg_first_screen_resume (first_screen);
 }
 
@@ -541,6 +576,10 @@ test_file_first_screen (void)
   load_streamed ("marginalia-first-screen.txt", text->str, text->len, &load);
   g_assert_nonnull (load.first_screen);
   g_assert_true (load.screen_before_document);
+#ifdef __linux__
+  /* This thread's own priority (the process's) is as it was. */
+  g_assert_cmpint (load.worker_nice, ==, MIN (getpriority (PRIO_PROCESS, 0) + 10, 19));
+#endif
   screen = mg_first_screen_get_text (load.first_screen, &screen_len);
   g_assert_cmpuint (screen_len, >, 1024);
   g_assert_cmpuint (screen_len, <=, 64 * 1024);

@@ -440,7 +440,14 @@ read_bounded (GInputStream *stream,
  * (mg_first_screen_resume()), or FIRST_SCREEN_WAIT_USEC at most, before
  * it reads and decodes the rest. The document that follows usually starts
  * with the same text; the caller checks (mg_first_screen_is_prefix_of()),
- * and shows the document from its start when not. */
+ * and shows the document from its start when not.
+ *
+ * Such a load runs in a thread of its own, not in a pool's: once the
+ * first screen is handed over, the rest is work the reader does not wait
+ * for, and the thread lowers its priority for it
+ * (mg_thread_set_background()), so that on a busy machine it does not
+ * slow the frames that show the first screen, in the app and in the
+ * display server. */
 
 #define FIRST_SCREEN_BYTES (64 * 1024)
 #define FIRST_SCREEN_WAIT_USEC (300 * G_TIME_SPAN_MILLISECOND)
@@ -596,6 +603,8 @@ first_screen_head (MgFirstScreen *self,
 
   self->text = g_strndup (text, text_len);
   self->len = text_len;
+  /* Before it is shown: from here on, the reader waits for nothing. */
+  mg_thread_set_background ();
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, first_screen_dispatch,
                               mg_first_screen_ref (self), (GDestroyNotify) mg_first_screen_unref);
 
@@ -753,6 +762,17 @@ load_file_thread (GTask        *task,
     g_task_return_pointer (task, document, g_object_unref);
 }
 
+/* A streamed load's own thread (see "The first screen"). */
+static gpointer
+load_file_own_thread (gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  load_file_thread (task, NULL, g_task_get_task_data (task), g_task_get_cancellable (task));
+
+  return NULL;
+}
+
 /**
  * mg_document_loader_load_file_async:
  * @file: the file to read
@@ -815,7 +835,10 @@ mg_document_loader_load_file_streamed_async (GFile              *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, mg_document_loader_load_file_async);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_file_thread);
+  if (data->first_screen != NULL)
+    g_thread_unref (g_thread_new ("mg-load", load_file_own_thread, g_steal_pointer (&task)));
+  else
+    g_task_run_in_thread (task, load_file_thread);
 }
 
 /**

@@ -6,6 +6,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "mg-file-private.h"
 
@@ -40,6 +45,36 @@ mg_try_alloc_big (gsize size)
 #endif
 
   return g_try_malloc (size);
+}
+
+/* How much nicer than the rest of the process a background thread is. */
+#define BACKGROUND_NICE 10
+
+/**
+ * mg_thread_set_background:
+ *
+ * Gives the calling thread a lower processor priority (a nice value
+ * BACKGROUND_NICE above the process's), for work nobody waits to see:
+ * the rest of a book once its first screen is shown. On a busy machine
+ * the threads that paint, the app's main thread and the display server
+ * or compositor that shows its frames, then come first; on an idle one
+ * nothing changes. It is for a thread of its own that ends with that
+ * work: an unprivileged thread cannot take its priority back, so never
+ * call it in a thread of a pool (a GTask's). Linux only; elsewhere it
+ * does nothing.
+ */
+void
+mg_thread_set_background (void)
+{
+#if defined(__linux__) && defined(SYS_gettid)
+  id_t tid = (id_t) syscall (SYS_gettid);
+  int  nice_value;
+
+  errno = 0;
+  nice_value = getpriority (PRIO_PROCESS, tid);
+  if (errno == 0 && setpriority (PRIO_PROCESS, tid, MIN (nice_value + BACKGROUND_NICE, 19)) != 0)
+    g_debug ("Could not lower the priority of a background thread: %s", g_strerror (errno));
+#endif
 }
 
 /**

@@ -7,6 +7,8 @@ G_BEGIN_DECLS
 
 gpointer mg_try_alloc_big (gsize size);
 
+void mg_thread_set_background (void);
+
 gboolean mg_file_load_contents (GFile        *file,
                                 GCancellable *cancellable,
                                 char        **contents,
