@@ -627,6 +627,61 @@ test_reading_position_near_end (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Annotations given to a text that never had a highlight, as at every
+ * launch of a document without any, take no tag off it: that laid out
+ * and drew the whole view again just after its first frame. Once one is
+ * painted, new annotations do take the old ones off. */
+static void
+count_remove_tag_cb (GtkTextBuffer *buffer,
+                     GtkTextTag    *tag,
+                     GtkTextIter   *start,
+                     GtkTextIter   *end,
+                     guint         *count)
+{
+  (*count)++;
+}
+
+static void
+test_no_removal_without_highlights (void)
+{
+  g_autoptr (GString) text = g_string_new ("");
+  g_autoptr (MgDocument) document = NULL;
+  g_autoptr (MgAnnotationList) empty = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) one = mg_annotation_list_new ();
+  g_autoptr (MgAnnotationList) other = mg_annotation_list_new ();
+  g_autoptr (MgAnnotation) annotation = NULL;
+  GtkWindow    *window;
+  MgReaderView *view = new_view (&window);
+  guint         removed = 0;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (text, "Paragraph %u of a text that is never highlighted.\n", i);
+  document = document_from_string (text, "file:///tmp/no-highlights.txt", MG_DOCUMENT_FORMAT_TEXT);
+  mg_reader_view_set_document (view, document);
+  g_assert_true (iterate_until (text_loaded, view));
+  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "remove-tag",
+                    G_CALLBACK (count_remove_tag_cb), &removed);
+
+  mg_reader_view_set_annotations (view, empty);
+  g_assert_true (iterate_until (all_painted, view));
+  g_assert_cmpuint (removed, ==, 0);
+
+  annotation = mg_annotation_new_for_range (document, 10, 20, MG_COLOR_BLUE);
+  mg_annotation_list_add (one, annotation);
+  mg_reader_view_set_annotations (view, one);
+  g_assert_true (iterate_until (all_painted, view));
+  g_assert_cmpint (mg_reader_view_get_color_at (view, 15, NULL), ==, MG_COLOR_BLUE);
+
+  /* Another document's list: the blue one goes. */
+  removed = 0;
+  mg_reader_view_set_annotations (view, other);
+  g_assert_true (iterate_until (all_painted, view));
+  g_assert_cmpuint (removed, >, 0);
+  g_assert_cmpint (mg_reader_view_get_color_at (view, 15, NULL), ==, MG_N_COLORS);
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,6 +702,7 @@ main (int   argc,
   g_test_add_func ("/reader-text/long-paragraph/break-spaced-as-wrap", test_break_spacing);
   g_test_add_func ("/reader-text/long-paragraph/find-exact", test_find_across_breaks);
   g_test_add_func ("/reader-text/chunks/tail-highlights-painted", test_tail_painted_after_chunks);
+  g_test_add_func ("/reader-text/chunks/no-removal-without-highlights", test_no_removal_without_highlights);
   g_test_add_func ("/reader-text/chunks/structure", test_structure_across_chunks);
   g_test_add_func ("/reader-text/chunks/replaced-while-loading", test_replaced_while_loading);
   g_test_add_func ("/reader-text/chunks/reading-position-near-end", test_reading_position_near_end);

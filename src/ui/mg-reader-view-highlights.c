@@ -118,6 +118,9 @@ mg_reader_view_remove_highlights (MgReaderView      *self,
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
 
+  if (!self->highlights_applied)
+    return;
+
   for (guint i = 0; i < MG_N_COLORS; i++)
     {
       gtk_text_buffer_remove_tag (buffer, self->color_tags[i], start, end);
@@ -171,6 +174,7 @@ paint_region (MgReaderView *self,
         continue;
 
       mg_reader_view_get_iters (self, a_start, a_end, &s, &e);
+      self->highlights_applied = TRUE;
       if (!overlaps[i])
         {
           /* Alone: one tag for its colour and its note, if any. */
@@ -276,6 +280,7 @@ mg_reader_view_restart_painting (MgReaderView *self)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   mg_reader_view_remove_highlights (self, &start, &end);
+  self->highlights_applied = FALSE;
   self->regions_painted = FALSE;
 
   if (self->document == NULL || self->annotations == NULL)

@@ -76,6 +76,9 @@ struct _MgReaderView
   guint    n_pending;
   guint    paint_source;
   gboolean regions_painted; /* outside chunks: a chunk may have tags */
+  /* A highlight tag may be in the buffer: removing them from a text that
+   * never had one would lay out and draw all of it again. */
+  gboolean highlights_applied;
 
   /* The range each annotation was last painted at, so that a change
    * repaints both where it was and where it is. Keys hold a reference. */
