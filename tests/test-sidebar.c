@@ -303,18 +303,49 @@ record_annotation (MgSidebar    *sidebar,
   g_set_object (out, annotation);
 }
 
+/* A label showing @text under @widget, on screen. */
+static GtkWidget *
+find_drawable_label (GtkWidget  *widget,
+                     const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 && gtk_widget_is_drawable (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_drawable_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* Tests */
 
 static void
 test_empty_state (Fixture      *f,
                   gconstpointer data)
 {
+  int empty_min, empty_nat, list_min, list_nat;
+
   g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "empty");
   g_assert_cmpuint (n_visible (f), ==, 0);
+  g_assert_nonnull (find_drawable_label (GTK_WIDGET (f->sidebar), "No Highlights Yet"));
+  g_assert_nonnull (find_drawable_label (GTK_WIDGET (f->sidebar), "Select a passage in the text, then choose a color or press Ctrl+H"));
+  /* Only the page shown is measured (the stack is not homogeneous), yet
+   * the sidebar keeps its width from one page to the other: the window's
+   * flap gives it its minimum. */
+  gtk_widget_measure (GTK_WIDGET (f->sidebar), GTK_ORIENTATION_HORIZONTAL, -1, &empty_min, &empty_nat, NULL, NULL);
 
   add (f, "Bravo passage", MG_COLOR_YELLOW);
   pump ();
 
+  gtk_widget_measure (GTK_WIDGET (f->sidebar), GTK_ORIENTATION_HORIZONTAL, -1, &list_min, &list_nat, NULL, NULL);
+  g_assert_cmpint (list_min, ==, empty_min);
+  g_assert_cmpint (list_nat, <=, empty_nat);
+  g_assert_null (find_drawable_label (GTK_WIDGET (f->sidebar), "No Highlights Yet"));
   g_assert_cmpstr (mg_sidebar_get_view (f->sidebar), ==, "highlights");
   g_assert_cmpuint (n_visible (f), ==, 1);
   g_assert_cmpstr (mg_sidebar_get_count_text (f->sidebar), ==, "1 highlight");
