@@ -198,8 +198,9 @@ test_icon_after_first_frame (void)
 
 /* The first window draws every icon it shows from a pre-rendered
  * .symbolic.png, never through librsvg: loading it and its gdk-pixbuf
- * module took about 10 ms of a launch (src/ui/icons/meson.build). Its
- * own process, as an earlier test may have loaded the module. */
+ * module took about 10 ms of a launch (src/ui/icons/meson.build). Nor is
+ * libsoup loaded before a web page is opened (mg-web-fetch.c). Its own
+ * process, as an earlier test may have loaded them. */
 static gboolean
 icons_painted (MgApplication *app,
                gpointer       user_data)
@@ -228,6 +229,7 @@ test_first_window_loads_no_svg (void)
       g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
       g_assert_null (strstr (maps, "librsvg"));
       g_assert_null (strstr (maps, "pixbufloader-svg"));
+      g_assert_null (strstr (maps, "libsoup"));
       return;
     }
 
@@ -2266,7 +2268,7 @@ main (int   argc,
   g_test_add_func ("/window/starts-on-bundled-article", test_starts_on_bundled_article);
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
-  g_test_add_func ("/window/first-window-loads-no-svg", test_first_window_loads_no_svg);
+  g_test_add_func ("/window/first-window-loads-no-svg-nor-soup", test_first_window_loads_no_svg);
   g_test_add_func ("/window/opens-file", test_opens_file);
   g_test_add_func ("/window/monitor-after-first-frame", test_monitor_after_first_frame);
   g_test_add_func ("/window/load-after-first-screen", test_load_after_first_screen);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gmodule.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -35,6 +36,68 @@
 #define READ_CHUNK (64 * 1024)
 
 G_DEFINE_QUARK (mg_web_fetch_error_quark, mg_web_fetch_error)
+
+/* libsoup is opened when the first fetch object is made, not linked: the
+ * library and what it brings (Kerberos, nghttp2, libpsl, libidn2) took
+ * every launch about 5 ms of loading, for a window that opens a web page
+ * now and then. Each pointer keeps its function's prototype from
+ * <libsoup/soup.h>, so the compiler still checks every call. */
+#define SOUP_LIBRARY "libsoup-3.0.so.0"
+#define SOUP_FUNCTIONS(X)                   \
+  X (soup_session_new_with_options)         \
+  X (soup_session_send_async)               \
+  X (soup_session_send_finish)              \
+  X (soup_message_new)                      \
+  X (soup_message_get_uri)                  \
+  X (soup_message_get_status)               \
+  X (soup_message_get_reason_phrase)        \
+  X (soup_message_get_response_headers)     \
+  X (soup_message_headers_get_content_type) \
+  X (soup_message_headers_get_one)          \
+  X (soup_message_headers_get_encoding)     \
+  X (soup_message_headers_get_content_length)
+
+static struct
+{
+#define SOUP_POINTER(name) __typeof__ (name) *name;
+  SOUP_FUNCTIONS (SOUP_POINTER)
+#undef SOUP_POINTER
+} soup;
+
+/* Opens libsoup once per process; the module stays open. */
+static gboolean
+soup_load (GError **error)
+{
+  static gsize loaded = 0;
+  static char *failure = NULL;
+
+  if (g_once_init_enter (&loaded))
+    {
+      GModule *module = g_module_open (SOUP_LIBRARY, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+
+      /* clang-format off */
+#define SOUP_SYMBOL(name) \
+      if (failure == NULL && !g_module_symbol (module, #name, (gpointer *) &soup.name)) \
+        failure = g_strdup (g_module_error ());
+      /* clang-format on */
+
+      if (module == NULL)
+        failure = g_strdup (g_module_error ());
+      SOUP_FUNCTIONS (SOUP_SYMBOL)
+#undef SOUP_SYMBOL
+
+      g_once_init_leave (&loaded, 1);
+    }
+
+  if (failure != NULL)
+    {
+      g_set_error (error, MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_FAILED,
+                   _ ("Web pages cannot be opened: the HTTP library could not be loaded (%s)."), failure);
+      return FALSE;
+    }
+
+  return TRUE;
+}
 
 struct _MgWebFetch
 {
@@ -260,7 +323,8 @@ mg_web_fetch_init (MgWebFetch *self)
   self->timeout_ms = MG_WEB_FETCH_DEFAULT_TIMEOUT_MS;
   self->max_size = MG_WEB_FETCH_DEFAULT_MAX_SIZE;
   /* A trailing space: libsoup appends its own name and version. */
-  self->session = soup_session_new_with_options ("user-agent", user_agent, NULL);
+  if (soup_load (NULL))
+    self->session = soup.soup_session_new_with_options ("user-agent", user_agent, NULL);
 }
 
 MgWebFetch *
@@ -520,7 +584,7 @@ finish_body (GTask *task)
       return;
     }
 
-  final_url = g_uri_to_string (soup_message_get_uri (data->message));
+  final_url = g_uri_to_string (soup.soup_message_get_uri (data->message));
   set_progress (self, g_bytes_get_size (body), self->expected);
 
   g_task_return_pointer (task, mg_snapshot_new (data->url, final_url, data->content_type, body, NULL), g_object_unref);
@@ -578,32 +642,32 @@ send_cb (GObject      *object,
   guint               status;
   goffset             length = 0;
 
-  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  data->stream = soup.soup_session_send_finish ((SoupSession *) object, result, &error);
   if (data->stream == NULL)
     {
       return_io_error (task, error);
       return;
     }
 
-  status = soup_message_get_status (data->message);
+  status = soup.soup_message_get_status (data->message);
   if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE)
     {
       g_task_return_new_error (task, MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_NOT_FOUND,
                                _ ("There is no page at this address (the server answered “%u %s”). Check the address."),
-                               status, soup_message_get_reason_phrase (data->message));
+                               status, soup.soup_message_get_reason_phrase (data->message));
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_task_return_new_error (task, MG_WEB_FETCH_ERROR, MG_WEB_FETCH_ERROR_HTTP,
                                _ ("The server did not send the page: it answered “%u %s”."),
-                               status, soup_message_get_reason_phrase (data->message));
+                               status, soup.soup_message_get_reason_phrase (data->message));
       return;
     }
 
-  headers = soup_message_get_response_headers (data->message);
-  mime_type = soup_message_headers_get_content_type (headers, NULL);
-  data->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  headers = soup.soup_message_get_response_headers (data->message);
+  mime_type = soup.soup_message_headers_get_content_type (headers, NULL);
+  data->content_type = g_strdup (soup.soup_message_headers_get_one (headers, "Content-Type"));
   if (mime_type != NULL && !is_html_type (mime_type) && !is_unknown_type (mime_type))
     {
       set_not_html_error (&error, mime_type);
@@ -612,11 +676,11 @@ send_cb (GObject      *object,
     }
   data->sniff = is_unknown_type (mime_type);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    length = soup_message_headers_get_content_length (headers);
+  if (soup.soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    length = soup.soup_message_headers_get_content_length (headers);
   /* Announced sizes are of the bytes sent, which may be compressed: only
    * an uncompressed one is a reason to refuse before reading. */
-  if (length > 0 && (guint64) length > self->max_size && soup_message_headers_get_one (headers, "Content-Encoding") == NULL)
+  if (length > 0 && (guint64) length > self->max_size && soup.soup_message_headers_get_one (headers, "Content-Encoding") == NULL)
     {
       set_too_large_error (&error, self->max_size);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -659,6 +723,12 @@ mg_web_fetch_fetch_async (MgWebFetch         *self,
 
   set_progress (self, 0, 0);
 
+  if (!soup_load (&error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   normal = mg_web_url_normalize (url, &error);
   if (normal == NULL)
     {
@@ -669,7 +739,7 @@ mg_web_fetch_fetch_async (MgWebFetch         *self,
   data = g_new0 (FetchData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
   data->url = g_steal_pointer (&normal);
-  data->message = soup_message_new (SOUP_METHOD_GET, data->url);
+  data->message = soup.soup_message_new ("GET", data->url); /* SOUP_METHOD_GET is libsoup's variable */
   if (data->message == NULL)
     {
       set_invalid_url_error (&error, url);
@@ -686,8 +756,8 @@ mg_web_fetch_fetch_async (MgWebFetch         *self,
     }
   data->timeout_id = g_timeout_add (self->timeout_ms, deadline_cb, data);
 
-  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT, data->cancellable,
-                           send_cb, g_steal_pointer (&task));
+  soup.soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT, data->cancellable,
+                                send_cb, g_steal_pointer (&task));
 }
 
 /**
