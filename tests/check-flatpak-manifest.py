@@ -36,7 +36,7 @@ MIN_RUNTIME = 51
 # pkg-config names that org.gnome.Platform provides (with the freedesktop
 # runtime below it). Look a new dependency up before adding it here.
 IN_RUNTIME = {
-    "glib-2.0", "gio-2.0", "gio-unix-2.0", "gobject-2.0", "gmodule-2.0",
+    "glib-2.0", "gio-2.0", "gio-unix-2.0", "gobject-2.0", "gmodule-2.0", "gmodule-no-export-2.0",
     "gtk4", "libadwaita-1", "json-glib-1.0", "libxml-2.0", "libsoup-3.0",
     "sqlite3", "x11", "cairo", "pango", "gdk-pixbuf-2.0", "graphene-1.0",
     "libsecret-1", "gtksourceview-5", "webkitgtk-6.0", "icu-uc",

@@ -155,6 +155,8 @@ _mg_sidebar_update_view (MgSidebar *self)
   /* "No Matches" has a Clear Filters button of its own: one is enough. */
   gtk_widget_set_visible (self->clear_button, self->filtered && !g_str_equal (view, "no-matches"));
 
+  /* A page is hidden until first needed (mg-sidebar.ui). */
+  gtk_widget_set_visible (gtk_stack_get_child_by_name (self->stack, view), TRUE);
   gtk_stack_set_visible_child_name (self->stack, view);
 }
 
