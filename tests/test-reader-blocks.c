@@ -337,8 +337,35 @@ view_painted (gpointer user_data)
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && !mg_reader_view_get_loading (view);
 }
 
+/* The view's top margin at the first frame that draws it. */
+typedef struct
+{
+  MgReaderView *view;
+  int           first_margin;
+} FirstMargin;
+
+static void
+first_margin_cb (GdkFrameClock *clock,
+                 FirstMargin   *probe)
+{
+  if (probe->first_margin >= 0 || !gtk_widget_get_mapped (GTK_WIDGET (probe->view))
+      || gtk_widget_get_width (GTK_WIDGET (probe->view)) <= 0)
+    return;
+  probe->first_margin = gtk_text_view_get_top_margin (GTK_TEXT_VIEW (probe->view));
+}
+
+static void
+first_margin_realize_cb (GtkWidget   *window,
+                         FirstMargin *probe)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_margin_cb), probe);
+}
+
 /* Shows @document in a view of its own; returns how many pixels above its
- * first line are not the background, and the view's top margin. */
+ * first line are not the background, and the view's top margin. Its very
+ * first frame has that margin already: the headline's room is made as the
+ * view is allocated, not a frame later, which drew the headline over the
+ * text and then moved the text. */
 static guint
 drawn_above_text (MgDocument *document,
                   const char *expected_headline,
@@ -348,6 +375,7 @@ drawn_above_text (MgDocument *document,
   GtkWidget   *scroller = gtk_scrolled_window_new ();
   GdkRectangle first;
   guint        drawn = 0;
+  FirstMargin  probe = { NULL, -1 };
 
   fixture.document = g_object_ref (document);
   fixture.view = MG_READER_VIEW (mg_reader_view_new ());
@@ -358,13 +386,17 @@ drawn_above_text (MgDocument *document,
   fixture.window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (fixture.window, 500, 400);
   gtk_window_set_child (fixture.window, scroller);
-  gtk_window_present (fixture.window);
+  probe.view = fixture.view;
+  g_signal_connect (fixture.window, "realize", G_CALLBACK (first_margin_realize_cb), &probe);
   mg_reader_view_set_document (fixture.view, document);
+  gtk_window_present (fixture.window);
   g_assert_true (mg_test_iterate_until (view_painted, fixture.view, 30));
   mg_test_wait_for_idle (10);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (fixture.window)), first_margin_cb, &probe);
 
   g_assert_cmpstr (mg_reader_view_get_headline (fixture.view), ==, expected_headline);
   *top_margin = gtk_text_view_get_top_margin (GTK_TEXT_VIEW (fixture.view));
+  g_assert_cmpint (probe.first_margin, ==, *top_margin);
 
   render (&fixture);
   char_location (&fixture, 0, &first);

@@ -359,15 +359,16 @@ draw_code_box (GtkSnapshot   *snapshot,
   gtk_snapshot_pop (snapshot);
 }
 
-/* The headline's layout at the view's width and in its font, as it is
- * now. */
+/* The headline's layout for a view @view_width wide, in its font as it
+ * is now. */
 static PangoLayout *
-headline_layout (MgReaderView *self)
+headline_layout_for_width (MgReaderView *self,
+                           int           view_width)
 {
   GtkTextView   *view = GTK_TEXT_VIEW (self);
   PangoLayout   *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->headline);
   PangoAttrList *attrs = pango_attr_list_new ();
-  int            width = gtk_widget_get_width (GTK_WIDGET (self)) - gtk_text_view_get_left_margin (view) - gtk_text_view_get_right_margin (view);
+  int            width = view_width - gtk_text_view_get_left_margin (view) - gtk_text_view_get_right_margin (view);
 
   pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
   pango_attr_list_insert (attrs, pango_attr_scale_new (HEADLINE_SCALE));
@@ -377,6 +378,46 @@ headline_layout (MgReaderView *self)
   pango_layout_set_width (layout, MAX (width, 1) * PANGO_SCALE);
 
   return layout;
+}
+
+/* The headline's layout at the view's width. */
+static PangoLayout *
+headline_layout (MgReaderView *self)
+{
+  return headline_layout_for_width (self, gtk_widget_get_width (GTK_WIDGET (self)));
+}
+
+/**
+ * mg_reader_view_fit_headline:
+ * @self: a #MgReaderView
+ * @width: the width the view is being given
+ *
+ * Gives the headline its room above the text for @width, from the view's
+ * size_allocate, before the text is laid out: when an idle did it after
+ * the allocation, the view's first frame drew the headline over the text,
+ * and a second one, a whole frame more, moved the text down. Setting the
+ * margin queues a resize, which GTK lays out again in the same frame.
+ */
+void
+mg_reader_view_fit_headline (MgReaderView *self,
+                             int           width)
+{
+  int margin = self->base_top_margin;
+
+  if (self->headline == NULL || width <= 0)
+    return;
+
+  {
+    g_autoptr (PangoLayout) layout = headline_layout_for_width (self, width);
+    int height = 0;
+
+    pango_layout_get_pixel_size (layout, NULL, &height);
+    self->headline_height = height;
+    margin += height + HEADLINE_GAP;
+  }
+
+  if (gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)) != margin)
+    gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self), margin);
 }
 
 /* The top margin: the view's own, and the headline's height above it. */

@@ -127,6 +127,8 @@ void        mg_reader_view_block_ended (MgReaderView *self,
                                         const MgSpan *span);
 void        mg_reader_view_update_headline (MgReaderView *self);
 void        mg_reader_view_queue_headline (MgReaderView *self);
+void        mg_reader_view_fit_headline (MgReaderView *self,
+                                         int           width);
 void        mg_reader_view_snapshot_blocks (MgReaderView *self,
                                             GtkSnapshot  *snapshot);
 

@@ -339,7 +339,9 @@ mg_reader_view_size_allocate (GtkWidget *widget,
 {
   MgReaderView *self = MG_READER_VIEW (widget);
 
+  mg_reader_view_fit_headline (self, width);
   GTK_WIDGET_CLASS (mg_reader_view_parent_class)->size_allocate (widget, width, height, baseline);
+  /* A change of font since: checked again after this allocation. */
   mg_reader_view_queue_headline (self);
 
   if (self->context_menu != NULL)
