@@ -420,32 +420,20 @@ mg_reader_view_fit_headline (MgReaderView *self,
     gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self), margin);
 }
 
-/* The top margin: the view's own, and the headline's height above it. */
+/* The top margin: the view's own, and the headline's height above it.
+ * Until the view has a width, the headline's lines are not known: its
+ * first allocation measures them (mg_reader_view_fit_headline()). */
 static gboolean
 update_headline_margin_cb (gpointer user_data)
 {
   MgReaderView *self = user_data;
-  int           margin = self->base_top_margin;
 
   self->headline_source = 0;
 
-  /* Until the view has a width, the headline's lines are not known: its
-   * first allocation measures them. */
-  if (self->headline != NULL && gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
-    return G_SOURCE_REMOVE;
-
   if (self->headline != NULL)
-    {
-      g_autoptr (PangoLayout) layout = headline_layout (self);
-      int height = 0;
-
-      pango_layout_get_pixel_size (layout, NULL, &height);
-      self->headline_height = height;
-      margin += height + HEADLINE_GAP;
-    }
-
-  if (gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)) != margin)
-    gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self), margin);
+    mg_reader_view_fit_headline (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  else if (gtk_text_view_get_top_margin (GTK_TEXT_VIEW (self)) != self->base_top_margin)
+    gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self), self->base_top_margin);
 
   return G_SOURCE_REMOVE;
 }
