@@ -12,6 +12,8 @@
 #include "mg-window-private.h"
 
 #ifdef GDK_WINDOWING_X11
+#include <X11/extensions/XInput2.h>
+#include <dlfcn.h>
 #include <gdk/x11/gdkx.h>
 #endif
 
@@ -241,6 +243,101 @@ test_first_window_loads_no_svg (void)
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
+}
+
+#ifdef GDK_WINDOWING_X11
+/* Each time GTK asks the X server where the pointer is: libgtk's call
+ * comes here, since the test program defines the function. */
+static guint pointer_queries;
+
+Bool
+XIQueryPointer (Display         *display,
+                int              deviceid,
+                Window           win,
+                Window          *root_return,
+                Window          *child_return,
+                double          *root_x_return,
+                double          *root_y_return,
+                double          *win_x_return,
+                double          *win_y_return,
+                XIButtonState   *buttons_return,
+                XIModifierState *modifiers_return,
+                XIGroupState    *group_return)
+{
+  static __typeof__ (XIQueryPointer) *real;
+
+  if (real == NULL)
+    real = (__typeof__ (XIQueryPointer) *) dlsym (RTLD_NEXT, "XIQueryPointer");
+  pointer_queries++;
+
+  return real (display, deviceid, win, root_return, child_return,
+               root_x_return, root_y_return, win_x_return, win_y_return,
+               buttons_return, modifiers_return, group_return);
+}
+
+typedef struct
+{
+  guint at_startup;
+  guint at_window;
+} PointerQueries;
+
+static void
+count_at_startup_cb (GApplication   *app,
+                     PointerQueries *counts)
+{
+  counts->at_startup = pointer_queries;
+}
+
+static void
+count_at_window_cb (GtkApplication *app,
+                    GtkWindow      *window,
+                    PointerQueries *counts)
+{
+  counts->at_window = pointer_queries;
+}
+
+static void
+count_pointer_queries (MgApplication *app,
+                       gpointer       user_data)
+{
+  g_signal_connect_after (app, "startup", G_CALLBACK (count_at_startup_cb), user_data);
+  g_signal_connect (app, "window-added", G_CALLBACK (count_at_window_cb), user_data);
+}
+
+static gboolean
+window_mapped (MgApplication *app,
+               gpointer       user_data)
+{
+  MgWindow *window = only_window (app);
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+#endif
+
+/* Giving a shown widget a tooltip makes GTK 4.8 ask the display where the
+ * pointer is, three round trips on X11. The window's tooltips are given
+ * while no pointer can be over it (mg-tooltip.c): 34 questions before,
+ * 2 now, both from GTK's own widgets. */
+static void
+test_window_built_without_pointer_queries (void)
+{
+#ifdef GDK_WINDOWING_X11
+  const char    *argv[] = { "marginalia", NULL };
+  PointerQueries counts = { 0, 0 };
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("The X11 display only");
+      return;
+    }
+
+  g_assert_true (run_app_until_full (argv, count_pointer_queries, window_mapped, &counts));
+  g_test_message ("pointer queries while the window was built: %u", counts.at_window - counts.at_startup);
+  g_assert_cmpuint (counts.at_window, >=, counts.at_startup);
+  g_assert_cmpuint (counts.at_window - counts.at_startup, <=, 2);
+#else
+  g_test_skip ("The X11 display only");
+#endif
 }
 
 static gboolean
@@ -2267,6 +2364,7 @@ main (int   argc,
 
   g_test_add_func ("/window/starts-on-bundled-article", test_starts_on_bundled_article);
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
+  g_test_add_func ("/window/built-without-pointer-queries", test_window_built_without_pointer_queries);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/first-window-loads-no-svg-nor-soup", test_first_window_loads_no_svg);
   g_test_add_func ("/window/opens-file", test_opens_file);

@@ -11,6 +11,7 @@
 #include "mg-color-selector.h"
 #include "mg-tag-list.h"
 #include "mg-text-fold.h"
+#include "mg-tooltip.h"
 #include "mg-ui-resources.h"
 
 /**
@@ -571,6 +572,13 @@ mg_annotation_editor_set_property (GObject      *object,
     }
 }
 
+/* The tooltips of the editor's template, set here rather than in
+ * mg-annotation-editor.ui: see mg-tooltip.c. */
+static const MgTooltip editor_tooltips[] = {
+  { "delete_button", N_ ("Delete this highlight and its note") },
+  { "done_button", N_ ("Keep the note and tags") },
+};
+
 static void
 mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
 {
@@ -613,6 +621,7 @@ mg_annotation_editor_class_init (MgAnnotationEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, previous_label);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestions);
   gtk_widget_class_bind_template_child (widget_class, MgAnnotationEditor, suggestion_list);
+  mg_tooltip_class_bind (widget_class, editor_tooltips, G_N_ELEMENTS (editor_tooltips));
   gtk_widget_class_bind_template_callback (widget_class, closed_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, done_clicked_cb);
@@ -626,6 +635,10 @@ static void
 mg_annotation_editor_init (MgAnnotationEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_tooltip_set (GTK_WIDGET (self->note_view), _ ("Your note on this passage; Markdown is kept as written"));
+  mg_tooltip_set (GTK_WIDGET (self->tags_entry), _ ("Tags for this passage, separated by commas"));
+  mg_tooltip_set (self->copy_button, _ ("Copy as Markdown"));
+  mg_tooltip_set_all (GTK_WIDGET (self), MG_TYPE_ANNOTATION_EDITOR, editor_tooltips, G_N_ELEMENTS (editor_tooltips));
   mg_accessible_repair (GTK_WIDGET (self));
   create_suggestions (self);
 }

@@ -7,6 +7,7 @@
 
 #include "mg-color-selector.h"
 #include "mg-colors.h"
+#include "mg-tooltip.h"
 
 /**
  * MgColorSelector:
@@ -194,7 +195,7 @@ create_buttons (MgColorSelector *self)
           gtk_widget_add_css_class (button, "mg-swatch");
         }
       gtk_widget_add_css_class (button, css);
-      gtk_widget_set_tooltip_text (button, label);
+      mg_tooltip_set (button, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                       -1);

@@ -10,6 +10,7 @@
 #include "mg-color-selector.h"
 #include "mg-sidebar-private.h"
 #include "mg-text-fold.h"
+#include "mg-tooltip.h"
 
 /*
  * The sidebar's filters: the search entry (every word, in the passage, the
@@ -298,7 +299,7 @@ bind_tag_item_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (label, text);
   gtk_label_set_ellipsize (label, cut || !in_list ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_NONE);
   gtk_label_set_width_chars (label, cut && in_list ? max : -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), cut ? text : NULL);
+  mg_tooltip_set (GTK_WIDGET (label), cut ? text : NULL);
 }
 
 static GtkListItemFactory *

@@ -10,6 +10,7 @@
 #include "mg-color-selector.h"
 #include "mg-menu-button.h"
 #include "mg-sidebar-private.h"
+#include "mg-tooltip.h"
 #include "mg-ui-resources.h"
 
 /**
@@ -609,8 +610,8 @@ update_sort_button (MgSidebar *self)
 
   gtk_menu_button_set_icon_name (self->sort_button,
                                  by_date ? "view-sort-descending-symbolic" : "view-sort-ascending-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sort_button),
-                               by_date ? _ ("Sorted by Date, Newest First") : _ ("Sorted by Position in the Text"));
+  mg_tooltip_set (GTK_WIDGET (self->sort_button),
+                  by_date ? _ ("Sorted by Date, Newest First") : _ ("Sorted by Position in the Text"));
 }
 
 /**
@@ -969,6 +970,12 @@ mg_sidebar_set_property (GObject      *object,
     }
 }
 
+/* The tooltips of the sidebar's template, set here rather than in
+ * mg-sidebar.ui: see mg-tooltip.c. */
+static const MgTooltip sidebar_tooltips[] = {
+  { "clear_filters_button", N_ ("Show all highlights") },
+};
+
 static void
 mg_sidebar_class_init (MgSidebarClass *klass)
 {
@@ -1075,6 +1082,7 @@ mg_sidebar_class_init (MgSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, stack);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, MgSidebar, orphan_view);
+  mg_tooltip_class_bind (widget_class, sidebar_tooltips, G_N_ELEMENTS (sidebar_tooltips));
   gtk_widget_class_bind_template_callback (widget_class, page_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
@@ -1099,6 +1107,12 @@ mg_sidebar_init (MgSidebar *self)
   self->sort_order = g_strdup ("position");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_tooltip_set (GTK_WIDGET (self->highlights_toggle), _ ("Highlights found in the text"));
+  mg_tooltip_set (GTK_WIDGET (self->orphans_toggle), _ ("Highlights whose passage is no longer in the text"));
+  mg_tooltip_set (GTK_WIDGET (self->search_entry), _ ("Search passages, notes and tags"));
+  mg_tooltip_set (GTK_WIDGET (self->tag_dropdown), _ ("Filter by Tag"));
+  mg_tooltip_set (GTK_WIDGET (self->clear_button), _ ("Show all highlights"));
+  mg_tooltip_set_all (GTK_WIDGET (self), MG_TYPE_SIDEBAR, sidebar_tooltips, G_N_ELEMENTS (sidebar_tooltips));
   _mg_sidebar_filter_init (self);
   mg_accessible_repair (GTK_WIDGET (self));
   mg_menu_button_set_model_on_demand (self->sort_button, self->sort_menu);

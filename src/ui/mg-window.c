@@ -14,6 +14,7 @@
 #include "mg-menu-button.h"
 #include "mg-reading-style.h"
 #include "mg-shortcuts.h"
+#include "mg-tooltip.h"
 #include "mg-ui-resources.h"
 #include "mg-window-open-link.h"
 #include "mg-window-private.h"
@@ -997,6 +998,17 @@ mg_window_set_property (GObject      *object,
     }
 }
 
+/* The tooltips of the window's template, set by mg_tooltip_set_all() rather
+ * than in mg-window.ui: see mg-tooltip.c. */
+static const MgTooltip window_tooltips[] = {
+  { "open_button", N_ ("Open a Document (Ctrl+O)") },
+  { "library_button", N_ ("Library (Ctrl+Shift+L)") },
+  { "banner_details_button", N_ ("Show what happened and where the files are") },
+  { "banner_dismiss_button", N_ ("Dismiss") },
+  { "reload_button", N_ ("Show the new text; the highlights find their place in it") },
+  { "reload_dismiss_button", N_ ("Dismiss") },
+};
+
 static void
 mg_window_class_init (MgWindowClass *klass)
 {
@@ -1058,6 +1070,7 @@ mg_window_class_init (MgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MgWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, MgWindow, banner_label);
+  mg_tooltip_class_bind (widget_class, window_tooltips, G_N_ELEMENTS (window_tooltips));
 
   gtk_widget_class_install_property_action (widget_class, "win.caret-browsing", "caret-browsing");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "win.caret-browsing", NULL);
@@ -1078,6 +1091,10 @@ static void
 mg_window_init (MgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  mg_tooltip_set_all (GTK_WIDGET (self), MG_TYPE_WINDOW, window_tooltips, G_N_ELEMENTS (window_tooltips));
+  mg_tooltip_set (GTK_WIDGET (self->contents_button), _ ("Contents"));
+  mg_tooltip_set (GTK_WIDGET (self->primary_menu_button), _ ("Main Menu"));
+  mg_tooltip_set (GTK_WIDGET (self->sidebar_button), _ ("Annotations (F9)"));
   mg_accessible_repair (GTK_WIDGET (self));
 
   self->deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
