@@ -432,6 +432,7 @@ typedef struct
   gboolean  watched;
   gboolean  load_pending;
   gboolean  load_waits_for_frame;
+  gboolean  set_before_shown;
 } JustAfterSet;
 
 static gboolean
@@ -455,6 +456,7 @@ document_set_cb (GObject      *window,
   if (check->window == NULL && mg_window_get_document (MG_WINDOW (window)) != NULL)
     {
       check->window = MG_WINDOW (window);
+      check->set_before_shown = !gtk_widget_get_visible (GTK_WIDGET (window));
       g_idle_add_full (G_PRIORITY_HIGH, just_after_set_cb, check, NULL);
     }
 }
@@ -549,6 +551,18 @@ test_load_after_first_screen (void)
     g_assert_true (run_app_until_full (argv, watch_document_set, load_checked, &check));
     g_assert_true (check.load_pending);
     g_assert_false (check.load_waits_for_frame);
+  }
+  /* The sample article is given to its window before the window is shown
+   * (measured once, with the text); its annotations still wait for the
+   * first frame. */
+  {
+    const char  *argv[] = { "marginalia", NULL };
+    JustAfterSet check = { NULL };
+
+    g_assert_true (run_app_until_full (argv, watch_document_set, load_checked, &check));
+    g_assert_true (check.set_before_shown);
+    g_assert_true (check.load_pending);
+    g_assert_true (check.load_waits_for_frame);
   }
 
   g_unlink (small);

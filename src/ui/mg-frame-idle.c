@@ -8,8 +8,23 @@
 /* What can wait until the window has shown what it has: started from an
  * idle handler just after the widget's next frame (its frame clock's
  * "after-paint"), so that the frame is not held up by it; at once (from
- * an idle handler) when the widget is not on screen, as no frame may come.
- * A frame is asked for, so that one comes. */
+ * an idle handler) when the widget is not on screen, as no frame may come,
+ * unless it is shown before that idle runs: a window is given its
+ * document before it is presented, so that it is measured once, with the
+ * document (mg-application.c), and its frame still comes first. A frame
+ * is asked for, so that one comes. */
+
+static void
+forget_widget (MgFrameIdle *self)
+{
+  if (self->widget != NULL)
+    {
+      g_signal_handler_disconnect (self->widget, self->map_id);
+      g_object_remove_weak_pointer (G_OBJECT (self->widget), (gpointer *) &self->widget);
+      self->widget = NULL;
+    }
+  self->map_id = 0;
+}
 
 static gboolean
 idle_cb (gpointer data)
@@ -17,6 +32,7 @@ idle_cb (gpointer data)
   MgFrameIdle *self = data;
 
   self->source = 0;
+  forget_widget (self);
   self->func (self->user_data);
 
   return G_SOURCE_REMOVE;
@@ -29,6 +45,30 @@ after_paint_cb (GdkFrameClock *clock,
   g_clear_signal_handler (&self->paint_id, clock);
   g_clear_object (&self->clock);
   self->source = g_idle_add_full (self->priority, idle_cb, self, NULL);
+}
+
+static void
+wait_for_frame (MgFrameIdle   *self,
+                GtkWidget     *widget,
+                GdkFrameClock *clock)
+{
+  self->clock = g_object_ref (clock);
+  self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gtk_widget_queue_draw (widget);
+}
+
+/* Shown before the idle ran: its first frame comes first after all. */
+static void
+mapped_cb (MgFrameIdle *self)
+{
+  GtkWidget     *widget = self->widget;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  forget_widget (self);
+  if (clock == NULL)
+    return;
+  g_clear_handle_id (&self->source, g_source_remove);
+  wait_for_frame (self, widget, clock);
 }
 
 /**
@@ -59,13 +99,17 @@ mg_frame_idle_schedule (MgFrameIdle    *self,
 
   if (clock != NULL && gtk_widget_get_mapped (widget))
     {
-      self->clock = g_object_ref (clock);
-      self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
-      gtk_widget_queue_draw (widget);
+      wait_for_frame (self, widget, clock);
     }
   else
     {
       self->source = g_idle_add_full (priority, idle_cb, self, NULL);
+      if (widget != NULL)
+        {
+          self->widget = widget;
+          g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &self->widget);
+          self->map_id = g_signal_connect_swapped (widget, "map", G_CALLBACK (mapped_cb), self);
+        }
     }
 }
 
@@ -79,6 +123,7 @@ void
 mg_frame_idle_cancel (MgFrameIdle *self)
 {
   g_clear_handle_id (&self->source, g_source_remove);
+  forget_widget (self);
   /* An unrealized widget's clock drops its handlers by itself. */
   if (self->clock != NULL && self->paint_id != 0 && g_signal_handler_is_connected (self->clock, self->paint_id))
     g_signal_handler_disconnect (self->clock, self->paint_id);

@@ -11,6 +11,8 @@ typedef void (*MgFrameIdleFunc) (gpointer user_data);
  * the owner's struct, zero-filled; cancel it before the owner goes. */
 typedef struct
 {
+  GtkWidget      *widget;
+  gulong          map_id;
   GdkFrameClock  *clock;
   gulong          paint_id;
   guint           source;
