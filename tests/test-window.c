@@ -146,6 +146,81 @@ test_starts_on_bundled_article (void)
   g_assert_true (run_app_until (argv, shows_bundled_article, NULL));
 }
 
+/* A frame idle on a window on screen asks for a frame, but does not have
+ * the window drawn again for it (mg-frame-idle.c): with nothing else to
+ * draw, the frame renders nothing. Queuing a draw of the window, as it
+ * did, had GTK snapshot every widget again just after the first frame. */
+typedef struct
+{
+  int         state;
+  MgFrameIdle idle;
+  gboolean    done;
+  guint       n_renders;
+  gulong      hook;
+} FrameIdleCheck;
+
+static gboolean
+count_render_hook (GSignalInvocationHint *hint,
+                   guint                  n_values,
+                   const GValue          *values,
+                   gpointer               user_data)
+{
+  FrameIdleCheck *check = user_data;
+
+  check->n_renders++;
+
+  return TRUE;
+}
+
+static void
+frame_idle_done (gpointer user_data)
+{
+  FrameIdleCheck *check = user_data;
+
+  check->done = TRUE;
+}
+
+static gboolean
+frame_idle_ran (MgApplication *app,
+                gpointer       user_data)
+{
+  FrameIdleCheck *check = user_data;
+  MgWindow       *window = only_window (app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return FALSE;
+
+  if (check->state == 0)
+    {
+      /* Once the window has shown its document and its annotations. */
+      if (mg_window_get_annotations (window) == NULL || mg_frame_idle_is_pending (&window->load_idle)
+          || mg_frame_idle_is_pending (&window->show_idle))
+        return FALSE;
+      check->hook = g_signal_add_emission_hook (g_signal_lookup ("render", GDK_TYPE_SURFACE), 0,
+                                                count_render_hook, check, NULL);
+      mg_frame_idle_schedule (&check->idle, GTK_WIDGET (window), G_PRIORITY_DEFAULT_IDLE, frame_idle_done, check);
+      check->state = 1;
+      return FALSE;
+    }
+
+  if (!check->done)
+    return FALSE;
+  g_signal_remove_emission_hook (g_signal_lookup ("render", GDK_TYPE_SURFACE), check->hook);
+
+  return TRUE;
+}
+
+static void
+test_frame_idle_draws_nothing (void)
+{
+  const char    *argv[] = { "marginalia", NULL };
+  FrameIdleCheck check = { 0 };
+
+  g_assert_true (run_app_until (argv, frame_idle_ran, &check));
+  g_assert_true (check.done);
+  g_assert_cmpuint (check.n_renders, ==, 0);
+}
+
 /* The windows' icon is looked up in the icon theme after the first
  * window's first frame, not before it (mg-application.c). */
 typedef struct
@@ -2378,6 +2453,7 @@ main (int   argc,
 
   g_test_add_func ("/window/starts-on-bundled-article", test_starts_on_bundled_article);
   g_test_add_func ("/window/icon-after-first-frame", test_icon_after_first_frame);
+  g_test_add_func ("/window/frame-idle-draws-nothing", test_frame_idle_draws_nothing);
   g_test_add_func ("/window/built-without-pointer-queries", test_window_built_without_pointer_queries);
   g_test_add_func ("/window/missing-file-shows-error", test_missing_file_shows_error);
   g_test_add_func ("/window/first-window-loads-no-svg-nor-soup", test_first_window_loads_no_svg);

@@ -11,8 +11,7 @@
  * an idle handler) when the widget is not on screen, as no frame may come,
  * unless it is shown before that idle runs: a window is given its
  * document before it is presented, so that it is measured once, with the
- * document (mg-application.c), and its frame still comes first. A frame
- * is asked for, so that one comes. */
+ * document (mg-application.c), and its frame still comes first. */
 
 static void
 forget_widget (MgFrameIdle *self)
@@ -47,14 +46,17 @@ after_paint_cb (GdkFrameClock *clock,
   self->source = g_idle_add_full (self->priority, idle_cb, self, NULL);
 }
 
+/* A frame is asked for, so that one comes, but nothing is drawn again for
+ * it: it paints what was queued already (the first frame, highlights just
+ * applied), if anything. Queuing a draw of the whole window would repaint
+ * and send every pixel again just after the first frame. */
 static void
 wait_for_frame (MgFrameIdle   *self,
-                GtkWidget     *widget,
                 GdkFrameClock *clock)
 {
   self->clock = g_object_ref (clock);
   self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
-  gtk_widget_queue_draw (widget);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 /* Shown before the idle ran: its first frame comes first after all. */
@@ -68,7 +70,7 @@ mapped_cb (MgFrameIdle *self)
   if (clock == NULL)
     return;
   g_clear_handle_id (&self->source, g_source_remove);
-  wait_for_frame (self, widget, clock);
+  wait_for_frame (self, clock);
 }
 
 /**
@@ -99,7 +101,7 @@ mg_frame_idle_schedule (MgFrameIdle    *self,
 
   if (clock != NULL && gtk_widget_get_mapped (widget))
     {
-      wait_for_frame (self, widget, clock);
+      wait_for_frame (self, clock);
     }
   else
     {
