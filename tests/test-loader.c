@@ -482,6 +482,11 @@ typedef struct
   MgDocument    *document;
   gboolean       screen_before_document;
   int            worker_nice;
+  /* mg_first_screen_show_now() first, with a timeout of a minute: whether
+   * it showed the screen, and how long it took. */
+  gboolean show_now;
+  gboolean shown_now;
+  gint64   show_now_usec;
 } StreamedLoad;
 
 /* The nice value of this process's thread named @name, from
@@ -555,8 +560,24 @@ load_streamed (const char   *name,
   g_assert_no_error (error);
   file = g_file_new_for_path (path);
 
-  memset (load, 0, sizeof *load);
-  mg_document_loader_load_file_streamed_async (file, streamed_first_screen_cb, load, NULL, NULL, streamed_done_cb, load);
+  {
+    gboolean show_now = load->show_now;
+    g_autoptr (MgFirstScreen) handle = NULL;
+
+    memset (load, 0, sizeof *load);
+    handle = mg_document_loader_load_file_streamed_async (file, streamed_first_screen_cb, load, NULL, NULL, streamed_done_cb, load);
+    g_assert_nonnull (handle);
+    if (show_now)
+      {
+        gint64 start = g_get_monotonic_time ();
+
+        load->shown_now = mg_first_screen_show_now (handle, 60 * G_USEC_PER_SEC);
+        load->show_now_usec = g_get_monotonic_time () - start;
+        /* At once, without the main loop; and only once. */
+        g_assert_true (load->shown_now == (load->first_screen != NULL));
+        g_assert_false (mg_first_screen_show_now (handle, 0));
+      }
+  }
   while (load->document == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_unlink (path);
@@ -566,7 +587,7 @@ static void
 test_file_first_screen (void)
 {
   g_autoptr (GString) text = g_string_new ("Caf\xc3\xa9 au lait\n");
-  StreamedLoad load;
+  StreamedLoad load = { NULL };
   const char  *screen;
   gsize        screen_len = 0;
 
@@ -610,6 +631,39 @@ test_file_first_screen (void)
   load_streamed ("marginalia-first-screen-small.txt", "A short note.\nTwo lines.\n", -1, &load);
   g_assert_null (load.first_screen);
   g_assert_cmpstr (mg_document_get_text (load.document), ==, "A short note.\nTwo lines.");
+  g_clear_object (&load.document);
+}
+
+/* A window not shown yet waits for the first screen and shows it at once;
+ * for a file that has none, it does not wait long: the worker says so. */
+static void
+test_file_first_screen_show_now (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  StreamedLoad load = { .show_now = TRUE };
+
+  for (guint i = 0; text->len < 300 * 1024; i++)
+    g_string_append_printf (text, "Verse %u: in the beginning was a line of text.\n", i);
+
+  load_streamed ("marginalia-show-now.txt", text->str, text->len, &load);
+  g_assert_true (load.shown_now);
+  g_assert_true (load.screen_before_document);
+  g_assert_true (mg_first_screen_is_prefix_of (load.first_screen, load.document));
+  g_clear_pointer (&load.first_screen, mg_first_screen_unref);
+  g_clear_object (&load.document);
+
+  load.show_now = TRUE;
+  load_streamed ("marginalia-show-now.md", text->str, text->len, &load);
+  g_assert_false (load.shown_now);
+  g_assert_null (load.first_screen);
+  g_assert_cmpint (load.show_now_usec, <, 30 * G_USEC_PER_SEC);
+  g_clear_object (&load.document);
+
+  load.show_now = TRUE;
+  load_streamed ("marginalia-show-now-small.txt", "A short note.\n", -1, &load);
+  g_assert_false (load.shown_now);
+  g_assert_null (load.first_screen);
+  g_assert_cmpint (load.show_now_usec, <, 30 * G_USEC_PER_SEC);
   g_clear_object (&load.document);
 }
 
@@ -1751,6 +1805,7 @@ main (int   argc,
   g_test_add_func ("/loader/file/async", test_file_async);
   g_test_add_func ("/loader/file/missing", test_file_missing);
   g_test_add_func ("/loader/file/first-screen", test_file_first_screen);
+  g_test_add_func ("/loader/file/first-screen-show-now", test_file_first_screen_show_now);
 
   g_test_add_func ("/loader/markdown/golden", test_markdown_golden);
   g_test_add_func ("/loader/markdown/emphasis", test_markdown_emphasis);

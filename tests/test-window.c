@@ -874,6 +874,7 @@ typedef struct
   gboolean first_before_document;
   guint    n_inserts;
   guint    n_deletes;
+  gboolean first_before_shown;
 } FirstScreenCase;
 
 static void
@@ -886,9 +887,14 @@ first_screen_insert_cb (GtkTextBuffer   *buffer,
   MgWindow *window = only_window (MG_APPLICATION (g_application_get_default ()));
 
   if (c->n_inserts++ == 0)
-    c->first_before_document = window != NULL && mg_window_get_document (window) == NULL
-                               && g_str_equal (mg_window_get_page (window), "document")
-                               && g_str_has_prefix (text, "Line 1 of a long book.\n");
+    {
+      c->first_before_document = window != NULL && mg_window_get_document (window) == NULL
+                                 && g_str_equal (mg_window_get_page (window), "document")
+                                 && g_str_has_prefix (text, "Line 1 of a long book.\n");
+      /* Shown before the window is: its first frame has the text, not a
+       * spinner (mg_window_show_first_screen_now()). */
+      c->first_before_shown = window != NULL && !gtk_widget_get_visible (GTK_WIDGET (window));
+    }
 }
 
 static void
@@ -960,6 +966,7 @@ test_first_screen_at_launch (void)
 
   g_assert_true (run_app_until_full (argv, first_screen_setup, first_screen_document_in, &c));
   g_assert_true (c.first_before_document);
+  g_assert_true (c.first_before_shown);
   g_assert_cmpuint (c.n_deletes, ==, 0);
 
   remove_tree (dir);

@@ -442,6 +442,10 @@ read_bounded (GInputStream *stream,
  * with the same text; the caller checks (mg_first_screen_is_prefix_of()),
  * and shows the document from its start when not.
  *
+ * A window that is not shown yet can wait for the first screen a moment
+ * and show it at once (mg_first_screen_show_now()): its first frame then
+ * has the text rather than a spinner, and it is measured once.
+ *
  * Such a load runs in a thread of its own, not in a pool's: once the
  * first screen is handed over, the rest is work the reader does not wait
  * for, and the thread lowers its priority for it
@@ -454,10 +458,15 @@ read_bounded (GInputStream *stream,
 
 struct _MgFirstScreen
 {
-  gatomicrefcount   ref_count;
-  GMutex            mutex;
-  GCond             cond;
-  gboolean          resumed;
+  gatomicrefcount ref_count;
+  GMutex          mutex;
+  GCond           cond;
+  gboolean        resumed;
+  /* Set by the worker: the text is there; or none will come. */
+  gboolean ready;
+  gboolean ended;
+  /* In the caller's context: func was called, or will not be. */
+  gboolean          dispatched;
   char             *text;
   gsize             len;
   MgFirstScreenFunc func;
@@ -578,12 +587,67 @@ first_screen_dispatch (gpointer user_data)
 {
   MgFirstScreen *self = user_data;
 
+  if (self->dispatched)
+    return G_SOURCE_REMOVE;
+  self->dispatched = TRUE;
+
   if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
     mg_first_screen_resume (self);
   else
     self->func (self, self->user_data);
 
   return G_SOURCE_REMOVE;
+}
+
+/**
+ * mg_first_screen_show_now:
+ * @self: a #MgFirstScreen, from mg_document_loader_load_file_streamed_async()
+ * @timeout_usec: how long to wait for it, in microseconds
+ *
+ * Waits until the worker has the first screen, @timeout_usec at most, and
+ * then calls the first screen function at once rather than from the main
+ * context; it is not called again from there. In the thread that started
+ * the load, before the window that shows the text is presented.
+ *
+ * Returns: whether the first screen function was called
+ */
+gboolean
+mg_first_screen_show_now (MgFirstScreen *self,
+                          gint64         timeout_usec)
+{
+  gint64   deadline;
+  gboolean ready;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->dispatched || (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable)))
+    return FALSE;
+
+  deadline = g_get_monotonic_time () + timeout_usec;
+  g_mutex_lock (&self->mutex);
+  while (!self->ready && !self->ended)
+    if (!g_cond_wait_until (&self->cond, &self->mutex, deadline))
+      break;
+  ready = self->ready;
+  g_mutex_unlock (&self->mutex);
+
+  if (!ready)
+    return FALSE;
+
+  self->dispatched = TRUE;
+  self->func (self, self->user_data);
+
+  return TRUE;
+}
+
+/* In the worker: no first screen will come (any more). */
+static void
+first_screen_end (MgFirstScreen *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->ended = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
 }
 
 /* In the worker: hands the first screen over, if these first bytes make
@@ -596,17 +660,31 @@ first_screen_head (MgFirstScreen *self,
   const char *text;
   gsize       text_len;
   gint64      deadline;
+  GSource    *source;
 
   text = mg_text_first_screen (data, len, &text_len);
   if (text == NULL)
-    return;
+    {
+      first_screen_end (self);
+      return;
+    }
 
+  g_mutex_lock (&self->mutex);
   self->text = g_strndup (text, text_len);
   self->len = text_len;
+  self->ready = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
   /* Before it is shown: from here on, the reader waits for nothing. */
   mg_thread_set_background ();
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, first_screen_dispatch,
-                              mg_first_screen_ref (self), (GDestroyNotify) mg_first_screen_unref);
+  /* Queued, never called from here: g_main_context_invoke() would call it
+   * in this thread when no other thread owns the context. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, first_screen_dispatch, mg_first_screen_ref (self), (GDestroyNotify) mg_first_screen_unref);
+  g_source_set_static_name (source, "[marginalia] first screen");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 
   deadline = g_get_monotonic_time () + FIRST_SCREEN_WAIT_USEC;
   g_mutex_lock (&self->mutex);
@@ -637,6 +715,8 @@ head_cb (const char *data,
     content_type = g_file_info_get_attribute_string (head->info, G_FILE_ATTRIBUTE_STANDARD_FAST_CONTENT_TYPE);
   if (mg_document_format_guess (basename, content_type, bytes) == MG_DOCUMENT_FORMAT_TEXT)
     first_screen_head (head->first_screen, data, len);
+  else
+    first_screen_end (head->first_screen);
 }
 
 static MgDocument *
@@ -756,6 +836,8 @@ load_file_thread (GTask        *task,
   MgDocument *document;
 
   document = load_file (data->file, data->first_screen, cancellable, &error);
+  if (data->first_screen != NULL)
+    first_screen_end (data->first_screen);
   if (document == NULL)
     g_task_return_error (task, error);
   else
@@ -792,7 +874,8 @@ mg_document_loader_load_file_async (GFile              *file,
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  mg_document_loader_load_file_streamed_async (file, NULL, NULL, NULL, cancellable, callback, user_data);
+  /* Without a first screen function, there is no first screen to return. */
+  (void) mg_document_loader_load_file_streamed_async (file, NULL, NULL, NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -811,8 +894,11 @@ mg_document_loader_load_file_async (GFile              *file,
  * first screen" above. @first_screen_func is not called when the load is
  * cancelled first, nor for a small file, nor when the first bytes make no
  * first screen; it is called before @callback when it is.
+ *
+ * Returns: (transfer full) (nullable): the first screen to come, for
+ *   mg_first_screen_show_now(); %NULL without @first_screen_func
  */
-void
+MgFirstScreen *
 mg_document_loader_load_file_streamed_async (GFile              *file,
                                              MgFirstScreenFunc   first_screen_func,
                                              gpointer            first_screen_data,
@@ -822,10 +908,11 @@ mg_document_loader_load_file_streamed_async (GFile              *file,
                                              gpointer            user_data)
 {
   g_autoptr (GTask) task = NULL;
-  LoadData *data;
+  LoadData      *data;
+  MgFirstScreen *first_screen = NULL;
 
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
   data = g_new0 (LoadData, 1);
   data->file = g_object_ref (file);
@@ -836,9 +923,14 @@ mg_document_loader_load_file_streamed_async (GFile              *file,
   g_task_set_source_tag (task, mg_document_loader_load_file_async);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   if (data->first_screen != NULL)
-    g_thread_unref (g_thread_new ("mg-load", load_file_own_thread, g_steal_pointer (&task)));
+    {
+      first_screen = mg_first_screen_ref (data->first_screen);
+      g_thread_unref (g_thread_new ("mg-load", load_file_own_thread, g_steal_pointer (&task)));
+    }
   else
     g_task_run_in_thread (task, load_file_thread);
+
+  return first_screen;
 }
 
 /**

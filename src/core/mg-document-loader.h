@@ -43,19 +43,21 @@ void           mg_first_screen_unref (MgFirstScreen *self);
 const char    *mg_first_screen_get_text (MgFirstScreen *self,
                                          gsize         *len);
 void           mg_first_screen_resume (MgFirstScreen *self);
+gboolean       mg_first_screen_show_now (MgFirstScreen *self,
+                                         gint64         timeout_usec);
 gboolean       mg_first_screen_is_prefix_of (MgFirstScreen *self,
                                              MgDocument    *document);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgFirstScreen, mg_first_screen_unref)
 
-void        mg_document_loader_load_file_streamed_async (GFile              *file,
-                                                         MgFirstScreenFunc   first_screen_func,
-                                                         gpointer            first_screen_data,
-                                                         GDestroyNotify      first_screen_notify,
-                                                         GCancellable       *cancellable,
-                                                         GAsyncReadyCallback callback,
-                                                         gpointer            user_data);
-MgDocument *mg_document_loader_load_file_finish (GAsyncResult *result,
-                                                 GError      **error);
+MgFirstScreen *mg_document_loader_load_file_streamed_async (GFile              *file,
+                                                            MgFirstScreenFunc   first_screen_func,
+                                                            gpointer            first_screen_data,
+                                                            GDestroyNotify      first_screen_notify,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+MgDocument    *mg_document_loader_load_file_finish (GAsyncResult *result,
+                                                    GError      **error);
 
 char *mg_document_loader_dup_encoding_notice (MgDocument *document);
 

@@ -34,13 +34,21 @@ struct _MgApplication
 
 G_DEFINE_FINAL_TYPE (MgApplication, mg_application, ADW_TYPE_APPLICATION)
 
-static MgWindow *
-new_window (MgApplication *self)
+/* How long a new window waits for the first screen of a big text file
+ * before it is shown (mg_window_show_first_screen_now()): the worker
+ * usually has it in a few milliseconds; a window that shows a spinner
+ * first is measured and painted twice. */
+#define FIRST_SCREEN_WAIT_USEC (50 * G_TIME_SPAN_MILLISECOND)
+
+static void
+open_in_new_window (MgApplication *self,
+                    GFile         *file)
 {
   MgWindow *window = mg_window_new (GTK_APPLICATION (self));
-  gtk_window_present (GTK_WINDOW (window));
 
-  return window;
+  mg_window_open_file (window, file);
+  mg_window_show_first_screen_now (window, FIRST_SCREEN_WAIT_USEC);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* A window on the sample article, given it before it is shown: it is
@@ -123,6 +131,7 @@ mg_application_open (GApplication *application,
 
       window = mg_window_new (GTK_APPLICATION (self));
       mg_window_open_location (window, files[i]);
+      mg_window_show_first_screen_now (window, FIRST_SCREEN_WAIT_USEC);
       gtk_window_present (GTK_WINDOW (window));
     }
 }
@@ -191,7 +200,7 @@ open_response_cb (GtkNativeDialog *dialog,
         {
           g_autoptr (GFile) file = g_list_model_get_item (files, i);
 
-          mg_window_open_file (new_window (self), file);
+          open_in_new_window (self, file);
         }
     }
 
@@ -249,7 +258,7 @@ open_recent_action (GSimpleAction *action,
 {
   g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
-  mg_window_open_file (new_window (MG_APPLICATION (user_data)), file);
+  open_in_new_window (MG_APPLICATION (user_data), file);
 }
 
 static void
@@ -316,7 +325,7 @@ help_action (GSimpleAction *action,
 {
   g_autoptr (GFile) file = g_file_new_for_uri ("resource://" RESOURCE_PREFIX "/help/index.html");
 
-  mg_window_open_file (new_window (MG_APPLICATION (user_data)), file);
+  open_in_new_window (MG_APPLICATION (user_data), file);
 }
 
 static const GActionEntry app_actions[] = {

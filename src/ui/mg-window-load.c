@@ -20,7 +20,15 @@
  * screen's, so the view only appends (and starts again in the rare case
  * it does not). A document with a reading position to restore waits for
  * the whole text, as the position may be anywhere in it; so does a file
- * opened in a window that already shows a document. */
+ * opened in a window that already shows a document.
+ *
+ * A window not shown yet can wait a moment for the first screen and show
+ * it at once (mg_window_show_first_screen_now()): the application does
+ * so between opening a file in a new window and presenting it, so that
+ * the window's first frame has the text, not a spinner. The worker has
+ * the first screen a few milliseconds after the window asked for it,
+ * well before the window's first frame could be painted, unless another
+ * program has the processor. */
 
 typedef struct
 {
@@ -105,6 +113,8 @@ load_file_cb (GObject      *object,
   g_autoptr (GError) error = NULL;
 
   document = mg_document_loader_load_file_finish (result, &error);
+  if (data->self->cancellable == data->cancellable)
+    g_clear_pointer (&data->self->pending_first_screen, mg_first_screen_unref);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;
@@ -144,8 +154,33 @@ mg_window_open_file (MgWindow *self,
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
-  mg_document_loader_load_file_streamed_async (file,
-                                               first_screen_cb, open_data_new (self, file),
-                                               (GDestroyNotify) open_data_free,
-                                               self->cancellable, load_file_cb, open_data_new (self, file));
+  g_clear_pointer (&self->pending_first_screen, mg_first_screen_unref);
+  self->pending_first_screen = mg_document_loader_load_file_streamed_async (file,
+                                                                            first_screen_cb, open_data_new (self, file),
+                                                                            (GDestroyNotify) open_data_free,
+                                                                            self->cancellable, load_file_cb, open_data_new (self, file));
+}
+
+/**
+ * mg_window_show_first_screen_now:
+ * @self: a #MgWindow that is not shown yet
+ * @timeout_usec: how long to wait, in microseconds
+ *
+ * Waits @timeout_usec at most for the first screen of the file being
+ * opened (mg_window_open_file()) and shows it at once, so that the window's
+ * first frame has the text. Does nothing for a file without one.
+ */
+void
+mg_window_show_first_screen_now (MgWindow *self,
+                                 gint64    timeout_usec)
+{
+  g_return_if_fail (MG_IS_WINDOW (self));
+
+  if (self->pending_first_screen == NULL)
+    return;
+
+  /* Its frame clock: the rest of the file is read once the first screen
+   * is painted (first_screen_cb()). */
+  gtk_widget_realize (GTK_WIDGET (self));
+  mg_first_screen_show_now (self->pending_first_screen, timeout_usec);
 }

@@ -8,6 +8,7 @@
  * import). Tests include this header for the accessors below. */
 
 #include "mg-annotation-editor.h"
+#include "mg-document-loader.h"
 #include "mg-find-bar.h"
 #include "mg-frame-idle.h"
 #include "mg-reader-view.h"
@@ -64,7 +65,8 @@ struct _MgWindow
   GFile            *watched_file;
   GFileMonitor     *document_monitor;
   gboolean          watch_pending;
-  gboolean          first_screen_shown; /* the document follows its first screen */
+  gboolean          first_screen_shown;   /* the document follows its first screen */
+  MgFirstScreen    *pending_first_screen; /* of the file being read, until it is */
   MgColor           color;
   gboolean          show_sidebar;
   gboolean          close_confirmed;

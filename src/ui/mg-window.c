@@ -899,6 +899,7 @@ mg_window_dispose (GObject *object)
   MgWindow *self = MG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->pending_first_screen, mg_first_screen_unref);
   _mg_window_unwatch_document (self);
   g_clear_handle_id (&self->recent_source, g_source_remove);
   close_store (self);

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (MgWindow, mg_window, MG, WINDOW, AdwApplicationWindow)
 MgWindow         *mg_window_new (GtkApplication *application);
 void              mg_window_open_file (MgWindow *self,
                                        GFile    *file);
+void              mg_window_show_first_screen_now (MgWindow *self,
+                                                   gint64    timeout_usec);
 void              mg_window_open_bundled (MgWindow *self);
 void              mg_window_open_marginalia_uri (MgWindow   *self,
                                                  const char *uri);
