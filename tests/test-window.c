@@ -156,6 +156,7 @@ typedef struct
   MgFrameIdle idle;
   gboolean    done;
   guint       n_renders;
+  gint64      last_render;
   gulong      hook;
 } FrameIdleCheck;
 
@@ -168,6 +169,7 @@ count_render_hook (GSignalInvocationHint *hint,
   FrameIdleCheck *check = user_data;
 
   check->n_renders++;
+  check->last_render = g_get_monotonic_time ();
 
   return TRUE;
 }
@@ -192,14 +194,25 @@ frame_idle_ran (MgApplication *app,
 
   if (check->state == 0)
     {
-      /* Once the window has shown its document and its annotations. */
-      if (mg_window_get_annotations (window) == NULL || mg_frame_idle_is_pending (&window->load_idle)
-          || mg_frame_idle_is_pending (&window->show_idle))
-        return FALSE;
       check->hook = g_signal_add_emission_hook (g_signal_lookup ("render", GDK_TYPE_SURFACE), 0,
                                                 count_render_hook, check, NULL);
-      mg_frame_idle_schedule (&check->idle, GTK_WIDGET (window), G_PRIORITY_DEFAULT_IDLE, frame_idle_done, check);
+      check->last_render = g_get_monotonic_time ();
       check->state = 1;
+      return FALSE;
+    }
+
+  if (check->state == 1)
+    {
+      /* Once the window has shown its document and its annotations, and
+       * painted nothing for half a second (GTK's own frames after the
+       * first: icons, scrollbars, the text view's validation). */
+      if (mg_window_get_annotations (window) == NULL || mg_frame_idle_is_pending (&window->load_idle)
+          || mg_frame_idle_is_pending (&window->show_idle)
+          || g_get_monotonic_time () - check->last_render < G_USEC_PER_SEC / 2)
+        return FALSE;
+      check->n_renders = 0;
+      mg_frame_idle_schedule (&check->idle, GTK_WIDGET (window), G_PRIORITY_DEFAULT_IDLE, frame_idle_done, check);
+      check->state = 2;
       return FALSE;
     }
 
