@@ -495,6 +495,44 @@ test_tag_suggestions (void)
   iterate ();
 }
 
+/* A highlight off screen is scrolled to, and its note editor points inside
+ * the view, about where the passage will be: where it was is off the view,
+ * and may be off every monitor, where GTK 4.8 cannot place a popover. */
+static void
+test_editor_points_on_screen (void)
+{
+  g_autoptr (MgDocument) document = mg_document_new_bundled ();
+  MgWindow      *window = new_window (document);
+  GtkWidget     *editor = mg_window_get_editor (window);
+  GtkTextView   *view = mg_window_get_text_view (window);
+  GtkWidget     *parent = gtk_widget_get_parent (GTK_WIDGET (view));
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint          start = find_offset (document, "future.");
+  MgAnnotation  *annotation;
+  GdkRectangle   rect;
+
+  select_range (window, start, start + 7);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.highlight-with", "s", "yellow"));
+  iterate ();
+  annotation = find_by_exact (window, "future.");
+  g_assert_nonnull (annotation);
+
+  /* The end of the article, with the view at its start. */
+  gtk_adjustment_set_value (vadjustment, 0);
+  iterate ();
+  g_assert_false (mg_reader_view_get_range_rect (MG_READER_VIEW (view), start, start + 7, &rect));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-annotation", "s", mg_annotation_get_id (annotation)));
+  g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (editor), &rect));
+  g_assert_cmpint (rect.y, >=, 0);
+  g_assert_cmpint (rect.y + rect.height, <=, gtk_widget_get_height (parent));
+
+  gtk_popover_popdown (GTK_POPOVER (editor));
+  iterate ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+}
+
 /* The one colour selector: in the note editor it shows the colour of the
  * highlight and changes it; in the selection popover it highlights. Each
  * swatch says what it is to a screen reader. */
@@ -1184,6 +1222,7 @@ main (int   argc,
   g_test_add_func ("/annotate/note/note-and-tags", test_note_and_tags);
   g_test_add_func ("/annotate/note/tag-suggestions", test_tag_suggestions);
   g_test_add_func ("/annotate/note/color-selector", test_color_selector);
+  g_test_add_func ("/annotate/note/editor-points-on-screen", test_editor_points_on_screen);
   g_test_add_func ("/annotate/note/previous-quote-shown", test_previous_quote_shown);
   g_test_add_func ("/annotate/shortcuts/in-selection-popover", test_shortcuts_in_selection_popover);
   g_test_add_func ("/annotate/delete/undo", test_delete_undo);

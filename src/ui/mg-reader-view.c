@@ -35,6 +35,8 @@
  */
 
 #define FLASH_MSEC 900
+/* Where mg_reader_view_reveal() puts a range: 30% down the view. */
+#define REVEAL_YALIGN 0.3
 
 G_DEFINE_FINAL_TYPE (MgReaderView, mg_reader_view, GTK_TYPE_TEXT_VIEW)
 
@@ -264,7 +266,7 @@ mg_reader_view_reveal (MgReaderView *self,
   gtk_text_buffer_place_cursor (buffer, &start);
 
   mark = gtk_text_buffer_create_mark (buffer, NULL, &start, TRUE);
-  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.0, TRUE, 0.0, 0.3);
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.0, TRUE, 0.0, REVEAL_YALIGN);
   gtk_text_buffer_delete_mark (buffer, mark);
 
   self->flash_source = g_timeout_add (FLASH_MSEC, flash_done_cb, self);
@@ -276,7 +278,7 @@ mg_reader_view_reveal (MgReaderView *self,
  * @start: first code point
  * @end: code point after the range
  * @rect: (out): where the end of the range is, in the coordinates of the
- *   view's parent
+ *   view's parent, kept inside the view
  *
  * Where a popover pointing at the range points. Such popovers live on the
  * view's parent, not on the view: GtkTextView places only the popovers it
@@ -286,6 +288,37 @@ mg_reader_view_reveal (MgReaderView *self,
  *
  * Returns: %TRUE if the range is on screen, so a popover can point at it
  */
+/* From the view's buffer coordinates to its parent's, with the view
+ * scrolled @scroll_by pixels further down than it is, and inside the
+ * view. */
+static void
+to_parent_coords (MgReaderView *self,
+                  GdkRectangle *rect,
+                  int           scroll_by)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET,
+                                         rect->x, rect->y, &rect->x, &rect->y);
+  rect->y -= scroll_by;
+  rect->width = MAX (rect->width, 1);
+
+  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
+    {
+      double x, y;
+
+      if (gtk_widget_translate_coordinates (GTK_WIDGET (self), gtk_widget_get_parent (GTK_WIDGET (self)),
+                                            rect->x, rect->y, &x, &y))
+        {
+          rect->x = (int) x;
+          rect->y = (int) y;
+        }
+      /* Never off the view: a popover pointing there may be off every
+       * monitor, where GTK 4.8 cannot place it (and fails an assertion). */
+      rect->y = CLAMP (rect->y, 0, MAX (gtk_widget_get_height (gtk_widget_get_parent (GTK_WIDGET (self))) - rect->height, 0));
+    }
+}
+
 gboolean
 mg_reader_view_get_range_rect (MgReaderView *self,
                                guint         start,
@@ -309,24 +342,51 @@ mg_reader_view_get_range_rect (MgReaderView *self,
     *rect = last;
   else
     *rect = first;
-
-  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET,
-                                         rect->x, rect->y, &rect->x, &rect->y);
-  rect->width = MAX (rect->width, 1);
-
-  if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
-    {
-      double x, y;
-
-      if (gtk_widget_translate_coordinates (GTK_WIDGET (self), gtk_widget_get_parent (GTK_WIDGET (self)),
-                                            rect->x, rect->y, &x, &y))
-        {
-          rect->x = (int) x;
-          rect->y = (int) y;
-        }
-    }
+  to_parent_coords (self, rect, 0);
 
   return gdk_rectangle_intersect (&first, &visible, NULL) || gdk_rectangle_intersect (&last, &visible, NULL);
+}
+
+/**
+ * mg_reader_view_get_revealed_rect:
+ * @self: a #MgReaderView
+ * @start: the range's start, in characters
+ * @end: its end
+ * @rect: (out): about where its first line will be, in the coordinates of
+ *   the view's parent, and inside the view
+ *
+ * As mg_reader_view_get_range_rect(), for a range just given to
+ * mg_reader_view_reveal(): the view scrolls there at its next layout, so a
+ * popover opened now points about where the range will be rather than
+ * where it was, off the view and maybe off every monitor (where GTK 4.8
+ * cannot place a popover, and fails an assertion).
+ */
+void
+mg_reader_view_get_revealed_rect (MgReaderView *self,
+                                  guint         start,
+                                  guint         end,
+                                  GdkRectangle *rect)
+{
+  GtkTextView   *view = GTK_TEXT_VIEW (self);
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+  GdkRectangle   visible;
+  GtkTextIter    s, e;
+  double         top;
+
+  g_return_if_fail (MG_IS_READER_VIEW (self));
+
+  mg_reader_view_get_iters (self, start, end, &s, &e);
+  gtk_text_view_get_iter_location (view, &s, rect);
+  gtk_text_view_get_visible_rect (view, &visible);
+
+  /* Where gtk_text_view_scroll_to_mark() puts the view's top, as far as
+   * the text's height is known yet. */
+  top = rect->y + rect->height * REVEAL_YALIGN - visible.height * REVEAL_YALIGN;
+  if (vadjustment != NULL)
+    top = MIN (top, gtk_adjustment_get_upper (vadjustment) - visible.height);
+  top = MAX (top, 0);
+
+  to_parent_coords (self, rect, (int) top - visible.y);
 }
 
 /* Like GtkTextView's own popovers, the context menu is placed by the

@@ -42,6 +42,10 @@ gboolean          mg_reader_view_get_range_rect (MgReaderView *self,
                                                  guint         start,
                                                  guint         end,
                                                  GdkRectangle *rect);
+void              mg_reader_view_get_revealed_rect (MgReaderView *self,
+                                                    guint         start,
+                                                    guint         end,
+                                                    GdkRectangle *rect);
 guint             mg_reader_view_get_pending_chunks (MgReaderView *self);
 MgColor           mg_reader_view_get_color_at (MgReaderView *self,
                                                guint         offset,

@@ -120,11 +120,13 @@ open_editor (MgWindow     *self,
                                       mg_annotation_get_range_end (annotation),
                                       &rect))
     {
+      /* Scrolled to at the view's next layout: the editor points about
+       * where the passage will be. */
       mg_reader_view_reveal (self->reader, annotation);
-      mg_reader_view_get_range_rect (self->reader,
-                                     mg_annotation_get_range_start (annotation),
-                                     mg_annotation_get_range_end (annotation),
-                                     &rect);
+      mg_reader_view_get_revealed_rect (self->reader,
+                                        mg_annotation_get_range_start (annotation),
+                                        mg_annotation_get_range_end (annotation),
+                                        &rect);
     }
 
   editor = _mg_window_ensure_editor (self);
